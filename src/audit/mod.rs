@@ -1,0 +1,341 @@
+//! The audit file: the serde-free, span-keeping model of `centricity.toml`,
+//! validated in one pass that reports every problem with its place.
+
+mod problem;
+pub mod values;
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use toml_span::de_helpers::TableHelper;
+use toml_span::{DeserError, Spanned, Value};
+
+pub use problem::{InputError, LineIndex, Location, Problem};
+use values::{DurationValue, Number, custom, parse_toml, problems_from};
+
+use crate::category::Category;
+use crate::checks::{self, CheckParams};
+
+/// The file `centricity audit` reads when none is named.
+pub const DEFAULT_FILE: &str = "centricity.toml";
+
+/// Without two answering channels the responsiveness category is capped here:
+/// one fast channel does not prove a company answers wherever customers are.
+pub const DEFAULT_SINGLE_CHANNEL_CAP: f64 = 60.0;
+
+/// A validated audit, ready to run.
+#[derive(Debug, Clone)]
+pub struct Audit {
+    pub file: PathBuf,
+    /// Relative paths in the audit file resolve against this folder.
+    pub dir: PathBuf,
+    pub name: String,
+    pub site: Option<String>,
+    /// Where network observations are saved, and read back by `--offline`.
+    pub evidence_dir: PathBuf,
+    pub scoring: ScoringConfig,
+    pub checks: Vec<CheckSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoringConfig {
+    pub weights: BTreeMap<Category, f64>,
+    pub single_channel_cap: f64,
+}
+
+impl Default for ScoringConfig {
+    fn default() -> Self {
+        Self {
+            weights: Category::ALL.iter().map(|c| (*c, c.default_weight())).collect(),
+            single_channel_cap: DEFAULT_SINGLE_CHANNEL_CAP,
+        }
+    }
+}
+
+/// One `[[check]]` entry.
+#[derive(Debug, Clone)]
+pub struct CheckSpec {
+    pub id: String,
+    pub title: Option<String>,
+    pub category: Category,
+    pub weight: f64,
+    /// The check's own time limit; `--timeout` applies otherwise.
+    pub timeout: Option<Duration>,
+    pub params: CheckParams,
+}
+
+impl CheckSpec {
+    pub fn kind(&self) -> &'static str {
+        self.params.kind().name
+    }
+
+    pub fn title(&self) -> &str {
+        self.title.as_deref().unwrap_or(&self.id)
+    }
+}
+
+/// Every problem found while loading an audit: the audit file's own and
+/// those of the files it points to (a mystery-shopping CSV, say).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidInput(pub Vec<InputError>);
+
+impl fmt::Display for InvalidInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, err) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{err}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for InvalidInput {}
+
+impl From<InputError> for InvalidInput {
+    fn from(err: InputError) -> Self {
+        InvalidInput(vec![err])
+    }
+}
+
+/// What a kind's parser may use and report besides its own keys.
+pub struct LoadContext<'a> {
+    /// The audit file's folder.
+    pub dir: &'a Path,
+    /// Problems in files the audit points to, reported after the audit file's own.
+    pub referenced: Vec<InputError>,
+}
+
+impl LoadContext<'_> {
+    /// Resolves a path written in the audit file against the audit file's folder.
+    pub fn resolve(&self, path: &str) -> PathBuf {
+        self.dir.join(path)
+    }
+}
+
+/// Reads and validates an audit file.
+pub fn load(file: &Path) -> Result<Audit, InvalidInput> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|err| InputError::whole_file(file, format!("cannot read the audit file: {err}")))?;
+    parse(&text, file)
+}
+
+/// Validates an audit file's text; `file` names it in messages and anchors relative paths.
+pub fn parse(text: &str, file: &Path) -> Result<Audit, InvalidInput> {
+    let mut root = parse_toml(text, file)?;
+    let dir = file.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
+    let mut ctx = LoadContext { dir: &dir, referenced: Vec::new() };
+    let mut errors = DeserError { errors: Vec::new() };
+
+    let mut top = match TableHelper::new(&mut root) {
+        Ok(top) => top,
+        Err(err) => return Err(located(err, text, file, ctx)),
+    };
+    let header = take_table(&mut top, "audit", &mut errors, |th| {
+        let name = th.required::<String>("name").ok();
+        let site = th.optional::<String>("site");
+        let evidence = th.optional::<String>("evidence");
+        (name, site, evidence)
+    });
+    let scoring = take_table(&mut top, "scoring", &mut errors, parse_scoring).unwrap_or_default();
+    let checks = match top.take("check") {
+        Some((_, mut list)) => parse_checks(&mut list, &mut ctx, &mut errors),
+        None => Vec::new(),
+    };
+    if let Err(err) = top.finalize(None) {
+        errors.merge(err);
+    }
+    if header.is_none() {
+        errors.merge(custom("the audit file needs an [audit] table with at least `name`", &root));
+    }
+    if !errors.errors.is_empty() || !ctx.referenced.is_empty() {
+        return Err(located(errors, text, file, ctx));
+    }
+    let Some((Some(name), site, evidence)) = header else {
+        unreachable!("a missing [audit] name is reported above")
+    };
+    Ok(Audit {
+        file: file.to_path_buf(),
+        evidence_dir: dir.join(evidence.as_deref().unwrap_or(".centricity/evidence")),
+        dir,
+        name,
+        site,
+        scoring,
+        checks,
+    })
+}
+
+fn located(errors: DeserError, text: &str, file: &Path, ctx: LoadContext<'_>) -> InvalidInput {
+    let mut all = Vec::new();
+    if !errors.errors.is_empty() {
+        all.push(InputError { file: file.to_path_buf(), problems: problems_from(errors, text) });
+    }
+    all.extend(ctx.referenced);
+    InvalidInput(all)
+}
+
+/// Takes an optional sub-table, reads it with `read`, and refuses its unknown keys.
+fn take_table<'de, T>(
+    parent: &mut TableHelper<'de>,
+    key: &'static str,
+    errors: &mut DeserError,
+    read: impl FnOnce(&mut TableHelper<'de>) -> T,
+) -> Option<T> {
+    let (_, mut value) = parent.take(key)?;
+    let mut th = match TableHelper::new(&mut value) {
+        Ok(th) => th,
+        Err(err) => {
+            errors.merge(err);
+            return None;
+        }
+    };
+    let out = read(&mut th);
+    if let Err(err) = th.finalize(None) {
+        errors.merge(err);
+        return None;
+    }
+    Some(out)
+}
+
+fn parse_scoring(th: &mut TableHelper<'_>) -> ScoringConfig {
+    let mut scoring = ScoringConfig::default();
+    if let Some((_, mut weights)) = th.take("weights") {
+        let known: Vec<&'static str> = Category::ALL.iter().map(|c| c.id()).collect();
+        match TableHelper::new(&mut weights) {
+            Ok(mut wt) => {
+                for category in Category::ALL {
+                    if let Some(w) = wt.optional_s::<Number>(category.id()) {
+                        if w.value.0 < 0.0 {
+                            wt.errors.extend(negative("a category weight", &w).errors);
+                        }
+                        scoring.weights.insert(category, w.value.0);
+                    }
+                }
+                debug_assert_eq!(known.len(), Category::ALL.len());
+                if let Err(err) = wt.finalize(None) {
+                    th.errors.extend(err.errors);
+                }
+            }
+            Err(err) => th.errors.extend(err.errors),
+        }
+    }
+    if let Some(cap) = th.optional_s::<Number>("single_channel_cap") {
+        if !(0.0..=100.0).contains(&cap.value.0) {
+            th.errors.extend(out_of_range("single_channel_cap", &cap).errors);
+        }
+        scoring.single_channel_cap = cap.value.0;
+    }
+    scoring
+}
+
+fn parse_checks(list: &mut Value<'_>, ctx: &mut LoadContext<'_>, errors: &mut DeserError) -> Vec<CheckSpec> {
+    let entries = match list.take() {
+        toml_span::value::ValueInner::Array(entries) => entries,
+        other => {
+            errors.merge(
+                toml_span::de_helpers::expected("an array of [[check]] tables", other, list.span).into(),
+            );
+            return Vec::new();
+        }
+    };
+    let mut checks = Vec::new();
+    let mut first_seen: HashMap<String, usize> = HashMap::new();
+    for mut entry in entries {
+        let span = entry.span;
+        let mut th = match TableHelper::new(&mut entry) {
+            Ok(th) => th,
+            Err(err) => {
+                errors.merge(err);
+                continue;
+            }
+        };
+        let id = th.required_s::<String>("id").ok();
+        let kind = th.required_s::<String>("kind").ok();
+        let title = th.optional::<String>("title");
+        let weight = th.optional_s::<Number>("weight");
+        let timeout = th.optional::<DurationValue>("timeout").map(|d| d.0);
+        if let Some(w) = &weight {
+            if w.value.0 < 0.0 {
+                th.errors.extend(negative("a check weight", w).errors);
+            }
+        }
+        if let Some(id) = &id {
+            if let Err(message) = validate_id(&id.value) {
+                th.errors.extend(at(message, id).errors);
+            } else if let Some(first) = first_seen.get(&id.value) {
+                th.errors.extend(at(format!("duplicate check id `{}` (first used at byte {first})", id.value), id).errors);
+            } else {
+                first_seen.insert(id.value.clone(), id.span.start);
+            }
+        }
+        let parsed = kind.as_ref().and_then(|kind| match checks::find_kind(&kind.value) {
+            Some(info) => (info.parse)(&mut th, ctx),
+            None => {
+                th.errors.extend(
+                    at(
+                        format!("unknown check kind `{}`; known kinds: {}", kind.value, checks::kind_names()),
+                        kind,
+                    )
+                    .errors,
+                );
+                // Other keys cannot be judged without a kind: do not also call them unknown.
+                th.table.clear();
+                None
+            }
+        });
+        let ok = th.errors.is_empty();
+        if let Err(err) = th.finalize(None) {
+            errors.merge(err);
+            continue;
+        }
+        if let (true, Some(id), Some((category, params))) = (ok, id, parsed) {
+            checks.push(CheckSpec {
+                id: id.value,
+                title,
+                category,
+                weight: weight.map_or(1.0, |w| w.value.0),
+                timeout,
+                params,
+            });
+        }
+        let _ = span;
+    }
+    checks
+}
+
+/// Check ids go into JSON, CSV, history and file names: keep them kebab-case.
+fn validate_id(id: &str) -> Result<(), String> {
+    let valid = !id.is_empty()
+        && id.len() <= 64
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-');
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "check id `{id}` must be 1 to 64 characters of lowercase letters, digits and `-` (kebab-case)"
+        ))
+    }
+}
+
+/// An error at a spanned value's place.
+pub fn at<T>(message: impl Into<String>, spanned: &Spanned<T>) -> DeserError {
+    toml_span::Error {
+        kind: toml_span::ErrorKind::Custom(message.into().into()),
+        span: spanned.span,
+        line_info: None,
+    }
+    .into()
+}
+
+fn negative(what: &str, value: &Spanned<Number>) -> DeserError {
+    at(format!("{what} cannot be negative (found {})", value.value.0), value)
+}
+
+fn out_of_range(what: &str, value: &Spanned<Number>) -> DeserError {
+    at(format!("`{what}` must be between 0 and 100 (found {})", value.value.0), value)
+}

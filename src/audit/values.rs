@@ -1,0 +1,100 @@
+//! Value types the audit file and the shipped definitions share, each read
+//! from a spanned TOML value so a bad one is reported at its place.
+
+use std::time::Duration;
+
+use toml_span::de_helpers::expected;
+use toml_span::value::ValueInner;
+use toml_span::{DeserError, Deserialize, Error, ErrorKind, Value};
+
+use super::problem::{InputError, LineIndex, Location, Problem};
+use std::path::Path;
+
+/// A number written either as an integer or as a float (`weight = 2` and `weight = 2.5`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Number(pub f64);
+
+impl<'de> Deserialize<'de> for Number {
+    fn deserialize(value: &mut Value<'de>) -> Result<Self, DeserError> {
+        match value.take() {
+            #[expect(clippy::cast_precision_loss, reason = "weights and thresholds are small")]
+            ValueInner::Integer(i) => Ok(Number(i as f64)),
+            ValueInner::Float(f) if f.is_finite() => Ok(Number(f)),
+            other => Err(expected("a number", other, value.span).into()),
+        }
+    }
+}
+
+/// A duration written `30s`, `15m`, `48h`, `800ms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DurationValue(pub Duration);
+
+impl<'de> Deserialize<'de> for DurationValue {
+    fn deserialize(value: &mut Value<'de>) -> Result<Self, DeserError> {
+        let text = value.take_string(Some("a duration such as \"30s\", \"15m\" or \"48h\""))?;
+        match humantime::parse_duration(&text) {
+            Ok(d) if !d.is_zero() => Ok(DurationValue(d)),
+            Ok(_) => Err(custom("a duration must be longer than zero", value)),
+            Err(err) => Err(custom(
+                format!("`{text}` is not a duration ({err}); write it like \"30s\", \"15m\" or \"48h\""),
+                value,
+            )),
+        }
+    }
+}
+
+/// A custom error at a value's place.
+pub fn custom(message: impl Into<String>, value: &Value<'_>) -> DeserError {
+    Error {
+        kind: ErrorKind::Custom(message.into().into()),
+        span: value.span,
+        line_info: None,
+    }
+    .into()
+}
+
+/// Converts toml-span's errors into located problems with messages a user can act on.
+pub fn problems_from(errors: DeserError, text: &str) -> Vec<Problem> {
+    let index = LineIndex::new(text);
+    let mut problems = Vec::new();
+    for error in errors.errors {
+        let at = |offset: usize| index.locate(offset);
+        match error.kind {
+            ErrorKind::UnexpectedKeys { keys, expected } => {
+                let allowed = expected.join(", ");
+                for (key, span) in keys {
+                    problems.push(Problem {
+                        location: at(span.start),
+                        message: format!("unknown key `{key}`; expected one of: {allowed}"),
+                    });
+                }
+            }
+            ErrorKind::MissingField(field) => problems.push(Problem {
+                location: at(error.span.start),
+                message: format!("missing required key `{field}` in this table"),
+            }),
+            _ => problems.push(Problem {
+                location: error
+                    .line_info
+                    .map_or_else(|| at(error.span.start), |(line, col)| Location::LineCol {
+                        line: line + 1,
+                        col: col + 1,
+                    }),
+                message: error.to_string(),
+            }),
+        }
+    }
+    problems.sort_by_key(|p| match p.location {
+        Location::LineCol { line, col } => (line, col),
+        _ => (0, 0),
+    });
+    problems
+}
+
+/// Parses a TOML text into a spanned value, or the syntax error at its place.
+pub fn parse_toml<'a>(text: &'a str, file: &Path) -> Result<Value<'a>, InputError> {
+    toml_span::parse(text).map_err(|err| InputError {
+        file: file.to_path_buf(),
+        problems: problems_from(err.into(), text),
+    })
+}

@@ -1,0 +1,56 @@
+//! The check contract: a check collects an [`Observation`] or fails with a
+//! [`CheckError`]; either way it is a value, and the run goes on. Scoring
+//! (in `score`) turns observations into results without any I/O.
+
+pub mod evidence;
+mod progress;
+pub mod runner;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::checks::{exec::PluginReport, http::HttpObservation, mystery_log::Contact};
+
+pub use runner::{RunOptions, RunOutcome, run};
+
+/// What a check saw, before any judgement. Saved as evidence so a run can be
+/// re-scored offline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Observation {
+    Http(HttpObservation),
+    MysteryLog { file: String, contacts: Vec<Contact> },
+    Exec(PluginReport),
+}
+
+/// Why a check could not observe anything. Shown as the check's `error`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CheckError {
+    #[error("timed out after {}", humantime::format_duration(*.0))]
+    Timeout(Duration),
+    #[error("interrupted before it finished")]
+    Interrupted,
+    #[error("{0}")]
+    Network(String),
+    #[error("plug-in failed: {0}")]
+    Plugin(String),
+    #[error("no saved evidence at {} (run the audit once without --offline)", .0.display())]
+    NoSavedEvidence(PathBuf),
+    #[error("saved evidence unusable: {0}")]
+    BadEvidence(String),
+    #[error("the check crashed (a bug in centricity, please report it): {0}")]
+    Crashed(String),
+}
+
+/// What a kind's collector may use.
+#[derive(Debug, Clone)]
+pub struct CollectContext {
+    pub check_id: String,
+    /// The audit file's folder: plug-ins run there.
+    pub audit_dir: PathBuf,
+    /// The time this check has; collectors split it among their samples.
+    pub timeout: Duration,
+    pub offline: bool,
+}

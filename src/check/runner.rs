@@ -1,0 +1,147 @@
+//! Runs the selected checks concurrently, each within its time limit, and
+//! stops cleanly on Ctrl-C with what finished so far.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use super::progress::Progress;
+use super::{CheckError, CollectContext, Observation, evidence};
+use crate::audit::{Audit, CheckSpec};
+use crate::checks;
+use crate::score::{CheckRun, Outcome, RunTimes};
+
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// How many checks run at once.
+    pub concurrency: usize,
+    /// A check's time limit unless the audit file sets its own.
+    pub timeout: Duration,
+    /// Read saved evidence instead of using the network.
+    pub offline: bool,
+    pub progress: bool,
+    /// One entry per check in the audit: run it, or report it skipped.
+    pub selected: Vec<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RunOutcome {
+    /// One per check of the audit, in its order.
+    pub runs: Vec<CheckRun>,
+    pub times: RunTimes,
+    /// Things the user should know that did not change any result.
+    pub warnings: Vec<String>,
+}
+
+pub async fn run(audit: &Audit, options: &RunOptions) -> RunOutcome {
+    let started_at = chrono::Local::now().fixed_offset();
+    let permits = Arc::new(Semaphore::new(options.concurrency.max(1)));
+    let selected_count = options.selected.iter().filter(|s| **s).count();
+    let progress = Progress::new(selected_count, options.progress);
+    let mut tasks = JoinSet::new();
+    let mut index_of = HashMap::new();
+    for (index, spec) in audit.checks.iter().enumerate() {
+        if !options.selected.get(index).copied().unwrap_or(true) {
+            continue;
+        }
+        let spec = spec.clone();
+        let limit = spec.timeout.unwrap_or(options.timeout);
+        let ctx = CollectContext {
+            check_id: spec.id.clone(),
+            audit_dir: audit.dir.clone(),
+            timeout: limit,
+            offline: options.offline,
+        };
+        let evidence_dir = audit.evidence_dir.clone();
+        let permits = Arc::clone(&permits);
+        let handle = tasks.spawn(async move {
+            let _permit = permits.acquire_owned().await;
+            let start = Instant::now();
+            let result = tokio::time::timeout(limit, observe(&spec, &ctx, &evidence_dir))
+                .await
+                .unwrap_or((Err(CheckError::Timeout(limit)), None));
+            (result, start.elapsed())
+        });
+        index_of.insert(handle.id(), index);
+    }
+
+    let mut runs: Vec<Option<CheckRun>> = vec![None; audit.checks.len()];
+    let mut warnings = Vec::new();
+    let mut interrupted = false;
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    loop {
+        tokio::select! {
+            joined = tasks.join_next_with_id() => {
+                let Some(joined) = joined else { break };
+                let (index, outcome, elapsed) = match joined {
+                    Ok((id, ((result, warning), elapsed))) => {
+                        warnings.extend(warning);
+                        let outcome = match result {
+                            Ok(observation) => Outcome::Observed(observation),
+                            Err(error) => Outcome::Failed(error),
+                        };
+                        (index_of[&id], outcome, elapsed)
+                    }
+                    // A check that panicked is a bug, reported as that check's error, not a crash.
+                    Err(err) => (index_of[&err.id()], Outcome::Failed(CheckError::Crashed(err.to_string())), Duration::ZERO),
+                };
+                progress.finished(&audit.checks[index].id);
+                runs[index] = Some(CheckRun { outcome, duration_ms: millis(elapsed) });
+            }
+            _ = &mut ctrl_c => {
+                interrupted = true;
+                tasks.abort_all();
+                break;
+            }
+        }
+    }
+    progress.clear();
+    let runs = runs
+        .into_iter()
+        .enumerate()
+        .map(|(index, run)| {
+            run.unwrap_or_else(|| {
+                let outcome = if options.selected.get(index).copied().unwrap_or(true) {
+                    Outcome::Failed(CheckError::Interrupted)
+                } else {
+                    Outcome::Skipped
+                };
+                CheckRun { outcome, duration_ms: 0 }
+            })
+        })
+        .collect();
+    RunOutcome {
+        runs,
+        times: RunTimes { started_at, finished_at: chrono::Local::now().fixed_offset(), interrupted },
+        warnings,
+    }
+}
+
+/// Collects, or with `--offline` reads back what a networked check saw last time.
+/// Returns a warning alongside when saving the evidence failed.
+async fn observe(
+    spec: &CheckSpec,
+    ctx: &CollectContext,
+    evidence_dir: &std::path::Path,
+) -> (Result<Observation, CheckError>, Option<String>) {
+    let networked = spec.params.kind().networked;
+    if networked && ctx.offline {
+        return (evidence::load(evidence_dir, &spec.id), None);
+    }
+    let result = checks::collect(spec, ctx).await;
+    let warning = match (&result, networked) {
+        (Ok(observation), true) => evidence::save(evidence_dir, &spec.id, observation)
+            .err()
+            .map(|e| format!("could not save evidence of `{}` in {}: {e}", spec.id, evidence_dir.display())),
+        _ => None,
+    };
+    (result, warning)
+}
+
+fn millis(elapsed: Duration) -> u64 {
+    u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX)
+}

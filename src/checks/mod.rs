@@ -1,0 +1,104 @@
+//! The check kinds, one file each, registered explicitly in [`KINDS`].
+//! A kind parses its own keys and collects observations; it holds no scoring
+//! policy (that is `score`'s job).
+
+pub mod exec;
+pub mod http;
+pub mod mystery_log;
+
+use toml_span::de_helpers::TableHelper;
+
+use crate::audit::{CheckSpec, LoadContext};
+use crate::category::Category;
+use crate::check::{CheckError, CollectContext, Observation};
+
+/// Reads a kind's keys from its `[[check]]` table. Returns the category the
+/// check scores into and its parameters, or `None` after recording problems.
+pub type ParseFn = fn(&mut TableHelper<'_>, &mut LoadContext<'_>) -> Option<(Category, CheckParams)>;
+
+/// What a kind is, for `centricity checks` and for the loader.
+#[derive(Debug)]
+pub struct KindInfo {
+    pub name: &'static str,
+    pub summary: &'static str,
+    /// `None` when the audit file says (plug-ins can measure anything).
+    pub category: Option<Category>,
+    /// The kind's own keys, besides `id`, `kind`, `title`, `weight`, `timeout`.
+    pub keys: &'static [&'static str],
+    pub motivation: &'static str,
+    pub measures: &'static str,
+    pub scoring: &'static str,
+    pub improve: &'static str,
+    /// Networked kinds save their observations, and `--offline` reads them back.
+    pub networked: bool,
+    pub parse: ParseFn,
+}
+
+/// Every kind the engine knows, in the order `centricity checks` lists them.
+pub const KINDS: &[&KindInfo] = &[&http::KIND, &mystery_log::KIND, &exec::KIND];
+
+pub fn find_kind(name: &str) -> Option<&'static KindInfo> {
+    KINDS.iter().copied().find(|k| k.name == name)
+}
+
+pub fn kind_names() -> String {
+    KINDS.iter().map(|k| k.name).collect::<Vec<_>>().join(", ")
+}
+
+/// A check's kind-specific settings, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CheckParams {
+    Http(http::Params),
+    MysteryLog(mystery_log::Params),
+    Exec(exec::Params),
+}
+
+impl CheckParams {
+    pub fn kind(&self) -> &'static KindInfo {
+        match self {
+            CheckParams::Http(_) => &http::KIND,
+            CheckParams::MysteryLog(_) => &mystery_log::KIND,
+            CheckParams::Exec(_) => &exec::KIND,
+        }
+    }
+
+    /// The channel the check measures, where it measures one.
+    pub fn channel(&self) -> Option<&str> {
+        match self {
+            CheckParams::Http(p) => Some(&p.channel),
+            CheckParams::MysteryLog(_) => None,
+            CheckParams::Exec(p) => p.channel.as_deref(),
+        }
+    }
+}
+
+/// Runs a check's collector.
+pub async fn collect(spec: &CheckSpec, ctx: &CollectContext) -> Result<Observation, CheckError> {
+    match &spec.params {
+        CheckParams::Http(p) => http::collect(p, ctx).await.map(Observation::Http),
+        CheckParams::MysteryLog(p) => Ok(Observation::MysteryLog { file: p.file.clone(), contacts: p.contacts.clone() }),
+        CheckParams::Exec(p) => exec::collect(p, ctx).await.map(Observation::Exec),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_are_unique_and_documented() {
+        let mut seen = std::collections::HashSet::new();
+        for kind in KINDS {
+            assert!(seen.insert(kind.name), "kind {} registered twice", kind.name);
+            for (what, text) in [
+                ("summary", kind.summary),
+                ("motivation", kind.motivation),
+                ("measures", kind.measures),
+                ("scoring", kind.scoring),
+                ("improve", kind.improve),
+            ] {
+                assert!(text.len() > 20, "kind {} has no real {what}", kind.name);
+            }
+        }
+    }
+}

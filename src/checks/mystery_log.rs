@@ -1,0 +1,225 @@
+//! `mystery-log`: the CSV a consultant keeps of contacts made by hand (phone,
+//! social, in store, chat…). Read and validated when the audit loads, so a
+//! bad row stops the audit before anything runs.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use toml_span::de_helpers::TableHelper;
+
+use super::{CheckParams, KindInfo};
+use crate::audit::{InputError, LoadContext, Location, Problem, at};
+use crate::category::Category;
+use crate::score::benchmarks;
+
+pub const KIND: KindInfo = KindInfo {
+    name: "mystery-log",
+    summary: "Contacts made by hand (phone, social, chat, in store, e-mail), imported from a CSV log.",
+    category: Some(Category::Responsiveness),
+    keys: &["file"],
+    motivation: "Phone, social and in-store service cannot be probed by a program, yet customers use them; \
+                 a mystery-shopping log measures them the way a customer lives them.",
+    measures: "Per channel: contacts made, response rate (share answered by a person) and the median time \
+               from contact to the first human response. Metrics <channel>.contacts, \
+               <channel>.response_rate, <channel>.first_human_response_median (seconds).",
+    scoring: "Each contact's time to a first human response is scored on its channel's log-normal curve \
+              (checks/benchmarks.toml); an unanswered contact scores 0. A channel's score is the mean over \
+              its contacts; the check's score is the mean over its channels.",
+    improve: "Publish and staff the channels you offer, answer social messages within the hour, and keep \
+              phone queues under a minute; an automatic acknowledgement is good manners but not an answer.",
+    networked: false,
+    parse,
+};
+
+/// The columns a log may have; the first three are required.
+pub const COLUMNS: &[&str] = &[
+    "channel",
+    "contact_id",
+    "sent_at",
+    "first_response_at",
+    "first_human_response_at",
+    "resolved_at",
+    "outcome",
+    "notes",
+];
+const REQUIRED: &[&str] = &["channel", "contact_id", "sent_at"];
+pub const OUTCOMES: &[&str] = &["answered", "resolved", "callback", "voicemail", "no_answer", "abandoned", "bounced"];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Params {
+    /// The log's path as the audit file wrote it, for evidence.
+    pub file: String,
+    pub contacts: Vec<Contact>,
+}
+
+/// One contact attempt, as the consultant logged it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contact {
+    /// The spreadsheet row (the header is row 1), for evidence.
+    pub row: usize,
+    pub channel: String,
+    pub contact_id: String,
+    pub sent_at: DateTime<FixedOffset>,
+    pub first_response_at: Option<DateTime<FixedOffset>>,
+    pub first_human_response_at: Option<DateTime<FixedOffset>>,
+    pub resolved_at: Option<DateTime<FixedOffset>>,
+    pub outcome: Option<String>,
+    pub notes: Option<String>,
+}
+
+impl Contact {
+    /// Seconds from the contact to the first person answering, if one did.
+    pub fn human_response_seconds(&self) -> Option<f64> {
+        self.first_human_response_at
+            .map(|at| (at - self.sent_at).num_milliseconds() as f64 / 1000.0)
+    }
+}
+
+fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Category, CheckParams)> {
+    let file = th.required_s::<String>("file").ok()?;
+    let path = ctx.resolve(&file.value);
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            th.errors.extend(at(format!("cannot read `{}`: {err}", path.display()), &file).errors);
+            return None;
+        }
+    };
+    match read_log(&text, &path) {
+        Ok(contacts) => Some((Category::Responsiveness, CheckParams::MysteryLog(Params { file: file.value, contacts }))),
+        Err(err) => {
+            ctx.referenced.push(err);
+            None
+        }
+    }
+}
+
+/// Reads a mystery-shopping log; every bad cell is reported with its row and column.
+pub fn read_log(bytes: &[u8], path: &Path) -> Result<Vec<Contact>, InputError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+    let mut problems = Vec::new();
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|c| c.trim().to_string()).collect(),
+        Err(err) => return Err(InputError::whole_file(path, format!("cannot read the CSV header: {err}"))),
+    };
+    if headers.iter().all(String::is_empty) {
+        return Err(InputError::whole_file(path, format!("the log is empty; expected a header with {}", COLUMNS.join(","))));
+    }
+    let header_problem = |column: &str, message: String| Problem {
+        location: Location::Cell { row: 1, column: column.to_string() },
+        message,
+    };
+    for name in &headers {
+        if !COLUMNS.contains(&name.as_str()) {
+            problems.push(header_problem(name, format!("unknown column; expected columns: {}", COLUMNS.join(", "))));
+        }
+    }
+    for required in REQUIRED {
+        if !headers.iter().any(|h| h == required) {
+            problems.push(header_problem(required, "required column is missing".into()));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(InputError { file: path.to_path_buf(), problems });
+    }
+    let channels = benchmarks::shipped().contact_channels();
+    let mut contacts = Vec::new();
+    let mut first_row_of: HashMap<String, usize> = HashMap::new();
+    for (index, record) in reader.records().enumerate() {
+        let row = index + 2;
+        let record = match record {
+            Ok(r) => r,
+            Err(err) => {
+                problems.push(Problem {
+                    location: Location::Cell { row, column: "(row)".into() },
+                    message: format!("unreadable row: {err}"),
+                });
+                continue;
+            }
+        };
+        let cell = |name: &str| {
+            headers.iter().position(|h| h == name).and_then(|i| record.get(i)).map(str::trim).filter(|v| !v.is_empty())
+        };
+        let mut bad = |column: &str, message: String| {
+            problems.push(Problem { location: Location::Cell { row, column: column.to_string() }, message });
+        };
+        let time = |name: &str, bad: &mut dyn FnMut(&str, String)| {
+            cell(name).and_then(|v| match DateTime::parse_from_rfc3339(v) {
+                Ok(t) => Some(t),
+                Err(_) => {
+                    bad(name, format!("`{v}` is not an RFC 3339 time with an offset, such as 2026-11-20T09:14:05+01:00"));
+                    None
+                }
+            })
+        };
+        let channel = cell("channel").map(str::to_ascii_lowercase);
+        match &channel {
+            None => bad("channel", "empty; expected one of: ".to_string() + &channels.join(", ")),
+            Some(c) if !channels.contains(&c.as_str()) => {
+                bad("channel", format!("unknown channel `{c}`; expected one of: {}", channels.join(", ")));
+            }
+            Some(_) => {}
+        }
+        let contact_id = cell("contact_id").map(str::to_string);
+        match &contact_id {
+            None => bad("contact_id", "empty; every contact needs an id".into()),
+            Some(id) => {
+                if let Some(first) = first_row_of.insert(id.clone(), row) {
+                    bad("contact_id", format!("duplicate contact id `{id}` (also on row {first})"));
+                }
+            }
+        }
+        let sent_at = time("sent_at", &mut bad);
+        if cell("sent_at").is_none() {
+            bad("sent_at", "empty; when was the contact made?".into());
+        }
+        let first_response_at = time("first_response_at", &mut bad);
+        let first_human_response_at = time("first_human_response_at", &mut bad);
+        let resolved_at = time("resolved_at", &mut bad);
+        if let Some(sent) = sent_at {
+            for (name, value) in [
+                ("first_response_at", first_response_at),
+                ("first_human_response_at", first_human_response_at),
+                ("resolved_at", resolved_at),
+            ] {
+                if value.is_some_and(|v| v < sent) {
+                    bad(name, "earlier than sent_at".into());
+                }
+            }
+        }
+        if let (Some(any), Some(human)) = (first_response_at, first_human_response_at) {
+            if human < any {
+                bad("first_human_response_at", "earlier than first_response_at (the first response of any kind)".into());
+            }
+        }
+        let outcome = cell("outcome").map(str::to_ascii_lowercase);
+        if let Some(o) = &outcome {
+            if !OUTCOMES.contains(&o.as_str()) {
+                bad("outcome", format!("unknown outcome `{o}`; expected one of: {}", OUTCOMES.join(", ")));
+            }
+        }
+        if let (Some(channel), Some(contact_id), Some(sent_at)) = (channel, contact_id, sent_at) {
+            contacts.push(Contact {
+                row,
+                channel,
+                contact_id,
+                sent_at,
+                first_response_at,
+                first_human_response_at,
+                resolved_at,
+                outcome,
+                notes: cell("notes").map(str::to_string),
+            });
+        }
+    }
+    if !problems.is_empty() {
+        return Err(InputError { file: path.to_path_buf(), problems });
+    }
+    if contacts.is_empty() {
+        return Err(InputError::whole_file(path, "the log has a header but no contacts"));
+    }
+    Ok(contacts)
+}

@@ -1,0 +1,128 @@
+//! The command line, clap definitions only.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::report::Format;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  the audit ran and every threshold was met
+  1  runtime failure: nothing could be scored
+  2  a threshold failed (--fail-under)
+  3  invalid input: audit file, CSV log, arguments
+  4  the run is incomplete (a check errored or Ctrl-C) and --allow-incomplete was not given";
+
+/// Audit how customer-centric a company is: responsiveness across channels,
+/// ease of contact, reputation, feedback loop and frontline information,
+/// scored and explained.
+#[derive(Debug, Parser)]
+#[command(name = "centricity", version, after_help = EXIT_CODES, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// When to colour terminal output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Log what happens (-v details, -vv everything).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run an audit and report its scores.
+    Audit(AuditArgs),
+    /// Write a commented starter audit file.
+    Init {
+        /// Folder to write centricity.toml into.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Replace an existing centricity.toml.
+        #[arg(long)]
+        force: bool,
+    },
+    /// List check kinds and shipped definitions, or explain one.
+    Checks {
+        /// A check kind (http, mystery-log, exec) or a benchmark (contact.phone).
+        id: Option<String>,
+    },
+    /// Print a shell completion script.
+    Completions {
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = EXIT_CODES)]
+pub struct AuditArgs {
+    /// The audit file.
+    #[arg(default_value = crate::audit::DEFAULT_FILE)]
+    pub file: PathBuf,
+    /// Output format; repeat it to write several (each --output goes with the --format before it).
+    #[arg(long, value_enum)]
+    pub format: Vec<Format>,
+    /// Write the preceding --format to FILE (`-` is stdout). [default: stdout]
+    #[arg(long, value_name = "FILE")]
+    pub output: Vec<PathBuf>,
+    /// Run only these checks (ids, comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "ID")]
+    pub only: Vec<String>,
+    /// Skip these checks (ids, comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "ID")]
+    pub skip: Vec<String>,
+    /// Exit 2 if the overall score is below N.
+    #[arg(long, value_name = "N", value_parser = parse_score)]
+    pub fail_under: Option<f64>,
+    /// Exit 0 (or 2) even when some checks errored.
+    #[arg(long)]
+    pub allow_incomplete: bool,
+    /// How many checks run at once.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+    /// A check's time limit unless the audit file sets one (`30s`, `2m`).
+    #[arg(long, default_value = "60s", value_parser = parse_duration)]
+    pub timeout: std::time::Duration,
+    /// Use saved evidence instead of the network.
+    #[arg(long)]
+    pub offline: bool,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when stdout is a terminal and NO_COLOR is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_score(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if (0.0..=100.0).contains(&v) => Ok(v),
+        _ => Err(format!("`{text}` is not a score from 0 to 100")),
+    }
+}
+
+fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    match humantime::parse_duration(text) {
+        Ok(d) if !d.is_zero() => Ok(d),
+        _ => Err(format!("`{text}` is not a duration such as 30s, 2m or 1h")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,177 @@
+//! `centricity audit`: load, run, score, render, write, and earn an exit code.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::ArgMatches;
+
+use crate::audit::{self, Audit};
+use crate::check::{self, RunOptions};
+use crate::cli::AuditArgs;
+use crate::exit::Exit;
+use crate::report::{Decoration, Format, Report};
+use crate::score::{self, benchmarks};
+
+/// Where a rendered format goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Stdout,
+    File(PathBuf),
+}
+
+pub fn run(args: &AuditArgs, matches: &ArgMatches, color: bool, quiet: bool) -> Exit {
+    let audit = match audit::load(&args.file) {
+        Ok(audit) => audit,
+        Err(err) => return input_error(&err.to_string()),
+    };
+    let outputs = match output_targets(args, matches) {
+        Ok(outputs) => outputs,
+        Err(message) => return input_error(&message),
+    };
+    let selected = match select(&audit, &args.only, &args.skip) {
+        Ok(selected) => selected,
+        Err(message) => return input_error(&message),
+    };
+    let options = RunOptions {
+        concurrency: usize::from(args.concurrency),
+        timeout: args.timeout,
+        offline: args.offline,
+        progress: show_progress(args.no_progress, quiet),
+        selected,
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return Exit::Runtime;
+        }
+    };
+    let outcome = runtime.block_on(check::run(&audit, &options));
+    if !quiet {
+        for warning in &outcome.warnings {
+            eprintln!("warning: {warning}");
+        }
+    }
+    let report = score::score_run(&audit, &outcome.runs, outcome.times, benchmarks::shipped());
+    if let Err(message) = write_outputs(&report, &outputs, color) {
+        eprintln!("error: {message}");
+        return Exit::Runtime;
+    }
+    verdict(&report, args, quiet)
+}
+
+/// The exit code a scored report earns, with one stderr line per reason.
+fn verdict(report: &Report, args: &AuditArgs, quiet: bool) -> Exit {
+    let say = |line: String| {
+        if !quiet {
+            eprintln!("{line}");
+        }
+    };
+    let Some(score) = report.score else {
+        eprintln!("error: nothing could be scored; see each check's error");
+        return Exit::Runtime;
+    };
+    if let Some(min) = args.fail_under {
+        if score < min {
+            eprintln!("threshold failed: overall score {score:.1} is below --fail-under {min}");
+            return Exit::Threshold;
+        }
+    }
+    if !report.complete && !args.allow_incomplete {
+        let errored: Vec<&str> =
+            report.checks.iter().filter(|c| c.error.is_some()).map(|c| c.id.as_str()).collect();
+        say(format!(
+            "incomplete: {} could not be measured (exit 4; --allow-incomplete accepts this)",
+            if errored.is_empty() { "the run".to_string() } else { errored.join(", ") }
+        ));
+        return Exit::Incomplete;
+    }
+    Exit::Ok
+}
+
+fn input_error(message: &str) -> Exit {
+    eprintln!("error: {message}");
+    Exit::InvalidInput
+}
+
+/// Pairs each `--output` with the `--format` given before it on the command line.
+fn output_targets(args: &AuditArgs, matches: &ArgMatches) -> Result<Vec<(Format, Target)>, String> {
+    if args.format.is_empty() {
+        return match args.output.as_slice() {
+            [] => Ok(vec![(Format::Table, Target::Stdout)]),
+            _ => Err("--output needs a --format before it, e.g. --format json --output report.json".into()),
+        };
+    }
+    let format_at: Vec<usize> = matches.indices_of("format").map(Iterator::collect).unwrap_or_default();
+    let output_at: Vec<usize> = matches.indices_of("output").map(Iterator::collect).unwrap_or_default();
+    let mut targets: Vec<(Format, Option<Target>)> = args.format.iter().map(|f| (*f, None)).collect();
+    for (output, at) in args.output.iter().zip(output_at) {
+        let Some(owner) = format_at.iter().rposition(|f| *f < at) else {
+            return Err(format!("--output {} comes before any --format; put it after the format it writes", output.display()));
+        };
+        if targets[owner].1.is_some() {
+            return Err(format!("two --output options follow the same --format ({})", output.display()));
+        }
+        let target = if output.as_os_str() == "-" { Target::Stdout } else { Target::File(output.clone()) };
+        if let Target::File(path) = &target {
+            let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+            if !parent.is_dir() {
+                return Err(format!("cannot write {}: folder {} does not exist", path.display(), parent.display()));
+            }
+        }
+        targets[owner].1 = Some(target);
+    }
+    let targets: Vec<(Format, Target)> =
+        targets.into_iter().map(|(f, t)| (f, t.unwrap_or(Target::Stdout))).collect();
+    if targets.iter().filter(|(_, t)| *t == Target::Stdout).count() > 1 {
+        return Err("only one format can go to stdout; give the others --output FILE".into());
+    }
+    Ok(targets)
+}
+
+/// Which checks run: all, or those `--only` names, less those `--skip` names.
+fn select(audit: &Audit, only: &[String], skip: &[String]) -> Result<Vec<bool>, String> {
+    let known: Vec<&str> = audit.checks.iter().map(|c| c.id.as_str()).collect();
+    if let Some(unknown) = only.iter().chain(skip).find(|id| !known.contains(&id.as_str())) {
+        return Err(format!("no check `{unknown}` in {}; its checks are: {}", audit.file.display(), known.join(", ")));
+    }
+    Ok(audit
+        .checks
+        .iter()
+        .map(|c| (only.is_empty() || only.contains(&c.id)) && !skip.contains(&c.id))
+        .collect())
+}
+
+/// A progress bar only for a person at a terminal: never in CI, never when asked not to.
+fn show_progress(no_progress: bool, quiet: bool) -> bool {
+    let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0");
+    !no_progress && !quiet && !in_ci && std::io::stderr().is_terminal()
+}
+
+/// Renders every format first, then writes files (atomically), then stdout.
+fn write_outputs(report: &Report, outputs: &[(Format, Target)], color: bool) -> Result<(), String> {
+    let rendered: Vec<(&Target, Vec<u8>)> = outputs
+        .iter()
+        .map(|(format, target)| {
+            // Files never get colour codes: they end up in slides and CI logs.
+            let decoration = Decoration { color: color && *target == Target::Stdout };
+            (target, format.render(report, decoration))
+        })
+        .collect();
+    for (target, bytes) in &rendered {
+        if let Target::File(path) = target {
+            crate::output::write_atomically(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+    }
+    for (target, bytes) in &rendered {
+        if **target == Target::Stdout {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+                // A closed pipe (`| head`) is the reader's choice, not a failure.
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(format!("cannot write to stdout: {e}")),
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}

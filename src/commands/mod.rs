@@ -1,0 +1,5 @@
+//! One module per subcommand; each returns the exit code it earned.
+
+pub mod audit;
+pub mod checks;
+pub mod init;

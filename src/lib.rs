@@ -1,0 +1,86 @@
+//! centricity: audits how customer-centric a company is.
+//!
+//! Data flows one way: audit file ([`audit`]) → checks collect observations
+//! ([`check`], [`checks`]) → pure scoring ([`score`]) → report and renderers
+//! ([`report`]). `main.rs` only maps [`run`]'s result to an exit code.
+
+pub mod audit;
+pub mod category;
+pub mod check;
+pub mod checks;
+pub mod cli;
+mod commands;
+pub mod exit;
+pub mod net;
+pub mod output;
+pub mod report;
+pub mod score;
+
+use std::ffi::OsString;
+use std::io::IsTerminal;
+
+use clap::{CommandFactory, FromArgMatches};
+
+use cli::{Cli, ColorChoice, Command};
+pub use exit::Exit;
+
+/// Parses the arguments and runs the command. Usage errors exit 3, like any
+/// other invalid input (clap's own default would be 2, our threshold code).
+pub fn run<I, T>(args: I) -> Exit
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let matches = match Cli::command().try_get_matches_from(args) {
+        Ok(matches) => matches,
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() { Exit::InvalidInput } else { Exit::Ok };
+        }
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return Exit::InvalidInput;
+        }
+    };
+    init_logging(&cli);
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stdout().is_terminal() && no_color_unset(),
+    };
+    match &cli.command {
+        Command::Audit(args) => {
+            let sub = matches.subcommand_matches("audit").unwrap_or(&matches);
+            commands::audit::run(args, sub, color, cli.quiet)
+        }
+        Command::Init { dir, force } => commands::init::run(dir, *force, cli.quiet),
+        Command::Checks { id } => commands::checks::run(id.as_deref()),
+        Command::Completions { shell } => {
+            clap_complete::generate(*shell, &mut Cli::command(), "centricity", &mut std::io::stdout());
+            Exit::Ok
+        }
+    }
+}
+
+/// NO_COLOR (no-color.org): any non-empty value turns colour off.
+fn no_color_unset() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn init_logging(cli: &Cli) {
+    let level = match (cli.quiet, cli.verbose) {
+        (true, _) => tracing::Level::ERROR,
+        (false, 0) => tracing::Level::WARN,
+        (false, 1) => tracing::Level::DEBUG,
+        (false, _) => tracing::Level::TRACE,
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal() && no_color_unset())
+        .without_time()
+        .try_init();
+}

@@ -1,0 +1,95 @@
+//! Markdown for CI job summaries and pull-request comments. Everything that
+//! came from outside (names, findings, evidence) is escaped, so a scraped
+//! string cannot inject markup, links or HTML into a PR page.
+
+use super::model::Grade;
+use super::{Report, key_metric, score_text};
+
+pub fn render(report: &Report) -> Vec<u8> {
+    let mut out = String::new();
+    let grade = report.grade.map_or("not scored", Grade::as_str);
+    out.push_str(&format!(
+        "## Customer-centricity audit: {}\n\n**Overall {}** ({grade}){}\n\n",
+        escape(&report.audit.name),
+        score_text(report.score),
+        if report.complete { "" } else { " — **incomplete**: some checks could not be measured" }
+    ));
+    out.push_str("| Category | Score | Coverage | Grade |\n|---|---:|---:|---|\n");
+    for c in &report.categories {
+        out.push_str(&format!(
+            "| {} | {} | {:.0}% | {} |\n",
+            escape(&c.title),
+            score_text(c.score),
+            c.coverage * 100.0,
+            c.score.map_or("not assessed", |s| Grade::for_score(s).as_str())
+        ));
+    }
+    out.push_str("\n| Check | Status | Score | Key metric |\n|---|---|---:|---|\n");
+    for check in &report.checks {
+        let metric = key_metric(check).map(|(n, v)| format!("{n} {v}")).unwrap_or_default();
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            check.id,
+            check.status.as_str(),
+            score_text(check.score),
+            escape(&metric)
+        ));
+    }
+    let findings: Vec<String> = report
+        .categories
+        .iter()
+        .flat_map(|c| c.findings.iter().map(move |f| (c.id.id().to_string(), f)))
+        .chain(report.checks.iter().flat_map(|c| c.findings.iter().map(move |f| (c.id.clone(), f))))
+        .filter(|(_, f)| f.severity > super::model::Severity::Info)
+        .map(|(id, f)| format!("- **{}** `{id}`: {} — {}", f.severity.as_str(), escape(&f.message), escape(&f.recommendation)))
+        .collect();
+    let errors: Vec<String> = report
+        .checks
+        .iter()
+        .filter_map(|c| c.error.as_ref().map(|e| format!("- `{}`: {}", c.id, escape(e))))
+        .collect();
+    if !errors.is_empty() {
+        out.push_str("\n### Could not be measured\n\n");
+        out.push_str(&errors.join("\n"));
+        out.push('\n');
+    }
+    if !findings.is_empty() {
+        out.push_str("\n### Findings\n\n");
+        out.push_str(&findings.join("\n"));
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
+/// Escapes Markdown and HTML specials and folds line breaks, for text inside
+/// tables and list items.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '!' | '~' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn outside_text_cannot_inject_markup() {
+        assert_eq!(escape("a | b"), "a \\| b");
+        assert_eq!(escape("<script>x</script>"), "&lt;script&gt;x&lt;/script&gt;");
+        assert_eq!(escape("[click](http://x)"), "\\[click\\](http://x)");
+        assert_eq!(escape("line\nbreak"), "line break");
+    }
+}

@@ -1,0 +1,59 @@
+//! The report and its renderers. Each renderer is a pure function from a
+//! [`Report`] to bytes; one enum selects it, and one run can write several.
+
+mod csv;
+mod json;
+mod markdown;
+pub mod model;
+mod table;
+
+pub use model::Report;
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Tables for a terminal.
+    Table,
+    /// The schema-versioned report (schema/report.v1.json).
+    Json,
+    /// One row for the overall score, one per category, one per check, for spreadsheets and slides.
+    Csv,
+    /// For CI job summaries and pull-request comments.
+    Markdown,
+}
+
+/// How a human-facing format is decorated; machine formats ignore it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Decoration {
+    pub color: bool,
+}
+
+impl Format {
+    pub fn render(self, report: &Report, decoration: Decoration) -> Vec<u8> {
+        match self {
+            Format::Table => table::render(report, decoration),
+            Format::Json => json::render(report),
+            Format::Csv => csv::render(report),
+            Format::Markdown => markdown::render(report),
+        }
+    }
+}
+
+/// Shortens text for a one-line cell, on a character boundary.
+pub(crate) fn shorten(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max_chars.saturating_sub(1)).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// A score as shown to people: one decimal, or a dash when it could not be measured.
+pub(crate) fn score_text(score: Option<f64>) -> String {
+    score.map_or_else(|| "—".to_string(), |s| format!("{s:.1}"))
+}
+
+/// The first metric of a check, with its value, for one-line views.
+pub(crate) fn key_metric(check: &model::CheckReport) -> Option<(String, String)> {
+    check.metrics.first().map(|m| (m.name.clone(), m.display_value()))
+}

@@ -1,0 +1,260 @@
+//! The report, schema version 1: the contract other tools read (DESIGN.md,
+//! `schema/report.v1.json`). Every renderer starts from this one model.
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+use crate::category::Category;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub audit: AuditInfo,
+    /// 0–100, or `null` when no category could be scored.
+    pub score: Option<f64>,
+    pub grade: Option<Grade>,
+    /// False when a check errored or the run was interrupted.
+    pub complete: bool,
+    pub categories: Vec<CategoryReport>,
+    pub checks: Vec<CheckReport>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+impl Tool {
+    pub fn current() -> Self {
+        Self { name: env!("CARGO_PKG_NAME").into(), version: env!("CARGO_PKG_VERSION").into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditInfo {
+    pub name: String,
+    pub site: Option<String>,
+    pub started_at: DateTime<FixedOffset>,
+    pub finished_at: DateTime<FixedOffset>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CategoryReport {
+    pub id: Category,
+    pub title: String,
+    pub score: Option<f64>,
+    pub weight: f64,
+    /// Share of the category's check weight that produced a score (0–1).
+    pub coverage: f64,
+    pub checks: Vec<String>,
+    /// Category-level findings, such as the two-channel rule or nothing measured.
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckReport {
+    pub id: String,
+    /// The audit file's `title`, or the id.
+    pub title: String,
+    pub kind: String,
+    pub category: Category,
+    pub channel: Option<String>,
+    pub status: Status,
+    pub score: Option<f64>,
+    pub weight: f64,
+    pub metrics: Vec<Metric>,
+    pub findings: Vec<Finding>,
+    pub evidence: Vec<Evidence>,
+    pub error: Option<String>,
+    pub duration_ms: u64,
+}
+
+impl CheckReport {
+    /// The most severe finding, the one a one-line view shows.
+    pub fn top_finding(&self) -> Option<&Finding> {
+        self.findings.iter().max_by_key(|f| f.severity)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Pass,
+    Warn,
+    Fail,
+    Error,
+    Skipped,
+    NotApplicable,
+    Pending,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Warn => "warn",
+            Status::Fail => "fail",
+            Status::Error => "error",
+            Status::Skipped => "skipped",
+            Status::NotApplicable => "not_applicable",
+            Status::Pending => "pending",
+        }
+    }
+
+    /// The status a score earns: the grade bands, so a check and the report read alike.
+    pub fn for_score(score: f64) -> Status {
+        match Grade::for_score(score) {
+            Grade::CustomerCentric => Status::Pass,
+            Grade::InTransition => Status::Warn,
+            Grade::ProductCentric => Status::Fail,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Grade {
+    #[serde(rename = "customer-centric")]
+    CustomerCentric,
+    #[serde(rename = "in transition")]
+    InTransition,
+    #[serde(rename = "product- or channel-centric")]
+    ProductCentric,
+}
+
+impl Grade {
+    /// 90–100 customer-centric · 50–89 in transition · 0–49 product- or channel-centric.
+    pub fn for_score(score: f64) -> Grade {
+        if score >= 90.0 {
+            Grade::CustomerCentric
+        } else if score >= 50.0 {
+            Grade::InTransition
+        } else {
+            Grade::ProductCentric
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Grade::CustomerCentric => "customer-centric",
+            Grade::InTransition => "in transition",
+            Grade::ProductCentric => "product- or channel-centric",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Metric {
+    pub name: String,
+    pub value: f64,
+    #[serde(default)]
+    pub unit: Option<String>,
+}
+
+impl Metric {
+    pub fn new(name: impl Into<String>, value: f64, unit: Option<&str>) -> Self {
+        Self { name: name.into(), value, unit: unit.map(str::to_string) }
+    }
+
+    /// The value with its unit, for people: seconds shown the way they are felt.
+    pub fn display_value(&self) -> String {
+        match self.unit.as_deref() {
+            Some("s") => human_seconds(self.value),
+            Some("ratio") => format!("{:.0}%", self.value * 100.0),
+            Some(unit) => format!("{} {unit}", trim_number(self.value)),
+            None => trim_number(self.value),
+        }
+    }
+}
+
+/// Seconds as a person reads them: `0.21 s`, `4m 10s`, `3h 05m`, `2d 4h`.
+pub fn human_seconds(seconds: f64) -> String {
+    if seconds < 60.0 {
+        return format!("{} s", trim_number(seconds));
+    }
+    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "durations are positive and far below u64::MAX seconds")]
+    let total = seconds.round() as u64;
+    let (d, h, m, s) = (total / 86_400, total % 86_400 / 3600, total % 3600 / 60, total % 60);
+    if d > 0 {
+        format!("{d}d {h}h")
+    } else if h > 0 {
+        format!("{h}h {m:02}m")
+    } else {
+        format!("{m}m {s:02}s")
+    }
+}
+
+/// Two decimals at most, no trailing zeros.
+pub fn trim_number(value: f64) -> String {
+    let text = format!("{value:.2}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" { "0".into() } else { text.into() }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Info,
+    Warn,
+    Fail,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warn => "warn",
+            Severity::Fail => "fail",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Finding {
+    pub severity: Severity,
+    pub message: String,
+    /// Every finding says what to do about it.
+    pub recommendation: String,
+}
+
+impl Finding {
+    pub fn new(severity: Severity, message: impl Into<String>, recommendation: impl Into<String>) -> Self {
+        Self { severity, message: message.into(), recommendation: recommendation.into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    pub source: String,
+    pub observed_at: Option<DateTime<FixedOffset>>,
+    pub excerpt: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_read_like_time() {
+        assert_eq!(human_seconds(0.214), "0.21 s");
+        assert_eq!(human_seconds(250.0), "4m 10s");
+        assert_eq!(human_seconds(3.0 * 3600.0 + 300.0), "3h 05m");
+        assert_eq!(human_seconds(52.0 * 3600.0), "2d 4h");
+    }
+
+    #[test]
+    fn grade_bands_follow_design() {
+        assert_eq!(Grade::for_score(90.0), Grade::CustomerCentric);
+        assert_eq!(Grade::for_score(89.99), Grade::InTransition);
+        assert_eq!(Grade::for_score(50.0), Grade::InTransition);
+        assert_eq!(Grade::for_score(49.9), Grade::ProductCentric);
+        assert_eq!(Status::for_score(95.0), Status::Pass);
+        assert_eq!(Status::for_score(10.0), Status::Fail);
+    }
+}

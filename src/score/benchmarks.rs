@@ -1,0 +1,152 @@
+//! The channel curves shipped in `checks/benchmarks.toml`, embedded in the binary.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use toml_span::de_helpers::TableHelper;
+use toml_span::value::ValueInner;
+
+use super::curve::Curve;
+use crate::audit::values::{DurationValue, custom, parse_toml, problems_from};
+use crate::audit::{InputError, at};
+
+/// The file as shipped, compiled in.
+pub const SHIPPED_TEXT: &str = include_str!("../../checks/benchmarks.toml");
+pub const SHIPPED_PATH: &str = "checks/benchmarks.toml";
+
+/// One benchmark: what is timed, its curve, and where the numbers come from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Benchmark {
+    pub family: String,
+    pub channel: String,
+    pub measure: String,
+    pub curve: Curve,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Benchmarks {
+    /// `http.<channel>`: time to first byte of pages and endpoints.
+    pub http: BTreeMap<String, Benchmark>,
+    /// `contact.<channel>`: time from a contact to the first human response.
+    pub contact: BTreeMap<String, Benchmark>,
+}
+
+impl Benchmarks {
+    pub fn contact_channels(&self) -> Vec<&str> {
+        self.contact.keys().map(String::as_str).collect()
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &Benchmark> {
+        self.http.values().chain(self.contact.values())
+    }
+}
+
+/// The shipped benchmarks. Their validity is a test, so failure here is a build defect.
+pub fn shipped() -> &'static Benchmarks {
+    static SHIPPED: OnceLock<Benchmarks> = OnceLock::new();
+    SHIPPED.get_or_init(|| {
+        parse(SHIPPED_TEXT, Path::new(SHIPPED_PATH)).unwrap_or_else(|err| panic!("shipped benchmarks are invalid:\n{err}"))
+    })
+}
+
+/// Parses a benchmarks file; every problem is reported with its place.
+pub fn parse(text: &str, file: &Path) -> Result<Benchmarks, InputError> {
+    let mut root = parse_toml(text, file)?;
+    let mut errors = toml_span::DeserError { errors: Vec::new() };
+    let mut benchmarks = Benchmarks::default();
+    match TableHelper::new(&mut root) {
+        Ok(mut top) => {
+            for family in ["http", "contact"] {
+                if let Some((_, mut table)) = top.take(family) {
+                    let target = if family == "http" { &mut benchmarks.http } else { &mut benchmarks.contact };
+                    read_family(family, &mut table, target, &mut errors);
+                }
+            }
+            if let Err(err) = top.finalize(None) {
+                errors.merge(err);
+            }
+        }
+        Err(err) => errors.merge(err),
+    }
+    if errors.errors.is_empty() {
+        Ok(benchmarks)
+    } else {
+        Err(InputError { file: file.to_path_buf(), problems: problems_from(errors, text) })
+    }
+}
+
+fn read_family(
+    family: &str,
+    value: &mut toml_span::Value<'_>,
+    into: &mut BTreeMap<String, Benchmark>,
+    errors: &mut toml_span::DeserError,
+) {
+    if value.as_table().is_none() {
+        errors.merge(custom(format!("`{family}` must be a table of channels, such as [{family}.web]"), value));
+        return;
+    }
+    let ValueInner::Table(table) = value.take() else { return };
+    for (key, mut entry) in table {
+        let mut th = match TableHelper::new(&mut entry) {
+            Ok(th) => th,
+            Err(err) => {
+                errors.merge(err);
+                continue;
+            }
+        };
+        let measure = th.required::<String>("measure").ok();
+        let p10 = th.required_s::<DurationValue>("p10").ok();
+        let median = th.required::<DurationValue>("median").ok();
+        let source = th.required::<String>("source").ok();
+        if let (Some(p10), Some(median)) = (&p10, &median) {
+            if p10.value.0 >= median.0 {
+                th.errors.extend(at("`p10` must be faster than `median`", p10).errors);
+            }
+        }
+        if let Err(err) = th.finalize(None) {
+            errors.merge(err);
+            continue;
+        }
+        if let (Some(measure), Some(p10), Some(median), Some(source)) = (measure, p10, median, source) {
+            into.insert(
+                key.name.to_string(),
+                Benchmark {
+                    family: family.to_string(),
+                    channel: key.name.to_string(),
+                    measure,
+                    curve: Curve::from_durations(p10.value.0, median.0),
+                    source,
+                },
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_benchmarks_parse_and_cite_sources() {
+        let benchmarks = parse(SHIPPED_TEXT, Path::new(SHIPPED_PATH)).expect("shipped file parses");
+        for channel in ["web", "help", "api", "chat"] {
+            assert!(benchmarks.http.contains_key(channel), "no http curve for {channel}");
+        }
+        for channel in ["email", "chat", "social", "phone", "in_store"] {
+            assert!(benchmarks.contact.contains_key(channel), "no contact curve for {channel}");
+        }
+        for b in benchmarks.all() {
+            assert!(b.source.len() > 20, "{}.{} cites no source", b.family, b.channel);
+            assert!(b.curve.p10 < b.curve.median);
+        }
+    }
+
+    #[test]
+    fn bad_curve_is_reported_at_its_place() {
+        let text = "[contact.email]\nmeasure = \"x\"\np10 = \"12h\"\nmedian = \"1h\"\nsource = \"y\"\n";
+        let err = parse(text, Path::new("b.toml")).unwrap_err();
+        assert_eq!(err.to_string(), "b.toml:3:8: `p10` must be faster than `median`");
+    }
+}

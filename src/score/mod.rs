@@ -1,0 +1,223 @@
+//! Scoring: pure functions from observations to a [`Report`]. No I/O here, so
+//! a stored run can be re-scored and every rule is table-tested.
+
+pub mod benchmarks;
+mod checks;
+pub mod curve;
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::audit::{Audit, CheckSpec};
+use crate::category::Category;
+use crate::check::{CheckError, Observation};
+use crate::report::model::{
+    AuditInfo, CategoryReport, CheckReport, Finding, Grade, Report, SCHEMA_VERSION, Severity, Status, Tool,
+};
+use benchmarks::Benchmarks;
+
+pub use checks::Scored;
+
+/// How a check's run ended, as the runner hands it to scoring.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Observed(Observation),
+    Failed(CheckError),
+    /// Left out by `--only` / `--skip`.
+    Skipped,
+}
+
+/// One check's outcome and how long it took.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckRun {
+    pub outcome: Outcome,
+    pub duration_ms: u64,
+}
+
+/// When the run happened and whether it was cut short.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RunTimes {
+    pub started_at: DateTime<FixedOffset>,
+    pub finished_at: DateTime<FixedOffset>,
+    pub interrupted: bool,
+}
+
+/// Scores a whole run. `runs` is in the order of `audit.checks`.
+pub fn score_run(audit: &Audit, runs: &[CheckRun], times: RunTimes, benchmarks: &Benchmarks) -> Report {
+    let mut answered = Vec::new();
+    let checks: Vec<CheckReport> = audit
+        .checks
+        .iter()
+        .zip(runs)
+        .map(|(spec, run)| {
+            let scored = score_check(spec, &run.outcome, benchmarks);
+            answered.push(scored.answered_channels.clone());
+            to_report(spec, scored, run.duration_ms)
+        })
+        .collect();
+    let categories: Vec<CategoryReport> = Category::ALL
+        .iter()
+        .map(|category| {
+            let weight = audit.scoring.weights.get(category).copied().unwrap_or(category.default_weight());
+            let members: Vec<(&CheckReport, &BTreeSet<String>)> =
+                checks.iter().zip(&answered).filter(|(c, _)| c.category == *category).collect();
+            score_category(*category, weight, &members, audit.scoring.single_channel_cap)
+        })
+        .collect();
+    let score = weighted_mean(categories.iter().filter_map(|c| c.score.map(|s| (s, c.weight))));
+    let complete = !times.interrupted && checks.iter().all(|c| c.status != Status::Error);
+    Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool::current(),
+        audit: AuditInfo {
+            name: audit.name.clone(),
+            site: audit.site.clone(),
+            started_at: times.started_at,
+            finished_at: times.finished_at,
+        },
+        score: score.map(round1),
+        grade: score.map(Grade::for_score),
+        complete,
+        categories,
+        checks,
+    }
+}
+
+fn score_check(spec: &CheckSpec, outcome: &Outcome, benchmarks: &Benchmarks) -> Scored {
+    match outcome {
+        Outcome::Observed(observation) => checks::score_observation(spec, observation, benchmarks),
+        Outcome::Failed(error) => Scored::error(error.to_string()),
+        Outcome::Skipped => Scored { status: Status::Skipped, ..Scored::default() },
+    }
+}
+
+fn to_report(spec: &CheckSpec, scored: Scored, duration_ms: u64) -> CheckReport {
+    CheckReport {
+        id: spec.id.clone(),
+        title: spec.title().to_string(),
+        kind: spec.kind().to_string(),
+        category: spec.category,
+        channel: spec.params.channel().map(str::to_string),
+        status: scored.status,
+        score: scored.score.map(round1),
+        weight: spec.weight,
+        metrics: scored.metrics,
+        findings: scored.findings,
+        evidence: scored.evidence,
+        error: scored.error,
+        duration_ms,
+    }
+}
+
+/// Checks that do not count toward a category's coverage.
+fn counts_toward_coverage(status: Status) -> bool {
+    !matches!(status, Status::Skipped | Status::NotApplicable)
+}
+
+fn score_category(
+    category: Category,
+    weight: f64,
+    members: &[(&CheckReport, &BTreeSet<String>)],
+    single_channel_cap: f64,
+) -> CategoryReport {
+    let counted: Vec<&CheckReport> = members.iter().map(|(c, _)| *c).filter(|c| counts_toward_coverage(c.status)).collect();
+    let total_weight: f64 = counted.iter().map(|c| c.weight).sum();
+    let scored_weight: f64 = counted.iter().filter(|c| c.score.is_some()).map(|c| c.weight).sum();
+    let mut score = weighted_mean(counted.iter().filter_map(|c| c.score.map(|s| (s, c.weight))));
+    let coverage = if total_weight > 0.0 { scored_weight / total_weight } else { 0.0 };
+    let mut findings = Vec::new();
+
+    if counted.is_empty() {
+        findings.push(Finding::new(
+            Severity::Info,
+            format!("Not assessed: no check in this audit measures {}.", category.title().to_lowercase()),
+            format!("Add a check for the `{}` category (see `centricity checks`).", category.id()),
+        ));
+    } else if score.is_none() {
+        findings.push(Finding::new(
+            Severity::Warn,
+            "Nothing in this category could be measured in this run.",
+            "Fix the checks' errors shown below and run the audit again.",
+        ));
+    } else if coverage < 1.0 {
+        findings.push(Finding::new(
+            Severity::Info,
+            format!("Scored on {:.0}% of its check weight; the rest could not be measured.", coverage * 100.0),
+            "Fix the checks that errored so the score rests on everything the audit asks.",
+        ));
+    }
+
+    if category == Category::Responsiveness {
+        let channels: BTreeSet<&str> = members.iter().flat_map(|(_, a)| a.iter().map(String::as_str)).collect();
+        if let Some(s) = score {
+            if channels.len() < 2 && s > single_channel_cap {
+                score = Some(single_channel_cap);
+                let answered = if channels.is_empty() {
+                    "No channel".to_string()
+                } else {
+                    format!("Only one channel ({}) answered", channels.first().copied().unwrap_or_default())
+                };
+                findings.push(Finding::new(
+                    Severity::Warn,
+                    format!(
+                        "{answered}; responsiveness is proven only when at least two distinct channels answer, \
+                         so the category is capped at {single_channel_cap:.0}."
+                    ),
+                    "Measure a second channel (e-mail, phone, chat or social, e.g. with a mystery-shopping log).",
+                ));
+            }
+        }
+    }
+
+    CategoryReport {
+        id: category,
+        title: category.title().to_string(),
+        score: score.map(round1),
+        weight,
+        coverage: round3(coverage),
+        checks: members.iter().map(|(c, _)| c.id.clone()).collect(),
+        findings,
+    }
+}
+
+/// Weighted mean of (value, weight) pairs; `None` when no weight is there to divide by.
+pub fn weighted_mean(items: impl Iterator<Item = (f64, f64)>) -> Option<f64> {
+    let (sum, weights) = items.fold((0.0, 0.0), |(s, w), (value, weight)| (s + value * weight, w + weight));
+    (weights > 0.0).then(|| sum / weights)
+}
+
+/// Nearest-rank percentile of unsorted values (`p` in 0–100).
+pub fn percentile(values: &[f64], p: f64) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a rank within a small list")]
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil().max(1.0) as usize;
+    Some(sorted[rank.min(sorted.len()) - 1])
+}
+
+/// The median, averaging the two middle values of an even count.
+pub fn median(values: &[f64]) -> Option<f64> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let mid = sorted.len() / 2;
+    match sorted.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(sorted[mid]),
+        _ => Some((sorted[mid - 1] + sorted[mid]) / 2.0),
+    }
+}
+
+fn round1(value: f64) -> f64 {
+    (value * 10.0).round() / 10.0
+}
+
+fn round3(value: f64) -> f64 {
+    (value * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests;
