@@ -255,6 +255,15 @@ fn score_contacts(file: &str, contacts: &[Contact], benchmarks: &Benchmarks) -> 
             });
         }
     }
+    // The overall answer rate leads: it is the one number a one-line view should show.
+    #[expect(clippy::cast_precision_loss, reason = "contact counts are small")]
+    let answered_share = contacts.iter().filter(|c| c.first_human_response_at.is_some()).count() as f64 / contacts.len().max(1) as f64;
+    #[expect(clippy::cast_precision_loss, reason = "contact counts are small")]
+    let overall = [
+        Metric::new("response_rate", answered_share, Some("ratio")),
+        Metric::new("contacts", contacts.len() as f64, None),
+    ];
+    scored.metrics.splice(0..0, overall);
     if channel_scores.is_empty() {
         return Scored { error: Some("no contact on a benchmarked channel".into()), status: Status::Error, ..scored };
     }
