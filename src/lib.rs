@@ -35,7 +35,11 @@ where
         Ok(matches) => matches,
         Err(err) => {
             let _ = err.print();
-            return if err.use_stderr() { Exit::InvalidInput } else { Exit::Ok };
+            return if err.use_stderr() {
+                Exit::InvalidInput
+            } else {
+                Exit::Ok
+            };
         }
     };
     let cli = match Cli::from_arg_matches(&matches) {
@@ -59,7 +63,12 @@ where
         Command::Init { dir, force } => commands::init::run(dir, *force, cli.quiet),
         Command::Checks { id } => commands::checks::run(id.as_deref()),
         Command::Completions { shell } => {
-            clap_complete::generate(*shell, &mut Cli::command(), "centricity", &mut std::io::stdout());
+            clap_complete::generate(
+                *shell,
+                &mut Cli::command(),
+                "centricity",
+                &mut std::io::stdout(),
+            );
             Exit::Ok
         }
     }

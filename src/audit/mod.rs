@@ -48,7 +48,10 @@ pub struct ScoringConfig {
 impl Default for ScoringConfig {
     fn default() -> Self {
         Self {
-            weights: Category::ALL.iter().map(|c| (*c, c.default_weight())).collect(),
+            weights: Category::ALL
+                .iter()
+                .map(|c| (*c, c.default_weight()))
+                .collect(),
             single_channel_cap: DEFAULT_SINGLE_CHANNEL_CAP,
         }
     }
@@ -112,23 +115,38 @@ pub struct LoadContext<'a> {
 impl LoadContext<'_> {
     /// Resolves a path written in the audit file against the audit file's folder.
     pub fn resolve(&self, path: &str) -> PathBuf {
-        self.dir.join(path)
+        // Keep messages free of a leading "./" when the audit file is in the current folder.
+        if self.dir == Path::new(".") {
+            PathBuf::from(path)
+        } else {
+            self.dir.join(path)
+        }
     }
 }
 
 /// Reads and validates an audit file.
 pub fn load(file: &Path) -> Result<Audit, InvalidInput> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|err| InputError::whole_file(file, format!("cannot read the audit file: {err}")))?;
+    let text = std::fs::read_to_string(file).map_err(|err| {
+        InputError::whole_file(file, format!("cannot read the audit file: {err}"))
+    })?;
     parse(&text, file)
 }
 
 /// Validates an audit file's text; `file` names it in messages and anchors relative paths.
 pub fn parse(text: &str, file: &Path) -> Result<Audit, InvalidInput> {
     let mut root = parse_toml(text, file)?;
-    let dir = file.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
-    let mut ctx = LoadContext { dir: &dir, referenced: Vec::new() };
+    let dir = file
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let dir = if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir
+    };
+    let mut ctx = LoadContext {
+        dir: &dir,
+        referenced: Vec::new(),
+    };
     let mut errors = DeserError { errors: Vec::new() };
 
     let mut top = match TableHelper::new(&mut root) {
@@ -143,14 +161,19 @@ pub fn parse(text: &str, file: &Path) -> Result<Audit, InvalidInput> {
     });
     let scoring = take_table(&mut top, "scoring", &mut errors, parse_scoring).unwrap_or_default();
     let checks = match top.take("check") {
-        Some((_, mut list)) => parse_checks(&mut list, &mut ctx, &mut errors),
+        Some((_, mut list)) => {
+            parse_checks(&mut list, &mut ctx, &LineIndex::new(text), &mut errors)
+        }
         None => Vec::new(),
     };
     if let Err(err) = top.finalize(None) {
         errors.merge(err);
     }
     if header.is_none() {
-        errors.merge(custom("the audit file needs an [audit] table with at least `name`", &root));
+        errors.merge(custom(
+            "the audit file needs an [audit] table with at least `name`",
+            &root,
+        ));
     }
     if !errors.errors.is_empty() || !ctx.referenced.is_empty() {
         return Err(located(errors, text, file, ctx));
@@ -172,7 +195,10 @@ pub fn parse(text: &str, file: &Path) -> Result<Audit, InvalidInput> {
 fn located(errors: DeserError, text: &str, file: &Path, ctx: LoadContext<'_>) -> InvalidInput {
     let mut all = Vec::new();
     if !errors.errors.is_empty() {
-        all.push(InputError { file: file.to_path_buf(), problems: problems_from(errors, text) });
+        all.push(InputError {
+            file: file.to_path_buf(),
+            problems: problems_from(errors, text),
+        });
     }
     all.extend(ctx.referenced);
     InvalidInput(all)
@@ -194,9 +220,9 @@ fn take_table<'de, T>(
         }
     };
     let out = read(&mut th);
+    // Its problems are recorded; the table itself still counts as present.
     if let Err(err) = th.finalize(None) {
         errors.merge(err);
-        return None;
     }
     Some(out)
 }
@@ -204,7 +230,6 @@ fn take_table<'de, T>(
 fn parse_scoring(th: &mut TableHelper<'_>) -> ScoringConfig {
     let mut scoring = ScoringConfig::default();
     if let Some((_, mut weights)) = th.take("weights") {
-        let known: Vec<&'static str> = Category::ALL.iter().map(|c| c.id()).collect();
         match TableHelper::new(&mut weights) {
             Ok(mut wt) => {
                 for category in Category::ALL {
@@ -215,7 +240,6 @@ fn parse_scoring(th: &mut TableHelper<'_>) -> ScoringConfig {
                         scoring.weights.insert(category, w.value.0);
                     }
                 }
-                debug_assert_eq!(known.len(), Category::ALL.len());
                 if let Err(err) = wt.finalize(None) {
                     th.errors.extend(err.errors);
                 }
@@ -225,19 +249,26 @@ fn parse_scoring(th: &mut TableHelper<'_>) -> ScoringConfig {
     }
     if let Some(cap) = th.optional_s::<Number>("single_channel_cap") {
         if !(0.0..=100.0).contains(&cap.value.0) {
-            th.errors.extend(out_of_range("single_channel_cap", &cap).errors);
+            th.errors
+                .extend(out_of_range("single_channel_cap", &cap).errors);
         }
         scoring.single_channel_cap = cap.value.0;
     }
     scoring
 }
 
-fn parse_checks(list: &mut Value<'_>, ctx: &mut LoadContext<'_>, errors: &mut DeserError) -> Vec<CheckSpec> {
+fn parse_checks(
+    list: &mut Value<'_>,
+    ctx: &mut LoadContext<'_>,
+    index: &LineIndex<'_>,
+    errors: &mut DeserError,
+) -> Vec<CheckSpec> {
     let entries = match list.take() {
         toml_span::value::ValueInner::Array(entries) => entries,
         other => {
             errors.merge(
-                toml_span::de_helpers::expected("an array of [[check]] tables", other, list.span).into(),
+                toml_span::de_helpers::expected("an array of [[check]] tables", other, list.span)
+                    .into(),
             );
             return Vec::new();
         }
@@ -245,7 +276,6 @@ fn parse_checks(list: &mut Value<'_>, ctx: &mut LoadContext<'_>, errors: &mut De
     let mut checks = Vec::new();
     let mut first_seen: HashMap<String, usize> = HashMap::new();
     for mut entry in entries {
-        let span = entry.span;
         let mut th = match TableHelper::new(&mut entry) {
             Ok(th) => th,
             Err(err) => {
@@ -267,26 +297,45 @@ fn parse_checks(list: &mut Value<'_>, ctx: &mut LoadContext<'_>, errors: &mut De
             if let Err(message) = validate_id(&id.value) {
                 th.errors.extend(at(message, id).errors);
             } else if let Some(first) = first_seen.get(&id.value) {
-                th.errors.extend(at(format!("duplicate check id `{}` (first used at byte {first})", id.value), id).errors);
+                let line = match index.locate(*first) {
+                    Location::LineCol { line, .. } => line,
+                    _ => 0,
+                };
+                th.errors.extend(
+                    at(
+                        format!(
+                            "duplicate check id `{}` (first used on line {line})",
+                            id.value
+                        ),
+                        id,
+                    )
+                    .errors,
+                );
             } else {
                 first_seen.insert(id.value.clone(), id.span.start);
             }
         }
-        let parsed = kind.as_ref().and_then(|kind| match checks::find_kind(&kind.value) {
-            Some(info) => (info.parse)(&mut th, ctx),
-            None => {
-                th.errors.extend(
-                    at(
-                        format!("unknown check kind `{}`; known kinds: {}", kind.value, checks::kind_names()),
-                        kind,
-                    )
-                    .errors,
-                );
-                // Other keys cannot be judged without a kind: do not also call them unknown.
-                th.table.clear();
-                None
-            }
-        });
+        let parsed = kind
+            .as_ref()
+            .and_then(|kind| match checks::find_kind(&kind.value) {
+                Some(info) => (info.parse)(&mut th, ctx),
+                None => {
+                    th.errors.extend(
+                        at(
+                            format!(
+                                "unknown check kind `{}`; known kinds: {}",
+                                kind.value,
+                                checks::kind_names()
+                            ),
+                            kind,
+                        )
+                        .errors,
+                    );
+                    // Other keys cannot be judged without a kind: do not also call them unknown.
+                    th.table.clear();
+                    None
+                }
+            });
         let ok = th.errors.is_empty();
         if let Err(err) = th.finalize(None) {
             errors.merge(err);
@@ -302,7 +351,6 @@ fn parse_checks(list: &mut Value<'_>, ctx: &mut LoadContext<'_>, errors: &mut De
                 params,
             });
         }
-        let _ = span;
     }
     checks
 }
@@ -311,7 +359,9 @@ fn parse_checks(list: &mut Value<'_>, ctx: &mut LoadContext<'_>, errors: &mut De
 fn validate_id(id: &str) -> Result<(), String> {
     let valid = !id.is_empty()
         && id.len() <= 64
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !id.starts_with('-');
     if valid {
         Ok(())
@@ -333,9 +383,18 @@ pub fn at<T>(message: impl Into<String>, spanned: &Spanned<T>) -> DeserError {
 }
 
 fn negative(what: &str, value: &Spanned<Number>) -> DeserError {
-    at(format!("{what} cannot be negative (found {})", value.value.0), value)
+    at(
+        format!("{what} cannot be negative (found {})", value.value.0),
+        value,
+    )
 }
 
 fn out_of_range(what: &str, value: &Spanned<Number>) -> DeserError {
-    at(format!("`{what}` must be between 0 and 100 (found {})", value.value.0), value)
+    at(
+        format!(
+            "`{what}` must be between 0 and 100 (found {})",
+            value.value.0
+        ),
+        value,
+    )
 }

@@ -51,7 +51,9 @@ impl fmt::Display for InputError {
             }
             match &problem.location {
                 Location::LineCol { line, col } => write!(f, "{file}:{line}:{col}: ")?,
-                Location::Cell { row, column } => write!(f, "{file}: row {row}, column `{column}`: ")?,
+                Location::Cell { row, column } => {
+                    write!(f, "{file}: row {row}, column `{column}`: ")?
+                }
                 Location::File => write!(f, "{file}: ")?,
             }
             f.write_str(&problem.message)?;
@@ -107,10 +109,22 @@ mod tests {
         let err = InputError {
             file: "a.toml".into(),
             problems: vec![
-                Problem { location: Location::LineCol { line: 3, col: 7 }, message: "bad".into() },
-                Problem { location: Location::Cell { row: 4, column: "sent_at".into() }, message: "worse".into() },
+                Problem {
+                    location: Location::LineCol { line: 3, col: 7 },
+                    message: "bad".into(),
+                },
+                Problem {
+                    location: Location::Cell {
+                        row: 4,
+                        column: "sent_at".into(),
+                    },
+                    message: "worse".into(),
+                },
             ],
         };
-        assert_eq!(err.to_string(), "a.toml:3:7: bad\na.toml: row 4, column `sent_at`: worse");
+        assert_eq!(
+            err.to_string(),
+            "a.toml:3:7: bad\na.toml: row 4, column `sent_at`: worse"
+        );
     }
 }

@@ -17,7 +17,10 @@ pub struct Number(pub f64);
 impl<'de> Deserialize<'de> for Number {
     fn deserialize(value: &mut Value<'de>) -> Result<Self, DeserError> {
         match value.take() {
-            #[expect(clippy::cast_precision_loss, reason = "weights and thresholds are small")]
+            #[expect(
+                clippy::cast_precision_loss,
+                reason = "weights and thresholds are small"
+            )]
             ValueInner::Integer(i) => Ok(Number(i as f64)),
             ValueInner::Float(f) if f.is_finite() => Ok(Number(f)),
             other => Err(expected("a number", other, value.span).into()),
@@ -35,8 +38,8 @@ impl<'de> Deserialize<'de> for DurationValue {
         match humantime::parse_duration(&text) {
             Ok(d) if !d.is_zero() => Ok(DurationValue(d)),
             Ok(_) => Err(custom("a duration must be longer than zero", value)),
-            Err(err) => Err(custom(
-                format!("`{text}` is not a duration ({err}); write it like \"30s\", \"15m\" or \"48h\""),
+            Err(_) => Err(custom(
+                format!("`{text}` is not a duration; write it like \"30s\", \"15m\" or \"48h\""),
                 value,
             )),
         }
@@ -74,12 +77,13 @@ pub fn problems_from(errors: DeserError, text: &str) -> Vec<Problem> {
                 message: format!("missing required key `{field}` in this table"),
             }),
             _ => problems.push(Problem {
-                location: error
-                    .line_info
-                    .map_or_else(|| at(error.span.start), |(line, col)| Location::LineCol {
+                location: error.line_info.map_or_else(
+                    || at(error.span.start),
+                    |(line, col)| Location::LineCol {
                         line: line + 1,
                         col: col + 1,
-                    }),
+                    },
+                ),
                 message: error.to_string(),
             }),
         }

@@ -12,7 +12,8 @@ pub fn path_for(dir: &Path, check_id: &str) -> PathBuf {
 pub fn load(dir: &Path, check_id: &str) -> Result<Observation, CheckError> {
     let path = path_for(dir, check_id);
     let bytes = std::fs::read(&path).map_err(|_| CheckError::NoSavedEvidence(path.clone()))?;
-    serde_json::from_slice(&bytes).map_err(|e| CheckError::BadEvidence(format!("{}: {e}", path.display())))
+    serde_json::from_slice(&bytes)
+        .map_err(|e| CheckError::BadEvidence(format!("{}: {e}", path.display())))
 }
 
 /// Writes through a temporary file and a rename, so a reader never sees half a file.

@@ -21,7 +21,10 @@ pub use runner::{RunOptions, RunOutcome, run};
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Observation {
     Http(HttpObservation),
-    MysteryLog { file: String, contacts: Vec<Contact> },
+    MysteryLog {
+        file: String,
+        contacts: Vec<Contact>,
+    },
     Exec(PluginReport),
 }
 

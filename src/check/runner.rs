@@ -110,13 +110,20 @@ pub async fn run(audit: &Audit, options: &RunOptions) -> RunOutcome {
                 } else {
                     Outcome::Skipped
                 };
-                CheckRun { outcome, duration_ms: 0 }
+                CheckRun {
+                    outcome,
+                    duration_ms: 0,
+                }
             })
         })
         .collect();
     RunOutcome {
         runs,
-        times: RunTimes { started_at, finished_at: chrono::Local::now().fixed_offset(), interrupted },
+        times: RunTimes {
+            started_at,
+            finished_at: chrono::Local::now().fixed_offset(),
+            interrupted,
+        },
         warnings,
     }
 }
@@ -136,7 +143,13 @@ async fn observe(
     let warning = match (&result, networked) {
         (Ok(observation), true) => evidence::save(evidence_dir, &spec.id, observation)
             .err()
-            .map(|e| format!("could not save evidence of `{}` in {}: {e}", spec.id, evidence_dir.display())),
+            .map(|e| {
+                format!(
+                    "could not save evidence of `{}` in {}: {e}",
+                    spec.id,
+                    evidence_dir.display()
+                )
+            }),
         _ => None,
     };
     (result, warning)

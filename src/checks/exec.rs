@@ -51,18 +51,40 @@ fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Catego
         if c.value.first().is_some_and(|p| !p.trim().is_empty()) {
             Some(c.value)
         } else {
-            th.errors.extend(at("`command` needs at least the program to run, e.g. [\"./plugin.sh\", \"arg\"]", &c).errors);
+            th.errors.extend(
+                at(
+                    "`command` needs at least the program to run, e.g. [\"./plugin.sh\", \"arg\"]",
+                    &c,
+                )
+                .errors,
+            );
             None
         }
     });
     let category = category.and_then(|c| match Category::from_id(&c.value) {
         Some(category) => Some(category),
         None => {
-            th.errors.extend(at(format!("unknown category `{}`; expected one of: {}", c.value, Category::ids()), &c).errors);
+            th.errors.extend(
+                at(
+                    format!(
+                        "unknown category `{}`; expected one of: {}",
+                        c.value,
+                        Category::ids()
+                    ),
+                    &c,
+                )
+                .errors,
+            );
             None
         }
     });
-    Some((category?, CheckParams::Exec(Params { command: command?, channel })))
+    Some((
+        category?,
+        CheckParams::Exec(Params {
+            command: command?,
+            channel,
+        }),
+    ))
 }
 
 /// The one JSON object a plug-in prints.
@@ -94,13 +116,16 @@ pub async fn collect(params: &Params, ctx: &CollectContext) -> Result<PluginRepo
         // A timed-out or cancelled check must not leave the plug-in running.
         .kill_on_drop(true)
         .spawn()
-        .map_err(|err| CheckError::Plugin(format!("cannot start `{}`: {err}", program.display())))?;
+        .map_err(|err| {
+            CheckError::Plugin(format!("cannot start `{}`: {err}", program.display()))
+        })?;
     let stdout = child.stdout.take().expect("stdout is piped");
     let stderr = child.stderr.take().expect("stderr is piped");
     // stderr drains on its own task so a plug-in that fills it cannot block on a full pipe.
     let stderr_task = tokio::spawn(read_capped(stderr, 64 * 1024));
-    let (stdout, overflowed) =
-        read_capped(stdout, MAX_STDOUT_BYTES).await.map_err(|e| CheckError::Plugin(format!("reading stdout: {e}")))?;
+    let (stdout, overflowed) = read_capped(stdout, MAX_STDOUT_BYTES)
+        .await
+        .map_err(|e| CheckError::Plugin(format!("reading stdout: {e}")))?;
     if overflowed {
         let _ = child.start_kill();
     }
@@ -112,31 +137,55 @@ pub async fn collect(params: &Params, ctx: &CollectContext) -> Result<PluginRepo
     };
     let excerpt = stderr_excerpt(&stderr);
     if overflowed {
-        return Err(CheckError::Plugin(format!("wrote more than {MAX_STDOUT_BYTES} bytes to stdout{excerpt}")));
+        return Err(CheckError::Plugin(format!(
+            "wrote more than {MAX_STDOUT_BYTES} bytes to stdout{excerpt}"
+        )));
     }
     let status = status.map_err(|e| CheckError::Plugin(format!("waiting for the plug-in: {e}")))?;
     if !status.success() {
         return Err(CheckError::Plugin(format!("exited with {status}{excerpt}")));
     }
     let report: PluginReport = serde_json::from_slice(&stdout).map_err(|e| {
-        let shown = String::from_utf8_lossy(&stdout[..stdout.len().min(120)]).trim().to_string();
-        CheckError::Plugin(format!("stdout is not a JSON result ({e}); it began with {shown:?}{excerpt}"))
+        let shown = String::from_utf8_lossy(&stdout[..stdout.len().min(120)])
+            .trim()
+            .to_string();
+        CheckError::Plugin(format!(
+            "stdout is not a JSON result ({e}); it began with {shown:?}{excerpt}"
+        ))
     })?;
     if let Some(score) = report.score {
         if !(0.0..=100.0).contains(&score) || !score.is_finite() {
-            return Err(CheckError::Plugin(format!("score {score} is outside 0–100{excerpt}")));
+            return Err(CheckError::Plugin(format!(
+                "score {score} is outside 0–100{excerpt}"
+            )));
         }
+    }
+    if report
+        .findings
+        .iter()
+        .any(|f| f.message.trim().is_empty() || f.recommendation.trim().is_empty())
+    {
+        return Err(CheckError::Plugin(format!(
+            "a finding has an empty message or recommendation{excerpt}"
+        )));
     }
     Ok(report)
 }
 
 /// A program named with a slash is relative to the audit file; a bare name is looked up on PATH.
 fn program_path(program: &str, audit_dir: &Path) -> PathBuf {
-    if program.contains('/') { audit_dir.join(program) } else { PathBuf::from(program) }
+    if program.contains('/') {
+        audit_dir.join(program)
+    } else {
+        PathBuf::from(program)
+    }
 }
 
 /// Reads at most `cap` bytes; reports whether more was on offer.
-async fn read_capped(mut stream: impl AsyncRead + Unpin, cap: usize) -> std::io::Result<(Vec<u8>, bool)> {
+async fn read_capped(
+    mut stream: impl AsyncRead + Unpin,
+    cap: usize,
+) -> std::io::Result<(Vec<u8>, bool)> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 8192];
     loop {
@@ -158,6 +207,8 @@ fn stderr_excerpt(stderr: &[u8]) -> String {
         return String::new();
     }
     let start = text.len().saturating_sub(STDERR_EXCERPT_BYTES);
-    let start = (start..text.len()).find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+    let start = (start..text.len())
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(0);
     format!("; stderr: {}", &text[start..])
 }

@@ -18,7 +18,15 @@ pub const KIND: KindInfo = KindInfo {
     name: "http",
     summary: "How fast and reliably a customer-facing URL answers (web, help centre, API, chat endpoint).",
     category: Some(Category::Responsiveness),
-    keys: &["url", "channel (web, api, chat, help)", "samples", "method", "expect_status", "body_contains", "max_time"],
+    keys: &[
+        "url",
+        "channel (web, api, chat, help)",
+        "samples",
+        "method",
+        "expect_status",
+        "body_contains",
+        "max_time",
+    ],
     motivation: "A contact page or help centre that is slow or down is the first wall a customer hits \
                  before any person can answer.",
     measures: "N samples (default 5) of the URL, one fresh connection each: DNS, connect, TLS, time to \
@@ -59,20 +67,37 @@ fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Catego
     let max_time = th.optional::<DurationValue>("max_time").map(|d| d.0);
 
     let url = url.and_then(|url| match Url::parse(&url.value) {
-        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.host().is_some() => Some(parsed),
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.host().is_some() => {
+            Some(parsed)
+        }
         Ok(_) => {
-            th.errors.extend(at(format!("`{}` is not an http:// or https:// URL", url.value), &url).errors);
+            th.errors.extend(
+                at(
+                    format!("`{}` is not an http:// or https:// URL", url.value),
+                    &url,
+                )
+                .errors,
+            );
             None
         }
         Err(err) => {
-            th.errors.extend(at(format!("`{}` is not a URL: {err}", url.value), &url).errors);
+            th.errors
+                .extend(at(format!("`{}` is not a URL: {err}", url.value), &url).errors);
             None
         }
     });
     let channel = match channel {
         Some(c) if !CHANNELS.contains(&c.value.as_str()) => {
             th.errors.extend(
-                at(format!("unknown http channel `{}`; expected one of: {}", c.value, CHANNELS.join(", ")), &c).errors,
+                at(
+                    format!(
+                        "unknown http channel `{}`; expected one of: {}",
+                        c.value,
+                        CHANNELS.join(", ")
+                    ),
+                    &c,
+                )
+                .errors,
             );
             None
         }
@@ -81,7 +106,8 @@ fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Catego
     };
     let samples = match samples {
         Some(n) if n.value == 0 || n.value > MAX_SAMPLES => {
-            th.errors.extend(at(format!("`samples` must be between 1 and {MAX_SAMPLES}"), &n).errors);
+            th.errors
+                .extend(at(format!("`samples` must be between 1 and {MAX_SAMPLES}"), &n).errors);
             None
         }
         Some(n) => Some(n.value),
@@ -89,7 +115,17 @@ fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Catego
     };
     let method = match method {
         Some(m) if !METHODS.contains(&m.value.as_str()) => {
-            th.errors.extend(at(format!("unknown method `{}`; expected one of: {}", m.value, METHODS.join(", ")), &m).errors);
+            th.errors.extend(
+                at(
+                    format!(
+                        "unknown method `{}`; expected one of: {}",
+                        m.value,
+                        METHODS.join(", ")
+                    ),
+                    &m,
+                )
+                .errors,
+            );
             None
         }
         Some(m) => Method::from_bytes(m.value.as_bytes()).ok(),
@@ -97,7 +133,13 @@ fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Catego
     };
     if let Some(status) = &expect_status {
         if !(100..=599).contains(&status.value) {
-            th.errors.extend(at("`expect_status` must be an HTTP status between 100 and 599", status).errors);
+            th.errors.extend(
+                at(
+                    "`expect_status` must be an HTTP status between 100 and 599",
+                    status,
+                )
+                .errors,
+            );
         }
     }
     Some((
@@ -150,8 +192,9 @@ pub enum SampleOutcome {
 
 pub async fn collect(params: &Params, ctx: &CollectContext) -> Result<HttpObservation, CheckError> {
     // Samples run one after another: concurrent samples would measure our own load.
-    // Each gets an equal share of the check's time, so a hang costs one sample, not the check.
-    let per_sample = ctx.timeout / params.samples.max(1);
+    // Each gets an equal share of 90% of the check's time, so a hang costs one
+    // sample, not the check, and the last sample ends before the check's limit.
+    let per_sample = ctx.timeout.mul_f64(0.9) / params.samples.max(1);
     let mut samples = Vec::with_capacity(params.samples as usize);
     for _ in 0..params.samples {
         let observed_at = chrono::Local::now().fixed_offset();
@@ -169,10 +212,18 @@ pub async fn collect(params: &Params, ctx: &CollectContext) -> Result<HttpObserv
                     String::from_utf8_lossy(&exchange.body).contains(needle.as_str())
                 }),
             },
-            Err(err) => SampleOutcome::Failed { reason: err.to_string() },
+            Err(err) => SampleOutcome::Failed {
+                reason: err.to_string(),
+            },
         };
         tracing::debug!(check = %ctx.check_id, ?outcome, "http sample");
-        samples.push(Sample { observed_at, outcome });
+        samples.push(Sample {
+            observed_at,
+            outcome,
+        });
     }
-    Ok(HttpObservation { url: params.url.to_string(), samples })
+    Ok(HttpObservation {
+        url: params.url.to_string(),
+        samples,
+    })
 }

@@ -14,7 +14,8 @@ use crate::check::{CheckError, CollectContext, Observation};
 
 /// Reads a kind's keys from its `[[check]]` table. Returns the category the
 /// check scores into and its parameters, or `None` after recording problems.
-pub type ParseFn = fn(&mut TableHelper<'_>, &mut LoadContext<'_>) -> Option<(Category, CheckParams)>;
+pub type ParseFn =
+    fn(&mut TableHelper<'_>, &mut LoadContext<'_>) -> Option<(Category, CheckParams)>;
 
 /// What a kind is, for `centricity checks` and for the loader.
 #[derive(Debug)]
@@ -76,7 +77,10 @@ impl CheckParams {
 pub async fn collect(spec: &CheckSpec, ctx: &CollectContext) -> Result<Observation, CheckError> {
     match &spec.params {
         CheckParams::Http(p) => http::collect(p, ctx).await.map(Observation::Http),
-        CheckParams::MysteryLog(p) => Ok(Observation::MysteryLog { file: p.file.clone(), contacts: p.contacts.clone() }),
+        CheckParams::MysteryLog(p) => Ok(Observation::MysteryLog {
+            file: p.file.clone(),
+            contacts: p.contacts.clone(),
+        }),
         CheckParams::Exec(p) => exec::collect(p, ctx).await.map(Observation::Exec),
     }
 }
@@ -89,7 +93,11 @@ mod tests {
     fn kinds_are_unique_and_documented() {
         let mut seen = std::collections::HashSet::new();
         for kind in KINDS {
-            assert!(seen.insert(kind.name), "kind {} registered twice", kind.name);
+            assert!(
+                seen.insert(kind.name),
+                "kind {} registered twice",
+                kind.name
+            );
             for (what, text) in [
                 ("summary", kind.summary),
                 ("motivation", kind.motivation),

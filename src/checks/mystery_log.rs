@@ -45,7 +45,15 @@ pub const COLUMNS: &[&str] = &[
     "notes",
 ];
 const REQUIRED: &[&str] = &["channel", "contact_id", "sent_at"];
-pub const OUTCOMES: &[&str] = &["answered", "resolved", "callback", "voicemail", "no_answer", "abandoned", "bounced"];
+pub const OUTCOMES: &[&str] = &[
+    "answered",
+    "resolved",
+    "callback",
+    "voicemail",
+    "no_answer",
+    "abandoned",
+    "bounced",
+];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Params {
@@ -83,12 +91,19 @@ fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Categor
     let text = match std::fs::read(&path) {
         Ok(bytes) => bytes,
         Err(err) => {
-            th.errors.extend(at(format!("cannot read `{}`: {err}", path.display()), &file).errors);
+            th.errors
+                .extend(at(format!("cannot read `{}`: {err}", path.display()), &file).errors);
             return None;
         }
     };
     match read_log(&text, &path) {
-        Ok(contacts) => Some((Category::Responsiveness, CheckParams::MysteryLog(Params { file: file.value, contacts }))),
+        Ok(contacts) => Some((
+            Category::Responsiveness,
+            CheckParams::MysteryLog(Params {
+                file: file.value,
+                contacts,
+            }),
+        )),
         Err(err) => {
             ctx.referenced.push(err);
             None
@@ -103,27 +118,50 @@ pub fn read_log(bytes: &[u8], path: &Path) -> Result<Vec<Contact>, InputError> {
     let mut problems = Vec::new();
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|c| c.trim().to_string()).collect(),
-        Err(err) => return Err(InputError::whole_file(path, format!("cannot read the CSV header: {err}"))),
+        Err(err) => {
+            return Err(InputError::whole_file(
+                path,
+                format!("cannot read the CSV header: {err}"),
+            ));
+        }
     };
     if headers.iter().all(String::is_empty) {
-        return Err(InputError::whole_file(path, format!("the log is empty; expected a header with {}", COLUMNS.join(","))));
+        return Err(InputError::whole_file(
+            path,
+            format!(
+                "the log is empty; expected a header with {}",
+                COLUMNS.join(",")
+            ),
+        ));
     }
     let header_problem = |column: &str, message: String| Problem {
-        location: Location::Cell { row: 1, column: column.to_string() },
+        location: Location::Cell {
+            row: 1,
+            column: column.to_string(),
+        },
         message,
     };
     for name in &headers {
         if !COLUMNS.contains(&name.as_str()) {
-            problems.push(header_problem(name, format!("unknown column; expected columns: {}", COLUMNS.join(", "))));
+            problems.push(header_problem(
+                name,
+                format!("unknown column; expected columns: {}", COLUMNS.join(", ")),
+            ));
         }
     }
     for required in REQUIRED {
         if !headers.iter().any(|h| h == required) {
-            problems.push(header_problem(required, "required column is missing".into()));
+            problems.push(header_problem(
+                required,
+                "required column is missing".into(),
+            ));
         }
     }
     if !problems.is_empty() {
-        return Err(InputError { file: path.to_path_buf(), problems });
+        return Err(InputError {
+            file: path.to_path_buf(),
+            problems,
+        });
     }
     let channels = benchmarks::shipped().contact_channels();
     let mut contacts = Vec::new();
@@ -134,17 +172,31 @@ pub fn read_log(bytes: &[u8], path: &Path) -> Result<Vec<Contact>, InputError> {
             Ok(r) => r,
             Err(err) => {
                 problems.push(Problem {
-                    location: Location::Cell { row, column: "(row)".into() },
+                    location: Location::Cell {
+                        row,
+                        column: "(row)".into(),
+                    },
                     message: format!("unreadable row: {err}"),
                 });
                 continue;
             }
         };
         let cell = |name: &str| {
-            headers.iter().position(|h| h == name).and_then(|i| record.get(i)).map(str::trim).filter(|v| !v.is_empty())
+            headers
+                .iter()
+                .position(|h| h == name)
+                .and_then(|i| record.get(i))
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
         };
         let mut bad = |column: &str, message: String| {
-            problems.push(Problem { location: Location::Cell { row, column: column.to_string() }, message });
+            problems.push(Problem {
+                location: Location::Cell {
+                    row,
+                    column: column.to_string(),
+                },
+                message,
+            });
         };
         let time = |name: &str, bad: &mut dyn FnMut(&str, String)| {
             cell(name).and_then(|v| match DateTime::parse_from_rfc3339(v) {
@@ -157,9 +209,18 @@ pub fn read_log(bytes: &[u8], path: &Path) -> Result<Vec<Contact>, InputError> {
         };
         let channel = cell("channel").map(str::to_ascii_lowercase);
         match &channel {
-            None => bad("channel", "empty; expected one of: ".to_string() + &channels.join(", ")),
+            None => bad(
+                "channel",
+                "empty; expected one of: ".to_string() + &channels.join(", "),
+            ),
             Some(c) if !channels.contains(&c.as_str()) => {
-                bad("channel", format!("unknown channel `{c}`; expected one of: {}", channels.join(", ")));
+                bad(
+                    "channel",
+                    format!(
+                        "unknown channel `{c}`; expected one of: {}",
+                        channels.join(", ")
+                    ),
+                );
             }
             Some(_) => {}
         }
@@ -168,7 +229,10 @@ pub fn read_log(bytes: &[u8], path: &Path) -> Result<Vec<Contact>, InputError> {
             None => bad("contact_id", "empty; every contact needs an id".into()),
             Some(id) => {
                 if let Some(first) = first_row_of.insert(id.clone(), row) {
-                    bad("contact_id", format!("duplicate contact id `{id}` (also on row {first})"));
+                    bad(
+                        "contact_id",
+                        format!("duplicate contact id `{id}` (also on row {first})"),
+                    );
                 }
             }
         }
@@ -192,13 +256,22 @@ pub fn read_log(bytes: &[u8], path: &Path) -> Result<Vec<Contact>, InputError> {
         }
         if let (Some(any), Some(human)) = (first_response_at, first_human_response_at) {
             if human < any {
-                bad("first_human_response_at", "earlier than first_response_at (the first response of any kind)".into());
+                bad(
+                    "first_human_response_at",
+                    "earlier than first_response_at (the first response of any kind)".into(),
+                );
             }
         }
         let outcome = cell("outcome").map(str::to_ascii_lowercase);
         if let Some(o) = &outcome {
             if !OUTCOMES.contains(&o.as_str()) {
-                bad("outcome", format!("unknown outcome `{o}`; expected one of: {}", OUTCOMES.join(", ")));
+                bad(
+                    "outcome",
+                    format!(
+                        "unknown outcome `{o}`; expected one of: {}",
+                        OUTCOMES.join(", ")
+                    ),
+                );
             }
         }
         if let (Some(channel), Some(contact_id), Some(sent_at)) = (channel, contact_id, sent_at) {
@@ -216,10 +289,16 @@ pub fn read_log(bytes: &[u8], path: &Path) -> Result<Vec<Contact>, InputError> {
         }
     }
     if !problems.is_empty() {
-        return Err(InputError { file: path.to_path_buf(), problems });
+        return Err(InputError {
+            file: path.to_path_buf(),
+            problems,
+        });
     }
     if contacts.is_empty() {
-        return Err(InputError::whole_file(path, "the log has a header but no contacts"));
+        return Err(InputError::whole_file(
+            path,
+            "the log has a header but no contacts",
+        ));
     }
     Ok(contacts)
 }

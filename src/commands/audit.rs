@@ -39,7 +39,10 @@ pub fn run(args: &AuditArgs, matches: &ArgMatches, color: bool, quiet: bool) -> 
         progress: show_progress(args.no_progress, quiet),
         selected,
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(err) => {
             eprintln!("error: cannot start the async runtime: {err}");
@@ -78,11 +81,19 @@ fn verdict(report: &Report, args: &AuditArgs, quiet: bool) -> Exit {
         }
     }
     if !report.complete && !args.allow_incomplete {
-        let errored: Vec<&str> =
-            report.checks.iter().filter(|c| c.error.is_some()).map(|c| c.id.as_str()).collect();
+        let errored: Vec<&str> = report
+            .checks
+            .iter()
+            .filter(|c| c.error.is_some())
+            .map(|c| c.id.as_str())
+            .collect();
         say(format!(
             "incomplete: {} could not be measured (exit 4; --allow-incomplete accepts this)",
-            if errored.is_empty() { "the run".to_string() } else { errored.join(", ") }
+            if errored.is_empty() {
+                "the run".to_string()
+            } else {
+                errored.join(", ")
+            }
         ));
         return Exit::Incomplete;
     }
@@ -99,30 +110,59 @@ fn output_targets(args: &AuditArgs, matches: &ArgMatches) -> Result<Vec<(Format,
     if args.format.is_empty() {
         return match args.output.as_slice() {
             [] => Ok(vec![(Format::Table, Target::Stdout)]),
-            _ => Err("--output needs a --format before it, e.g. --format json --output report.json".into()),
+            _ => Err(
+                "--output needs a --format before it, e.g. --format json --output report.json"
+                    .into(),
+            ),
         };
     }
-    let format_at: Vec<usize> = matches.indices_of("format").map(Iterator::collect).unwrap_or_default();
-    let output_at: Vec<usize> = matches.indices_of("output").map(Iterator::collect).unwrap_or_default();
-    let mut targets: Vec<(Format, Option<Target>)> = args.format.iter().map(|f| (*f, None)).collect();
+    let format_at: Vec<usize> = matches
+        .indices_of("format")
+        .map(Iterator::collect)
+        .unwrap_or_default();
+    let output_at: Vec<usize> = matches
+        .indices_of("output")
+        .map(Iterator::collect)
+        .unwrap_or_default();
+    let mut targets: Vec<(Format, Option<Target>)> =
+        args.format.iter().map(|f| (*f, None)).collect();
     for (output, at) in args.output.iter().zip(output_at) {
         let Some(owner) = format_at.iter().rposition(|f| *f < at) else {
-            return Err(format!("--output {} comes before any --format; put it after the format it writes", output.display()));
+            return Err(format!(
+                "--output {} comes before any --format; put it after the format it writes",
+                output.display()
+            ));
         };
         if targets[owner].1.is_some() {
-            return Err(format!("two --output options follow the same --format ({})", output.display()));
+            return Err(format!(
+                "two --output options follow the same --format ({})",
+                output.display()
+            ));
         }
-        let target = if output.as_os_str() == "-" { Target::Stdout } else { Target::File(output.clone()) };
+        let target = if output.as_os_str() == "-" {
+            Target::Stdout
+        } else {
+            Target::File(output.clone())
+        };
         if let Target::File(path) = &target {
-            let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+            let parent = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."));
             if !parent.is_dir() {
-                return Err(format!("cannot write {}: folder {} does not exist", path.display(), parent.display()));
+                return Err(format!(
+                    "cannot write {}: folder {} does not exist",
+                    path.display(),
+                    parent.display()
+                ));
             }
         }
         targets[owner].1 = Some(target);
     }
-    let targets: Vec<(Format, Target)> =
-        targets.into_iter().map(|(f, t)| (f, t.unwrap_or(Target::Stdout))).collect();
+    let targets: Vec<(Format, Target)> = targets
+        .into_iter()
+        .map(|(f, t)| (f, t.unwrap_or(Target::Stdout)))
+        .collect();
     if targets.iter().filter(|(_, t)| *t == Target::Stdout).count() > 1 {
         return Err("only one format can go to stdout; give the others --output FILE".into());
     }
@@ -132,8 +172,16 @@ fn output_targets(args: &AuditArgs, matches: &ArgMatches) -> Result<Vec<(Format,
 /// Which checks run: all, or those `--only` names, less those `--skip` names.
 fn select(audit: &Audit, only: &[String], skip: &[String]) -> Result<Vec<bool>, String> {
     let known: Vec<&str> = audit.checks.iter().map(|c| c.id.as_str()).collect();
-    if let Some(unknown) = only.iter().chain(skip).find(|id| !known.contains(&id.as_str())) {
-        return Err(format!("no check `{unknown}` in {}; its checks are: {}", audit.file.display(), known.join(", ")));
+    if let Some(unknown) = only
+        .iter()
+        .chain(skip)
+        .find(|id| !known.contains(&id.as_str()))
+    {
+        return Err(format!(
+            "no check `{unknown}` in {}; its checks are: {}",
+            audit.file.display(),
+            known.join(", ")
+        ));
     }
     Ok(audit
         .checks
@@ -154,13 +202,16 @@ fn write_outputs(report: &Report, outputs: &[(Format, Target)], color: bool) -> 
         .iter()
         .map(|(format, target)| {
             // Files never get colour codes: they end up in slides and CI logs.
-            let decoration = Decoration { color: color && *target == Target::Stdout };
+            let decoration = Decoration {
+                color: color && *target == Target::Stdout,
+            };
             (target, format.render(report, decoration))
         })
         .collect();
     for (target, bytes) in &rendered {
         if let Target::File(path) = target {
-            crate::output::write_atomically(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            crate::output::write_atomically(path, bytes)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         }
     }
     for (target, bytes) in &rendered {
@@ -168,7 +219,9 @@ fn write_outputs(report: &Report, outputs: &[(Format, Target)], color: bool) -> 
             let mut stdout = std::io::stdout().lock();
             match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
                 // A closed pipe (`| head`) is the reader's choice, not a failure.
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(format!("cannot write to stdout: {e}")),
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    return Err(format!("cannot write to stdout: {e}"));
+                }
                 _ => {}
             }
         }

@@ -15,7 +15,10 @@ pub fn run(id: Option<&str>) -> Exit {
         print!("{}", explain_kind(kind));
         return Exit::Ok;
     }
-    if let Some(benchmark) = benchmarks.all().find(|b| format!("{}.{}", b.family, b.channel) == id) {
+    if let Some(benchmark) = benchmarks
+        .all()
+        .find(|b| format!("{}.{}", b.family, b.channel) == id)
+    {
         print!("{}", explain_benchmark(benchmark));
         return Exit::Ok;
     }
@@ -27,9 +30,15 @@ fn list(benchmarks: &benchmarks::Benchmarks) -> String {
     let mut out = String::from("Check kinds (centricity checks KIND explains one):\n");
     for kind in KINDS {
         let category = kind.category.map_or("set in the audit file", |c| c.id());
-        out.push_str(&format!("  {:<12} {}  [{category}]\n", kind.name, kind.summary));
+        out.push_str(&format!(
+            "  {:<12} {}  [{category}]\n",
+            kind.name, kind.summary
+        ));
     }
-    out.push_str(&format!("\nChannel benchmarks, shipped in {}:\n", benchmarks::SHIPPED_PATH));
+    out.push_str(&format!(
+        "\nChannel benchmarks, shipped in {}:\n",
+        benchmarks::SHIPPED_PATH
+    ));
     for b in benchmarks.all() {
         out.push_str(&format!(
             "  {:<16} scores 90 at {:<8} 50 at {:<8} {}\n",
@@ -49,7 +58,9 @@ fn explain_kind(kind: &KindInfo) -> String {
          How to improve\n  {improve}\n",
         name = kind.name,
         summary = kind.summary,
-        category = kind.category.map_or("named by the audit file (`category` key)", |c| c.id()),
+        category = kind
+            .category
+            .map_or("named by the audit file (`category` key)", |c| c.id()),
         keys = kind.keys.join(", "),
         motivation = kind.motivation,
         measures = kind.measures,

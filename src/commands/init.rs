@@ -11,7 +11,10 @@ pub const STARTER: &str = include_str!("starter.toml");
 pub fn run(dir: &Path, force: bool, quiet: bool) -> Exit {
     let path = dir.join(DEFAULT_FILE);
     if path.exists() && !force {
-        eprintln!("error: {} already exists; use --force to replace it", path.display());
+        eprintln!(
+            "error: {} already exists; use --force to replace it",
+            path.display()
+        );
         return Exit::InvalidInput;
     }
     if !dir.is_dir() {
@@ -23,7 +26,11 @@ pub fn run(dir: &Path, force: bool, quiet: bool) -> Exit {
         return Exit::Runtime;
     }
     if !quiet {
-        eprintln!("wrote {}; edit it, then run: centricity audit {}", path.display(), path.display());
+        eprintln!(
+            "wrote {}; edit it, then run: centricity audit {}",
+            path.display(),
+            path.display()
+        );
     }
     Exit::Ok
 }

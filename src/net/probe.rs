@@ -80,7 +80,8 @@ async fn follow(url: &Url, method: &Method) -> Result<Exchange, ProbeError> {
         match next {
             Some(next) if is_redirect(hop.status) => {
                 // 303 always turns into GET; so do 301/302 after a POST, as browsers do.
-                if hop.status == 303 || (method == Method::POST && matches!(hop.status, 301 | 302)) {
+                if hop.status == 303 || (method == Method::POST && matches!(hop.status, 301 | 302))
+                {
                     method = Method::GET;
                 }
                 url = next;
@@ -120,8 +121,12 @@ struct Hop {
 }
 
 async fn one_hop(url: &Url, method: &Method) -> Result<Hop, ProbeError> {
-    let port = url.port_or_known_default().ok_or_else(|| ProbeError::BadUrl(url.to_string()))?;
-    let host = url.host().ok_or_else(|| ProbeError::BadUrl(url.to_string()))?;
+    let port = url
+        .port_or_known_default()
+        .ok_or_else(|| ProbeError::BadUrl(url.to_string()))?;
+    let host = url
+        .host()
+        .ok_or_else(|| ProbeError::BadUrl(url.to_string()))?;
     let started = Instant::now();
     let addrs = resolve(&host, port).await?;
     let dns = started.elapsed();
@@ -132,11 +137,17 @@ async fn one_hop(url: &Url, method: &Method) -> Result<Hop, ProbeError> {
         "https" => {
             let host_name = host.to_string();
             let name = ServerName::try_from(host_name.trim_matches(['[', ']']).to_string())
-                .map_err(|e| ProbeError::Tls { host: host_name.clone(), reason: e.to_string() })?;
+                .map_err(|e| ProbeError::Tls {
+                    host: host_name.clone(),
+                    reason: e.to_string(),
+                })?;
             let stream = TlsConnector::from(tls_config())
                 .connect(name, stream)
                 .await
-                .map_err(|e| ProbeError::Tls { host: host_name, reason: e.to_string() })?;
+                .map_err(|e| ProbeError::Tls {
+                    host: host_name,
+                    reason: e.to_string(),
+                })?;
             let tls = connected.elapsed();
             let mut hop = request(stream, url, method).await?;
             (hop.dns, hop.connect, hop.tls) = (dns, connect, tls);
@@ -156,10 +167,19 @@ async fn resolve(host: &Host<&str>, port: u16) -> Result<Vec<SocketAddr>, ProbeE
         Host::Ipv4(ip) => Ok(vec![SocketAddr::new((*ip).into(), port)]),
         Host::Ipv6(ip) => Ok(vec![SocketAddr::new((*ip).into(), port)]),
         Host::Domain(name) => {
-            let dns_error = |reason: String| ProbeError::Dns { host: (*name).to_string(), reason };
-            let addrs: Vec<SocketAddr> =
-                tokio::net::lookup_host((*name, port)).await.map_err(|e| dns_error(e.to_string()))?.collect();
-            if addrs.is_empty() { Err(dns_error("no addresses".into())) } else { Ok(addrs) }
+            let dns_error = |reason: String| ProbeError::Dns {
+                host: (*name).to_string(),
+                reason,
+            };
+            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((*name, port))
+                .await
+                .map_err(|e| dns_error(e.to_string()))?
+                .collect();
+            if addrs.is_empty() {
+                Err(dns_error("no addresses".into()))
+            } else {
+                Ok(addrs)
+            }
         }
     }
 }
@@ -173,10 +193,18 @@ async fn connect_any(addrs: &[SocketAddr]) -> Result<TcpStream, ProbeError> {
                 let _ = stream.set_nodelay(true);
                 return Ok(stream);
             }
-            Err(err) => last = Some(ProbeError::Connect { addr: addr.to_string(), reason: err.to_string() }),
+            Err(err) => {
+                last = Some(ProbeError::Connect {
+                    addr: addr.to_string(),
+                    reason: err.to_string(),
+                })
+            }
         }
     }
-    Err(last.unwrap_or_else(|| ProbeError::Connect { addr: "(none)".into(), reason: "no address".into() }))
+    Err(last.unwrap_or_else(|| ProbeError::Connect {
+        addr: "(none)".into(),
+        reason: "no address".into(),
+    }))
 }
 
 async fn request<IO>(io: IO, url: &Url, method: &Method) -> Result<Hop, ProbeError>
@@ -184,7 +212,9 @@ where
     IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let http_error = |e: hyper::Error| ProbeError::Http(e.to_string());
-    let (mut sender, connection) = http1::handshake(TokioIo::new(io)).await.map_err(http_error)?;
+    let (mut sender, connection) = http1::handshake(TokioIo::new(io))
+        .await
+        .map_err(http_error)?;
     // The connection task ends when the exchange does (Connection: close).
     tokio::spawn(connection);
     let host_header = match url.port() {
@@ -204,7 +234,11 @@ where
     let response = sender.send_request(request).await.map_err(http_error)?;
     let headers_at = Instant::now();
     let status = response.status().as_u16();
-    let location = response.headers().get(LOCATION).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let location = response
+        .headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let mut body_stream = response.into_body();
     let mut body = Vec::new();
     let mut body_truncated = false;
@@ -236,14 +270,20 @@ fn tls_config() -> Arc<ClientConfig> {
     static CONFIG: OnceLock<Arc<ClientConfig>> = OnceLock::new();
     CONFIG
         .get_or_init(|| {
-            let roots = RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+            let roots = RootCertStore {
+                roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+            };
             // The provider is named, not taken from process defaults, so no
             // other crate's feature choice can make this panic.
             let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
             let config = ClientConfig::builder_with_provider(provider)
                 .with_safe_default_protocol_versions()
                 .map(|b| b.with_root_certificates(roots).with_no_client_auth());
-            Arc::new(config.unwrap_or_else(|_| unreachable!("ring supports the default protocol versions")))
+            Arc::new(
+                config.unwrap_or_else(|_| {
+                    unreachable!("ring supports the default protocol versions")
+                }),
+            )
         })
         .clone()
 }

@@ -47,8 +47,10 @@ struct Row {
 
 impl Row {
     fn cells(self) -> [String; 16] {
-        let (finding, recommendation) =
-            self.top_finding.map(|f| (f.message, f.recommendation)).unwrap_or_default();
+        let (finding, recommendation) = self
+            .top_finding
+            .map(|f| (f.message, f.recommendation))
+            .unwrap_or_default();
         [
             self.level.to_string(),
             self.id,
@@ -58,7 +60,9 @@ impl Row {
             self.channel,
             self.status,
             self.score.map(|s| format!("{s:.1}")).unwrap_or_default(),
-            self.score.map(|s| Grade::for_score(s).as_str().to_string()).unwrap_or_default(),
+            self.score
+                .map(|s| Grade::for_score(s).as_str().to_string())
+                .unwrap_or_default(),
             self.weight.map(trim_number).unwrap_or_default(),
             self.coverage.map(|c| format!("{c:.3}")).unwrap_or_default(),
             self.key_metric,
@@ -74,7 +78,12 @@ pub fn render(report: &Report) -> Vec<u8> {
     let mut rows = vec![Row {
         level: "overall",
         title: report.audit.name.clone(),
-        status: if report.complete { "complete" } else { "incomplete" }.into(),
+        status: if report.complete {
+            "complete"
+        } else {
+            "incomplete"
+        }
+        .into(),
         score: report.score,
         ..Row::default()
     }];
@@ -108,7 +117,13 @@ pub fn render(report: &Report) -> Vec<u8> {
             key_unit: metric.and_then(|m| m.unit.clone()).unwrap_or_default(),
             // An errored check's finding is its error: that is what to fix first.
             top_finding: check.top_finding().cloned().or_else(|| {
-                check.error.as_ref().map(|e| Finding::new(super::model::Severity::Fail, e, "Fix the error and run again."))
+                check.error.as_ref().map(|e| {
+                    Finding::new(
+                        super::model::Severity::Fail,
+                        e,
+                        "Fix the error and run again.",
+                    )
+                })
             }),
             ..Row::default()
         });

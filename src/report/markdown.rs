@@ -12,7 +12,11 @@ pub fn render(report: &Report) -> Vec<u8> {
         "## Customer-centricity audit: {}\n\n**Overall {}** ({grade}){}\n\n",
         escape(&report.audit.name),
         score_text(report.score),
-        if report.complete { "" } else { " — **incomplete**: some checks could not be measured" }
+        if report.complete {
+            ""
+        } else {
+            " — **incomplete**: some checks could not be measured"
+        }
     ));
     out.push_str("| Category | Score | Coverage | Grade |\n|---|---:|---:|---|\n");
     for c in &report.categories {
@@ -21,12 +25,15 @@ pub fn render(report: &Report) -> Vec<u8> {
             escape(&c.title),
             score_text(c.score),
             c.coverage * 100.0,
-            c.score.map_or("not assessed", |s| Grade::for_score(s).as_str())
+            c.score
+                .map_or("not assessed", |s| Grade::for_score(s).as_str())
         ));
     }
     out.push_str("\n| Check | Status | Score | Key metric |\n|---|---|---:|---|\n");
     for check in &report.checks {
-        let metric = key_metric(check).map(|(n, v)| format!("{n} {v}")).unwrap_or_default();
+        let metric = key_metric(check)
+            .map(|(n, v)| format!("{n} {v}"))
+            .unwrap_or_default();
         out.push_str(&format!(
             "| `{}` | {} | {} | {} |\n",
             check.id,
@@ -39,14 +46,30 @@ pub fn render(report: &Report) -> Vec<u8> {
         .categories
         .iter()
         .flat_map(|c| c.findings.iter().map(move |f| (c.id.id().to_string(), f)))
-        .chain(report.checks.iter().flat_map(|c| c.findings.iter().map(move |f| (c.id.clone(), f))))
+        .chain(
+            report
+                .checks
+                .iter()
+                .flat_map(|c| c.findings.iter().map(move |f| (c.id.clone(), f))),
+        )
         .filter(|(_, f)| f.severity > super::model::Severity::Info)
-        .map(|(id, f)| format!("- **{}** `{id}`: {} — {}", f.severity.as_str(), escape(&f.message), escape(&f.recommendation)))
+        .map(|(id, f)| {
+            format!(
+                "- **{}** `{id}`: {} — {}",
+                f.severity.as_str(),
+                escape(&f.message),
+                escape(&f.recommendation)
+            )
+        })
         .collect();
     let errors: Vec<String> = report
         .checks
         .iter()
-        .filter_map(|c| c.error.as_ref().map(|e| format!("- `{}`: {}", c.id, escape(e))))
+        .filter_map(|c| {
+            c.error
+                .as_ref()
+                .map(|e| format!("- `{}`: {}", c.id, escape(e)))
+        })
         .collect();
     if !errors.is_empty() {
         out.push_str("\n### Could not be measured\n\n");
@@ -88,7 +111,10 @@ mod tests {
     #[test]
     fn outside_text_cannot_inject_markup() {
         assert_eq!(escape("a | b"), "a \\| b");
-        assert_eq!(escape("<script>x</script>"), "&lt;script&gt;x&lt;/script&gt;");
+        assert_eq!(
+            escape("<script>x</script>"),
+            "&lt;script&gt;x&lt;/script&gt;"
+        );
         assert_eq!(escape("[click](http://x)"), "\\[click\\](http://x)");
         assert_eq!(escape("line\nbreak"), "line break");
     }

@@ -55,5 +55,8 @@ pub(crate) fn score_text(score: Option<f64>) -> String {
 
 /// The first metric of a check, with its value, for one-line views.
 pub(crate) fn key_metric(check: &model::CheckReport) -> Option<(String, String)> {
-    check.metrics.first().map(|m| (m.name.clone(), m.display_value()))
+    check
+        .metrics
+        .first()
+        .map(|m| (m.name.clone(), m.display_value()))
 }

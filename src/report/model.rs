@@ -30,7 +30,10 @@ pub struct Tool {
 
 impl Tool {
     pub fn current() -> Self {
-        Self { name: env!("CARGO_PKG_NAME").into(), version: env!("CARGO_PKG_VERSION").into() }
+        Self {
+            name: env!("CARGO_PKG_NAME").into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        }
     }
 }
 
@@ -157,7 +160,11 @@ pub struct Metric {
 
 impl Metric {
     pub fn new(name: impl Into<String>, value: f64, unit: Option<&str>) -> Self {
-        Self { name: name.into(), value, unit: unit.map(str::to_string) }
+        Self {
+            name: name.into(),
+            value,
+            unit: unit.map(str::to_string),
+        }
     }
 
     /// The value with its unit, for people: seconds shown the way they are felt.
@@ -176,9 +183,18 @@ pub fn human_seconds(seconds: f64) -> String {
     if seconds < 60.0 {
         return format!("{} s", trim_number(seconds));
     }
-    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "durations are positive and far below u64::MAX seconds")]
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "durations are positive and far below u64::MAX seconds"
+    )]
     let total = seconds.round() as u64;
-    let (d, h, m, s) = (total / 86_400, total % 86_400 / 3600, total % 3600 / 60, total % 60);
+    let (d, h, m, s) = (
+        total / 86_400,
+        total % 86_400 / 3600,
+        total % 3600 / 60,
+        total % 60,
+    );
     if d > 0 {
         format!("{d}d {h}h")
     } else if h > 0 {
@@ -192,7 +208,11 @@ pub fn human_seconds(seconds: f64) -> String {
 pub fn trim_number(value: f64) -> String {
     let text = format!("{value:.2}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" { "0".into() } else { text.into() }
+    if text == "-0" {
+        "0".into()
+    } else {
+        text.into()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -223,8 +243,16 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(severity: Severity, message: impl Into<String>, recommendation: impl Into<String>) -> Self {
-        Self { severity, message: message.into(), recommendation: recommendation.into() }
+    pub fn new(
+        severity: Severity,
+        message: impl Into<String>,
+        recommendation: impl Into<String>,
+    ) -> Self {
+        Self {
+            severity,
+            message: message.into(),
+            recommendation: recommendation.into(),
+        }
     }
 }
 

@@ -1,7 +1,9 @@
 //! Terminal tables: categories (score, bar, coverage, grade), then checks
 //! (status, score, key metric, top finding), then what to do first.
 
-use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use comfy_table::{
+    Attribute, Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED,
+};
 
 use super::model::{Grade, Status};
 use super::{Decoration, Report, key_metric, score_text, shorten};
@@ -11,7 +13,11 @@ const BAR_WIDTH: usize = 10;
 pub fn render(report: &Report, decoration: Decoration) -> Vec<u8> {
     let mut out = String::new();
     let grade = report.grade.map_or("not scored", Grade::as_str);
-    out.push_str(&format!("{} — overall {} ({grade})", report.audit.name, score_text(report.score)));
+    out.push_str(&format!(
+        "{} — overall {} ({grade})",
+        report.audit.name,
+        score_text(report.score)
+    ));
     if !report.complete {
         out.push_str(" — INCOMPLETE: some checks could not be measured");
     }
@@ -24,15 +30,31 @@ pub fn render(report: &Report, decoration: Decoration) -> Vec<u8> {
             score_cell(category.score, decoration),
             Cell::new(bar(category.score)),
             Cell::new(format!("{:.0}%", category.coverage * 100.0)),
-            Cell::new(category.score.map_or("not assessed", |s| Grade::for_score(s).as_str())),
+            Cell::new(
+                category
+                    .score
+                    .map_or("not assessed", |s| Grade::for_score(s).as_str()),
+            ),
         ]);
     }
     out.push_str(&categories.to_string());
     out.push_str("\n\n");
 
-    let mut checks = new_table(decoration, ["Check", "Kind", "Status", "Score", "Key metric", "Top finding"]);
+    let mut checks = new_table(
+        decoration,
+        [
+            "Check",
+            "Kind",
+            "Status",
+            "Score",
+            "Key metric",
+            "Top finding",
+        ],
+    );
     for check in &report.checks {
-        let metric = key_metric(check).map(|(name, value)| format!("{name} {value}")).unwrap_or_default();
+        let metric = key_metric(check)
+            .map(|(name, value)| format!("{name} {value}"))
+            .unwrap_or_default();
         let finding = check
             .error
             .as_deref()
@@ -67,7 +89,9 @@ pub fn render(report: &Report, decoration: Decoration) -> Vec<u8> {
 
 fn new_table<const N: usize>(decoration: Decoration, header: [&str; N]) -> Table {
     let mut table = Table::new();
-    table.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+    table
+        .load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
     if decoration.color {
         table.enforce_styling();
     } else {
@@ -77,14 +101,26 @@ fn new_table<const N: usize>(decoration: Decoration, header: [&str; N]) -> Table
     if table.width().is_none() {
         table.set_width(140);
     }
-    table.set_header(header.iter().map(|h| Cell::new(h).add_attribute(Attribute::Bold)));
+    table.set_header(
+        header
+            .iter()
+            .map(|h| Cell::new(h).add_attribute(Attribute::Bold)),
+    );
     table
 }
 
 fn bar(score: Option<f64>) -> String {
-    let Some(score) = score else { return String::new() };
-    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "0–100 maps to 0–10")]
-    let filled = ((score / 100.0) * BAR_WIDTH as f64).round().clamp(0.0, BAR_WIDTH as f64) as usize;
+    let Some(score) = score else {
+        return String::new();
+    };
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "0–100 maps to 0–10"
+    )]
+    let filled = ((score / 100.0) * BAR_WIDTH as f64)
+        .round()
+        .clamp(0.0, BAR_WIDTH as f64) as usize;
     format!("{}{}", "█".repeat(filled), "░".repeat(BAR_WIDTH - filled))
 }
 

@@ -47,7 +47,8 @@ impl Benchmarks {
 pub fn shipped() -> &'static Benchmarks {
     static SHIPPED: OnceLock<Benchmarks> = OnceLock::new();
     SHIPPED.get_or_init(|| {
-        parse(SHIPPED_TEXT, Path::new(SHIPPED_PATH)).unwrap_or_else(|err| panic!("shipped benchmarks are invalid:\n{err}"))
+        parse(SHIPPED_TEXT, Path::new(SHIPPED_PATH))
+            .unwrap_or_else(|err| panic!("shipped benchmarks are invalid:\n{err}"))
     })
 }
 
@@ -60,7 +61,11 @@ pub fn parse(text: &str, file: &Path) -> Result<Benchmarks, InputError> {
         Ok(mut top) => {
             for family in ["http", "contact"] {
                 if let Some((_, mut table)) = top.take(family) {
-                    let target = if family == "http" { &mut benchmarks.http } else { &mut benchmarks.contact };
+                    let target = if family == "http" {
+                        &mut benchmarks.http
+                    } else {
+                        &mut benchmarks.contact
+                    };
                     read_family(family, &mut table, target, &mut errors);
                 }
             }
@@ -73,7 +78,10 @@ pub fn parse(text: &str, file: &Path) -> Result<Benchmarks, InputError> {
     if errors.errors.is_empty() {
         Ok(benchmarks)
     } else {
-        Err(InputError { file: file.to_path_buf(), problems: problems_from(errors, text) })
+        Err(InputError {
+            file: file.to_path_buf(),
+            problems: problems_from(errors, text),
+        })
     }
 }
 
@@ -84,10 +92,15 @@ fn read_family(
     errors: &mut toml_span::DeserError,
 ) {
     if value.as_table().is_none() {
-        errors.merge(custom(format!("`{family}` must be a table of channels, such as [{family}.web]"), value));
+        errors.merge(custom(
+            format!("`{family}` must be a table of channels, such as [{family}.web]"),
+            value,
+        ));
         return;
     }
-    let ValueInner::Table(table) = value.take() else { return };
+    let ValueInner::Table(table) = value.take() else {
+        return;
+    };
     for (key, mut entry) in table {
         let mut th = match TableHelper::new(&mut entry) {
             Ok(th) => th,
@@ -102,14 +115,17 @@ fn read_family(
         let source = th.required::<String>("source").ok();
         if let (Some(p10), Some(median)) = (&p10, &median) {
             if p10.value.0 >= median.0 {
-                th.errors.extend(at("`p10` must be faster than `median`", p10).errors);
+                th.errors
+                    .extend(at("`p10` must be faster than `median`", p10).errors);
             }
         }
         if let Err(err) = th.finalize(None) {
             errors.merge(err);
             continue;
         }
-        if let (Some(measure), Some(p10), Some(median), Some(source)) = (measure, p10, median, source) {
+        if let (Some(measure), Some(p10), Some(median), Some(source)) =
+            (measure, p10, median, source)
+        {
             into.insert(
                 key.name.to_string(),
                 Benchmark {
@@ -132,21 +148,36 @@ mod tests {
     fn shipped_benchmarks_parse_and_cite_sources() {
         let benchmarks = parse(SHIPPED_TEXT, Path::new(SHIPPED_PATH)).expect("shipped file parses");
         for channel in ["web", "help", "api", "chat"] {
-            assert!(benchmarks.http.contains_key(channel), "no http curve for {channel}");
+            assert!(
+                benchmarks.http.contains_key(channel),
+                "no http curve for {channel}"
+            );
         }
         for channel in ["email", "chat", "social", "phone", "in_store"] {
-            assert!(benchmarks.contact.contains_key(channel), "no contact curve for {channel}");
+            assert!(
+                benchmarks.contact.contains_key(channel),
+                "no contact curve for {channel}"
+            );
         }
         for b in benchmarks.all() {
-            assert!(b.source.len() > 20, "{}.{} cites no source", b.family, b.channel);
+            assert!(
+                b.source.len() > 20,
+                "{}.{} cites no source",
+                b.family,
+                b.channel
+            );
             assert!(b.curve.p10 < b.curve.median);
         }
     }
 
     #[test]
     fn bad_curve_is_reported_at_its_place() {
-        let text = "[contact.email]\nmeasure = \"x\"\np10 = \"12h\"\nmedian = \"1h\"\nsource = \"y\"\n";
+        let text =
+            "[contact.email]\nmeasure = \"x\"\np10 = \"12h\"\nmedian = \"1h\"\nsource = \"y\"\n";
         let err = parse(text, Path::new("b.toml")).unwrap_err();
-        assert_eq!(err.to_string(), "b.toml:3:8: `p10` must be faster than `median`");
+        assert_eq!(
+            err.to_string(),
+            "b.toml:3:8: `p10` must be faster than `median`"
+        );
     }
 }

@@ -7,10 +7,10 @@ use super::benchmarks::{Benchmark, Benchmarks};
 use super::{median, percentile};
 use crate::audit::CheckSpec;
 use crate::check::Observation;
+use crate::checks::CheckParams;
 use crate::checks::exec::PluginReport;
 use crate::checks::http::{self, HttpObservation, SampleOutcome};
 use crate::checks::mystery_log::Contact;
-use crate::checks::CheckParams;
 use crate::report::model::{Evidence, Finding, Metric, Severity, Status, human_seconds};
 
 /// A check's judgement, before it is placed in the report.
@@ -43,19 +43,35 @@ impl Default for Scored {
 
 impl Scored {
     pub fn error(message: String) -> Self {
-        Self { status: Status::Error, error: Some(message), ..Self::default() }
+        Self {
+            status: Status::Error,
+            error: Some(message),
+            ..Self::default()
+        }
     }
 
     fn with_score(score: f64) -> Self {
-        Self { score: Some(score), status: Status::for_score(score), ..Self::default() }
+        Self {
+            score: Some(score),
+            status: Status::for_score(score),
+            ..Self::default()
+        }
     }
 }
 
-pub fn score_observation(spec: &CheckSpec, observation: &Observation, benchmarks: &Benchmarks) -> Scored {
+pub fn score_observation(
+    spec: &CheckSpec,
+    observation: &Observation,
+    benchmarks: &Benchmarks,
+) -> Scored {
     match (observation, &spec.params) {
         (Observation::Http(obs), CheckParams::Http(params)) => score_http(params, obs, benchmarks),
-        (Observation::MysteryLog { file, contacts }, _) => score_contacts(file, contacts, benchmarks),
-        (Observation::Exec(report), CheckParams::Exec(params)) => score_plugin(report, params.channel.as_deref()),
+        (Observation::MysteryLog { file, contacts }, _) => {
+            score_contacts(file, contacts, benchmarks)
+        }
+        (Observation::Exec(report), CheckParams::Exec(params)) => {
+            score_plugin(report, params.channel.as_deref())
+        }
         (observation, params) => Scored::error(format!(
             "saved evidence is of kind `{}` but the check is `{}`: delete it and run online",
             observation_kind(observation),
@@ -80,16 +96,30 @@ fn http_answer_channel(channel: &str) -> &str {
 
 fn score_http(params: &http::Params, obs: &HttpObservation, benchmarks: &Benchmarks) -> Scored {
     let Some(benchmark) = benchmarks.http.get(&params.channel) else {
-        return Scored::error(format!("no benchmark curve for http channel `{}`", params.channel));
+        return Scored::error(format!(
+            "no benchmark curve for http channel `{}`",
+            params.channel
+        ));
     };
     let total = obs.samples.len();
     let mut sample_scores = Vec::with_capacity(total);
-    let (mut ttfbs, mut totals, mut dns, mut connect, mut tls) = (vec![], vec![], vec![], vec![], vec![]);
+    let (mut ttfbs, mut totals, mut dns, mut connect, mut tls) =
+        (vec![], vec![], vec![], vec![], vec![]);
     let mut problems: BTreeMap<String, usize> = BTreeMap::new();
     let mut evidence = Vec::with_capacity(total);
     for sample in &obs.samples {
         match &sample.outcome {
-            SampleOutcome::Response { status, final_url, redirects, dns_s, connect_s, tls_s, ttfb_s, total_s, body_matched } => {
+            SampleOutcome::Response {
+                status,
+                final_url,
+                redirects,
+                dns_s,
+                connect_s,
+                tls_s,
+                ttfb_s,
+                total_s,
+                body_matched,
+            } => {
                 ttfbs.push(*ttfb_s);
                 totals.push(*total_s);
                 dns.push(*dns_s);
@@ -97,7 +127,9 @@ fn score_http(params: &http::Params, obs: &HttpObservation, benchmarks: &Benchma
                 tls.push(*tls_s);
                 let mut failed = Vec::new();
                 match params.expect_status {
-                    Some(want) if *status != want => failed.push(format!("status {status}, expected {want}")),
+                    Some(want) if *status != want => {
+                        failed.push(format!("status {status}, expected {want}"))
+                    }
                     None if !(200..300).contains(status) => failed.push(format!("status {status}")),
                     _ => {}
                 }
@@ -107,10 +139,17 @@ fn score_http(params: &http::Params, obs: &HttpObservation, benchmarks: &Benchma
                 }
                 if let Some(max) = params.max_time {
                     if *total_s > max.as_secs_f64() {
-                        failed.push(format!("slower than max_time {}", humantime::format_duration(max)));
+                        failed.push(format!(
+                            "slower than max_time {}",
+                            humantime::format_duration(max)
+                        ));
                     }
                 }
-                sample_scores.push(if failed.is_empty() { benchmark.curve.score(*ttfb_s) } else { 0.0 });
+                sample_scores.push(if failed.is_empty() {
+                    benchmark.curve.score(*ttfb_s)
+                } else {
+                    0.0
+                });
                 let redirect_note = match redirects {
                     0 => String::new(),
                     1 => " · 1 redirect".into(),
@@ -123,7 +162,11 @@ fn score_http(params: &http::Params, obs: &HttpObservation, benchmarks: &Benchma
                         "HTTP {status} · ttfb {} · total {}{redirect_note}{}",
                         human_seconds(*ttfb_s),
                         human_seconds(*total_s),
-                        if failed.is_empty() { String::new() } else { format!(" · failed: {}", failed.join(", ")) }
+                        if failed.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" · failed: {}", failed.join(", "))
+                        }
                     ),
                 });
                 for problem in failed {
@@ -142,14 +185,25 @@ fn score_http(params: &http::Params, obs: &HttpObservation, benchmarks: &Benchma
         }
     }
     if ttfbs.is_empty() {
-        let reason = problems.keys().next().cloned().unwrap_or_else(|| "no sample was taken".into());
-        let mut scored = Scored::error(format!("no sample of {} got an HTTP response: {reason}", obs.url));
+        let reason = problems
+            .keys()
+            .next()
+            .cloned()
+            .unwrap_or_else(|| "no sample was taken".into());
+        let mut scored = Scored::error(format!(
+            "no sample of {} got an HTTP response: {reason}",
+            obs.url
+        ));
         scored.evidence = evidence;
         return scored;
     }
     #[expect(clippy::cast_precision_loss, reason = "sample counts are small")]
     let mean = sample_scores.iter().sum::<f64>() / total as f64;
-    let passed = sample_scores.iter().zip(&obs.samples).filter(|(_, s)| sample_ok(s, params)).count();
+    let passed = sample_scores
+        .iter()
+        .zip(&obs.samples)
+        .filter(|(_, s)| sample_ok(s, params))
+        .count();
     let mut scored = Scored::with_score(mean);
     scored.evidence = evidence;
     #[expect(clippy::cast_precision_loss, reason = "sample counts are small")]
@@ -165,25 +219,45 @@ fn score_http(params: &http::Params, obs: &HttpObservation, benchmarks: &Benchma
         Metric::new("tls_p50", p(&tls, 50.0), Some("s")),
     ];
     if passed > 0 {
-        scored.answered_channels.insert(http_answer_channel(&params.channel).to_string());
+        scored
+            .answered_channels
+            .insert(http_answer_channel(&params.channel).to_string());
     }
     for (problem, count) in problems {
-        let severity = if count == total { Severity::Fail } else { Severity::Warn };
+        let severity = if count == total {
+            Severity::Fail
+        } else {
+            Severity::Warn
+        };
         scored.findings.push(Finding::new(
             severity,
             format!("{count} of {total} samples of {} failed: {problem}.", obs.url),
             "Make the page answer 2xx, quickly, with the expected content on every request; monitor it.",
         ));
     }
-    slow_finding(&mut scored, p(&ttfbs, 50.0), benchmark, "median time to first byte");
+    slow_finding(
+        &mut scored,
+        p(&ttfbs, 50.0),
+        benchmark,
+        "median time to first byte",
+    );
     scored
 }
 
 fn sample_ok(sample: &http::Sample, params: &http::Params) -> bool {
     match &sample.outcome {
-        SampleOutcome::Response { status, total_s, body_matched, .. } => {
-            let status_ok = params.expect_status.map_or((200..300).contains(status), |want| *status == want);
-            let time_ok = params.max_time.is_none_or(|max| *total_s <= max.as_secs_f64());
+        SampleOutcome::Response {
+            status,
+            total_s,
+            body_matched,
+            ..
+        } => {
+            let status_ok = params
+                .expect_status
+                .map_or((200..300).contains(status), |want| *status == want);
+            let time_ok = params
+                .max_time
+                .is_none_or(|max| *total_s <= max.as_secs_f64());
             status_ok && *body_matched != Some(false) && time_ok
         }
         SampleOutcome::Failed { .. } => false,
@@ -201,7 +275,11 @@ fn slow_finding(scored: &mut Scored, seconds: f64, benchmark: &Benchmark, what: 
                 human_seconds(seconds),
                 human_seconds(benchmark.curve.median)
             ),
-            format!("Aim for {} or faster ({}).", human_seconds(benchmark.curve.p10), benchmark.source),
+            format!(
+                "Aim for {} or faster ({}).",
+                human_seconds(benchmark.curve.p10),
+                benchmark.source
+            ),
         ));
     }
 }
@@ -209,7 +287,10 @@ fn slow_finding(scored: &mut Scored, seconds: f64, benchmark: &Benchmark, what: 
 fn score_contacts(file: &str, contacts: &[Contact], benchmarks: &Benchmarks) -> Scored {
     let mut by_channel: BTreeMap<&str, Vec<&Contact>> = BTreeMap::new();
     for contact in contacts {
-        by_channel.entry(contact.channel.as_str()).or_default().push(contact);
+        by_channel
+            .entry(contact.channel.as_str())
+            .or_default()
+            .push(contact);
     }
     let mut scored = Scored::default();
     let mut channel_scores = Vec::new();
@@ -222,16 +303,34 @@ fn score_contacts(file: &str, contacts: &[Contact], benchmarks: &Benchmarks) -> 
             ));
             continue;
         };
-        let times: Vec<f64> = contacts.iter().filter_map(|c| c.human_response_seconds()).collect();
-        let scores: Vec<f64> =
-            contacts.iter().map(|c| c.human_response_seconds().map_or(0.0, |t| benchmark.curve.score(t))).collect();
+        let times: Vec<f64> = contacts
+            .iter()
+            .filter_map(|c| c.human_response_seconds())
+            .collect();
+        let scores: Vec<f64> = contacts
+            .iter()
+            .map(|c| {
+                c.human_response_seconds()
+                    .map_or(0.0, |t| benchmark.curve.score(t))
+            })
+            .collect();
         #[expect(clippy::cast_precision_loss, reason = "contact counts are small")]
         let (n, answered) = (contacts.len() as f64, times.len() as f64);
         channel_scores.push(scores.iter().sum::<f64>() / n);
-        scored.metrics.push(Metric::new(format!("{channel}.contacts"), n, None));
-        scored.metrics.push(Metric::new(format!("{channel}.response_rate"), answered / n, Some("ratio")));
+        scored
+            .metrics
+            .push(Metric::new(format!("{channel}.contacts"), n, None));
+        scored.metrics.push(Metric::new(
+            format!("{channel}.response_rate"),
+            answered / n,
+            Some("ratio"),
+        ));
         if let Some(typical) = median(&times) {
-            scored.metrics.push(Metric::new(format!("{channel}.first_human_response_median"), typical, Some("s")));
+            scored.metrics.push(Metric::new(
+                format!("{channel}.first_human_response_median"),
+                typical,
+                Some("s"),
+            ));
             scored.answered_channels.insert((*channel).to_string());
             slow_finding(&mut scored, typical, benchmark, "median time to a person");
         }
@@ -244,20 +343,31 @@ fn score_contacts(file: &str, contacts: &[Contact], benchmarks: &Benchmarks) -> 
             ));
         }
         for contact in contacts {
-            let answer = contact
-                .human_response_seconds()
-                .map_or_else(|| "no human response".to_string(), |t| format!("a person after {}", human_seconds(t)));
-            let extras: Vec<&str> = [contact.outcome.as_deref(), contact.notes.as_deref()].into_iter().flatten().collect();
+            let answer = contact.human_response_seconds().map_or_else(
+                || "no human response".to_string(),
+                |t| format!("a person after {}", human_seconds(t)),
+            );
+            let extras: Vec<&str> = [contact.outcome.as_deref(), contact.notes.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
             scored.evidence.push(Evidence {
                 source: format!("{file} row {} ({})", contact.row, contact.contact_id),
                 observed_at: Some(contact.sent_at),
-                excerpt: format!("{channel} · {answer}{}", extras.iter().map(|e| format!(" · {e}")).collect::<String>()),
+                excerpt: format!(
+                    "{channel} · {answer}{}",
+                    extras.iter().map(|e| format!(" · {e}")).collect::<String>()
+                ),
             });
         }
     }
     // The overall answer rate leads: it is the one number a one-line view should show.
     #[expect(clippy::cast_precision_loss, reason = "contact counts are small")]
-    let answered_share = contacts.iter().filter(|c| c.first_human_response_at.is_some()).count() as f64 / contacts.len().max(1) as f64;
+    let answered_share = contacts
+        .iter()
+        .filter(|c| c.first_human_response_at.is_some())
+        .count() as f64
+        / contacts.len().max(1) as f64;
     #[expect(clippy::cast_precision_loss, reason = "contact counts are small")]
     let overall = [
         Metric::new("response_rate", answered_share, Some("ratio")),
@@ -265,11 +375,19 @@ fn score_contacts(file: &str, contacts: &[Contact], benchmarks: &Benchmarks) -> 
     ];
     scored.metrics.splice(0..0, overall);
     if channel_scores.is_empty() {
-        return Scored { error: Some("no contact on a benchmarked channel".into()), status: Status::Error, ..scored };
+        return Scored {
+            error: Some("no contact on a benchmarked channel".into()),
+            status: Status::Error,
+            ..scored
+        };
     }
     #[expect(clippy::cast_precision_loss, reason = "channel counts are small")]
     let score = channel_scores.iter().sum::<f64>() / channel_scores.len() as f64;
-    Scored { score: Some(score), status: Status::for_score(score), ..scored }
+    Scored {
+        score: Some(score),
+        status: Status::for_score(score),
+        ..scored
+    }
 }
 
 fn score_plugin(report: &PluginReport, channel: Option<&str>) -> Scored {
@@ -287,7 +405,9 @@ fn score_plugin(report: &PluginReport, channel: Option<&str>) -> Scored {
                 scored.answered_channels.insert(channel.to_string());
             }
         }
-        (None, Some(status @ (Status::NotApplicable | Status::Pending | Status::Skipped))) => scored.status = status,
+        (None, Some(status @ (Status::NotApplicable | Status::Pending | Status::Skipped))) => {
+            scored.status = status
+        }
         (None, _) => {
             scored.status = Status::Error;
             scored.error = Some("the plug-in returned no score".into());

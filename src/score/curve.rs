@@ -15,7 +15,10 @@ const Z_P10: f64 = 1.281_551_565_545;
 
 impl Curve {
     pub fn from_durations(p10: Duration, median: Duration) -> Self {
-        Self { p10: p10.as_secs_f64(), median: median.as_secs_f64() }
+        Self {
+            p10: p10.as_secs_f64(),
+            median: median.as_secs_f64(),
+        }
     }
 
     /// Scores a measured value (same unit as the control points), 0–100.
@@ -45,7 +48,8 @@ fn erfc(x: f64) -> f64 {
                 + t * (0.096_784_18
                     + t * (-0.186_288_06
                         + t * (0.278_868_07
-                            + t * (-1.135_203_98 + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
+                            + t * (-1.135_203_98
+                                + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
     let r = t * poly.exp();
     if x >= 0.0 { r } else { 2.0 - r }
 }
@@ -70,16 +74,25 @@ mod tests {
         ];
         for (p10, median, value, expected) in table {
             let score = Curve { p10, median }.score(value);
-            assert!(close(score, expected, 0.01), "curve({p10},{median})({value}) = {score}, want {expected}");
+            assert!(
+                close(score, expected, 0.01),
+                "curve({p10},{median})({value}) = {score}, want {expected}"
+            );
         }
     }
 
     #[test]
     fn faster_scores_higher_and_stays_in_range() {
-        let curve = Curve { p10: 0.8, median: 1.8 };
+        let curve = Curve {
+            p10: 0.8,
+            median: 1.8,
+        };
         let values = [0.0, 0.001, 0.1, 0.5, 0.8, 1.0, 1.8, 3.0, 10.0, 1e9];
         let scores: Vec<f64> = values.iter().map(|v| curve.score(*v)).collect();
-        assert!(scores.windows(2).all(|w| w[0] >= w[1]), "not monotonic: {scores:?}");
+        assert!(
+            scores.windows(2).all(|w| w[0] >= w[1]),
+            "not monotonic: {scores:?}"
+        );
         assert!(scores.iter().all(|s| (0.0..=100.0).contains(s)));
         assert_eq!(scores[0], 100.0);
         assert!(scores[9] < 0.01);
@@ -88,13 +101,26 @@ mod tests {
     #[test]
     fn symmetric_around_the_median_in_log_space() {
         // A value as far above the median as p10 is below scores 10.
-        let curve = Curve { p10: 1.0, median: 4.0 };
-        assert!(close(curve.score(16.0), 10.0, 0.01), "{}", curve.score(16.0));
+        let curve = Curve {
+            p10: 1.0,
+            median: 4.0,
+        };
+        assert!(
+            close(curve.score(16.0), 10.0, 0.01),
+            "{}",
+            curve.score(16.0)
+        );
     }
 
     #[test]
     fn erfc_matches_known_values() {
-        for (x, want) in [(0.0, 1.0), (0.5, 0.479_500_122), (1.0, 0.157_299_207), (2.0, 0.004_677_735), (-1.0, 1.842_700_793)] {
+        for (x, want) in [
+            (0.0, 1.0),
+            (0.5, 0.479_500_122),
+            (1.0, 0.157_299_207),
+            (2.0, 0.004_677_735),
+            (-1.0, 1.842_700_793),
+        ] {
             assert!(close(erfc(x), want, 2e-7), "erfc({x}) = {}", erfc(x));
         }
     }

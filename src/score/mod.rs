@@ -13,7 +13,8 @@ use crate::audit::{Audit, CheckSpec};
 use crate::category::Category;
 use crate::check::{CheckError, Observation};
 use crate::report::model::{
-    AuditInfo, CategoryReport, CheckReport, Finding, Grade, Report, SCHEMA_VERSION, Severity, Status, Tool,
+    AuditInfo, CategoryReport, CheckReport, Finding, Grade, Report, SCHEMA_VERSION, Severity,
+    Status, Tool,
 };
 use benchmarks::Benchmarks;
 
@@ -44,7 +45,12 @@ pub struct RunTimes {
 }
 
 /// Scores a whole run. `runs` is in the order of `audit.checks`.
-pub fn score_run(audit: &Audit, runs: &[CheckRun], times: RunTimes, benchmarks: &Benchmarks) -> Report {
+pub fn score_run(
+    audit: &Audit,
+    runs: &[CheckRun],
+    times: RunTimes,
+    benchmarks: &Benchmarks,
+) -> Report {
     let mut answered = Vec::new();
     let checks: Vec<CheckReport> = audit
         .checks
@@ -59,13 +65,30 @@ pub fn score_run(audit: &Audit, runs: &[CheckRun], times: RunTimes, benchmarks: 
     let categories: Vec<CategoryReport> = Category::ALL
         .iter()
         .map(|category| {
-            let weight = audit.scoring.weights.get(category).copied().unwrap_or(category.default_weight());
-            let members: Vec<(&CheckReport, &BTreeSet<String>)> =
-                checks.iter().zip(&answered).filter(|(c, _)| c.category == *category).collect();
-            score_category(*category, weight, &members, audit.scoring.single_channel_cap)
+            let weight = audit
+                .scoring
+                .weights
+                .get(category)
+                .copied()
+                .unwrap_or(category.default_weight());
+            let members: Vec<(&CheckReport, &BTreeSet<String>)> = checks
+                .iter()
+                .zip(&answered)
+                .filter(|(c, _)| c.category == *category)
+                .collect();
+            score_category(
+                *category,
+                weight,
+                &members,
+                audit.scoring.single_channel_cap,
+            )
         })
         .collect();
-    let score = weighted_mean(categories.iter().filter_map(|c| c.score.map(|s| (s, c.weight))));
+    let score = weighted_mean(
+        categories
+            .iter()
+            .filter_map(|c| c.score.map(|s| (s, c.weight))),
+    );
     let complete = !times.interrupted && checks.iter().all(|c| c.status != Status::Error);
     Report {
         schema_version: SCHEMA_VERSION,
@@ -88,7 +111,10 @@ fn score_check(spec: &CheckSpec, outcome: &Outcome, benchmarks: &Benchmarks) -> 
     match outcome {
         Outcome::Observed(observation) => checks::score_observation(spec, observation, benchmarks),
         Outcome::Failed(error) => Scored::error(error.to_string()),
-        Outcome::Skipped => Scored { status: Status::Skipped, ..Scored::default() },
+        Outcome::Skipped => Scored {
+            status: Status::Skipped,
+            ..Scored::default()
+        },
     }
 }
 
@@ -121,18 +147,40 @@ fn score_category(
     members: &[(&CheckReport, &BTreeSet<String>)],
     single_channel_cap: f64,
 ) -> CategoryReport {
-    let counted: Vec<&CheckReport> = members.iter().map(|(c, _)| *c).filter(|c| counts_toward_coverage(c.status)).collect();
+    let counted: Vec<&CheckReport> = members
+        .iter()
+        .map(|(c, _)| *c)
+        .filter(|c| counts_toward_coverage(c.status))
+        .collect();
     let total_weight: f64 = counted.iter().map(|c| c.weight).sum();
-    let scored_weight: f64 = counted.iter().filter(|c| c.score.is_some()).map(|c| c.weight).sum();
-    let mut score = weighted_mean(counted.iter().filter_map(|c| c.score.map(|s| (s, c.weight))));
-    let coverage = if total_weight > 0.0 { scored_weight / total_weight } else { 0.0 };
+    let scored_weight: f64 = counted
+        .iter()
+        .filter(|c| c.score.is_some())
+        .map(|c| c.weight)
+        .sum();
+    let mut score = weighted_mean(
+        counted
+            .iter()
+            .filter_map(|c| c.score.map(|s| (s, c.weight))),
+    );
+    let coverage = if total_weight > 0.0 {
+        scored_weight / total_weight
+    } else {
+        0.0
+    };
     let mut findings = Vec::new();
 
     if counted.is_empty() {
         findings.push(Finding::new(
             Severity::Info,
-            format!("Not assessed: no check in this audit measures {}.", category.title().to_lowercase()),
-            format!("Add a check for the `{}` category (see `centricity checks`).", category.id()),
+            format!(
+                "Not assessed: no check in this audit measures {}.",
+                category.title().to_lowercase()
+            ),
+            format!(
+                "Add a check for the `{}` category (see `centricity checks`).",
+                category.id()
+            ),
         ));
     } else if score.is_none() {
         findings.push(Finding::new(
@@ -143,20 +191,29 @@ fn score_category(
     } else if coverage < 1.0 {
         findings.push(Finding::new(
             Severity::Info,
-            format!("Scored on {:.0}% of its check weight; the rest could not be measured.", coverage * 100.0),
+            format!(
+                "Scored on {:.0}% of its check weight; the rest could not be measured.",
+                coverage * 100.0
+            ),
             "Fix the checks that errored so the score rests on everything the audit asks.",
         ));
     }
 
     if category == Category::Responsiveness {
-        let channels: BTreeSet<&str> = members.iter().flat_map(|(_, a)| a.iter().map(String::as_str)).collect();
+        let channels: BTreeSet<&str> = members
+            .iter()
+            .flat_map(|(_, a)| a.iter().map(String::as_str))
+            .collect();
         if let Some(s) = score {
             if channels.len() < 2 && s > single_channel_cap {
                 score = Some(single_channel_cap);
                 let answered = if channels.is_empty() {
                     "No channel".to_string()
                 } else {
-                    format!("Only one channel ({}) answered", channels.first().copied().unwrap_or_default())
+                    format!(
+                        "Only one channel ({}) answered",
+                        channels.first().copied().unwrap_or_default()
+                    )
                 };
                 findings.push(Finding::new(
                     Severity::Warn,
@@ -183,7 +240,9 @@ fn score_category(
 
 /// Weighted mean of (value, weight) pairs; `None` when no weight is there to divide by.
 pub fn weighted_mean(items: impl Iterator<Item = (f64, f64)>) -> Option<f64> {
-    let (sum, weights) = items.fold((0.0, 0.0), |(s, w), (value, weight)| (s + value * weight, w + weight));
+    let (sum, weights) = items.fold((0.0, 0.0), |(s, w), (value, weight)| {
+        (s + value * weight, w + weight)
+    });
     (weights > 0.0).then(|| sum / weights)
 }
 
@@ -194,7 +253,11 @@ pub fn percentile(values: &[f64], p: f64) -> Option<f64> {
     }
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
-    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a rank within a small list")]
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "a rank within a small list"
+    )]
     let rank = ((p / 100.0) * sorted.len() as f64).ceil().max(1.0) as usize;
     Some(sorted[rank.min(sorted.len()) - 1])
 }

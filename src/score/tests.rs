@@ -17,7 +17,11 @@ fn t0() -> DateTime<FixedOffset> {
 }
 
 fn times(interrupted: bool) -> RunTimes {
-    RunTimes { started_at: t0(), finished_at: t0(), interrupted }
+    RunTimes {
+        started_at: t0(),
+        finished_at: t0(),
+        interrupted,
+    }
 }
 
 fn audit(checks: Vec<CheckSpec>) -> Audit {
@@ -33,7 +37,14 @@ fn audit(checks: Vec<CheckSpec>) -> Audit {
 }
 
 fn spec(id: &str, category: Category, weight: f64, params: CheckParams) -> CheckSpec {
-    CheckSpec { id: id.into(), title: None, category, weight, timeout: None, params }
+    CheckSpec {
+        id: id.into(),
+        title: None,
+        category,
+        weight,
+        timeout: None,
+        params,
+    }
 }
 
 fn plugin_spec(id: &str, category: Category, weight: f64, channel: Option<&str>) -> CheckSpec {
@@ -41,7 +52,10 @@ fn plugin_spec(id: &str, category: Category, weight: f64, channel: Option<&str>)
         id,
         category,
         weight,
-        CheckParams::Exec(exec::Params { command: vec!["x".into()], channel: channel.map(str::to_string) }),
+        CheckParams::Exec(exec::Params {
+            command: vec!["x".into()],
+            channel: channel.map(str::to_string),
+        }),
     )
 }
 
@@ -56,7 +70,10 @@ fn plugin(score: Option<f64>) -> Outcome {
 }
 
 fn run(outcome: Outcome) -> CheckRun {
-    CheckRun { outcome, duration_ms: 1 }
+    CheckRun {
+        outcome,
+        duration_ms: 1,
+    }
 }
 
 fn http_params(channel: &str) -> http::Params {
@@ -113,8 +130,11 @@ fn close(a: Option<f64>, b: f64) -> bool {
 #[test]
 fn category_is_the_weighted_mean_of_its_checks() {
     // (weights, scores, expected category score)
-    let table: [(&[f64], &[f64], f64); 3] =
-        [(&[1.0, 3.0], &[40.0, 80.0], 70.0), (&[1.0, 1.0], &[0.0, 100.0], 50.0), (&[2.0, 0.0], &[30.0, 100.0], 30.0)];
+    let table: [(&[f64], &[f64], f64); 3] = [
+        (&[1.0, 3.0], &[40.0, 80.0], 70.0),
+        (&[1.0, 1.0], &[0.0, 100.0], 50.0),
+        (&[2.0, 0.0], &[30.0, 100.0], 30.0),
+    ];
     for (weights, scores, expected) in table {
         let checks = weights
             .iter()
@@ -124,7 +144,11 @@ fn category_is_the_weighted_mean_of_its_checks() {
         let runs: Vec<CheckRun> = scores.iter().map(|s| run(plugin(Some(*s)))).collect();
         let report = score_run(&audit(checks), &runs, times(false), benchmarks::shipped());
         let feedback = category(&report, Category::Feedback);
-        assert!(close(feedback.score, expected), "{weights:?} {scores:?} → {:?}", feedback.score);
+        assert!(
+            close(feedback.score, expected),
+            "{weights:?} {scores:?} → {:?}",
+            feedback.score
+        );
         assert_eq!(feedback.coverage, 1.0);
     }
 }
@@ -132,7 +156,7 @@ fn category_is_the_weighted_mean_of_its_checks() {
 #[test]
 fn overall_is_weighted_over_categories_that_could_be_scored() {
     let checks = vec![
-        plugin_spec("fb", Category::Feedback, 1.0, None),     // weight 20
+        plugin_spec("fb", Category::Feedback, 1.0, None), // weight 20
         plugin_spec("rep", Category::Reputation, 1.0, None), // weight 25
     ];
     let runs = vec![run(plugin(Some(50.0))), run(plugin(Some(95.0)))];
@@ -144,7 +168,10 @@ fn overall_is_weighted_over_categories_that_could_be_scored() {
     assert_eq!(reach.score, None);
     assert_eq!(reach.coverage, 0.0);
     assert!(reach.findings[0].message.starts_with("Not assessed"));
-    assert!(report.complete, "a category nobody configured does not make the run incomplete");
+    assert!(
+        report.complete,
+        "a category nobody configured does not make the run incomplete"
+    );
 }
 
 #[test]
@@ -153,10 +180,16 @@ fn an_errored_check_is_null_lowers_coverage_and_marks_the_run_incomplete() {
         plugin_spec("ok", Category::Frontline, 1.0, None),
         plugin_spec("broken", Category::Frontline, 3.0, None),
     ];
-    let runs = vec![run(plugin(Some(80.0))), run(Outcome::Failed(CheckError::Plugin("exit 1".into())))];
+    let runs = vec![
+        run(plugin(Some(80.0))),
+        run(Outcome::Failed(CheckError::Plugin("exit 1".into()))),
+    ];
     let report = score_run(&audit(checks), &runs, times(false), benchmarks::shipped());
     let frontline = category(&report, Category::Frontline);
-    assert!(close(frontline.score, 80.0), "the error is not averaged in as 0");
+    assert!(
+        close(frontline.score, 80.0),
+        "the error is not averaged in as 0"
+    );
     assert_eq!(frontline.coverage, 0.25);
     assert!(!report.complete);
     let broken = &report.checks[1];
@@ -167,15 +200,23 @@ fn an_errored_check_is_null_lowers_coverage_and_marks_the_run_incomplete() {
 #[test]
 fn nothing_scored_gives_a_null_overall() {
     let checks = vec![plugin_spec("a", Category::Reach, 1.0, None)];
-    let runs = vec![run(Outcome::Failed(CheckError::Timeout(std::time::Duration::from_secs(3))))];
+    let runs = vec![run(Outcome::Failed(CheckError::Timeout(
+        std::time::Duration::from_secs(3),
+    )))];
     let report = score_run(&audit(checks), &runs, times(false), benchmarks::shipped());
     assert_eq!((report.score, report.grade), (None, None));
-    assert_eq!(report.checks[0].error.as_deref(), Some("timed out after 3s"));
+    assert_eq!(
+        report.checks[0].error.as_deref(),
+        Some("timed out after 3s")
+    );
 }
 
 #[test]
 fn skipped_checks_neither_count_nor_make_the_run_incomplete() {
-    let checks = vec![plugin_spec("a", Category::Reach, 1.0, None), plugin_spec("b", Category::Reach, 1.0, None)];
+    let checks = vec![
+        plugin_spec("a", Category::Reach, 1.0, None),
+        plugin_spec("b", Category::Reach, 1.0, None),
+    ];
     let runs = vec![run(plugin(Some(60.0))), run(Outcome::Skipped)];
     let report = score_run(&audit(checks), &runs, times(false), benchmarks::shipped());
     assert_eq!(category(&report, Category::Reach).coverage, 1.0);
@@ -186,15 +227,23 @@ fn skipped_checks_neither_count_nor_make_the_run_incomplete() {
 #[test]
 fn an_interrupted_run_is_incomplete() {
     let checks = vec![plugin_spec("a", Category::Reach, 1.0, None)];
-    let report = score_run(&audit(checks), &[run(plugin(Some(60.0)))], times(true), benchmarks::shipped());
+    let report = score_run(
+        &audit(checks),
+        &[run(plugin(Some(60.0)))],
+        times(true),
+        benchmarks::shipped(),
+    );
     assert!(!report.complete);
 }
 
 #[test]
 fn responsiveness_is_capped_until_two_channels_answer() {
     // (channels of two plug-in checks, both scoring 95) → expected category score
-    let table: [(&[&str], f64, bool); 3] =
-        [(&["web", "web"], 60.0, true), (&["web", "phone"], 95.0, false), (&["email", "chat"], 95.0, false)];
+    let table: [(&[&str], f64, bool); 3] = [
+        (&["web", "web"], 60.0, true),
+        (&["web", "phone"], 95.0, false),
+        (&["email", "chat"], 95.0, false),
+    ];
     for (channels, expected, capped) in table {
         let checks = channels
             .iter()
@@ -204,62 +253,148 @@ fn responsiveness_is_capped_until_two_channels_answer() {
         let runs = vec![run(plugin(Some(95.0))), run(plugin(Some(95.0)))];
         let report = score_run(&audit(checks), &runs, times(false), benchmarks::shipped());
         let resp = category(&report, Category::Responsiveness);
-        assert!(close(resp.score, expected), "{channels:?} → {:?}", resp.score);
-        assert_eq!(resp.findings.iter().any(|f| f.message.contains("two distinct channels")), capped, "{channels:?}");
+        assert!(
+            close(resp.score, expected),
+            "{channels:?} → {:?}",
+            resp.score
+        );
+        assert_eq!(
+            resp.findings
+                .iter()
+                .any(|f| f.message.contains("two distinct channels")),
+            capped,
+            "{channels:?}"
+        );
     }
 }
 
 #[test]
 fn a_low_single_channel_score_is_not_raised_by_the_cap() {
     let checks = vec![plugin_spec("c", Category::Responsiveness, 1.0, Some("web"))];
-    let report = score_run(&audit(checks), &[run(plugin(Some(30.0)))], times(false), benchmarks::shipped());
-    assert!(close(category(&report, Category::Responsiveness).score, 30.0));
+    let report = score_run(
+        &audit(checks),
+        &[run(plugin(Some(30.0)))],
+        times(false),
+        benchmarks::shipped(),
+    );
+    assert!(close(
+        category(&report, Category::Responsiveness).score,
+        30.0
+    ));
 }
 
 #[test]
 fn mystery_log_counts_unanswered_contacts_as_zero() {
-    let params = CheckParams::MysteryLog(mystery_log::Params { file: "log.csv".into(), contacts: vec![] });
+    let params = CheckParams::MysteryLog(mystery_log::Params {
+        file: "log.csv".into(),
+        contacts: vec![],
+    });
     let checks = vec![spec("log", Category::Responsiveness, 1.0, params)];
     // Phone p10 is 20 s (scores 90); the second call never reached a person.
-    let contacts = vec![contact("phone", "P1", Some(20)), contact("phone", "P2", None)];
-    let outcome = Outcome::Observed(Observation::MysteryLog { file: "log.csv".into(), contacts });
-    let report = score_run(&audit(checks), &[run(outcome)], times(false), benchmarks::shipped());
+    let contacts = vec![
+        contact("phone", "P1", Some(20)),
+        contact("phone", "P2", None),
+    ];
+    let outcome = Outcome::Observed(Observation::MysteryLog {
+        file: "log.csv".into(),
+        contacts,
+    });
+    let report = score_run(
+        &audit(checks),
+        &[run(outcome)],
+        times(false),
+        benchmarks::shipped(),
+    );
     let check = &report.checks[0];
     assert!(close(check.score, 45.0), "{:?}", check.score);
-    let metric = |name: &str| check.metrics.iter().find(|m| m.name == name).map(|m| m.value);
+    let metric = |name: &str| {
+        check
+            .metrics
+            .iter()
+            .find(|m| m.name == name)
+            .map(|m| m.value)
+    };
     assert_eq!(metric("phone.contacts"), Some(2.0));
     assert_eq!(metric("phone.response_rate"), Some(0.5));
     assert_eq!(metric("phone.first_human_response_median"), Some(20.0));
-    assert!(check.findings.iter().any(|f| f.message == "1 of 2 phone contacts never reached a person."));
+    assert!(
+        check
+            .findings
+            .iter()
+            .any(|f| f.message == "1 of 2 phone contacts never reached a person.")
+    );
     assert_eq!(check.evidence.len(), 2);
     assert_eq!(check.evidence[0].source, "log.csv row 2 (P1)");
 }
 
 #[test]
 fn mystery_log_scores_each_channel_on_its_own_curve() {
-    let params = CheckParams::MysteryLog(mystery_log::Params { file: "log.csv".into(), contacts: vec![] });
+    let params = CheckParams::MysteryLog(mystery_log::Params {
+        file: "log.csv".into(),
+        contacts: vec![],
+    });
     let checks = vec![spec("log", Category::Responsiveness, 1.0, params)];
     // E-mail at its median (12 h) scores 50; chat at its p10 (30 s) scores 90; mean 70.
-    let contacts = vec![contact("email", "E1", Some(12 * 3600)), contact("chat", "C1", Some(30))];
-    let outcome = Outcome::Observed(Observation::MysteryLog { file: "log.csv".into(), contacts });
-    let report = score_run(&audit(checks), &[run(outcome)], times(false), benchmarks::shipped());
-    assert!(close(report.checks[0].score, 70.0), "{:?}", report.checks[0].score);
+    let contacts = vec![
+        contact("email", "E1", Some(12 * 3600)),
+        contact("chat", "C1", Some(30)),
+    ];
+    let outcome = Outcome::Observed(Observation::MysteryLog {
+        file: "log.csv".into(),
+        contacts,
+    });
+    let report = score_run(
+        &audit(checks),
+        &[run(outcome)],
+        times(false),
+        benchmarks::shipped(),
+    );
+    assert!(
+        close(report.checks[0].score, 70.0),
+        "{:?}",
+        report.checks[0].score
+    );
     // Two channels answered: no cap.
-    assert!(close(category(&report, Category::Responsiveness).score, 70.0));
+    assert!(close(
+        category(&report, Category::Responsiveness).score,
+        70.0
+    ));
 }
 
 #[test]
 fn http_samples_that_fail_score_zero_and_count_against_availability() {
-    let checks = vec![spec("page", Category::Responsiveness, 1.0, CheckParams::Http(http_params("web")))];
+    let checks = vec![spec(
+        "page",
+        Category::Responsiveness,
+        1.0,
+        CheckParams::Http(http_params("web")),
+    )];
     // 0.8 s is the web p10: 90. A 500 scores 0 whatever its speed.
-    let obs = HttpObservation { url: "http://127.0.0.1/".into(), samples: vec![response(200, 0.8), response(500, 0.1)] };
-    let report =
-        score_run(&audit(checks), &[run(Outcome::Observed(Observation::Http(obs)))], times(false), benchmarks::shipped());
+    let obs = HttpObservation {
+        url: "http://127.0.0.1/".into(),
+        samples: vec![response(200, 0.8), response(500, 0.1)],
+    };
+    let report = score_run(
+        &audit(checks),
+        &[run(Outcome::Observed(Observation::Http(obs)))],
+        times(false),
+        benchmarks::shipped(),
+    );
     let check = &report.checks[0];
     assert!(close(check.score, 45.0), "{:?}", check.score);
-    let availability = check.metrics.iter().find(|m| m.name == "availability").unwrap().value;
+    let availability = check
+        .metrics
+        .iter()
+        .find(|m| m.name == "availability")
+        .unwrap()
+        .value;
     assert_eq!(availability, 0.5);
-    assert!(check.findings.iter().any(|f| f.message.contains("failed: status 500")));
+    assert!(
+        check
+            .findings
+            .iter()
+            .any(|f| f.message.contains("failed: status 500"))
+    );
 }
 
 #[test]
@@ -267,33 +402,73 @@ fn http_conditions_fail_samples() {
     let mut params = http_params("web");
     params.expect_status = Some(404);
     params.max_time = Some(std::time::Duration::from_millis(500));
-    let checks = vec![spec("page", Category::Responsiveness, 1.0, CheckParams::Http(params))];
+    let checks = vec![spec(
+        "page",
+        Category::Responsiveness,
+        1.0,
+        CheckParams::Http(params),
+    )];
     // 404 expected: the first meets it and is fast; the second is 200 (wrong) and the third too slow.
     let obs = HttpObservation {
         url: "http://127.0.0.1/".into(),
         samples: vec![response(404, 0.2), response(200, 0.2), response(404, 0.9)],
     };
-    let report =
-        score_run(&audit(checks), &[run(Outcome::Observed(Observation::Http(obs)))], times(false), benchmarks::shipped());
-    let availability = report.checks[0].metrics.iter().find(|m| m.name == "availability").unwrap().value;
+    let report = score_run(
+        &audit(checks),
+        &[run(Outcome::Observed(Observation::Http(obs)))],
+        times(false),
+        benchmarks::shipped(),
+    );
+    let availability = report.checks[0]
+        .metrics
+        .iter()
+        .find(|m| m.name == "availability")
+        .unwrap()
+        .value;
     assert!((availability - 1.0 / 3.0).abs() < 1e-9);
 }
 
 #[test]
 fn http_with_no_response_at_all_is_an_error_not_a_zero() {
-    let checks = vec![spec("page", Category::Responsiveness, 1.0, CheckParams::Http(http_params("web")))];
-    let failed = Sample { observed_at: t0(), outcome: SampleOutcome::Failed { reason: "connection refused".into() } };
-    let obs = HttpObservation { url: "http://127.0.0.1/".into(), samples: vec![failed.clone(), failed] };
-    let report =
-        score_run(&audit(checks), &[run(Outcome::Observed(Observation::Http(obs)))], times(false), benchmarks::shipped());
+    let checks = vec![spec(
+        "page",
+        Category::Responsiveness,
+        1.0,
+        CheckParams::Http(http_params("web")),
+    )];
+    let failed = Sample {
+        observed_at: t0(),
+        outcome: SampleOutcome::Failed {
+            reason: "connection refused".into(),
+        },
+    };
+    let obs = HttpObservation {
+        url: "http://127.0.0.1/".into(),
+        samples: vec![failed.clone(), failed],
+    };
+    let report = score_run(
+        &audit(checks),
+        &[run(Outcome::Observed(Observation::Http(obs)))],
+        times(false),
+        benchmarks::shipped(),
+    );
     let check = &report.checks[0];
     assert_eq!((check.status, check.score), (Status::Error, None));
-    assert!(check.error.as_deref().unwrap().contains("connection refused"));
+    assert!(
+        check
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("connection refused")
+    );
 }
 
 #[test]
 fn plugin_without_a_score_is_an_error_unless_it_says_why() {
-    let checks = vec![plugin_spec("p", Category::Reach, 1.0, None), plugin_spec("q", Category::Reach, 1.0, None)];
+    let checks = vec![
+        plugin_spec("p", Category::Reach, 1.0, None),
+        plugin_spec("q", Category::Reach, 1.0, None),
+    ];
     let not_applicable = Outcome::Observed(Observation::Exec(PluginReport {
         score: None,
         status: Some(Status::NotApplicable),
@@ -301,7 +476,12 @@ fn plugin_without_a_score_is_an_error_unless_it_says_why() {
         findings: vec![],
         evidence: vec![],
     }));
-    let report = score_run(&audit(checks), &[run(plugin(None)), run(not_applicable)], times(false), benchmarks::shipped());
+    let report = score_run(
+        &audit(checks),
+        &[run(plugin(None)), run(not_applicable)],
+        times(false),
+        benchmarks::shipped(),
+    );
     assert_eq!(report.checks[0].status, Status::Error);
     assert_eq!(report.checks[1].status, Status::NotApplicable);
 }

@@ -1,0 +1,411 @@
+//! The command line as users and CI jobs meet it: commands, outputs, exit codes.
+
+use predicates::prelude::*;
+
+use crate::common::{Scratch, assert_valid_report, audit_json, centricity, check, repo_path};
+
+fn example() -> std::path::PathBuf {
+    repo_path("fixtures/acme/centricity.toml")
+}
+
+fn plugin_check(scratch: &Scratch, id: &str, category: &str, json: &str) -> String {
+    scratch.plugin(&format!("{id}.sh"), &format!("cat <<'JSON'\n{json}\nJSON"));
+    format!(
+        "[[check]]\nid = \"{id}\"\nkind = \"exec\"\ncategory = \"{category}\"\ncommand = [\"sh\", \"{id}.sh\"]\n\n"
+    )
+}
+
+#[test]
+fn help_documents_commands_and_exit_codes() {
+    centricity().arg("--help").assert().success().stdout(
+        predicate::str::contains("audit").and(predicate::str::contains("4  the run is incomplete")),
+    );
+    centricity()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(format!("centricity {}\n", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn the_example_audit_runs_offline_and_fills_every_category() {
+    let (code, report, stderr) = audit_json(&example(), &["--offline"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["complete"], true);
+    for category in report["categories"].as_array().unwrap() {
+        assert!(
+            category["score"].is_number(),
+            "category {} not scored",
+            category["id"]
+        );
+        assert_eq!(category["coverage"], 1.0);
+    }
+    // Every check in the example is scored and traced to evidence.
+    for c in report["checks"].as_array().unwrap() {
+        assert!(c["score"].is_number(), "{c}");
+        assert!(
+            !c["evidence"].as_array().unwrap().is_empty(),
+            "{} has no evidence",
+            c["id"]
+        );
+    }
+    // The table shows the same overall score as the JSON.
+    let table = centricity()
+        .args(["audit"])
+        .arg(example())
+        .arg("--offline")
+        .output()
+        .unwrap();
+    let overall = format!("overall {:.1}", report["score"].as_f64().unwrap());
+    assert!(
+        String::from_utf8_lossy(&table.stdout).contains(&overall),
+        "table lacks {overall}"
+    );
+}
+
+#[test]
+fn several_formats_in_one_run_each_to_its_place() {
+    let scratch = Scratch::new();
+    let (json, csv, md) = (
+        scratch.path("r.json"),
+        scratch.path("r.csv"),
+        scratch.path("r.md"),
+    );
+    let output = centricity()
+        .args(["audit"])
+        .arg(example())
+        .args(["--offline", "--format", "json", "--output"])
+        .arg(&json)
+        .args(["--format", "csv", "--output"])
+        .arg(&csv)
+        .args(["--format", "table", "--format", "markdown", "--output"])
+        .arg(&md)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("Acme Telecom — overall"),
+        "the table goes to stdout"
+    );
+    assert!(!stdout.contains("\u{1b}["), "no colour off a terminal");
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_valid_report(&report);
+    assert!(
+        std::fs::read_to_string(&md)
+            .unwrap()
+            .starts_with("## Customer-centricity audit: Acme Telecom")
+    );
+    let mut reader = csv::Reader::from_path(&csv).unwrap();
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "level",
+            "id",
+            "title",
+            "category",
+            "kind",
+            "channel",
+            "status",
+            "score",
+            "grade",
+            "weight",
+            "coverage",
+            "key_metric",
+            "key_value",
+            "key_unit",
+            "top_finding",
+            "recommendation"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let checks = report["checks"].as_array().unwrap().len();
+    assert_eq!(
+        rows.len(),
+        1 + 5 + checks,
+        "overall + 5 categories + one row per check"
+    );
+    assert_eq!(
+        &rows[0][7],
+        format!("{:.1}", report["score"].as_f64().unwrap())
+    );
+}
+
+#[test]
+fn output_options_must_follow_their_format() {
+    centricity()
+        .args(["audit"])
+        .arg(example())
+        .args(["--output", "x.json", "--format", "json"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("comes before any --format"));
+    centricity()
+        .args(["audit"])
+        .arg(example())
+        .args(["--format", "json", "--format", "csv"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("only one format can go to stdout"));
+}
+
+#[test]
+fn scraped_text_is_neutralised_in_csv_and_escaped_in_markdown() {
+    let scratch = Scratch::new();
+    let hostile = r#"{"score": 40, "findings": [{"severity": "fail", "message": "=HYPERLINK(\"http://evil.test\",\"click\") | <script>alert(1)</script>", "recommendation": "@SUM(A1:A9)"}]}"#;
+    let audit = scratch.audit(&plugin_check(&scratch, "hostile", "reputation", hostile));
+    let csv = centricity()
+        .arg("audit")
+        .arg(&audit)
+        .args(["--format", "csv", "--allow-incomplete"])
+        .output()
+        .unwrap();
+    let mut reader = csv::Reader::from_reader(&csv.stdout[..]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let row = rows.iter().find(|r| &r[1] == "hostile").unwrap();
+    assert!(
+        row[14].starts_with("'=HYPERLINK("),
+        "finding cell not neutralised: {:?}",
+        &row[14]
+    );
+    assert_eq!(&row[15], "'@SUM(A1:A9)");
+    let md = centricity()
+        .arg("audit")
+        .arg(&audit)
+        .args(["--format", "markdown"])
+        .output()
+        .unwrap();
+    let md = String::from_utf8_lossy(&md.stdout);
+    assert!(!md.contains("<script>"), "{md}");
+    assert!(md.contains("&lt;script&gt;") && md.contains("\\|"), "{md}");
+}
+
+#[test]
+fn exit_codes_follow_the_contract() {
+    let scratch = Scratch::new();
+    let good = plugin_check(&scratch, "good", "feedback", r#"{"score": 64}"#);
+    scratch.plugin("bad.sh", "exit 1");
+    let bad = "[[check]]\nid = \"bad\"\nkind = \"exec\"\ncategory = \"frontline\"\ncommand = [\"sh\", \"bad.sh\"]\n";
+
+    let all_good = scratch.write("good.toml", &format!("[audit]\nname = \"T\"\n{good}"));
+    centricity().arg("audit").arg(&all_good).assert().code(0);
+    centricity()
+        .arg("audit")
+        .arg(&all_good)
+        .args(["--fail-under", "64"])
+        .assert()
+        .code(0);
+    centricity()
+        .arg("audit")
+        .arg(&all_good)
+        .args(["--fail-under", "70"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "overall score 64.0 is below --fail-under 70",
+        ));
+
+    let mixed = scratch.write("mixed.toml", &format!("[audit]\nname = \"T\"\n{good}{bad}"));
+    centricity()
+        .arg("audit")
+        .arg(&mixed)
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("incomplete: bad"));
+    centricity()
+        .arg("audit")
+        .arg(&mixed)
+        .arg("--allow-incomplete")
+        .assert()
+        .code(0);
+    centricity()
+        .arg("audit")
+        .arg(&mixed)
+        .args(["--fail-under", "90"])
+        .assert()
+        .code(2);
+
+    let all_bad = scratch.write("bad.toml", &format!("[audit]\nname = \"T\"\n{bad}"));
+    centricity()
+        .arg("audit")
+        .arg(&all_bad)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("nothing could be scored"));
+
+    centricity()
+        .arg("audit")
+        .arg(scratch.path("none.toml"))
+        .assert()
+        .code(3);
+}
+
+#[test]
+fn only_and_skip_choose_the_checks() {
+    let scratch = Scratch::new();
+    let checks = format!(
+        "{}{}",
+        plugin_check(&scratch, "one", "feedback", r#"{"score": 10}"#),
+        plugin_check(&scratch, "two", "feedback", r#"{"score": 90}"#)
+    );
+    let audit = scratch.audit(&checks);
+    let (_, only, _) = audit_json(&audit, &["--only", "two"]);
+    assert_eq!(check(&only, "one")["status"], "skipped");
+    assert_eq!(only["categories"][3]["score"], 90.0);
+    let (_, skip, _) = audit_json(&audit, &["--skip", "two"]);
+    assert_eq!(skip["categories"][3]["score"], 10.0);
+    centricity()
+        .arg("audit")
+        .arg(&audit)
+        .args(["--only", "three"])
+        .assert()
+        .code(3)
+        .stderr(
+            predicate::str::contains("no check `three`").and(predicate::str::contains("one, two")),
+        );
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let colored = centricity()
+        .arg("audit")
+        .arg(example())
+        .args(["--offline", "--color", "always"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&colored.stdout).contains("\u{1b}["));
+    let plain = centricity()
+        .arg("audit")
+        .arg(example())
+        .args(["--offline"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&plain.stdout).contains("\u{1b}["));
+    // A file never gets colour, even with --color always.
+    let scratch = Scratch::new();
+    let file = scratch.path("t.txt");
+    centricity()
+        .arg("audit")
+        .arg(example())
+        .args([
+            "--offline",
+            "--color",
+            "always",
+            "--format",
+            "table",
+            "--output",
+        ])
+        .arg(&file)
+        .assert()
+        .code(0);
+    assert!(!std::fs::read_to_string(&file).unwrap().contains("\u{1b}["));
+}
+
+#[test]
+fn init_writes_a_starter_that_validates_and_never_overwrites() {
+    let scratch = Scratch::new();
+    centricity()
+        .arg("init")
+        .arg(scratch.dir.path())
+        .assert()
+        .success();
+    let file = scratch.path("centricity.toml");
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("[[check]]")
+    );
+    // Skipping its only check runs nothing: exit 1 (nothing scored), not 3 (invalid).
+    centricity()
+        .arg("audit")
+        .arg(&file)
+        .args(["--skip", "contact-page"])
+        .assert()
+        .code(1);
+    centricity()
+        .arg("init")
+        .arg(scratch.dir.path())
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("--force"));
+    centricity()
+        .arg("init")
+        .arg(scratch.dir.path())
+        .arg("--force")
+        .assert()
+        .success();
+}
+
+#[test]
+fn checks_lists_and_explains() {
+    centricity().arg("checks").assert().success().stdout(
+        predicate::str::contains("mystery-log").and(predicate::str::contains("contact.phone")),
+    );
+    centricity()
+        .args(["checks", "http"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("How it is scored")
+                .and(predicate::str::contains("How to improve")),
+        );
+    centricity()
+        .args(["checks", "contact.email"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Source: Toister"));
+    centricity().args(["checks", "nope"]).assert().code(3);
+}
+
+#[test]
+fn shell_completions_are_generated() {
+    centricity()
+        .args(["completions", "bash"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("centricity"));
+}
+
+#[test]
+fn ctrl_c_reports_what_finished_and_marks_the_run_incomplete() {
+    let scratch = Scratch::new();
+    scratch.plugin("slow.sh", "sleep 30; echo '{\"score\": 1}'");
+    let checks = format!(
+        "{}[[check]]\nid = \"slow\"\nkind = \"exec\"\ncategory = \"reach\"\ncommand = [\"sh\", \"slow.sh\"]\n",
+        plugin_check(&scratch, "quick", "feedback", r#"{"score": 77}"#)
+    );
+    let audit = scratch.audit(&checks);
+    let out = scratch.path("report.json");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("centricity"))
+        .arg("audit")
+        .arg(&audit)
+        .args(["--format", "json", "--output"])
+        .arg(&out)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Interrupt once the quick check has had time to finish.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    assert_eq!(exit.code(), Some(4));
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_valid_report(&report);
+    assert_eq!(report["complete"], false);
+    assert_eq!(check(&report, "quick")["score"], 77.0);
+    assert_eq!(
+        check(&report, "slow")["error"],
+        "interrupted before it finished"
+    );
+}

@@ -1,0 +1,239 @@
+//! Shared test helpers: a real HTTP server on 127.0.0.1, the binary, scratch
+//! audits, and schema validation.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use assert_cmd::Command;
+
+/// A real HTTP/1.1 server on loopback, one thread per connection, with routes
+/// that misbehave the ways customer-facing sites do.
+///
+/// - `/ok`: 200 with a contact page
+/// - `/delay/MS`: 200 after MS milliseconds
+/// - `/status/CODE`: that status
+/// - `/redirect`: 302 to `/ok`; `/loop`: 302 to itself
+/// - `/hang`: reads the request and never answers
+pub struct TestServer {
+    pub addr: SocketAddr,
+    state: Arc<State>,
+}
+
+#[derive(Default)]
+struct State {
+    hits: Mutex<HashMap<String, usize>>,
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+}
+
+impl TestServer {
+    pub fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let addr = listener.local_addr().unwrap();
+        let state: Arc<State> = Arc::default();
+        let shared = Arc::clone(&state);
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let state = Arc::clone(&shared);
+                std::thread::spawn(move || {
+                    let now = state.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                    state.max_in_flight.fetch_max(now, Ordering::SeqCst);
+                    serve(stream, &state.hits);
+                    state.in_flight.fetch_sub(1, Ordering::SeqCst);
+                });
+            }
+        });
+        Self { addr, state }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// How many requests reached `path`.
+    pub fn hits(&self, path: &str) -> usize {
+        self.state
+            .hits
+            .lock()
+            .unwrap()
+            .get(path)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// The most connections the server was handling at one time.
+    pub fn max_in_flight(&self) -> usize {
+        self.state.max_in_flight.load(Ordering::SeqCst)
+    }
+}
+
+fn serve(mut stream: TcpStream, hits: &Mutex<HashMap<String, usize>>) {
+    let mut request = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => request.extend_from_slice(&buf[..n]),
+        }
+    }
+    let text = String::from_utf8_lossy(&request);
+    let path = text.split_whitespace().nth(1).unwrap_or("/").to_string();
+    *hits.lock().unwrap().entry(path.clone()).or_default() += 1;
+    let user_agent_ok = text.lines().any(|l| {
+        l.to_ascii_lowercase()
+            .starts_with("user-agent: centricity/")
+    });
+    let (status, location, body): (u16, Option<&str>, &str) =
+        match path.split('/').nth(1).unwrap_or("") {
+            _ if !user_agent_ok => (400, None, "no honest user agent"),
+            "ok" => (
+                200,
+                None,
+                "<html><h1>Contact us</h1><a href=\"mailto:help@example.test\">mail</a></html>",
+            ),
+            "delay" => {
+                let ms: u64 = path
+                    .rsplit('/')
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0);
+                std::thread::sleep(Duration::from_millis(ms));
+                (200, None, "<html>Contact us, slowly</html>")
+            }
+            "status" => (
+                path.rsplit('/')
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(500),
+                None,
+                "status page",
+            ),
+            "redirect" => (302, Some("/ok"), ""),
+            "loop" => (302, Some("/loop"), ""),
+            "hang" => {
+                std::thread::sleep(Duration::from_secs(3600));
+                return;
+            }
+            _ => (404, None, "not found"),
+        };
+    let mut head = format!(
+        "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    if let Some(location) = location {
+        head.push_str(&format!("Location: {location}\r\n"));
+    }
+    head.push_str("\r\n");
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(body.as_bytes());
+}
+
+/// The binary, with a clean environment so the caller's settings cannot leak in.
+pub fn centricity() -> Command {
+    let mut cmd = Command::cargo_bin("centricity").unwrap();
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    cmd
+}
+
+/// A scratch folder holding an audit file and whatever else a test writes.
+pub struct Scratch {
+    pub dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.path(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// An audit with the given `[[check]]` tables.
+    pub fn audit(&self, checks: &str) -> PathBuf {
+        self.write(
+            "centricity.toml",
+            &format!("[audit]\nname = \"Test Co\"\n\n{checks}"),
+        )
+    }
+
+    /// A plug-in script that prints `json` (a shell here-document keeps it verbatim).
+    pub fn plugin(&self, name: &str, body: &str) -> PathBuf {
+        self.write(name, &format!("#!/bin/sh\n{body}\n"))
+    }
+}
+
+/// Runs an audit and returns (exit code, JSON report, stderr).
+pub fn audit_json(audit: &Path, extra: &[&str]) -> (i32, serde_json::Value, String) {
+    let output = centricity()
+        .arg("audit")
+        .arg(audit)
+        .args(["--format", "json"])
+        .args(extra)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}); stderr:\n{stderr}"));
+    assert_valid_report(&report);
+    (output.status.code().unwrap_or(-1), report, stderr)
+}
+
+/// Every JSON report must validate against the shipped schema.
+pub fn assert_valid_report(report: &serde_json::Value) {
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../../schema/report.v1.json")).expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(report)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "report does not match schema/report.v1.json:\n{}",
+        errors.join("\n")
+    );
+}
+
+/// The check with `id` in a JSON report.
+pub fn check<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no check {id}"))
+}
+
+/// A metric's value from a check in a JSON report.
+pub fn metric(check: &serde_json::Value, name: &str) -> f64 {
+    check["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == name)
+        .and_then(|m| m["value"].as_f64())
+        .unwrap_or_else(|| panic!("no metric {name} in {check}"))
+}
+
+pub fn repo_path(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}

@@ -1,0 +1,7 @@
+//! Integration tests, one binary (faster to link than one per file).
+
+mod cli;
+mod common;
+mod configs;
+mod exec_check;
+mod http_check;
