@@ -165,7 +165,7 @@ fn redirects_are_followed_and_counted() {
 }
 
 #[test]
-fn redirect_loops_and_refused_connections_are_errors_with_reasons() {
+fn redirect_loops_refused_connections_and_tls_failures_are_errors_with_reasons() {
     let server = TestServer::start();
     let closed = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
