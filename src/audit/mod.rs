@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use toml_span::de_helpers::TableHelper;
+use toml_span::value::ValueInner;
 use toml_span::{DeserError, Spanned, Value};
 
 pub use problem::{InputError, LineIndex, Location, Problem};
@@ -135,6 +136,8 @@ pub fn load(file: &Path) -> Result<Audit, InvalidInput> {
 /// Validates an audit file's text; `file` names it in messages and anchors relative paths.
 pub fn parse(text: &str, file: &Path) -> Result<Audit, InvalidInput> {
     let mut root = parse_toml(text, file)?;
+    let mut errors = DeserError { errors: Vec::new() };
+    refuse_inline_secrets(&mut root, &mut errors);
     let dir = file
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
@@ -147,11 +150,13 @@ pub fn parse(text: &str, file: &Path) -> Result<Audit, InvalidInput> {
         dir: &dir,
         referenced: Vec::new(),
     };
-    let mut errors = DeserError { errors: Vec::new() };
 
     let mut top = match TableHelper::new(&mut root) {
         Ok(top) => top,
-        Err(err) => return Err(located(err, text, file, ctx)),
+        Err(err) => {
+            errors.merge(err);
+            return Err(located(errors, text, file, ctx));
+        }
     };
     let header = take_table(&mut top, "audit", &mut errors, |th| {
         let name = th.required::<String>("name").ok();
@@ -264,7 +269,7 @@ fn parse_checks(
     errors: &mut DeserError,
 ) -> Vec<CheckSpec> {
     let entries = match list.take() {
-        toml_span::value::ValueInner::Array(entries) => entries,
+        ValueInner::Array(entries) => entries,
         other => {
             errors.merge(
                 toml_span::de_helpers::expected("an array of [[check]] tables", other, list.span)
@@ -353,6 +358,51 @@ fn parse_checks(
         }
     }
     checks
+}
+
+/// Keys that would hold a secret in the file itself. Audit files get shared,
+/// committed and attached to reports; secrets come from the environment.
+const SECRET_KEYS: &[&str] = &[
+    "password",
+    "passwd",
+    "token",
+    "secret",
+    "api_key",
+    "apikey",
+    "access_token",
+];
+
+/// Reports (and removes, so they are not also called unknown) keys that hold a secret inline.
+fn refuse_inline_secrets(value: &mut Value<'_>, errors: &mut DeserError) {
+    let mut inner = value.take();
+    match &mut inner {
+        ValueInner::Table(table) => {
+            table.retain(|key, _| {
+                let name = key.name.to_ascii_lowercase();
+                let secret = SECRET_KEYS.iter().any(|s| name == *s || name.ends_with(&format!("_{s}")));
+                if secret {
+                    let place = Spanned { value: (), span: key.span };
+                    errors.merge(at(
+                        format!(
+                            "`{}` would put a secret in the audit file; write `{}_env = \"VARIABLE\"` and set that \
+                             environment variable instead",
+                            key.name, key.name
+                        ),
+                        &place,
+                    ));
+                }
+                !secret
+            });
+            table
+                .values_mut()
+                .for_each(|child| refuse_inline_secrets(child, errors));
+        }
+        ValueInner::Array(items) => items
+            .iter_mut()
+            .for_each(|item| refuse_inline_secrets(item, errors)),
+        _ => {}
+    }
+    value.set(inner);
 }
 
 /// Check ids go into JSON, CSV, history and file names: keep them kebab-case.

@@ -152,12 +152,13 @@ fn score_category(
         .map(|(c, _)| *c)
         .filter(|c| counts_toward_coverage(c.status))
         .collect();
-    let total_weight: f64 = counted.iter().map(|c| c.weight).sum();
-    let scored_weight: f64 = counted
-        .iter()
-        .filter(|c| c.score.is_some())
-        .map(|c| c.weight)
-        .sum();
+    let total_weight = total(counted.iter().map(|c| c.weight));
+    let scored_weight = total(
+        counted
+            .iter()
+            .filter(|c| c.score.is_some())
+            .map(|c| c.weight),
+    );
     let mut score = weighted_mean(
         counted
             .iter()
@@ -186,7 +187,7 @@ fn score_category(
         findings.push(Finding::new(
             Severity::Warn,
             "Nothing in this category could be measured in this run.",
-            "Fix the checks' errors shown below and run the audit again.",
+            "Fix the errors of this category's checks and run the audit again.",
         ));
     } else if coverage < 1.0 {
         findings.push(Finding::new(
@@ -236,6 +237,11 @@ fn score_category(
         checks: members.iter().map(|(c, _)| c.id.clone()).collect(),
         findings,
     }
+}
+
+/// A plain sum starting at +0.0 (`Iterator::sum` starts at -0.0, which prints as "-0%").
+fn total(values: impl Iterator<Item = f64>) -> f64 {
+    values.fold(0.0, |sum, v| sum + v)
 }
 
 /// Weighted mean of (value, weight) pairs; `None` when no weight is there to divide by.

@@ -69,6 +69,27 @@ fn plugin(score: Option<f64>) -> Outcome {
     }))
 }
 
+/// Scores a complete (not interrupted) run of `checks`.
+fn score(checks: Vec<CheckSpec>, runs: &[CheckRun]) -> Report {
+    score_run(&audit(checks), runs, times(false), benchmarks::shipped())
+}
+
+/// Scores one mystery-log check over `contacts`.
+fn score_log(contacts: Vec<Contact>) -> Report {
+    let params = CheckParams::MysteryLog(mystery_log::Params {
+        file: "log.csv".into(),
+        contacts: vec![],
+    });
+    let outcome = Outcome::Observed(Observation::MysteryLog {
+        file: "log.csv".into(),
+        contacts,
+    });
+    score(
+        vec![spec("log", Category::Responsiveness, 1.0, params)],
+        &[run(outcome)],
+    )
+}
+
 fn run(outcome: Outcome) -> CheckRun {
     CheckRun {
         outcome,
@@ -142,7 +163,7 @@ fn category_is_the_weighted_mean_of_its_checks() {
             .map(|(i, w)| plugin_spec(&format!("c{i}"), Category::Feedback, *w, None))
             .collect();
         let runs: Vec<CheckRun> = scores.iter().map(|s| run(plugin(Some(*s)))).collect();
-        let report = score_run(&audit(checks), &runs, times(false), benchmarks::shipped());
+        let report = score(checks, &runs);
         let feedback = category(&report, Category::Feedback);
         assert!(
             close(feedback.score, expected),
@@ -160,7 +181,7 @@ fn overall_is_weighted_over_categories_that_could_be_scored() {
         plugin_spec("rep", Category::Reputation, 1.0, None), // weight 25
     ];
     let runs = vec![run(plugin(Some(50.0))), run(plugin(Some(95.0)))];
-    let report = score_run(&audit(checks), &runs, times(false), benchmarks::shipped());
+    let report = score(checks, &runs);
     // (50·20 + 95·25) / 45 = 75.0; responsiveness, reach and frontline have no checks and do not count as 0.
     assert!(close(report.score, 75.0), "{:?}", report.score);
     assert_eq!(report.grade, Some(Grade::InTransition));
@@ -184,7 +205,7 @@ fn an_errored_check_is_null_lowers_coverage_and_marks_the_run_incomplete() {
         run(plugin(Some(80.0))),
         run(Outcome::Failed(CheckError::Plugin("exit 1".into()))),
     ];
-    let report = score_run(&audit(checks), &runs, times(false), benchmarks::shipped());
+    let report = score(checks, &runs);
     let frontline = category(&report, Category::Frontline);
     assert!(
         close(frontline.score, 80.0),
@@ -203,8 +224,14 @@ fn nothing_scored_gives_a_null_overall() {
     let runs = vec![run(Outcome::Failed(CheckError::Timeout(
         std::time::Duration::from_secs(3),
     )))];
-    let report = score_run(&audit(checks), &runs, times(false), benchmarks::shipped());
+    let report = score(checks, &runs);
     assert_eq!((report.score, report.grade), (None, None));
+    let coverage = category(&report, Category::Reach).coverage;
+    assert_eq!(
+        format!("{:.0}%", coverage * 100.0),
+        "0%",
+        "never shown as -0%"
+    );
     assert_eq!(
         report.checks[0].error.as_deref(),
         Some("timed out after 3s")
@@ -218,7 +245,7 @@ fn skipped_checks_neither_count_nor_make_the_run_incomplete() {
         plugin_spec("b", Category::Reach, 1.0, None),
     ];
     let runs = vec![run(plugin(Some(60.0))), run(Outcome::Skipped)];
-    let report = score_run(&audit(checks), &runs, times(false), benchmarks::shipped());
+    let report = score(checks, &runs);
     assert_eq!(category(&report, Category::Reach).coverage, 1.0);
     assert_eq!(report.checks[1].status, Status::Skipped);
     assert!(report.complete);
@@ -251,7 +278,7 @@ fn responsiveness_is_capped_until_two_channels_answer() {
             .map(|(i, ch)| plugin_spec(&format!("c{i}"), Category::Responsiveness, 1.0, Some(ch)))
             .collect();
         let runs = vec![run(plugin(Some(95.0))), run(plugin(Some(95.0)))];
-        let report = score_run(&audit(checks), &runs, times(false), benchmarks::shipped());
+        let report = score(checks, &runs);
         let resp = category(&report, Category::Responsiveness);
         assert!(
             close(resp.score, expected),
@@ -271,12 +298,7 @@ fn responsiveness_is_capped_until_two_channels_answer() {
 #[test]
 fn a_low_single_channel_score_is_not_raised_by_the_cap() {
     let checks = vec![plugin_spec("c", Category::Responsiveness, 1.0, Some("web"))];
-    let report = score_run(
-        &audit(checks),
-        &[run(plugin(Some(30.0)))],
-        times(false),
-        benchmarks::shipped(),
-    );
+    let report = score(checks, &[run(plugin(Some(30.0)))]);
     assert!(close(
         category(&report, Category::Responsiveness).score,
         30.0
@@ -285,26 +307,12 @@ fn a_low_single_channel_score_is_not_raised_by_the_cap() {
 
 #[test]
 fn mystery_log_counts_unanswered_contacts_as_zero() {
-    let params = CheckParams::MysteryLog(mystery_log::Params {
-        file: "log.csv".into(),
-        contacts: vec![],
-    });
-    let checks = vec![spec("log", Category::Responsiveness, 1.0, params)];
     // Phone p10 is 20 s (scores 90); the second call never reached a person.
     let contacts = vec![
         contact("phone", "P1", Some(20)),
         contact("phone", "P2", None),
     ];
-    let outcome = Outcome::Observed(Observation::MysteryLog {
-        file: "log.csv".into(),
-        contacts,
-    });
-    let report = score_run(
-        &audit(checks),
-        &[run(outcome)],
-        times(false),
-        benchmarks::shipped(),
-    );
+    let report = score_log(contacts);
     let check = &report.checks[0];
     assert!(close(check.score, 45.0), "{:?}", check.score);
     let metric = |name: &str| {
@@ -329,26 +337,12 @@ fn mystery_log_counts_unanswered_contacts_as_zero() {
 
 #[test]
 fn mystery_log_scores_each_channel_on_its_own_curve() {
-    let params = CheckParams::MysteryLog(mystery_log::Params {
-        file: "log.csv".into(),
-        contacts: vec![],
-    });
-    let checks = vec![spec("log", Category::Responsiveness, 1.0, params)];
     // E-mail at its median (12 h) scores 50; chat at its p10 (30 s) scores 90; mean 70.
     let contacts = vec![
         contact("email", "E1", Some(12 * 3600)),
         contact("chat", "C1", Some(30)),
     ];
-    let outcome = Outcome::Observed(Observation::MysteryLog {
-        file: "log.csv".into(),
-        contacts,
-    });
-    let report = score_run(
-        &audit(checks),
-        &[run(outcome)],
-        times(false),
-        benchmarks::shipped(),
-    );
+    let report = score_log(contacts);
     assert!(
         close(report.checks[0].score, 70.0),
         "{:?}",
@@ -374,12 +368,7 @@ fn http_samples_that_fail_score_zero_and_count_against_availability() {
         url: "http://127.0.0.1/".into(),
         samples: vec![response(200, 0.8), response(500, 0.1)],
     };
-    let report = score_run(
-        &audit(checks),
-        &[run(Outcome::Observed(Observation::Http(obs)))],
-        times(false),
-        benchmarks::shipped(),
-    );
+    let report = score(checks, &[run(Outcome::Observed(Observation::Http(obs)))]);
     let check = &report.checks[0];
     assert!(close(check.score, 45.0), "{:?}", check.score);
     let availability = check
@@ -413,12 +402,7 @@ fn http_conditions_fail_samples() {
         url: "http://127.0.0.1/".into(),
         samples: vec![response(404, 0.2), response(200, 0.2), response(404, 0.9)],
     };
-    let report = score_run(
-        &audit(checks),
-        &[run(Outcome::Observed(Observation::Http(obs)))],
-        times(false),
-        benchmarks::shipped(),
-    );
+    let report = score(checks, &[run(Outcome::Observed(Observation::Http(obs)))]);
     let availability = report.checks[0]
         .metrics
         .iter()
@@ -446,12 +430,7 @@ fn http_with_no_response_at_all_is_an_error_not_a_zero() {
         url: "http://127.0.0.1/".into(),
         samples: vec![failed.clone(), failed],
     };
-    let report = score_run(
-        &audit(checks),
-        &[run(Outcome::Observed(Observation::Http(obs)))],
-        times(false),
-        benchmarks::shipped(),
-    );
+    let report = score(checks, &[run(Outcome::Observed(Observation::Http(obs)))]);
     let check = &report.checks[0];
     assert_eq!((check.status, check.score), (Status::Error, None));
     assert!(
@@ -476,12 +455,7 @@ fn plugin_without_a_score_is_an_error_unless_it_says_why() {
         findings: vec![],
         evidence: vec![],
     }));
-    let report = score_run(
-        &audit(checks),
-        &[run(plugin(None)), run(not_applicable)],
-        times(false),
-        benchmarks::shipped(),
-    );
+    let report = score(checks, &[run(plugin(None)), run(not_applicable)]);
     assert_eq!(report.checks[0].status, Status::Error);
     assert_eq!(report.checks[1].status, Status::NotApplicable);
 }
