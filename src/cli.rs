@@ -51,8 +51,30 @@ pub enum Command {
         /// A check kind (http, mystery-log, exec) or a benchmark (contact.phone).
         id: Option<String>,
     },
+    /// Ratings and reviews found on pages.
+    #[command(subcommand)]
+    Reviews(ReviewsCommand),
     /// Print a shell completion script.
     Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewsCommand {
+    /// Print every rating found on saved pages (paths or file:// URLs).
+    Extract {
+        /// Pages to read.
+        #[arg(required = true, value_name = "FILE|URL")]
+        sources: Vec<String>,
+        /// json: one record per rating (or per source without one); table: for people.
+        #[arg(long, value_enum, default_value_t = ExtractFormat::Table)]
+        format: ExtractFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExtractFormat {
+    Table,
+    Json,
 }
 
 #[derive(Debug, Args)]

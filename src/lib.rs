@@ -11,6 +11,7 @@ pub mod checks;
 pub mod cli;
 mod commands;
 pub mod exit;
+pub mod extract;
 pub mod net;
 pub mod output;
 pub mod report;
@@ -62,6 +63,9 @@ where
         }
         Command::Init { dir, force } => commands::init::run(dir, *force, cli.quiet),
         Command::Checks { id } => commands::checks::run(id.as_deref()),
+        Command::Reviews(cli::ReviewsCommand::Extract { sources, format }) => {
+            commands::reviews::run(sources, *format == cli::ExtractFormat::Json)
+        }
         Command::Completions { shell } => {
             clap_complete::generate(
                 *shell,

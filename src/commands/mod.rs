@@ -3,3 +3,4 @@
 pub mod audit;
 pub mod checks;
 pub mod init;
+pub mod reviews;

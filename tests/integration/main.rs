@@ -3,5 +3,6 @@
 mod cli;
 mod common;
 mod configs;
+mod conformance;
 mod exec_check;
 mod http_check;

@@ -1,0 +1,275 @@
+//! One small node model every syntax is read into, and the walk that finds
+//! aggregate ratings in it. JSON-LD, microdata, RDFa and microformats differ
+//! in how they spell things, not in what a rating is.
+
+use super::numbers::{parse_count, parse_rating};
+use super::{Bucket, Entity, Rating, Syntax};
+
+/// A typed thing with named properties, in the order the page gave them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Node {
+    /// Local type names: `http://schema.org/AggregateRating` → `AggregateRating`.
+    pub types: Vec<String>,
+    pub props: Vec<(String, Val)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    Text(String),
+    Number(f64),
+    Node(Node),
+}
+
+impl Node {
+    pub fn values<'s, 'n>(&'s self, name: &'n str) -> impl Iterator<Item = &'s Val> + use<'s, 'n> {
+        self.props
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    }
+
+    pub fn node(&self, name: &str) -> Option<&Node> {
+        self.values(name).find_map(|v| match v {
+            Val::Node(n) => Some(n),
+            _ => None,
+        })
+    }
+
+    /// The first plain value of a property, as text.
+    pub fn text(&self, name: &str) -> Option<String> {
+        self.values(name).find_map(|v| match v {
+            Val::Text(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
+            Val::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+    }
+
+    fn number(&self, name: &str) -> Option<f64> {
+        self.values(name).find_map(|v| match v {
+            Val::Number(n) => Some(*n),
+            Val::Text(t) => parse_rating(t).map(|r| r.value),
+            Val::Node(_) => None,
+        })
+    }
+
+    fn count(&self, name: &str) -> Option<u64> {
+        self.values(name).find_map(|v| match v {
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "checked non-negative"
+            )]
+            Val::Number(n) if *n >= 0.0 => Some(n.round() as u64),
+            Val::Text(t) => parse_count(t),
+            _ => None,
+        })
+    }
+
+    pub fn has_type(&self, name: &str) -> bool {
+        self.types.iter().any(|t| t.eq_ignore_ascii_case(name))
+    }
+}
+
+/// The local name of a type or property: after the last `/`, `#` or prefix `:`.
+pub fn local_name(name: &str) -> String {
+    let name = name.trim();
+    let cut = name
+        .rfind(['/', '#'])
+        .map_or_else(|| name.rfind(':').map_or(0, |i| i + 1), |i| i + 1);
+    name[cut..].to_string()
+}
+
+/// Properties whose ratings belong to one review or are not customer ratings at all.
+const NOT_AGGREGATE: &[&str] = &[
+    "reviewRating",
+    "starRating",
+    "contentRating",
+    "certificationRating",
+];
+
+/// Organisation types whose ratings are the company's (schema.org Organization and common subtypes).
+const ORGANIZATION_TYPES: &[&str] = &[
+    "Organization",
+    "Corporation",
+    "LocalBusiness",
+    "OnlineStore",
+    "OnlineBusiness",
+    "Store",
+    "Restaurant",
+    "FoodEstablishment",
+    "LodgingBusiness",
+    "Hotel",
+    "Airline",
+    "NGO",
+    "Consortium",
+    "FinancialService",
+    "BankOrCreditUnion",
+    "InsuranceAgency",
+    "ProfessionalService",
+    "TravelAgency",
+    "AutomotiveBusiness",
+    "HomeAndConstructionBusiness",
+    "HealthAndBeautyBusiness",
+    "EntertainmentBusiness",
+    "MedicalOrganization",
+    "EducationalOrganization",
+    "GovernmentOrganization",
+    "NewsMediaOrganization",
+    "SportsOrganization",
+    "TelecomProvider",
+];
+
+fn is_organization(types: &[String]) -> bool {
+    types.iter().any(|t| {
+        ORGANIZATION_TYPES.iter().any(|o| o.eq_ignore_ascii_case(t))
+            || ["Store", "Business", "Organization", "Agency"]
+                .iter()
+                .any(|suffix| t.ends_with(suffix))
+    })
+}
+
+/// Finds every aggregate rating under `root`.
+pub fn collect(root: &Node, syntax: Syntax, out: &mut Vec<Rating>) {
+    visit(root, None, None, syntax, out, 0);
+}
+
+const MAX_DEPTH: usize = 64;
+
+fn visit(
+    node: &Node,
+    host: Option<&Node>,
+    via: Option<&str>,
+    syntax: Syntax,
+    out: &mut Vec<Rating>,
+    depth: usize,
+) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let aggregate_type = node.types.iter().any(|t| {
+        t.eq_ignore_ascii_case("AggregateRating")
+            || t.eq_ignore_ascii_case("EmployerAggregateRating")
+            || t.eq_ignore_ascii_case("Review-aggregate")
+    });
+    let via_aggregate = via.is_some_and(|p| p.eq_ignore_ascii_case("aggregateRating"));
+    // An aggregateRating put inside a Review rates the review, not the item.
+    let host_is_review = host.is_some_and(|h| h.has_type("Review"));
+    if (aggregate_type || via_aggregate) && !host_is_review {
+        let entity = node
+            .node("itemReviewed")
+            .or_else(|| node.node("itemreviewed"))
+            .or(host);
+        if let Some(rating) = build(node, entity, syntax) {
+            out.push(rating);
+        }
+    }
+    for (prop, value) in &node.props {
+        if NOT_AGGREGATE.iter().any(|p| p.eq_ignore_ascii_case(prop)) {
+            continue;
+        }
+        if let Val::Node(child) = value {
+            visit(child, Some(node), Some(prop), syntax, out, depth + 1);
+        }
+    }
+}
+
+fn build(node: &Node, entity: Option<&Node>, syntax: Syntax) -> Option<Rating> {
+    // data-vocabulary.org spells it `rating` (a Rating item with `average`) or `average`.
+    let inner = node.node("rating");
+    let raw = node
+        .text("ratingValue")
+        .or_else(|| node.text("average"))
+        .or_else(|| inner.and_then(|r| r.text("average").or_else(|| r.text("value"))))
+        .or_else(|| node.text("rating"))?;
+    let parsed = parse_rating(&raw)?;
+    let explicit_best = node
+        .number("bestRating")
+        .or_else(|| node.number("best"))
+        .or_else(|| inner.and_then(|r| r.number("best")));
+    let explicit_worst = node
+        .number("worstRating")
+        .or_else(|| node.number("worst"))
+        .or_else(|| inner.and_then(|r| r.number("worst")));
+    let rating_count = node.count("ratingCount").or_else(|| node.count("votes"));
+    let review_count = node.count("reviewCount").or_else(|| node.count("count"));
+    let mut value = parsed.value;
+    // The 0/0 sentinel ("No rating yet") is the absence of a rating, not a zero.
+    if value == 0.0 && rating_count.unwrap_or(0) == 0 && review_count.unwrap_or(0) == 0 {
+        return None;
+    }
+    let (best, scale_defaulted) = match explicit_best.or(parsed.best_hint) {
+        Some(best) => (best, false),
+        None if value <= 5.0 => (5.0, true),
+        None if value <= 10.0 => (10.0, true),
+        None => (100.0, true),
+    };
+    // "4,321" read as thousands cannot be a rating on this scale: the comma was decimal.
+    if value > best && raw.contains(',') {
+        value = parse_rating(&raw.replace(',', ".")).map_or(value, |r| r.value);
+    }
+    let worst = explicit_worst.unwrap_or(if (best - 5.0).abs() < f64::EPSILON {
+        1.0
+    } else {
+        0.0
+    });
+    if !(worst..=best).contains(&value) || best <= worst {
+        return None;
+    }
+    let employer = node.has_type("EmployerAggregateRating");
+    let entity_types: Vec<String> = entity.map(|e| e.types.clone()).unwrap_or_default();
+    let bucket = if employer {
+        Bucket::Employer
+    } else if is_organization(&entity_types) {
+        Bucket::Company
+    } else {
+        Bucket::Product
+    };
+    Some(Rating {
+        // The legacy Google vocabulary is told apart by its type name, whatever syntax carried it.
+        syntax: if node.has_type("Review-aggregate") {
+            Syntax::DataVocabulary
+        } else {
+            syntax
+        },
+        entity: Entity {
+            kind: entity_types.first().cloned(),
+            name: entity
+                .and_then(|e| e.text("name").or_else(|| e.text("fn")))
+                .or_else(|| {
+                    // data-vocabulary's `itemreviewed` is often plain text.
+                    node.text("itemreviewed")
+                        .or_else(|| node.text("itemReviewed"))
+                }),
+            url: entity.and_then(|e| e.text("url").or_else(|| e.text("@id"))),
+        },
+        bucket,
+        value,
+        best,
+        worst,
+        scale_defaulted,
+        rating_count,
+        review_count,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_names() {
+        for (raw, want) in [
+            ("http://schema.org/AggregateRating", "AggregateRating"),
+            ("https://schema.org/ratingValue", "ratingValue"),
+            ("schema:ratingValue", "ratingValue"),
+            ("v:average", "average"),
+            (
+                "http://data-vocabulary.org/Review-aggregate",
+                "Review-aggregate",
+            ),
+            ("ratingValue", "ratingValue"),
+        ] {
+            assert_eq!(local_name(raw), want);
+        }
+    }
+}

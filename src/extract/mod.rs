@@ -1,0 +1,135 @@
+//! Rating extraction: every aggregate rating a page carries, from JSON-LD,
+//! microdata, RDFa (with legacy data-vocabulary) and microformats, read into
+//! one model, de-duplicated across syntaxes, and sorted company first.
+//! Pure: bytes in, ratings out; fetching is `net`'s job.
+
+pub mod charset;
+mod graph;
+mod items;
+mod jsonld;
+mod microformats;
+pub mod numbers;
+
+use scraper::Html;
+use serde::Serialize;
+
+/// Where a rating was read from. The order is the preference when the same
+/// rating appears in several syntaxes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Syntax {
+    JsonLd,
+    Microdata,
+    Rdfa,
+    DataVocabulary,
+    Microformats,
+}
+
+/// Whose rating it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bucket {
+    /// The organisation (Organization and its subtypes): what the audit scores.
+    Company,
+    /// A product, app, book, film…: reported, not the company's reputation.
+    Product,
+    /// EmployerAggregateRating: reputation as an employer, not with customers.
+    Employer,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Entity {
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub name: Option<String>,
+    pub url: Option<String>,
+}
+
+/// One aggregate rating as the page states it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rating {
+    pub syntax: Syntax,
+    pub entity: Entity,
+    pub bucket: Bucket,
+    pub value: f64,
+    pub best: f64,
+    pub worst: f64,
+    /// True when the page gave no scale and 5 (or 10, 100 for larger values) was assumed.
+    pub scale_defaulted: bool,
+    pub rating_count: Option<u64>,
+    pub review_count: Option<u64>,
+}
+
+impl Rating {
+    /// The rating on 0–100 from its own scale: (value − worst) / (best − worst).
+    pub fn normalized(&self) -> f64 {
+        (100.0 * (self.value - self.worst) / (self.best - self.worst)).clamp(0.0, 100.0)
+    }
+
+    /// How many people the rating rests on, whichever count the page gave.
+    pub fn votes(&self) -> Option<u64> {
+        self.rating_count.max(self.review_count)
+    }
+}
+
+/// What one page yielded.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PageRatings {
+    pub ratings: Vec<Rating>,
+    /// Repairs needed to read the page's JSON-LD (`comments`, `trailing-commas`…).
+    pub repairs: Vec<&'static str>,
+}
+
+/// Extracts every aggregate rating from a decoded HTML page.
+pub fn extract_html(text: &str) -> PageRatings {
+    let html = Html::parse_document(text);
+    let mut ratings = Vec::new();
+    let (json_roots, repairs) = jsonld::roots(&html);
+    for root in &json_roots {
+        graph::collect(root, Syntax::JsonLd, &mut ratings);
+    }
+    for root in items::roots(&html, items::MICRODATA) {
+        graph::collect(&root, Syntax::Microdata, &mut ratings);
+    }
+    for root in items::roots(&html, items::RDFA) {
+        graph::collect(&root, Syntax::Rdfa, &mut ratings);
+    }
+    for root in microformats::roots(&html) {
+        graph::collect(&root, Syntax::Microformats, &mut ratings);
+    }
+    PageRatings {
+        ratings: deduplicate(ratings),
+        repairs,
+    }
+}
+
+/// The same rating in several syntaxes (or emitted twice) is reported once, in
+/// the preferred syntax, with the best-known entity details merged in.
+fn deduplicate(mut ratings: Vec<Rating>) -> Vec<Rating> {
+    ratings.sort_by_key(|r| r.syntax);
+    let mut kept: Vec<Rating> = Vec::new();
+    for rating in ratings {
+        let same = kept.iter_mut().find(|k| {
+            k.bucket == rating.bucket
+                && (k.value - rating.value).abs() < 1e-9
+                && (k.best - rating.best).abs() < 1e-9
+                && k.votes() == rating.votes()
+        });
+        match same {
+            Some(existing) => {
+                let entity = &mut existing.entity;
+                entity.name = entity.name.take().or(rating.entity.name);
+                entity.url = entity.url.take().or(rating.entity.url);
+                entity.kind = entity.kind.take().or(rating.entity.kind);
+                existing.rating_count = existing.rating_count.or(rating.rating_count);
+                existing.review_count = existing.review_count.or(rating.review_count);
+            }
+            None => kept.push(rating),
+        }
+    }
+    kept.sort_by_key(|r| (r.bucket, r.syntax));
+    kept
+}
+
+#[cfg(test)]
+mod tests;

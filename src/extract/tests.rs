@@ -1,0 +1,181 @@
+//! Extraction rules on small inline pages; the real-world pages are in the
+//! integration tests (conformance suite and fixtures/reviews/).
+
+use super::*;
+
+fn only(html: &str) -> Rating {
+    let page = extract_html(html);
+    assert_eq!(page.ratings.len(), 1, "{:#?}", page.ratings);
+    page.ratings.into_iter().next().unwrap()
+}
+
+fn ld(json: &str) -> String {
+    format!(
+        "<html><head><script type=\"application/ld+json\">{json}</script></head><body></body></html>"
+    )
+}
+
+#[test]
+fn json_ld_shapes() {
+    // (page, value, best, bucket, entity name)
+    let table = [
+        (
+            ld(
+                r#"{"@context":"https://schema.org","@type":"Organization","name":"Acme","aggregateRating":{"@type":"AggregateRating","ratingValue":"4,3","reviewCount":"1.234"}}"#,
+            ),
+            4.3,
+            5.0,
+            Bucket::Company,
+            "Acme",
+        ),
+        (
+            ld(
+                r##"{"@graph":[{"@type":["Organization","Corporation"],"name":"Acme","aggregateRating":{"@id":"#r"}},{"@id":"#r","@type":"AggregateRating","ratingValue":4.1,"ratingCount":10}]}"##,
+            ),
+            4.1,
+            5.0,
+            Bucket::Company,
+            "Acme",
+        ),
+        (
+            ld(
+                r#"[{"@type":"http://schema.org/Product","name":"Anvil","aggregateRating":{"@type":"schema:AggregateRating","ratingValue":"87","bestRating":"100","ratingCount":"24"}}]"#,
+            ),
+            87.0,
+            100.0,
+            Bucket::Product,
+            "Anvil",
+        ),
+        (
+            ld(
+                r#"{"@type":"AggregateRating","itemReviewed":{"@type":"LocalBusiness","name":"Shop"},"ratingValue":"88","bestRating":"100","ratingCount":"20"}"#,
+            ),
+            88.0,
+            100.0,
+            Bucket::Company,
+            "Shop",
+        ),
+        (
+            ld(
+                r#"{"@type":"WebPage","mainEntity":{"@type":"Book","name":"B","aggregateRating":{"@type":"AggregateRating","ratingValue":"4","reviewCount":"3077"},"review":[{"@type":"Review","reviewRating":"5"}]}}"#,
+            ),
+            4.0,
+            5.0,
+            Bucket::Product,
+            "B",
+        ),
+        (
+            ld(
+                r#"{"@type":"EmployerAggregateRating","itemReviewed":{"@type":"Organization","name":"World's Best Coffee Shop"},"ratingValue":"4","bestRating":"5","worstRating":"1","ratingCount":"42"}"#,
+            ),
+            4.0,
+            5.0,
+            Bucket::Employer,
+            "World's Best Coffee Shop",
+        ),
+    ];
+    for (page, value, best, bucket, name) in table {
+        let r = only(&page);
+        assert_eq!((r.value, r.best, r.bucket), (value, best, bucket), "{page}");
+        assert_eq!(r.entity.name.as_deref(), Some(name));
+    }
+}
+
+#[test]
+fn mime_parameters_and_extra_attributes_are_accepted() {
+    let page = r#"<script id="x" class="yoast-schema-graph" type="Application/LD+JSON; charset=utf-8">{"@type":"Store","name":"S","aggregateRating":{"ratingValue":3.9,"ratingCount":7}}</script>"#;
+    assert_eq!(only(page).value, 3.9);
+}
+
+#[test]
+fn no_rating_is_not_a_zero() {
+    for page in [
+        ld(
+            r#"{"@type":"Book","name":"New","aggregateRating":{"@type":"AggregateRating","ratingValue":"0","reviewCount":"0"}}"#,
+        ),
+        ld(
+            r#"{"@type":"Book","name":"New","aggregateRating":{"@type":"AggregateRating","reviewCount":"0"}}"#,
+        ),
+        ld(r#"{"@type":"Hotel","name":"H","starRating":{"@type":"Rating","ratingValue":"4"}}"#),
+        ld(r#"{"@type":"Review","reviewRating":{"@type":"Rating","ratingValue":"5"}}"#),
+        r#"<form class="rating"><input type="radio" name="r" value="5"></form>"#.to_string(),
+    ] {
+        assert!(extract_html(&page).ratings.is_empty(), "{page}");
+    }
+}
+
+#[test]
+fn the_same_rating_in_three_syntaxes_is_reported_once() {
+    let page = format!(
+        "{}<div itemscope itemtype=\"http://schema.org/Product\"><span itemprop=\"name\">Anvil</span>\
+         <div itemprop=\"aggregateRating\" itemscope itemtype=\"http://schema.org/AggregateRating\">\
+         <span itemprop=\"ratingValue\">4.4</span> <span itemprop=\"reviewCount\">89</span></div></div>\
+         <div vocab=\"https://schema.org/\" typeof=\"Product\"><span property=\"name\">Anvil</span>\
+         <div property=\"aggregateRating\" typeof=\"AggregateRating\"><span property=\"ratingValue\">4.4</span>\
+         <span property=\"reviewCount\">89</span></div></div>",
+        ld(
+            r#"{"@type":"Product","name":"Anvil","aggregateRating":{"@type":"AggregateRating","ratingValue":"4.4","reviewCount":"89"}}"#
+        )
+    );
+    let r = only(&page);
+    assert_eq!(
+        (r.syntax, r.value, r.review_count),
+        (Syntax::JsonLd, 4.4, Some(89))
+    );
+}
+
+#[test]
+fn microdata_values_come_from_attributes_first() {
+    let page = r#"<div itemscope itemtype="https://schema.org/Organization"><meta itemprop="name" content="Acme">
+        <div itemprop="aggregateRating" itemscope itemtype="https://schema.org/AggregateRating">
+          <span itemprop="ratingValue" content="4.6">4,6</span>
+          <meter itemprop="bestRating" value="5">five</meter>
+          <data itemprop="ratingCount" value="1200">1.2k</data></div></div>"#;
+    let r = only(page);
+    assert_eq!(
+        (r.value, r.best, r.rating_count, r.bucket),
+        (4.6, 5.0, Some(1200), Bucket::Company)
+    );
+    assert!(!r.scale_defaulted);
+}
+
+#[test]
+fn legacy_data_vocabulary_and_prefixed_rdfa() {
+    let microdata = r#"<div itemscope itemtype="http://data-vocabulary.org/Review-aggregate">
+        <span itemprop="itemreviewed">Hotel Bon Accueil</span>
+        <span itemprop="rating" itemscope itemtype="http://data-vocabulary.org/Rating">
+          <span itemprop="average">8,7</span>/<span itemprop="best">10</span></span>
+        <span itemprop="votes">312</span></div>"#;
+    let r = only(microdata);
+    assert_eq!(
+        (r.syntax, r.value, r.best, r.rating_count),
+        (Syntax::DataVocabulary, 8.7, 10.0, Some(312))
+    );
+    assert_eq!(r.entity.name.as_deref(), Some("Hotel Bon Accueil"));
+    let rdfa = r#"<div prefix="schema: http://schema.org/" typeof="schema:LocalBusiness"><span property="schema:name">Bakery</span>
+        <div property="schema:aggregateRating" typeof="schema:AggregateRating">
+        <span property="schema:ratingValue" content="4.2">4,2</span><span property="schema:ratingCount">1 024</span></div></div>"#;
+    let r = only(rdfa);
+    assert_eq!(
+        (r.syntax, r.value, r.rating_count, r.bucket),
+        (Syntax::Rdfa, 4.2, Some(1024), Bucket::Company)
+    );
+}
+
+#[test]
+fn normalisation_uses_the_scale() {
+    let rating = |value, best, worst| Rating {
+        syntax: Syntax::JsonLd,
+        entity: Entity::default(),
+        bucket: Bucket::Company,
+        value,
+        best,
+        worst,
+        scale_defaulted: false,
+        rating_count: None,
+        review_count: None,
+    };
+    assert_eq!(rating(4.0, 5.0, 1.0).normalized(), 75.0);
+    assert_eq!(rating(88.0, 100.0, 0.0).normalized(), 88.0);
+    assert_eq!(rating(1.0, 5.0, 1.0).normalized(), 0.0);
+}
