@@ -60,14 +60,23 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum ReviewsCommand {
-    /// Print every rating found on saved pages (paths or file:// URLs).
+    /// Print every rating found on pages: URLs (fetched politely) or saved files.
     Extract {
-        /// Pages to read.
+        /// Pages to read: http(s) URLs, paths or file:// URLs.
         #[arg(required = true, value_name = "FILE|URL")]
         sources: Vec<String>,
         /// json: one record per rating (or per source without one); table: for people.
         #[arg(long, value_enum, default_value_t = ExtractFormat::Table)]
         format: ExtractFormat,
+        /// Two-letter country for app stores (`gl`, `country` parameters).
+        #[arg(long)]
+        country: Option<String>,
+        /// A folder of extra site profiles (*.toml), tried before the shipped ones.
+        #[arg(long, value_name = "DIR")]
+        sites: Option<std::path::PathBuf>,
+        /// Pause between two requests to the same host.
+        #[arg(long, default_value = "1s", value_parser = parse_duration)]
+        delay: std::time::Duration,
     },
 }
 

@@ -63,9 +63,19 @@ where
         }
         Command::Init { dir, force } => commands::init::run(dir, *force, cli.quiet),
         Command::Checks { id } => commands::checks::run(id.as_deref()),
-        Command::Reviews(cli::ReviewsCommand::Extract { sources, format }) => {
-            commands::reviews::run(sources, *format == cli::ExtractFormat::Json)
-        }
+        Command::Reviews(cli::ReviewsCommand::Extract {
+            sources,
+            format,
+            country,
+            sites,
+            delay,
+        }) => commands::reviews::run(&commands::reviews::Request {
+            sources,
+            json: *format == cli::ExtractFormat::Json,
+            country: country.as_deref(),
+            sites: sites.as_deref(),
+            delay: *delay,
+        }),
         Command::Completions { shell } => {
             clap_complete::generate(
                 *shell,

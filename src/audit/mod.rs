@@ -109,6 +109,8 @@ impl From<InputError> for InvalidInput {
 pub struct LoadContext<'a> {
     /// The audit file's folder.
     pub dir: &'a Path,
+    /// `[audit] site`, the company's own site.
+    pub site: Option<String>,
     /// Problems in files the audit points to, reported after the audit file's own.
     pub referenced: Vec<InputError>,
 }
@@ -148,6 +150,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Audit, InvalidInput> {
     };
     let mut ctx = LoadContext {
         dir: &dir,
+        site: None,
         referenced: Vec::new(),
     };
 
@@ -164,6 +167,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Audit, InvalidInput> {
         let evidence = th.optional::<String>("evidence");
         (name, site, evidence)
     });
+    ctx.site = header.as_ref().and_then(|(_, site, _)| site.clone());
     let scoring = take_table(&mut top, "scoring", &mut errors, parse_scoring).unwrap_or_default();
     let checks = match top.take("check") {
         Some((_, mut list)) => {

@@ -11,7 +11,10 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::checks::{exec::PluginReport, http::HttpObservation, mystery_log::Contact};
+use crate::checks::exec::PluginReport;
+use crate::checks::http::HttpObservation;
+use crate::checks::mystery_log::Contact;
+use crate::checks::reviews::ReviewsObservation;
 
 pub use runner::{RunOptions, RunOutcome, run};
 
@@ -25,6 +28,7 @@ pub enum Observation {
         file: String,
         contacts: Vec<Contact>,
     },
+    Reviews(ReviewsObservation),
     Exec(PluginReport),
 }
 
@@ -56,4 +60,6 @@ pub struct CollectContext {
     /// The time this check has; collectors split it among their samples.
     pub timeout: Duration,
     pub offline: bool,
+    /// Where a collector keeps what it read (fetched pages).
+    pub evidence_dir: PathBuf,
 }

@@ -54,6 +54,7 @@ pub async fn run(audit: &Audit, options: &RunOptions) -> RunOutcome {
             audit_dir: audit.dir.clone(),
             timeout: limit,
             offline: options.offline,
+            evidence_dir: audit.evidence_dir.clone(),
         };
         let evidence_dir = audit.evidence_dir.clone();
         let permits = Arc::clone(&permits);

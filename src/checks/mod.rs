@@ -5,6 +5,7 @@
 pub mod exec;
 pub mod http;
 pub mod mystery_log;
+pub mod reviews;
 
 use toml_span::de_helpers::TableHelper;
 
@@ -36,7 +37,7 @@ pub struct KindInfo {
 }
 
 /// Every kind the engine knows, in the order `centricity checks` lists them.
-pub const KINDS: &[&KindInfo] = &[&http::KIND, &mystery_log::KIND, &exec::KIND];
+pub const KINDS: &[&KindInfo] = &[&http::KIND, &mystery_log::KIND, &reviews::KIND, &exec::KIND];
 
 pub fn find_kind(name: &str) -> Option<&'static KindInfo> {
     KINDS.iter().copied().find(|k| k.name == name)
@@ -51,6 +52,7 @@ pub fn kind_names() -> String {
 pub enum CheckParams {
     Http(http::Params),
     MysteryLog(mystery_log::Params),
+    Reviews(reviews::Params),
     Exec(exec::Params),
 }
 
@@ -59,6 +61,7 @@ impl CheckParams {
         match self {
             CheckParams::Http(_) => &http::KIND,
             CheckParams::MysteryLog(_) => &mystery_log::KIND,
+            CheckParams::Reviews(_) => &reviews::KIND,
             CheckParams::Exec(_) => &exec::KIND,
         }
     }
@@ -67,7 +70,7 @@ impl CheckParams {
     pub fn channel(&self) -> Option<&str> {
         match self {
             CheckParams::Http(p) => Some(&p.channel),
-            CheckParams::MysteryLog(_) => None,
+            CheckParams::MysteryLog(_) | CheckParams::Reviews(_) => None,
             CheckParams::Exec(p) => p.channel.as_deref(),
         }
     }
@@ -81,6 +84,7 @@ pub async fn collect(spec: &CheckSpec, ctx: &CollectContext) -> Result<Observati
             file: p.file.clone(),
             contacts: p.contacts.clone(),
         }),
+        CheckParams::Reviews(p) => reviews::collect(p, ctx).await.map(Observation::Reviews),
         CheckParams::Exec(p) => exec::collect(p, ctx).await.map(Observation::Exec),
     }
 }

@@ -1,23 +1,20 @@
-//! `centricity reviews extract`: every rating found on saved pages or URLs,
-//! as JSON (the documented record) or a table.
+//! `centricity reviews extract`: every rating found on pages (URLs through
+//! the polite fetcher, or saved files), as JSON records or a table.
+
+use std::path::Path;
+use std::time::Duration;
 
 use comfy_table::{Cell, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use serde::Serialize;
 
+use crate::checks::reviews::{self, Source, SourceOutcome, SourceResult};
 use crate::exit::Exit;
-use crate::extract::{self, Bucket, Entity, Rating, Syntax};
+use crate::extract::profile::Profiles;
+use crate::extract::{Bucket, Entity, Rating, Syntax};
+use crate::net::fetch::{Fetcher, Policy};
 
-/// What became of one source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SourceOutcome {
-    Ok,
-    NoRating,
-    Error,
-}
-
-/// One line of `reviews extract --format json`: a rating, or a source that yielded none.
-/// Unknown values are `null`; the field set is a contract.
+/// One record of `reviews extract --format json`: a rating, or a source that
+/// yielded none. Unknown values are `null`; the field set is a contract.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Found {
     pub source: String,
@@ -39,36 +36,10 @@ pub struct Found {
 }
 
 impl Found {
-    fn rating(source: &str, profile: &str, rating: &Rating, repairs: &[&str]) -> Self {
-        Self {
-            source: source.to_string(),
-            profile: Some(profile.to_string()),
-            syntax: Some(rating.syntax),
-            entity: Some(rating.entity.clone()),
-            bucket: Some(rating.bucket),
-            value: Some(rating.value),
-            best: Some(rating.best),
-            worst: Some(rating.worst),
-            scale_defaulted: Some(rating.scale_defaulted),
-            rating_count: rating.rating_count,
-            review_count: rating.review_count,
-            normalized: Some((rating.normalized() * 10.0).round() / 10.0),
-            reply_rate: None,
-            avg_reply_days: None,
-            repairs: repairs.iter().map(|r| (*r).to_string()).collect(),
-            outcome: SourceOutcome::Ok,
-        }
-    }
-
-    fn nothing(
-        source: &str,
-        profile: Option<&str>,
-        outcome: SourceOutcome,
-        repairs: &[&str],
-    ) -> Self {
-        Self {
-            source: source.to_string(),
-            profile: profile.map(str::to_string),
+    fn records(result: &SourceResult) -> Vec<Found> {
+        let base = Found {
+            source: result.source.clone(),
+            profile: Some(result.profile.clone()),
             syntax: None,
             entity: None,
             bucket: None,
@@ -81,62 +52,121 @@ impl Found {
             normalized: None,
             reply_rate: None,
             avg_reply_days: None,
-            repairs: repairs.iter().map(|r| (*r).to_string()).collect(),
-            outcome,
+            repairs: result.repairs.clone(),
+            outcome: result.outcome,
+        };
+        if result.ratings.is_empty() {
+            return vec![base];
         }
+        result
+            .ratings
+            .iter()
+            .map(|r| Found {
+                outcome: SourceOutcome::Ok,
+                ..with_rating(base.clone(), r)
+            })
+            .collect()
     }
 }
 
-/// The generic profile: schema.org markup in any syntax, on any page.
-const GENERIC_PROFILE: &str = "schema-org";
-
-/// Reads one local source (a path or a `file://` URL) into its records.
-pub fn read_source(source: &str) -> Result<Vec<Found>, String> {
-    let path = source.strip_prefix("file://").unwrap_or(source);
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-    let (text, _) = extract::charset::decode(&bytes, None);
-    let page = extract::extract_html(&text);
-    if page.ratings.is_empty() {
-        return Ok(vec![Found::nothing(
-            source,
-            Some(GENERIC_PROFILE),
-            SourceOutcome::NoRating,
-            &page.repairs,
-        )]);
+fn with_rating(base: Found, r: &Rating) -> Found {
+    Found {
+        syntax: Some(r.syntax),
+        entity: Some(r.entity.clone()),
+        bucket: Some(r.bucket),
+        value: Some(r.value),
+        best: Some(r.best),
+        worst: Some(r.worst),
+        scale_defaulted: Some(r.scale_defaulted),
+        rating_count: r.rating_count,
+        review_count: r.review_count,
+        normalized: Some((r.normalized() * 10.0).round() / 10.0),
+        reply_rate: r.reply_rate,
+        avg_reply_days: r.avg_reply_days,
+        ..base
     }
-    Ok(page
-        .ratings
-        .iter()
-        .map(|r| Found::rating(source, GENERIC_PROFILE, r, &page.repairs))
-        .collect())
 }
 
-pub fn run(sources: &[String], json: bool) -> Exit {
-    let mut found = Vec::new();
-    let mut readable = 0;
-    for source in sources {
-        match read_source(source) {
-            Ok(records) => {
-                readable += 1;
-                found.extend(records);
+/// What `reviews extract` was asked.
+pub struct Request<'a> {
+    pub sources: &'a [String],
+    pub json: bool,
+    pub country: Option<&'a str>,
+    pub sites: Option<&'a Path>,
+    pub delay: Duration,
+}
+
+pub fn run(request: &Request<'_>) -> Exit {
+    let profiles = match request.sites {
+        Some(dir) => match Profiles::with_folder(dir) {
+            Ok(p) => p,
+            Err(errors) => {
+                errors.iter().for_each(|e| eprintln!("error: {e}"));
+                return Exit::InvalidInput;
             }
-            Err(message) => {
-                eprintln!("error: {message}");
-                found.push(Found::nothing(source, None, SourceOutcome::Error, &[]));
-            }
-        }
-    }
-    let output = if json {
-        to_json(&found)
-    } else {
-        to_table(&found)
+        },
+        None => Profiles::shipped(),
     };
-    print!("{output}");
-    if readable == 0 {
-        Exit::Runtime
-    } else {
-        Exit::Ok
+    let mut sources = Vec::new();
+    for written in request.sources {
+        if written.starts_with("http://") || written.starts_with("https://") {
+            match url::Url::parse(written) {
+                Ok(url) => sources.push(Source::Url(url)),
+                Err(e) => {
+                    eprintln!("error: `{written}` is not a URL: {e}");
+                    return Exit::InvalidInput;
+                }
+            }
+        } else {
+            let path = written.strip_prefix("file://").unwrap_or(written);
+            sources.push(Source::File {
+                written: written.clone(),
+                path: path.into(),
+            });
+        }
     }
+    let fetcher = match Fetcher::new(Policy {
+        delay: request.delay,
+        ..Policy::default()
+    }) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::Runtime;
+        }
+    };
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        eprintln!("error: cannot start the async runtime");
+        return Exit::Runtime;
+    };
+    let results: Vec<SourceResult> = runtime.block_on(async {
+        let mut results = Vec::new();
+        for source in &sources {
+            results.push(reviews::read(source, request.country, &profiles, &fetcher, None).await);
+        }
+        results
+    });
+    for result in &results {
+        if let Some(reason) = &result.reason {
+            eprintln!("{}: {reason}", result.source);
+        }
+    }
+    let found: Vec<Found> = results.iter().flat_map(Found::records).collect();
+    print!(
+        "{}",
+        if request.json {
+            to_json(&found)
+        } else {
+            to_table(&found)
+        }
+    );
+    let readable = results
+        .iter()
+        .any(|r| matches!(r.outcome, SourceOutcome::Ok | SourceOutcome::NoRating));
+    if readable { Exit::Ok } else { Exit::Runtime }
 }
 
 fn to_json(found: &[Found]) -> String {
@@ -146,6 +176,13 @@ fn to_json(found: &[Found]) -> String {
     text
 }
 
+fn label<T: Serialize>(value: T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
 fn to_table(found: &[Found]) -> String {
     let mut table = Table::new();
     table
@@ -153,7 +190,14 @@ fn to_table(found: &[Found]) -> String {
         .set_content_arrangement(ContentArrangement::Dynamic)
         .force_no_tty();
     table.set_header([
-        "Source", "Outcome", "Entity", "Bucket", "Rating", "Ratings", "Reviews", "Syntax",
+        "Source",
+        "Outcome",
+        "Entity",
+        "Bucket",
+        "Rating",
+        "Ratings",
+        "Reviews",
+        "Read from",
     ]);
     let number = |v: Option<u64>| v.map(|n| n.to_string()).unwrap_or_default();
     for f in found {
@@ -174,30 +218,21 @@ fn to_table(found: &[Found]) -> String {
             ),
             _ => String::new(),
         };
+        let read_from = match (&f.profile, f.syntax) {
+            (Some(p), Some(s)) => format!("{p}: {}", label(s)),
+            (Some(p), None) => p.clone(),
+            _ => String::new(),
+        };
         table.add_row(vec![
             Cell::new(&f.source),
-            Cell::new(
-                serde_json::to_value(f.outcome)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
-            ),
+            Cell::new(label(f.outcome)),
             Cell::new(entity.unwrap_or_default()),
-            Cell::new(
-                f.bucket
-                    .map(|b| format!("{b:?}").to_lowercase())
-                    .unwrap_or_default(),
-            ),
+            Cell::new(f.bucket.map(label).unwrap_or_default()),
             Cell::new(rating),
             Cell::new(number(f.rating_count)),
             Cell::new(number(f.review_count)),
-            Cell::new(
-                f.syntax
-                    .and_then(|s| serde_json::to_value(s).ok())
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
-            ),
+            Cell::new(read_from),
         ]);
     }
-    format!("{table}\n* scale not stated by the page; 5 assumed\n")
+    format!("{table}\n* scale not stated by the page; assumed\n")
 }

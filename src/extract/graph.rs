@@ -249,6 +249,8 @@ fn build(node: &Node, entity: Option<&Node>, syntax: Syntax) -> Option<Rating> {
         scale_defaulted,
         rating_count,
         review_count,
+        reply_rate: None,
+        avg_reply_days: None,
     })
 }
 

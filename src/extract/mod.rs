@@ -9,13 +9,14 @@ mod items;
 mod jsonld;
 mod microformats;
 pub mod numbers;
+pub mod profile;
 
 use scraper::Html;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Where a rating was read from. The order is the preference when the same
 /// rating appears in several syntaxes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Syntax {
     JsonLd,
@@ -23,10 +24,12 @@ pub enum Syntax {
     Rdfa,
     DataVocabulary,
     Microformats,
+    /// A site profile's own fields (page data or API JSON).
+    Profile,
 }
 
 /// Whose rating it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Bucket {
     /// The organisation (Organization and its subtypes): what the audit scores.
@@ -37,7 +40,7 @@ pub enum Bucket {
     Employer,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Entity {
     #[serde(rename = "type")]
     pub kind: Option<String>,
@@ -46,7 +49,7 @@ pub struct Entity {
 }
 
 /// One aggregate rating as the page states it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rating {
     pub syntax: Syntax,
     pub entity: Entity,
@@ -58,6 +61,10 @@ pub struct Rating {
     pub scale_defaulted: bool,
     pub rating_count: Option<u64>,
     pub review_count: Option<u64>,
+    /// Share of negative reviews the company answered in public (0–1), where the platform says.
+    pub reply_rate: Option<f64>,
+    /// Average days the company takes to reply, where the platform says.
+    pub avg_reply_days: Option<f64>,
 }
 
 impl Rating {

@@ -1,7 +1,11 @@
-//! Network access. `probe` drives single HTTP exchanges itself so each phase
-//! (DNS, connect, TLS, first byte, body) is timed on the same connection.
+//! Network access. `fetch` is the polite page fetcher (robots.txt, pace per
+//! host, retries, caps, bot walls); `probe` drives single HTTP exchanges
+//! itself so each phase (DNS, connect, TLS, first byte, body) is timed on the
+//! same connection.
 
+pub mod fetch;
 pub mod probe;
+pub mod robots;
 
 /// An honest user agent: who we are and where to read what we do.
 pub const USER_AGENT: &str = concat!(

@@ -8,7 +8,7 @@ use toml_span::de_helpers::TableHelper;
 use toml_span::value::ValueInner;
 
 use super::curve::Curve;
-use crate::audit::values::{DurationValue, custom, parse_toml, problems_from};
+use crate::audit::values::{DurationValue, Number, custom, parse_toml, problems_from};
 use crate::audit::{InputError, at};
 
 /// The file as shipped, compiled in.
@@ -31,6 +31,37 @@ pub struct Benchmarks {
     pub http: BTreeMap<String, Benchmark>,
     /// `contact.<channel>`: time from a contact to the first human response.
     pub contact: BTreeMap<String, Benchmark>,
+    /// `[reviews]`: how ratings combine.
+    pub reviews: ReviewsModel,
+}
+
+/// How ratings from several sources become one score (`[reviews]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewsModel {
+    /// The value (0–100) every combination is shrunk toward.
+    pub prior: f64,
+    /// As if this many ratings of `prior` were added.
+    pub prior_weight: f64,
+    /// The share of the score that public answering to reviews carries, where known.
+    pub answering_share: f64,
+    /// Reply delay (days, as seconds) → 0–100.
+    pub reply_curve: Curve,
+    pub source: String,
+}
+
+impl Default for ReviewsModel {
+    fn default() -> Self {
+        Self {
+            prior: 62.5,
+            prior_weight: 7.0,
+            answering_share: 0.2,
+            reply_curve: Curve {
+                p10: 86_400.0,
+                median: 604_800.0,
+            },
+            source: String::new(),
+        }
+    }
 }
 
 impl Benchmarks {
@@ -59,6 +90,9 @@ pub fn parse(text: &str, file: &Path) -> Result<Benchmarks, InputError> {
     let mut benchmarks = Benchmarks::default();
     match TableHelper::new(&mut root) {
         Ok(mut top) => {
+            if let Some((_, mut table)) = top.take("reviews") {
+                read_reviews(&mut table, &mut benchmarks.reviews, &mut errors);
+            }
             for family in ["http", "contact"] {
                 if let Some((_, mut table)) = top.take(family) {
                     let target = if family == "http" {
@@ -82,6 +116,47 @@ pub fn parse(text: &str, file: &Path) -> Result<Benchmarks, InputError> {
             file: file.to_path_buf(),
             problems: problems_from(errors, text),
         })
+    }
+}
+
+fn read_reviews(
+    value: &mut toml_span::Value<'_>,
+    into: &mut ReviewsModel,
+    errors: &mut toml_span::DeserError,
+) {
+    let mut th = match TableHelper::new(value) {
+        Ok(th) => th,
+        Err(err) => {
+            errors.merge(err);
+            return;
+        }
+    };
+    let prior = th.required::<Number>("prior").ok();
+    let prior_weight = th.required::<Number>("prior_weight").ok();
+    let share = th.required_s::<Number>("answering_share").ok();
+    let p10 = th.required::<DurationValue>("reply_p10").ok();
+    let median = th.required::<DurationValue>("reply_median").ok();
+    let source = th.required::<String>("source").ok();
+    if let Some(share) = &share {
+        if !(0.0..=1.0).contains(&share.value.0) {
+            th.errors
+                .extend(at("`answering_share` is a share from 0 to 1", share).errors);
+        }
+    }
+    if let Err(err) = th.finalize(None) {
+        errors.merge(err);
+        return;
+    }
+    if let (Some(prior), Some(weight), Some(share), Some(p10), Some(median), Some(source)) =
+        (prior, prior_weight, share, p10, median, source)
+    {
+        *into = ReviewsModel {
+            prior: prior.0,
+            prior_weight: weight.0,
+            answering_share: share.value.0,
+            reply_curve: Curve::from_durations(p10.0, median.0),
+            source,
+        };
     }
 }
 

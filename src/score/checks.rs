@@ -72,6 +72,9 @@ pub fn score_observation(
         (Observation::Exec(report), CheckParams::Exec(params)) => {
             score_plugin(report, params.channel.as_deref())
         }
+        (Observation::Reviews(obs), CheckParams::Reviews(_)) => {
+            super::reviews::score(obs, &benchmarks.reviews)
+        }
         (observation, params) => Scored::error(format!(
             "saved evidence is of kind `{}` but the check is `{}`: delete it and run online",
             observation_kind(observation),
@@ -84,6 +87,7 @@ fn observation_kind(observation: &Observation) -> &'static str {
     match observation {
         Observation::Http(_) => "http",
         Observation::MysteryLog { .. } => "mystery-log",
+        Observation::Reviews(_) => "reviews",
         Observation::Exec(_) => "exec",
     }
 }

@@ -1,0 +1,381 @@
+//! `reviews`: the company's ratings online. Each source (a URL or a saved
+//! page) is read through its site profile; URLs go through the polite
+//! fetcher, and every page read is kept as evidence.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use toml_span::de_helpers::TableHelper;
+use url::Url;
+
+use super::{CheckParams, KindInfo};
+use crate::audit::values::DurationValue;
+use crate::audit::{LoadContext, at};
+use crate::category::Category;
+use crate::check::{CheckError, CollectContext};
+use crate::extract::profile::{Profile, Profiles};
+use crate::extract::{Rating, charset};
+use crate::net::fetch::{Fetched, Fetcher, Policy};
+
+pub const KIND: KindInfo = KindInfo {
+    name: "reviews",
+    summary: "Ratings and reviews online: review platforms, app stores and schema.org markup on any page.",
+    category: Some(Category::Reputation),
+    keys: &[
+        "sources (URLs or saved pages)",
+        "country",
+        "sites (folder of extra site profiles)",
+        "delay",
+    ],
+    motivation: "Prospects read ratings before they ever contact a company, and how a company answers \
+                 criticism in public shows whether it listens.",
+    measures: "Every rating on each source, read by the site's profile (Trustpilot page data, Apple's lookup \
+               API, Google Play page data) or from schema.org markup; rating counts; for Trustpilot the share \
+               of negative reviews answered and the average days to answer. Blocked or disallowed sources \
+               are reported as such, never as a zero.",
+    scoring: "Each rating is normalised to 0-100 from its own scale; sources combine weighted by their number \
+              of ratings, shrunk toward a prior (checks/benchmarks.toml [reviews]) so 5.0 from 3 ratings is not \
+              100. Ratings published on the audited company's own site are shown but not scored. Where a \
+              platform shows how the company answers reviews, that counts for a fifth of the score.",
+    improve: "Ask every customer for a review, answer every negative review in public within a day or two, \
+              and fix what reviews keep naming.",
+    networked: true,
+    parse,
+};
+
+const DEFAULT_DELAY: Duration = Duration::from_secs(1);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Params {
+    pub sources: Vec<Source>,
+    pub country: Option<String>,
+    /// Extra site profiles, from the audit's folder.
+    pub sites: Option<PathBuf>,
+    pub delay: Duration,
+    /// The audited company's site host: ratings it publishes about itself are not scored.
+    pub own_host: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    Url(Url),
+    File { written: String, path: PathBuf },
+}
+
+impl Source {
+    pub fn label(&self) -> String {
+        match self {
+            Source::Url(url) => url.to_string(),
+            Source::File { written, .. } => written.clone(),
+        }
+    }
+}
+
+fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Category, CheckParams)> {
+    let sources = th.required_s::<Vec<String>>("sources").ok();
+    let country = th.optional_s::<String>("country");
+    let sites = th.optional_s::<String>("sites");
+    let delay = th
+        .optional::<DurationValue>("delay")
+        .map_or(DEFAULT_DELAY, |d| d.0);
+    let country = country.and_then(|c| {
+        if c.value.len() == 2 && c.value.chars().all(|ch| ch.is_ascii_alphabetic()) {
+            Some(c.value.to_ascii_lowercase())
+        } else {
+            th.errors.extend(
+                at(
+                    format!(
+                        "`{}` is not a two-letter country code such as \"fr\"",
+                        c.value
+                    ),
+                    &c,
+                )
+                .errors,
+            );
+            None
+        }
+    });
+    let sites = sites.and_then(|s| {
+        let path = ctx.resolve(&s.value);
+        if path.is_dir() {
+            Some(path)
+        } else {
+            th.errors.extend(
+                at(
+                    format!("`{}` is not a folder of site profiles", path.display()),
+                    &s,
+                )
+                .errors,
+            );
+            None
+        }
+    });
+    let sources = sources.and_then(|list| {
+        if list.value.is_empty() {
+            th.errors
+                .extend(at("`sources` needs at least one URL or saved page", &list).errors);
+            return None;
+        }
+        let mut out = Vec::new();
+        for written in &list.value {
+            match read_source_spec(written, ctx) {
+                Ok(source) => out.push(source),
+                Err(message) => th.errors.extend(at(message, &list).errors),
+            }
+        }
+        (out.len() == list.value.len()).then_some(out)
+    });
+    let own_host = ctx
+        .site
+        .as_deref()
+        .and_then(|s| Url::parse(s).ok())
+        .and_then(|u| u.host_str().map(bare_host));
+    Some((
+        Category::Reputation,
+        CheckParams::Reviews(Params {
+            sources: sources?,
+            country,
+            sites,
+            delay,
+            own_host,
+        }),
+    ))
+}
+
+fn read_source_spec(written: &str, ctx: &LoadContext<'_>) -> Result<Source, String> {
+    if written.starts_with("http://") || written.starts_with("https://") {
+        return Url::parse(written)
+            .map(Source::Url)
+            .map_err(|e| format!("`{written}` is not a URL: {e}"));
+    }
+    let path = ctx.resolve(written.strip_prefix("file://").unwrap_or(written));
+    if path.is_file() {
+        Ok(Source::File {
+            written: written.to_string(),
+            path,
+        })
+    } else {
+        Err(format!(
+            "source `{written}` is neither an http(s) URL nor a readable file ({})",
+            path.display()
+        ))
+    }
+}
+
+/// `www.acme.example` and `acme.example` are the same company site.
+pub fn bare_host(host: &str) -> String {
+    host.trim_start_matches("www.").to_ascii_lowercase()
+}
+
+/// What became of one source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceOutcome {
+    Ok,
+    NoRating,
+    Blocked,
+    Error,
+}
+
+/// One source's result, kept as evidence and re-scored offline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceResult {
+    pub source: String,
+    pub profile: String,
+    pub outcome: SourceOutcome,
+    /// Why it was blocked or failed.
+    pub reason: Option<String>,
+    pub page: Option<PageRecord>,
+    pub ratings: Vec<Rating>,
+    pub repairs: Vec<String>,
+}
+
+/// A page read: where, when, what came back, and its fingerprint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageRecord {
+    pub final_url: String,
+    pub status: Option<u16>,
+    pub fetched_at: DateTime<FixedOffset>,
+    pub sha256: String,
+    pub bytes: usize,
+    pub encoding: String,
+    /// Where the bytes were kept, when they were.
+    pub saved_as: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewsObservation {
+    pub sources: Vec<SourceResult>,
+    /// Copied from the check so offline re-scoring judges self-published ratings alike.
+    pub own_host: Option<String>,
+}
+
+pub async fn collect(
+    params: &Params,
+    ctx: &CollectContext,
+) -> Result<ReviewsObservation, CheckError> {
+    let profiles = match &params.sites {
+        Some(dir) => Profiles::with_folder(dir).map_err(|errors| {
+            CheckError::Network(
+                errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })?,
+        None => Profiles::shipped(),
+    };
+    let fetcher = Fetcher::new(Policy {
+        delay: params.delay,
+        ..Policy::default()
+    })
+    .map_err(CheckError::Network)?;
+    let pages_dir = ctx.evidence_dir.join("pages");
+    let mut sources = Vec::with_capacity(params.sources.len());
+    for source in &params.sources {
+        sources.push(
+            read(
+                source,
+                params.country.as_deref(),
+                &profiles,
+                &fetcher,
+                Some(&pages_dir),
+            )
+            .await,
+        );
+    }
+    Ok(ReviewsObservation {
+        sources,
+        own_host: params.own_host.clone(),
+    })
+}
+
+/// Reads one source through its profile. `keep_pages`: where fetched pages are saved as evidence.
+pub async fn read(
+    source: &Source,
+    country: Option<&str>,
+    profiles: &Profiles,
+    fetcher: &Fetcher,
+    keep_pages: Option<&std::path::Path>,
+) -> SourceResult {
+    let (label, url_for_profile) = match source {
+        Source::Url(url) => {
+            let url = with_country(url, country, profiles.for_url(url.as_str()));
+            (url.to_string(), url)
+        }
+        Source::File { written, path } => {
+            let file_url =
+                Url::from_file_path(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()))
+                    .unwrap_or_else(|()| Url::parse("file:///").unwrap_or_else(|_| unreachable!()));
+            (written.clone(), file_url)
+        }
+    };
+    let profile = profiles.for_url(url_for_profile.as_str());
+    let failed = |outcome, reason: String| SourceResult {
+        source: label.clone(),
+        profile: profile.id.clone(),
+        outcome,
+        reason: Some(reason),
+        page: None,
+        ratings: Vec::new(),
+        repairs: Vec::new(),
+    };
+    let (bytes, status, content_type, final_url, fetched_at) = match source {
+        Source::File { path, .. } => match std::fs::read(path) {
+            Ok(bytes) => (
+                bytes,
+                None,
+                None,
+                label.clone(),
+                chrono::Local::now().fixed_offset(),
+            ),
+            Err(e) => {
+                return failed(
+                    SourceOutcome::Error,
+                    format!("cannot read {}: {e}", path.display()),
+                );
+            }
+        },
+        Source::Url(_) => match fetcher.get(&url_for_profile).await {
+            Fetched::Page(page) => (
+                page.body,
+                Some(page.status),
+                page.content_type,
+                page.final_url,
+                page.fetched_at,
+            ),
+            Fetched::Blocked { reason } => return failed(SourceOutcome::Blocked, reason),
+            Fetched::Disallowed { reason } | Fetched::Failed { reason } => {
+                return failed(SourceOutcome::Error, reason);
+            }
+        },
+    };
+    let sha256 = format!("{:x}", Sha256::digest(&bytes));
+    let saved_as = match (source, keep_pages) {
+        (Source::Url(_), Some(dir)) => save_page(dir, &sha256, &bytes),
+        _ => None,
+    };
+    let (text, encoding) = charset::decode(&bytes, content_type.as_deref());
+    let mut result = SourceResult {
+        source: label.clone(),
+        profile: profile.id.clone(),
+        outcome: SourceOutcome::NoRating,
+        reason: None,
+        page: Some(PageRecord {
+            final_url,
+            status,
+            fetched_at,
+            sha256,
+            bytes: bytes.len(),
+            encoding: encoding.into(),
+            saved_as,
+        }),
+        ratings: Vec::new(),
+        repairs: Vec::new(),
+    };
+    if let Some(status) = status.filter(|s| !(200..300).contains(s)) {
+        result.outcome = SourceOutcome::Error;
+        result.reason = Some(format!("HTTP {status}"));
+        return result;
+    }
+    let applied = profile.apply(url_for_profile.as_str(), &text);
+    result.repairs = applied
+        .page
+        .repairs
+        .iter()
+        .map(|r| (*r).to_string())
+        .collect();
+    result.ratings = applied.page.ratings;
+    if !result.ratings.is_empty() {
+        result.outcome = SourceOutcome::Ok;
+    }
+    result
+}
+
+/// Sets the profile's country parameter (`gl`, `country`) unless the URL already has it.
+fn with_country(url: &Url, country: Option<&str>, profile: &Profile) -> Url {
+    let (Some(country), Some(param)) = (country, profile.country_param.as_deref()) else {
+        return url.clone();
+    };
+    if url.query_pairs().any(|(k, _)| k == param) {
+        return url.clone();
+    }
+    let mut url = url.clone();
+    url.query_pairs_mut().append_pair(param, country);
+    url
+}
+
+fn save_page(dir: &std::path::Path, sha256: &str, bytes: &[u8]) -> Option<String> {
+    let name = format!("{sha256}.html");
+    let path = dir.join(&name);
+    if !path.exists() {
+        std::fs::create_dir_all(dir).ok()?;
+        crate::output::write_atomically(&path, bytes).ok()?;
+    }
+    // Relative to the evidence folder, so the folder can move with the audit.
+    Some(format!("pages/{name}"))
+}
