@@ -136,7 +136,7 @@ async fn observe(
     ctx: &CollectContext,
     evidence_dir: &std::path::Path,
 ) -> (Result<Observation, CheckError>, Option<String>) {
-    let networked = spec.params.kind().networked;
+    let networked = spec.params.networked();
     if networked && ctx.offline {
         return (evidence::load(evidence_dir, &spec.id), None);
     }

@@ -31,8 +31,6 @@ pub struct KindInfo {
     pub measures: &'static str,
     pub scoring: &'static str,
     pub improve: &'static str,
-    /// Networked kinds save their observations, and `--offline` reads them back.
-    pub networked: bool,
     pub parse: ParseFn,
 }
 
@@ -63,6 +61,19 @@ impl CheckParams {
             CheckParams::MysteryLog(_) => &mystery_log::KIND,
             CheckParams::Reviews(_) => &reviews::KIND,
             CheckParams::Exec(_) => &exec::KIND,
+        }
+    }
+
+    /// Whether the check uses the network. Such checks save their observations,
+    /// and `--offline` reads them back instead.
+    pub fn networked(&self) -> bool {
+        match self {
+            CheckParams::Http(_) => true,
+            CheckParams::Reviews(p) => p
+                .sources
+                .iter()
+                .any(|s| matches!(s, reviews::Source::Url(_))),
+            CheckParams::MysteryLog(_) | CheckParams::Exec(_) => false,
         }
     }
 

@@ -29,7 +29,6 @@ pub const KIND: KindInfo = KindInfo {
               its contacts; the check's score is the mean over its channels.",
     improve: "Publish and staff the channels you offer, answer social messages within the hour, and keep \
               phone queues under a minute; an automatic acknowledgement is good manners but not an answer.",
-    networked: false,
     parse,
 };
 

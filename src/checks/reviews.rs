@@ -42,7 +42,6 @@ pub const KIND: KindInfo = KindInfo {
               platform shows how the company answers reviews, that counts for a fifth of the score.",
     improve: "Ask every customer for a review, answer every negative review in public within a day or two, \
               and fix what reviews keep naming.",
-    networked: true,
     parse,
 };
 
@@ -254,6 +253,15 @@ pub async fn collect(
     })
 }
 
+/// Bytes of a source and how they came.
+struct Loaded {
+    bytes: Vec<u8>,
+    status: Option<u16>,
+    content_type: Option<String>,
+    final_url: String,
+    fetched_at: DateTime<FixedOffset>,
+}
+
 /// Reads one source through its profile. `keep_pages`: where fetched pages are saved as evidence.
 pub async fn read(
     source: &Source,
@@ -262,57 +270,55 @@ pub async fn read(
     fetcher: &Fetcher,
     keep_pages: Option<&std::path::Path>,
 ) -> SourceResult {
-    let (label, url_for_profile) = match source {
+    let label = source.label();
+    let (url_for_profile, loaded) = match source {
         Source::Url(url) => {
             let url = with_country(url, country, profiles.for_url(url.as_str()));
-            (url.to_string(), url)
+            let loaded = fetch(fetcher, &url).await;
+            (url, loaded)
         }
-        Source::File { written, path } => {
-            let file_url =
-                Url::from_file_path(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()))
-                    .unwrap_or_else(|()| Url::parse("file:///").unwrap_or_else(|_| unreachable!()));
-            (written.clone(), file_url)
-        }
-    };
-    let profile = profiles.for_url(url_for_profile.as_str());
-    let failed = |outcome, reason: String| SourceResult {
-        source: label.clone(),
-        profile: profile.id.clone(),
-        outcome,
-        reason: Some(reason),
-        page: None,
-        ratings: Vec::new(),
-        repairs: Vec::new(),
-    };
-    let (bytes, status, content_type, final_url, fetched_at) = match source {
         Source::File { path, .. } => match std::fs::read(path) {
-            Ok(bytes) => (
-                bytes,
-                None,
-                None,
-                label.clone(),
-                chrono::Local::now().fixed_offset(),
-            ),
-            Err(e) => {
-                return failed(
+            Ok(bytes) => {
+                // A page saved by a browser names where it came from; the profile follows that.
+                let origin = saved_from(&bytes).unwrap_or_else(|| file_url(path));
+                let loaded = Loaded {
+                    bytes,
+                    status: None,
+                    content_type: None,
+                    final_url: origin.to_string(),
+                    fetched_at: chrono::Local::now().fixed_offset(),
+                };
+                (origin, Ok(loaded))
+            }
+            Err(e) => (
+                file_url(path),
+                Err((
                     SourceOutcome::Error,
                     format!("cannot read {}: {e}", path.display()),
-                );
-            }
-        },
-        Source::Url(_) => match fetcher.get(&url_for_profile).await {
-            Fetched::Page(page) => (
-                page.body,
-                Some(page.status),
-                page.content_type,
-                page.final_url,
-                page.fetched_at,
+                )),
             ),
-            Fetched::Blocked { reason } => return failed(SourceOutcome::Blocked, reason),
-            Fetched::Disallowed { reason } | Fetched::Failed { reason } => {
-                return failed(SourceOutcome::Error, reason);
-            }
         },
+    };
+    let profile = profiles.for_url(url_for_profile.as_str());
+    let Loaded {
+        bytes,
+        status,
+        content_type,
+        final_url,
+        fetched_at,
+    } = match loaded {
+        Ok(loaded) => loaded,
+        Err((outcome, reason)) => {
+            return SourceResult {
+                source: label,
+                profile: profile.id.clone(),
+                outcome,
+                reason: Some(reason),
+                page: None,
+                ratings: Vec::new(),
+                repairs: Vec::new(),
+            };
+        }
     };
     let sha256 = format!("{:x}", Sha256::digest(&bytes));
     let saved_as = match (source, keep_pages) {
@@ -321,7 +327,7 @@ pub async fn read(
     };
     let (text, encoding) = charset::decode(&bytes, content_type.as_deref());
     let mut result = SourceResult {
-        source: label.clone(),
+        source: label,
         profile: profile.id.clone(),
         outcome: SourceOutcome::NoRating,
         reason: None,
@@ -354,6 +360,38 @@ pub async fn read(
         result.outcome = SourceOutcome::Ok;
     }
     result
+}
+
+async fn fetch(fetcher: &Fetcher, url: &Url) -> Result<Loaded, (SourceOutcome, String)> {
+    match fetcher.get(url).await {
+        Fetched::Page(page) => Ok(Loaded {
+            bytes: page.body,
+            status: Some(page.status),
+            content_type: page.content_type,
+            final_url: page.final_url,
+            fetched_at: page.fetched_at,
+        }),
+        Fetched::Blocked { reason } => Err((SourceOutcome::Blocked, reason)),
+        Fetched::Disallowed { reason } | Fetched::Failed { reason } => {
+            Err((SourceOutcome::Error, reason))
+        }
+    }
+}
+
+fn file_url(path: &std::path::Path) -> Url {
+    let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    Url::from_file_path(absolute)
+        .unwrap_or_else(|()| Url::parse("file:///").unwrap_or_else(|_| unreachable!()))
+}
+
+/// The `<!-- saved from url=(0047)https://… -->` mark browsers put on saved pages.
+fn saved_from(bytes: &[u8]) -> Option<Url> {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]);
+    let rest = &head[head.find("saved from url=(")? + 16..];
+    let rest = &rest[rest.find(')')? + 1..];
+    Url::parse(rest[..rest.find("-->")?].trim())
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
 }
 
 /// Sets the profile's country parameter (`gl`, `country`) unless the URL already has it.

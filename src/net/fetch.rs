@@ -223,6 +223,12 @@ impl Fetcher {
                 return Ok(response);
             }
             let wait = retry_after(&response).unwrap_or(self.policy.backoff * 2u32.pow(attempt));
+            // A challenge page answers the same however often it is asked: do not retry a bot wall.
+            if let Ok(Some(body)) = read_capped(response, 256 * 1024).await {
+                if let Some(marker) = wall_marker(&body) {
+                    return Err(walled(status, marker));
+                }
+            }
             if wait > self.policy.max_retry_wait {
                 let reason = format!(
                     "HTTP {status} asking to retry after {}, longer than the {} we wait",
@@ -263,9 +269,7 @@ impl Fetcher {
             }
         };
         if let Some(marker) = wall_marker(&body) {
-            return Fetched::Blocked {
-                reason: format!("HTTP {status}: a bot-protection page (\"{marker}\")"),
-            };
+            return walled(status, marker);
         }
         match status {
             403 => Fetched::Blocked {
@@ -318,6 +322,12 @@ fn retry_after(response: &reqwest::Response) -> Option<Duration> {
         .to_std()
         .ok()
         .or(Some(Duration::ZERO))
+}
+
+fn walled(status: u16, marker: &str) -> Fetched {
+    Fetched::Blocked {
+        reason: format!("HTTP {status}: a bot-protection page (\"{marker}\")"),
+    }
 }
 
 fn wall_marker(body: &[u8]) -> Option<&'static str> {

@@ -19,6 +19,9 @@ use assert_cmd::Command;
 /// - `/status/CODE`: that status
 /// - `/redirect`: 302 to `/ok`; `/loop`: 302 to itself
 /// - `/hang`: reads the request and never answers
+/// - review routes: `/robots.txt` (disallows `/private/` for us, everything for others),
+///   `/rating`, `/flaky` (429 with Retry-After once), `/wall` (a challenge page),
+///   `/forbidden` (403), `/big` (9 MiB), `/latin1` (windows-1252 by header)
 pub struct TestServer {
     pub addr: SocketAddr,
     state: Arc<State>,
@@ -27,6 +30,8 @@ pub struct TestServer {
 #[derive(Default)]
 struct State {
     hits: Mutex<HashMap<String, usize>>,
+    /// When each request arrived, in order.
+    times: Mutex<Vec<std::time::Instant>>,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
 }
@@ -43,7 +48,7 @@ impl TestServer {
                 std::thread::spawn(move || {
                     let now = state.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
                     state.max_in_flight.fetch_max(now, Ordering::SeqCst);
-                    serve(stream, &state.hits);
+                    serve(stream, &state);
                     state.in_flight.fetch_sub(1, Ordering::SeqCst);
                 });
             }
@@ -66,13 +71,25 @@ impl TestServer {
             .unwrap_or(0)
     }
 
+    /// The shortest pause between two consecutive requests.
+    pub fn min_gap(&self) -> Option<Duration> {
+        let times = self.state.times.lock().unwrap();
+        times.windows(2).map(|w| w[1] - w[0]).min()
+    }
+
     /// The most connections the server was handling at one time.
     pub fn max_in_flight(&self) -> usize {
         self.state.max_in_flight.load(Ordering::SeqCst)
     }
 }
 
-fn serve(mut stream: TcpStream, hits: &Mutex<HashMap<String, usize>>) {
+/// A page with an organisation rating, for the review routes.
+const RATING_PAGE: &str = include_str!("../../fixtures/reviews/jsonld-graph-references.html");
+const WALL_PAGE: &str = include_str!("../../fixtures/reviews/bot-wall.html");
+const ROBOTS: &str =
+    "User-agent: *\nDisallow: /\n\nUser-agent: centricity\nDisallow: /private/\nAllow: /\n";
+
+fn serve(mut stream: TcpStream, state: &State) {
     let mut request = Vec::new();
     let mut buf = [0u8; 1024];
     while !request.windows(4).any(|w| w == b"\r\n\r\n") {
@@ -83,54 +100,86 @@ fn serve(mut stream: TcpStream, hits: &Mutex<HashMap<String, usize>>) {
     }
     let text = String::from_utf8_lossy(&request);
     let path = text.split_whitespace().nth(1).unwrap_or("/").to_string();
-    *hits.lock().unwrap().entry(path.clone()).or_default() += 1;
+    let hits = {
+        let mut map = state.hits.lock().unwrap();
+        let count = map.entry(path.clone()).or_default();
+        *count += 1;
+        *count
+    };
+    state.times.lock().unwrap().push(std::time::Instant::now());
     let user_agent_ok = text.lines().any(|l| {
         l.to_ascii_lowercase()
             .starts_with("user-agent: centricity/")
     });
-    let (status, location, body): (u16, Option<&str>, &str) =
-        match path.split('/').nth(1).unwrap_or("") {
-            _ if !user_agent_ok => (400, None, "no honest user agent"),
-            "ok" => (
+    let html = |body: &str| (200, vec![], body.as_bytes().to_vec());
+    let (status, headers, body): (u16, Vec<(&str, String)>, Vec<u8>) = match path
+        .split('/')
+        .nth(1)
+        .unwrap_or("")
+    {
+        _ if !user_agent_ok => (400, vec![], b"no honest user agent".to_vec()),
+        "ok" => {
+            html("<html><h1>Contact us</h1><a href=\"mailto:help@example.test\">mail</a></html>")
+        }
+        "delay" => {
+            let ms: u64 = path
+                .rsplit('/')
+                .next()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            std::thread::sleep(Duration::from_millis(ms));
+            html("<html>Contact us, slowly</html>")
+        }
+        "status" => (
+            path.rsplit('/')
+                .next()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(500),
+            vec![],
+            b"status page".to_vec(),
+        ),
+        "redirect" => (302, vec![("Location", "/ok".into())], vec![]),
+        "loop" => (302, vec![("Location", "/loop".into())], vec![]),
+        "hang" => {
+            std::thread::sleep(Duration::from_secs(3600));
+            return;
+        }
+        "robots.txt" => html(ROBOTS),
+        "rating" | "private" => html(RATING_PAGE),
+        // Rate-limited once, then served.
+        "flaky" if hits == 1 => (
+            429,
+            vec![("Retry-After", "1".into())],
+            b"slow down".to_vec(),
+        ),
+        "flaky" => html(RATING_PAGE),
+        "wall" => (503, vec![], WALL_PAGE.as_bytes().to_vec()),
+        "forbidden" => (403, vec![], b"Access denied".to_vec()),
+        "big" => (200, vec![], vec![b' '; 9 * 1024 * 1024]),
+        "latin1" => {
+            let page = "<html><script type=\"application/ld+json\">{\"@type\":\"Restaurant\",\"name\":\"Caf\u{e9} \u{c9}pic\u{e9}\",\"aggregateRating\":{\"ratingValue\":\"4,5\",\"reviewCount\":\"77\"}}</script></html>";
+            let bytes = page
+                .chars()
+                .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+                .collect();
+            (
                 200,
-                None,
-                "<html><h1>Contact us</h1><a href=\"mailto:help@example.test\">mail</a></html>",
-            ),
-            "delay" => {
-                let ms: u64 = path
-                    .rsplit('/')
-                    .next()
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(0);
-                std::thread::sleep(Duration::from_millis(ms));
-                (200, None, "<html>Contact us, slowly</html>")
-            }
-            "status" => (
-                path.rsplit('/')
-                    .next()
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(500),
-                None,
-                "status page",
-            ),
-            "redirect" => (302, Some("/ok"), ""),
-            "loop" => (302, Some("/loop"), ""),
-            "hang" => {
-                std::thread::sleep(Duration::from_secs(3600));
-                return;
-            }
-            _ => (404, None, "not found"),
-        };
+                vec![("Content-Type", "text/html; charset=windows-1252".into())],
+                bytes,
+            )
+        }
+        _ => (404, vec![], b"not found".to_vec()),
+    };
     let mut head = format!(
         "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n",
         body.len()
     );
-    if let Some(location) = location {
-        head.push_str(&format!("Location: {location}\r\n"));
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
     }
     head.push_str("\r\n");
     let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(body.as_bytes());
+    let _ = stream.write_all(&body);
 }
 
 /// The binary, with a clean environment so the caller's settings cannot leak in.

@@ -6,3 +6,4 @@ mod configs;
 mod conformance;
 mod exec_check;
 mod http_check;
+mod reviews;

@@ -1,0 +1,397 @@
+//! Reputation: the project's own fixtures (fixtures/reviews/, one per item of
+//! the extraction checklist), the site profiles, the polite fetcher against a
+//! loopback server, and the `reviews` check in an audit.
+
+use std::time::Duration;
+
+use centricity::extract::Bucket;
+use centricity::extract::profile::Profiles;
+use serde_json::Value;
+
+use crate::common::{Scratch, TestServer, audit_json, centricity, check, metric, repo_path};
+
+fn extract_json(delay: &str, args: &[&str]) -> (i32, Vec<Value>, String) {
+    let output = centricity()
+        .args(["reviews", "extract", "--format", "json", "--delay", delay])
+        .args(args)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let records =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    (output.status.code().unwrap_or(-1), records, stderr)
+}
+
+#[test]
+fn own_fixtures_yield_their_facts() {
+    // (fixture, value, best, scale defaulted, rating count, review count, bucket, entity, repairs)
+    type Row = (
+        &'static str,
+        f64,
+        f64,
+        bool,
+        Option<u64>,
+        Option<u64>,
+        &'static str,
+        &'static str,
+        &'static [&'static str],
+    );
+    let table: [Row; 10] = [
+        (
+            "jsonld-broken.html",
+            4.2,
+            5.0,
+            true,
+            Some(310),
+            None,
+            "company",
+            "Broken JSON Ltd",
+            &["comment-or-cdata-wrapper", "comments", "trailing-commas"],
+        ),
+        (
+            "jsonld-control-chars.html",
+            3.9,
+            5.0,
+            true,
+            Some(57),
+            None,
+            "company",
+            "Newline Corp",
+            &["control-characters", "trailing-semicolon"],
+        ),
+        (
+            "jsonld-entities.html",
+            4.0,
+            5.0,
+            true,
+            None,
+            Some(88),
+            "company",
+            "Escaped Store",
+            &["html-entities"],
+        ),
+        (
+            "jsonld-graph-references.html",
+            4.6,
+            5.0,
+            true,
+            None,
+            Some(1204),
+            "company",
+            "Graph Bakery",
+            &[],
+        ),
+        (
+            "locale-numbers.html",
+            4.3,
+            5.0,
+            true,
+            Some(11_117),
+            None,
+            "company",
+            "Kundenfreund GmbH",
+            &[],
+        ),
+        (
+            "scale-hint.html",
+            8.6,
+            10.0,
+            false,
+            None,
+            Some(1234),
+            "company",
+            "Hôtel du Port",
+            &[],
+        ),
+        (
+            "data-vocabulary.html",
+            9.1,
+            10.0,
+            false,
+            Some(412),
+            None,
+            "product",
+            "Camping Les Pins",
+            &[],
+        ),
+        (
+            "rdfa-prefixed.html",
+            4.7,
+            5.0,
+            true,
+            Some(96),
+            None,
+            "company",
+            "Prefix Plumbing",
+            &[],
+        ),
+        (
+            "itemref-meter.html",
+            3.7,
+            5.0,
+            true,
+            None,
+            Some(2310),
+            "product",
+            "Fibre Box X",
+            &[],
+        ),
+        (
+            "trustpilot-page-data.html",
+            3.8,
+            5.0,
+            false,
+            Some(1240),
+            None,
+            "company",
+            "Acme Telecom",
+            &[],
+        ),
+    ];
+    let paths: Vec<String> = table
+        .iter()
+        .map(|row| {
+            repo_path(&format!("fixtures/reviews/{}", row.0))
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    let args: Vec<&str> = paths.iter().map(String::as_str).collect();
+    let (code, records, stderr) = extract_json("20ms", &args);
+    assert_eq!(code, 0, "{stderr}");
+    for (row, path) in table.iter().zip(&paths) {
+        let (name, value, best, defaulted, ratings, reviews, bucket, entity, repairs) = row;
+        let got: Vec<&Value> = records
+            .iter()
+            .filter(|r| r["source"] == path.as_str())
+            .collect();
+        assert_eq!(got.len(), 1, "{name}: exactly one rating: {got:#?}");
+        let r = got[0];
+        assert_eq!(r["outcome"], "ok", "{name}");
+        assert_eq!(
+            (r["value"].as_f64(), r["best"].as_f64()),
+            (Some(*value), Some(*best)),
+            "{name}"
+        );
+        assert_eq!(r["scale_defaulted"], *defaulted, "{name}");
+        assert_eq!(
+            (r["rating_count"].as_u64(), r["review_count"].as_u64()),
+            (*ratings, *reviews),
+            "{name}"
+        );
+        assert_eq!(r["bucket"], *bucket, "{name}");
+        assert_eq!(r["entity"]["name"], *entity, "{name}");
+        assert_eq!(r["repairs"], serde_json::json!(repairs), "{name}");
+    }
+}
+
+#[test]
+fn pages_without_a_rating_say_so() {
+    let (code, records, _) = extract_json(
+        "20ms",
+        &[
+            &repo_path("fixtures/reviews/no-rating.html").to_string_lossy(),
+            &repo_path("fixtures/reviews/bot-wall.html").to_string_lossy(),
+        ],
+    );
+    assert_eq!(code, 0);
+    for r in &records {
+        assert_eq!(r["outcome"], "no_rating", "{r}");
+        assert_eq!(r["value"], Value::Null);
+    }
+}
+
+fn apply(url: &str, fixture: &str) -> centricity::extract::profile::Applied {
+    let text = std::fs::read_to_string(repo_path(&format!("fixtures/reviews/{fixture}"))).unwrap();
+    Profiles::shipped().for_url(url).apply(url, &text)
+}
+
+#[test]
+fn trustpilot_reads_page_data_and_never_picks_another_company() {
+    let url = "https://www.trustpilot.com/review/acme.example";
+    let page = apply(url, "trustpilot-page-data.html").page;
+    assert_eq!(page.ratings.len(), 1);
+    let r = &page.ratings[0];
+    assert_eq!(
+        (r.value, r.rating_count, r.reply_rate, r.avg_reply_days),
+        (3.8, Some(1240), Some(0.425), Some(9.3))
+    );
+    assert_eq!(r.entity.name.as_deref(), Some("Acme Telecom"));
+    // Without page data, the JSON-LD fallback keeps only the reviewed company: not Trustpilot, not a competitor.
+    let fallback = apply(url, "trustpilot-jsonld-only.html").page;
+    assert_eq!(fallback.ratings.len(), 1, "{:#?}", fallback.ratings);
+    assert_eq!(
+        (fallback.ratings[0].value, fallback.ratings[0].review_count),
+        (3.8, Some(1240))
+    );
+    // A different company's profile page finds nothing of Acme's.
+    assert!(
+        apply(
+            "https://www.trustpilot.com/review/nobody.example",
+            "trustpilot-jsonld-only.html"
+        )
+        .page
+        .ratings
+        .is_empty()
+    );
+}
+
+#[test]
+fn app_stores_read_their_own_data() {
+    let lookup = "https://itunes.apple.com/lookup?id=100&country=fr";
+    let page = apply(lookup, "app-store-lookup.json").page;
+    let r = &page.ratings[0];
+    assert_eq!(
+        (r.value, r.rating_count, r.bucket),
+        (4.48213, Some(32_011), Bucket::Product)
+    );
+    assert!(
+        apply(lookup, "app-store-not-sold.json")
+            .page
+            .ratings
+            .is_empty(),
+        "resultCount 0 is no rating, not 0"
+    );
+    let play = "https://play.google.com/store/apps/details?id=example.acme&gl=fr";
+    let r = &apply(play, "google-play.html").page.ratings[0];
+    assert_eq!(
+        (r.value, r.rating_count, r.review_count),
+        (4.1234, Some(18_532), Some(2210))
+    );
+    assert_eq!(r.entity.name.as_deref(), Some("Acme My Account"));
+}
+
+#[test]
+fn the_fetcher_is_polite_and_says_why_it_read_nothing() {
+    let server = TestServer::start();
+    let sources = [
+        "/rating",
+        "/private/rating",
+        "/flaky",
+        "/wall",
+        "/forbidden",
+        "/big",
+        "/latin1",
+        "/loop",
+    ];
+    let urls: Vec<String> = sources.iter().map(|p| server.url(p)).collect();
+    let args: Vec<&str> = urls.iter().map(String::as_str).collect();
+    let (code, records, stderr) = extract_json("150ms", &args);
+    assert_eq!(code, 0, "{stderr}");
+    let of = |path: &str| {
+        records
+            .iter()
+            .find(|r| r["source"] == server.url(path))
+            .unwrap_or_else(|| panic!("no {path}"))
+    };
+    assert_eq!(of("/rating")["value"], 4.6);
+    // robots.txt: our group disallows /private/ and allows the rest (the * group would forbid all).
+    assert_eq!(of("/private/rating")["outcome"], "error");
+    assert!(stderr.contains("disallowed by robots.txt"), "{stderr}");
+    assert_eq!(
+        server.hits("/private/rating"),
+        0,
+        "a disallowed page is never fetched"
+    );
+    assert_eq!(
+        server.hits("/robots.txt"),
+        1,
+        "robots.txt is read once per host"
+    );
+    // 429 with Retry-After: waited out, then read.
+    assert_eq!(of("/flaky")["outcome"], "ok");
+    assert_eq!(server.hits("/flaky"), 2);
+    // A challenge page and a 403 are "blocked", not "no rating" and not an error.
+    assert_eq!(of("/wall")["outcome"], "blocked");
+    assert_eq!(of("/forbidden")["outcome"], "blocked");
+    assert_eq!(server.hits("/wall"), 1, "a bot wall is not retried");
+    assert_eq!(of("/big")["outcome"], "error");
+    assert!(stderr.contains("larger than"), "{stderr}");
+    // The header's windows-1252 decodes the name; no mojibake.
+    assert_eq!(of("/latin1")["entity"]["name"], "Café Épicé");
+    assert_eq!(of("/latin1")["value"], 4.5);
+    assert_eq!(of("/loop")["outcome"], "error");
+    assert!(stderr.contains("redirect loop"), "{stderr}");
+    // One host, one request at a time, at least the delay apart.
+    assert!(
+        server.min_gap().unwrap() >= Duration::from_millis(140),
+        "gap {:?}",
+        server.min_gap()
+    );
+}
+
+#[test]
+fn the_reviews_check_scores_counts_and_keeps_its_evidence() {
+    let server = TestServer::start();
+    let scratch = Scratch::new();
+    let saved = repo_path("fixtures/reviews/trustpilot-page-data.html");
+    std::fs::copy(&saved, scratch.path("trustpilot.html")).unwrap();
+    let audit = scratch.write(
+        "centricity.toml",
+        &format!(
+            "[audit]\nname = \"Acme Telecom\"\nsite = \"https://www.acme.example\"\n\n[[check]]\nid = \"ratings\"\nkind = \"reviews\"\ndelay = \"20ms\"\nsources = [\"{}\", \"{}\", \"trustpilot.html\"]\n",
+            server.url("/rating"),
+            server.url("/wall")
+        ),
+    );
+    let (code, report, stderr) = audit_json(&audit, &[]);
+    let ratings = check(&report, "ratings");
+    assert_eq!(ratings["status"], "warn", "{ratings}\n{stderr}");
+    // 4.6/5 from 1,204 and 3.8/5 from 1,240, shrunk by 7 ratings at 62.5, then 20% public answering.
+    let rating = metric(ratings, "rating");
+    let expected = (62.5 * 7.0 + 90.0 * 1204.0 + 70.0 * 1240.0) / (7.0 + 1204.0 + 1240.0);
+    assert!(
+        (rating - expected).abs() < 0.01,
+        "rating {rating}, expected {expected}"
+    );
+    assert_eq!(metric(ratings, "ratings"), 2444.0);
+    assert_eq!(metric(ratings, "reply_rate"), 0.425);
+    let findings = ratings["findings"].to_string();
+    assert!(
+        findings.contains("could not be read"),
+        "the blocked source is named: {findings}"
+    );
+    assert!(
+        findings.contains("answered 42% of negative reviews"),
+        "{findings}"
+    );
+    assert!(findings.contains("9.3 days"), "{findings}");
+    assert_eq!(ratings["evidence"].as_array().unwrap().len(), 3);
+    // The page fetched is kept by its hash; the observation too, for --offline.
+    let pages: Vec<_> = std::fs::read_dir(scratch.path(".centricity/evidence/pages"))
+        .unwrap()
+        .collect();
+    assert_eq!(pages.len(), 1, "only /rating returned a page");
+    assert_eq!(
+        code, 0,
+        "a blocked source is a finding, not an incomplete run"
+    );
+    let (_, offline, _) = audit_json(&audit, &["--offline"]);
+    assert_eq!(check(&offline, "ratings")["score"], ratings["score"]);
+    assert_eq!(server.hits("/rating"), 1, "--offline did not fetch again");
+}
+
+#[test]
+fn self_published_ratings_are_shown_not_scored() {
+    let server = TestServer::start();
+    let scratch = Scratch::new();
+    // The audited company's own site is the loopback server.
+    let audit = scratch.write(
+        "centricity.toml",
+        &format!(
+            "[audit]\nname = \"Graph Bakery\"\nsite = \"{}\"\n\n[[check]]\nid = \"ratings\"\nkind = \"reviews\"\ndelay = \"20ms\"\nsources = [\"{}\"]\n",
+            server.url("/"),
+            server.url("/rating")
+        ),
+    );
+    let (_, report, _) = audit_json(&audit, &[]);
+    let ratings = check(&report, "ratings");
+    assert_eq!(ratings["score"], Value::Null);
+    assert_eq!(ratings["status"], "not_applicable");
+    assert!(
+        ratings["findings"]
+            .to_string()
+            .contains("published on the company's own site")
+    );
+}
