@@ -251,7 +251,28 @@ fn build(node: &Node, entity: Option<&Node>, syntax: Syntax) -> Option<Rating> {
         review_count,
         reply_rate: None,
         avg_reply_days: None,
+        latest_review: entity.and_then(latest_review),
     })
+}
+
+/// The newest `datePublished` among an entity's reviews, as `YYYY-MM-DD`.
+fn latest_review(entity: &Node) -> Option<String> {
+    entity
+        .values("review")
+        .filter_map(|v| match v {
+            Val::Node(review) => review.text("datePublished"),
+            _ => None,
+        })
+        .filter_map(|date| iso_date(&date))
+        .max()
+}
+
+/// The date part of an ISO 8601 date or date-time, validated.
+pub fn iso_date(text: &str) -> Option<String> {
+    let date = text.get(..10)?;
+    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+        .ok()
+        .map(|d| d.to_string())
 }
 
 #[cfg(test)]

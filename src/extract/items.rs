@@ -19,6 +19,8 @@ pub struct Attributes {
     pub property: &'static str,
     /// Microdata's `itemref`: properties pulled in from elsewhere by id.
     pub reference: Option<&'static str>,
+    /// RDFa's `rel`: names the property whose value is the item started inside it.
+    pub link: Option<&'static str>,
 }
 
 pub const MICRODATA: Attributes = Attributes {
@@ -26,12 +28,14 @@ pub const MICRODATA: Attributes = Attributes {
     types: "itemtype",
     property: "itemprop",
     reference: Some("itemref"),
+    link: None,
 };
 pub const RDFA: Attributes = Attributes {
     scope: "typeof",
     types: "typeof",
     property: "property",
     reference: None,
+    link: Some("rel"),
 };
 
 /// Top-level items of a page: scopes that are not themselves a property of another item.
@@ -108,9 +112,23 @@ fn property(
         }
     }
     // A nested item's properties are its own.
-    if !starts_item {
-        for child in element.child_elements() {
-            property(child, attrs, by_id, node, depth);
+    if starts_item {
+        return;
+    }
+    let linked = attrs
+        .link
+        .and_then(|l| element.attr(l))
+        .filter(|_| element.attr(attrs.property).is_none());
+    for child in element.child_elements() {
+        match linked {
+            // <span rel="v:rating"><span typeof="v:Rating">…: the inner item is the value.
+            Some(names) if child.attr(attrs.scope).is_some() => {
+                let value = Val::Node(item(child, attrs, by_id, depth + 1));
+                for name in names.split_whitespace() {
+                    node.props.push((local_name(name), value.clone()));
+                }
+            }
+            _ => property(child, attrs, by_id, node, depth),
         }
     }
 }

@@ -65,6 +65,8 @@ pub struct Rating {
     pub reply_rate: Option<f64>,
     /// Average days the company takes to reply, where the platform says.
     pub avg_reply_days: Option<f64>,
+    /// The newest review's date (`YYYY-MM-DD`), where the page lists reviews.
+    pub latest_review: Option<String>,
 }
 
 impl Rating {

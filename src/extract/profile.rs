@@ -72,6 +72,7 @@ struct Fields {
     url: Option<Field>,
     reply_rate: Option<Field>,
     avg_reply_days: Option<Field>,
+    latest_review: Option<Field>,
 }
 
 #[derive(Debug, Clone)]
@@ -271,6 +272,8 @@ impl Profile {
             review_count,
             reply_rate: scaled(&self.fields.reply_rate),
             avg_reply_days: scaled(&self.fields.avg_reply_days),
+            latest_review: read(&self.fields.latest_review)
+                .and_then(|d| super::graph::iso_date(&d)),
         })
     }
 
@@ -470,6 +473,7 @@ fn read_fields(ft: &mut TableHelper<'_>) -> Fields {
         url: field("url"),
         reply_rate: field("reply_rate"),
         avg_reply_days: field("avg_reply_days"),
+        latest_review: field("latest_review"),
     }
 }
 

@@ -12,6 +12,8 @@ use crate::report::model::{Evidence, Finding, Metric, Severity, Status};
 const FEW_RATINGS: u64 = 30;
 /// Normalised ratings further apart than this mean the platforms disagree.
 const DISAGREEMENT: f64 = 25.0;
+/// A newest review older than this says little about today's service.
+const STALE_DAYS: i64 = 180;
 
 pub fn score(obs: &ReviewsObservation, model: &ReviewsModel) -> Scored {
     let mut scored = Scored {
@@ -169,6 +171,25 @@ pub fn score(obs: &ReviewsObservation, model: &ReviewsModel) -> Scored {
             "Ask every customer for a review after each purchase or resolved contact.",
         ));
     }
+    for (source, r) in &counted {
+        let (Some(latest), Some(page)) = (&r.latest_review, &source.page) else {
+            continue;
+        };
+        let Ok(date) = chrono::NaiveDate::parse_from_str(latest, "%Y-%m-%d") else {
+            continue;
+        };
+        let age = (page.fetched_at.date_naive() - date).num_days();
+        if age > STALE_DAYS {
+            scored.findings.push(Finding::new(
+                Severity::Warn,
+                format!(
+                    "The newest review on {} is from {latest}, {age} days before this audit.",
+                    source.profile
+                ),
+                "Ask recent customers for reviews: old ratings say little about today's service.",
+            ));
+        }
+    }
     let normalised: Vec<f64> = counted.iter().map(|(_, r)| r.normalized()).collect();
     let (low, high) = normalised
         .iter()
@@ -234,4 +255,182 @@ fn describe(r: &Rating) -> String {
     format!("{who}: {}/{}{count} ({:?})", r.value, r.best, r.bucket)
         .to_lowercase()
         .replacen(&who.to_lowercase(), who, 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::reviews::PageRecord;
+    use crate::extract::{Entity, Syntax};
+
+    fn rating(value: f64, votes: Option<u64>) -> Rating {
+        Rating {
+            syntax: Syntax::JsonLd,
+            entity: Entity::default(),
+            bucket: Bucket::Company,
+            value,
+            best: 5.0,
+            worst: 1.0,
+            scale_defaulted: false,
+            rating_count: votes,
+            review_count: None,
+            reply_rate: None,
+            avg_reply_days: None,
+            latest_review: None,
+        }
+    }
+
+    fn source(url: &str, outcome: SourceOutcome, ratings: Vec<Rating>) -> SourceResult {
+        SourceResult {
+            source: url.into(),
+            profile: "schema-org".into(),
+            outcome,
+            reason: (outcome != SourceOutcome::Ok).then(|| "HTTP 403 Forbidden".into()),
+            page: Some(PageRecord {
+                final_url: url.into(),
+                status: Some(200),
+                fetched_at: chrono::DateTime::parse_from_rfc3339("2026-11-20T09:00:00+01:00")
+                    .unwrap(),
+                sha256: "ab".repeat(32),
+                bytes: 10,
+                encoding: "UTF-8".into(),
+                saved_as: None,
+            }),
+            ratings,
+            repairs: vec![],
+        }
+    }
+
+    fn model() -> ReviewsModel {
+        crate::score::benchmarks::shipped().reviews.clone()
+    }
+
+    fn score_of(sources: Vec<SourceResult>) -> Scored {
+        score(
+            &ReviewsObservation {
+                sources,
+                own_host: Some("acme.example".into()),
+            },
+            &model(),
+        )
+    }
+
+    #[test]
+    fn few_ratings_are_shrunk_toward_the_prior() {
+        // (value on 1–5, votes, expected 0–100): prior 62.5 weighs as 7 ratings.
+        let table = [
+            (5.0, Some(3), (62.5 * 7.0 + 100.0 * 3.0) / 10.0),
+            (
+                5.0,
+                Some(10_000),
+                (62.5 * 7.0 + 100.0 * 10_000.0) / 10_007.0,
+            ),
+            (1.0, Some(3), (62.5 * 7.0) / 10.0),
+            (4.0, None, (62.5 * 7.0 + 75.0) / 8.0),
+        ];
+        for (value, votes, expected) in table {
+            let s = score_of(vec![source(
+                "https://reviews.test/a",
+                SourceOutcome::Ok,
+                vec![rating(value, votes)],
+            )]);
+            let got = s.score.unwrap();
+            assert!(
+                (got - expected).abs() < 1e-9,
+                "{value} from {votes:?}: {got} vs {expected}"
+            );
+        }
+    }
+
+    #[test]
+    fn sources_combine_by_number_of_ratings() {
+        let s = score_of(vec![
+            source(
+                "https://a.test/",
+                SourceOutcome::Ok,
+                vec![rating(5.0, Some(993))],
+            ),
+            source(
+                "https://b.test/",
+                SourceOutcome::Ok,
+                vec![rating(1.0, Some(1000))],
+            ),
+        ]);
+        let expected = (62.5 * 7.0 + 100.0 * 993.0) / 2000.0;
+        assert!((s.score.unwrap() - expected).abs() < 1e-9);
+        assert!(
+            s.findings
+                .iter()
+                .any(|f| f.message.starts_with("Sources disagree"))
+        );
+    }
+
+    #[test]
+    fn public_answering_counts_for_its_share() {
+        let mut answered = rating(4.0, Some(1000));
+        answered.reply_rate = Some(1.0);
+        answered.avg_reply_days = Some(1.0); // the curve's p10: scores 90
+        let s = score_of(vec![source(
+            "https://a.test/",
+            SourceOutcome::Ok,
+            vec![answered],
+        )]);
+        let rating = (62.5 * 7.0 + 75.0 * 1000.0) / 1007.0;
+        let expected = 0.8 * rating + 0.2 * 90.0;
+        assert!(
+            (s.score.unwrap() - expected).abs() < 0.01,
+            "{:?} vs {expected}",
+            s.score
+        );
+    }
+
+    #[test]
+    fn own_site_blocked_and_empty_sources() {
+        // The audited company's own site: shown, not scored.
+        let own = score_of(vec![source(
+            "https://www.acme.example/",
+            SourceOutcome::Ok,
+            vec![rating(5.0, Some(500))],
+        )]);
+        assert_eq!((own.score, own.status), (None, Status::NotApplicable));
+        // Nothing readable at all: an error, not a zero.
+        let blocked = score_of(vec![source(
+            "https://a.test/",
+            SourceOutcome::Blocked,
+            vec![],
+        )]);
+        assert_eq!((blocked.score, blocked.status), (None, Status::Error));
+        // A blocked source beside a readable one is a finding, and is not averaged in.
+        let mixed = score_of(vec![
+            source("https://a.test/", SourceOutcome::Blocked, vec![]),
+            source(
+                "https://b.test/",
+                SourceOutcome::Ok,
+                vec![rating(4.0, Some(1000))],
+            ),
+        ]);
+        assert!((mixed.score.unwrap() - (62.5 * 7.0 + 75.0 * 1000.0) / 1007.0).abs() < 1e-9);
+        assert!(
+            mixed
+                .findings
+                .iter()
+                .any(|f| f.message.contains("could not be read (HTTP 403 Forbidden)"))
+        );
+    }
+
+    #[test]
+    fn stale_reviews_are_called_out() {
+        let mut old = rating(4.0, Some(100));
+        old.latest_review = Some("2026-03-01".into());
+        let mut fresh = rating(4.0, Some(100));
+        fresh.latest_review = Some("2026-11-01".into());
+        let stale = |r: Rating| {
+            score_of(vec![source("https://a.test/", SourceOutcome::Ok, vec![r])])
+                .findings
+                .iter()
+                .any(|f| f.message.contains("The newest review"))
+        };
+        assert!(stale(old));
+        assert!(!stale(fresh));
+    }
 }

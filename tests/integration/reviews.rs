@@ -37,7 +37,7 @@ fn own_fixtures_yield_their_facts() {
         &'static str,
         &'static [&'static str],
     );
-    let table: [Row; 10] = [
+    let table: [Row; 11] = [
         (
             "jsonld-broken.html",
             4.2,
