@@ -116,6 +116,17 @@ fn own_fixtures_yield_their_facts() {
             &[],
         ),
         (
+            "data-vocabulary-rdfa.html",
+            4.8,
+            5.0,
+            false,
+            None,
+            Some(23),
+            "product",
+            "Gîte de la Forêt",
+            &[],
+        ),
+        (
             "rdfa-prefixed.html",
             4.7,
             5.0,
