@@ -2,6 +2,7 @@
 
 use crate::checks::{KINDS, KindInfo, find_kind};
 use crate::exit::Exit;
+use crate::extract::profile::Profiles;
 use crate::report::model::human_seconds;
 use crate::score::benchmarks::{self, Benchmark};
 
@@ -33,6 +34,15 @@ fn list(benchmarks: &benchmarks::Benchmarks) -> String {
         out.push_str(&format!(
             "  {:<12} {}  [{category}]\n",
             kind.name, kind.summary
+        ));
+    }
+    out.push_str("\nSite profiles for `reviews`, shipped in checks/sites/ (a folder of your own adds more):\n");
+    for profile in Profiles::shipped().iter() {
+        out.push_str(&format!(
+            "  {:<12} {:<22} {}\n",
+            profile.id,
+            profile.name,
+            profile.patterns().join(" ")
         ));
     }
     out.push_str(&format!(

@@ -188,6 +188,11 @@ pub struct Applied {
 
 impl Profile {
     /// Reads a page (already decoded) fetched from `url`.
+    /// The URL patterns the profile reads.
+    pub fn patterns(&self) -> &[String] {
+        &self.patterns
+    }
+
     pub fn apply(&self, url: &str, text: &str) -> Applied {
         let subject = self
             .subject
