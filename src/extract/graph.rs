@@ -252,6 +252,7 @@ fn build(node: &Node, entity: Option<&Node>, syntax: Syntax) -> Option<Rating> {
         reply_rate: None,
         avg_reply_days: None,
         latest_review: entity.and_then(latest_review),
+        distribution: None,
     })
 }
 

@@ -67,6 +67,8 @@ pub struct Rating {
     pub avg_reply_days: Option<f64>,
     /// The newest review's date (`YYYY-MM-DD`), where the page lists reviews.
     pub latest_review: Option<String>,
+    /// Reviews per star, 1★ first, where the platform shows the histogram.
+    pub distribution: Option<[u64; 5]>,
 }
 
 impl Rating {

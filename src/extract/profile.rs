@@ -73,6 +73,8 @@ struct Fields {
     reply_rate: Option<Field>,
     avg_reply_days: Option<Field>,
     latest_review: Option<Field>,
+    /// Counts of 1★ … 5★ reviews.
+    stars: [Option<Field>; 5],
 }
 
 #[derive(Debug, Clone)]
@@ -279,6 +281,14 @@ impl Profile {
             avg_reply_days: scaled(&self.fields.avg_reply_days),
             latest_review: read(&self.fields.latest_review)
                 .and_then(|d| super::graph::iso_date(&d)),
+            // All five counts or none: a partial histogram would mislead.
+            distribution: self
+                .fields
+                .stars
+                .iter()
+                .map(count)
+                .collect::<Option<Vec<u64>>>()
+                .and_then(|v| <[u64; 5]>::try_from(v).ok()),
         })
     }
 
@@ -479,6 +489,13 @@ fn read_fields(ft: &mut TableHelper<'_>) -> Fields {
         reply_rate: field("reply_rate"),
         avg_reply_days: field("avg_reply_days"),
         latest_review: field("latest_review"),
+        stars: [
+            field("stars_1"),
+            field("stars_2"),
+            field("stars_3"),
+            field("stars_4"),
+            field("stars_5"),
+        ],
     }
 }
 

@@ -177,6 +177,7 @@ fn normalisation_uses_the_scale() {
         reply_rate: None,
         avg_reply_days: None,
         latest_review: None,
+        distribution: None,
     };
     assert_eq!(rating(4.0, 5.0, 1.0).normalized(), 75.0);
     assert_eq!(rating(88.0, 100.0, 0.0).normalized(), 88.0);

@@ -131,6 +131,23 @@ pub fn score(obs: &ReviewsObservation, model: &ReviewsModel) -> Scored {
                 ));
             }
         }
+        if let Some(stars) = r.distribution {
+            let all: u64 = stars.iter().sum();
+            if all > 0 {
+                #[expect(clippy::cast_precision_loss, reason = "review counts")]
+                let share = stars[0] as f64 / all as f64;
+                scored
+                    .metrics
+                    .push(Metric::new("one_star_share", share, Some("ratio")));
+                if share > 0.25 {
+                    scored.findings.push(Finding::new(
+                        Severity::Warn,
+                        format!("On {} {:.0}% of reviews give one star.", source.profile, share * 100.0),
+                        "One-star reviews usually name a broken promise: find the two or three that recur.",
+                    ));
+                }
+            }
+        }
         if let Some(days) = r.avg_reply_days {
             scored
                 .metrics
@@ -277,6 +294,7 @@ mod tests {
             reply_rate: None,
             avg_reply_days: None,
             latest_review: None,
+            distribution: None,
         }
     }
 

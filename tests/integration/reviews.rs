@@ -229,6 +229,8 @@ fn trustpilot_reads_page_data_and_never_picks_another_company() {
         (3.8, Some(1240), Some(0.425), Some(9.3))
     );
     assert_eq!(r.entity.name.as_deref(), Some("Acme Telecom"));
+    assert_eq!(r.distribution, Some([310, 90, 110, 250, 480]));
+    assert_eq!(r.latest_review.as_deref(), Some("2026-02-14"));
     // Without page data, the JSON-LD fallback keeps only the reviewed company: not Trustpilot, not a competitor.
     let fallback = apply(url, "trustpilot-jsonld-only.html").page;
     assert_eq!(fallback.ratings.len(), 1, "{:#?}", fallback.ratings);
@@ -368,6 +370,10 @@ fn the_reviews_check_scores_counts_and_keeps_its_evidence() {
         "{findings}"
     );
     assert!(findings.contains("9.3 days"), "{findings}");
+    assert!(
+        findings.contains("25% of reviews give one star")
+            || metric(ratings, "one_star_share") == 0.25
+    );
     assert_eq!(ratings["evidence"].as_array().unwrap().len(), 3);
     // The page fetched is kept by its hash; the observation too, for --offline.
     let pages: Vec<_> = std::fs::read_dir(scratch.path(".centricity/evidence/pages"))
