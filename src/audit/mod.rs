@@ -14,7 +14,7 @@ use toml_span::value::ValueInner;
 use toml_span::{DeserError, Spanned, Value};
 
 pub use problem::{InputError, LineIndex, Location, Problem};
-use values::{DurationValue, Number, custom, parse_toml, problems_from};
+use values::{DurationValue, Number, custom, parse_toml, problems_from, read_table};
 
 use crate::category::Category;
 use crate::checks::{self, CheckParams};
@@ -213,7 +213,7 @@ fn located(errors: DeserError, text: &str, file: &Path, ctx: LoadContext<'_>) ->
     InvalidInput(all)
 }
 
-/// Takes an optional sub-table, reads it with `read`, and refuses its unknown keys.
+/// Takes an optional sub-table and reads it (see [`values::read_table`]).
 fn take_table<'de, T>(
     parent: &mut TableHelper<'de>,
     key: &'static str,
@@ -221,40 +221,22 @@ fn take_table<'de, T>(
     read: impl FnOnce(&mut TableHelper<'de>) -> T,
 ) -> Option<T> {
     let (_, mut value) = parent.take(key)?;
-    let mut th = match TableHelper::new(&mut value) {
-        Ok(th) => th,
-        Err(err) => {
-            errors.merge(err);
-            return None;
-        }
-    };
-    let out = read(&mut th);
-    // Its problems are recorded; the table itself still counts as present.
-    if let Err(err) = th.finalize(None) {
-        errors.merge(err);
-    }
-    Some(out)
+    read_table(&mut value, &mut errors.errors, read)
 }
 
 fn parse_scoring(th: &mut TableHelper<'_>) -> ScoringConfig {
     let mut scoring = ScoringConfig::default();
     if let Some((_, mut weights)) = th.take("weights") {
-        match TableHelper::new(&mut weights) {
-            Ok(mut wt) => {
-                for category in Category::ALL {
-                    if let Some(w) = wt.optional_s::<Number>(category.id()) {
-                        if w.value.0 < 0.0 {
-                            wt.errors.extend(negative("a category weight", &w).errors);
-                        }
-                        scoring.weights.insert(category, w.value.0);
+        read_table(&mut weights, &mut th.errors, |wt| {
+            for category in Category::ALL {
+                if let Some(w) = wt.optional_s::<Number>(category.id()) {
+                    if w.value.0 < 0.0 {
+                        wt.errors.extend(negative("a category weight", &w).errors);
                     }
-                }
-                if let Err(err) = wt.finalize(None) {
-                    th.errors.extend(err.errors);
+                    scoring.weights.insert(category, w.value.0);
                 }
             }
-            Err(err) => th.errors.extend(err.errors),
-        }
+        });
     }
     if let Some(cap) = th.optional_s::<Number>("single_channel_cap") {
         if !(0.0..=100.0).contains(&cap.value.0) {

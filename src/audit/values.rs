@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use toml_span::de_helpers::expected;
+use toml_span::de_helpers::{TableHelper, expected};
 use toml_span::value::ValueInner;
 use toml_span::{DeserError, Deserialize, Error, ErrorKind, Value};
 
@@ -44,6 +44,28 @@ impl<'de> Deserialize<'de> for DurationValue {
             )),
         }
     }
+}
+
+/// Reads a nested table with `read` and refuses its unknown keys; every problem
+/// goes to `errors`. `None` only when the value is not a table at all: a table
+/// with problems still yields what could be read, so all problems surface at once.
+pub fn read_table<'de, T>(
+    value: &mut Value<'de>,
+    errors: &mut Vec<Error>,
+    read: impl FnOnce(&mut TableHelper<'de>) -> T,
+) -> Option<T> {
+    let mut th = match TableHelper::new(value) {
+        Ok(th) => th,
+        Err(e) => {
+            errors.extend(e.errors);
+            return None;
+        }
+    };
+    let out = read(&mut th);
+    if let Err(e) = th.finalize(None) {
+        errors.extend(e.errors);
+    }
+    Some(out)
 }
 
 /// A custom error at a value's place.

@@ -11,7 +11,7 @@ use toml_span::de_helpers::TableHelper;
 
 use super::numbers::{parse_count, parse_rating};
 use super::{Bucket, Entity, PageRatings, Rating, Syntax, extract_html};
-use crate::audit::values::{Number, custom, parse_toml, problems_from};
+use crate::audit::values::{Number, custom, parse_toml, problems_from, read_table};
 use crate::audit::{InputError, at};
 
 /// The shipped profiles, most specific first; `schema-org` (match everything) last.
@@ -376,7 +376,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Profile, InputError> {
     let document = read_document(&mut th);
     let country_param = th.optional::<String>("country_param");
     let subject = th.take("subject").and_then(|(_, mut v)| {
-        sub_table(&mut v, &mut th.errors, |st| {
+        read_table(&mut v, &mut th.errors, |st| {
             st.required_s::<String>("url_regex")
                 .ok()
                 .and_then(|r| compile(&r, &mut st.errors))
@@ -386,7 +386,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Profile, InputError> {
     let markup = th.optional::<bool>("markup").unwrap_or(true);
     let fields = th
         .take("fields")
-        .and_then(|(_, mut v)| sub_table(&mut v, &mut th.errors, read_fields))
+        .and_then(|(_, mut v)| read_table(&mut v, &mut th.errors, read_fields))
         .unwrap_or_default();
     let bucket = match bucket {
         None => Some(Bucket::Company),
@@ -442,7 +442,7 @@ fn read_document(th: &mut TableHelper<'_>) -> Option<Document> {
         );
         return None;
     }
-    sub_table(&mut value, &mut th.errors, |dt| {
+    read_table(&mut value, &mut th.errors, |dt| {
         let script = dt.optional::<String>("script_id");
         let callback = dt.optional::<String>("callback");
         match (script, callback) {
@@ -457,7 +457,7 @@ fn read_document(th: &mut TableHelper<'_>) -> Option<Document> {
 fn read_fields(ft: &mut TableHelper<'_>) -> Fields {
     let mut field = |name: &'static str| {
         let (_, mut value) = ft.take(name)?;
-        sub_table(&mut value, &mut ft.errors, |t| {
+        read_table(&mut value, &mut ft.errors, |t| {
             let pointer = t.optional::<String>("pointer");
             let selector = t.optional_s::<String>("selector");
             let attr = t.optional::<String>("attr");
@@ -520,26 +520,6 @@ fn compile(
             None
         }
     }
-}
-
-/// Reads a nested table with its own unknown-key check, errors into the parent's.
-fn sub_table<'de, T>(
-    value: &mut toml_span::Value<'de>,
-    errors: &mut Vec<toml_span::Error>,
-    read: impl FnOnce(&mut TableHelper<'de>) -> T,
-) -> Option<T> {
-    let mut th = match TableHelper::new(value) {
-        Ok(th) => th,
-        Err(e) => {
-            errors.extend(e.errors);
-            return None;
-        }
-    };
-    let out = read(&mut th);
-    if let Err(e) = th.finalize(None) {
-        errors.extend(e.errors);
-    }
-    Some(out)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use toml_span::de_helpers::TableHelper;
 use toml_span::value::ValueInner;
 
 use super::curve::Curve;
-use crate::audit::values::{DurationValue, Number, custom, parse_toml, problems_from};
+use crate::audit::values::{DurationValue, Number, custom, parse_toml, problems_from, read_table};
 use crate::audit::{InputError, at};
 
 /// The file as shipped, compiled in.
@@ -91,7 +91,9 @@ pub fn parse(text: &str, file: &Path) -> Result<Benchmarks, InputError> {
     match TableHelper::new(&mut root) {
         Ok(mut top) => {
             if let Some((_, mut table)) = top.take("reviews") {
-                read_reviews(&mut table, &mut benchmarks.reviews, &mut errors);
+                if let Some(model) = read_reviews(&mut table, &mut errors.errors) {
+                    benchmarks.reviews = model;
+                }
             }
             for family in ["http", "contact"] {
                 if let Some((_, mut table)) = top.take(family) {
@@ -100,7 +102,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Benchmarks, InputError> {
                     } else {
                         &mut benchmarks.contact
                     };
-                    read_family(family, &mut table, target, &mut errors);
+                    read_family(family, &mut table, target, &mut errors.errors);
                 }
             }
             if let Err(err) = top.finalize(None) {
@@ -121,96 +123,71 @@ pub fn parse(text: &str, file: &Path) -> Result<Benchmarks, InputError> {
 
 fn read_reviews(
     value: &mut toml_span::Value<'_>,
-    into: &mut ReviewsModel,
-    errors: &mut toml_span::DeserError,
-) {
-    let mut th = match TableHelper::new(value) {
-        Ok(th) => th,
-        Err(err) => {
-            errors.merge(err);
-            return;
-        }
-    };
-    let prior = th.required::<Number>("prior").ok();
-    let prior_weight = th.required::<Number>("prior_weight").ok();
-    let share = th.required_s::<Number>("answering_share").ok();
-    let p10 = th.required::<DurationValue>("reply_p10").ok();
-    let median = th.required::<DurationValue>("reply_median").ok();
-    let source = th.required::<String>("source").ok();
-    if let Some(share) = &share {
-        if !(0.0..=1.0).contains(&share.value.0) {
+    errors: &mut Vec<toml_span::Error>,
+) -> Option<ReviewsModel> {
+    read_table(value, errors, |th| {
+        let prior = th.required::<Number>("prior").ok();
+        let prior_weight = th.required::<Number>("prior_weight").ok();
+        let share = th.required_s::<Number>("answering_share").ok();
+        let p10 = th.required::<DurationValue>("reply_p10").ok();
+        let median = th.required::<DurationValue>("reply_median").ok();
+        let source = th.required::<String>("source").ok();
+        if let Some(share) = share.as_ref().filter(|s| !(0.0..=1.0).contains(&s.value.0)) {
             th.errors
                 .extend(at("`answering_share` is a share from 0 to 1", share).errors);
         }
-    }
-    if let Err(err) = th.finalize(None) {
-        errors.merge(err);
-        return;
-    }
-    if let (Some(prior), Some(weight), Some(share), Some(p10), Some(median), Some(source)) =
-        (prior, prior_weight, share, p10, median, source)
-    {
-        *into = ReviewsModel {
-            prior: prior.0,
-            prior_weight: weight.0,
-            answering_share: share.value.0,
-            reply_curve: Curve::from_durations(p10.0, median.0),
-            source,
-        };
-    }
+        Some(ReviewsModel {
+            prior: prior?.0,
+            prior_weight: prior_weight?.0,
+            answering_share: share?.value.0,
+            reply_curve: Curve::from_durations(p10?.0, median?.0),
+            source: source?,
+        })
+    })
+    .flatten()
 }
 
 fn read_family(
     family: &str,
     value: &mut toml_span::Value<'_>,
     into: &mut BTreeMap<String, Benchmark>,
-    errors: &mut toml_span::DeserError,
+    errors: &mut Vec<toml_span::Error>,
 ) {
     if value.as_table().is_none() {
-        errors.merge(custom(
-            format!("`{family}` must be a table of channels, such as [{family}.web]"),
-            value,
-        ));
+        errors.extend(
+            custom(
+                format!("`{family}` must be a table of channels, such as [{family}.web]"),
+                value,
+            )
+            .errors,
+        );
         return;
     }
     let ValueInner::Table(table) = value.take() else {
         return;
     };
     for (key, mut entry) in table {
-        let mut th = match TableHelper::new(&mut entry) {
-            Ok(th) => th,
-            Err(err) => {
-                errors.merge(err);
-                continue;
+        let benchmark = read_table(&mut entry, errors, |th| {
+            let measure = th.required::<String>("measure").ok();
+            let p10 = th.required_s::<DurationValue>("p10").ok();
+            let median = th.required::<DurationValue>("median").ok();
+            let source = th.required::<String>("source").ok();
+            if let (Some(p10), Some(median)) = (&p10, &median) {
+                if p10.value.0 >= median.0 {
+                    th.errors
+                        .extend(at("`p10` must be faster than `median`", p10).errors);
+                }
             }
-        };
-        let measure = th.required::<String>("measure").ok();
-        let p10 = th.required_s::<DurationValue>("p10").ok();
-        let median = th.required::<DurationValue>("median").ok();
-        let source = th.required::<String>("source").ok();
-        if let (Some(p10), Some(median)) = (&p10, &median) {
-            if p10.value.0 >= median.0 {
-                th.errors
-                    .extend(at("`p10` must be faster than `median`", p10).errors);
-            }
-        }
-        if let Err(err) = th.finalize(None) {
-            errors.merge(err);
-            continue;
-        }
-        if let (Some(measure), Some(p10), Some(median), Some(source)) =
-            (measure, p10, median, source)
-        {
-            into.insert(
-                key.name.to_string(),
-                Benchmark {
-                    family: family.to_string(),
-                    channel: key.name.to_string(),
-                    measure,
-                    curve: Curve::from_durations(p10.value.0, median.0),
-                    source,
-                },
-            );
+            Some(Benchmark {
+                family: family.to_string(),
+                channel: key.name.to_string(),
+                measure: measure?,
+                curve: Curve::from_durations(p10?.value.0, median?.0),
+                source: source?,
+            })
+        });
+        if let Some(Some(benchmark)) = benchmark {
+            into.insert(key.name.to_string(), benchmark);
         }
     }
 }
