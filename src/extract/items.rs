@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use scraper::{ElementRef, Html};
+use scraper::ElementRef;
 
 use super::graph::{Node, Val, local_name};
 
@@ -39,8 +39,7 @@ pub const RDFA: Attributes = Attributes {
 };
 
 /// Top-level items of a page: scopes that are not themselves a property of another item.
-pub fn roots(html: &Html, attrs: Attributes) -> Vec<Node> {
-    let all: Vec<ElementRef<'_>> = html.root_element().descendent_elements().collect();
+pub fn roots(all: &[ElementRef<'_>], attrs: Attributes) -> Vec<Node> {
     let by_id: HashMap<&str, ElementRef<'_>> = match attrs.reference {
         Some(reference) if all.iter().any(|e| e.attr(reference).is_some()) => all
             .iter()

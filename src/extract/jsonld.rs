@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use scraper::{Html, Selector};
+use scraper::ElementRef;
 use serde_json::Value;
 
 use super::graph::{Node, Val, local_name};
@@ -13,12 +13,10 @@ use super::graph::{Node, Val, local_name};
 pub type Repair = &'static str;
 
 /// Parses every JSON-LD block of a page into root nodes.
-pub fn roots(html: &Html) -> (Vec<Node>, Vec<Repair>) {
-    let scripts =
-        Selector::parse("script[type]").unwrap_or_else(|_| unreachable!("static selector"));
+pub fn roots(all: &[ElementRef<'_>]) -> (Vec<Node>, Vec<Repair>) {
     let mut values = Vec::new();
     let mut repairs = Vec::new();
-    for script in html.select(&scripts) {
+    for script in all.iter().filter(|e| e.value().name() == "script") {
         let essence = script
             .attr("type")
             .unwrap_or_default()

@@ -1,16 +1,17 @@
 //! Microformats: `hreview-aggregate` (v1) and `h-review-aggregate` (v2),
 //! read into the same node shape as schema.org AggregateRating.
 
-use scraper::{ElementRef, Html, Selector};
+use scraper::ElementRef;
 
 use super::graph::{Node, Val};
 use super::items::collapse_whitespace;
 
 /// One node per review aggregate on the page.
-pub fn roots(html: &Html) -> Vec<Node> {
-    let selector = Selector::parse(".hreview-aggregate, .h-review-aggregate")
-        .unwrap_or_else(|_| unreachable!());
-    html.select(&selector).map(aggregate).collect()
+pub fn roots(all: &[ElementRef<'_>]) -> Vec<Node> {
+    all.iter()
+        .filter(|e| has_class(**e, "hreview-aggregate") || has_class(**e, "h-review-aggregate"))
+        .map(|e| aggregate(*e))
+        .collect()
 }
 
 fn aggregate(root: ElementRef<'_>) -> Node {

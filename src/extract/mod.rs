@@ -94,18 +94,20 @@ pub struct PageRatings {
 /// Extracts every aggregate rating from a decoded HTML page.
 pub fn extract_html(text: &str) -> PageRatings {
     let html = Html::parse_document(text);
+    // One walk over the tree serves every syntax.
+    let all: Vec<_> = html.root_element().descendent_elements().collect();
     let mut ratings = Vec::new();
-    let (json_roots, repairs) = jsonld::roots(&html);
+    let (json_roots, repairs) = jsonld::roots(&all);
     for root in &json_roots {
         graph::collect(root, Syntax::JsonLd, &mut ratings);
     }
-    for root in items::roots(&html, items::MICRODATA) {
+    for root in items::roots(&all, items::MICRODATA) {
         graph::collect(&root, Syntax::Microdata, &mut ratings);
     }
-    for root in items::roots(&html, items::RDFA) {
+    for root in items::roots(&all, items::RDFA) {
         graph::collect(&root, Syntax::Rdfa, &mut ratings);
     }
-    for root in microformats::roots(&html) {
+    for root in microformats::roots(&all) {
         graph::collect(&root, Syntax::Microformats, &mut ratings);
     }
     PageRatings {
