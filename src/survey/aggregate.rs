@@ -1,0 +1,522 @@
+//! From answers to scores: item scores per answer type, per-question
+//! statistics, agreement, sections with a coverage rule, the overall index,
+//! reliability labels, segments above the anonymity threshold, and the
+//! interview shown beside the survey. Pure functions over the long format.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::answers::{AnswerRow, Value};
+use super::questionnaire::{Kind, Question, Questionnaire};
+use crate::report::model::{Finding, Severity};
+use crate::score::{median, percentile, weighted_mean};
+
+/// A section is scored only when its answered items carry this share of its weight.
+const SECTION_COVERAGE: f64 = 0.6;
+/// Segments smaller than this are not shown (anonymity).
+pub const SEGMENT_MINIMUM: usize = 5;
+/// Fewer respondents than this are not scored.
+pub const SCORING_MINIMUM: usize = 3;
+/// Item score gaps (0–1) this large between roles, or interview and survey, are findings.
+const GAP: f64 = 0.25;
+const DONT_KNOW_FLAG: f64 = 0.3;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Average role means, so a large team does not drown out a small one.
+    pub equal_voice: bool,
+}
+
+/// Item score in 0–1, or `None` for "don't know" and unscored types.
+pub fn item_score(kind: &Kind, value: &Value) -> Option<f64> {
+    match (kind, value) {
+        (_, Value::DontKnow) | (Kind::Text, _) => None,
+        (Kind::YesNo, Value::Choice(i)) => Some(if *i == 0 { 1.0 } else { 0.0 }),
+        (Kind::Scale { options, reversed }, Value::Choice(i)) => {
+            let s = *i as f64 / (options.len() - 1) as f64;
+            Some(if *reversed { 1.0 - s } else { s })
+        }
+        (Kind::Maturity4, Value::Choice(i)) => Some(*i as f64 / 3.0),
+        (
+            Kind::Number {
+                best, worst, log, ..
+            },
+            Value::Number(x),
+        ) => {
+            let s = if *log {
+                let x = x.max(0.1);
+                (worst.ln() - x.ln()) / (worst.ln() - best.ln())
+            } else {
+                (worst - x) / (worst - best)
+            };
+            Some(s.clamp(0.0, 1.0))
+        }
+        (Kind::Multi { target, .. }, Value::Multi { chosen, other }) => {
+            let count = chosen.len() + usize::from(other.is_some());
+            Some((count.min(*target as usize)) as f64 / f64::from(*target))
+        }
+        _ => None,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuestionStats {
+    pub id: String,
+    /// Respondents who gave a usable answer (don't know excluded).
+    pub n: usize,
+    pub dont_know: usize,
+    /// Mean item score, 0–100.
+    pub mean_score: Option<f64>,
+    /// Answers per option label (choice types), in option order.
+    pub distribution: Vec<(String, usize)>,
+    /// Share in the two best options (scales).
+    pub top2_box: Option<f64>,
+    pub median: Option<f64>,
+    pub iqr: Option<(f64, f64)>,
+    /// r_wg (scales), consensus (yes/no), or the quartile coefficient of dispersion (numbers).
+    pub agreement: Option<Agreement>,
+    /// Free-text answers, shown as evidence.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub texts: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Agreement {
+    pub measure: &'static str,
+    pub value: f64,
+    /// True when respondents disagree enough to split before concluding.
+    pub split: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SectionScore {
+    pub id: String,
+    pub title: String,
+    pub score: Option<f64>,
+    /// Share of the section's scored weight that had answers (0–1).
+    pub answered_weight: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SegmentScore {
+    pub segment: String,
+    pub respondents: usize,
+    pub score: Option<f64>,
+}
+
+/// One questionnaire over one set of answers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SurveyResult {
+    pub questionnaire: String,
+    pub respondents: usize,
+    /// insufficient · indicative · reportable · robust · interview
+    pub reliability: &'static str,
+    pub score: Option<f64>,
+    pub sections: Vec<SectionScore>,
+    pub questions: Vec<QuestionStats>,
+    pub segments: Vec<SegmentScore>,
+    pub findings: Vec<Finding>,
+}
+
+/// Aggregates `rows` (any mix of sources) for `questionnaire`. Interview rows
+/// are scored on their own and compared with the survey, never averaged in.
+pub fn aggregate(
+    questionnaire: &Questionnaire,
+    rows: &[AnswerRow],
+    options: Options,
+) -> SurveyResult {
+    let (interview, survey): (Vec<&AnswerRow>, Vec<&AnswerRow>) =
+        rows.iter().partition(|r| r.source == "interview");
+    let primary = if survey.is_empty() {
+        &interview
+    } else {
+        &survey
+    };
+    let mut result = score_rows(questionnaire, primary, options);
+    if survey.is_empty() {
+        result.reliability = "interview";
+    } else if !interview.is_empty() {
+        let beside = score_rows(questionnaire, &interview, options);
+        for (s, i) in result.questions.iter().zip(&beside.questions) {
+            if let (Some(a), Some(b)) = (s.mean_score, i.mean_score) {
+                if (a - b).abs() >= GAP * 100.0 {
+                    result.findings.push(Finding::new(
+                        Severity::Warn,
+                        format!("{}: the interview scores {b:.0} where the survey scores {a:.0}.", s.id),
+                        "Discuss the gap with both sides: what management believes and what staff see differ.",
+                    ));
+                }
+            }
+        }
+    }
+    result
+}
+
+fn score_rows(
+    questionnaire: &Questionnaire,
+    rows: &[&AnswerRow],
+    options: Options,
+) -> SurveyResult {
+    let respondents: BTreeSet<&str> = rows.iter().map(|r| r.respondent.as_str()).collect();
+    let n = respondents.len();
+    let reliability = match n {
+        0..=2 => "insufficient",
+        3..=4 => "indicative",
+        5..=9 => "reportable",
+        _ => "robust",
+    };
+    let mut findings = Vec::new();
+    let questions: Vec<QuestionStats> = questionnaire
+        .questions()
+        .map(|q| question_stats(q, rows, options, &mut findings))
+        .collect();
+    let stats_of = |id: &str| questions.iter().find(|s| s.id == id);
+    let mut sections = Vec::new();
+    let mut scored_sections = Vec::new();
+    for section in &questionnaire.sections {
+        let scored: Vec<&Question> = section
+            .questions
+            .iter()
+            .filter(|q| q.kind.is_scored() && q.weight > 0.0)
+            .collect();
+        let total: f64 = scored.iter().map(|q| q.weight).fold(0.0, |a, b| a + b);
+        let with_data: Vec<(f64, f64)> = scored
+            .iter()
+            .filter_map(|q| {
+                stats_of(&q.id)
+                    .and_then(|s| s.mean_score)
+                    .map(|m| (m, q.weight))
+            })
+            .collect();
+        let answered = with_data.iter().map(|(_, w)| w).fold(0.0, |a, b| a + b);
+        let coverage = if total > 0.0 { answered / total } else { 0.0 };
+        let score = if coverage >= SECTION_COVERAGE {
+            weighted_mean(with_data.into_iter())
+        } else {
+            None
+        };
+        if score.is_none() && n > 0 {
+            findings.push(Finding::new(
+                Severity::Info,
+                format!(
+                    "{}: not enough answers to score ({:.0}% of its weight answered).",
+                    section.title,
+                    coverage * 100.0
+                ),
+                "Ask the questions of this section, or include them in the survey form.",
+            ));
+        }
+        if let Some(s) = score.filter(|s| *s < 70.0) {
+            findings.push(Finding::new(
+                if s < 50.0 {
+                    Severity::Fail
+                } else {
+                    Severity::Warn
+                },
+                format!("{} scores {s:.0}/100.", section.title),
+                section.recommendation.clone(),
+            ));
+        }
+        if let Some(s) = score {
+            scored_sections.push((s, section.weight));
+        }
+        sections.push(SectionScore {
+            id: section.id.clone(),
+            title: section.title.clone(),
+            score,
+            answered_weight: (coverage * 1000.0).round() / 1000.0,
+        });
+    }
+    let score = if n < SCORING_MINIMUM && rows.iter().any(|r| r.source != "interview") {
+        findings.push(Finding::new(
+            Severity::Warn,
+            format!("Only {n} respondent(s): too few to score; the answers are shown as they are."),
+            "Invite more staff; at least 3 respondents are needed, 10 for a robust result.",
+        ));
+        None
+    } else {
+        weighted_mean(scored_sections.into_iter())
+    };
+    let segments = segment_scores(questionnaire, rows, options, &mut findings);
+    SurveyResult {
+        questionnaire: questionnaire.id.clone(),
+        respondents: n,
+        reliability,
+        score: score.map(|s| (s * 10.0).round() / 10.0),
+        sections: sections
+            .into_iter()
+            .map(|mut s| {
+                s.score = s.score.map(|v| (v * 10.0).round() / 10.0);
+                s
+            })
+            .collect(),
+        questions,
+        segments,
+        findings,
+    }
+}
+
+fn question_stats(
+    q: &Question,
+    rows: &[&AnswerRow],
+    options: Options,
+    findings: &mut Vec<Finding>,
+) -> QuestionStats {
+    let answers: Vec<&AnswerRow> = rows
+        .iter()
+        .copied()
+        .filter(|r| r.question.eq_ignore_ascii_case(&q.id))
+        .collect();
+    let dont_know = answers
+        .iter()
+        .filter(|r| r.value == Value::DontKnow)
+        .count();
+    let scored: Vec<(&AnswerRow, f64)> = answers
+        .iter()
+        .filter_map(|r| item_score(&q.kind, &r.value).map(|s| (*r, s)))
+        .collect();
+    let mean = if options.equal_voice {
+        equal_voice_mean(&scored)
+    } else {
+        plain_mean(scored.iter().map(|(_, s)| *s))
+    };
+    let labels = q.kind.labels();
+    let distribution: Vec<(String, usize)> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            (
+                (*l).to_string(),
+                answers
+                    .iter()
+                    .filter(|r| r.value == Value::Choice(i))
+                    .count(),
+            )
+        })
+        .collect();
+    let choices: Vec<usize> = answers
+        .iter()
+        .filter_map(|r| {
+            if let Value::Choice(i) = r.value {
+                Some(i)
+            } else {
+                None
+            }
+        })
+        .collect();
+    let numbers: Vec<f64> = answers
+        .iter()
+        .filter_map(|r| {
+            if let Value::Number(x) = r.value {
+                Some(x)
+            } else {
+                None
+            }
+        })
+        .collect();
+    let top2_box = match &q.kind {
+        Kind::Scale { options, reversed } if !choices.is_empty() => {
+            let best = |i: usize| {
+                if *reversed {
+                    i <= 1
+                } else {
+                    i + 2 >= options.len()
+                }
+            };
+            Some(choices.iter().filter(|i| best(**i)).count() as f64 / choices.len() as f64)
+        }
+        _ => None,
+    };
+    let agreement = agreement(&q.kind, &choices, &numbers);
+    if let Some(a) = agreement.as_ref().filter(|a| a.split) {
+        findings.push(Finding::new(
+            Severity::Warn,
+            format!(
+                "{}: respondents disagree ({} {:.2}).",
+                q.id, a.measure, a.value
+            ),
+            "Split the answers by role or team before drawing conclusions.",
+        ));
+    }
+    let asked = answers.len();
+    if asked > 0 && q.kind.is_scored() && dont_know as f64 / asked as f64 >= DONT_KNOW_FLAG {
+        findings.push(Finding::new(
+            Severity::Warn,
+            format!(
+                "{}: {dont_know} of {asked} answered \"don't know\" (low awareness).",
+                q.id
+            ),
+            "Tell staff how this works today: not knowing is a finding in itself.",
+        ));
+    }
+    QuestionStats {
+        id: q.id.clone(),
+        n: scored.len(),
+        dont_know,
+        mean_score: mean.map(|m| (m * 1000.0).round() / 10.0),
+        distribution,
+        top2_box,
+        median: median(&numbers),
+        iqr: (!numbers.is_empty()).then(|| {
+            (
+                percentile(&numbers, 25.0).unwrap_or_default(),
+                percentile(&numbers, 75.0).unwrap_or_default(),
+            )
+        }),
+        agreement,
+        texts: answers
+            .iter()
+            .filter_map(|r| {
+                if let Value::Text(t) = &r.value {
+                    Some(t.clone())
+                } else {
+                    None
+                }
+            })
+            .collect(),
+    }
+}
+
+fn plain_mean(values: impl Iterator<Item = f64>) -> Option<f64> {
+    weighted_mean(values.map(|v| (v, 1.0)))
+}
+
+/// The mean of role means: each role one voice, whatever its size.
+fn equal_voice_mean(scored: &[(&AnswerRow, f64)]) -> Option<f64> {
+    let mut by_role: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    for (row, s) in scored {
+        by_role
+            .entry(row.segment.as_deref().unwrap_or("unspecified"))
+            .or_default()
+            .push(*s);
+    }
+    plain_mean(
+        by_role
+            .values()
+            .filter_map(|v| plain_mean(v.iter().copied())),
+    )
+}
+
+/// r_wg for ordinal scales (James, Demaree & Wolf), consensus |2p − 1| for
+/// yes/no, the quartile coefficient of dispersion for numbers. Five answers at least.
+fn agreement(kind: &Kind, choices: &[usize], numbers: &[f64]) -> Option<Agreement> {
+    match kind {
+        Kind::Scale { .. } | Kind::Maturity4 if choices.len() >= SEGMENT_MINIMUM => {
+            let a = kind.labels().len() as f64;
+            let values: Vec<f64> = choices.iter().map(|c| *c as f64 + 1.0).collect();
+            let mean = values.iter().sum::<f64>() / values.len() as f64;
+            let variance = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>()
+                / (values.len() as f64 - 1.0);
+            let uniform = (a * a - 1.0) / 12.0;
+            let r_wg = (1.0 - variance / uniform).clamp(0.0, 1.0);
+            Some(Agreement {
+                measure: "r_wg",
+                value: (r_wg * 1000.0).round() / 1000.0,
+                split: r_wg < 0.5,
+            })
+        }
+        Kind::YesNo if choices.len() >= SEGMENT_MINIMUM => {
+            let p = choices.iter().filter(|c| **c == 0).count() as f64 / choices.len() as f64;
+            let consensus = (2.0 * p - 1.0).abs();
+            Some(Agreement {
+                measure: "consensus",
+                value: (consensus * 1000.0).round() / 1000.0,
+                split: consensus < 0.5,
+            })
+        }
+        Kind::Number { .. } if numbers.len() >= SEGMENT_MINIMUM => {
+            let (q1, q3) = (percentile(numbers, 25.0)?, percentile(numbers, 75.0)?);
+            let qcd = if q1 + q3 > 0.0 {
+                (q3 - q1) / (q3 + q1)
+            } else {
+                0.0
+            };
+            Some(Agreement {
+                measure: "qcd",
+                value: (qcd * 1000.0).round() / 1000.0,
+                split: qcd > 0.5,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Scores per role, only for roles with enough respondents to stay anonymous.
+fn segment_scores(
+    q: &Questionnaire,
+    rows: &[&AnswerRow],
+    options: Options,
+    findings: &mut Vec<Finding>,
+) -> Vec<SegmentScore> {
+    let mut by_segment: BTreeMap<&str, Vec<&AnswerRow>> = BTreeMap::new();
+    for row in rows {
+        if let Some(segment) = row.segment.as_deref() {
+            by_segment.entry(segment).or_default().push(row);
+        }
+    }
+    if by_segment.len() < 2 {
+        return Vec::new();
+    }
+    let mut visible = Vec::new();
+    let mut hidden = 0;
+    for (segment, seg_rows) in &by_segment {
+        let respondents = seg_rows
+            .iter()
+            .map(|r| r.respondent.as_str())
+            .collect::<BTreeSet<_>>()
+            .len();
+        if respondents < SEGMENT_MINIMUM {
+            hidden += 1;
+            continue;
+        }
+        let mut ignored = Vec::new();
+        let stats: Vec<QuestionStats> = q
+            .questions()
+            .map(|qq| question_stats(qq, seg_rows, options, &mut ignored))
+            .collect();
+        let score = weighted_mean(
+            q.questions()
+                .zip(&stats)
+                .filter_map(|(qq, s)| s.mean_score.map(|m| (m, qq.weight))),
+        );
+        visible.push((
+            SegmentScore {
+                segment: (*segment).to_string(),
+                respondents,
+                score: score.map(|s| (s * 10.0).round() / 10.0),
+            },
+            stats,
+        ));
+    }
+    if hidden > 0 {
+        findings.push(Finding::new(
+            Severity::Info,
+            format!("{hidden} role(s) with fewer than {SEGMENT_MINIMUM} respondents are not shown separately (anonymity)."),
+            "Invite more people from those roles if their view matters on its own.",
+        ));
+    }
+    // A gap between two visible roles on one item is the classic finding (service has the knowledge base, sales not).
+    for (i, (a, a_stats)) in visible.iter().enumerate() {
+        for (b, b_stats) in &visible[i + 1..] {
+            for (sa, sb) in a_stats.iter().zip(b_stats) {
+                if let (Some(x), Some(y)) = (sa.mean_score, sb.mean_score) {
+                    if (x - y).abs() >= GAP * 100.0 {
+                        findings.push(Finding::new(
+                            Severity::Warn,
+                            format!(
+                                "{}: {} scores {x:.0}, {} scores {y:.0}.",
+                                sa.id, a.segment, b.segment,
+                            ),
+                            "Find out what one role has that the other lacks, and share it.",
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    visible.into_iter().map(|(s, _)| s).collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,262 @@
+//! Answers in one long format, whatever their source: one row per
+//! (respondent, question). Values are typed by the question's kind, and every
+//! source (interview, template CSV, vendor export) parses labels the same way.
+
+use serde::{Deserialize, Serialize};
+
+use super::questionnaire::{DONT_KNOW, Kind, Question};
+
+/// A typed answer. A question not answered has no row at all.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Value {
+    /// The index of the chosen option (yes_no: 0 = Yes, 1 = No).
+    Choice(usize),
+    Number(f64),
+    /// Options chosen (indices), and any "Other" text.
+    Multi {
+        chosen: Vec<usize>,
+        other: Option<String>,
+    },
+    Text(String),
+    DontKnow,
+}
+
+/// One answer of one respondent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnswerRow {
+    pub respondent: String,
+    /// `interview`, or the export layout it came from.
+    pub source: String,
+    pub submitted_at: Option<String>,
+    /// The respondent's role, where the source says.
+    pub segment: Option<String>,
+    pub question: String,
+    pub value: Value,
+}
+
+/// Hours beyond this are a typo, not an answer.
+const MAX_NUMBER: f64 = 10_000.0;
+
+/// Folds case, whitespace and typographic apostrophes, for matching labels and headers.
+pub fn normalise(text: &str) -> String {
+    let text = strip_tags(text);
+    text.replace(['’', '‘'], "'")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+fn strip_tags(text: &str) -> String {
+    if !text.contains('<') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn is_dont_know(text: &str) -> bool {
+    matches!(
+        normalise(text).as_str(),
+        "don't know" | "dont know" | "do not know" | "dk" | "n/a" | "not sure"
+    ) || normalise(text) == normalise(DONT_KNOW)
+}
+
+/// Parses one cell for `question`. `Ok(None)`: not answered.
+pub fn parse_cell(question: &Question, raw: &str) -> Result<Option<Value>, String> {
+    let raw = raw.trim().trim_start_matches('\'');
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    if question.kind.is_scored() && is_dont_know(raw) {
+        return Ok(Some(Value::DontKnow));
+    }
+    match &question.kind {
+        Kind::YesNo => match normalise(raw).as_str() {
+            "yes" | "y" | "true" | "1" | "oui" | "ja" => Ok(Some(Value::Choice(0))),
+            "no" | "n" | "false" | "0" | "non" | "nein" => Ok(Some(Value::Choice(1))),
+            _ => Err(format!("`{raw}` is not Yes, No or Don't know")),
+        },
+        Kind::Scale { .. } | Kind::Maturity4 => {
+            choice(&question.kind.labels(), raw).map(|i| Some(Value::Choice(i)))
+        }
+        Kind::Number { integer, unit, .. } => {
+            let number: f64 = raw
+                .replace(',', ".")
+                .trim_end_matches(|c: char| c.is_alphabetic() || c.is_whitespace())
+                .parse()
+                .map_err(|_| {
+                    format!(
+                        "`{raw}` is not a number{}",
+                        if unit.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" of {unit}")
+                        }
+                    )
+                })?;
+            if !(0.0..=MAX_NUMBER).contains(&number) {
+                return Err(format!("{number} is outside 0–{MAX_NUMBER}"));
+            }
+            if *integer && number.fract() != 0.0 {
+                return Err(format!("`{raw}` is not a whole number"));
+            }
+            Ok(Some(Value::Number(number)))
+        }
+        Kind::Multi { options, none, .. } => Ok(Some(multi(options, none.as_deref(), raw))),
+        Kind::Text => Ok(Some(Value::Text(raw.to_string()))),
+    }
+}
+
+/// A label, a leading number (`5 - Strongly agree`) or a bare number 1..N.
+fn choice(labels: &[&str], raw: &str) -> Result<usize, String> {
+    let wanted = normalise(raw);
+    if let Some(i) = labels.iter().position(|l| normalise(l) == wanted) {
+        return Ok(i);
+    }
+    let digits: String = raw.chars().take_while(char::is_ascii_digit).collect();
+    let rest = raw[digits.len()..]
+        .trim_start_matches([' ', '-', '–', '.', ')', ':'])
+        .trim();
+    if let Ok(n) = digits.parse::<usize>() {
+        if (1..=labels.len()).contains(&n)
+            && (rest.is_empty() || normalise(rest) == normalise(labels[n - 1]))
+        {
+            return Ok(n - 1);
+        }
+    }
+    Err(format!("`{raw}` is not one of: {}", labels.join(" · ")))
+}
+
+/// Multi-select cells are read by known options, never split on a separator:
+/// option texts contain commas, and each tool joins them differently.
+fn multi(options: &[String], none: Option<&str>, raw: &str) -> Value {
+    let mut rest = raw.to_string();
+    let mut chosen = Vec::new();
+    let mut by_length: Vec<(usize, &String)> = options.iter().enumerate().collect();
+    by_length.sort_by_key(|(_, o)| std::cmp::Reverse(o.len()));
+    for (i, option) in by_length {
+        if let Some(at) = rest.to_lowercase().find(&option.to_lowercase()) {
+            chosen.push(i);
+            rest.replace_range(at..at + option.len(), "");
+        }
+    }
+    if let Some(none) = none {
+        if let Some(at) = rest.to_lowercase().find(&none.to_lowercase()) {
+            rest.replace_range(at..at + none.len(), "");
+        }
+    }
+    chosen.sort_unstable();
+    let other = rest
+        .trim_matches(|c: char| c.is_whitespace() || matches!(c, ';' | ',' | '/' | '|'))
+        .trim();
+    Value::Multi {
+        chosen,
+        other: (!other.is_empty()).then(|| other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::survey::questionnaire::shipped;
+
+    fn q(id: &str) -> Question {
+        shipped()
+            .iter()
+            .find_map(|q| q.question(id).cloned())
+            .unwrap()
+    }
+
+    #[test]
+    fn labels_numbers_and_dont_know() {
+        let likert = q("INF-01");
+        for (raw, want) in [
+            ("Agree", Some(Value::Choice(3))),
+            ("  strongly AGREE ", Some(Value::Choice(4))),
+            ("5 - Strongly agree", Some(Value::Choice(4))),
+            ("2", Some(Value::Choice(1))),
+            ("Don’t know", Some(Value::DontKnow)),
+            ("", None),
+        ] {
+            assert_eq!(parse_cell(&likert, raw).unwrap(), want, "{raw:?}");
+        }
+        assert!(
+            parse_cell(&likert, "Mostly")
+                .unwrap_err()
+                .contains("is not one of")
+        );
+        assert!(parse_cell(&likert, "7").is_err());
+        let hours = q("ROU-04");
+        assert_eq!(
+            parse_cell(&hours, "12,5").unwrap(),
+            Some(Value::Number(12.5))
+        );
+        assert_eq!(
+            parse_cell(&hours, "48 hours").unwrap(),
+            Some(Value::Number(48.0))
+        );
+        assert!(
+            parse_cell(&hours, "soon")
+                .unwrap_err()
+                .contains("is not a number of hours")
+        );
+        assert!(
+            parse_cell(&hours, "20000").is_err(),
+            "a typo, not an answer"
+        );
+        assert!(
+            parse_cell(&q("INF-03"), "2.5")
+                .unwrap_err()
+                .contains("whole number")
+        );
+        assert_eq!(
+            parse_cell(&q("CAP-01"), "Y").unwrap(),
+            Some(Value::Choice(0))
+        );
+    }
+
+    #[test]
+    fn multi_select_is_read_by_known_options() {
+        let channels = q("CAP-02");
+        // Google joins with ";", Microsoft adds a trailing ";", Qualtrics uses ",": options contain "/".
+        for raw in [
+            "Email;Live chat / messaging;Web form",
+            "Email;Live chat / messaging;Web form;",
+            "Web form,Email,Live chat / messaging",
+        ] {
+            assert_eq!(
+                parse_cell(&channels, raw).unwrap(),
+                Some(Value::Multi {
+                    chosen: vec![1, 3, 4],
+                    other: None
+                }),
+                "{raw:?}"
+            );
+        }
+        assert_eq!(
+            parse_cell(&channels, "Phone;Other;Trade fairs, twice a year").unwrap(),
+            Some(Value::Multi {
+                chosen: vec![2, 8],
+                other: Some("Trade fairs, twice a year".into())
+            })
+        );
+        assert_eq!(
+            parse_cell(&channels, "None").unwrap(),
+            Some(Value::Multi {
+                chosen: vec![],
+                other: None
+            })
+        );
+    }
+}

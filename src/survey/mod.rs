@@ -1,0 +1,6 @@
+//! Questionnaires: definitions, answers from interviews and survey exports in
+//! one long format, and their aggregation into scores.
+
+pub mod aggregate;
+pub mod answers;
+pub mod questionnaire;
