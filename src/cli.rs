@@ -54,6 +54,9 @@ pub enum Command {
     /// Ratings and reviews found on pages.
     #[command(subcommand)]
     Reviews(ReviewsCommand),
+    /// Questionnaires: score survey exports, print blank forms.
+    #[command(subcommand)]
+    Survey(SurveyCommand),
     /// Print a shell completion script.
     Completions { shell: clap_complete::Shell },
 }
@@ -78,6 +81,41 @@ pub enum ReviewsCommand {
         #[arg(long, default_value = "1s", value_parser = parse_duration)]
         delay: std::time::Duration,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SurveyCommand {
+    /// Score a survey export (Google Forms, Microsoft Forms, Typeform, SurveyMonkey, Qualtrics, LimeSurvey, template).
+    Import {
+        file: PathBuf,
+        /// A shipped questionnaire id (feedback-loop, frontline) or a path to a .toml definition.
+        #[arg(long)]
+        questionnaire: String,
+        #[arg(long, value_enum, default_value_t = ExtractFormat::Table)]
+        format: ExtractFormat,
+        /// Force the layout instead of detecting it.
+        #[arg(long, value_enum)]
+        layout: Option<crate::survey::import::Layout>,
+        /// A TOML file with [columns] QUESTION-ID = "header as exported", for forms worded differently.
+        #[arg(long, value_name = "FILE")]
+        mapping: Option<PathBuf>,
+        /// Give each role one voice: average the role means.
+        #[arg(long)]
+        equal_voice: bool,
+    },
+    /// Print a blank form: a CSV whose header, filled in, imports back; or Markdown.
+    Template {
+        #[arg(long)]
+        questionnaire: String,
+        #[arg(long, value_enum, default_value_t = TemplateFormat::Csv)]
+        format: TemplateFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TemplateFormat {
+    Csv,
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

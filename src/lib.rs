@@ -77,6 +77,25 @@ where
             sites: sites.as_deref(),
             delay: *delay,
         }),
+        Command::Survey(cli::SurveyCommand::Import {
+            file,
+            questionnaire,
+            format,
+            layout,
+            mapping,
+            equal_voice,
+        }) => commands::survey::import(&commands::survey::ImportRequest {
+            file,
+            questionnaire,
+            layout: *layout,
+            mapping: mapping.as_deref(),
+            equal_voice: *equal_voice,
+            json: *format == cli::ExtractFormat::Json,
+        }),
+        Command::Survey(cli::SurveyCommand::Template {
+            questionnaire,
+            format,
+        }) => commands::survey::template(questionnaire, *format == cli::TemplateFormat::Markdown),
         Command::Completions { shell } => {
             clap_complete::generate(
                 *shell,

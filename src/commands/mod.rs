@@ -4,3 +4,4 @@ pub mod audit;
 pub mod checks;
 pub mod init;
 pub mod reviews;
+pub mod survey;

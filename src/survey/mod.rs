@@ -3,4 +3,6 @@
 
 pub mod aggregate;
 pub mod answers;
+pub mod import;
 pub mod questionnaire;
+pub mod template;

@@ -1,0 +1,582 @@
+//! Survey exports (Google Forms, Microsoft Forms, Typeform, SurveyMonkey,
+//! Qualtrics, LimeSurvey, and our own template) into the long format. The
+//! layout is detected from the header rows; columns are matched to questions
+//! by id, by text or by a mapping file — never by position.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::answers::{AnswerRow, Value, normalise, parse_cell};
+use super::questionnaire::{Kind, Question, Questionnaire};
+use crate::audit::{InputError, Location, Problem};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Layout {
+    GoogleForms,
+    MicrosoftForms,
+    Typeform,
+    Surveymonkey,
+    Qualtrics,
+    Limesurvey,
+    /// `centricity survey template --format csv`, filled in.
+    Centricity,
+}
+
+impl Layout {
+    pub fn name(self) -> &'static str {
+        match self {
+            Layout::GoogleForms => "google-forms",
+            Layout::MicrosoftForms => "microsoft-forms",
+            Layout::Typeform => "typeform",
+            Layout::Surveymonkey => "surveymonkey",
+            Layout::Qualtrics => "qualtrics",
+            Layout::Limesurvey => "limesurvey",
+            Layout::Centricity => "centricity",
+        }
+    }
+
+    fn header_rows(self) -> usize {
+        match self {
+            Layout::Surveymonkey => 2,
+            Layout::Qualtrics => 3,
+            _ => 1,
+        }
+    }
+
+    /// Columns the tool writes itself: (respondent id, submission time, everything else it adds).
+    fn fixed_columns(self) -> (&'static str, &'static str, &'static [&'static str]) {
+        match self {
+            Layout::GoogleForms => ("", "timestamp", &["email address", "username", "score"]),
+            Layout::MicrosoftForms => (
+                "id",
+                "completion time",
+                &[
+                    "start time",
+                    "email",
+                    "name",
+                    "last modified time",
+                    "total points",
+                    "quiz feedback",
+                ],
+            ),
+            Layout::Typeform => (
+                "#",
+                "submit date (utc)",
+                &[
+                    "response type",
+                    "start date (utc)",
+                    "stage date (utc)",
+                    "network id",
+                    "tags",
+                    "ending",
+                ],
+            ),
+            Layout::Surveymonkey => (
+                "respondent id",
+                "end date",
+                &[
+                    "collector id",
+                    "start date",
+                    "ip address",
+                    "email address",
+                    "first name",
+                    "last name",
+                    "custom data 1",
+                ],
+            ),
+            Layout::Qualtrics => (
+                "responseid",
+                "recordeddate",
+                &[
+                    "startdate",
+                    "enddate",
+                    "status",
+                    "ipaddress",
+                    "progress",
+                    "duration (in seconds)",
+                    "finished",
+                    "recipientlastname",
+                    "recipientfirstname",
+                    "recipientemail",
+                    "externalreference",
+                    "locationlatitude",
+                    "locationlongitude",
+                    "distributionchannel",
+                    "userlanguage",
+                ],
+            ),
+            Layout::Limesurvey => (
+                "id",
+                "submitdate",
+                &[
+                    "lastpage",
+                    "startlanguage",
+                    "seed",
+                    "startdate",
+                    "datestamp",
+                    "refurl",
+                    "ipaddr",
+                ],
+            ),
+            Layout::Centricity => ("respondent", "submitted_at", &[]),
+        }
+    }
+
+    fn detect(first: &[String], third: Option<&[String]>) -> Option<Layout> {
+        let has = |name: &str| first.iter().any(|h| normalise(h) == name);
+        let head = first.first().map(|h| normalise(h)).unwrap_or_default();
+        if has("responseid")
+            && has("startdate")
+            && third.is_some_and(|t| t.iter().any(|c| c.contains("ImportId")))
+        {
+            Some(Layout::Qualtrics)
+        } else if has("respondent id") && has("collector id") {
+            Some(Layout::Surveymonkey)
+        } else if head == "timestamp" {
+            Some(Layout::GoogleForms)
+        } else if has("start time") && has("completion time") {
+            Some(Layout::MicrosoftForms)
+        } else if head == "#" && has("submit date (utc)") {
+            Some(Layout::Typeform)
+        } else if has("submitdate") && has("lastpage") {
+            Some(Layout::Limesurvey)
+        } else if head == "respondent" {
+            Some(Layout::Centricity)
+        } else {
+            None
+        }
+    }
+}
+
+/// Which column answers which question (and which option, for one-column-per-option layouts).
+#[derive(Debug, Clone, PartialEq)]
+enum Column {
+    Answer(String),
+    Option {
+        question: String,
+        option: usize,
+    },
+    /// The free text of a multi-select's "Other".
+    OtherText(String),
+    Respondent,
+    SubmittedAt,
+    Segment,
+    Ignored,
+}
+
+/// Explicit column headers per question id, for forms whose wording differs from the bank.
+pub type Mapping = BTreeMap<String, String>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    pub layout: Layout,
+    pub rows: Vec<AnswerRow>,
+    /// Unknown columns ignored, questions without a column: said, not fatal.
+    pub notes: Vec<String>,
+}
+
+/// Reads an export for `questionnaire`. Every bad cell is reported with its row and column.
+pub fn import(
+    bytes: &[u8],
+    path: &Path,
+    questionnaire: &Questionnaire,
+    forced: Option<Layout>,
+    mapping: &Mapping,
+) -> Result<Imported, InputError> {
+    let text = decode(bytes);
+    let delimiter = sniff_delimiter(&text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut records: Vec<Vec<String>> = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        match record {
+            Ok(r) => records.push(r.iter().map(str::to_string).collect()),
+            Err(e) => {
+                return Err(InputError {
+                    file: path.to_path_buf(),
+                    problems: vec![Problem {
+                        location: Location::Cell {
+                            row: i + 1,
+                            column: "(row)".into(),
+                        },
+                        message: format!("unreadable CSV: {e}"),
+                    }],
+                });
+            }
+        }
+    }
+    let Some(first) = records.first() else {
+        return Err(InputError::whole_file(path, "the file is empty"));
+    };
+    let layout = match forced.or_else(|| Layout::detect(first, records.get(2).map(Vec::as_slice))) {
+        Some(layout) => layout,
+        None => {
+            return Err(InputError::whole_file(
+                path,
+                format!(
+                    "unknown export layout (first header `{}`); expected a Google Forms, Microsoft Forms, Typeform, \
+                     SurveyMonkey, Qualtrics, LimeSurvey or centricity template export, or name one with --layout",
+                    first.first().map(String::as_str).unwrap_or_default()
+                ),
+            ));
+        }
+    };
+    let header_rows = layout.header_rows();
+    if records.len() < header_rows {
+        return Err(InputError::whole_file(
+            path,
+            format!("a {} export has {header_rows} header rows", layout.name()),
+        ));
+    }
+    let headers = composite_headers(&records[..header_rows], layout);
+    let (columns, mut notes) = map_columns(&headers, layout, questionnaire, mapping);
+    let answer_columns = columns
+        .iter()
+        .filter(|c| matches!(c, Column::Answer(_) | Column::Option { .. }))
+        .count();
+    if answer_columns == 0 {
+        return Err(InputError::whole_file(
+            path,
+            format!(
+                "no column matches a question of `{}`: is this the export of another questionnaire?",
+                questionnaire.id
+            ),
+        ));
+    }
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for (index, record) in records.iter().enumerate().skip(header_rows) {
+        let row_number = index + 1;
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        // A row that stops before a question column was cut off (trailing empty columns are fine).
+        let last_question_column = columns.iter().rposition(|c| {
+            matches!(
+                c,
+                Column::Answer(_) | Column::Option { .. } | Column::OtherText(_)
+            )
+        });
+        if last_question_column.is_some_and(|last| record.len() <= last) {
+            problems.push(Problem {
+                location: Location::Cell {
+                    row: row_number,
+                    column: "(row)".into(),
+                },
+                message: format!(
+                    "has {} of {} columns: a truncated row?",
+                    record.len(),
+                    headers.len()
+                ),
+            });
+            continue;
+        }
+        read_record(
+            record,
+            row_number,
+            layout,
+            &headers,
+            &columns,
+            questionnaire,
+            &mut rows,
+            &mut problems,
+        );
+    }
+    if !problems.is_empty() {
+        return Err(InputError {
+            file: path.to_path_buf(),
+            problems,
+        });
+    }
+    if rows.is_empty() {
+        notes.push("the export has no answers".into());
+    }
+    Ok(Imported {
+        layout,
+        rows,
+        notes,
+    })
+}
+
+/// UTF-8 (BOM stripped), else Windows-1252: what Excel's plain "CSV" save writes.
+fn decode(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned(),
+    }
+}
+
+/// `,`, `;` (European Excel) or tab: the one that splits the first lines into
+/// the same number of columns (question texts are full of commas, so counting
+/// characters is not enough).
+fn sniff_delimiter(text: &str) -> u8 {
+    let sample: String = text.lines().take(6).collect::<Vec<_>>().join("\n");
+    let widths = |delimiter: u8| -> Vec<usize> {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(sample.as_bytes())
+            .records()
+            .filter_map(Result::ok)
+            .map(|r| r.len())
+            .collect()
+    };
+    [b',', b';', b'\t']
+        .into_iter()
+        .map(|d| (d, widths(d)))
+        .filter(|(_, w)| w.first().is_some_and(|first| *first > 1))
+        .max_by_key(|(_, w)| {
+            let first = w[0];
+            // Consistent widths first, then more columns.
+            (w.iter().filter(|x| **x == first).count(), first)
+        })
+        .map_or(b',', |(d, _)| d)
+}
+
+/// One (main, sub) header per column: SurveyMonkey's question row is forward-filled
+/// over its option row; Qualtrics' second row holds the texts, the third the import ids.
+fn composite_headers(header_rows: &[Vec<String>], layout: Layout) -> Vec<(String, Option<String>)> {
+    let width = header_rows.iter().map(Vec::len).max().unwrap_or(0);
+    let cell = |row: usize, col: usize| {
+        header_rows
+            .get(row)
+            .and_then(|r| r.get(col))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut out = Vec::with_capacity(width);
+    let mut last_question = String::new();
+    for col in 0..width {
+        let header = match layout {
+            Layout::Surveymonkey => {
+                let top = cell(0, col);
+                if !top.trim().is_empty() {
+                    last_question = top.clone();
+                }
+                let sub = cell(1, col);
+                if top.trim().is_empty() {
+                    (last_question.clone(), Some(sub))
+                } else {
+                    (top, Some(sub).filter(|s| !s.trim().is_empty()))
+                }
+            }
+            Layout::Qualtrics => {
+                let (code, text) = (cell(0, col), cell(1, col));
+                // Fixed columns are known by their code; questions by their text.
+                if text.trim().is_empty()
+                    || code.starts_with(|c: char| c.is_ascii_uppercase()) && !code.starts_with('Q')
+                {
+                    (code, None)
+                } else {
+                    (text, None)
+                }
+            }
+            _ => (cell(0, col), None),
+        };
+        out.push(header);
+    }
+    out
+}
+
+fn map_columns(
+    headers: &[(String, Option<String>)],
+    layout: Layout,
+    questionnaire: &Questionnaire,
+    mapping: &Mapping,
+) -> (Vec<Column>, Vec<String>) {
+    let (respondent, submitted, fixed) = layout.fixed_columns();
+    let mut notes = Vec::new();
+    let mut columns = Vec::with_capacity(headers.len());
+    for (main, sub) in headers {
+        let key = normalise(main);
+        let column = if !respondent.is_empty() && key == respondent {
+            Column::Respondent
+        } else if key == submitted {
+            Column::SubmittedAt
+        } else if fixed.contains(&key.as_str()) || key.is_empty() {
+            Column::Ignored
+        } else if key == "role" || key.starts_with("what is your role") || key == "your role" {
+            Column::Segment
+        } else if let Some(column) = match_question(main, sub.as_deref(), questionnaire, mapping) {
+            column
+        } else {
+            notes.push(format!(
+                "column `{}` ignored: not a question of `{}`",
+                shorten(main),
+                questionnaire.id
+            ));
+            Column::Ignored
+        };
+        columns.push(column);
+    }
+    for q in questionnaire.questions() {
+        let present = columns.iter().any(|c| match c {
+            Column::Answer(id) | Column::Option { question: id, .. } => id == &q.id,
+            _ => false,
+        });
+        if !present {
+            notes.push(format!("{} has no column: \"{}\"", q.id, shorten(&q.text)));
+        }
+    }
+    (columns, notes)
+}
+
+fn shorten(text: &str) -> String {
+    let text = text.trim();
+    if text.chars().count() > 70 {
+        format!("{}…", text.chars().take(69).collect::<String>())
+    } else {
+        text.to_string()
+    }
+}
+
+/// By mapping, by id (`CAP-01`, `CAP-01: text`), by text, or `text [sub]` / `text - sub` / SurveyMonkey's
+/// (text, sub) for grids and one-column-per-option multi-selects; a bare option label (Typeform) when
+/// exactly one multi-select of the questionnaire offers it.
+fn match_question(
+    main: &str,
+    sub: Option<&str>,
+    questionnaire: &Questionnaire,
+    mapping: &Mapping,
+) -> Option<Column> {
+    let key = normalise(main);
+    if let Some((id, _)) = mapping.iter().find(|(_, header)| normalise(header) == key) {
+        return questionnaire
+            .question(id)
+            .map(|q| Column::Answer(q.id.clone()));
+    }
+    let leading = key.split([' ', ':']).next().unwrap_or_default();
+    if let Some(q) = questionnaire.question(leading) {
+        return Some(Column::Answer(q.id.clone()));
+    }
+    let by_text = |text: &str| {
+        questionnaire
+            .questions()
+            .find(|q| normalise(&q.text) == normalise(text))
+    };
+    if let Some(q) = by_text(main) {
+        return match sub.map(normalise).as_deref() {
+            None | Some("response" | "open-ended response") => Some(Column::Answer(q.id.clone())),
+            Some(sub) => option_column(q, sub),
+        };
+    }
+    for (open, close) in [(" [", "]"), (" - ", "")] {
+        if let Some(at) = main.rfind(open) {
+            let (text, rest) = (&main[..at], &main[at + open.len()..]);
+            if let Some(q) = by_text(text) {
+                return option_column(q, &normalise(rest.trim_end_matches(close)));
+            }
+        }
+    }
+    let offering: Vec<Column> = questionnaire
+        .questions()
+        .filter_map(|q| option_column(q, &key))
+        .collect();
+    if let [only] = offering.as_slice() {
+        return Some(only.clone());
+    }
+    None
+}
+
+fn option_column(q: &Question, label: &str) -> Option<Column> {
+    let Kind::Multi { options, .. } = &q.kind else {
+        return None;
+    };
+    if label.starts_with("other") && label.contains("specify") {
+        return Some(Column::OtherText(q.id.clone()));
+    }
+    options
+        .iter()
+        .position(|o| normalise(o) == label)
+        .map(|option| Column::Option {
+            question: q.id.clone(),
+            option,
+        })
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one record's context, kept explicit"
+)]
+fn read_record(
+    record: &[String],
+    row_number: usize,
+    layout: Layout,
+    headers: &[(String, Option<String>)],
+    columns: &[Column],
+    questionnaire: &Questionnaire,
+    rows: &mut Vec<AnswerRow>,
+    problems: &mut Vec<Problem>,
+) {
+    let get = |i: usize| record.get(i).map(String::as_str).unwrap_or_default().trim();
+    let find = |wanted: &Column| {
+        columns
+            .iter()
+            .position(|c| c == wanted)
+            .map(get)
+            .filter(|v| !v.is_empty())
+    };
+    let respondent =
+        find(&Column::Respondent).map_or_else(|| format!("row {row_number}"), str::to_string);
+    let submitted_at = find(&Column::SubmittedAt).map(str::to_string);
+    let segment = find(&Column::Segment).map(str::to_string);
+    let mut multi: BTreeMap<String, (Vec<usize>, Option<String>)> = BTreeMap::new();
+    for (i, column) in columns.iter().enumerate() {
+        let cell = get(i);
+        match column {
+            Column::Answer(id) => {
+                let Some(question) = questionnaire.question(id) else {
+                    continue;
+                };
+                match parse_cell(question, cell) {
+                    Ok(Some(value)) => rows.push(AnswerRow {
+                        respondent: respondent.clone(),
+                        source: layout.name().into(),
+                        submitted_at: submitted_at.clone(),
+                        segment: segment.clone(),
+                        question: id.clone(),
+                        value,
+                    }),
+                    Ok(None) => {}
+                    Err(message) => problems.push(Problem {
+                        location: Location::Cell {
+                            row: row_number,
+                            column: shorten(&headers[i].0),
+                        },
+                        message: format!("{id}: {message}"),
+                    }),
+                }
+            }
+            // Chosen when the cell holds anything but an explicit "no".
+            Column::Option { question, option }
+                if !cell.is_empty() && !matches!(cell, "0" | "N" | "No") =>
+            {
+                multi.entry(question.clone()).or_default().0.push(*option);
+            }
+            Column::OtherText(question) if !cell.is_empty() => {
+                multi.entry(question.clone()).or_default().1 = Some(cell.to_string());
+            }
+            _ => {}
+        }
+    }
+    for (question, (mut chosen, other)) in multi {
+        chosen.sort_unstable();
+        rows.push(AnswerRow {
+            respondent: respondent.clone(),
+            source: layout.name().into(),
+            submitted_at: submitted_at.clone(),
+            segment: segment.clone(),
+            question,
+            value: Value::Multi { chosen, other },
+        });
+    }
+}
