@@ -52,8 +52,19 @@ pub fn item_score(kind: &Kind, value: &Value) -> Option<f64> {
             };
             Some(s.clamp(0.0, 1.0))
         }
-        (Kind::Multi { target, .. }, Value::Multi { chosen, other }) => {
-            let count = chosen.len() + usize::from(other.is_some());
+        (
+            Kind::Multi {
+                target, options, ..
+            },
+            Value::Multi { chosen, other },
+        ) => {
+            // "Other" counts once, whether it was ticked, written in, or both.
+            let other_ticked = chosen.iter().any(|i| {
+                options
+                    .get(*i)
+                    .is_some_and(|o| o.eq_ignore_ascii_case("other"))
+            });
+            let count = chosen.len() + usize::from(other.is_some() && !other_ticked);
             Some((count.min(*target as usize)) as f64 / f64::from(*target))
         }
         _ => None,

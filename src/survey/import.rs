@@ -159,6 +159,8 @@ enum Column {
     },
     /// The free text of a multi-select's "Other".
     OtherText(String),
+    /// A multi-select's "None" option: answered, with nothing chosen.
+    NoneOfThese(String),
     Respondent,
     SubmittedAt,
     Segment,
@@ -233,12 +235,8 @@ pub fn import(
         ));
     }
     let headers = composite_headers(&records[..header_rows], layout);
-    let (columns, mut notes) = map_columns(&headers, layout, questionnaire, mapping);
-    let answer_columns = columns
-        .iter()
-        .filter(|c| matches!(c, Column::Answer(_) | Column::Option { .. }))
-        .count();
-    if answer_columns == 0 {
+    let (columns, mut notes, named) = map_columns(&headers, layout, questionnaire, mapping);
+    if named == 0 {
         return Err(InputError::whole_file(
             path,
             format!(
@@ -258,7 +256,10 @@ pub fn import(
         let last_question_column = columns.iter().rposition(|c| {
             matches!(
                 c,
-                Column::Answer(_) | Column::Option { .. } | Column::OtherText(_)
+                Column::Answer(_)
+                    | Column::Option { .. }
+                    | Column::OtherText(_)
+                    | Column::NoneOfThese(_)
             )
         });
         if last_question_column.is_some_and(|last| record.len() <= last) {
@@ -392,9 +393,11 @@ fn map_columns(
     layout: Layout,
     questionnaire: &Questionnaire,
     mapping: &Mapping,
-) -> (Vec<Column>, Vec<String>) {
+) -> (Vec<Column>, Vec<String>, usize) {
     let (respondent, submitted, fixed) = layout.fixed_columns();
     let mut notes = Vec::new();
+    // Columns matched by a question's id or text: bare option labels alone do not prove the questionnaire.
+    let mut named = 0;
     let mut columns = Vec::with_capacity(headers.len());
     for (main, sub) in headers {
         let key = normalise(main);
@@ -407,6 +410,12 @@ fn map_columns(
         } else if key == "role" || key.starts_with("what is your role") || key == "your role" {
             Column::Segment
         } else if let Some(column) = match_question(main, sub.as_deref(), questionnaire, mapping) {
+            named += 1;
+            column
+        } else if let Some(column) = (layout == Layout::Typeform)
+            .then(|| bare_option(&key, questionnaire))
+            .flatten()
+        {
             column
         } else {
             notes.push(format!(
@@ -420,14 +429,16 @@ fn map_columns(
     }
     for q in questionnaire.questions() {
         let present = columns.iter().any(|c| match c {
-            Column::Answer(id) | Column::Option { question: id, .. } => id == &q.id,
+            Column::Answer(id) | Column::Option { question: id, .. } | Column::NoneOfThese(id) => {
+                id == &q.id
+            }
             _ => false,
         });
         if !present {
             notes.push(format!("{} has no column: \"{}\"", q.id, shorten(&q.text)));
         }
     }
-    (columns, notes)
+    (columns, notes, named)
 }
 
 fn shorten(text: &str) -> String {
@@ -440,8 +451,7 @@ fn shorten(text: &str) -> String {
 }
 
 /// By mapping, by id (`CAP-01`, `CAP-01: text`), by text, or `text [sub]` / `text - sub` / SurveyMonkey's
-/// (text, sub) for grids and one-column-per-option multi-selects; a bare option label (Typeform) when
-/// exactly one multi-select of the questionnaire offers it.
+/// (text, sub) for grids and one-column-per-option multi-selects.
 fn match_question(
     main: &str,
     sub: Option<&str>,
@@ -477,22 +487,31 @@ fn match_question(
             }
         }
     }
-    let offering: Vec<Column> = questionnaire
-        .questions()
-        .filter_map(|q| option_column(q, &key))
-        .collect();
-    if let [only] = offering.as_slice() {
-        return Some(only.clone());
-    }
     None
 }
 
+/// Typeform heads a multi-select's columns with the option labels alone: such a
+/// column is read when exactly one multi-select of the questionnaire offers it.
+fn bare_option(label: &str, questionnaire: &Questionnaire) -> Option<Column> {
+    let offering: Vec<Column> = questionnaire
+        .questions()
+        .filter_map(|q| option_column(q, label))
+        .collect();
+    match offering.as_slice() {
+        [only] => Some(only.clone()),
+        _ => None,
+    }
+}
+
 fn option_column(q: &Question, label: &str) -> Option<Column> {
-    let Kind::Multi { options, .. } = &q.kind else {
+    let Kind::Multi { options, none, .. } = &q.kind else {
         return None;
     };
     if label.starts_with("other") && label.contains("specify") {
         return Some(Column::OtherText(q.id.clone()));
+    }
+    if none.as_deref().is_some_and(|n| normalise(n) == label) {
+        return Some(Column::NoneOfThese(q.id.clone()));
     }
     options
         .iter()
@@ -561,6 +580,11 @@ fn read_record(
                 if !cell.is_empty() && !matches!(cell, "0" | "N" | "No") =>
             {
                 multi.entry(question.clone()).or_default().0.push(*option);
+            }
+            Column::NoneOfThese(question)
+                if !cell.is_empty() && !matches!(cell, "0" | "N" | "No") =>
+            {
+                multi.entry(question.clone()).or_default();
             }
             Column::OtherText(question) if !cell.is_empty() => {
                 multi.entry(question.clone()).or_default().1 = Some(cell.to_string());

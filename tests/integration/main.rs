@@ -7,3 +7,4 @@ mod conformance;
 mod exec_check;
 mod http_check;
 mod reviews;
+mod survey;
