@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::checks::exec::PluginReport;
 use crate::checks::http::HttpObservation;
 use crate::checks::mystery_log::Contact;
+use crate::checks::questionnaire::QuestionnaireObservation;
 use crate::checks::reviews::ReviewsObservation;
 
 pub use runner::{RunOptions, RunOutcome, run};
@@ -29,6 +30,7 @@ pub enum Observation {
         contacts: Vec<Contact>,
     },
     Reviews(ReviewsObservation),
+    Questionnaire(QuestionnaireObservation),
     Exec(PluginReport),
 }
 

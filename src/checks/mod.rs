@@ -5,6 +5,7 @@
 pub mod exec;
 pub mod http;
 pub mod mystery_log;
+pub mod questionnaire;
 pub mod reviews;
 
 use toml_span::de_helpers::TableHelper;
@@ -35,7 +36,13 @@ pub struct KindInfo {
 }
 
 /// Every kind the engine knows, in the order `centricity checks` lists them.
-pub const KINDS: &[&KindInfo] = &[&http::KIND, &mystery_log::KIND, &reviews::KIND, &exec::KIND];
+pub const KINDS: &[&KindInfo] = &[
+    &http::KIND,
+    &mystery_log::KIND,
+    &reviews::KIND,
+    &questionnaire::KIND,
+    &exec::KIND,
+];
 
 pub fn find_kind(name: &str) -> Option<&'static KindInfo> {
     KINDS.iter().copied().find(|k| k.name == name)
@@ -51,6 +58,7 @@ pub enum CheckParams {
     Http(http::Params),
     MysteryLog(mystery_log::Params),
     Reviews(reviews::Params),
+    Questionnaire(questionnaire::Params),
     Exec(exec::Params),
 }
 
@@ -60,6 +68,7 @@ impl CheckParams {
             CheckParams::Http(_) => &http::KIND,
             CheckParams::MysteryLog(_) => &mystery_log::KIND,
             CheckParams::Reviews(_) => &reviews::KIND,
+            CheckParams::Questionnaire(_) => &questionnaire::KIND,
             CheckParams::Exec(_) => &exec::KIND,
         }
     }
@@ -73,7 +82,9 @@ impl CheckParams {
                 .sources
                 .iter()
                 .any(|s| matches!(s, reviews::Source::Url(_))),
-            CheckParams::MysteryLog(_) | CheckParams::Exec(_) => false,
+            CheckParams::MysteryLog(_) | CheckParams::Questionnaire(_) | CheckParams::Exec(_) => {
+                false
+            }
         }
     }
 
@@ -81,7 +92,9 @@ impl CheckParams {
     pub fn channel(&self) -> Option<&str> {
         match self {
             CheckParams::Http(p) => Some(&p.channel),
-            CheckParams::MysteryLog(_) | CheckParams::Reviews(_) => None,
+            CheckParams::MysteryLog(_)
+            | CheckParams::Reviews(_)
+            | CheckParams::Questionnaire(_) => None,
             CheckParams::Exec(p) => p.channel.as_deref(),
         }
     }
@@ -96,6 +109,13 @@ pub async fn collect(spec: &CheckSpec, ctx: &CollectContext) -> Result<Observati
             contacts: p.contacts.clone(),
         }),
         CheckParams::Reviews(p) => reviews::collect(p, ctx).await.map(Observation::Reviews),
+        CheckParams::Questionnaire(p) => Ok(Observation::Questionnaire(
+            questionnaire::QuestionnaireObservation {
+                rows: p.rows.clone(),
+                files: p.files.clone(),
+                notes: p.notes.clone(),
+            },
+        )),
         CheckParams::Exec(p) => exec::collect(p, ctx).await.map(Observation::Exec),
     }
 }

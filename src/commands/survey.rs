@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::exit::Exit;
 use crate::report::model::Finding;
 use crate::survey::aggregate::{self, Options, SurveyResult};
-use crate::survey::import::{self, Layout, Mapping};
+use crate::survey::import::{self, Layout};
 use crate::survey::questionnaire::{self, Questionnaire};
 use crate::survey::template;
 
@@ -57,7 +57,7 @@ pub fn import(request: &ImportRequest<'_>) -> Exit {
         Ok(q) => q,
         Err(e) => return invalid(&e.to_string()),
     };
-    let mapping = match request.mapping.map(read_mapping).transpose() {
+    let mapping = match request.mapping.map(import::read_mapping).transpose() {
         Ok(m) => m.unwrap_or_default(),
         Err(message) => return invalid(&message),
     };
@@ -112,45 +112,6 @@ pub fn template(questionnaire: &str, markdown: bool) -> Exit {
 fn invalid(message: &str) -> Exit {
     eprintln!("error: {message}");
     Exit::InvalidInput
-}
-
-/// A mapping file: `[columns]` with `QUESTION-ID = "column header as exported"`.
-fn read_mapping(path: &Path) -> Result<Mapping, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    let mut root = crate::audit::values::parse_toml(&text, path).map_err(|e| e.to_string())?;
-    let mut errors = Vec::new();
-    let mapping = toml_span::de_helpers::TableHelper::new(&mut root)
-        .ok()
-        .and_then(|mut th| {
-            let columns = th.take("columns").and_then(|(_, mut v)| {
-                crate::audit::values::read_table(&mut v, &mut errors, |ct| {
-                    let keys: Vec<String> = ct.table.keys().map(|k| k.name.to_string()).collect();
-                    keys.into_iter()
-                        .filter_map(|k| {
-                            ct.table
-                                .remove(k.as_str())
-                                .and_then(|v| v.as_str().map(|s| (k.clone(), s.to_string())))
-                        })
-                        .collect::<Mapping>()
-                })
-            });
-            th.finalize(None).ok()?;
-            columns
-        });
-    if !errors.is_empty() {
-        return Err(crate::audit::InputError {
-            file: path.to_path_buf(),
-            problems: crate::audit::values::problems_from(toml_span::DeserError { errors }, &text),
-        }
-        .to_string());
-    }
-    mapping.ok_or_else(|| {
-        format!(
-            "{}: expected a [columns] table of QUESTION-ID = \"header\"",
-            path.display()
-        )
-    })
 }
 
 fn json(imported: &import::Imported, q: &Questionnaire, result: &SurveyResult) -> String {

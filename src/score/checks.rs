@@ -72,6 +72,9 @@ pub fn score_observation(
         (Observation::Exec(report), CheckParams::Exec(params)) => {
             score_plugin(report, params.channel.as_deref())
         }
+        (Observation::Questionnaire(obs), CheckParams::Questionnaire(params)) => {
+            super::questionnaire::score(params, obs)
+        }
         (Observation::Reviews(obs), CheckParams::Reviews(_)) => {
             super::reviews::score(obs, &benchmarks.reviews)
         }
@@ -88,6 +91,7 @@ fn observation_kind(observation: &Observation) -> &'static str {
         Observation::Http(_) => "http",
         Observation::MysteryLog { .. } => "mystery-log",
         Observation::Reviews(_) => "reviews",
+        Observation::Questionnaire(_) => "questionnaire",
         Observation::Exec(_) => "exec",
     }
 }

@@ -4,6 +4,7 @@
 pub mod benchmarks;
 mod checks;
 pub mod curve;
+mod questionnaire;
 mod reviews;
 
 use std::collections::BTreeSet;

@@ -604,3 +604,42 @@ fn read_record(
         });
     }
 }
+
+/// A mapping file: `[columns]` with `QUESTION-ID = "column header as exported"`.
+pub fn read_mapping(path: &Path) -> Result<Mapping, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let mut root = crate::audit::values::parse_toml(&text, path).map_err(|e| e.to_string())?;
+    let mut errors = Vec::new();
+    let mapping = toml_span::de_helpers::TableHelper::new(&mut root)
+        .ok()
+        .and_then(|mut th| {
+            let columns = th.take("columns").and_then(|(_, mut v)| {
+                crate::audit::values::read_table(&mut v, &mut errors, |ct| {
+                    let keys: Vec<String> = ct.table.keys().map(|k| k.name.to_string()).collect();
+                    keys.into_iter()
+                        .filter_map(|k| {
+                            ct.table
+                                .remove(k.as_str())
+                                .and_then(|v| v.as_str().map(|s| (k.clone(), s.to_string())))
+                        })
+                        .collect::<Mapping>()
+                })
+            });
+            th.finalize(None).ok()?;
+            columns
+        });
+    if !errors.is_empty() {
+        return Err(crate::audit::InputError {
+            file: path.to_path_buf(),
+            problems: crate::audit::values::problems_from(toml_span::DeserError { errors }, &text),
+        }
+        .to_string());
+    }
+    mapping.ok_or_else(|| {
+        format!(
+            "{}: expected a [columns] table of QUESTION-ID = \"header\"",
+            path.display()
+        )
+    })
+}

@@ -4,5 +4,6 @@
 pub mod aggregate;
 pub mod answers;
 pub mod import;
+pub mod interview_file;
 pub mod questionnaire;
 pub mod template;

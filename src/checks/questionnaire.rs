@@ -1,0 +1,165 @@
+//! `questionnaire`: the feedback loop and frontline information access, from
+//! survey exports and interviews. Answer files are read and validated when
+//! the audit loads, so a bad row stops the audit before anything runs.
+
+use serde::{Deserialize, Serialize};
+use toml_span::de_helpers::TableHelper;
+
+use super::{CheckParams, KindInfo};
+use crate::audit::{LoadContext, at};
+use crate::category::Category;
+use crate::survey::answers::AnswerRow;
+use crate::survey::import::{self, Layout, Mapping};
+use crate::survey::interview_file;
+use crate::survey::questionnaire::{self, Questionnaire};
+
+pub const KIND: KindInfo = KindInfo {
+    name: "questionnaire",
+    summary: "Staff questionnaires (survey exports or interviews): the feedback loop and frontline information access.",
+    category: None,
+    keys: &[
+        "questionnaire (feedback-loop, frontline or a .toml path)",
+        "answers (CSV exports, interview .toml files)",
+        "layout",
+        "mapping",
+        "equal_voice",
+    ],
+    motivation: "Whether feedback becomes action, and whether frontline staff can answer customers, is only \
+                 visible from inside: the people who live the process have to be asked.",
+    measures: "Each question's answers: respondents, don't-know share, distribution, mean item score, \
+               top-2-box, median and IQR for numbers, and agreement (r_wg for scales, consensus for yes/no). \
+               Sections and the questionnaire are scored; roles below 5 respondents are not shown; an \
+               interview is shown beside the survey, with gaps of 25 points flagged.",
+    scoring: "Items map to 0-1 by answer type (don't know and skips excluded, never 0); sections are weighted \
+              means of their items, scored when 60% of their weight is answered; the score is the weighted \
+              mean of the sections (x100). Fewer than 3 respondents are not scored.",
+    improve: "Each weak section's finding carries its recommendation: capture feedback everywhere, route it \
+              to owners, close the loop with customers, give frontline staff one place to find answers.",
+    parse,
+};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Params {
+    pub questionnaire: Questionnaire,
+    pub equal_voice: bool,
+    /// Every answer, in the long format, read at load.
+    pub rows: Vec<AnswerRow>,
+    /// What each answer file was (layout, respondents), for evidence.
+    pub files: Vec<(String, String, usize)>,
+    pub notes: Vec<String>,
+}
+
+/// What the check saw: the answers and where they came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuestionnaireObservation {
+    pub rows: Vec<AnswerRow>,
+    /// (file, layout, respondents)
+    pub files: Vec<(String, String, usize)>,
+    pub notes: Vec<String>,
+}
+
+fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Category, CheckParams)> {
+    let id = th.required_s::<String>("questionnaire").ok()?;
+    let answers = th.required_s::<Vec<String>>("answers").ok();
+    let layout = th.optional_s::<String>("layout");
+    let mapping = th.optional_s::<String>("mapping");
+    let equal_voice = th.optional::<bool>("equal_voice").unwrap_or(false);
+    let questionnaire = match questionnaire::find(&id.value, ctx.dir) {
+        Ok(q) => q,
+        Err(e) => {
+            th.errors.extend(
+                at(
+                    e.problems
+                        .iter()
+                        .map(|p| p.message.clone())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    &id,
+                )
+                .errors,
+            );
+            return None;
+        }
+    };
+    let layout = layout.and_then(|l| {
+        let found = [
+            Layout::GoogleForms,
+            Layout::MicrosoftForms,
+            Layout::Typeform,
+            Layout::Surveymonkey,
+            Layout::Qualtrics,
+            Layout::Limesurvey,
+            Layout::Centricity,
+        ]
+        .into_iter()
+        .find(|x| x.name() == l.value);
+        if found.is_none() {
+            th.errors
+                .extend(at(format!("unknown layout `{}`", l.value), &l).errors);
+        }
+        found
+    });
+    let mapping = match mapping {
+        Some(m) => import::read_mapping(&ctx.resolve(&m.value))
+            .map_err(|e| th.errors.extend(at(e, &m).errors))
+            .ok()?,
+        None => Mapping::new(),
+    };
+    let answers = answers?;
+    if answers.value.is_empty() {
+        th.errors
+            .extend(at("`answers` needs at least one file", &answers).errors);
+        return None;
+    }
+    let mut rows = Vec::new();
+    let mut files = Vec::new();
+    let mut notes = Vec::new();
+    for written in &answers.value {
+        let path = ctx.resolve(written);
+        let Ok(bytes) = std::fs::read(&path) else {
+            th.errors.extend(
+                at(
+                    format!("cannot read answers `{}`", path.display()),
+                    &answers,
+                )
+                .errors,
+            );
+            continue;
+        };
+        let result = if written.ends_with(".toml") {
+            interview_file::read(&String::from_utf8_lossy(&bytes), &path, &questionnaire)
+                .map(|i| (i.rows(), "interview".to_string(), Vec::new()))
+        } else {
+            import::import(&bytes, &path, &questionnaire, layout, &mapping)
+                .map(|i| (i.rows, i.layout.name().to_string(), i.notes))
+        };
+        match result {
+            Ok((mut file_rows, layout, file_notes)) => {
+                // Respondent ids are per file: keep them apart across files.
+                for row in &mut file_rows {
+                    row.respondent = format!("{written}#{}", row.respondent);
+                }
+                let respondents = file_rows
+                    .iter()
+                    .map(|r| &r.respondent)
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len();
+                files.push((written.clone(), layout, respondents));
+                notes.extend(file_notes.into_iter().map(|n| format!("{written}: {n}")));
+                rows.extend(file_rows);
+            }
+            Err(e) => ctx.referenced.push(e),
+        }
+    }
+    let category = questionnaire.category;
+    Some((
+        category,
+        CheckParams::Questionnaire(Params {
+            questionnaire,
+            equal_voice,
+            rows,
+            files,
+            notes,
+        }),
+    ))
+}

@@ -1,0 +1,66 @@
+//! A questionnaire check's score: the survey aggregation, its findings, and
+//! evidence that names each answer file without naming any respondent.
+
+use super::checks::Scored;
+use crate::checks::questionnaire::{Params, QuestionnaireObservation};
+use crate::report::model::{Evidence, Finding, Metric, Severity, Status};
+use crate::survey::aggregate::{self, Options};
+
+pub fn score(params: &Params, obs: &QuestionnaireObservation) -> Scored {
+    let result = aggregate::aggregate(
+        &params.questionnaire,
+        &obs.rows,
+        Options {
+            equal_voice: params.equal_voice,
+        },
+    );
+    #[expect(clippy::cast_precision_loss, reason = "respondent counts")]
+    let mut metrics = vec![Metric::new("respondents", result.respondents as f64, None)];
+    metrics.extend(result.sections.iter().filter_map(|s| {
+        s.score
+            .map(|v| Metric::new(format!("section.{}", s.id), v, Some("/100")))
+    }));
+    let mut evidence: Vec<Evidence> = obs
+        .files
+        .iter()
+        .map(|(file, layout, respondents)| Evidence {
+            source: file.clone(),
+            observed_at: None,
+            excerpt: format!(
+                "{layout}: {respondents} respondent(s); result {}",
+                result.reliability
+            ),
+        })
+        .collect();
+    // Free-text answers are the consultant's evidence; they are shown without who said them.
+    for stats in result.questions.iter().filter(|q| !q.texts.is_empty()) {
+        for text in &stats.texts {
+            evidence.push(Evidence {
+                source: format!("{} (free text)", stats.id),
+                observed_at: None,
+                excerpt: text.clone(),
+            });
+        }
+    }
+    let mut findings = result.findings;
+    if !obs.notes.is_empty() {
+        let shown: Vec<&str> = obs.notes.iter().take(3).map(String::as_str).collect();
+        findings.push(Finding::new(
+            Severity::Info,
+            format!("{} import note(s), such as: {}", obs.notes.len(), shown.join("; ")),
+            "Check that the survey form asks every question of the questionnaire, worded as in its definition.",
+        ));
+    }
+    let status = match result.score {
+        Some(s) => Status::for_score(s),
+        None => Status::NotApplicable,
+    };
+    Scored {
+        score: result.score,
+        status,
+        metrics,
+        findings,
+        evidence,
+        ..Scored::default()
+    }
+}
