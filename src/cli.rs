@@ -103,6 +103,20 @@ pub enum SurveyCommand {
         #[arg(long)]
         equal_voice: bool,
     },
+    /// Ask the questions in the terminal; answers are saved after each, and the same command resumes.
+    Interview {
+        #[arg(long)]
+        questionnaire: String,
+        /// The answers file (TOML); an existing one is resumed.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Who is interviewed (a label, not a name, if answers should stay anonymous).
+        #[arg(long, default_value = "interview")]
+        respondent: String,
+        /// Their role (Sales, Customer service, Manager…).
+        #[arg(long)]
+        role: Option<String>,
+    },
     /// Print a blank form: a CSV whose header, filled in, imports back; or Markdown.
     Template {
         #[arg(long)]

@@ -92,6 +92,12 @@ where
             equal_voice: *equal_voice,
             json: *format == cli::ExtractFormat::Json,
         }),
+        Command::Survey(cli::SurveyCommand::Interview {
+            questionnaire,
+            out,
+            respondent,
+            role,
+        }) => commands::survey::interview(questionnaire, out, respondent, role.as_deref()),
         Command::Survey(cli::SurveyCommand::Template {
             questionnaire,
             format,

@@ -12,6 +12,7 @@ use crate::survey::aggregate::{self, Options, SurveyResult};
 use crate::survey::import::{self, Layout};
 use crate::survey::questionnaire::{self, Questionnaire};
 use crate::survey::template;
+use crate::survey::{interview, interview_file};
 
 /// What `survey import --format json` prints.
 #[derive(Debug, Serialize)]
@@ -92,6 +93,73 @@ pub fn import(request: &ImportRequest<'_>) -> Exit {
     };
     print!("{output}");
     Exit::Ok
+}
+
+pub fn interview(questionnaire: &str, out: &Path, respondent: &str, role: Option<&str>) -> Exit {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        eprintln!(
+            "error: the interview asks its questions in a terminal, and this is not one; run it in a terminal, \
+             or send `centricity survey template --questionnaire {questionnaire}` and import the filled-in CSV"
+        );
+        return Exit::Runtime;
+    }
+    let q = match questionnaire::find(questionnaire, Path::new(".")) {
+        Ok(q) => q,
+        Err(e) => return invalid(&e.to_string()),
+    };
+    let mut answers = if out.exists() {
+        let text = match std::fs::read_to_string(out) {
+            Ok(t) => t,
+            Err(e) => return invalid(&format!("{}: cannot read: {e}", out.display())),
+        };
+        match interview_file::read(&text, out, &q) {
+            Ok(i) => {
+                eprintln!(
+                    "resuming {} ({} answered so far)",
+                    out.display(),
+                    i.answers.len()
+                );
+                i
+            }
+            Err(e) => return invalid(&e.to_string()),
+        }
+    } else {
+        interview_file::Interview {
+            questionnaire: q.id.clone(),
+            respondent: respondent.to_string(),
+            role: role.map(str::to_string),
+            started_at: chrono::Local::now().fixed_offset().to_rfc3339(),
+            ..interview_file::Interview::default()
+        }
+    };
+    let mut save = |i: &interview_file::Interview| {
+        crate::output::write_atomically(out, i.to_toml(&q).as_bytes())
+            .map_err(|e| format!("cannot save {}: {e}", out.display()))
+    };
+    match interview::run(&q, &mut answers, &mut interview::InquireSource, &mut save) {
+        Ok(interview::Outcome::Completed) => {
+            eprintln!(
+                "done: {} answers, {} skipped, saved in {}",
+                answers.answers.len(),
+                answers.skipped.len(),
+                out.display()
+            );
+            Exit::Ok
+        }
+        Ok(interview::Outcome::Interrupted) => {
+            eprintln!(
+                "stopped: {} answers saved in {}; run the same command to resume",
+                answers.answers.len(),
+                out.display()
+            );
+            Exit::Incomplete
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            Exit::Runtime
+        }
+    }
 }
 
 pub fn template(questionnaire: &str, markdown: bool) -> Exit {

@@ -3,7 +3,7 @@
 //! reliability labels, segments above the anonymity threshold, and the
 //! interview shown beside the survey. Pure functions over the long format.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -178,9 +178,10 @@ fn score_rows(
         _ => "robust",
     };
     let mut findings = Vec::new();
+    let grouped = by_question(rows);
     let questions: Vec<QuestionStats> = questionnaire
         .questions()
-        .map(|q| question_stats(q, rows, options, &mut findings))
+        .map(|q| question_stats(q, &grouped, options, &mut findings))
         .collect();
     let stats_of = |id: &str| questions.iter().find(|s| s.id == id);
     let mut sections = Vec::new();
@@ -268,17 +269,27 @@ fn score_rows(
     }
 }
 
+/// Rows grouped by question id (upper case), so each question reads only its own answers.
+fn by_question<'a>(rows: &[&'a AnswerRow]) -> HashMap<String, Vec<&'a AnswerRow>> {
+    let mut grouped: HashMap<String, Vec<&AnswerRow>> = HashMap::new();
+    for row in rows {
+        grouped
+            .entry(row.question.to_ascii_uppercase())
+            .or_default()
+            .push(row);
+    }
+    grouped
+}
+
 fn question_stats(
     q: &Question,
-    rows: &[&AnswerRow],
+    grouped: &HashMap<String, Vec<&AnswerRow>>,
     options: Options,
     findings: &mut Vec<Finding>,
 ) -> QuestionStats {
-    let answers: Vec<&AnswerRow> = rows
-        .iter()
-        .copied()
-        .filter(|r| r.question.eq_ignore_ascii_case(&q.id))
-        .collect();
+    let answers: &[&AnswerRow] = grouped
+        .get(&q.id.to_ascii_uppercase())
+        .map_or(&[], Vec::as_slice);
     let dont_know = answers
         .iter()
         .filter(|r| r.value == Value::DontKnow)
@@ -482,9 +493,10 @@ fn segment_scores(
             continue;
         }
         let mut ignored = Vec::new();
+        let grouped = by_question(seg_rows);
         let stats: Vec<QuestionStats> = q
             .questions()
-            .map(|qq| question_stats(qq, seg_rows, options, &mut ignored))
+            .map(|qq| question_stats(qq, &grouped, options, &mut ignored))
             .collect();
         let score = weighted_mean(
             q.questions()

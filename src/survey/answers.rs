@@ -66,6 +66,10 @@ fn strip_tags(text: &str) -> String {
 }
 
 fn is_dont_know(text: &str) -> bool {
+    // Most cells are not: skip the normalising allocations for them.
+    if text.len() > 16 || !text.starts_with(['d', 'D', 'n', 'N']) {
+        return false;
+    }
     matches!(
         normalise(text).as_str(),
         "don't know" | "dont know" | "do not know" | "dk" | "n/a" | "not sure"
@@ -120,6 +124,9 @@ pub fn parse_cell(question: &Question, raw: &str) -> Result<Option<Value>, Strin
 
 /// A label, a leading number (`5 - Strongly agree`) or a bare number 1..N.
 fn choice(labels: &[&str], raw: &str) -> Result<usize, String> {
+    if let Some(i) = labels.iter().position(|l| l.eq_ignore_ascii_case(raw)) {
+        return Ok(i);
+    }
     let wanted = normalise(raw);
     if let Some(i) = labels.iter().position(|l| normalise(l) == wanted) {
         return Ok(i);

@@ -245,6 +245,14 @@ pub fn import(
             ),
         ));
     }
+    // Each column's question, looked up once rather than once per cell.
+    let questions: Vec<Option<&Question>> = columns
+        .iter()
+        .map(|c| match c {
+            Column::Answer(id) => questionnaire.question(id),
+            _ => None,
+        })
+        .collect();
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     for (index, record) in records.iter().enumerate().skip(header_rows) {
@@ -282,7 +290,7 @@ pub fn import(
             layout,
             &headers,
             &columns,
-            questionnaire,
+            &questions,
             &mut rows,
             &mut problems,
         );
@@ -532,7 +540,7 @@ fn read_record(
     layout: Layout,
     headers: &[(String, Option<String>)],
     columns: &[Column],
-    questionnaire: &Questionnaire,
+    questions: &[Option<&Question>],
     rows: &mut Vec<AnswerRow>,
     problems: &mut Vec<Problem>,
 ) {
@@ -553,7 +561,7 @@ fn read_record(
         let cell = get(i);
         match column {
             Column::Answer(id) => {
-                let Some(question) = questionnaire.question(id) else {
+                let Some(question) = questions[i] else {
                     continue;
                 };
                 match parse_cell(question, cell) {

@@ -4,6 +4,7 @@
 pub mod aggregate;
 pub mod answers;
 pub mod import;
+pub mod interview;
 pub mod interview_file;
 pub mod questionnaire;
 pub mod template;

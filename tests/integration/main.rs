@@ -6,5 +6,6 @@ mod configs;
 mod conformance;
 mod exec_check;
 mod http_check;
+mod interview;
 mod reviews;
 mod survey;
