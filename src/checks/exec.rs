@@ -44,7 +44,7 @@ pub struct Params {
 
 fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Category, CheckParams)> {
     let command = th.required_s::<Vec<String>>("command").ok();
-    let category = th.required_s::<String>("category").ok();
+    let category = th.required::<Category>("category").ok();
     let channel = th.optional::<String>("channel");
     let command = command.and_then(|c| {
         if c.value.first().is_some_and(|p| !p.trim().is_empty()) {
@@ -53,23 +53,6 @@ fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Catego
             th.errors.extend(
                 at(
                     "`command` needs at least the program to run, e.g. [\"./plugin.sh\", \"arg\"]",
-                    &c,
-                )
-                .errors,
-            );
-            None
-        }
-    });
-    let category = category.and_then(|c| match Category::from_id(&c.value) {
-        Some(category) => Some(category),
-        None => {
-            th.errors.extend(
-                at(
-                    format!(
-                        "unknown category `{}`; expected one of: {}",
-                        c.value,
-                        Category::ids()
-                    ),
                     &c,
                 )
                 .errors,

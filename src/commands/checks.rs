@@ -30,7 +30,7 @@ pub fn run(id: Option<&str>) -> Exit {
 fn list(benchmarks: &benchmarks::Benchmarks) -> String {
     let mut out = String::from("Check kinds (centricity checks KIND explains one):\n");
     for kind in KINDS {
-        let category = kind.category.map_or("set in the audit file", |c| c.id());
+        let category = kind.category.map_or("set per check", |c| c.id());
         out.push_str(&format!(
             "  {:<12} {}  [{category}]\n",
             kind.name, kind.summary
@@ -68,9 +68,10 @@ fn explain_kind(kind: &KindInfo) -> String {
          How to improve\n  {improve}\n",
         name = kind.name,
         summary = kind.summary,
-        category = kind
-            .category
-            .map_or("named by the audit file (`category` key)", |c| c.id()),
+        category = kind.category.map_or(
+            "set per check (exec: the audit file's `category`; questionnaire: the questionnaire's)",
+            |c| c.id()
+        ),
         keys = kind.keys.join(", "),
         motivation = kind.motivation,
         measures = kind.measures,

@@ -187,22 +187,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Questionnaire, InputError> {
     let mut th = TableHelper::new(&mut root).map_err(located)?;
     let id = th.required::<String>("id").ok();
     let title = th.required::<String>("title").ok();
-    let category = th.required_s::<String>("category").ok().and_then(|c| {
-        Category::from_id(&c.value).or_else(|| {
-            th.errors.extend(
-                at(
-                    format!(
-                        "unknown category `{}`; expected one of: {}",
-                        c.value,
-                        Category::ids()
-                    ),
-                    &c,
-                )
-                .errors,
-            );
-            None
-        })
-    });
+    let category = th.required::<Category>("category").ok();
     let mut sections = Vec::new();
     let mut seen = HashSet::new();
     if let Some((_, mut list)) = th.take("section") {
