@@ -57,8 +57,74 @@ pub enum Command {
     /// Questionnaires: score survey exports, print blank forms.
     #[command(subcommand)]
     Survey(SurveyCommand),
+    /// Scores over time (and `history prune|export|import` to keep the store tidy).
+    History(HistoryArgs),
+    /// What changed between two stored runs [default: the last two].
+    Compare {
+        run_a: Option<i64>,
+        run_b: Option<i64>,
+        #[command(flatten)]
+        store: StoreArg,
+        /// Only runs of this audit (by name).
+        #[arg(long)]
+        audit: Option<String>,
+        #[arg(long, value_enum, default_value_t = ExtractFormat::Table)]
+        format: ExtractFormat,
+    },
+    /// Re-render a stored run.
+    Report {
+        run_id: i64,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        #[command(flatten)]
+        store: StoreArg,
+    },
     /// Print a shell completion script.
     Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Debug, Args)]
+pub struct StoreArg {
+    /// History store: a SQLite file or sqlite:PATH. [default: .centricity/history.db]
+    #[arg(long, env = "CENTRICITY_STORE", value_name = "URL")]
+    pub store: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    #[command(subcommand)]
+    pub action: Option<HistoryAction>,
+    /// Only runs of this audit (by name).
+    #[arg(long)]
+    pub audit: Option<String>,
+    #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]
+    pub format: HistoryFormat,
+    #[command(flatten)]
+    pub store: StoreArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HistoryFormat {
+    /// Runs, then a trend per category.
+    Table,
+    /// Long format: one row per run and category or check, ready for a chart.
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryAction {
+    /// Delete old runs: keep the newest N per audit, and/or drop those older than a duration.
+    Prune {
+        #[arg(long, value_name = "N")]
+        keep: Option<usize>,
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+        older_than: Option<std::time::Duration>,
+    },
+    /// Write every run as JSON lines (to move them to another store).
+    Export,
+    /// Read runs written by `history export`.
+    Import { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -162,6 +228,23 @@ pub struct AuditArgs {
     /// Exit 0 (or 2) even when some checks errored.
     #[arg(long)]
     pub allow_incomplete: bool,
+    /// History store: a SQLite file or sqlite:PATH. [default: .centricity/history.db beside the audit file]
+    #[arg(
+        long,
+        env = "CENTRICITY_STORE",
+        value_name = "URL",
+        conflicts_with = "no_store"
+    )]
+    pub store: Option<String>,
+    /// Do not record this run in the history.
+    #[arg(long)]
+    pub no_store: bool,
+    /// Compare with a stored run: `last` (this audit's previous run) or a run id.
+    #[arg(long, value_name = "last|RUN_ID")]
+    pub baseline: Option<String>,
+    /// With --baseline: exit 2 if the overall score, any category or any check dropped more than N points.
+    #[arg(long, value_name = "N", requires = "baseline", value_parser = parse_score)]
+    pub max_drop: Option<f64>,
     /// How many checks run at once.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,

@@ -16,6 +16,7 @@ pub mod net;
 pub mod output;
 pub mod report;
 pub mod score;
+pub mod store;
 pub mod survey;
 
 use std::ffi::OsString;
@@ -102,6 +103,25 @@ where
             questionnaire,
             format,
         }) => commands::survey::template(questionnaire, *format == cli::TemplateFormat::Markdown),
+        Command::History(args) => commands::history::history(args),
+        Command::Compare {
+            run_a,
+            run_b,
+            store,
+            audit,
+            format,
+        } => commands::history::compare(
+            *run_a,
+            *run_b,
+            store.store.as_deref(),
+            audit.as_deref(),
+            *format == cli::ExtractFormat::Json,
+        ),
+        Command::Report {
+            run_id,
+            format,
+            store,
+        } => commands::history::report(*run_id, *format, store.store.as_deref(), color),
         Command::Completions { shell } => {
             clap_complete::generate(
                 *shell,

@@ -37,6 +37,8 @@ pub struct Audit {
     /// Where network observations are saved, and read back by `--offline`.
     pub evidence_dir: PathBuf,
     pub scoring: ScoringConfig,
+    /// `[thresholds]`: `overall` or a category id → the minimum score a run must reach.
+    pub thresholds: BTreeMap<String, f64>,
     pub checks: Vec<CheckSpec>,
 }
 
@@ -169,6 +171,8 @@ pub fn parse(text: &str, file: &Path) -> Result<Audit, InvalidInput> {
     });
     ctx.site = header.as_ref().and_then(|(_, site, _)| site.clone());
     let scoring = take_table(&mut top, "scoring", &mut errors, parse_scoring).unwrap_or_default();
+    let thresholds =
+        take_table(&mut top, "thresholds", &mut errors, parse_thresholds).unwrap_or_default();
     let checks = match top.take("check") {
         Some((_, mut list)) => {
             parse_checks(&mut list, &mut ctx, &LineIndex::new(text), &mut errors)
@@ -197,8 +201,23 @@ pub fn parse(text: &str, file: &Path) -> Result<Audit, InvalidInput> {
         name,
         site,
         scoring,
+        thresholds,
         checks,
     })
+}
+
+/// `[thresholds]`: `overall` and category ids, each a score from 0 to 100.
+fn parse_thresholds(th: &mut TableHelper<'_>) -> BTreeMap<String, f64> {
+    let mut thresholds = BTreeMap::new();
+    for key in std::iter::once("overall").chain(Category::ALL.iter().map(|c| c.id())) {
+        if let Some(value) = th.optional_s::<Number>(key) {
+            if !(0.0..=100.0).contains(&value.value.0) {
+                th.errors.extend(out_of_range(key, &value).errors);
+            }
+            thresholds.insert(key.to_string(), value.value.0);
+        }
+    }
+    thresholds
 }
 
 fn located(errors: DeserError, text: &str, file: &Path, ctx: LoadContext<'_>) -> InvalidInput {

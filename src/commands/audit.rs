@@ -10,7 +10,9 @@ use crate::check::{self, RunOptions};
 use crate::cli::AuditArgs;
 use crate::exit::Exit;
 use crate::report::{Decoration, Format, Report};
+use crate::score::gates::{self, Gates};
 use crate::score::{self, benchmarks};
+use crate::store::{self, RunContext, RunStore};
 
 /// Where a rendered format goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +34,21 @@ pub fn run(args: &AuditArgs, matches: &ArgMatches, color: bool, quiet: bool) -> 
         Ok(selected) => selected,
         Err(message) => return input_error(&message),
     };
+    // The store's address is checked before anything runs: a typo is an input error.
+    let store_url = if args.no_store {
+        None
+    } else {
+        Some(
+            args.store
+                .clone()
+                .unwrap_or_else(|| store::default_url(&audit.dir)),
+        )
+    };
+    if let Some(url) = &store_url {
+        if let Err(e) = store::check_url(url) {
+            return input_error(&e.to_string());
+        }
+    }
     let options = RunOptions {
         concurrency: usize::from(args.concurrency),
         timeout: args.timeout,
@@ -56,29 +73,122 @@ pub fn run(args: &AuditArgs, matches: &ArgMatches, color: bool, quiet: bool) -> 
         }
     }
     let report = score::score_run(&audit, &outcome.runs, outcome.times, benchmarks::shipped());
-    if let Err(message) = write_outputs(&report, &outputs, color) {
+    let mut history = History::open(store_url.as_deref(), quiet);
+    let baseline = match &args.baseline {
+        Some(which) => match history.baseline(which, &audit.name) {
+            Ok(found) => found,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return Exit::InvalidInput;
+            }
+        },
+        None => None,
+    };
+    if let Err(message) = write_outputs(&report, &outputs, color, baseline.as_ref().map(|(_, r)| r))
+    {
         eprintln!("error: {message}");
         return Exit::Runtime;
     }
-    verdict(&report, args, quiet)
+    let recorded = history.record(&report);
+    let gates = Gates {
+        fail_under: args.fail_under,
+        thresholds: audit.thresholds.clone(),
+        max_drop: args.max_drop,
+    };
+    let failed = gates::failures(&report, &gates, baseline.as_ref().map(|(id, r)| (*id, r)));
+    verdict(&report, &failed, recorded, args, quiet)
 }
 
-/// The exit code a scored report earns, with one stderr line per reason.
-fn verdict(report: &Report, args: &AuditArgs, quiet: bool) -> Exit {
-    let say = |line: String| {
-        if !quiet {
-            eprintln!("{line}");
+/// The history store for one run: opened after the checks ran, so a store that
+/// is down costs the record, never the report.
+struct History {
+    store: Option<Result<Box<dyn RunStore>, String>>,
+    quiet: bool,
+}
+
+impl History {
+    fn open(url: Option<&str>, quiet: bool) -> Self {
+        Self {
+            store: url.map(|u| store::open(u).map_err(|e| e.to_string())),
+            quiet,
         }
-    };
-    let Some(score) = report.score else {
+    }
+
+    /// The run to compare with: `last` (this audit's latest) or an id.
+    fn baseline(&mut self, which: &str, audit: &str) -> Result<Option<(i64, Report)>, String> {
+        let store = match &mut self.store {
+            Some(Ok(store)) => store,
+            Some(Err(e)) => return Err(format!("--baseline needs the history store: {e}")),
+            None => return Err("--baseline needs the history store (drop --no-store)".into()),
+        };
+        let id = if which == "last" {
+            match store.runs(Some(audit)).map_err(|e| e.to_string())?.last() {
+                Some(run) => run.id,
+                None => {
+                    if !self.quiet {
+                        eprintln!(
+                            "note: no earlier run of `{audit}` to compare with; this run becomes the baseline"
+                        );
+                    }
+                    return Ok(None);
+                }
+            }
+        } else {
+            which
+                .parse()
+                .map_err(|_| format!("--baseline takes `last` or a run id, not `{which}`"))?
+        };
+        store
+            .report(id)
+            .map(|r| Some((id, r)))
+            .map_err(|e| e.to_string())
+    }
+
+    /// Records the run; `false` when it could not be (and says why).
+    fn record(&mut self, report: &Report) -> bool {
+        match &mut self.store {
+            None => true,
+            Some(Ok(store)) => match store.record(report, &RunContext::from_env()) {
+                Ok(id) => {
+                    if !self.quiet {
+                        eprintln!("recorded run #{id}");
+                    }
+                    true
+                }
+                Err(e) => {
+                    eprintln!("error: the run was not recorded: {e}");
+                    false
+                }
+            },
+            Some(Err(e)) => {
+                eprintln!("error: the run was not recorded: {e}");
+                false
+            }
+        }
+    }
+}
+
+/// The exit code a scored report earns, with one stderr line per reason:
+/// nothing scored or not recorded (1), then failed gates (2), then incomplete (4).
+fn verdict(
+    report: &Report,
+    failed: &[String],
+    recorded: bool,
+    args: &AuditArgs,
+    quiet: bool,
+) -> Exit {
+    for line in failed {
+        eprintln!("threshold failed: {line}");
+    }
+    if report.score.is_none() {
         eprintln!("error: nothing could be scored; see each check's error");
         return Exit::Runtime;
-    };
-    if let Some(min) = args.fail_under {
-        if score < min {
-            eprintln!("threshold failed: overall score {score:.1} is below --fail-under {min}");
-            return Exit::Threshold;
-        }
+    }
+    if !recorded {
+        return Exit::Runtime;
+    }
+    if !failed.is_empty() {
+        return Exit::Threshold;
     }
     if !report.complete && !args.allow_incomplete {
         let errored: Vec<&str> = report
@@ -87,14 +197,16 @@ fn verdict(report: &Report, args: &AuditArgs, quiet: bool) -> Exit {
             .filter(|c| c.error.is_some())
             .map(|c| c.id.as_str())
             .collect();
-        say(format!(
-            "incomplete: {} could not be measured (exit 4; --allow-incomplete accepts this)",
-            if errored.is_empty() {
-                "the run".to_string()
-            } else {
-                errored.join(", ")
-            }
-        ));
+        if !quiet {
+            eprintln!(
+                "incomplete: {} could not be measured (exit 4; --allow-incomplete accepts this)",
+                if errored.is_empty() {
+                    "the run".to_string()
+                } else {
+                    errored.join(", ")
+                }
+            );
+        }
         return Exit::Incomplete;
     }
     Exit::Ok
@@ -197,7 +309,12 @@ fn show_progress(no_progress: bool, quiet: bool) -> bool {
 }
 
 /// Renders every format first, then writes files (atomically), then stdout.
-fn write_outputs(report: &Report, outputs: &[(Format, Target)], color: bool) -> Result<(), String> {
+fn write_outputs(
+    report: &Report,
+    outputs: &[(Format, Target)],
+    color: bool,
+    baseline: Option<&Report>,
+) -> Result<(), String> {
     let rendered: Vec<(&Target, Vec<u8>)> = outputs
         .iter()
         .map(|(format, target)| {
@@ -205,7 +322,7 @@ fn write_outputs(report: &Report, outputs: &[(Format, Target)], color: bool) -> 
             let decoration = Decoration {
                 color: color && *target == Target::Stdout,
             };
-            (target, format.render(report, decoration))
+            (target, format.render(report, decoration, baseline))
         })
         .collect();
     for (target, bytes) in &rendered {

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod checks;
+pub mod history;
 pub mod init;
 pub mod reviews;
 pub mod survey;

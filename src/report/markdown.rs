@@ -5,11 +5,14 @@
 use super::model::Grade;
 use super::{Report, key_metric, score_text};
 
-pub fn render(report: &Report) -> Vec<u8> {
+pub fn render(report: &Report, baseline: Option<&Report>) -> Vec<u8> {
     let mut out = String::new();
     let grade = report.grade.map_or("not scored", Grade::as_str);
+    let overall_delta = baseline.map_or_else(String::new, |b| {
+        format!(" {}", delta(report.score, b.score))
+    });
     out.push_str(&format!(
-        "## Customer-centricity audit: {}\n\n**Overall {}** ({grade}){}\n\n",
+        "## Customer-centricity audit: {}\n\n**Overall {}**{overall_delta} ({grade}){}\n\n",
         escape(&report.audit.name),
         score_text(report.score),
         if report.complete {
@@ -18,10 +21,25 @@ pub fn render(report: &Report) -> Vec<u8> {
             " — **incomplete**: some checks could not be measured"
         }
     ));
-    out.push_str("| Category | Score | Coverage | Grade |\n|---|---:|---:|---|\n");
+    let (delta_head, delta_rule) = if baseline.is_some() {
+        (" Δ |", "---:|")
+    } else {
+        ("", "")
+    };
+    out.push_str(&format!(
+        "| Category | Score |{delta_head} Coverage | Grade |\n|---|---:|{delta_rule}---:|---|\n"
+    ));
     for c in &report.categories {
+        let change = baseline.map_or_else(String::new, |b| {
+            let before = b
+                .categories
+                .iter()
+                .find(|x| x.id == c.id)
+                .and_then(|x| x.score);
+            format!(" {} |", delta(c.score, before))
+        });
         out.push_str(&format!(
-            "| {} | {} | {:.0}% | {} |\n",
+            "| {} | {} |{change} {:.0}% | {} |\n",
             escape(&c.title),
             score_text(c.score),
             c.coverage * 100.0,
@@ -82,6 +100,17 @@ pub fn render(report: &Report) -> Vec<u8> {
         out.push('\n');
     }
     out.into_bytes()
+}
+
+/// A change in points, `+3.2`, `−1.0`, `±0`, or `new` when there was nothing before.
+fn delta(now: Option<f64>, before: Option<f64>) -> String {
+    match (now, before) {
+        (Some(n), Some(b)) if (n - b).abs() < 0.05 => "±0".into(),
+        (Some(n), Some(b)) if n > b => format!("+{:.1}", n - b),
+        (Some(n), Some(b)) => format!("−{:.1}", b - n),
+        (Some(_), None) => "new".into(),
+        (None, _) => "—".into(),
+    }
 }
 
 /// Escapes Markdown and HTML specials and folds line breaks, for text inside

@@ -2,7 +2,9 @@
 //! [`Report`] to bytes; one enum selects it, and one run can write several.
 
 mod csv;
+pub use csv::neutralise;
 mod json;
+mod junit;
 mod markdown;
 pub mod model;
 mod table;
@@ -18,8 +20,10 @@ pub enum Format {
     Json,
     /// One row for the overall score, one per category, one per check, for spreadsheets and slides.
     Csv,
-    /// For CI job summaries and pull-request comments.
+    /// For CI job summaries and pull-request comments (with deltas against a baseline run).
     Markdown,
+    /// JUnit XML, one test case per check, for CI dashboards.
+    Junit,
 }
 
 /// How a human-facing format is decorated; machine formats ignore it.
@@ -29,12 +33,19 @@ pub struct Decoration {
 }
 
 impl Format {
-    pub fn render(self, report: &Report, decoration: Decoration) -> Vec<u8> {
+    /// Renders `report`; `baseline` (an earlier run) adds deltas where a format shows them.
+    pub fn render(
+        self,
+        report: &Report,
+        decoration: Decoration,
+        baseline: Option<&Report>,
+    ) -> Vec<u8> {
         match self {
             Format::Table => table::render(report, decoration),
             Format::Json => json::render(report),
             Format::Csv => csv::render(report),
-            Format::Markdown => markdown::render(report),
+            Format::Markdown => markdown::render(report, baseline),
+            Format::Junit => junit::render(report),
         }
     }
 }

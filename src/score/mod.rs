@@ -4,6 +4,7 @@
 pub mod benchmarks;
 mod checks;
 pub mod curve;
+pub mod gates;
 mod questionnaire;
 mod reviews;
 

@@ -32,6 +32,7 @@ fn audit(checks: Vec<CheckSpec>) -> Audit {
         site: None,
         evidence_dir: PathBuf::from("evidence"),
         scoring: ScoringConfig::default(),
+        thresholds: Default::default(),
         checks,
     }
 }

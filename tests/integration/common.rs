@@ -185,8 +185,13 @@ fn serve(mut stream: TcpStream, state: &State) {
 /// The binary, with a clean environment so the caller's settings cannot leak in.
 pub fn centricity() -> Command {
     let mut cmd = Command::cargo_bin("centricity").unwrap();
+    // Runs are recorded in a store of the test process, never beside the repository's fixtures.
+    let store = std::env::temp_dir()
+        .join(format!("centricity-tests-{}", std::process::id()))
+        .join("history.db");
     cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("CENTRICITY_STORE", store);
     cmd
 }
 

@@ -1,0 +1,493 @@
+//! `centricity history`, `compare` and `report`: reading the run history.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::BufRead;
+
+use comfy_table::{Cell, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use serde::Serialize;
+
+use crate::cli::{HistoryAction, HistoryArgs, HistoryFormat};
+use crate::exit::Exit;
+use crate::report::{Decoration, Format, Report};
+use crate::store::{self, ExportedRun, RunStore, RunSummary, StoreError};
+
+/// The store the user named, or the default one in the current folder.
+pub fn open_store(url: Option<&str>) -> Result<Box<dyn RunStore>, Exit> {
+    let url = url.map_or_else(
+        || store::default_url(std::path::Path::new(".")),
+        str::to_string,
+    );
+    store::open(&url).map_err(|e| store_error(&e))
+}
+
+/// Bad URLs and newer schemas are the user's input (3); an unreachable store is a runtime failure (1).
+pub fn store_error(e: &StoreError) -> Exit {
+    eprintln!("error: {e}");
+    match e {
+        StoreError::BadUrl(_) | StoreError::NewerSchema { .. } | StoreError::NoSuchRun(_) => {
+            Exit::InvalidInput
+        }
+        StoreError::Database(_) => Exit::Runtime,
+    }
+}
+
+pub fn history(args: &HistoryArgs) -> Exit {
+    let mut store = match open_store(args.store.store.as_deref()) {
+        Ok(s) => s,
+        Err(exit) => return exit,
+    };
+    match &args.action {
+        Some(HistoryAction::Prune { keep, older_than }) => {
+            prune(store.as_mut(), *keep, *older_than)
+        }
+        Some(HistoryAction::Export) => export(store.as_mut()),
+        Some(HistoryAction::Import { file }) => import(store.as_mut(), file),
+        None => list(store.as_mut(), args.audit.as_deref(), args.format),
+    }
+}
+
+fn list(store: &mut dyn RunStore, audit: Option<&str>, format: HistoryFormat) -> Exit {
+    let runs = match store.runs(audit) {
+        Ok(r) => r,
+        Err(e) => return store_error(&e),
+    };
+    let mut reports = Vec::with_capacity(runs.len());
+    for run in &runs {
+        match store.report(run.id) {
+            Ok(r) => reports.push(r),
+            Err(e) => return store_error(&e),
+        }
+    }
+    let text = match format {
+        HistoryFormat::Table => table(&runs, &reports),
+        HistoryFormat::Csv => long_csv(&runs, &reports),
+        HistoryFormat::Json => {
+            #[derive(Serialize)]
+            struct Entry<'a> {
+                #[serde(flatten)]
+                run: &'a RunSummary,
+                categories: BTreeMap<&'static str, Option<f64>>,
+            }
+            let entries: Vec<Entry<'_>> = runs
+                .iter()
+                .zip(&reports)
+                .map(|(run, report)| Entry {
+                    run,
+                    categories: report
+                        .categories
+                        .iter()
+                        .map(|c| (c.id.id(), c.score))
+                        .collect(),
+                })
+                .collect();
+            serde_json::to_string_pretty(&entries).unwrap_or_default() + "\n"
+        }
+    };
+    print!("{text}");
+    Exit::Ok
+}
+
+const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// A score trend in one line of block characters (0–100 mapped to eight heights; gaps as spaces).
+pub fn sparkline(scores: &[Option<f64>]) -> String {
+    scores
+        .iter()
+        .map(|s| match s {
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "0–100 to 0–7"
+            )]
+            Some(v) => SPARKS[((v.clamp(0.0, 100.0) / 100.0) * 7.0).round() as usize],
+            None => ' ',
+        })
+        .collect()
+}
+
+fn table(runs: &[RunSummary], reports: &[Report]) -> String {
+    if runs.is_empty() {
+        return "no runs recorded yet: run `centricity audit` (it records each run unless --no-store)\n".into();
+    }
+    let mut table = Table::new();
+    table
+        .load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .force_no_tty();
+    table.set_header(["Run", "Audit", "Started", "Score", "Complete", "Commit"]);
+    for run in runs {
+        table.add_row(vec![
+            Cell::new(run.id),
+            Cell::new(&run.audit),
+            Cell::new(&run.started_at),
+            Cell::new(run.score.map_or_else(|| "—".into(), |s| format!("{s:.1}"))),
+            Cell::new(if run.complete { "yes" } else { "no" }),
+            Cell::new(
+                run.context
+                    .commit
+                    .as_deref()
+                    .map_or("", |c| &c[..c.len().min(10)]),
+            ),
+        ]);
+    }
+    let mut trends = Table::new();
+    trends
+        .load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .force_no_tty();
+    trends.set_header(["Category", "Trend", "First", "Last"]);
+    let categories: BTreeSet<&'static str> = reports
+        .iter()
+        .flat_map(|r| r.categories.iter().map(|c| c.id.id()))
+        .collect();
+    for category in crate::category::Category::ALL
+        .iter()
+        .map(|c| c.id())
+        .filter(|c| categories.contains(c))
+    {
+        let scores: Vec<Option<f64>> = reports
+            .iter()
+            .map(|r| {
+                r.categories
+                    .iter()
+                    .find(|c| c.id.id() == category)
+                    .and_then(|c| c.score)
+            })
+            .collect();
+        let show = |s: Option<&Option<f64>>| {
+            s.and_then(|v| *v)
+                .map_or_else(|| "—".into(), |v| format!("{v:.1}"))
+        };
+        trends.add_row(vec![
+            Cell::new(category),
+            Cell::new(sparkline(&scores)),
+            Cell::new(show(scores.first())),
+            Cell::new(show(scores.last())),
+        ]);
+    }
+    format!("{table}\n\n{trends}\n")
+}
+
+/// One row per run × overall/category/check: the shape charting tools want.
+fn long_csv(runs: &[RunSummary], reports: &[Report]) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let _ = writer.write_record([
+        "run_id",
+        "audit",
+        "started_at",
+        "commit",
+        "branch",
+        "level",
+        "id",
+        "score",
+    ]);
+    for (run, report) in runs.iter().zip(reports) {
+        let rows = std::iter::once(("overall", String::new(), report.score))
+            .chain(
+                report
+                    .categories
+                    .iter()
+                    .map(|c| ("category", c.id.id().to_string(), c.score)),
+            )
+            .chain(
+                report
+                    .checks
+                    .iter()
+                    .map(|c| ("check", c.id.clone(), c.score)),
+            );
+        for (level, id, score) in rows {
+            let cells = [
+                run.id.to_string(),
+                run.audit.clone(),
+                run.started_at.clone(),
+                run.context.commit.clone().unwrap_or_default(),
+                run.context.branch.clone().unwrap_or_default(),
+                level.to_string(),
+                id,
+                score.map(|s| format!("{s:.1}")).unwrap_or_default(),
+            ];
+            let _ = writer.write_record(
+                cells
+                    .iter()
+                    .map(|c| crate::report::neutralise(c).into_owned()),
+            );
+        }
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+fn prune(
+    store: &mut dyn RunStore,
+    keep: Option<usize>,
+    older_than: Option<std::time::Duration>,
+) -> Exit {
+    if keep.is_none() && older_than.is_none() {
+        eprintln!("error: say what to prune: --keep N and/or --older-than 180d");
+        return Exit::InvalidInput;
+    }
+    let cutoff = older_than.map(|d| {
+        let age = chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX);
+        (chrono::Utc::now() - age).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    });
+    match store.prune(keep, cutoff.as_deref()) {
+        Ok(n) => {
+            eprintln!("pruned {n} run(s)");
+            Exit::Ok
+        }
+        Err(e) => store_error(&e),
+    }
+}
+
+fn export(store: &mut dyn RunStore) -> Exit {
+    let runs = match store.runs(None) {
+        Ok(r) => r,
+        Err(e) => return store_error(&e),
+    };
+    let mut out = std::io::stdout().lock();
+    for run in runs {
+        let line = store.report(run.id).map(|report| ExportedRun {
+            context: run.context.clone(),
+            report,
+        });
+        match line {
+            Ok(line) => {
+                let _ = std::io::Write::write_all(
+                    &mut out,
+                    (serde_json::to_string(&line).unwrap_or_default() + "\n").as_bytes(),
+                );
+            }
+            Err(e) => return store_error(&e),
+        }
+    }
+    Exit::Ok
+}
+
+fn import(store: &mut dyn RunStore, file: &std::path::Path) -> Exit {
+    let Ok(reader) = std::fs::File::open(file).map(std::io::BufReader::new) else {
+        eprintln!("error: cannot read {}", file.display());
+        return Exit::InvalidInput;
+    };
+    // Read and check every line first: a bad line imports nothing.
+    let mut runs = Vec::new();
+    for (index, line) in reader.lines().enumerate() {
+        let Ok(line) = line else {
+            eprintln!(
+                "error: {}: line {} is unreadable",
+                file.display(),
+                index + 1
+            );
+            return Exit::InvalidInput;
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<ExportedRun>(&line) {
+            Ok(run) => runs.push(run),
+            Err(e) => {
+                eprintln!(
+                    "error: {}:{}:{}: not a run exported by centricity: {e}",
+                    file.display(),
+                    index + 1,
+                    e.column()
+                );
+                return Exit::InvalidInput;
+            }
+        }
+    }
+    for run in &runs {
+        if let Err(e) = store.record(&run.report, &run.context) {
+            return store_error(&e);
+        }
+    }
+    eprintln!("imported {} run(s)", runs.len());
+    Exit::Ok
+}
+
+/// What changed between two runs.
+#[derive(Debug, Serialize)]
+struct Comparison {
+    from: i64,
+    to: i64,
+    overall: Delta,
+    categories: Vec<(String, Delta)>,
+    checks: Vec<(String, Delta)>,
+    checks_added: Vec<String>,
+    checks_removed: Vec<String>,
+    findings_appeared: Vec<String>,
+    findings_disappeared: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct Delta {
+    before: Option<f64>,
+    after: Option<f64>,
+    change: Option<f64>,
+}
+
+fn delta(before: Option<f64>, after: Option<f64>) -> Delta {
+    let change = before
+        .zip(after)
+        .map(|(b, a)| ((a - b) * 10.0).round() / 10.0);
+    Delta {
+        before,
+        after,
+        change,
+    }
+}
+
+pub fn compare(
+    run_a: Option<i64>,
+    run_b: Option<i64>,
+    url: Option<&str>,
+    audit: Option<&str>,
+    json: bool,
+) -> Exit {
+    let mut store = match open_store(url) {
+        Ok(s) => s,
+        Err(exit) => return exit,
+    };
+    let (a, b) = match (run_a, run_b) {
+        (Some(a), Some(b)) => (a, b),
+        (Some(_), None) | (None, Some(_)) => {
+            eprintln!("error: give two run ids, or none to compare the last two runs");
+            return Exit::InvalidInput;
+        }
+        (None, None) => match store.runs(audit) {
+            Ok(runs) if runs.len() >= 2 => (runs[runs.len() - 2].id, runs[runs.len() - 1].id),
+            Ok(_) => {
+                eprintln!("error: fewer than two runs recorded; nothing to compare");
+                return Exit::Runtime;
+            }
+            Err(e) => return store_error(&e),
+        },
+    };
+    let (before, after) = match (store.report(a), store.report(b)) {
+        (Ok(x), Ok(y)) => (x, y),
+        (Err(e), _) | (_, Err(e)) => return store_error(&e),
+    };
+    let findings = |r: &Report| -> BTreeSet<String> {
+        r.checks
+            .iter()
+            .flat_map(|c| {
+                c.findings
+                    .iter()
+                    .map(move |f| format!("{}: {}", c.id, f.message))
+            })
+            .collect()
+    };
+    let (old, new) = (findings(&before), findings(&after));
+    let ids = |r: &Report| -> BTreeSet<String> { r.checks.iter().map(|c| c.id.clone()).collect() };
+    let comparison = Comparison {
+        from: a,
+        to: b,
+        overall: delta(before.score, after.score),
+        categories: after
+            .categories
+            .iter()
+            .map(|c| {
+                (
+                    c.id.id().to_string(),
+                    delta(
+                        before
+                            .categories
+                            .iter()
+                            .find(|x| x.id == c.id)
+                            .and_then(|x| x.score),
+                        c.score,
+                    ),
+                )
+            })
+            .collect(),
+        checks: after
+            .checks
+            .iter()
+            .filter(|c| ids(&before).contains(&c.id))
+            .map(|c| {
+                (
+                    c.id.clone(),
+                    delta(
+                        before
+                            .checks
+                            .iter()
+                            .find(|x| x.id == c.id)
+                            .and_then(|x| x.score),
+                        c.score,
+                    ),
+                )
+            })
+            .collect(),
+        checks_added: ids(&after).difference(&ids(&before)).cloned().collect(),
+        checks_removed: ids(&before).difference(&ids(&after)).cloned().collect(),
+        findings_appeared: new.difference(&old).cloned().collect(),
+        findings_disappeared: old.difference(&new).cloned().collect(),
+    };
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&comparison).unwrap_or_default()
+        );
+        return Exit::Ok;
+    }
+    let show = |d: &Delta| {
+        let s = |v: Option<f64>| v.map_or_else(|| "—".into(), |v| format!("{v:.1}"));
+        let change = d.change.map_or_else(String::new, |c| {
+            if c >= 0.0 {
+                format!("+{c:.1}")
+            } else {
+                format!("{c:.1}")
+            }
+        });
+        (s(d.before), s(d.after), change)
+    };
+    let mut table = Table::new();
+    table
+        .load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .force_no_tty();
+    table.set_header(["", &format!("Run #{a}"), &format!("Run #{b}"), "Change"]);
+    let mut row = |name: String, d: &Delta| {
+        let (x, y, c) = show(d);
+        table.add_row(vec![name, x, y, c]);
+    };
+    row("overall".into(), &comparison.overall);
+    for (id, d) in &comparison.categories {
+        row(id.clone(), d);
+    }
+    for (id, d) in &comparison.checks {
+        row(format!("check {id}"), d);
+    }
+    let mut out = format!("{table}\n");
+    for (title, list) in [
+        ("Checks added", &comparison.checks_added),
+        ("Checks removed", &comparison.checks_removed),
+        ("Findings that appeared", &comparison.findings_appeared),
+        (
+            "Findings that disappeared",
+            &comparison.findings_disappeared,
+        ),
+    ] {
+        if !list.is_empty() {
+            out.push_str(&format!("\n{title}:\n"));
+            for item in list {
+                out.push_str(&format!("  - {item}\n"));
+            }
+        }
+    }
+    print!("{out}");
+    Exit::Ok
+}
+
+pub fn report(run_id: i64, format: Format, url: Option<&str>, color: bool) -> Exit {
+    let mut store = match open_store(url) {
+        Ok(s) => s,
+        Err(exit) => return exit,
+    };
+    match store.report(run_id) {
+        Ok(report) => {
+            let bytes = format.render(&report, Decoration { color }, None);
+            print!("{}", String::from_utf8_lossy(&bytes));
+            Exit::Ok
+        }
+        Err(e) => store_error(&e),
+    }
+}

@@ -1,0 +1,93 @@
+//! JUnit XML for CI dashboards: one test case per check. A check that fails
+//! or errors is a failing case with its finding or error; skipped, pending
+//! and not-applicable checks are skipped cases.
+
+use super::Report;
+use super::model::Status;
+
+pub fn render(report: &Report) -> Vec<u8> {
+    let count = |wanted: &[Status]| {
+        report
+            .checks
+            .iter()
+            .filter(|c| wanted.contains(&c.status))
+            .count()
+    };
+    let failures = count(&[Status::Fail]);
+    let errors = count(&[Status::Error]);
+    let skipped = count(&[Status::Skipped, Status::Pending, Status::NotApplicable]);
+    let seconds: f64 = report
+        .checks
+        .iter()
+        .map(|c| c.duration_ms as f64 / 1000.0)
+        .sum();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!(
+        "<testsuites name=\"centricity\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\" time=\"{seconds:.3}\">\n",
+        report.checks.len()
+    ));
+    out.push_str(&format!(
+        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\" time=\"{seconds:.3}\" timestamp=\"{}\">\n",
+        escape(&report.audit.name),
+        report.checks.len(),
+        report.audit.started_at.to_rfc3339()
+    ));
+    for check in &report.checks {
+        let score = check
+            .score
+            .map_or_else(|| "not scored".to_string(), |s| format!("{s:.1}"));
+        out.push_str(&format!(
+            "    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3}\">\n",
+            escape(check.category.id()),
+            escape(&check.id),
+            check.duration_ms as f64 / 1000.0
+        ));
+        let top = check
+            .top_finding()
+            .map(|f| format!("{} {}", f.message, f.recommendation))
+            .unwrap_or_default();
+        match check.status {
+            Status::Fail => out.push_str(&format!(
+                "      <failure message=\"score {score}\" type=\"fail\">{}</failure>\n",
+                escape(&top)
+            )),
+            Status::Error => out.push_str(&format!(
+                "      <error message=\"{}\" type=\"error\"/>\n",
+                escape(check.error.as_deref().unwrap_or("error"))
+            )),
+            Status::Skipped | Status::Pending | Status::NotApplicable => {
+                out.push_str(&format!(
+                    "      <skipped message=\"{}\"/>\n",
+                    check.status.as_str()
+                ));
+            }
+            Status::Pass | Status::Warn => {
+                out.push_str(&format!(
+                    "      <system-out>score {score}, {}</system-out>\n",
+                    check.status.as_str()
+                ));
+            }
+        }
+        out.push_str("    </testcase>\n");
+    }
+    out.push_str("  </testsuite>\n</testsuites>\n");
+    out.into_bytes()
+}
+
+/// XML-escapes text from outside (check ids are ours, findings may quote pages).
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Control characters are not allowed in XML 1.0.
+            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}

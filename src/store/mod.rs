@@ -1,0 +1,147 @@
+//! History of runs: every audit's report kept with its context, so CI jobs
+//! and consultants can compare runs and gate on regressions. One contract
+//! ([`RunStore`]); SQLite is the embedded default.
+
+mod sqlite;
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::report::Report;
+
+pub use sqlite::SqliteStore;
+
+/// The store schema this build writes. A store written by a newer build is refused, not damaged.
+pub const SCHEMA_VERSION: i64 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("store URL `{0}` is not understood; use a file path, sqlite:PATH, or postgres://…")]
+    BadUrl(String),
+    #[error(
+        "the store at {place} was written by a newer centricity (schema {found}, this build knows {SCHEMA_VERSION}); upgrade centricity"
+    )]
+    NewerSchema { place: String, found: i64 },
+    #[error("no run {0} in the store")]
+    NoSuchRun(i64),
+    #[error("store: {0}")]
+    Database(String),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Database(e.to_string())
+    }
+}
+
+/// Where a run came from: the commit, branch and CI run, from the usual CI variables.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunContext {
+    pub commit: Option<String>,
+    pub branch: Option<String>,
+    pub ci_url: Option<String>,
+}
+
+impl RunContext {
+    /// GitHub Actions and GitLab CI variables; nothing when run by hand.
+    pub fn from_env() -> Self {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let github_url = match (
+            var("GITHUB_SERVER_URL"),
+            var("GITHUB_REPOSITORY"),
+            var("GITHUB_RUN_ID"),
+        ) {
+            (Some(server), Some(repo), Some(run)) => {
+                Some(format!("{server}/{repo}/actions/runs/{run}"))
+            }
+            _ => None,
+        };
+        Self {
+            commit: var("GITHUB_SHA").or_else(|| var("CI_COMMIT_SHA")),
+            branch: var("GITHUB_REF_NAME").or_else(|| var("CI_COMMIT_REF_NAME")),
+            ci_url: github_url.or_else(|| var("CI_PIPELINE_URL")),
+        }
+    }
+}
+
+/// One stored run, without its full report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunSummary {
+    pub id: i64,
+    pub audit: String,
+    pub started_at: String,
+    pub finished_at: String,
+    pub tool_version: String,
+    pub score: Option<f64>,
+    pub complete: bool,
+    #[serde(flatten)]
+    pub context: RunContext,
+}
+
+/// A whole run as `history export` writes it (one JSON line each) and `history import` reads it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportedRun {
+    pub context: RunContext,
+    pub report: Report,
+}
+
+/// What every backend does.
+pub trait RunStore {
+    /// Records a run in one transaction: afterwards it is there whole, or not at all.
+    fn record(&mut self, report: &Report, context: &RunContext) -> Result<i64, StoreError>;
+    /// Runs, oldest first, of one audit or all.
+    fn runs(&mut self, audit: Option<&str>) -> Result<Vec<RunSummary>, StoreError>;
+    fn report(&mut self, id: i64) -> Result<Report, StoreError>;
+    fn context(&mut self, id: i64) -> Result<RunContext, StoreError>;
+    /// Deletes runs, keeping the newest `keep` per audit and/or those newer than `older_than` (RFC 3339).
+    fn prune(&mut self, keep: Option<usize>, older_than: Option<&str>)
+    -> Result<usize, StoreError>;
+}
+
+/// Checks that a store URL is one this build understands, without opening it.
+pub fn check_url(url: &str) -> Result<(), StoreError> {
+    sqlite_path(url).map(|_| ())
+}
+
+fn sqlite_path(url: &str) -> Result<&Path, StoreError> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Err(StoreError::BadUrl(format!(
+            "{} (PostgreSQL support is not in this build yet)",
+            redact(url)
+        )));
+    }
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    if path.is_empty() || path.contains("://") {
+        return Err(StoreError::BadUrl(redact(url)));
+    }
+    Ok(Path::new(path))
+}
+
+/// Opens the store at `url`: a path or `sqlite:PATH` (SQLite, created if missing).
+pub fn open(url: &str) -> Result<Box<dyn RunStore>, StoreError> {
+    Ok(Box::new(SqliteStore::open(sqlite_path(url)?)?))
+}
+
+/// A store URL fit to print: any password replaced.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// The default store: `.centricity/history.db` beside the audit file.
+pub fn default_url(audit_dir: &Path) -> String {
+    audit_dir
+        .join(".centricity")
+        .join("history.db")
+        .to_string_lossy()
+        .into_owned()
+}

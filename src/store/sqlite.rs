@@ -1,0 +1,214 @@
+//! The SQLite store: one file, WAL so readers never block the writer, a busy
+//! timeout so concurrent audits wait their turn, versioned migrations.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{RunContext, RunStore, RunSummary, SCHEMA_VERSION, StoreError};
+use crate::report::Report;
+
+/// Each migration takes the schema from version `index` to `index + 1`.
+const MIGRATIONS: &[&str] = &["
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        audit TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT NOT NULL,
+        tool_version TEXT NOT NULL,
+        commit_sha TEXT,
+        branch TEXT,
+        ci_url TEXT,
+        score REAL,
+        complete INTEGER NOT NULL,
+        report TEXT NOT NULL
+    );
+    CREATE INDEX runs_by_audit ON runs (audit, id);
+    CREATE TABLE scores (
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        level TEXT NOT NULL,
+        key TEXT NOT NULL,
+        score REAL,
+        PRIMARY KEY (run_id, level, key)
+    );
+"];
+
+pub struct SqliteStore {
+    conn: Connection,
+    place: String,
+}
+
+impl SqliteStore {
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Database(format!("cannot create {}: {e}", dir.display()))
+            })?;
+        }
+        let conn = Connection::open(path)?;
+        // Concurrent audits (CI matrix jobs) write to one file: wait for the lock instead of failing.
+        conn.busy_timeout(Duration::from_secs(30))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut store = Self {
+            conn,
+            place: path.display().to_string(),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")?;
+        let version: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_version",
+            [],
+            |r| r.get(0),
+        )?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                place: self.place.clone(),
+                found: version,
+            });
+        }
+        for (from, sql) in MIGRATIONS
+            .iter()
+            .enumerate()
+            .skip(usize::try_from(version).unwrap_or(0))
+        {
+            tx.execute_batch(sql)?;
+            tx.execute(
+                "INSERT INTO schema_version (version) VALUES (?1)",
+                [i64::try_from(from).unwrap_or(0) + 1],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+fn utc(time: &chrono::DateTime<chrono::FixedOffset>) -> String {
+    time.with_timezone(&chrono::Utc)
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+impl RunStore for SqliteStore {
+    fn record(&mut self, report: &Report, context: &RunContext) -> Result<i64, StoreError> {
+        let json =
+            serde_json::to_string(report).map_err(|e| StoreError::Database(e.to_string()))?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO runs (audit, started_at, finished_at, tool_version, commit_sha, branch, ci_url, score, complete, report)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                report.audit.name,
+                // UTC, so times from machines in different zones order and compare as text.
+                utc(&report.audit.started_at),
+                utc(&report.audit.finished_at),
+                report.tool.version,
+                context.commit,
+                context.branch,
+                context.ci_url,
+                report.score,
+                report.complete,
+                json
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        {
+            let mut insert = tx.prepare(
+                "INSERT INTO scores (run_id, level, key, score) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            insert.execute(params![id, "overall", "", report.score])?;
+            for c in &report.categories {
+                insert.execute(params![id, "category", c.id.id(), c.score])?;
+            }
+            for c in &report.checks {
+                insert.execute(params![id, "check", c.id, c.score])?;
+            }
+        }
+        tx.commit()?;
+        Ok(id)
+    }
+
+    fn runs(&mut self, audit: Option<&str>) -> Result<Vec<RunSummary>, StoreError> {
+        let mut query = self.conn.prepare(
+            "SELECT id, audit, started_at, finished_at, tool_version, score, complete, commit_sha, branch, ci_url
+             FROM runs WHERE (?1 IS NULL OR audit = ?1) ORDER BY id",
+        )?;
+        let rows = query.query_map([audit], |r| {
+            Ok(RunSummary {
+                id: r.get(0)?,
+                audit: r.get(1)?,
+                started_at: r.get(2)?,
+                finished_at: r.get(3)?,
+                tool_version: r.get(4)?,
+                score: r.get(5)?,
+                complete: r.get(6)?,
+                context: RunContext {
+                    commit: r.get(7)?,
+                    branch: r.get(8)?,
+                    ci_url: r.get(9)?,
+                },
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn report(&mut self, id: i64) -> Result<Report, StoreError> {
+        let json: Option<String> = self
+            .conn
+            .query_row("SELECT report FROM runs WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        let json = json.ok_or(StoreError::NoSuchRun(id))?;
+        serde_json::from_str(&json)
+            .map_err(|e| StoreError::Database(format!("run {id} has an unreadable report: {e}")))
+    }
+
+    fn context(&mut self, id: i64) -> Result<RunContext, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT commit_sha, branch, ci_url FROM runs WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(RunContext {
+                        commit: r.get(0)?,
+                        branch: r.get(1)?,
+                        ci_url: r.get(2)?,
+                    })
+                },
+            )
+            .optional()?
+            .ok_or(StoreError::NoSuchRun(id))
+    }
+
+    fn prune(
+        &mut self,
+        keep: Option<usize>,
+        older_than: Option<&str>,
+    ) -> Result<usize, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut deleted = 0;
+        if let Some(keep) = keep {
+            deleted += tx.execute(
+                "DELETE FROM runs WHERE id IN (
+                   SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY audit ORDER BY id DESC) AS newest FROM runs)
+                   WHERE newest > ?1)",
+                [i64::try_from(keep).unwrap_or(i64::MAX)],
+            )?;
+        }
+        if let Some(cutoff) = older_than {
+            deleted += tx.execute("DELETE FROM runs WHERE started_at < ?1", [cutoff])?;
+        }
+        tx.commit()?;
+        Ok(deleted)
+    }
+}
