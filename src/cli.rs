@@ -229,14 +229,9 @@ pub struct AuditArgs {
     #[arg(long)]
     pub allow_incomplete: bool,
     /// History store: a SQLite file or sqlite:PATH. [default: .centricity/history.db beside the audit file]
-    #[arg(
-        long,
-        env = "CENTRICITY_STORE",
-        value_name = "URL",
-        conflicts_with = "no_store"
-    )]
+    #[arg(long, env = "CENTRICITY_STORE", value_name = "URL")]
     pub store: Option<String>,
-    /// Do not record this run in the history.
+    /// Do not record this run in the history (wins over --store and CENTRICITY_STORE).
     #[arg(long)]
     pub no_store: bool,
     /// Compare with a stored run: `last` (this audit's previous run) or a run id.

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::cli::{HistoryAction, HistoryArgs, HistoryFormat};
 use crate::exit::Exit;
 use crate::report::{Decoration, Format, Report};
-use crate::store::{self, ExportedRun, RunStore, RunSummary, StoreError};
+use crate::store::{self, ExportedRun, RunStore, RunSummary, ScoreRow, StoreError};
 
 /// The store the user named, or the default one in the current folder.
 pub fn open_store(url: Option<&str>) -> Result<Box<dyn RunStore>, Exit> {
@@ -47,36 +47,35 @@ pub fn history(args: &HistoryArgs) -> Exit {
 }
 
 fn list(store: &mut dyn RunStore, audit: Option<&str>, format: HistoryFormat) -> Exit {
-    let runs = match store.runs(audit) {
-        Ok(r) => r,
-        Err(e) => return store_error(&e),
+    // Scores come from their own table: listing 10,000 runs parses no report.
+    let (runs, scores) = match (store.runs(audit), store.scores(audit)) {
+        (Ok(r), Ok(s)) => (r, s),
+        (Err(e), _) | (_, Err(e)) => return store_error(&e),
     };
-    let mut reports = Vec::with_capacity(runs.len());
-    for run in &runs {
-        match store.report(run.id) {
-            Ok(r) => reports.push(r),
-            Err(e) => return store_error(&e),
-        }
+    let mut by_run: BTreeMap<i64, Vec<&ScoreRow>> = BTreeMap::new();
+    for row in &scores {
+        by_run.entry(row.run_id).or_default().push(row);
     }
+    let empty = Vec::new();
+    let scores_of = |run: &RunSummary| by_run.get(&run.id).unwrap_or(&empty);
     let text = match format {
-        HistoryFormat::Table => table(&runs, &reports),
-        HistoryFormat::Csv => long_csv(&runs, &reports),
+        HistoryFormat::Table => table(&runs, &scores_of),
+        HistoryFormat::Csv => long_csv(&runs, &scores_of),
         HistoryFormat::Json => {
             #[derive(Serialize)]
             struct Entry<'a> {
                 #[serde(flatten)]
                 run: &'a RunSummary,
-                categories: BTreeMap<&'static str, Option<f64>>,
+                categories: BTreeMap<&'a str, Option<f64>>,
             }
             let entries: Vec<Entry<'_>> = runs
                 .iter()
-                .zip(&reports)
-                .map(|(run, report)| Entry {
+                .map(|run| Entry {
                     run,
-                    categories: report
-                        .categories
+                    categories: scores_of(run)
                         .iter()
-                        .map(|c| (c.id.id(), c.score))
+                        .filter(|s| s.level == "category")
+                        .map(|s| (s.key.as_str(), s.score))
                         .collect(),
                 })
                 .collect();
@@ -105,7 +104,10 @@ pub fn sparkline(scores: &[Option<f64>]) -> String {
         .collect()
 }
 
-fn table(runs: &[RunSummary], reports: &[Report]) -> String {
+fn table<'a>(
+    runs: &[RunSummary],
+    scores_of: &dyn Fn(&RunSummary) -> &'a Vec<&'a ScoreRow>,
+) -> String {
     if runs.is_empty() {
         return "no runs recorded yet: run `centricity audit` (it records each run unless --no-store)\n".into();
     }
@@ -136,24 +138,19 @@ fn table(runs: &[RunSummary], reports: &[Report]) -> String {
         .set_content_arrangement(ContentArrangement::Dynamic)
         .force_no_tty();
     trends.set_header(["Category", "Trend", "First", "Last"]);
-    let categories: BTreeSet<&'static str> = reports
-        .iter()
-        .flat_map(|r| r.categories.iter().map(|c| c.id.id()))
-        .collect();
-    for category in crate::category::Category::ALL
-        .iter()
-        .map(|c| c.id())
-        .filter(|c| categories.contains(c))
-    {
-        let scores: Vec<Option<f64>> = reports
+    for category in crate::category::Category::ALL.iter().map(|c| c.id()) {
+        let scores: Vec<Option<f64>> = runs
             .iter()
-            .map(|r| {
-                r.categories
+            .map(|run| {
+                scores_of(run)
                     .iter()
-                    .find(|c| c.id.id() == category)
-                    .and_then(|c| c.score)
+                    .find(|s| s.level == "category" && s.key == category)
+                    .and_then(|s| s.score)
             })
             .collect();
+        if scores.iter().all(Option::is_none) {
+            continue;
+        }
         let show = |s: Option<&Option<f64>>| {
             s.and_then(|v| *v)
                 .map_or_else(|| "—".into(), |v| format!("{v:.1}"))
@@ -169,7 +166,10 @@ fn table(runs: &[RunSummary], reports: &[Report]) -> String {
 }
 
 /// One row per run × overall/category/check: the shape charting tools want.
-fn long_csv(runs: &[RunSummary], reports: &[Report]) -> String {
+fn long_csv<'a>(
+    runs: &[RunSummary],
+    scores_of: &dyn Fn(&RunSummary) -> &'a Vec<&'a ScoreRow>,
+) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let _ = writer.write_record([
         "run_id",
@@ -181,30 +181,17 @@ fn long_csv(runs: &[RunSummary], reports: &[Report]) -> String {
         "id",
         "score",
     ]);
-    for (run, report) in runs.iter().zip(reports) {
-        let rows = std::iter::once(("overall", String::new(), report.score))
-            .chain(
-                report
-                    .categories
-                    .iter()
-                    .map(|c| ("category", c.id.id().to_string(), c.score)),
-            )
-            .chain(
-                report
-                    .checks
-                    .iter()
-                    .map(|c| ("check", c.id.clone(), c.score)),
-            );
-        for (level, id, score) in rows {
+    for run in runs {
+        for row in scores_of(run) {
             let cells = [
                 run.id.to_string(),
                 run.audit.clone(),
                 run.started_at.clone(),
                 run.context.commit.clone().unwrap_or_default(),
                 run.context.branch.clone().unwrap_or_default(),
-                level.to_string(),
-                id,
-                score.map(|s| format!("{s:.1}")).unwrap_or_default(),
+                row.level.clone(),
+                row.key.clone(),
+                row.score.map(|s| format!("{s:.1}")).unwrap_or_default(),
             ];
             let _ = writer.write_record(
                 cells

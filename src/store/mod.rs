@@ -79,6 +79,15 @@ pub struct RunSummary {
     pub context: RunContext,
 }
 
+/// One stored score: `level` is `overall` (empty `key`), `category` or `check`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoreRow {
+    pub run_id: i64,
+    pub level: String,
+    pub key: String,
+    pub score: Option<f64>,
+}
+
 /// A whole run as `history export` writes it (one JSON line each) and `history import` reads it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExportedRun {
@@ -93,6 +102,8 @@ pub trait RunStore {
     /// Runs, oldest first, of one audit or all.
     fn runs(&mut self, audit: Option<&str>) -> Result<Vec<RunSummary>, StoreError>;
     fn report(&mut self, id: i64) -> Result<Report, StoreError>;
+    /// Every stored score (overall, categories, checks) of one audit's runs or all, by run.
+    fn scores(&mut self, audit: Option<&str>) -> Result<Vec<ScoreRow>, StoreError>;
     fn context(&mut self, id: i64) -> Result<RunContext, StoreError>;
     /// Deletes runs, keeping the newest `keep` per audit and/or those newer than `older_than` (RFC 3339).
     fn prune(&mut self, keep: Option<usize>, older_than: Option<&str>)

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{RunContext, RunStore, RunSummary, SCHEMA_VERSION, StoreError};
+use super::{RunContext, RunStore, RunSummary, SCHEMA_VERSION, ScoreRow, StoreError};
 use crate::report::Report;
 
 /// Each migration takes the schema from version `index` to `index + 1`.
@@ -169,6 +169,22 @@ impl RunStore for SqliteStore {
         let json = json.ok_or(StoreError::NoSuchRun(id))?;
         serde_json::from_str(&json)
             .map_err(|e| StoreError::Database(format!("run {id} has an unreadable report: {e}")))
+    }
+
+    fn scores(&mut self, audit: Option<&str>) -> Result<Vec<ScoreRow>, StoreError> {
+        let mut query = self.conn.prepare(
+            "SELECT s.run_id, s.level, s.key, s.score FROM scores s JOIN runs r ON r.id = s.run_id
+             WHERE (?1 IS NULL OR r.audit = ?1) ORDER BY s.run_id, s.rowid",
+        )?;
+        let rows = query.query_map([audit], |r| {
+            Ok(ScoreRow {
+                run_id: r.get(0)?,
+                level: r.get(1)?,
+                key: r.get(2)?,
+                score: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn context(&mut self, id: i64) -> Result<RunContext, StoreError> {

@@ -5,6 +5,7 @@ mod common;
 mod configs;
 mod conformance;
 mod exec_check;
+mod history;
 mod http_check;
 mod interview;
 mod reviews;

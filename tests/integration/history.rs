@@ -1,0 +1,384 @@
+//! The run history on a real SQLite file: recording, listing, comparing,
+//! re-rendering, gating, moving runs, concurrency, and a writer killed mid-way.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use predicates::prelude::*;
+use serde_json::Value;
+
+use crate::common::{Scratch, assert_valid_report, centricity};
+
+/// An audit whose two plug-ins read their scores from files the test rewrites between runs.
+struct Project {
+    scratch: Scratch,
+    store: PathBuf,
+}
+
+impl Project {
+    fn new(thresholds: &str) -> Self {
+        let scratch = Scratch::new();
+        for id in ["alpha", "beta"] {
+            scratch.plugin(&format!("{id}.sh"), &format!("printf '{{\"score\": %s, \"findings\": [{{\"severity\": \"warn\", \"message\": \"%s\", \"recommendation\": \"r\"}}]}}' \"$(cat {id}.score)\" \"$(cat {id}.finding)\""));
+        }
+        scratch.write(
+            "centricity.toml",
+            &format!(
+                "[audit]\nname = \"Acme\"\n{thresholds}\n[[check]]\nid = \"alpha\"\nkind = \"exec\"\ncategory = \"feedback\"\ncommand = [\"sh\", \"alpha.sh\"]\n\n[[check]]\nid = \"beta\"\nkind = \"exec\"\ncategory = \"frontline\"\ncommand = [\"sh\", \"beta.sh\"]\n"
+            ),
+        );
+        let store = scratch.path("history.db");
+        Self { scratch, store }
+    }
+
+    fn set(&self, alpha: f64, beta: f64, finding: &str) {
+        self.scratch.write("alpha.score", &alpha.to_string());
+        self.scratch.write("beta.score", &beta.to_string());
+        self.scratch.write("alpha.finding", finding);
+        self.scratch.write("beta.finding", "steady");
+    }
+
+    fn cmd(&self) -> assert_cmd::Command {
+        let mut cmd = centricity();
+        cmd.env("CENTRICITY_STORE", &self.store);
+        cmd
+    }
+
+    fn audit(&self, extra: &[&str]) -> assert_cmd::assert::Assert {
+        self.cmd()
+            .arg("audit")
+            .arg(self.scratch.path("centricity.toml"))
+            .args(extra)
+            .assert()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let out = self.cmd().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+}
+
+#[test]
+fn runs_are_recorded_listed_compared_and_re_rendered() {
+    let p = Project::new("");
+    for (alpha, beta, finding) in [
+        (40.0, 80.0, "old problem"),
+        (55.0, 82.0, "old problem"),
+        (70.0, 60.0, "new problem"),
+    ] {
+        p.set(alpha, beta, finding);
+        p.audit(&[])
+            .code(0)
+            .stderr(predicate::str::contains("recorded run #"));
+    }
+    let runs = p.json(&["history", "--format", "json"]);
+    let runs = runs.as_array().unwrap();
+    assert_eq!(runs.len(), 3);
+    assert_eq!(runs[2]["categories"]["feedback"], 70.0);
+    assert_eq!(runs[0]["audit"], "Acme");
+
+    // The table shows a trend per category.
+    let table = p.cmd().arg("history").output().unwrap();
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        table.contains("feedback") && table.contains("▄▅▆"),
+        "{table}"
+    );
+
+    // CSV in long format: one row per run × overall/category/check.
+    let csv = p
+        .cmd()
+        .args(["history", "--format", "csv"])
+        .output()
+        .unwrap();
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(&csv.stdout[..])
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows.len(), 3 * (1 + 5 + 2));
+    assert!(
+        rows.iter()
+            .any(|r| &r[5] == "check" && &r[6] == "alpha" && &r[7] == "55.0")
+    );
+
+    // Compare the last two: deltas, and findings that came and went.
+    let diff = p.json(&["compare", "--format", "json"]);
+    assert_eq!(
+        (diff["from"].clone(), diff["to"].clone()),
+        (Value::from(2), Value::from(3))
+    );
+    let feedback = diff["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c[0] == "feedback")
+        .unwrap();
+    assert_eq!(feedback[1]["change"], 15.0);
+    assert_eq!(
+        diff["findings_appeared"],
+        serde_json::json!(["alpha: new problem"])
+    );
+    assert_eq!(
+        diff["findings_disappeared"],
+        serde_json::json!(["alpha: old problem"])
+    );
+
+    // A stored run re-renders, identical to what was recorded and valid against the schema.
+    let report = p.json(&["report", "1", "--format", "json"]);
+    assert_valid_report(&report);
+    assert_eq!(report["checks"][0]["score"], 40.0);
+    p.cmd()
+        .args(["report", "99"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("no run 99"));
+}
+
+#[test]
+fn gates_judge_every_category_and_check_on_its_own() {
+    let p = Project::new("[thresholds]\nfrontline = 50\n");
+    p.set(60.0, 80.0, "x");
+    p.audit(&[]).code(0);
+    // Overall rises (60/80 → 90/65) but beta drops 15: the drop is caught.
+    p.set(90.0, 65.0, "x");
+    p.audit(&["--baseline", "last", "--max-drop", "5"])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "threshold failed: category frontline dropped 15.0 points (80.0 → 65.0) since run #1",
+        ))
+        .stderr(predicate::str::contains(
+            "threshold failed: check beta dropped 15.0 points",
+        ))
+        .stderr(predicate::str::contains("overall score dropped").not());
+    // The audit file's threshold: frontline below 50.
+    p.set(90.0, 40.0, "x");
+    p.audit(&[]).code(2).stderr(predicate::str::contains(
+        "threshold failed: frontline score 40.0 is below its threshold 50",
+    ));
+    // Markdown shows the deltas against the baseline; JUnit has one case per check.
+    p.set(90.0, 70.0, "x");
+    let md = p
+        .cmd()
+        .arg("audit")
+        .arg(p.scratch.path("centricity.toml"))
+        .args(["--format", "markdown", "--baseline", "1"])
+        .output()
+        .unwrap();
+    let md = String::from_utf8_lossy(&md.stdout);
+    assert!(
+        md.contains("| Category | Score | Δ |")
+            && md.contains("| +30.0 |")
+            && md.contains("| −10.0 |"),
+        "{md}"
+    );
+    let junit = p
+        .cmd()
+        .arg("audit")
+        .arg(p.scratch.path("centricity.toml"))
+        .args(["--format", "junit", "--no-store"])
+        .output()
+        .unwrap();
+    let junit = String::from_utf8_lossy(&junit.stdout);
+    assert!(
+        junit.contains("<testsuites name=\"centricity\" tests=\"2\"")
+            && junit.matches("<testcase ").count() == 2,
+        "{junit}"
+    );
+}
+
+#[test]
+fn a_bad_store_is_refused_before_running_and_a_broken_one_keeps_the_report() {
+    let p = Project::new("");
+    p.set(50.0, 50.0, "x");
+    // A URL that does not parse: exit 3, nothing runs (the plug-ins would write nothing, but no run is recorded either).
+    p.cmd()
+        .arg("audit")
+        .arg(p.scratch.path("centricity.toml"))
+        .args(["--store", "mysql://nowhere"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "store URL `mysql://nowhere` is not understood",
+        ));
+    // A store that cannot be written: the report still comes out, and the exit code says recording failed.
+    p.scratch.write("not-a-dir", "a file");
+    p.cmd()
+        .arg("audit")
+        .arg(p.scratch.path("centricity.toml"))
+        .args(["--format", "json", "--store"])
+        .arg(p.scratch.path("not-a-dir/history.db"))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("\"schema_version\": 1"))
+        .stderr(predicate::str::contains("the run was not recorded"));
+    // A store written by a newer schema is refused, not damaged.
+    p.audit(&[]).code(0);
+    let conn = rusqlite::Connection::open(&p.store).unwrap();
+    conn.execute("INSERT INTO schema_version (version) VALUES (99)", [])
+        .unwrap();
+    drop(conn);
+    p.cmd()
+        .arg("history")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "written by a newer centricity (schema 99",
+        ));
+}
+
+#[test]
+fn prune_export_and_import_move_runs() {
+    let p = Project::new("");
+    for score in [10.0, 20.0, 30.0, 40.0] {
+        p.set(score, score, "x");
+        p.audit(&[]).code(0);
+    }
+    let export = p.cmd().args(["history", "export"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&export.stdout).lines().count(), 4);
+    p.cmd()
+        .args(["history", "prune", "--keep", "2"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("pruned 2 run(s)"));
+    let left = p.json(&["history", "--format", "json"]);
+    assert_eq!(
+        left.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["score"].clone())
+            .collect::<Vec<_>>(),
+        [Value::from(30.0), Value::from(40.0)]
+    );
+    // Into another store, whole.
+    let lines = p
+        .scratch
+        .write("runs.jsonl", &String::from_utf8_lossy(&export.stdout));
+    let other = p.scratch.path("other.db");
+    centricity()
+        .env("CENTRICITY_STORE", &other)
+        .args(["history", "import"])
+        .arg(&lines)
+        .assert()
+        .code(0);
+    let moved = centricity()
+        .env("CENTRICITY_STORE", &other)
+        .args(["history", "--format", "json"])
+        .output()
+        .unwrap();
+    let moved: Value = serde_json::from_slice(&moved.stdout).unwrap();
+    assert_eq!(moved.as_array().unwrap().len(), 4);
+    // A broken line imports nothing and names its line.
+    let bad = p.scratch.write(
+        "bad.jsonl",
+        &format!(
+            "{}\nnot json\n",
+            String::from_utf8_lossy(&export.stdout)
+                .lines()
+                .next()
+                .unwrap()
+        ),
+    );
+    centricity()
+        .env("CENTRICITY_STORE", p.scratch.path("third.db"))
+        .args(["history", "import"])
+        .arg(&bad)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("bad.jsonl:2:"));
+    p.cmd().args(["history", "prune"]).assert().code(3);
+}
+
+#[test]
+fn eight_audits_recording_at_once_lose_no_run() {
+    let p = Project::new("");
+    p.set(50.0, 50.0, "x");
+    let binary = assert_cmd::cargo::cargo_bin("centricity");
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            std::process::Command::new(&binary)
+                .arg("audit")
+                .arg(p.scratch.path("centricity.toml"))
+                .env("CENTRICITY_STORE", &p.store)
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(
+        p.json(&["history", "--format", "json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        8
+    );
+}
+
+#[test]
+fn a_writer_killed_mid_way_leaves_whole_runs_only() {
+    let p = Project::new("");
+    p.set(50.0, 50.0, "x");
+    p.audit(&[]).code(0);
+    let export = p.cmd().args(["history", "export"]).output().unwrap();
+    let line = String::from_utf8_lossy(&export.stdout)
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    let many = p
+        .scratch
+        .write("many.jsonl", &format!("{line}\n").repeat(3000));
+    let store = p.scratch.path("killed.db");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("centricity"))
+        .args(["history", "import"])
+        .arg(&many)
+        .env("CENTRICITY_STORE", &store)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once it has started writing (or finished, on a fast machine: both must leave whole runs).
+    let start = std::time::Instant::now();
+    while !store.exists() && start.elapsed() < std::time::Duration::from_secs(10) {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    let _ = child.kill();
+    let _ = child.wait();
+    check_whole(&store);
+}
+
+/// Every run in the store has its report and all its score rows.
+fn check_whole(store: &Path) {
+    let conn = rusqlite::Connection::open(store).unwrap();
+    let mut query = conn.prepare("SELECT id, report FROM runs").unwrap();
+    let runs: Vec<(i64, String)> = query
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    for (id, report) in &runs {
+        let report: Value = serde_json::from_str(report).unwrap();
+        let expected = 1
+            + report["categories"].as_array().unwrap().len()
+            + report["checks"].as_array().unwrap().len();
+        let rows: i64 = conn
+            .query_row("SELECT COUNT(*) FROM scores WHERE run_id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(rows as usize, expected, "run {id} is not whole");
+    }
+}
