@@ -1,6 +1,7 @@
 //! `centricity history`, `compare` and `report`: reading the run history.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 use std::io::BufRead;
 
 use comfy_table::{Cell, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
@@ -87,10 +88,23 @@ fn list(store: &mut dyn RunStore, audit: Option<&str>, format: HistoryFormat) ->
 }
 
 const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+/// Runs listed in the history table.
+const SHOWN_RUNS: usize = 20;
+/// A trend wider than this is averaged into this many marks.
+const SPARK_WIDTH: usize = 40;
 
-/// A score trend in one line of block characters (0–100 mapped to eight heights; gaps as spaces).
+/// A score trend in one line of block characters (0–100 mapped to eight heights; gaps as
+/// spaces), long histories averaged into at most 40 marks.
 pub fn sparkline(scores: &[Option<f64>]) -> String {
-    scores
+    let bucket = scores.len().div_ceil(SPARK_WIDTH).max(1);
+    let averaged: Vec<Option<f64>> = scores
+        .chunks(bucket)
+        .map(|chunk| {
+            let present: Vec<f64> = chunk.iter().flatten().copied().collect();
+            (!present.is_empty()).then(|| present.iter().sum::<f64>() / present.len() as f64)
+        })
+        .collect();
+    averaged
         .iter()
         .map(|s| match s {
             #[expect(
@@ -117,7 +131,9 @@ fn table<'a>(
         .set_content_arrangement(ContentArrangement::Dynamic)
         .force_no_tty();
     table.set_header(["Run", "Audit", "Started", "Score", "Complete", "Commit"]);
-    for run in runs {
+    // The newest runs; all of them count in the trends below.
+    let shown = &runs[runs.len().saturating_sub(SHOWN_RUNS)..];
+    for run in shown {
         table.add_row(vec![
             Cell::new(run.id),
             Cell::new(&run.audit),
@@ -162,7 +178,13 @@ fn table<'a>(
             Cell::new(show(scores.last())),
         ]);
     }
-    format!("{table}\n\n{trends}\n")
+    let earlier = runs.len() - shown.len();
+    let note = if earlier > 0 {
+        format!("({earlier} earlier runs not listed; `--format csv` has them all)\n")
+    } else {
+        String::new()
+    };
+    format!("{table}\n{note}\n{trends}\n")
 }
 
 /// One row per run × overall/category/check: the shape charting tools want.
@@ -181,23 +203,29 @@ fn long_csv<'a>(
         "id",
         "score",
     ]);
+    let mut number = String::new();
     for run in runs {
+        // Text cells are neutralised against formula injection; ids, times and scores are ours.
+        let id = run.id.to_string();
+        let audit = crate::report::neutralise(&run.audit);
+        let commit = crate::report::neutralise(run.context.commit.as_deref().unwrap_or_default());
+        let branch = crate::report::neutralise(run.context.branch.as_deref().unwrap_or_default());
         for row in scores_of(run) {
-            let cells = [
-                run.id.to_string(),
-                run.audit.clone(),
-                run.started_at.clone(),
-                run.context.commit.clone().unwrap_or_default(),
-                run.context.branch.clone().unwrap_or_default(),
-                row.level.clone(),
-                row.key.clone(),
-                row.score.map(|s| format!("{s:.1}")).unwrap_or_default(),
-            ];
-            let _ = writer.write_record(
-                cells
-                    .iter()
-                    .map(|c| crate::report::neutralise(c).into_owned()),
-            );
+            number.clear();
+            if let Some(score) = row.score {
+                let _ = write!(number, "{score:.1}");
+            }
+            let key = crate::report::neutralise(&row.key);
+            let _ = writer.write_record([
+                &id,
+                audit.as_ref(),
+                &run.started_at,
+                commit.as_ref(),
+                branch.as_ref(),
+                &row.level,
+                key.as_ref(),
+                &number,
+            ]);
         }
     }
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()

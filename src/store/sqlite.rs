@@ -173,8 +173,9 @@ impl RunStore for SqliteStore {
 
     fn scores(&mut self, audit: Option<&str>) -> Result<Vec<ScoreRow>, StoreError> {
         let mut query = self.conn.prepare(
-            "SELECT s.run_id, s.level, s.key, s.score FROM scores s JOIN runs r ON r.id = s.run_id
-             WHERE (?1 IS NULL OR r.audit = ?1) ORDER BY s.run_id, s.rowid",
+            "SELECT run_id, level, key, score FROM scores
+             WHERE ?1 IS NULL OR run_id IN (SELECT id FROM runs WHERE audit = ?1)
+             ORDER BY rowid",
         )?;
         let rows = query.query_map([audit], |r| {
             Ok(ScoreRow {
