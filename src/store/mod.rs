@@ -2,6 +2,7 @@
 //! and consultants can compare runs and gate on regressions. One contract
 //! ([`RunStore`]); SQLite is the embedded default.
 
+mod postgres;
 mod sqlite;
 
 use std::path::Path;
@@ -10,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::report::Report;
 
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 /// The store schema this build writes. A store written by a newer build is refused, not damaged.
@@ -17,7 +19,9 @@ pub const SCHEMA_VERSION: i64 = 1;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("store URL `{0}` is not understood; use a file path, sqlite:PATH, or postgres://…")]
+    #[error(
+        "store URL `{0}` is not understood; use a file path, sqlite:PATH, or postgres://user@host/db"
+    )]
     BadUrl(String),
     #[error(
         "the store at {place} was written by a newer centricity (schema {found}, this build knows {SCHEMA_VERSION}); upgrade centricity"
@@ -112,16 +116,20 @@ pub trait RunStore {
 
 /// Checks that a store URL is one this build understands, without opening it.
 pub fn check_url(url: &str) -> Result<(), StoreError> {
+    if is_postgres(url) {
+        return url
+            .parse::<tokio_postgres::Config>()
+            .map(|_| ())
+            .map_err(|e| StoreError::BadUrl(format!("{} ({e})", redact(url))));
+    }
     sqlite_path(url).map(|_| ())
 }
 
+fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
 fn sqlite_path(url: &str) -> Result<&Path, StoreError> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Err(StoreError::BadUrl(format!(
-            "{} (PostgreSQL support is not in this build yet)",
-            redact(url)
-        )));
-    }
     let path = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))
@@ -132,8 +140,12 @@ fn sqlite_path(url: &str) -> Result<&Path, StoreError> {
     Ok(Path::new(path))
 }
 
-/// Opens the store at `url`: a path or `sqlite:PATH` (SQLite, created if missing).
+/// Opens the store at `url`: `postgres://…`, or a path or `sqlite:PATH` (SQLite, created if missing).
 pub fn open(url: &str) -> Result<Box<dyn RunStore>, StoreError> {
+    if is_postgres(url) {
+        check_url(url)?;
+        return Ok(Box::new(PostgresStore::open(url)?));
+    }
     Ok(Box::new(SqliteStore::open(sqlite_path(url)?)?))
 }
 

@@ -1,7 +1,7 @@
 //! The run history on a real SQLite file: recording, listing, comparing,
 //! re-rendering, gating, moving runs, concurrency, and a writer killed mid-way.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 
 use predicates::prelude::*;
@@ -9,14 +9,67 @@ use serde_json::Value;
 
 use crate::common::{Scratch, assert_valid_report, centricity};
 
+/// The stores every contract test runs against: SQLite always (`None`: a fresh file), and a
+/// fresh PostgreSQL database when `CENTRICITY_TEST_POSTGRES` names a server
+/// (`eval "$(bash scripts/postgres.sh start)"`). In CI the server must be there.
+fn backends() -> Vec<Option<String>> {
+    let mut stores = vec![None];
+    match std::env::var("CENTRICITY_TEST_POSTGRES") {
+        Ok(url) if !url.is_empty() => stores.push(Some(fresh_database(&url))),
+        _ => {
+            let in_ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+            assert!(
+                !in_ci,
+                "CI=true but CENTRICITY_TEST_POSTGRES is not set: .ci/run starts PostgreSQL"
+            );
+            eprintln!(
+                "skipping the PostgreSQL store: start one with `eval \"$(bash scripts/postgres.sh start)\"`"
+            );
+        }
+    }
+    stores
+}
+
+/// A new, empty database on the test server, so tests running at once do not see each other's runs.
+fn fresh_database(url: &str) -> String {
+    static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let name = format!(
+        "t_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+            .await
+            .expect("the test PostgreSQL answers");
+        tokio::spawn(connection);
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
+    });
+    let mut parsed = url::Url::parse(url).unwrap();
+    parsed.set_path(&format!("/{name}"));
+    parsed.to_string()
+}
+
 /// An audit whose two plug-ins read their scores from files the test rewrites between runs.
 struct Project {
     scratch: Scratch,
-    store: PathBuf,
+    store: String,
 }
 
 impl Project {
+    /// A project recording into `store` (`None`: a fresh SQLite file in the scratch folder).
     fn new(thresholds: &str) -> Self {
+        Self::with_store(thresholds, None)
+    }
+
+    fn with_store(thresholds: &str, store: Option<String>) -> Self {
         let scratch = Scratch::new();
         for id in ["alpha", "beta"] {
             scratch.plugin(&format!("{id}.sh"), &format!("printf '{{\"score\": %s, \"findings\": [{{\"severity\": \"warn\", \"message\": \"%s\", \"recommendation\": \"r\"}}]}}' \"$(cat {id}.score)\" \"$(cat {id}.finding)\""));
@@ -27,7 +80,8 @@ impl Project {
                 "[audit]\nname = \"Acme\"\n{thresholds}\n[[check]]\nid = \"alpha\"\nkind = \"exec\"\ncategory = \"feedback\"\ncommand = [\"sh\", \"alpha.sh\"]\n\n[[check]]\nid = \"beta\"\nkind = \"exec\"\ncategory = \"frontline\"\ncommand = [\"sh\", \"beta.sh\"]\n"
             ),
         );
-        let store = scratch.path("history.db");
+        let store =
+            store.unwrap_or_else(|| scratch.path("history.db").to_string_lossy().into_owned());
         Self { scratch, store }
     }
 
@@ -65,7 +119,12 @@ impl Project {
 
 #[test]
 fn runs_are_recorded_listed_compared_and_re_rendered() {
-    let p = Project::new("");
+    for store in backends() {
+        recorded_listed_compared(Project::with_store("", store));
+    }
+}
+
+fn recorded_listed_compared(p: Project) {
     for (alpha, beta, finding) in [
         (40.0, 80.0, "old problem"),
         (55.0, 82.0, "old problem"),
@@ -141,7 +200,12 @@ fn runs_are_recorded_listed_compared_and_re_rendered() {
 
 #[test]
 fn gates_judge_every_category_and_check_on_its_own() {
-    let p = Project::new("[thresholds]\nfrontline = 50\n");
+    for store in backends() {
+        gates_on(Project::with_store("[thresholds]\nfrontline = 50\n", store));
+    }
+}
+
+fn gates_on(p: Project) {
     p.set(60.0, 80.0, "x");
     p.audit(&[]).code(0);
     // Overall rises (60/80 → 90/65) but beta drops 15: the drop is caught.
@@ -233,7 +297,12 @@ fn a_bad_store_is_refused_before_running_and_a_broken_one_keeps_the_report() {
 
 #[test]
 fn prune_export_and_import_move_runs() {
-    let p = Project::new("");
+    for store in backends() {
+        prune_export_import(Project::with_store("", store));
+    }
+}
+
+fn prune_export_import(p: Project) {
     for score in [10.0, 20.0, 30.0, 40.0] {
         p.set(score, score, "x");
         p.audit(&[]).code(0);
@@ -295,7 +364,12 @@ fn prune_export_and_import_move_runs() {
 
 #[test]
 fn eight_audits_recording_at_once_lose_no_run() {
-    let p = Project::new("");
+    for store in backends() {
+        eight_at_once(Project::with_store("", store));
+    }
+}
+
+fn eight_at_once(p: Project) {
     p.set(50.0, 50.0, "x");
     let binary = assert_cmd::cargo::cargo_bin("centricity");
     let children: Vec<_> = (0..8)
@@ -381,4 +455,49 @@ fn check_whole(store: &Path) {
             .unwrap();
         assert_eq!(rows as usize, expected, "run {id} is not whole");
     }
+}
+
+#[test]
+fn postgres_faults_are_clear_and_never_show_the_password() {
+    let Some(Some(url)) = backends().into_iter().nth(1) else {
+        return;
+    };
+    let mut wrong = url::Url::parse(&url).unwrap();
+    wrong.set_password(Some("not-the-password-42")).unwrap();
+    let out = centricity()
+        .env("CENTRICITY_STORE", wrong.as_str())
+        .arg("history")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.contains("password authentication failed"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("not-the-password-42"),
+        "a secret was printed: {stderr}"
+    );
+    // A server that is down: the audit still prints its report, and says the run was not recorded.
+    let p = Project::with_store(
+        "",
+        Some("postgres://centricity:x@127.0.0.1:1/postgres".into()),
+    );
+    p.set(50.0, 50.0, "x");
+    p.audit(&["--format", "json"])
+        .code(1)
+        .stdout(predicate::str::contains("\"schema_version\": 1"))
+        .stderr(
+            predicate::str::contains("Connection refused")
+                .and(predicate::str::contains("the run was not recorded")),
+        );
+    // A URL that does not parse is an input error, found before anything runs.
+    p.cmd()
+        .arg("audit")
+        .arg(p.scratch.path("centricity.toml"))
+        .args(["--store", "postgres://centricity@127.0.0.1:notaport/db"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("is not understood"));
 }

@@ -1,0 +1,267 @@
+//! The PostgreSQL store: the same schema and behaviour as SQLite, for many CI
+//! jobs writing to one place. Migrations take an advisory lock, so concurrent
+//! first runs do not race.
+
+use tokio_postgres::{Client, NoTls};
+
+use super::{RunContext, RunStore, RunSummary, SCHEMA_VERSION, ScoreRow, StoreError, redact};
+use crate::report::Report;
+
+/// Each migration takes the schema from version `index` to `index + 1`.
+const MIGRATIONS: &[&str] = &["
+    CREATE TABLE runs (
+        id BIGSERIAL PRIMARY KEY,
+        audit TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT NOT NULL,
+        tool_version TEXT NOT NULL,
+        commit_sha TEXT,
+        branch TEXT,
+        ci_url TEXT,
+        score DOUBLE PRECISION,
+        complete BOOLEAN NOT NULL,
+        report TEXT NOT NULL
+    );
+    CREATE INDEX runs_by_audit ON runs (audit, id);
+    CREATE TABLE scores (
+        seq BIGSERIAL,
+        run_id BIGINT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        level TEXT NOT NULL,
+        key TEXT NOT NULL,
+        score DOUBLE PRECISION,
+        PRIMARY KEY (run_id, level, key)
+    );
+"];
+
+/// Any number: the lock only has to be the same for every centricity.
+const MIGRATION_LOCK: i64 = 0x0063_656e_7472_6963;
+
+pub struct PostgresStore {
+    runtime: tokio::runtime::Runtime,
+    client: Client,
+    place: String,
+}
+
+fn db(e: &tokio_postgres::Error) -> StoreError {
+    // The driver's message, with the cause (e.g. "password authentication failed") but never the URL.
+    let mut message = e.to_string();
+    if let Some(cause) = std::error::Error::source(e) {
+        message = format!("{message}: {cause}");
+    }
+    StoreError::Database(message)
+}
+
+impl PostgresStore {
+    pub fn open(url: &str) -> Result<Self, StoreError> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| StoreError::Database(e.to_string()))?;
+        let place = redact(url);
+        let (client, connection) = runtime
+            .block_on(async {
+                tokio::time::timeout(
+                    std::time::Duration::from_secs(10),
+                    tokio_postgres::connect(url, NoTls),
+                )
+                .await
+            })
+            .map_err(|_| StoreError::Database(format!("{place}: no answer within 10 s")))?
+            .map_err(|e| match db(&e) {
+                StoreError::Database(m) => StoreError::Database(format!("{place}: {m}")),
+                other => other,
+            })?;
+        runtime.spawn(connection);
+        let mut store = Self {
+            runtime,
+            client,
+            place,
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let place = self.place.clone();
+        self.runtime.block_on(async {
+            let tx = self.client.transaction().await.map_err(|e| db(&e))?;
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+                .await
+                .map_err(|e| db(&e))?;
+            tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
+                .await
+                .map_err(|e| db(&e))?;
+            let version: i64 = tx
+                .query_one("SELECT COALESCE(MAX(version), 0) FROM schema_version", &[])
+                .await
+                .map_err(|e| db(&e))?
+                .get(0);
+            if version > SCHEMA_VERSION {
+                return Err(StoreError::NewerSchema {
+                    place,
+                    found: version,
+                });
+            }
+            for (from, sql) in MIGRATIONS
+                .iter()
+                .enumerate()
+                .skip(usize::try_from(version).unwrap_or(0))
+            {
+                tx.batch_execute(sql).await.map_err(|e| db(&e))?;
+                let next = i64::try_from(from).unwrap_or(0) + 1;
+                tx.execute("INSERT INTO schema_version (version) VALUES ($1)", &[&next])
+                    .await
+                    .map_err(|e| db(&e))?;
+            }
+            tx.commit().await.map_err(|e| db(&e))
+        })
+    }
+}
+
+fn utc(time: &chrono::DateTime<chrono::FixedOffset>) -> String {
+    time.with_timezone(&chrono::Utc)
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+impl RunStore for PostgresStore {
+    fn record(&mut self, report: &Report, context: &RunContext) -> Result<i64, StoreError> {
+        let json =
+            serde_json::to_string(report).map_err(|e| StoreError::Database(e.to_string()))?;
+        self.runtime.block_on(async {
+            let tx = self.client.transaction().await.map_err(|e| db(&e))?;
+            let id: i64 = tx
+                .query_one(
+                    "INSERT INTO runs (audit, started_at, finished_at, tool_version, commit_sha, branch, ci_url, score, complete, report)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                    &[
+                        &report.audit.name,
+                        &utc(&report.audit.started_at),
+                        &utc(&report.audit.finished_at),
+                        &report.tool.version,
+                        &context.commit,
+                        &context.branch,
+                        &context.ci_url,
+                        &report.score,
+                        &report.complete,
+                        &json,
+                    ],
+                )
+                .await
+                .map_err(|e| db(&e))?
+                .get(0);
+            let insert =
+                tx.prepare("INSERT INTO scores (run_id, level, key, score) VALUES ($1, $2, $3, $4)").await.map_err(|e| db(&e))?;
+            let rows = std::iter::once(("overall", String::new(), report.score))
+                .chain(report.categories.iter().map(|c| ("category", c.id.id().to_string(), c.score)))
+                .chain(report.checks.iter().map(|c| ("check", c.id.clone(), c.score)));
+            for (level, key, score) in rows {
+                tx.execute(&insert, &[&id, &level, &key, &score]).await.map_err(|e| db(&e))?;
+            }
+            tx.commit().await.map_err(|e| db(&e))?;
+            Ok(id)
+        })
+    }
+
+    fn runs(&mut self, audit: Option<&str>) -> Result<Vec<RunSummary>, StoreError> {
+        self.runtime.block_on(async {
+            let rows = self
+                .client
+                .query(
+                    "SELECT id, audit, started_at, finished_at, tool_version, score, complete, commit_sha, branch, ci_url
+                     FROM runs WHERE ($1::TEXT IS NULL OR audit = $1) ORDER BY id",
+                    &[&audit],
+                )
+                .await
+                .map_err(|e| db(&e))?;
+            Ok(rows
+                .iter()
+                .map(|r| RunSummary {
+                    id: r.get(0),
+                    audit: r.get(1),
+                    started_at: r.get(2),
+                    finished_at: r.get(3),
+                    tool_version: r.get(4),
+                    score: r.get(5),
+                    complete: r.get(6),
+                    context: RunContext { commit: r.get(7), branch: r.get(8), ci_url: r.get(9) },
+                })
+                .collect())
+        })
+    }
+
+    fn report(&mut self, id: i64) -> Result<Report, StoreError> {
+        self.runtime.block_on(async {
+            let row = self
+                .client
+                .query_opt("SELECT report FROM runs WHERE id = $1", &[&id])
+                .await
+                .map_err(|e| db(&e))?;
+            let json: String = row.ok_or(StoreError::NoSuchRun(id))?.get(0);
+            serde_json::from_str(&json).map_err(|e| {
+                StoreError::Database(format!("run {id} has an unreadable report: {e}"))
+            })
+        })
+    }
+
+    fn scores(&mut self, audit: Option<&str>) -> Result<Vec<ScoreRow>, StoreError> {
+        self.runtime.block_on(async {
+            let rows = self
+                .client
+                .query(
+                    "SELECT run_id, level, key, score FROM scores
+                     WHERE $1::TEXT IS NULL OR run_id IN (SELECT id FROM runs WHERE audit = $1) ORDER BY seq",
+                    &[&audit],
+                )
+                .await
+                .map_err(|e| db(&e))?;
+            Ok(rows.iter().map(|r| ScoreRow { run_id: r.get(0), level: r.get(1), key: r.get(2), score: r.get(3) }).collect())
+        })
+    }
+
+    fn context(&mut self, id: i64) -> Result<RunContext, StoreError> {
+        self.runtime.block_on(async {
+            let row = self
+                .client
+                .query_opt(
+                    "SELECT commit_sha, branch, ci_url FROM runs WHERE id = $1",
+                    &[&id],
+                )
+                .await
+                .map_err(|e| db(&e))?
+                .ok_or(StoreError::NoSuchRun(id))?;
+            Ok(RunContext {
+                commit: row.get(0),
+                branch: row.get(1),
+                ci_url: row.get(2),
+            })
+        })
+    }
+
+    fn prune(
+        &mut self,
+        keep: Option<usize>,
+        older_than: Option<&str>,
+    ) -> Result<usize, StoreError> {
+        self.runtime.block_on(async {
+            let tx = self.client.transaction().await.map_err(|e| db(&e))?;
+            let mut deleted = 0;
+            if let Some(keep) = keep {
+                let keep = i64::try_from(keep).unwrap_or(i64::MAX);
+                deleted += tx
+                    .execute(
+                        "DELETE FROM runs WHERE id IN (
+                           SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY audit ORDER BY id DESC) AS newest FROM runs) ranked
+                           WHERE newest > $1)",
+                        &[&keep],
+                    )
+                    .await
+                    .map_err(|e| db(&e))?;
+            }
+            if let Some(cutoff) = older_than {
+                deleted += tx.execute("DELETE FROM runs WHERE started_at < $1", &[&cutoff]).await.map_err(|e| db(&e))?;
+            }
+            tx.commit().await.map_err(|e| db(&e))?;
+            Ok(usize::try_from(deleted).unwrap_or(usize::MAX))
+        })
+    }
+}
