@@ -10,7 +10,7 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  the audit ran and every threshold was met
   1  runtime failure: nothing could be scored
-  2  a threshold failed (--fail-under)
+  2  a gate failed (--fail-under, [thresholds], --baseline with --max-drop)
   3  invalid input: audit file, CSV log, arguments
   4  the run is incomplete (a check errored or Ctrl-C) and --allow-incomplete was not given";
 
