@@ -114,6 +114,29 @@ pub trait RunStore {
     -> Result<usize, StoreError>;
 }
 
+/// A time as stored: UTC, so runs from machines in different zones order and compare as text.
+fn utc(time: &chrono::DateTime<chrono::FixedOffset>) -> String {
+    time.with_timezone(&chrono::Utc)
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// The score rows a run is stored with: overall (empty key), each category, each check.
+fn score_rows(report: &Report) -> impl Iterator<Item = (&'static str, String, Option<f64>)> + '_ {
+    std::iter::once(("overall", String::new(), report.score))
+        .chain(
+            report
+                .categories
+                .iter()
+                .map(|c| ("category", c.id.id().to_string(), c.score)),
+        )
+        .chain(
+            report
+                .checks
+                .iter()
+                .map(|c| ("check", c.id.clone(), c.score)),
+        )
+}
+
 /// Checks that a store URL is one this build understands, without opening it.
 pub fn check_url(url: &str) -> Result<(), StoreError> {
     if is_postgres(url) {

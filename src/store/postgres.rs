@@ -4,7 +4,9 @@
 
 use tokio_postgres::{Client, NoTls};
 
-use super::{RunContext, RunStore, RunSummary, SCHEMA_VERSION, ScoreRow, StoreError, redact};
+use super::{
+    RunContext, RunStore, RunSummary, SCHEMA_VERSION, ScoreRow, StoreError, redact, score_rows, utc,
+};
 use crate::report::Report;
 
 /// Each migration takes the schema from version `index` to `index + 1`.
@@ -118,11 +120,6 @@ impl PostgresStore {
     }
 }
 
-fn utc(time: &chrono::DateTime<chrono::FixedOffset>) -> String {
-    time.with_timezone(&chrono::Utc)
-        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
 impl RunStore for PostgresStore {
     fn record(&mut self, report: &Report, context: &RunContext) -> Result<i64, StoreError> {
         let json =
@@ -151,10 +148,7 @@ impl RunStore for PostgresStore {
                 .get(0);
             let insert =
                 tx.prepare("INSERT INTO scores (run_id, level, key, score) VALUES ($1, $2, $3, $4)").await.map_err(|e| db(&e))?;
-            let rows = std::iter::once(("overall", String::new(), report.score))
-                .chain(report.categories.iter().map(|c| ("category", c.id.id().to_string(), c.score)))
-                .chain(report.checks.iter().map(|c| ("check", c.id.clone(), c.score)));
-            for (level, key, score) in rows {
+            for (level, key, score) in score_rows(report) {
                 tx.execute(&insert, &[&id, &level, &key, &score]).await.map_err(|e| db(&e))?;
             }
             tx.commit().await.map_err(|e| db(&e))?;

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{RunContext, RunStore, RunSummary, SCHEMA_VERSION, ScoreRow, StoreError};
+use super::{
+    RunContext, RunStore, RunSummary, SCHEMA_VERSION, ScoreRow, StoreError, score_rows, utc,
+};
 use crate::report::Report;
 
 /// Each migration takes the schema from version `index` to `index + 1`.
@@ -91,11 +93,6 @@ impl SqliteStore {
     }
 }
 
-fn utc(time: &chrono::DateTime<chrono::FixedOffset>) -> String {
-    time.with_timezone(&chrono::Utc)
-        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
 impl RunStore for SqliteStore {
     fn record(&mut self, report: &Report, context: &RunContext) -> Result<i64, StoreError> {
         let json =
@@ -108,7 +105,6 @@ impl RunStore for SqliteStore {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 report.audit.name,
-                // UTC, so times from machines in different zones order and compare as text.
                 utc(&report.audit.started_at),
                 utc(&report.audit.finished_at),
                 report.tool.version,
@@ -125,12 +121,8 @@ impl RunStore for SqliteStore {
             let mut insert = tx.prepare(
                 "INSERT INTO scores (run_id, level, key, score) VALUES (?1, ?2, ?3, ?4)",
             )?;
-            insert.execute(params![id, "overall", "", report.score])?;
-            for c in &report.categories {
-                insert.execute(params![id, "category", c.id.id(), c.score])?;
-            }
-            for c in &report.checks {
-                insert.execute(params![id, "check", c.id, c.score])?;
+            for (level, key, score) in score_rows(report) {
+                insert.execute(params![id, level, key, score])?;
             }
         }
         tx.commit()?;
