@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::checks::contact_reach::ReachObservation;
 use crate::checks::exec::PluginReport;
 use crate::checks::http::HttpObservation;
 use crate::checks::mystery_log::Contact;
@@ -30,6 +31,7 @@ pub enum Observation {
         contacts: Vec<Contact>,
     },
     Reviews(ReviewsObservation),
+    ContactReach(ReachObservation),
     Questionnaire(QuestionnaireObservation),
     Exec(PluginReport),
 }

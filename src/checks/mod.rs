@@ -2,6 +2,7 @@
 //! A kind parses its own keys and collects observations; it holds no scoring
 //! policy (that is `score`'s job).
 
+pub mod contact_reach;
 pub mod exec;
 pub mod http;
 pub mod mystery_log;
@@ -39,6 +40,7 @@ pub struct KindInfo {
 pub const KINDS: &[&KindInfo] = &[
     &http::KIND,
     &mystery_log::KIND,
+    &contact_reach::KIND,
     &reviews::KIND,
     &questionnaire::KIND,
     &exec::KIND,
@@ -58,6 +60,7 @@ pub enum CheckParams {
     Http(http::Params),
     MysteryLog(mystery_log::Params),
     Reviews(reviews::Params),
+    ContactReach(contact_reach::Params),
     Questionnaire(questionnaire::Params),
     Exec(exec::Params),
 }
@@ -68,6 +71,7 @@ impl CheckParams {
             CheckParams::Http(_) => &http::KIND,
             CheckParams::MysteryLog(_) => &mystery_log::KIND,
             CheckParams::Reviews(_) => &reviews::KIND,
+            CheckParams::ContactReach(_) => &contact_reach::KIND,
             CheckParams::Questionnaire(_) => &questionnaire::KIND,
             CheckParams::Exec(_) => &exec::KIND,
         }
@@ -77,7 +81,7 @@ impl CheckParams {
     /// and `--offline` reads them back instead.
     pub fn networked(&self) -> bool {
         match self {
-            CheckParams::Http(_) => true,
+            CheckParams::Http(_) | CheckParams::ContactReach(_) => true,
             CheckParams::Reviews(p) => p
                 .sources
                 .iter()
@@ -94,6 +98,7 @@ impl CheckParams {
             CheckParams::Http(p) => Some(&p.channel),
             CheckParams::MysteryLog(_)
             | CheckParams::Reviews(_)
+            | CheckParams::ContactReach(_)
             | CheckParams::Questionnaire(_) => None,
             CheckParams::Exec(p) => p.channel.as_deref(),
         }
@@ -109,6 +114,9 @@ pub async fn collect(spec: &CheckSpec, ctx: &CollectContext) -> Result<Observati
             contacts: p.contacts.clone(),
         }),
         CheckParams::Reviews(p) => reviews::collect(p, ctx).await.map(Observation::Reviews),
+        CheckParams::ContactReach(p) => contact_reach::collect(p, ctx)
+            .await
+            .map(Observation::ContactReach),
         CheckParams::Questionnaire(p) => Ok(Observation::Questionnaire(
             questionnaire::QuestionnaireObservation {
                 rows: p.rows.clone(),

@@ -75,6 +75,9 @@ pub fn score_observation(
         (Observation::Questionnaire(obs), CheckParams::Questionnaire(params)) => {
             super::questionnaire::score(params, obs)
         }
+        (Observation::ContactReach(obs), CheckParams::ContactReach(_)) => {
+            super::contact_reach::score(obs)
+        }
         (Observation::Reviews(obs), CheckParams::Reviews(_)) => {
             super::reviews::score(obs, &benchmarks.reviews)
         }
@@ -91,6 +94,7 @@ fn observation_kind(observation: &Observation) -> &'static str {
         Observation::Http(_) => "http",
         Observation::MysteryLog { .. } => "mystery-log",
         Observation::Reviews(_) => "reviews",
+        Observation::ContactReach(_) => "contact-reach",
         Observation::Questionnaire(_) => "questionnaire",
         Observation::Exec(_) => "exec",
     }

@@ -3,6 +3,7 @@
 
 pub mod benchmarks;
 mod checks;
+mod contact_reach;
 pub mod curve;
 pub mod gates;
 mod questionnaire;

@@ -22,6 +22,7 @@ use assert_cmd::Command;
 /// - review routes: `/robots.txt` (disallows `/private/` for us, everything for others),
 ///   `/rating`, `/flaky` (429 with Retry-After once), `/wall` (a challenge page),
 ///   `/forbidden` (403), `/big` (9 MiB), `/latin1` (windows-1252 by header)
+/// - `/site/NAME/PAGE.html`: the fixture sites of `fixtures/sites/`; `/site/endless/…` never ends
 pub struct TestServer {
     pub addr: SocketAddr,
     state: Arc<State>,
@@ -145,6 +146,35 @@ fn serve(mut stream: TcpStream, state: &State) {
             return;
         }
         "robots.txt" => html(ROBOTS),
+        // Fixture sites for the crawl: /site/NAME/PAGE.html; /site/endless/… never ends.
+        "site" if path.starts_with("/site/endless") => {
+            let n: u64 = path
+                .rsplit('=')
+                .next()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            let page = format!(
+                "<html><a href=\"/site/endless/page?n={}\">next</a> <a href=\"/site/endless/page?n={}\">skip</a></html>",
+                n + 1,
+                n + 2
+            );
+            (
+                200,
+                vec![("Content-Type", "text/html".into())],
+                page.into_bytes(),
+            )
+        }
+        "site" => match std::fs::read(repo_path(&format!(
+            "fixtures/sites/{}",
+            &path["/site/".len()..]
+        ))) {
+            Ok(bytes) => (
+                200,
+                vec![("Content-Type", "text/html; charset=utf-8".into())],
+                bytes,
+            ),
+            Err(_) => (404, vec![], b"not found".to_vec()),
+        },
         "rating" | "private" => html(RATING_PAGE),
         // Rate-limited once, then served.
         "flaky" if hits == 1 => (

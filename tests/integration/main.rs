@@ -4,6 +4,7 @@ mod cli;
 mod common;
 mod configs;
 mod conformance;
+mod contact_reach;
 mod exec_check;
 mod history;
 mod http_check;

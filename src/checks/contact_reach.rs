@@ -1,0 +1,457 @@
+//! `contact-reach`: the "ease" of the status check. Crawls the company's site
+//! from its home page (same site, robots.txt obeyed, depth and page caps,
+//! polite pace) and records every way to reach customer service it finds, with
+//! the number of clicks from the home page.
+
+use std::collections::{HashSet, VecDeque};
+use std::path::Path;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use scraper::{Html, Selector};
+use serde::{Deserialize, Serialize};
+use toml_span::de_helpers::TableHelper;
+use url::Url;
+
+use super::{CheckParams, KindInfo};
+use crate::audit::values::{DurationValue, parse_toml, problems_from, read_table};
+use crate::audit::{InputError, LoadContext, at};
+use crate::category::Category;
+use crate::check::{CheckError, CollectContext};
+use crate::checks::reviews::bare_host;
+use crate::net::fetch::{Fetched, Fetcher, Policy};
+
+pub const KIND: KindInfo = KindInfo {
+    name: "contact-reach",
+    summary: "How easily a customer finds a way to contact the company on its site (channels and clicks).",
+    category: Some(Category::Reach),
+    keys: &[
+        "start (default: audit.site)",
+        "max_depth (default 3)",
+        "max_pages (default 50)",
+        "delay",
+    ],
+    motivation: "Speed does not matter if customers cannot find the door: a contact option hidden three \
+                 clicks deep, or a single channel, makes every question harder to ask.",
+    measures: "A polite crawl from the home page (same site, robots.txt obeyed) that finds e-mail and phone \
+               links, contact forms, chat widgets (checks/widgets.toml), messaging links, social profiles and \
+               the help centre, each with the clicks from the home page. Metrics channels_found (distinct \
+               types), clicks_to_first_contact, pages_crawled; one evidence entry per channel.",
+    scoring: "Half breadth (distinct direct channels: e-mail, phone, form, chat, messaging; four or more \
+              score full), half ease (contact on the home page 100, one click 85, two 60, three 35, none 0).",
+    improve: "Put the contact options in the footer of every page, offer at least two direct channels, and \
+              link the help centre from the home page.",
+    parse,
+};
+
+const DEFAULT_DEPTH: u32 = 3;
+const DEFAULT_PAGES: u32 = 50;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Params {
+    pub start: Url,
+    pub max_depth: u32,
+    pub max_pages: u32,
+    pub delay: Duration,
+}
+
+fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Category, CheckParams)> {
+    let start = th.optional_s::<String>("start");
+    let max_depth = th.optional_s::<u32>("max_depth");
+    let max_pages = th.optional_s::<u32>("max_pages");
+    let delay = th
+        .optional::<DurationValue>("delay")
+        .map_or(Duration::from_secs(1), |d| d.0);
+    let written = start
+        .as_ref()
+        .map(|s| s.value.clone())
+        .or_else(|| ctx.site.clone());
+    let start_url = match written.as_deref().map(Url::parse) {
+        Some(Ok(url)) if matches!(url.scheme(), "http" | "https") => Some(url),
+        Some(_) => {
+            let message = format!(
+                "`{}` is not an http(s) URL to start the crawl from",
+                written.unwrap_or_default()
+            );
+            match &start {
+                Some(s) => th.errors.extend(at(message, s).errors),
+                None => th.errors.push(toml_span::Error {
+                    kind: toml_span::ErrorKind::Custom(message.into()),
+                    span: toml_span::Span::new(0, 0),
+                    line_info: None,
+                }),
+            }
+            None
+        }
+        None => {
+            th.errors.push(toml_span::Error {
+                kind: toml_span::ErrorKind::Custom(
+                    "contact-reach needs `start`, or `site` in [audit]".into(),
+                ),
+                span: toml_span::Span::new(0, 0),
+                line_info: None,
+            });
+            None
+        }
+    };
+    let bounded = |th: &mut TableHelper<'_>,
+                   v: Option<toml_span::Spanned<u32>>,
+                   default: u32,
+                   max: u32,
+                   name: &str| match v {
+        Some(n) if n.value == 0 || n.value > max => {
+            th.errors
+                .extend(at(format!("`{name}` must be between 1 and {max}"), &n).errors);
+            None
+        }
+        Some(n) => Some(n.value),
+        None => Some(default),
+    };
+    let max_depth = bounded(th, max_depth, DEFAULT_DEPTH, 10, "max_depth");
+    let max_pages = bounded(th, max_pages, DEFAULT_PAGES, 1000, "max_pages");
+    Some((
+        Category::Reach,
+        CheckParams::ContactReach(Params {
+            start: start_url?,
+            max_depth: max_depth?,
+            max_pages: max_pages?,
+            delay,
+        }),
+    ))
+}
+
+/// A way to reach the company, where it was found and how many clicks from the home page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FoundChannel {
+    /// email, phone, web_form, chat, messaging, social, help_centre
+    pub kind: String,
+    pub detail: String,
+    pub page: String,
+    pub clicks: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReachObservation {
+    pub start: String,
+    pub pages_crawled: usize,
+    pub channels: Vec<FoundChannel>,
+    /// Pages robots.txt kept us from, with the clicks they were at.
+    pub disallowed: Vec<(String, u32)>,
+    /// Pages that could not be read, with the reason.
+    pub failed: Vec<(String, String)>,
+}
+
+/// Channel kinds a customer uses to get an answer (social and the help centre support them).
+pub const DIRECT: &[&str] = &["email", "phone", "web_form", "chat", "messaging"];
+
+pub async fn collect(
+    params: &Params,
+    _ctx: &CollectContext,
+) -> Result<ReachObservation, CheckError> {
+    let fetcher = Fetcher::new(Policy {
+        delay: params.delay,
+        ..Policy::default()
+    })
+    .map_err(CheckError::Network)?;
+    let site = params.start.host_str().map(bare_host).unwrap_or_default();
+    let mut queue = VecDeque::from([(params.start.clone(), 0u32)]);
+    let mut seen: HashSet<String> = HashSet::from([key(&params.start)]);
+    let mut observation = ReachObservation {
+        start: params.start.to_string(),
+        pages_crawled: 0,
+        channels: Vec::new(),
+        disallowed: Vec::new(),
+        failed: Vec::new(),
+    };
+    // Breadth first: the first time a channel is seen is the fewest clicks to it.
+    while let Some((url, depth)) = queue.pop_front() {
+        if observation.pages_crawled >= params.max_pages as usize {
+            break;
+        }
+        let page = match fetcher.get(&url).await {
+            Fetched::Page(page) => page,
+            Fetched::Disallowed { .. } => {
+                observation.disallowed.push((url.to_string(), depth));
+                continue;
+            }
+            Fetched::Blocked { reason } | Fetched::Failed { reason } => {
+                observation.failed.push((url.to_string(), reason));
+                continue;
+            }
+        };
+        observation.pages_crawled += 1;
+        if !page
+            .content_type
+            .as_deref()
+            .is_none_or(|t| t.contains("html"))
+            || !(200..300).contains(&page.status)
+        {
+            continue;
+        }
+        let (text, _) = crate::extract::charset::decode(&page.body, page.content_type.as_deref());
+        let base = Url::parse(&page.final_url).unwrap_or(url.clone());
+        let (channels, links) = read_page(&text, &base, depth, &site);
+        for channel in channels {
+            let known = observation
+                .channels
+                .iter()
+                .any(|c| c.kind == channel.kind && c.detail == channel.detail);
+            if !known {
+                observation.channels.push(channel);
+            }
+        }
+        if depth < params.max_depth {
+            for link in links {
+                if seen.insert(key(&link)) {
+                    queue.push_back((link, depth + 1));
+                }
+            }
+        }
+    }
+    if observation.pages_crawled == 0 {
+        let reason = observation
+            .failed
+            .first()
+            .map(|(u, r)| format!("{u}: {r}"))
+            .or_else(|| {
+                observation
+                    .disallowed
+                    .first()
+                    .map(|(u, _)| format!("{u}: disallowed by robots.txt"))
+            })
+            .unwrap_or_else(|| "nothing could be read".into());
+        return Err(CheckError::Network(format!(
+            "the site could not be crawled: {reason}"
+        )));
+    }
+    Ok(observation)
+}
+
+/// A URL without its fragment, for "seen before".
+fn key(url: &Url) -> String {
+    let mut url = url.clone();
+    url.set_fragment(None);
+    url.to_string()
+}
+
+const MESSAGING_HOSTS: &[&str] = &[
+    "wa.me",
+    "api.whatsapp.com",
+    "m.me",
+    "t.me",
+    "messenger.com",
+    "signal.me",
+    "line.me",
+];
+const SOCIAL_HOSTS: &[&str] = &[
+    "facebook.com",
+    "instagram.com",
+    "x.com",
+    "twitter.com",
+    "linkedin.com",
+    "youtube.com",
+    "tiktok.com",
+    "pinterest.com",
+    "mastodon.social",
+];
+const HELP_WORDS: &[&str] = &[
+    "help",
+    "support",
+    "faq",
+    "aide",
+    "hilfe",
+    "ayuda",
+    "assistance",
+    "service client",
+    "kundenservice",
+];
+
+/// The channels on one page, and the same-site links to follow from it.
+fn read_page(text: &str, base: &Url, depth: u32, site: &str) -> (Vec<FoundChannel>, Vec<Url>) {
+    let html = Html::parse_document(text);
+    let page = base.to_string();
+    let mut channels = Vec::new();
+    let mut add = |kind: &str, detail: String, clicks: u32| {
+        channels.push(FoundChannel {
+            kind: kind.into(),
+            detail,
+            page: page.clone(),
+            clicks,
+        });
+    };
+    let mut links = Vec::new();
+    let anchors = Selector::parse("a[href]").unwrap_or_else(|_| unreachable!("static selector"));
+    for a in html.select(&anchors) {
+        let href = a.attr("href").unwrap_or_default().trim();
+        let lower = href.to_ascii_lowercase();
+        if let Some(address) = lower.strip_prefix("mailto:") {
+            add(
+                "email",
+                address.split('?').next().unwrap_or_default().to_string(),
+                depth,
+            );
+            continue;
+        }
+        if let Some(number) = lower.strip_prefix("tel:") {
+            add("phone", number.to_string(), depth);
+            continue;
+        }
+        let Ok(target) = base.join(href) else {
+            continue;
+        };
+        if !matches!(target.scheme(), "http" | "https") {
+            continue;
+        }
+        let host = target.host_str().map(bare_host).unwrap_or_default();
+        let on = |hosts: &[&str]| {
+            hosts
+                .iter()
+                .any(|h| host == *h || host.ends_with(&format!(".{h}")))
+        };
+        if on(MESSAGING_HOSTS) {
+            add("messaging", target.to_string(), depth);
+        } else if on(SOCIAL_HOSTS) {
+            add("social", host.clone(), depth);
+        } else if host == site || host.ends_with(&format!(".{site}")) {
+            let label =
+                format!("{} {}", a.text().collect::<String>(), target.path()).to_lowercase();
+            if HELP_WORDS.iter().any(|w| label.contains(w)) {
+                // Reaching the help centre takes one more click than seeing its link.
+                add("help_centre", target.to_string(), depth + 1);
+            }
+            links.push(target);
+        }
+    }
+    let forms = Selector::parse("form").unwrap_or_else(|_| unreachable!("static selector"));
+    let fields = Selector::parse("textarea, input[type=email]")
+        .unwrap_or_else(|_| unreachable!("static selector"));
+    let search = Selector::parse("input[type=search], input[name=q], input[name=search]")
+        .unwrap_or_else(|_| unreachable!("static selector"));
+    for form in html.select(&forms) {
+        // A form a customer writes a message in; a search box or newsletter sign-up is not.
+        let writes = form.select(&fields).count() > 0 && form.select(&search).next().is_none();
+        let has_message = Selector::parse("textarea")
+            .ok()
+            .is_some_and(|t| form.select(&t).next().is_some());
+        if writes && has_message {
+            let action = form
+                .attr("action")
+                .and_then(|a| base.join(a).ok())
+                .map_or_else(|| page.clone(), |u| u.to_string());
+            add("web_form", action, depth);
+        }
+    }
+    let scripts = Selector::parse("script").unwrap_or_else(|_| unreachable!("static selector"));
+    for script in html.select(&scripts) {
+        let haystack = format!(
+            "{} {}",
+            script.attr("src").unwrap_or_default(),
+            script.text().collect::<String>()
+        )
+        .to_lowercase();
+        for widget in widgets() {
+            if widget
+                .patterns
+                .iter()
+                .any(|p| haystack.contains(p.as_str()))
+            {
+                add("chat", widget.name.clone(), depth);
+            }
+        }
+    }
+    (channels, links)
+}
+
+#[derive(Debug, Clone)]
+pub struct Widget {
+    pub id: String,
+    pub name: String,
+    pub patterns: Vec<String>,
+}
+
+const WIDGETS_PATH: &str = "checks/widgets.toml";
+
+/// The shipped chat-widget signatures; their validity is a test.
+pub fn widgets() -> &'static [Widget] {
+    static WIDGETS: OnceLock<Vec<Widget>> = OnceLock::new();
+    WIDGETS.get_or_init(|| {
+        parse_widgets(
+            include_str!("../../checks/widgets.toml"),
+            Path::new(WIDGETS_PATH),
+        )
+        .unwrap_or_else(|e| panic!("shipped widgets invalid:\n{e}"))
+    })
+}
+
+pub fn parse_widgets(text: &str, file: &Path) -> Result<Vec<Widget>, InputError> {
+    let located = |errors: toml_span::DeserError| InputError {
+        file: file.to_path_buf(),
+        problems: problems_from(errors, text),
+    };
+    let mut root = parse_toml(text, file)?;
+    let mut th = TableHelper::new(&mut root).map_err(located)?;
+    let mut widgets = Vec::new();
+    if let Some((_, mut list)) = th.take("widget") {
+        if let toml_span::value::ValueInner::Array(items) = list.take() {
+            for mut item in items {
+                let widget = read_table(&mut item, &mut th.errors, |wt| {
+                    let patterns: Vec<String> = wt.required::<Vec<String>>("patterns").ok()?;
+                    Some(Widget {
+                        id: wt.required("id").ok()?,
+                        name: wt.required("name").ok()?,
+                        patterns: patterns.into_iter().map(|p| p.to_lowercase()).collect(),
+                    })
+                });
+                widgets.extend(widget.flatten());
+            }
+        }
+    }
+    th.finalize(None).map_err(located)?;
+    Ok(widgets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widgets_load_and_a_page_is_read_for_every_channel() {
+        assert!(widgets().len() >= 10);
+        let page = r#"<html><body>
+            <a href="/contact">Contact us</a> <a href="https://help.acme.example/">Help centre</a>
+            <a href="mailto:care@acme.example?subject=Hi">mail</a> <a href="tel:+33123456789">call</a>
+            <a href="https://wa.me/33123456789">WhatsApp</a> <a href="https://www.facebook.com/acme">Facebook</a>
+            <a href="https://elsewhere.example/">partner</a>
+            <form action="/send"><input type="email" name="from"><textarea name="message"></textarea></form>
+            <form><input type="search" name="q"><textarea></textarea></form>
+            <script src="https://widget.intercom.io/widget/abc"></script></body></html>"#;
+        let base = Url::parse("https://www.acme.example/").unwrap();
+        let (channels, links) = read_page(page, &base, 0, "acme.example");
+        let kinds: Vec<&str> = channels.iter().map(|c| c.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "help_centre",
+                "email",
+                "phone",
+                "messaging",
+                "social",
+                "web_form",
+                "chat"
+            ]
+        );
+        assert_eq!(channels[1].detail, "care@acme.example");
+        assert_eq!(channels[0].clicks, 1, "the help centre is one click away");
+        assert_eq!(channels[5].detail, "https://www.acme.example/send");
+        assert_eq!(channels[6].detail, "Intercom");
+        let links: Vec<String> = links.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            links,
+            [
+                "https://www.acme.example/contact",
+                "https://help.acme.example/"
+            ],
+            "same site only"
+        );
+    }
+}

@@ -1,0 +1,112 @@
+//! Ease of contact: how many direct channels a customer can find, and how
+//! many clicks the first one takes.
+
+use std::collections::BTreeSet;
+
+use super::checks::Scored;
+use crate::checks::contact_reach::{DIRECT, ReachObservation};
+use crate::report::model::{Evidence, Finding, Metric, Severity, Status};
+
+/// Score for the first direct contact option at 0, 1, 2, 3 clicks; deeper or none scores 0.
+/// A usability convention (contact in the footer, one click at most), not a measured norm.
+const EASE_BY_CLICKS: [f64; 4] = [100.0, 85.0, 60.0, 35.0];
+/// Four distinct direct channels or more give full breadth.
+const FULL_BREADTH: usize = 4;
+
+pub fn score(obs: &ReachObservation) -> Scored {
+    let direct: BTreeSet<&str> = obs
+        .channels
+        .iter()
+        .map(|c| c.kind.as_str())
+        .filter(|k| DIRECT.contains(k))
+        .collect();
+    let all: BTreeSet<&str> = obs.channels.iter().map(|c| c.kind.as_str()).collect();
+    let first = obs
+        .channels
+        .iter()
+        .filter(|c| DIRECT.contains(&c.kind.as_str()))
+        .map(|c| c.clicks)
+        .min();
+    let ease = first
+        .and_then(|clicks| EASE_BY_CLICKS.get(clicks as usize).copied())
+        .unwrap_or(0.0);
+    #[expect(clippy::cast_precision_loss, reason = "a handful of channels")]
+    let breadth = 100.0 * direct.len().min(FULL_BREADTH) as f64 / FULL_BREADTH as f64;
+    let score = (breadth + ease) / 2.0;
+    let mut findings = Vec::new();
+    match (first, direct.len()) {
+        (None, _) => findings.push(Finding::new(
+            Severity::Fail,
+            format!(
+                "No e-mail, phone, contact form, chat or messaging option found in {} pages.",
+                obs.pages_crawled
+            ),
+            "Put at least two ways to reach customer service in the footer of every page.",
+        )),
+        (Some(clicks), n) => {
+            if clicks >= 2 {
+                findings.push(Finding::new(
+                    Severity::Warn,
+                    format!("Contact is {clicks} clicks deep."),
+                    "Link the contact options from every page's footer: one click at most.",
+                ));
+            }
+            if n == 1 {
+                let only = direct.iter().next().copied().unwrap_or_default();
+                findings.push(Finding::new(
+                    Severity::Warn,
+                    format!("Only one channel offered ({only})."),
+                    "Offer a second direct channel, so customers can pick the one that suits their question.",
+                ));
+            }
+        }
+    }
+    if !all.contains("help_centre") {
+        findings.push(Finding::new(
+            Severity::Info,
+            "No help centre or FAQ linked from the pages crawled.",
+            "Answer the common questions in a help centre linked from the home page.",
+        ));
+    }
+    for (page, clicks) in &obs.disallowed {
+        findings.push(Finding::new(
+            Severity::Info,
+            format!("{page} ({clicks} clicks) is disallowed by robots.txt and was not read."),
+            "If it is the contact page, let it be read: customers' tools and assistants look for it too.",
+        ));
+    }
+    #[expect(clippy::cast_precision_loss, reason = "small counts")]
+    let mut metrics = vec![
+        Metric::new("channels_found", all.len() as f64, None),
+        Metric::new("pages_crawled", obs.pages_crawled as f64, None),
+    ];
+    if let Some(clicks) = first {
+        metrics.insert(
+            1,
+            Metric::new("clicks_to_first_contact", f64::from(clicks), None),
+        );
+    }
+    let evidence = obs
+        .channels
+        .iter()
+        .map(|c| Evidence {
+            source: c.page.clone(),
+            observed_at: None,
+            excerpt: format!(
+                "{}: {} ({} click{})",
+                c.kind,
+                c.detail,
+                c.clicks,
+                if c.clicks == 1 { "" } else { "s" }
+            ),
+        })
+        .collect();
+    Scored {
+        score: Some(score),
+        status: Status::for_score(score),
+        metrics,
+        findings,
+        evidence,
+        ..Scored::default()
+    }
+}

@@ -1,0 +1,98 @@
+//! The contact-reach crawl against fixture sites on a loopback server:
+//! contact in the footer, three clicks deep, chat widget only, no contact at
+//! all, a contact page robots.txt disallows, and a site that never ends.
+
+use crate::common::{Scratch, TestServer, audit_json, check, metric};
+
+fn crawl(server: &TestServer, sites: &[(&str, &str, &str)]) -> serde_json::Value {
+    let scratch = Scratch::new();
+    let checks: String = sites
+        .iter()
+        .map(|(id, start, extra)| {
+            format!(
+                "[[check]]\nid = \"{id}\"\nkind = \"contact-reach\"\nstart = \"{}\"\nmax_pages = 20\ndelay = \"5ms\"\n{extra}\n",
+                server.url(start)
+            )
+        })
+        .collect();
+    let audit = scratch.audit(&checks);
+    let (_, report, stderr) = audit_json(&audit, &["--concurrency", "6"]);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    report
+}
+
+#[test]
+fn channels_and_clicks_are_found_as_a_customer_would() {
+    let server = TestServer::start();
+    let report = crawl(
+        &server,
+        &[
+            ("footer", "/site/footer/index.html", ""),
+            ("deep", "/site/deep/index.html", ""),
+            ("chat", "/site/chat/index.html", ""),
+            ("none", "/site/none/index.html", ""),
+            ("blocked", "/site/blocked/index.html", ""),
+            ("endless", "/site/endless/page?n=0", "max_depth = 10"),
+            ("shallow", "/site/endless/page?n=100", ""),
+        ],
+    );
+    let footer = check(&report, "footer");
+    // e-mail, phone, form, social, help centre.
+    assert_eq!(metric(footer, "channels_found"), 5.0, "{footer}");
+    assert_eq!(metric(footer, "clicks_to_first_contact"), 0.0);
+    let evidence = footer["evidence"].to_string();
+    assert!(
+        evidence.contains("web_form") && evidence.contains("(1 click)"),
+        "{evidence}"
+    );
+    assert!(
+        evidence.contains("email: care@acme.example (0 clicks)"),
+        "{evidence}"
+    );
+    assert_eq!(
+        footer["status"], "warn",
+        "three direct channels of four, on the home page"
+    );
+
+    let deep = check(&report, "deep");
+    assert_eq!(metric(deep, "clicks_to_first_contact"), 3.0);
+    assert!(
+        deep["findings"]
+            .to_string()
+            .contains("Contact is 3 clicks deep.")
+    );
+    assert!(
+        deep["findings"]
+            .to_string()
+            .contains("Only one channel offered (email).")
+    );
+
+    let chat = check(&report, "chat");
+    assert_eq!(metric(chat, "channels_found"), 1.0);
+    assert!(
+        chat["evidence"]
+            .to_string()
+            .contains("chat: Intercom (0 clicks)")
+    );
+
+    let none = check(&report, "none");
+    assert_eq!(none["score"], 0.0);
+    assert!(
+        none["findings"]
+            .to_string()
+            .contains("No e-mail, phone, contact form, chat or messaging option found in 3 pages.")
+    );
+
+    let blocked = check(&report, "blocked");
+    assert_eq!(server.hits("/private/contact"), 0, "robots.txt is obeyed");
+    assert!(
+        blocked["findings"]
+            .to_string()
+            .contains("/private/contact (1 clicks) is disallowed by robots.txt")
+    );
+
+    // A site that never ends is bounded by the page cap, and by the depth.
+    assert_eq!(metric(check(&report, "endless"), "pages_crawled"), 20.0);
+    // Depth 3 from n=100: 1 + 2 + 2 + 2 distinct pages (the links overlap).
+    assert_eq!(metric(check(&report, "shallow"), "pages_crawled"), 7.0);
+}
