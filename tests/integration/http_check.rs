@@ -236,7 +236,8 @@ fn offline_without_saved_evidence_says_how_to_get_it() {
 #[test]
 fn checks_run_concurrently_up_to_the_limit() {
     // (--concurrency, what the server may see at once)
-    for (limit, expected) in [(1usize, 1usize), (6, 6)] {
+    // (--concurrency, the fewest and most requests the server may see at once)
+    for (limit, fewest, most) in [(1usize, 1usize, 1usize), (3, 2, 3)] {
         let server = TestServer::start();
         let scratch = Scratch::new();
         let checks: String = (0..6)
@@ -250,7 +251,12 @@ fn checks_run_concurrently_up_to_the_limit() {
         let audit = scratch.audit(&checks);
         let (_, report, _) = audit_json(&audit, &["--concurrency", &limit.to_string()]);
         assert_eq!(report["checks"].as_array().unwrap().len(), 6);
-        // Six 600 ms requests started together overlap; one at a time never do.
-        assert_eq!(server.max_in_flight(), expected, "--concurrency {limit}");
+        // 600 ms requests started together overlap (a loaded machine may stagger some starts,
+        // hence "at least two"); the limit is never exceeded; one at a time never overlap.
+        let seen = server.max_in_flight();
+        assert!(
+            (fewest..=most).contains(&seen),
+            "--concurrency {limit}: {seen} at once"
+        );
     }
 }
