@@ -45,6 +45,12 @@ pub enum Command {
         /// Replace an existing centricity.toml.
         #[arg(long)]
         force: bool,
+        /// Draft the file from a polite crawl of this site: contact pages, help centre, review profiles.
+        #[arg(long, value_name = "URL")]
+        site: Option<String>,
+        /// With --site: pause between two requests to the site.
+        #[arg(long, default_value = "1s", value_parser = parse_duration)]
+        delay: std::time::Duration,
     },
     /// List check kinds and shipped definitions, or explain one.
     Checks {

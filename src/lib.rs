@@ -63,7 +63,12 @@ where
             let sub = matches.subcommand_matches("audit").unwrap_or(&matches);
             commands::audit::run(args, sub, color, cli.quiet)
         }
-        Command::Init { dir, force } => commands::init::run(dir, *force, cli.quiet),
+        Command::Init {
+            dir,
+            force,
+            site,
+            delay,
+        } => commands::init::run(dir, *force, cli.quiet, site.as_deref(), *delay),
         Command::Checks { id } => commands::checks::run(id.as_deref()),
         Command::Reviews(cli::ReviewsCommand::Extract {
             sources,

@@ -139,6 +139,12 @@ pub struct ReachObservation {
     pub disallowed: Vec<(String, u32)>,
     /// Pages that could not be read, with the reason.
     pub failed: Vec<(String, String)>,
+    /// Review-platform profiles the site links to (schema.org `sameAs`, review widgets, links).
+    #[serde(default)]
+    pub review_profiles: Vec<String>,
+    /// The home page's title, to name a drafted audit.
+    #[serde(default)]
+    pub title: Option<String>,
 }
 
 /// Channel kinds a customer uses to get an answer (social and the help centre support them).
@@ -162,6 +168,8 @@ pub async fn collect(
         channels: Vec::new(),
         disallowed: Vec::new(),
         failed: Vec::new(),
+        review_profiles: Vec::new(),
+        title: None,
     };
     // Breadth first: the first time a channel is seen is the fewest clicks to it.
     while let Some((url, depth)) = queue.pop_front() {
@@ -191,6 +199,14 @@ pub async fn collect(
         let (text, _) = crate::extract::charset::decode(&page.body, page.content_type.as_deref());
         let base = Url::parse(&page.final_url).unwrap_or(url.clone());
         let (channels, links) = read_page(&text, &base, depth, &site);
+        if observation.title.is_none() {
+            observation.title = page_title(&text);
+        }
+        for profile in review_profiles(&text) {
+            if !observation.review_profiles.contains(&profile) {
+                observation.review_profiles.push(profile);
+            }
+        }
         for channel in channels {
             let known = observation
                 .channels
@@ -360,6 +376,61 @@ fn read_page(text: &str, base: &Url, depth: u32, site: &str) -> (Vec<FoundChanne
         }
     }
     (channels, links)
+}
+
+fn page_title(text: &str) -> Option<String> {
+    let html = Html::parse_document(text);
+    let title = Selector::parse("title").ok()?;
+    let text: String = html.select(&title).next()?.text().collect();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!text.is_empty()).then_some(text)
+}
+
+/// Profile URLs of review platforms anywhere in a page (links, JSON-LD `sameAs`, widgets),
+/// in the form the `reviews` check reads (an App Store page becomes its lookup URL).
+pub fn review_profiles(text: &str) -> Vec<String> {
+    static URL: OnceLock<regex_lite::Regex> = OnceLock::new();
+    let url = URL.get_or_init(|| {
+        regex_lite::Regex::new(r#"https?://[^\s"'<>()]+"#)
+            .unwrap_or_else(|_| unreachable!("static regex"))
+    });
+    let mut found = Vec::new();
+    for m in url.find_iter(text) {
+        let Ok(parsed) = Url::parse(m.as_str().trim_end_matches(['.', ',', ';'])) else {
+            continue;
+        };
+        let host = parsed.host_str().map(bare_host).unwrap_or_default();
+        let path = parsed.path();
+        let profile = if host.ends_with("trustpilot.com") && path.starts_with("/review/") {
+            Some(format!("https://www.trustpilot.com{path}"))
+        } else if host == "apps.apple.com" {
+            path.rsplit('/')
+                .next()
+                .and_then(|last| last.strip_prefix("id"))
+                .map(|id| format!("https://itunes.apple.com/lookup?id={id}"))
+        } else if host == "play.google.com" && path.starts_with("/store/apps/details") {
+            Some(parsed.to_string())
+        } else if [
+            "g2.com",
+            "capterra.com",
+            "yelp.com",
+            "tripadvisor.com",
+            "tripadvisor.fr",
+            "tripadvisor.co.uk",
+        ]
+        .iter()
+        .any(|h| host == *h)
+            && path.len() > 1
+        {
+            Some(parsed.to_string())
+        } else {
+            None
+        };
+        if let Some(profile) = profile.filter(|p| !found.contains(p)) {
+            found.push(profile);
+        }
+    }
+    found
 }
 
 #[derive(Debug, Clone)]

@@ -1,14 +1,21 @@
-//! `centricity init`: writes a commented starter audit file that validates as is.
+//! `centricity init`: writes a commented starter audit file that validates as
+//! is, or, with `--site`, drafts one from a crawl of the company's site.
 
+use std::fmt::Write as _;
 use std::path::Path;
+use std::time::Duration;
+
+use url::Url;
 
 use crate::audit::DEFAULT_FILE;
+use crate::check::CollectContext;
+use crate::checks::contact_reach::{self, ReachObservation};
 use crate::exit::Exit;
 
 /// The starter file; a test checks that it passes validation.
 pub const STARTER: &str = include_str!("starter.toml");
 
-pub fn run(dir: &Path, force: bool, quiet: bool) -> Exit {
+pub fn run(dir: &Path, force: bool, quiet: bool, site: Option<&str>, delay: Duration) -> Exit {
     let path = dir.join(DEFAULT_FILE);
     if path.exists() && !force {
         eprintln!(
@@ -21,13 +28,25 @@ pub fn run(dir: &Path, force: bool, quiet: bool) -> Exit {
         eprintln!("error: {} is not a folder", dir.display());
         return Exit::InvalidInput;
     }
-    if let Err(err) = crate::output::write_atomically(&path, STARTER.as_bytes()) {
+    let text = match site {
+        None => STARTER.to_string(),
+        Some(site) => match draft(site, delay) {
+            Ok(text) => text,
+            Err(exit) => return exit,
+        },
+    };
+    // A drafted file must be a valid audit before it is written.
+    if let Err(e) = crate::audit::parse(&text, &path) {
+        eprintln!("error: the drafted audit file is invalid (a bug, please report it):\n{e}");
+        return Exit::Runtime;
+    }
+    if let Err(err) = crate::output::write_atomically(&path, text.as_bytes()) {
         eprintln!("error: cannot write {}: {err}", path.display());
         return Exit::Runtime;
     }
     if !quiet {
         eprintln!(
-            "wrote {}; edit it, then run: centricity audit {}",
+            "wrote {}; review it, then run: centricity audit {}",
             path.display(),
             path.display()
         );
@@ -35,12 +54,163 @@ pub fn run(dir: &Path, force: bool, quiet: bool) -> Exit {
     Exit::Ok
 }
 
+/// Crawls the site as `contact-reach` does and turns what it found into checks.
+fn draft(site: &str, delay: Duration) -> Result<String, Exit> {
+    let start = match Url::parse(site) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => url,
+        _ => {
+            eprintln!("error: `{site}` is not an http(s) URL");
+            return Err(Exit::InvalidInput);
+        }
+    };
+    let params = contact_reach::Params {
+        start: start.clone(),
+        max_depth: 3,
+        max_pages: 50,
+        delay,
+    };
+    let ctx = CollectContext {
+        check_id: "init".into(),
+        audit_dir: ".".into(),
+        timeout: Duration::from_secs(300),
+        offline: false,
+        evidence_dir: ".".into(),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|_| Exit::Runtime)?;
+    let observation = runtime
+        .block_on(contact_reach::collect(&params, &ctx))
+        .map_err(|e| {
+            eprintln!("error: {e}");
+            Exit::Runtime
+        })?;
+    Ok(render(&start, &observation))
+}
+
+/// A TOML basic string.
+fn quote(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn render(start: &Url, obs: &ReachObservation) -> String {
+    let name = obs
+        .title
+        .clone()
+        .unwrap_or_else(|| start.host_str().unwrap_or("the company").to_string());
+    let mut out = format!(
+        "# Drafted by `centricity init --site` from a crawl of {} page(s) of {start}.\n\
+         # Review it: the checks below are what the site showed; keep what fits, and\n\
+         # see the README's tour of the audit file for every key.\n\n\
+         [audit]\nname = {}\nsite = {}\n\n",
+        obs.pages_crawled,
+        quote(&name),
+        quote(start.as_str())
+    );
+    let mut check = |id: &str, body: String| {
+        let _ = write!(out, "[[check]]\nid = \"{id}\"\n{body}\n");
+    };
+    check(
+        "home-page",
+        format!(
+            "kind = \"http\"\nchannel = \"web\"\nurl = {}\n",
+            quote(start.as_str())
+        ),
+    );
+    let contact_page = obs
+        .channels
+        .iter()
+        .filter(|c| contact_reach::DIRECT.contains(&c.kind.as_str()) && c.page != start.as_str())
+        .min_by_key(|c| c.clicks)
+        .map(|c| c.page.clone());
+    if let Some(page) = contact_page {
+        check(
+            "contact-page",
+            format!(
+                "kind = \"http\"\nchannel = \"web\"\nurl = {}\n",
+                quote(&page)
+            ),
+        );
+    }
+    if let Some(help) = obs.channels.iter().find(|c| c.kind == "help_centre") {
+        check(
+            "help-centre",
+            format!(
+                "kind = \"http\"\nchannel = \"help\"\nurl = {}\n",
+                quote(&help.detail)
+            ),
+        );
+    }
+    check("contact-reach", "kind = \"contact-reach\"\n".into());
+    if obs.review_profiles.is_empty() {
+        out.push_str("# No review-platform profile was linked from the site; add the company's pages:\n# [[check]]\n# id = \"ratings\"\n# kind = \"reviews\"\n# sources = [\"https://www.trustpilot.com/review/example.com\"]\n\n");
+    } else {
+        let sources: Vec<String> = obs.review_profiles.iter().map(|s| quote(s)).collect();
+        out.push_str(&format!(
+            "[[check]]\nid = \"ratings\"\nkind = \"reviews\"\nsources = [{}]\n\n",
+            sources.join(", ")
+        ));
+    }
+    let found: Vec<String> = obs
+        .channels
+        .iter()
+        .filter(|c| contact_reach::DIRECT.contains(&c.kind.as_str()))
+        .map(|c| {
+            format!(
+                "#   {} {} ({} click{})",
+                c.kind,
+                c.detail,
+                c.clicks,
+                if c.clicks == 1 { "" } else { "s" }
+            )
+        })
+        .collect();
+    out.push_str("# Channels found on the site, to measure by hand and log for `mystery-log`:\n");
+    if found.is_empty() {
+        out.push_str("#   (none found)\n");
+    } else {
+        for line in found {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    out.push_str(
+        "# [[check]]\n# id = \"mystery-shopping\"\n# kind = \"mystery-log\"\n# file = \"mystery-log.csv\"\n\n\
+         # Staff questionnaires (see `centricity survey template`):\n# [[check]]\n# id = \"feedback-loop\"\n\
+         # kind = \"questionnaire\"\n# questionnaire = \"feedback-loop\"\n# answers = [\"surveys/staff.csv\"]\n",
+    );
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn starter_file_is_a_valid_audit() {
-        let audit = crate::audit::parse(super::STARTER, std::path::Path::new("centricity.toml"))
+        let audit = crate::audit::parse(STARTER, Path::new("centricity.toml"))
             .unwrap_or_else(|e| panic!("starter is invalid:\n{e}"));
         assert_eq!(audit.checks.len(), 1);
+    }
+
+    #[test]
+    fn strings_are_quoted_for_toml() {
+        assert_eq!(
+            quote("Acme \"best\" \\ co\n"),
+            "\"Acme \\\"best\\\" \\\\ co\\u000A\""
+        );
     }
 }

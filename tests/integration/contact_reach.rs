@@ -96,3 +96,50 @@ fn channels_and_clicks_are_found_as_a_customer_would() {
     // Depth 3 from n=100: 1 + 2 + 2 + 2 distinct pages (the links overlap).
     assert_eq!(metric(check(&report, "shallow"), "pages_crawled"), 7.0);
 }
+
+#[test]
+fn init_drafts_an_audit_from_the_site() {
+    let server = TestServer::start();
+    let scratch = Scratch::new();
+    crate::common::centricity()
+        .arg("init")
+        .arg(scratch.dir.path())
+        .args([
+            "--site",
+            &server.url("/site/footer/index.html"),
+            "--delay",
+            "5ms",
+        ])
+        .assert()
+        .success();
+    let drafted = std::fs::read_to_string(scratch.path("centricity.toml")).unwrap();
+    // The home page names the audit; the contact page and help centre become http checks;
+    // the review profiles linked by schema.org sameAs become `reviews` sources.
+    for expected in [
+        "name = \"Acme – home\"",
+        &format!("url = \"{}\"", server.url("/site/footer/contact.html")),
+        &format!(
+            "channel = \"help\"\nurl = \"{}\"",
+            server.url("/site/footer/help.html")
+        ),
+        "kind = \"contact-reach\"",
+        "sources = [\"https://www.trustpilot.com/review/acme.example\", \"https://itunes.apple.com/lookup?id=1234567890\"]",
+        "#   email care@acme.example (0 clicks)",
+    ] {
+        assert!(
+            drafted.contains(expected),
+            "the draft lacks {expected:?}:\n{drafted}"
+        );
+    }
+    // And it is a valid audit: skipping every check runs nothing (exit 1, not 3).
+    crate::common::centricity()
+        .arg("audit")
+        .arg(scratch.path("centricity.toml"))
+        .args([
+            "--skip",
+            "home-page,contact-page,help-centre,contact-reach,ratings",
+            "--no-store",
+        ])
+        .assert()
+        .code(1);
+}
