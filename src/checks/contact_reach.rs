@@ -386,6 +386,16 @@ fn page_title(text: &str) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
+/// Review platforms whose profile pages are read as they are (schema.org markup).
+const OTHER_PLATFORMS: &[&str] = &[
+    "g2.com",
+    "capterra.com",
+    "yelp.com",
+    "tripadvisor.com",
+    "tripadvisor.fr",
+    "tripadvisor.co.uk",
+];
+
 /// Profile URLs of review platforms anywhere in a page (links, JSON-LD `sameAs`, widgets),
 /// in the form the `reviews` check reads (an App Store page becomes its lookup URL).
 pub fn review_profiles(text: &str) -> Vec<String> {
@@ -408,19 +418,8 @@ pub fn review_profiles(text: &str) -> Vec<String> {
                 .next()
                 .and_then(|last| last.strip_prefix("id"))
                 .map(|id| format!("https://itunes.apple.com/lookup?id={id}"))
-        } else if host == "play.google.com" && path.starts_with("/store/apps/details") {
-            Some(parsed.to_string())
-        } else if [
-            "g2.com",
-            "capterra.com",
-            "yelp.com",
-            "tripadvisor.com",
-            "tripadvisor.fr",
-            "tripadvisor.co.uk",
-        ]
-        .iter()
-        .any(|h| host == *h)
-            && path.len() > 1
+        } else if (host == "play.google.com" && path.starts_with("/store/apps/details"))
+            || (OTHER_PLATFORMS.contains(&host.as_str()) && path.len() > 1)
         {
             Some(parsed.to_string())
         } else {
