@@ -17,6 +17,7 @@ use crate::checks::http::HttpObservation;
 use crate::checks::mystery_log::Contact;
 use crate::checks::questionnaire::QuestionnaireObservation;
 use crate::checks::reviews::ReviewsObservation;
+use crate::checks::web_form::FormObservation;
 
 pub use runner::{RunOptions, RunOutcome, run};
 
@@ -32,6 +33,7 @@ pub enum Observation {
     },
     Reviews(ReviewsObservation),
     ContactReach(ReachObservation),
+    WebForm(FormObservation),
     Questionnaire(QuestionnaireObservation),
     Exec(PluginReport),
 }

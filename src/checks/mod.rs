@@ -8,6 +8,7 @@ pub mod http;
 pub mod mystery_log;
 pub mod questionnaire;
 pub mod reviews;
+pub mod web_form;
 
 use toml_span::de_helpers::TableHelper;
 
@@ -41,6 +42,7 @@ pub const KINDS: &[&KindInfo] = &[
     &http::KIND,
     &mystery_log::KIND,
     &contact_reach::KIND,
+    &web_form::KIND,
     &reviews::KIND,
     &questionnaire::KIND,
     &exec::KIND,
@@ -61,6 +63,7 @@ pub enum CheckParams {
     MysteryLog(mystery_log::Params),
     Reviews(reviews::Params),
     ContactReach(contact_reach::Params),
+    WebForm(web_form::Params),
     Questionnaire(questionnaire::Params),
     Exec(exec::Params),
 }
@@ -72,6 +75,7 @@ impl CheckParams {
             CheckParams::MysteryLog(_) => &mystery_log::KIND,
             CheckParams::Reviews(_) => &reviews::KIND,
             CheckParams::ContactReach(_) => &contact_reach::KIND,
+            CheckParams::WebForm(_) => &web_form::KIND,
             CheckParams::Questionnaire(_) => &questionnaire::KIND,
             CheckParams::Exec(_) => &exec::KIND,
         }
@@ -81,7 +85,7 @@ impl CheckParams {
     /// and `--offline` reads them back instead.
     pub fn networked(&self) -> bool {
         match self {
-            CheckParams::Http(_) | CheckParams::ContactReach(_) => true,
+            CheckParams::Http(_) | CheckParams::ContactReach(_) | CheckParams::WebForm(_) => true,
             CheckParams::Reviews(p) => p
                 .sources
                 .iter()
@@ -100,6 +104,7 @@ impl CheckParams {
             | CheckParams::Reviews(_)
             | CheckParams::ContactReach(_)
             | CheckParams::Questionnaire(_) => None,
+            CheckParams::WebForm(_) => Some("web_form"),
             CheckParams::Exec(p) => p.channel.as_deref(),
         }
     }
@@ -114,6 +119,7 @@ pub async fn collect(spec: &CheckSpec, ctx: &CollectContext) -> Result<Observati
             contacts: p.contacts.clone(),
         }),
         CheckParams::Reviews(p) => reviews::collect(p, ctx).await.map(Observation::Reviews),
+        CheckParams::WebForm(p) => web_form::collect(p, ctx).await.map(Observation::WebForm),
         CheckParams::ContactReach(p) => contact_reach::collect(p, ctx)
             .await
             .map(Observation::ContactReach),

@@ -116,6 +116,25 @@ pub fn extract_html(text: &str) -> PageRatings {
     }
 }
 
+/// The text a person reads on a page: no scripts, no styles, whitespace folded.
+pub fn visible_text(page: &str) -> String {
+    let html = Html::parse_document(page);
+    let skip = scraper::Selector::parse("script, style, noscript, template")
+        .unwrap_or_else(|_| unreachable!("static selector"));
+    let hidden: std::collections::HashSet<_> = html
+        .select(&skip)
+        .flat_map(|e| e.descendants().map(|n| n.id()))
+        .collect();
+    let words: Vec<&str> = html
+        .root_element()
+        .descendants()
+        .filter(|n| !hidden.contains(&n.id()))
+        .filter_map(|n| n.value().as_text().map(|t| &**t))
+        .flat_map(str::split_whitespace)
+        .collect();
+    words.join(" ")
+}
+
 /// The same rating in several syntaxes (or emitted twice) is reported once, in
 /// the preferred syntax, with the best-known entity details merged in.
 fn deduplicate(mut ratings: Vec<Rating>) -> Vec<Rating> {

@@ -55,6 +55,17 @@ pub struct Page {
     pub fetched_at: DateTime<FixedOffset>,
     pub content_type: Option<String>,
     pub body: Vec<u8>,
+    /// `name=value` of every cookie the exchange set, for a form's follow-up request.
+    pub cookies: Vec<String>,
+}
+
+/// A request beyond a plain GET: a form submission, with the cookies its page set.
+#[derive(Debug, Clone, Default)]
+pub struct Submission {
+    pub form: Vec<(String, String)>,
+    pub cookies: Vec<String>,
+    /// POST (the usual) or GET.
+    pub post: bool,
 }
 
 /// What fetching a URL came to. Only `Page` has content.
@@ -120,6 +131,17 @@ impl Fetcher {
     }
 
     pub async fn get(&self, url: &Url) -> Fetched {
+        self.send(url, None).await
+    }
+
+    /// Submits a form: robots.txt and the host's pace apply as for pages; a POST is
+    /// never retried (it could be sent twice), and a redirect after it is followed with GET.
+    pub async fn submit(&self, url: &Url, submission: &Submission) -> Fetched {
+        self.send(url, Some(submission)).await
+    }
+
+    async fn send(&self, url: &Url, mut submission: Option<&Submission>) -> Fetched {
+        let mut cookies: Vec<String> = submission.map(|s| s.cookies.clone()).unwrap_or_default();
         let mut current = url.clone();
         for _ in 0..=MAX_REDIRECTS {
             let host = self.host(&current);
@@ -134,12 +156,16 @@ impl Fetcher {
                     reason: format!("disallowed by robots.txt: {current}"),
                 };
             }
-            let response = match self.send_with_retries(&current, &mut host).await {
+            let response = match self
+                .send_with_retries(&current, &mut host, submission, &cookies)
+                .await
+            {
                 Ok(response) => response,
                 Err(outcome) => return outcome,
             };
             drop(host);
             let status = response.status().as_u16();
+            collect_cookies(&response, &mut cookies);
             if (300..400).contains(&status) {
                 let next = response
                     .headers()
@@ -149,6 +175,8 @@ impl Fetcher {
                 match next {
                     Some(next) => {
                         current = next;
+                        // After a form, the redirect is a plain GET (POST-redirect-GET).
+                        submission = None;
                         continue;
                     }
                     None => {
@@ -158,7 +186,10 @@ impl Fetcher {
                     }
                 }
             }
-            return self.read_page(url, &current, response).await;
+            return match self.read_page(url, &current, response).await {
+                Fetched::Page(page) => Fetched::Page(Page { cookies, ..page }),
+                other => other,
+            };
         }
         Fetched::Failed {
             reason: format!("more than {MAX_REDIRECTS} redirects (a redirect loop?) from {url}"),
@@ -209,17 +240,31 @@ impl Fetcher {
         &self,
         url: &Url,
         host: &mut Host,
+        submission: Option<&Submission>,
+        cookies: &[String],
     ) -> Result<reqwest::Response, Fetched> {
         let mut attempt = 0;
         loop {
             self.wait_turn(host).await;
-            let result = self.client.get(url.clone()).send().await;
+            let mut request = match submission {
+                Some(s) if s.post => self.client.post(url.clone()).form(&s.form),
+                Some(s) => self.client.get(url.clone()).query(&s.form),
+                None => self.client.get(url.clone()),
+            };
+            if !cookies.is_empty() {
+                request = request.header(reqwest::header::COOKIE, cookies.join("; "));
+            }
+            let result = request.send().await;
             host.last_request = Some(Instant::now());
             let response = result.map_err(|e| Fetched::Failed {
                 reason: describe(&e),
             })?;
             let status = response.status().as_u16();
-            if !matches!(status, 429 | 500 | 502 | 503 | 504) || attempt >= self.policy.retries {
+            let posting = submission.is_some_and(|s| s.post);
+            if posting
+                || !matches!(status, 429 | 500 | 502 | 503 | 504)
+                || attempt >= self.policy.retries
+            {
                 return Ok(response);
             }
             let wait = retry_after(&response).unwrap_or(self.policy.backoff * 2u32.pow(attempt));
@@ -285,8 +330,26 @@ impl Fetcher {
                 fetched_at,
                 content_type,
                 body,
+                cookies: Vec::new(),
             }),
         }
+    }
+}
+
+/// Adds (or replaces) the `name=value` of each Set-Cookie header.
+fn collect_cookies(response: &reqwest::Response, cookies: &mut Vec<String>) {
+    for header in response.headers().get_all(reqwest::header::SET_COOKIE) {
+        let Some(pair) = header
+            .to_str()
+            .ok()
+            .and_then(|v| v.split(';').next())
+            .map(str::trim)
+        else {
+            continue;
+        };
+        let name = pair.split('=').next().unwrap_or_default();
+        cookies.retain(|c| c.split('=').next() != Some(name));
+        cookies.push(pair.to_string());
     }
 }
 

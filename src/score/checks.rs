@@ -78,6 +78,7 @@ pub fn score_observation(
         (Observation::ContactReach(obs), CheckParams::ContactReach(_)) => {
             super::contact_reach::score(obs)
         }
+        (Observation::WebForm(obs), CheckParams::WebForm(_)) => super::web_form::score(obs),
         (Observation::Reviews(obs), CheckParams::Reviews(_)) => {
             super::reviews::score(obs, &benchmarks.reviews)
         }
@@ -95,6 +96,7 @@ fn observation_kind(observation: &Observation) -> &'static str {
         Observation::MysteryLog { .. } => "mystery-log",
         Observation::Reviews(_) => "reviews",
         Observation::ContactReach(_) => "contact-reach",
+        Observation::WebForm(_) => "web-form",
         Observation::Questionnaire(_) => "questionnaire",
         Observation::Exec(_) => "exec",
     }

@@ -8,6 +8,7 @@ pub mod curve;
 pub mod gates;
 mod questionnaire;
 mod reviews;
+mod web_form;
 
 use std::collections::BTreeSet;
 

@@ -22,6 +22,7 @@ use assert_cmd::Command;
 /// - review routes: `/robots.txt` (disallows `/private/` for us, everything for others),
 ///   `/rating`, `/flaky` (429 with Retry-After once), `/wall` (a challenge page),
 ///   `/forbidden` (403), `/big` (9 MiB), `/latin1` (windows-1252 by header)
+/// - `/form/contact` (a form with a session cookie and a hidden token), `/form/captcha`, `/form/broken`
 /// - `/site/NAME/PAGE.html`: the fixture sites of `fixtures/sites/`; `/site/endless/…` never ends
 pub struct TestServer {
     pub addr: SocketAddr,
@@ -33,6 +34,8 @@ struct State {
     hits: Mutex<HashMap<String, usize>>,
     /// When each request arrived, in order.
     times: Mutex<Vec<std::time::Instant>>,
+    /// (path, body) of every request that had a body (forms).
+    bodies: Mutex<Vec<(String, String)>>,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
 }
@@ -72,6 +75,18 @@ impl TestServer {
             .unwrap_or(0)
     }
 
+    /// The bodies sent to `path`, in order.
+    pub fn bodies(&self, path: &str) -> Vec<String> {
+        self.state
+            .bodies
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(p, _)| p == path)
+            .map(|(_, b)| b.clone())
+            .collect()
+    }
+
     /// The shortest pause between two consecutive requests.
     pub fn min_gap(&self) -> Option<Duration> {
         let times = self.state.times.lock().unwrap();
@@ -99,8 +114,44 @@ fn serve(mut stream: TcpStream, state: &State) {
             Ok(n) => request.extend_from_slice(&buf[..n]),
         }
     }
-    let text = String::from_utf8_lossy(&request);
+    // A form's body follows the headers: read it whole.
+    let head_end = request
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(request.len(), |p| p + 4);
+    let head = String::from_utf8_lossy(&request[..head_end]).to_string();
+    let length: usize = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length:")
+                .map(|v| v.trim().parse().unwrap_or(0))
+        })
+        .unwrap_or(0);
+    while request.len() < head_end + length {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => request.extend_from_slice(&buf[..n]),
+        }
+    }
+    let body = String::from_utf8_lossy(&request[head_end..]).to_string();
+    let text = head;
     let path = text.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let cookie = text
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .starts_with("cookie:")
+                .then(|| l[7..].trim().to_string())
+        })
+        .unwrap_or_default();
+    if !body.is_empty() {
+        state
+            .bodies
+            .lock()
+            .unwrap()
+            .push((path.clone(), body.clone()));
+    }
     let hits = {
         let mut map = state.hits.lock().unwrap();
         let count = map.entry(path.clone()).or_default();
@@ -146,6 +197,22 @@ fn serve(mut stream: TcpStream, state: &State) {
             return;
         }
         "robots.txt" => html(ROBOTS),
+        // A contact form: a session cookie and a hidden token it must get back.
+        "form" => match path.as_str() {
+            "/form/contact" => (
+                200,
+                vec![("Set-Cookie", "session=s3cr3t; Path=/; HttpOnly".into()), ("Content-Type", "text/html".into())],
+                b"<html><form action=\"/form/send\" method=\"post\"><input type=\"hidden\" name=\"csrf\" value=\"tok-123\"><input type=\"email\" name=\"email\"><select name=\"topic\"><option value=\"billing\">Billing</option></select><textarea name=\"message\"></textarea><button type=\"submit\">Send</button></form></html>".to_vec(),
+            ),
+            "/form/send" if cookie.contains("session=s3cr3t") && body.contains("csrf=tok-123") => {
+                (303, vec![("Location", "/form/thanks".into())], vec![])
+            }
+            "/form/send" => (403, vec![], b"missing session or token".to_vec()),
+            "/form/thanks" => html("<html><h1>Thank you!</h1><p>We will answer within 24 hours.</p></html>"),
+            "/form/captcha" => html("<html><form action=\"/form/send\" method=\"post\"><textarea name=\"message\"></textarea><div class=\"g-recaptcha\" data-sitekey=\"x\"></div></form></html>"),
+            "/form/broken" => html("<html><form action=\"/status/500\" method=\"post\"><textarea name=\"message\"></textarea></form></html>"),
+            _ => (404, vec![], b"not found".to_vec()),
+        },
         // Fixture sites for the crawl: /site/NAME/PAGE.html; /site/endless/… never ends.
         "site" if path.starts_with("/site/endless") => {
             let n: u64 = path

@@ -11,3 +11,4 @@ mod http_check;
 mod interview;
 mod reviews;
 mod survey;
+mod web_form;

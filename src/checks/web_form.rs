@@ -1,0 +1,302 @@
+//! `web-form`: the contact form as a customer uses it. Fetches the page, fills
+//! the configured fields, carries hidden inputs and cookies, submits, and
+//! checks the confirmation. A CAPTCHA is reported, never worked around.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use scraper::{ElementRef, Html, Selector};
+use serde::{Deserialize, Serialize};
+use toml_span::de_helpers::TableHelper;
+use url::Url;
+
+use super::{CheckParams, KindInfo};
+use crate::audit::{LoadContext, at};
+use crate::category::Category;
+use crate::check::{CheckError, CollectContext};
+use crate::net::fetch::{Fetched, Fetcher, Policy, Submission};
+
+pub const KIND: KindInfo = KindInfo {
+    name: "web-form",
+    summary: "The contact form, filled in and sent as a customer would, and its confirmation checked.",
+    category: Some(Category::Responsiveness),
+    keys: &[
+        "url",
+        "fields (table)",
+        "submit (CSS selector, optional)",
+        "success_contains",
+    ],
+    motivation: "A contact form that errors, loses the message or hides behind a CAPTCHA turns a customer \
+                 away at the moment they asked for help.",
+    measures: "Fetches the contact page (robots.txt obeyed), fills the configured fields, keeps hidden \
+               inputs (CSRF tokens) and cookies, submits once, and looks for the confirmation text. Metrics \
+               submit_status, confirmation_s.",
+    scoring: "Confirmed: 100. Sent but no confirmation text: 50 (the customer cannot tell it worked). \
+              Refused or failed: 0. A CAPTCHA is not bypassed: the check is not applicable, with a finding.",
+    improve: "Keep the form short, confirm on screen what happens next and when, and send an automatic \
+              acknowledgement with a reference.",
+    parse,
+};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Params {
+    pub url: Url,
+    pub fields: BTreeMap<String, String>,
+    pub submit: Option<String>,
+    pub success_contains: Option<String>,
+}
+
+fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Category, CheckParams)> {
+    let url = th.required_s::<String>("url").ok();
+    let submit = th.optional_s::<String>("submit");
+    let success_contains = th.optional::<String>("success_contains");
+    let mut fields = BTreeMap::new();
+    if let Some((_, mut table)) = th.take("fields") {
+        crate::audit::values::read_table(&mut table, &mut th.errors, |ft| {
+            let names: Vec<String> = ft.table.keys().map(|k| k.name.to_string()).collect();
+            for name in names {
+                if let Some(value) = ft
+                    .table
+                    .remove(name.as_str())
+                    .and_then(|v| v.as_str().map(str::to_string))
+                {
+                    fields.insert(name, value);
+                }
+            }
+        });
+    }
+    let url = url.and_then(|u| match Url::parse(&u.value) {
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => Some(parsed),
+        _ => {
+            th.errors
+                .extend(at(format!("`{}` is not an http(s) URL", u.value), &u).errors);
+            None
+        }
+    });
+    if let Some(s) = &submit {
+        if Selector::parse(&s.value).is_err() {
+            th.errors
+                .extend(at(format!("`{}` is not a CSS selector", s.value), s).errors);
+        }
+    }
+    Some((
+        Category::Responsiveness,
+        CheckParams::WebForm(Params {
+            url: url?,
+            fields,
+            submit: submit.map(|s| s.value),
+            success_contains,
+        }),
+    ))
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum FormOutcome {
+    /// Sent; `confirmed` when the confirmation text was found (None when none was asked for).
+    Sent {
+        status: u16,
+        final_url: String,
+        confirmation_s: f64,
+        confirmed: Option<bool>,
+        excerpt: String,
+    },
+    Captcha {
+        kind: String,
+    },
+    Refused {
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FormObservation {
+    pub page: String,
+    pub action: String,
+    /// Field names sent (values are not kept: they may hold the auditor's address).
+    pub fields_sent: Vec<String>,
+    pub outcome: FormOutcome,
+}
+
+const CAPTCHAS: &[(&str, &str)] = &[
+    ("g-recaptcha", "reCAPTCHA"),
+    ("h-captcha", "hCaptcha"),
+    ("cf-turnstile", "Turnstile"),
+    ("frc-captcha", "Friendly Captcha"),
+];
+
+pub async fn collect(params: &Params, ctx: &CollectContext) -> Result<FormObservation, CheckError> {
+    let fetcher = Fetcher::new(Policy {
+        delay: std::time::Duration::from_millis(200),
+        retries: 0,
+        ..Policy::default()
+    })
+    .map_err(CheckError::Network)?;
+    let page = match fetcher.get(&params.url).await {
+        Fetched::Page(page) if (200..300).contains(&page.status) => page,
+        Fetched::Page(page) => {
+            return Err(CheckError::Network(format!(
+                "the contact page answered HTTP {}",
+                page.status
+            )));
+        }
+        Fetched::Disallowed { reason }
+        | Fetched::Blocked { reason }
+        | Fetched::Failed { reason } => {
+            return Err(CheckError::Network(reason));
+        }
+    };
+    let (text, _) = crate::extract::charset::decode(&page.body, page.content_type.as_deref());
+    let base = Url::parse(&page.final_url).unwrap_or_else(|_| params.url.clone());
+    // The parsed page is not Send: read everything from it before the next await.
+    let (action, post, values) = match prepare(&text, &base, params)? {
+        Prepared::Form {
+            action,
+            post,
+            values,
+        } => (action, post, values),
+        Prepared::Captcha(kind) => {
+            return Ok(FormObservation {
+                page: page.final_url,
+                action: String::new(),
+                fields_sent: Vec::new(),
+                outcome: FormOutcome::Captcha { kind },
+            });
+        }
+    };
+    let fields_sent = values.iter().map(|(n, _)| n.clone()).collect();
+    let started = Instant::now();
+    tracing::debug!(check = %ctx.check_id, %action, "submitting the contact form");
+    let outcome = match fetcher
+        .submit(
+            &action,
+            &Submission {
+                form: values,
+                cookies: page.cookies.clone(),
+                post,
+            },
+        )
+        .await
+    {
+        Fetched::Page(reply) if (200..400).contains(&reply.status) => {
+            let (body, _) =
+                crate::extract::charset::decode(&reply.body, reply.content_type.as_deref());
+            let visible = crate::extract::visible_text(&body);
+            let confirmed = params
+                .success_contains
+                .as_ref()
+                .map(|needle| visible.to_lowercase().contains(&needle.to_lowercase()));
+            FormOutcome::Sent {
+                status: reply.status,
+                final_url: reply.final_url,
+                confirmation_s: started.elapsed().as_secs_f64(),
+                confirmed,
+                excerpt: visible.chars().take(160).collect(),
+            }
+        }
+        Fetched::Page(reply) => FormOutcome::Refused {
+            reason: format!("the form answered HTTP {}", reply.status),
+        },
+        Fetched::Disallowed { reason }
+        | Fetched::Blocked { reason }
+        | Fetched::Failed { reason } => FormOutcome::Refused { reason },
+    };
+    Ok(FormObservation {
+        page: page.final_url,
+        action: action.to_string(),
+        fields_sent,
+        outcome,
+    })
+}
+
+enum Prepared {
+    Form {
+        action: Url,
+        post: bool,
+        values: Vec<(String, String)>,
+    },
+    Captcha(String),
+}
+
+/// Finds the form, spots a CAPTCHA, and fills the configured fields over the page's own values.
+fn prepare(text: &str, base: &Url, params: &Params) -> Result<Prepared, CheckError> {
+    let html = Html::parse_document(text);
+    let form = find_form(&html, params.submit.as_deref())
+        .ok_or_else(|| CheckError::Network(format!("no contact form on {base}")))?;
+    let form_html = form.html().to_lowercase();
+    if let Some((_, kind)) = CAPTCHAS
+        .iter()
+        .find(|(marker, _)| form_html.contains(marker) || text.contains(marker))
+    {
+        return Ok(Prepared::Captcha((*kind).to_string()));
+    }
+    let mut values = form_values(form);
+    for (name, value) in &params.fields {
+        match values.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1.clone_from(value),
+            None => {
+                return Err(CheckError::Network(format!(
+                    "the form has no field `{name}`"
+                )));
+            }
+        }
+    }
+    let action = form
+        .attr("action")
+        .and_then(|a| base.join(a).ok())
+        .unwrap_or_else(|| base.clone());
+    let post = !form
+        .attr("method")
+        .is_some_and(|m| m.eq_ignore_ascii_case("get"));
+    Ok(Prepared::Form {
+        action,
+        post,
+        values,
+    })
+}
+
+/// The form named by `submit` (the form itself or one containing it), else the first with a message box.
+fn find_form<'a>(html: &'a Html, submit: Option<&str>) -> Option<ElementRef<'a>> {
+    let forms = Selector::parse("form").ok()?;
+    if let Some(selector) = submit.and_then(|s| Selector::parse(s).ok()) {
+        return html.select(&forms).find(|f| {
+            f.select(&selector).next().is_some() || html.select(&selector).any(|m| m.id() == f.id())
+        });
+    }
+    let textarea = Selector::parse("textarea").ok()?;
+    html.select(&forms)
+        .find(|f| f.select(&textarea).next().is_some())
+}
+
+/// Every named field with the value a browser would send untouched (hidden tokens included).
+fn form_values(form: ElementRef<'_>) -> Vec<(String, String)> {
+    let fields = Selector::parse("input[name], textarea[name], select[name]")
+        .unwrap_or_else(|_| unreachable!("static selector"));
+    let option = Selector::parse("option").unwrap_or_else(|_| unreachable!("static selector"));
+    let mut values = Vec::new();
+    for field in form.select(&fields) {
+        let name = field.attr("name").unwrap_or_default().to_string();
+        let value = match field.value().name() {
+            "textarea" => field.text().collect(),
+            "select" => field
+                .select(&option)
+                .next()
+                .and_then(|o| o.attr("value").map(str::to_string))
+                .unwrap_or_default(),
+            _ => {
+                let kind = field.attr("type").unwrap_or("text").to_ascii_lowercase();
+                if matches!(
+                    kind.as_str(),
+                    "submit" | "button" | "file" | "image" | "reset"
+                ) || (matches!(kind.as_str(), "checkbox" | "radio")
+                    && field.attr("checked").is_none())
+                {
+                    continue;
+                }
+                field.attr("value").unwrap_or_default().to_string()
+            }
+        };
+        values.push((name, value));
+    }
+    values
+}

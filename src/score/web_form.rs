@@ -1,0 +1,65 @@
+//! The contact form: does it take a message and say so?
+
+use super::checks::Scored;
+use crate::checks::web_form::{FormObservation, FormOutcome};
+use crate::report::model::{Evidence, Finding, Metric, Severity, Status};
+
+pub fn score(obs: &FormObservation) -> Scored {
+    let mut scored = Scored::default();
+    let excerpt = match &obs.outcome {
+        FormOutcome::Sent {
+            status,
+            final_url,
+            confirmation_s,
+            confirmed,
+            excerpt,
+        } => {
+            let score = match confirmed {
+                Some(true) | None => 100.0,
+                Some(false) => 50.0,
+            };
+            scored.score = Some(score);
+            scored.status = Status::for_score(score);
+            scored.metrics = vec![
+                Metric::new("submit_status", f64::from(*status), None),
+                Metric::new("confirmation_s", *confirmation_s, Some("s")),
+            ];
+            if *confirmed == Some(false) {
+                scored.findings.push(Finding::new(
+                    Severity::Warn,
+                    "The form was sent, but the page after it does not show the expected confirmation.",
+                    "Confirm on screen that the message arrived, and when an answer will come.",
+                ));
+            }
+            format!(
+                "sent {} field(s) → HTTP {status} at {final_url}: {excerpt}",
+                obs.fields_sent.len()
+            )
+        }
+        FormOutcome::Captcha { kind } => {
+            scored.status = Status::NotApplicable;
+            scored.findings.push(Finding::new(
+                Severity::Warn,
+                format!("The contact form is behind a {kind} challenge; it was not submitted."),
+                "Submit it by hand and log the reply in the mystery-shopping log; consider a lighter spam filter.",
+            ));
+            format!("{kind} on the form: not submitted")
+        }
+        FormOutcome::Refused { reason } => {
+            scored.score = Some(0.0);
+            scored.status = Status::Fail;
+            scored.findings.push(Finding::new(
+                Severity::Fail,
+                format!("The contact form did not accept the message: {reason}."),
+                "Test the form as a customer would, after every site change.",
+            ));
+            format!("refused: {reason}")
+        }
+    };
+    scored.evidence = vec![Evidence {
+        source: obs.page.clone(),
+        observed_at: None,
+        excerpt,
+    }];
+    scored
+}
