@@ -112,8 +112,10 @@ fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Categor
 
 /// Reads a mystery-shopping log; every bad cell is reported with its row and column.
 pub fn read_log(bytes: &[u8], path: &Path) -> Result<Vec<Contact>, InputError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+    let text = crate::extract::charset::decode_spreadsheet(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(text.as_bytes());
     let mut problems = Vec::new();
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|c| c.trim().to_string()).collect(),

@@ -186,7 +186,7 @@ pub fn import(
     forced: Option<Layout>,
     mapping: &Mapping,
 ) -> Result<Imported, InputError> {
-    let text = decode(bytes);
+    let text = crate::extract::charset::decode_spreadsheet(bytes);
     let delimiter = sniff_delimiter(&text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -309,18 +309,6 @@ pub fn import(
         rows,
         notes,
     })
-}
-
-/// UTF-8 (BOM stripped), else Windows-1252: what Excel's plain "CSV" save writes.
-fn decode(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_string(),
-        Err(_) => encoding_rs::WINDOWS_1252
-            .decode_without_bom_handling(bytes)
-            .0
-            .into_owned(),
-    }
 }
 
 /// `,`, `;` (European Excel) or tab: the one that splits the first lines into
