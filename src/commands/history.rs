@@ -339,6 +339,23 @@ struct Delta {
     change: Option<f64>,
 }
 
+/// The score changes of the items both runs have, paired by key, in `after`'s order.
+fn shared_deltas<T>(
+    before: &[T],
+    after: &[T],
+    key: impl Fn(&T) -> String,
+    score: impl Fn(&T) -> Option<f64>,
+) -> Vec<(String, Delta)> {
+    after
+        .iter()
+        .filter_map(|a| {
+            let id = key(a);
+            let b = before.iter().find(|b| key(b) == id)?;
+            Some((id, delta(score(b), score(a))))
+        })
+        .collect()
+}
+
 fn delta(before: Option<f64>, after: Option<f64>) -> Delta {
     let change = before
         .zip(after)
@@ -396,41 +413,13 @@ pub fn compare(
         from: a,
         to: b,
         overall: delta(before.score, after.score),
-        categories: after
-            .categories
-            .iter()
-            .map(|c| {
-                (
-                    c.id.id().to_string(),
-                    delta(
-                        before
-                            .categories
-                            .iter()
-                            .find(|x| x.id == c.id)
-                            .and_then(|x| x.score),
-                        c.score,
-                    ),
-                )
-            })
-            .collect(),
-        checks: after
-            .checks
-            .iter()
-            .filter(|c| ids(&before).contains(&c.id))
-            .map(|c| {
-                (
-                    c.id.clone(),
-                    delta(
-                        before
-                            .checks
-                            .iter()
-                            .find(|x| x.id == c.id)
-                            .and_then(|x| x.score),
-                        c.score,
-                    ),
-                )
-            })
-            .collect(),
+        categories: shared_deltas(
+            &before.categories,
+            &after.categories,
+            |c| c.id.id().to_string(),
+            |c| c.score,
+        ),
+        checks: shared_deltas(&before.checks, &after.checks, |c| c.id.clone(), |c| c.score),
         checks_added: ids(&after).difference(&ids(&before)).cloned().collect(),
         checks_removed: ids(&before).difference(&ids(&after)).cloned().collect(),
         findings_appeared: new.difference(&old).cloned().collect(),

@@ -178,6 +178,21 @@ fn recorded_listed_compared(p: Project) {
         .find(|c| c[0] == "feedback")
         .unwrap();
     assert_eq!(feedback[1]["change"], 15.0);
+    let check_changes: Vec<(String, f64)> = diff["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c[0].as_str().unwrap().to_string(),
+                c[1]["change"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        check_changes,
+        [("alpha".to_string(), 15.0), ("beta".to_string(), -22.0)]
+    );
     assert_eq!(
         diff["findings_appeared"],
         serde_json::json!(["alpha: new problem"])
