@@ -268,35 +268,90 @@ fn find_form<'a>(html: &'a Html, submit: Option<&str>) -> Option<ElementRef<'a>>
         .find(|f| f.select(&textarea).next().is_some())
 }
 
-/// Every named field with the value a browser would send untouched (hidden tokens included).
+/// Every named field with the value a browser would send untouched (hidden tokens included):
+/// disabled fields and unchecked boxes stay out, a select sends its selected (else first) option.
 fn form_values(form: ElementRef<'_>) -> Vec<(String, String)> {
     let fields = Selector::parse("input[name], textarea[name], select[name]")
         .unwrap_or_else(|_| unreachable!("static selector"));
     let option = Selector::parse("option").unwrap_or_else(|_| unreachable!("static selector"));
     let mut values = Vec::new();
     for field in form.select(&fields) {
+        if field.attr("disabled").is_some() {
+            continue;
+        }
         let name = field.attr("name").unwrap_or_default().to_string();
         let value = match field.value().name() {
             "textarea" => field.text().collect(),
-            "select" => field
-                .select(&option)
-                .next()
-                .and_then(|o| o.attr("value").map(str::to_string))
-                .unwrap_or_default(),
+            "select" => {
+                let chosen = field
+                    .select(&option)
+                    .find(|o| o.attr("selected").is_some())
+                    .or_else(|| field.select(&option).next());
+                // An option without a value attribute sends its text.
+                chosen
+                    .map(|o| {
+                        o.attr("value").map_or_else(
+                            || o.text().collect::<String>().trim().to_string(),
+                            str::to_string,
+                        )
+                    })
+                    .unwrap_or_default()
+            }
             _ => {
                 let kind = field.attr("type").unwrap_or("text").to_ascii_lowercase();
+                let checkable = matches!(kind.as_str(), "checkbox" | "radio");
                 if matches!(
                     kind.as_str(),
                     "submit" | "button" | "file" | "image" | "reset"
-                ) || (matches!(kind.as_str(), "checkbox" | "radio")
-                    && field.attr("checked").is_none())
+                ) || (checkable && field.attr("checked").is_none())
                 {
                     continue;
                 }
-                field.attr("value").unwrap_or_default().to_string()
+                let default = if checkable { "on" } else { "" };
+                field.attr("value").unwrap_or(default).to_string()
             }
         };
         values.push((name, value));
     }
     values
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_form_sends_what_a_browser_would() {
+        let html = Html::parse_document(
+            r#"<form>
+                <input type="hidden" name="csrf" value="t1">
+                <input name="locked" value="x" disabled>
+                <input type="checkbox" name="consent" checked>
+                <input type="checkbox" name="newsletter" value="yes">
+                <input type="radio" name="via" value="mail">
+                <input type="radio" name="via" value="phone" checked>
+                <select name="topic"><option value="a">A</option><option value="b" selected>B</option></select>
+                <select name="country"><option> Belgium </option><option>France</option></select>
+                <textarea name="message">Hi</textarea>
+                <input type="submit" name="go" value="Send">
+            </form>"#,
+        );
+        let form = find_form(&html, None).unwrap();
+        let values = form_values(form);
+        let sent: Vec<(&str, &str)> = values
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            sent,
+            [
+                ("csrf", "t1"),
+                ("consent", "on"),
+                ("via", "phone"),
+                ("topic", "b"),
+                ("country", "Belgium"),
+                ("message", "Hi"),
+            ]
+        );
+    }
 }
