@@ -348,6 +348,15 @@ pub fn audit_json(audit: &Path, extra: &[&str]) -> (i32, serde_json::Value, Stri
     (output.status.code().unwrap_or(-1), report, stderr)
 }
 
+/// Runs a command that must succeed and returns its stdout as JSON.
+pub fn success_json(cmd: &mut Command) -> serde_json::Value {
+    let output = cmd.timeout(Duration::from_secs(60)).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}); stderr:\n{stderr}"))
+}
+
 /// Every JSON report must validate against the shipped schema.
 pub fn assert_valid_report(report: &serde_json::Value) {
     let schema: serde_json::Value =

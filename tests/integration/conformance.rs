@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use centricity::extract::{Bucket, Rating, Syntax, charset, extract_html};
 use serde_json::Value;
 
-use crate::common::centricity;
+use crate::common::{centricity, success_json};
 
 fn suite() -> Option<PathBuf> {
     let dir =
@@ -175,18 +175,13 @@ fn every_upstream_page_yields_its_facts_through_the_cli() {
         .iter()
         .map(|(p, _)| dir.join(p).to_string_lossy().into_owned())
         .collect();
-    let output = centricity()
-        .args(["reviews", "extract", "--format", "json"])
-        .args(&paths)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let records = success_json(
+        centricity()
+            .args(["reviews", "extract", "--format", "json"])
+            .args(&paths),
     );
-    let records: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
-    for record in &records {
+    let records = records.as_array().unwrap();
+    for record in records {
         let keys: Vec<&str> = record
             .as_object()
             .unwrap()

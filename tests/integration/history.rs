@@ -7,7 +7,7 @@ use std::process::Stdio;
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::common::{Scratch, assert_valid_report, centricity};
+use crate::common::{Scratch, assert_valid_report, centricity, success_json};
 
 /// The stores every contract test runs against: SQLite always (`None`: a fresh file), and a
 /// fresh PostgreSQL database when `CENTRICITY_TEST_POSTGRES` names a server
@@ -107,13 +107,7 @@ impl Project {
     }
 
     fn json(&self, args: &[&str]) -> Value {
-        let out = self.cmd().args(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
+        success_json(self.cmd().args(args))
     }
 }
 

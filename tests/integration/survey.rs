@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::common::{Scratch, centricity, repo_path};
+use crate::common::{Scratch, centricity, repo_path, success_json};
 
 fn import(file: &str, questionnaire: &str, extra: &[&str]) -> (i32, Value, String) {
     let output = centricity()
@@ -168,18 +168,12 @@ fn the_template_imports_back() {
         filled.push_str(&format!("{who},2026-11-20,Sales,{}\n", answers.join(",")));
     }
     let file = scratch.write("filled.csv", &filled);
-    let output = centricity()
-        .args(["survey", "import"])
-        .arg(&file)
-        .args(["--questionnaire", "frontline", "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = success_json(centricity().args(["survey", "import"]).arg(&file).args([
+        "--questionnaire",
+        "frontline",
+        "--format",
+        "json",
+    ]));
     assert_eq!(report["layout"], "centricity");
     assert_eq!(report["respondents"], 3);
     let inf03 = report["questions"]
@@ -270,27 +264,21 @@ fn a_forced_layout_and_a_mapping_file() {
         "mapping.toml",
         "[columns]\nINF-01 = \"Finding answers for customers is quick\"\n",
     );
-    let output = centricity()
-        .args(["survey", "import"])
-        .arg(&file)
-        .args([
-            "--questionnaire",
-            "frontline",
-            "--format",
-            "json",
-            "--layout",
-            "google-forms",
-            "--mapping",
-        ])
-        .arg(&mapping)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let report = success_json(
+        centricity()
+            .args(["survey", "import"])
+            .arg(&file)
+            .args([
+                "--questionnaire",
+                "frontline",
+                "--format",
+                "json",
+                "--layout",
+                "google-forms",
+                "--mapping",
+            ])
+            .arg(&mapping),
     );
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["questions"][0]["n"], 3);
     assert_eq!(report["questions"][0]["mean_score"], 66.7);
 }
