@@ -63,6 +63,9 @@ pub enum Command {
     /// Questionnaires: score survey exports, print blank forms.
     #[command(subcommand)]
     Survey(SurveyCommand),
+    /// Probes that wait for replies: `probe send` e-mails each `email` check's question.
+    #[command(subcommand)]
+    Probe(ProbeCommand),
     /// Scores over time (and `history prune|export|import` to keep the store tidy).
     History(HistoryArgs),
     /// What changed between two stored runs [default: the last two].
@@ -87,6 +90,21 @@ pub enum Command {
     },
     /// Print a shell completion script.
     Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProbeCommand {
+    /// Send the tagged question of every `email` check (or one) and record it in the history store.
+    Send {
+        /// The audit file.
+        file: PathBuf,
+        /// Only this check (an `email` check's id).
+        #[arg(long, value_name = "ID")]
+        check: Option<String>,
+        /// History store: a SQLite file or sqlite:PATH. [default: .centricity/history.db beside the audit file]
+        #[arg(long, env = "CENTRICITY_STORE", value_name = "URL")]
+        store: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]

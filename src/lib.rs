@@ -108,6 +108,9 @@ where
             questionnaire,
             format,
         }) => commands::survey::template(questionnaire, *format == cli::TemplateFormat::Markdown),
+        Command::Probe(cli::ProbeCommand::Send { file, check, store }) => {
+            commands::probe::send(file, check.as_deref(), store.as_deref(), cli.quiet)
+        }
         Command::History(args) => commands::history::history(args),
         Command::Compare {
             run_a,

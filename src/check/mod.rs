@@ -12,12 +12,14 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::checks::contact_reach::ReachObservation;
+use crate::checks::email::EmailObservation;
 use crate::checks::exec::PluginReport;
 use crate::checks::http::HttpObservation;
 use crate::checks::mystery_log::Contact;
 use crate::checks::questionnaire::QuestionnaireObservation;
 use crate::checks::reviews::ReviewsObservation;
 use crate::checks::web_form::FormObservation;
+use crate::store::Probe;
 
 pub use runner::{RunOptions, RunOutcome, run};
 
@@ -31,6 +33,7 @@ pub enum Observation {
         file: String,
         contacts: Vec<Contact>,
     },
+    Email(EmailObservation),
     Reviews(ReviewsObservation),
     ContactReach(ReachObservation),
     WebForm(FormObservation),
@@ -68,4 +71,7 @@ pub struct CollectContext {
     pub offline: bool,
     /// Where a collector keeps what it read (fetched pages).
     pub evidence_dir: PathBuf,
+    /// The probes sent for this check (`centricity probe send`), as the history
+    /// store holds them, or why they could not be read.
+    pub probes: Result<Vec<Probe>, String>,
 }

@@ -13,6 +13,7 @@ use super::{CheckError, CollectContext, Observation, evidence};
 use crate::audit::{Audit, CheckSpec};
 use crate::checks;
 use crate::score::{CheckRun, Outcome, RunTimes};
+use crate::store::Probe;
 
 #[derive(Debug, Clone)]
 pub struct RunOptions {
@@ -25,6 +26,8 @@ pub struct RunOptions {
     pub progress: bool,
     /// One entry per check in the audit: run it, or report it skipped.
     pub selected: Vec<bool>,
+    /// The probes of the checks that sent some, by check id, or why the store could not say.
+    pub probes: Result<HashMap<String, Vec<Probe>>, String>,
 }
 
 #[derive(Debug, Clone)]
@@ -55,6 +58,11 @@ pub async fn run(audit: &Audit, options: &RunOptions) -> RunOutcome {
             timeout: limit,
             offline: options.offline,
             evidence_dir: audit.evidence_dir.clone(),
+            probes: options
+                .probes
+                .as_ref()
+                .map(|by_check| by_check.get(&spec.id).cloned().unwrap_or_default())
+                .map_err(Clone::clone),
         };
         let evidence_dir = audit.evidence_dir.clone();
         let permits = Arc::clone(&permits);

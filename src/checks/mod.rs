@@ -3,6 +3,7 @@
 //! policy (that is `score`'s job).
 
 pub mod contact_reach;
+pub mod email;
 pub mod exec;
 pub mod http;
 pub mod mystery_log;
@@ -41,6 +42,7 @@ pub struct KindInfo {
 pub const KINDS: &[&KindInfo] = &[
     &http::KIND,
     &mystery_log::KIND,
+    &email::KIND,
     &contact_reach::KIND,
     &web_form::KIND,
     &reviews::KIND,
@@ -61,6 +63,7 @@ pub fn kind_names() -> String {
 pub enum CheckParams {
     Http(http::Params),
     MysteryLog(mystery_log::Params),
+    Email(email::Params),
     Reviews(reviews::Params),
     ContactReach(contact_reach::Params),
     WebForm(web_form::Params),
@@ -73,6 +76,7 @@ impl CheckParams {
         match self {
             CheckParams::Http(_) => &http::KIND,
             CheckParams::MysteryLog(_) => &mystery_log::KIND,
+            CheckParams::Email(_) => &email::KIND,
             CheckParams::Reviews(_) => &reviews::KIND,
             CheckParams::ContactReach(_) => &contact_reach::KIND,
             CheckParams::WebForm(_) => &web_form::KIND,
@@ -85,7 +89,10 @@ impl CheckParams {
     /// and `--offline` reads them back instead.
     pub fn networked(&self) -> bool {
         match self {
-            CheckParams::Http(_) | CheckParams::ContactReach(_) | CheckParams::WebForm(_) => true,
+            CheckParams::Http(_)
+            | CheckParams::Email(_)
+            | CheckParams::ContactReach(_)
+            | CheckParams::WebForm(_) => true,
             CheckParams::Reviews(p) => p
                 .sources
                 .iter()
@@ -104,6 +111,7 @@ impl CheckParams {
             | CheckParams::Reviews(_)
             | CheckParams::ContactReach(_)
             | CheckParams::Questionnaire(_) => None,
+            CheckParams::Email(_) => Some("email"),
             CheckParams::WebForm(_) => Some("web_form"),
             CheckParams::Exec(p) => p.channel.as_deref(),
         }
@@ -118,6 +126,7 @@ pub async fn collect(spec: &CheckSpec, ctx: &CollectContext) -> Result<Observati
             file: p.file.clone(),
             contacts: p.contacts.clone(),
         }),
+        CheckParams::Email(p) => email::collect(p, ctx).await.map(Observation::Email),
         CheckParams::Reviews(p) => reviews::collect(p, ctx).await.map(Observation::Reviews),
         CheckParams::WebForm(p) => web_form::collect(p, ctx).await.map(Observation::WebForm),
         CheckParams::ContactReach(p) => contact_reach::collect(p, ctx)

@@ -1,5 +1,6 @@
 //! `centricity audit`: load, run, score, render, write, and earn an exit code.
 
+use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -7,6 +8,7 @@ use clap::ArgMatches;
 
 use crate::audit::{self, Audit};
 use crate::check::{self, RunOptions};
+use crate::checks::CheckParams;
 use crate::cli::AuditArgs;
 use crate::exit::Exit;
 use crate::report::{Decoration, Format, Report};
@@ -49,12 +51,19 @@ pub fn run(args: &AuditArgs, matches: &ArgMatches, color: bool, quiet: bool) -> 
             return input_error(&e.to_string());
         }
     }
+    let mut history = History::open(store_url.as_deref(), quiet);
+    let probes = if args.offline {
+        Ok(HashMap::new())
+    } else {
+        history.probes(&audit, &selected)
+    };
     let options = RunOptions {
         concurrency: usize::from(args.concurrency),
         timeout: args.timeout,
         offline: args.offline,
         progress: show_progress(args.no_progress, quiet),
         selected,
+        probes,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -73,7 +82,6 @@ pub fn run(args: &AuditArgs, matches: &ArgMatches, color: bool, quiet: bool) -> 
         }
     }
     let report = score::score_run(&audit, &outcome.runs, outcome.times, benchmarks::shipped());
-    let mut history = History::open(store_url.as_deref(), quiet);
     let baseline = match &args.baseline {
         Some(which) => match history.baseline(which, &audit.name) {
             Ok(found) => found,
@@ -99,8 +107,8 @@ pub fn run(args: &AuditArgs, matches: &ArgMatches, color: bool, quiet: bool) -> 
     verdict(&report, &failed, recorded, args, quiet)
 }
 
-/// The history store for one run: opened after the checks ran, so a store that
-/// is down costs the record, never the report.
+/// The history store for one run. A store that is down costs the record (and
+/// the e-mail checks, which find their probes there), never the report.
 struct History {
     store: Option<Result<Box<dyn RunStore>, String>>,
     quiet: bool,
@@ -112,6 +120,36 @@ impl History {
             store: url.map(|u| store::open(u).map_err(|e| e.to_string())),
             quiet,
         }
+    }
+
+    /// The probes sent for the selected `email` checks, by check id.
+    fn probes(
+        &mut self,
+        audit: &Audit,
+        selected: &[bool],
+    ) -> Result<HashMap<String, Vec<store::Probe>>, String> {
+        let email_checks: Vec<&str> = audit
+            .checks
+            .iter()
+            .zip(selected)
+            .filter(|(spec, run)| **run && matches!(spec.params, CheckParams::Email(_)))
+            .map(|(spec, _)| spec.id.as_str())
+            .collect();
+        if email_checks.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let store = match &mut self.store {
+            Some(Ok(store)) => store,
+            Some(Err(e)) => return Err(format!("the probes are kept in the history store: {e}")),
+            None => return Err("the probes are kept in the history store (drop --no-store)".into()),
+        };
+        email_checks
+            .into_iter()
+            .map(|id| {
+                let probes = store.probes(&audit.name, id).map_err(|e| e.to_string())?;
+                Ok((id.to_string(), probes))
+            })
+            .collect()
     }
 
     /// The run to compare with: `last` (this audit's latest) or an id.
@@ -212,7 +250,7 @@ fn verdict(
     Exit::Ok
 }
 
-fn input_error(message: &str) -> Exit {
+pub(super) fn input_error(message: &str) -> Exit {
     eprintln!("error: {message}");
     Exit::InvalidInput
 }

@@ -75,6 +75,7 @@ fn draft(site: &str, delay: Duration) -> Result<String, Exit> {
         timeout: Duration::from_secs(300),
         offline: false,
         evidence_dir: ".".into(),
+        probes: Ok(Vec::new()),
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

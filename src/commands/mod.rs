@@ -4,5 +4,6 @@ pub mod audit;
 pub mod checks;
 pub mod history;
 pub mod init;
+pub mod probe;
 pub mod reviews;
 pub mod survey;

@@ -4,6 +4,7 @@
 //! same connection.
 
 pub mod fetch;
+pub mod mail;
 pub mod probe;
 pub mod robots;
 

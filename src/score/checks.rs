@@ -67,8 +67,11 @@ pub fn score_observation(
     match (observation, &spec.params) {
         (Observation::Http(obs), CheckParams::Http(params)) => score_http(params, obs, benchmarks),
         (Observation::MysteryLog { file, contacts }, _) => {
-            score_contacts(file, contacts, benchmarks)
+            score_contacts(contacts, benchmarks, |c| {
+                format!("{file} row {} ({})", c.row, c.contact_id)
+            })
         }
+        (Observation::Email(obs), CheckParams::Email(_)) => super::email::score(obs, benchmarks),
         (Observation::Exec(report), CheckParams::Exec(params)) => {
             score_plugin(report, params.channel.as_deref())
         }
@@ -94,6 +97,7 @@ fn observation_kind(observation: &Observation) -> &'static str {
     match observation {
         Observation::Http(_) => "http",
         Observation::MysteryLog { .. } => "mystery-log",
+        Observation::Email(_) => "email",
         Observation::Reviews(_) => "reviews",
         Observation::ContactReach(_) => "contact-reach",
         Observation::WebForm(_) => "web-form",
@@ -298,7 +302,14 @@ fn slow_finding(scored: &mut Scored, seconds: f64, benchmark: &Benchmark, what: 
     }
 }
 
-fn score_contacts(file: &str, contacts: &[Contact], benchmarks: &Benchmarks) -> Scored {
+/// Contacts made by a customer, logged or probed: a score per channel (an
+/// unanswered contact scores 0), answer rates and medians, one evidence entry
+/// per contact under the name `source` gives it.
+pub(super) fn score_contacts(
+    contacts: &[Contact],
+    benchmarks: &Benchmarks,
+    source: impl Fn(&Contact) -> String,
+) -> Scored {
     let mut by_channel: BTreeMap<&str, Vec<&Contact>> = BTreeMap::new();
     for contact in contacts {
         by_channel
@@ -366,7 +377,7 @@ fn score_contacts(file: &str, contacts: &[Contact], benchmarks: &Benchmarks) -> 
                 .flatten()
                 .collect();
             scored.evidence.push(Evidence {
-                source: format!("{file} row {} ({})", contact.row, contact.contact_id),
+                source: source(contact),
                 observed_at: Some(contact.sent_at),
                 excerpt: format!(
                     "{channel} · {answer}{}",

@@ -5,6 +5,7 @@ pub mod benchmarks;
 mod checks;
 mod contact_reach;
 pub mod curve;
+mod email;
 pub mod gates;
 mod questionnaire;
 mod reviews;

@@ -15,7 +15,7 @@ pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 /// The store schema this build writes. A store written by a newer build is refused, not damaged.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -99,6 +99,19 @@ pub struct ExportedRun {
     pub report: Report,
 }
 
+/// A message sent by `centricity probe send`, waiting for replies: what each
+/// later audit needs to find them in the mailbox and time them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Probe {
+    pub audit: String,
+    pub check_id: String,
+    /// The tag in the subject and plus-address that replies may carry.
+    pub token: String,
+    pub message_id: String,
+    pub sent_to: String,
+    pub sent_at: chrono::DateTime<chrono::FixedOffset>,
+}
+
 /// What every backend does.
 pub trait RunStore {
     /// Records a run in one transaction: afterwards it is there whole, or not at all.
@@ -112,6 +125,31 @@ pub trait RunStore {
     /// Deletes runs, keeping the newest `keep` per audit and/or those newer than `older_than` (RFC 3339).
     fn prune(&mut self, keep: Option<usize>, older_than: Option<&str>)
     -> Result<usize, StoreError>;
+    fn record_probe(&mut self, probe: &Probe) -> Result<(), StoreError>;
+    /// The probes of one check, oldest first.
+    fn probes(&mut self, audit: &str, check_id: &str) -> Result<Vec<Probe>, StoreError>;
+}
+
+/// A probe as its columns read back: the send time was stored by [`utc`].
+fn probe_from_row(
+    audit: String,
+    check_id: String,
+    token: String,
+    message_id: String,
+    sent_to: String,
+    sent_at: &str,
+) -> Result<Probe, StoreError> {
+    let sent_at = chrono::DateTime::parse_from_rfc3339(sent_at).map_err(|e| {
+        StoreError::Database(format!("probe {token} has an unreadable send time: {e}"))
+    })?;
+    Ok(Probe {
+        audit,
+        check_id,
+        token,
+        message_id,
+        sent_to,
+        sent_at,
+    })
 }
 
 /// A time as stored: UTC, so runs from machines in different zones order and compare as text.

@@ -5,12 +5,14 @@
 use tokio_postgres::{Client, NoTls};
 
 use super::{
-    RunContext, RunStore, RunSummary, SCHEMA_VERSION, ScoreRow, StoreError, redact, score_rows, utc,
+    Probe, RunContext, RunStore, RunSummary, SCHEMA_VERSION, ScoreRow, StoreError, probe_from_row,
+    redact, score_rows, utc,
 };
 use crate::report::Report;
 
 /// Each migration takes the schema from version `index` to `index + 1`.
-const MIGRATIONS: &[&str] = &["
+const MIGRATIONS: &[&str] = &[
+    "
     CREATE TABLE runs (
         id BIGSERIAL PRIMARY KEY,
         audit TEXT NOT NULL,
@@ -33,7 +35,19 @@ const MIGRATIONS: &[&str] = &["
         score DOUBLE PRECISION,
         PRIMARY KEY (run_id, level, key)
     );
-"];
+",
+    "
+    CREATE TABLE probes (
+        token TEXT PRIMARY KEY,
+        audit TEXT NOT NULL,
+        check_id TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        sent_to TEXT NOT NULL,
+        sent_at TEXT NOT NULL
+    );
+    CREATE INDEX probes_by_check ON probes (audit, check_id, sent_at);
+",
+];
 
 /// Any number: the lock only has to be the same for every centricity.
 const MIGRATION_LOCK: i64 = 0x0063_656e_7472_6963;
@@ -256,6 +270,45 @@ impl RunStore for PostgresStore {
             }
             tx.commit().await.map_err(|e| db(&e))?;
             Ok(usize::try_from(deleted).unwrap_or(usize::MAX))
+        })
+    }
+
+    fn record_probe(&mut self, probe: &Probe) -> Result<(), StoreError> {
+        self.runtime.block_on(async {
+            self.client
+                .execute(
+                    "INSERT INTO probes (token, audit, check_id, message_id, sent_to, sent_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                    &[&probe.token, &probe.audit, &probe.check_id, &probe.message_id, &probe.sent_to, &utc(&probe.sent_at)],
+                )
+                .await
+                .map_err(|e| db(&e))?;
+            Ok(())
+        })
+    }
+
+    fn probes(&mut self, audit: &str, check_id: &str) -> Result<Vec<Probe>, StoreError> {
+        self.runtime.block_on(async {
+            let rows = self
+                .client
+                .query(
+                    "SELECT audit, check_id, token, message_id, sent_to, sent_at FROM probes
+                     WHERE audit = $1 AND check_id = $2 ORDER BY sent_at, token",
+                    &[&audit, &check_id],
+                )
+                .await
+                .map_err(|e| db(&e))?;
+            rows.iter()
+                .map(|r| {
+                    probe_from_row(
+                        r.get(0),
+                        r.get(1),
+                        r.get(2),
+                        r.get(3),
+                        r.get(4),
+                        r.get::<_, &str>(5),
+                    )
+                })
+                .collect()
         })
     }
 }

@@ -7,12 +7,14 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{
-    RunContext, RunStore, RunSummary, SCHEMA_VERSION, ScoreRow, StoreError, score_rows, utc,
+    Probe, RunContext, RunStore, RunSummary, SCHEMA_VERSION, ScoreRow, StoreError, probe_from_row,
+    score_rows, utc,
 };
 use crate::report::Report;
 
 /// Each migration takes the schema from version `index` to `index + 1`.
-const MIGRATIONS: &[&str] = &["
+const MIGRATIONS: &[&str] = &[
+    "
     CREATE TABLE runs (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         audit TEXT NOT NULL,
@@ -34,7 +36,19 @@ const MIGRATIONS: &[&str] = &["
         score REAL,
         PRIMARY KEY (run_id, level, key)
     );
-"];
+",
+    "
+    CREATE TABLE probes (
+        token TEXT PRIMARY KEY,
+        audit TEXT NOT NULL,
+        check_id TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        sent_to TEXT NOT NULL,
+        sent_at TEXT NOT NULL
+    );
+    CREATE INDEX probes_by_check ON probes (audit, check_id, sent_at);
+",
+];
 
 pub struct SqliteStore {
     conn: Connection,
@@ -219,5 +233,42 @@ impl RunStore for SqliteStore {
         }
         tx.commit()?;
         Ok(deleted)
+    }
+
+    fn record_probe(&mut self, probe: &Probe) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO probes (token, audit, check_id, message_id, sent_to, sent_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                probe.token,
+                probe.audit,
+                probe.check_id,
+                probe.message_id,
+                probe.sent_to,
+                utc(&probe.sent_at)
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn probes(&mut self, audit: &str, check_id: &str) -> Result<Vec<Probe>, StoreError> {
+        let mut query = self.conn.prepare(
+            "SELECT audit, check_id, token, message_id, sent_to, sent_at FROM probes
+             WHERE audit = ?1 AND check_id = ?2 ORDER BY sent_at, token",
+        )?;
+        let rows = query.query_map([audit, check_id], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (audit, check_id, token, message_id, sent_to, sent_at) = row?;
+            probe_from_row(audit, check_id, token, message_id, sent_to, &sent_at)
+        })
+        .collect()
     }
 }

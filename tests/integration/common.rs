@@ -397,3 +397,60 @@ pub fn metric(check: &serde_json::Value, name: &str) -> f64 {
 pub fn repo_path(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
+
+/// The stores every contract test runs against: SQLite always (`None`: a fresh file), and a
+/// fresh PostgreSQL database when `CENTRICITY_TEST_POSTGRES` names a server
+/// (`eval "$(bash scripts/postgres.sh start)"`). In CI the server must be there.
+pub fn backends() -> Vec<Option<String>> {
+    let mut stores = vec![None];
+    if let Some(url) = service("CENTRICITY_TEST_POSTGRES", "postgres") {
+        stores.push(Some(fresh_database(&url)));
+    }
+    stores
+}
+
+/// A test service's address from `variable`, set by `scripts/<script>.sh start`. Outside CI a
+/// missing service skips (with a message saying how to start it); in CI it fails the test.
+pub fn service(variable: &str, script: &str) -> Option<String> {
+    match std::env::var(variable) {
+        Ok(value) if !value.is_empty() => Some(value),
+        _ => {
+            let in_ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+            assert!(
+                !in_ci,
+                "CI=true but {variable} is not set: .ci/run starts it with scripts/{script}.sh"
+            );
+            eprintln!(
+                "skipping what needs {variable}: start it with `eval \"$(bash scripts/{script}.sh start)\"`"
+            );
+            None
+        }
+    }
+}
+
+/// A new, empty database on the test server, so tests running at once do not see each other's runs.
+fn fresh_database(url: &str) -> String {
+    static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let name = format!(
+        "t_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+            .await
+            .expect("the test PostgreSQL answers");
+        tokio::spawn(connection);
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
+    });
+    let mut parsed = url::Url::parse(url).unwrap();
+    parsed.set_path(&format!("/{name}"));
+    parsed.to_string()
+}

@@ -7,55 +7,7 @@ use std::process::Stdio;
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::common::{Scratch, assert_valid_report, centricity, success_json};
-
-/// The stores every contract test runs against: SQLite always (`None`: a fresh file), and a
-/// fresh PostgreSQL database when `CENTRICITY_TEST_POSTGRES` names a server
-/// (`eval "$(bash scripts/postgres.sh start)"`). In CI the server must be there.
-fn backends() -> Vec<Option<String>> {
-    let mut stores = vec![None];
-    match std::env::var("CENTRICITY_TEST_POSTGRES") {
-        Ok(url) if !url.is_empty() => stores.push(Some(fresh_database(&url))),
-        _ => {
-            let in_ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-            assert!(
-                !in_ci,
-                "CI=true but CENTRICITY_TEST_POSTGRES is not set: .ci/run starts PostgreSQL"
-            );
-            eprintln!(
-                "skipping the PostgreSQL store: start one with `eval \"$(bash scripts/postgres.sh start)\"`"
-            );
-        }
-    }
-    stores
-}
-
-/// A new, empty database on the test server, so tests running at once do not see each other's runs.
-fn fresh_database(url: &str) -> String {
-    static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let name = format!(
-        "t_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
-    );
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-            .await
-            .expect("the test PostgreSQL answers");
-        tokio::spawn(connection);
-        client
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .await
-            .unwrap();
-    });
-    let mut parsed = url::Url::parse(url).unwrap();
-    parsed.set_path(&format!("/{name}"));
-    parsed.to_string()
-}
+use crate::common::{Scratch, assert_valid_report, backends, centricity, success_json};
 
 /// An audit whose two plug-ins read their scores from files the test rewrites between runs.
 struct Project {

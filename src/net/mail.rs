@@ -1,0 +1,206 @@
+//! Mail transport for e-mail probes: sending by SMTP (lettre) and reading a
+//! mailbox's headers by IMAP (async-imap), with TLS by rustls except on
+//! loopback, where tests run a plain local server.
+
+use std::time::Duration;
+
+use async_imap::Client;
+use chrono::{DateTime, FixedOffset};
+use futures_util::StreamExt;
+use lettre::message::{Mailbox, header::ContentType};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+use tokio_rustls::rustls::pki_types::ServerName;
+
+/// How a connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Security {
+    /// Plain text: allowed on loopback only (validated when the audit loads).
+    None,
+    StartTls,
+    Tls,
+}
+
+/// One mail server account. The password is read from the environment when used, never stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub host: String,
+    pub port: u16,
+    pub user: String,
+    pub password_env: String,
+    pub security: Security,
+}
+
+impl Account {
+    fn password(&self) -> Result<String, String> {
+        std::env::var(&self.password_env).map_err(|_| {
+            format!(
+                "the environment variable {} (the password for {}) is not set",
+                self.password_env, self.user
+            )
+        })
+    }
+}
+
+/// What a probe message is.
+pub struct Outgoing<'a> {
+    pub from: &'a str,
+    pub reply_to: &'a str,
+    pub to: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub message_id: &'a str,
+}
+
+/// Sends one message through `account`'s submission server.
+pub async fn send(account: &Account, message: &Outgoing<'_>) -> Result<(), String> {
+    let parse = |address: &str| {
+        address
+            .parse::<Mailbox>()
+            .map_err(|e| format!("`{address}` is not an address: {e}"))
+    };
+    let email = Message::builder()
+        .from(parse(message.from)?)
+        .reply_to(parse(message.reply_to)?)
+        .to(parse(message.to)?)
+        .subject(message.subject)
+        .message_id(Some(message.message_id.to_string()))
+        .header(ContentType::TEXT_PLAIN)
+        .body(message.body.to_string())
+        .map_err(|e| format!("cannot build the message: {e}"))?;
+    let credentials = Credentials::new(account.user.clone(), account.password()?);
+    let tls = |host: &str| {
+        TlsParameters::new(host.to_string()).map_err(|e| format!("TLS setup for {host}: {e}"))
+    };
+    let builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&account.host)
+        .port(account.port)
+        .timeout(Some(Duration::from_secs(30)))
+        .credentials(credentials);
+    let builder = match account.security {
+        Security::None => builder.tls(Tls::None),
+        Security::StartTls => builder.tls(Tls::Required(tls(&account.host)?)),
+        Security::Tls => builder.tls(Tls::Wrapper(tls(&account.host)?)),
+    };
+    builder
+        .build()
+        .send(email)
+        .await
+        .map(|_| ())
+        .map_err(|e| format!("SMTP {}:{}: {e}", account.host, account.port))
+}
+
+/// One message's headers as the mailbox holds them.
+#[derive(Debug, Clone)]
+pub struct Header {
+    pub uid: u32,
+    /// When the server received it (IMAP INTERNALDATE): our clock for reply times.
+    pub received_at: Option<DateTime<FixedOffset>>,
+    pub raw: Vec<u8>,
+}
+
+/// At most this many messages are read per collection: a flooded mailbox costs bounded work.
+pub const MAX_MESSAGES: usize = 2000;
+
+/// The headers of every message in `mailbox` received since `since` (a day granularity, per IMAP).
+pub async fn headers_since(
+    account: &Account,
+    mailbox: &str,
+    since: DateTime<FixedOffset>,
+) -> Result<Vec<Header>, String> {
+    let password = account.password()?;
+    let place = format!("IMAP {}:{}", account.host, account.port);
+    let tcp = tokio::time::timeout(
+        Duration::from_secs(15),
+        TcpStream::connect((account.host.as_str(), account.port)),
+    )
+    .await
+    .map_err(|_| format!("{place}: no answer within 15 s"))?
+    .map_err(|e| format!("{place}: {e}"))?;
+    match account.security {
+        Security::None => read(Client::new(tcp), account, &password, mailbox, since, &place).await,
+        Security::Tls => {
+            let name =
+                ServerName::try_from(account.host.clone()).map_err(|e| format!("{place}: {e}"))?;
+            let stream = TlsConnector::from(super::probe::tls_config())
+                .connect(name, tcp)
+                .await
+                .map_err(|e| format!("{place}: TLS handshake failed: {e}"))?;
+            read(
+                Client::new(stream),
+                account,
+                &password,
+                mailbox,
+                since,
+                &place,
+            )
+            .await
+        }
+        Security::StartTls => Err(format!("{place}: use tls = \"tls\" (port 993) for IMAP")),
+    }
+}
+
+async fn read<T>(
+    mut client: Client<T>,
+    account: &Account,
+    password: &str,
+    mailbox: &str,
+    since: DateTime<FixedOffset>,
+    place: &str,
+) -> Result<Vec<Header>, String>
+where
+    T: AsyncRead + AsyncWrite + Unpin + std::fmt::Debug + Send,
+{
+    client
+        .read_response()
+        .await
+        .map_err(|e| format!("{place}: {e}"))?
+        .ok_or_else(|| format!("{place}: no greeting"))?;
+    let mut session = client
+        .login(&account.user, password)
+        .await
+        .map_err(|(e, _)| format!("{place}: login as {} failed: {e}", account.user))?;
+    session
+        .select(mailbox)
+        .await
+        .map_err(|e| format!("{place}: mailbox {mailbox}: {e}"))?;
+    // SINCE compares dates in the server's time zone: a day earlier never misses one.
+    let query = format!(
+        "SINCE {}",
+        (since - chrono::Duration::days(1)).format("%d-%b-%Y")
+    );
+    let mut uids: Vec<u32> = session
+        .uid_search(&query)
+        .await
+        .map_err(|e| format!("{place}: search: {e}"))?
+        .into_iter()
+        .collect();
+    uids.sort_unstable();
+    // The newest ones, when a flood of unrelated mail arrived.
+    let uids = &uids[uids.len().saturating_sub(MAX_MESSAGES)..];
+    let mut headers = Vec::with_capacity(uids.len());
+    if !uids.is_empty() {
+        let set = uids
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let mut fetches = session
+            .uid_fetch(&set, "(UID INTERNALDATE BODY.PEEK[HEADER])")
+            .await
+            .map_err(|e| format!("{place}: fetch: {e}"))?;
+        while let Some(fetch) = fetches.next().await {
+            let fetch = fetch.map_err(|e| format!("{place}: fetch: {e}"))?;
+            headers.push(Header {
+                uid: fetch.uid.unwrap_or_default(),
+                received_at: fetch.internal_date(),
+                raw: fetch.header().map(<[u8]>::to_vec).unwrap_or_default(),
+            });
+        }
+    }
+    let _ = session.logout().await;
+    Ok(headers)
+}

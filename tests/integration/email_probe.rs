@@ -1,0 +1,533 @@
+//! The e-mail probe against a real mail server on loopback (OpenSMTPD and
+//! Dovecot, `scripts/mail.sh`): `probe send` e-mails the question, a support
+//! agent played by this test answers through the same server, and `audit`
+//! reads, matches, classifies and times the replies over IMAP.
+
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use lettre::address::Envelope;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::Tls;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use serde_json::Value;
+
+use crate::common::{Scratch, backends, centricity, check, metric, service};
+
+/// The mail server's ports, from `CENTRICITY_TEST_MAIL=host:submission:imap`.
+struct MailServer {
+    host: String,
+    submission: u16,
+    imap: u16,
+}
+
+fn mail_server() -> Option<MailServer> {
+    let address = service("CENTRICITY_TEST_MAIL", "mail")?;
+    let mut parts = address.split(':');
+    let (Some(host), Some(submission), Some(imap)) = (parts.next(), parts.next(), parts.next())
+    else {
+        panic!("CENTRICITY_TEST_MAIL is host:submission:imap, not {address}");
+    };
+    Some(MailServer {
+        host: host.into(),
+        submission: submission.parse().unwrap(),
+        imap: imap.parse().unwrap(),
+    })
+}
+
+const PASSWORD_VAR: &str = "AUDIT_MAIL_PASSWORD";
+const PASSWORD: &str = "customer-pass";
+
+/// An `email` check from customer@localhost to support@localhost; `imap` overrides the IMAP table.
+fn email_check(server: &MailServer, id: &str, wait: &str, imap: Option<&str>) -> String {
+    let default_imap = format!(
+        "{{ host = \"{}\", port = {}, user = \"customer\", password_env = \"{PASSWORD_VAR}\", tls = \"none\" }}",
+        server.host, server.imap
+    );
+    format!(
+        "[[check]]\nid = \"{id}\"\nkind = \"email\"\nto = \"support@localhost\"\nfrom = \"customer@localhost\"\nsubject = \"Moving house ({id})\"\nwait = \"{wait}\"\n\
+         smtp = {{ host = \"{}\", port = {}, user = \"customer\", password_env = \"{PASSWORD_VAR}\", tls = \"none\" }}\nimap = {}\n\n",
+        server.host,
+        server.submission,
+        imap.unwrap_or(&default_imap)
+    )
+}
+
+/// `centricity` with the auditor's mail password and the given store.
+fn cli(store: &str) -> assert_cmd::Command {
+    let mut cmd = centricity();
+    cmd.env(PASSWORD_VAR, PASSWORD)
+        .env("CENTRICITY_STORE", store);
+    cmd
+}
+
+/// Sends the probes and returns each check's token, read from the command's output.
+fn send_probes(audit: &std::path::Path, store: &str) -> Vec<(String, String)> {
+    let output = cli(store)
+        .args(["probe", "send"])
+        .arg(audit)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+        .lines()
+        .map(|line| {
+            let (id, rest) = line
+                .split_once(": sent probe ")
+                .unwrap_or_else(|| panic!("unexpected line {line}"));
+            (
+                id.to_string(),
+                rest.split_whitespace().next().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn audit(audit: &std::path::Path, store: &str) -> (i32, Value, String) {
+    let mut cmd = cli(store);
+    let output = cmd
+        .arg("audit")
+        .arg(audit)
+        .args(["--format", "json", "--allow-incomplete"])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let report: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {stderr}"));
+    crate::common::assert_valid_report(&report);
+    (output.status.code().unwrap_or(-1), report, stderr)
+}
+
+/// The support agent: reads its mailbox over IMAP and answers through the submission server.
+struct Agent<'a> {
+    server: &'a MailServer,
+    runtime: tokio::runtime::Runtime,
+}
+
+/// What the agent needs from a probe to answer it.
+struct Received {
+    message_id: String,
+    reply_to: String,
+    subject: String,
+}
+
+impl<'a> Agent<'a> {
+    fn new(server: &'a MailServer) -> Self {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        Self { server, runtime }
+    }
+
+    /// The probe carrying `token`, once it has arrived in support's mailbox.
+    fn receive(&self, token: &str) -> Received {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(found) = self.runtime.block_on(self.find(token)) {
+                return found;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "probe {token} never reached support's mailbox"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    async fn find(&self, token: &str) -> Option<Received> {
+        let tcp = tokio::net::TcpStream::connect((self.server.host.as_str(), self.server.imap))
+            .await
+            .unwrap();
+        let mut client = async_imap::Client::new(tcp);
+        client.read_response().await.unwrap();
+        let mut session = client
+            .login("support", "support-pass")
+            .await
+            .map_err(|(e, _)| e)
+            .unwrap();
+        session.select("INBOX").await.unwrap();
+        let uids = session
+            .uid_search(format!("SUBJECT \"{token}\""))
+            .await
+            .unwrap();
+        let uid = uids.into_iter().next()?;
+        let fetched: Vec<_> = session
+            .uid_fetch(uid.to_string(), "BODY.PEEK[HEADER]")
+            .await
+            .unwrap()
+            .collect()
+            .await;
+        let raw = fetched
+            .into_iter()
+            .next()?
+            .unwrap()
+            .header()
+            .unwrap()
+            .to_vec();
+        let message = mail_parser::MessageParser::default().parse(&raw).unwrap();
+        let _ = session.logout().await;
+        Some(Received {
+            message_id: format!("<{}>", message.message_id().unwrap()),
+            reply_to: message
+                .reply_to()
+                .and_then(|a| a.first())
+                .and_then(|a| a.address())
+                .unwrap()
+                .to_string(),
+            subject: message.subject().unwrap().to_string(),
+        })
+    }
+
+    /// Sends a message written header by header, as support.
+    fn send(&self, to: &str, headers: &str) {
+        let raw = format!(
+            "From: Support <support@localhost>\r\nTo: {to}\r\nDate: {}\r\n{headers}\r\n\r\nHello,\r\nthank you for writing.\r\n",
+            chrono::Utc::now().to_rfc2822()
+        );
+        let envelope = Envelope::new(
+            Some("support@localhost".parse().unwrap()),
+            vec![to.parse().unwrap()],
+        )
+        .unwrap();
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&self.server.host)
+            .port(self.server.submission)
+            .tls(Tls::None)
+            .credentials(Credentials::new("support".into(), "support-pass".into()))
+            .build();
+        self.runtime
+            .block_on(transport.send_raw(&envelope, raw.as_bytes()))
+            .unwrap();
+    }
+}
+
+/// Gives the server time to deliver what the agent sent (delivery is asynchronous).
+fn settle() {
+    std::thread::sleep(Duration::from_millis(1500));
+}
+
+#[test]
+fn probes_are_sent_answered_classified_and_timed() {
+    let Some(server) = mail_server() else { return };
+    for store in backends() {
+        probes_on(&server, store);
+    }
+}
+
+fn probes_on(server: &MailServer, store: Option<String>) {
+    let scratch = Scratch::new();
+    let store = store.unwrap_or_else(|| scratch.path("history.db").to_string_lossy().into_owned());
+    let file = scratch.audit(&format!(
+        "{}{}{}",
+        email_check(server, "answered", "1h", None),
+        email_check(server, "acknowledged", "1h", None),
+        email_check(server, "ignored", "1s", None)
+    ));
+    let tokens = send_probes(&file, &store);
+    assert_eq!(
+        tokens.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(),
+        ["answered", "acknowledged", "ignored"]
+    );
+    let token = |id: &str| {
+        tokens
+            .iter()
+            .find(|(check, _)| check == id)
+            .unwrap()
+            .1
+            .clone()
+    };
+    let agent = Agent::new(server);
+
+    // `answered`: an automatic acknowledgement threaded to the probe, then a person, answering under the
+    // acknowledgement to the plain address with a subject of their own (only the thread ties it to the probe).
+    let probe = agent.receive(&token("answered"));
+    assert!(
+        probe.reply_to.starts_with("customer+"),
+        "{}",
+        probe.reply_to
+    );
+    let ack_id = format!("<ack.{}@localhost>", token("answered"));
+    agent.send(
+        &probe.reply_to,
+        &format!("Subject: Automatic reply: {}\r\nMessage-ID: {ack_id}\r\nIn-Reply-To: {}\r\nReferences: {}\r\nAuto-Submitted: auto-replied", probe.subject, probe.message_id, probe.message_id),
+    );
+    std::thread::sleep(Duration::from_millis(2100));
+    agent.send(
+        "customer@localhost",
+        &format!(
+            "Subject: Your move\r\nMessage-ID: <human.{}@localhost>\r\nIn-Reply-To: {ack_id}",
+            token("answered")
+        ),
+    );
+
+    // `acknowledged`: only an out-of-office note, tied to the probe by the plus-address alone.
+    let probe = agent.receive(&token("acknowledged"));
+    agent.send(
+        &probe.reply_to,
+        "Subject: Out of office\r\nX-Autoreply: yes",
+    );
+    // Mail that is not a reply to anything of ours, in the same mailbox.
+    agent.send(
+        "customer@localhost",
+        "Subject: Our autumn offers\r\nList-Unsubscribe: <mailto:unsubscribe@localhost>",
+    );
+    settle();
+
+    let (_, report, stderr) = audit(&file, &store);
+    let answered = check(&report, "answered");
+    assert_eq!(answered["status"], "pass", "{answered}\n{stderr}");
+    let human = metric(answered, "email.first_human_response_median");
+    let automatic = metric(answered, "email.first_automatic_median");
+    // The server times replies in whole seconds; the person wrote 2.1 s after the acknowledgement.
+    assert!((1.0..30.0).contains(&human), "human reply after {human} s");
+    assert!(
+        human - automatic >= 1.0,
+        "acknowledgement {automatic} s, person {human} s"
+    );
+    assert_eq!(metric(answered, "email.replies"), 2.0);
+    assert_eq!(metric(answered, "email.response_rate"), 1.0);
+    let excerpt = answered["evidence"][0]["excerpt"].as_str().unwrap();
+    assert!(
+        excerpt.contains("automatic after") && excerpt.contains("Auto-Submitted: auto-replied"),
+        "{excerpt}"
+    );
+
+    let acknowledged = check(&report, "acknowledged");
+    assert_eq!(
+        (
+            acknowledged["status"].clone(),
+            acknowledged["score"].clone(),
+            acknowledged["error"].clone()
+        ),
+        ("pending".into(), Value::Null, Value::Null),
+        "{acknowledged}"
+    );
+    assert!(
+        acknowledged["evidence"][0]["excerpt"]
+            .as_str()
+            .unwrap()
+            .contains("X-Autoreply present"),
+        "{acknowledged}"
+    );
+
+    let ignored = check(&report, "ignored");
+    assert_eq!(ignored["score"], 0.0, "{ignored}");
+    assert!(
+        ignored["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["message"]
+                .as_str()
+                .unwrap()
+                .contains("never reached a person")),
+        "{ignored}"
+    );
+
+    // Collecting again finds the same replies: the audit reads, it never moves or marks mail.
+    let (_, again, _) = audit(&file, &store);
+    assert_eq!(
+        metric(
+            check(&again, "answered"),
+            "email.first_human_response_median"
+        ),
+        human
+    );
+    assert_eq!(check(&again, "acknowledged")["status"], "pending");
+}
+
+#[test]
+fn mail_faults_are_check_errors_that_never_show_the_password() {
+    let Some(server) = mail_server() else { return };
+    let server = &server;
+    let scratch = Scratch::new();
+    let store = scratch.path("history.db").to_string_lossy().into_owned();
+    let imap = |port: u16, user: &str, tls: &str, env: &str| {
+        format!(
+            "{{ host = \"{}\", port = {port}, user = \"{user}\", password_env = \"{env}\", tls = \"{tls}\" }}",
+            server.host
+        )
+    };
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let file = scratch.audit(&format!(
+        "{}{}{}{}{}{}",
+        email_check(
+            server,
+            "wrong-login",
+            "1h",
+            Some(&imap(server.imap, "support", "none", PASSWORD_VAR))
+        ),
+        email_check(
+            server,
+            "server-down",
+            "1h",
+            Some(&imap(closed, "customer", "none", PASSWORD_VAR))
+        ),
+        email_check(
+            server,
+            "not-tls",
+            "1h",
+            Some(&imap(server.imap, "customer", "tls", PASSWORD_VAR))
+        ),
+        email_check(
+            server,
+            "no-password",
+            "1h",
+            Some(&imap(
+                server.imap,
+                "customer",
+                "none",
+                "UNSET_MAIL_PASSWORD"
+            ))
+        ),
+        email_check(server, "no-mailbox", "1h", None)
+            .replace("wait = ", "mailbox = \"Archive\"\nwait = "),
+        email_check(server, "never-sent", "1h", None)
+    ));
+    // Probes for all but the last: a check without a probe says how to send one.
+    for id in [
+        "wrong-login",
+        "server-down",
+        "not-tls",
+        "no-password",
+        "no-mailbox",
+    ] {
+        cli(&store)
+            .args(["probe", "send", "--check", id])
+            .arg(&file)
+            .assert()
+            .success();
+    }
+    let (code, report, stderr) = audit(&file, &store);
+    assert_eq!(code, 1, "nothing could be scored: {stderr}");
+    let error = |id: &str| {
+        check(&report, id)["error"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{id} has no error"))
+            .to_string()
+    };
+    assert!(
+        error("wrong-login").contains("login as support failed"),
+        "{}",
+        error("wrong-login")
+    );
+    assert!(
+        error("server-down").contains(&format!(":{closed}")),
+        "{}",
+        error("server-down")
+    );
+    assert!(error("not-tls").contains("TLS"), "{}", error("not-tls"));
+    assert!(
+        error("no-password").contains("UNSET_MAIL_PASSWORD"),
+        "{}",
+        error("no-password")
+    );
+    assert!(
+        error("no-mailbox").contains("mailbox Archive"),
+        "{}",
+        error("no-mailbox")
+    );
+    assert!(
+        error("never-sent").contains("centricity probe send"),
+        "{}",
+        error("never-sent")
+    );
+    let everything = format!(
+        "{report}{stderr}{}",
+        String::from_utf8_lossy(&std::fs::read(scratch.path("history.db")).unwrap())
+    );
+    assert!(!everything.contains(PASSWORD), "the password leaked");
+
+    // Sending with a wrong password fails clearly, records nothing and does not echo the secret.
+    let before = probes_in(&store);
+    let output = centricity()
+        .env(PASSWORD_VAR, "not-the-password")
+        .env("CENTRICITY_STORE", &store)
+        .args(["probe", "send", "--check", "wrong-login"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("SMTP") && !stderr.contains("not-the-password"),
+        "{stderr}"
+    );
+    assert_eq!(probes_in(&store), before);
+    // An `http` check is no probe: asking for one is an input error.
+    let bad = scratch.write("other.toml", "[audit]\nname = \"x\"\n\n[[check]]\nid = \"web\"\nkind = \"http\"\nurl = \"http://127.0.0.1:9/\"\n");
+    let output = cli(&store)
+        .args(["probe", "send", "--check", "web"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not an `email` check"));
+}
+
+fn probes_in(store: &str) -> i64 {
+    rusqlite::Connection::open(store)
+        .unwrap()
+        .query_row("SELECT COUNT(*) FROM probes", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn a_flood_of_unrelated_mail_does_not_hide_the_answer() {
+    let Some(server) = mail_server() else { return };
+    let server = &server;
+    let scratch = Scratch::new();
+    let store = scratch.path("history.db").to_string_lossy().into_owned();
+    let file = scratch.audit(&email_check(server, "flooded", "1h", None));
+    let token = send_probes(&file, &store).remove(0).1;
+    let agent = Agent::new(server);
+    let probe = agent.receive(&token);
+    agent.send(
+        &probe.reply_to,
+        &format!(
+            "Subject: Re: {}\r\nIn-Reply-To: {}",
+            probe.subject, probe.message_id
+        ),
+    );
+    // Three hundred messages after the answer, some of them malformed.
+    let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&server.host)
+        .port(server.submission)
+        .tls(Tls::None)
+        .credentials(Credentials::new("support".into(), "support-pass".into()))
+        .build();
+    let envelope = Envelope::new(
+        Some("support@localhost".parse().unwrap()),
+        vec!["customer@localhost".parse().unwrap()],
+    )
+    .unwrap();
+    agent.runtime.block_on(async {
+        for n in 0..300 {
+            let raw = if n % 10 == 0 {
+                format!("From: news@localhost\r\nTo: customer@localhost\r\nSubject: =?utf-8?B?!!{n}broken?=\r\nContent-Type: multipart/mixed; boundary=\r\nReferences: <<<>>>\r\n\r\n--none\r\n\u{1}\u{2}")
+            } else {
+                format!("From: news@localhost\r\nTo: customer@localhost\r\nSubject: Newsletter {n}\r\nReferences: <unrelated.{n}@localhost>\r\n\r\nnews\r\n")
+            };
+            transport.send_raw(&envelope, raw.as_bytes()).await.unwrap();
+        }
+    });
+    settle();
+    let (_, report, stderr) = audit(&file, &store);
+    let flooded = check(&report, "flooded");
+    assert_eq!(
+        metric(flooded, "email.response_rate"),
+        1.0,
+        "{flooded}\n{stderr}"
+    );
+    assert_eq!(metric(flooded, "email.replies"), 1.0, "{flooded}");
+}
