@@ -362,7 +362,48 @@ fn parse_checks(
             });
         }
     }
+    link_replies(&mut checks, &first_seen, errors);
     checks
+}
+
+/// Gives each `web-form` with `reply_via` the settings of the `email` check it names.
+/// A name of a check that failed to load is left alone: that check's own problems are shown.
+fn link_replies(checks: &mut [CheckSpec], seen: &HashMap<String, usize>, errors: &mut DeserError) {
+    let mail_of: HashMap<String, Option<crate::checks::email::Params>> = checks
+        .iter()
+        .map(|c| match &c.params {
+            CheckParams::Email(p) => (c.id.clone(), Some(p.clone())),
+            _ => (c.id.clone(), None),
+        })
+        .collect();
+    for spec in checks.iter_mut() {
+        let CheckParams::WebForm(form) = &mut spec.params else {
+            continue;
+        };
+        let Some(via) = &mut form.reply_via else {
+            continue;
+        };
+        let problem = match mail_of.get(&via.check_id) {
+            Some(Some(mail)) => {
+                via.mail = Some(Box::new(mail.clone()));
+                continue;
+            }
+            Some(None) => format!(
+                "`reply_via` names `{}`, which is not an `email` check",
+                via.check_id
+            ),
+            None if seen.contains_key(&via.check_id) => continue,
+            None => format!(
+                "`reply_via` names `{}`, but no check has that id",
+                via.check_id
+            ),
+        };
+        errors.merge(DeserError::from(toml_span::Error {
+            kind: toml_span::ErrorKind::Custom(problem.into()),
+            span: via.span,
+            line_info: None,
+        }));
+    }
 }
 
 /// Keys that would hold a secret in the file itself. Audit files get shared,

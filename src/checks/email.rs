@@ -191,14 +191,18 @@ pub struct ProbeResult {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EmailObservation {
+    /// `email`, or `web_form` for a form whose answer comes by e-mail.
+    pub channel: String,
     pub observed_at: DateTime<FixedOffset>,
     pub wait_s: f64,
     pub probes: Vec<ProbeResult>,
 }
 
+/// Reads the replies to this check's probes; `channel` is what the probes were sent through.
 pub async fn collect(
     params: &Params,
     ctx: &CollectContext,
+    channel: &str,
 ) -> Result<EmailObservation, CheckError> {
     let observed_at = chrono::Local::now().fixed_offset();
     let sent = ctx
@@ -225,55 +229,66 @@ pub async fn collect(
         .collect();
     let probes = sent
         .iter()
-        .map(|probe| {
-            let mut thread = vec![probe.message_id.trim_matches(['<', '>']).to_string()];
-            let mut matched = vec![false; parsed.len()];
-            let mut replies = Vec::new();
-            // Replies to replies join the thread: a helpdesk often answers under its own acknowledgement.
-            for _ in 0..3 {
-                for ((received_at, message), matched) in parsed.iter().zip(&mut matched) {
-                    // The probe itself (a copy to the auditor) is no reply.
-                    if *matched
-                        || message.message_id() == Some(thread[0].as_str())
-                        || !matches_probe(message, probe, &thread)
-                    {
-                        continue;
-                    }
-                    *matched = true;
-                    thread.extend(
-                        message
-                            .message_id()
-                            .filter(|id| !id.is_empty())
-                            .map(str::to_string),
-                    );
-                    // INTERNALDATE has whole seconds: a reply within the second of sending counts, at 0 s.
-                    if received_at.is_some_and(|t| t.timestamp() < probe.sent_at.timestamp()) {
-                        continue;
-                    }
-                    let (class, reasons) = classify(message);
-                    let at = received_at.unwrap_or(observed_at).max(probe.sent_at);
-                    replies.push(Reply {
-                        received_at: at,
-                        class,
-                        reasons,
-                        subject: message.subject().unwrap_or_default().to_string(),
-                    });
-                }
-            }
-            replies.sort_by_key(|r| r.received_at);
-            ProbeResult {
-                token: probe.token.clone(),
-                sent_to: probe.sent_to.clone(),
-                sent_at: probe.sent_at,
-                replies,
-            }
+        .map(|probe| ProbeResult {
+            token: probe.token.clone(),
+            sent_to: probe.sent_to.clone(),
+            sent_at: probe.sent_at,
+            replies: replies_to(probe, &parsed, observed_at),
         })
         .collect();
     Ok(EmailObservation {
+        channel: channel.to_string(),
         observed_at,
         wait_s: params.wait.as_secs_f64(),
         probes,
     })
+}
+
+/// The messages that answer `probe`, oldest first. Replies to replies join the
+/// thread: a helpdesk often answers under its own acknowledgement.
+fn replies_to(
+    probe: &Probe,
+    messages: &[(Option<DateTime<FixedOffset>>, mail_parser::Message<'_>)],
+    observed_at: DateTime<FixedOffset>,
+) -> Vec<Reply> {
+    // A form probe has no Message-ID of ours: its replies are found by the plus-address.
+    let own_id = probe.message_id.trim_matches(['<', '>']);
+    let mut thread: Vec<String> = Some(own_id)
+        .filter(|id| !id.is_empty())
+        .map(str::to_string)
+        .into_iter()
+        .collect();
+    let mut matched = vec![false; messages.len()];
+    let mut replies = Vec::new();
+    for _ in 0..3 {
+        for ((received_at, message), matched) in messages.iter().zip(&mut matched) {
+            // The probe itself (a copy to the auditor) is no reply.
+            let is_probe = !own_id.is_empty() && message.message_id() == Some(own_id);
+            if *matched || is_probe || !matches_probe(message, probe, &thread) {
+                continue;
+            }
+            *matched = true;
+            thread.extend(
+                message
+                    .message_id()
+                    .filter(|id| !id.is_empty())
+                    .map(str::to_string),
+            );
+            // INTERNALDATE has whole seconds: a reply within the second of sending counts, at 0 s.
+            if received_at.is_some_and(|t| t.timestamp() < probe.sent_at.timestamp()) {
+                continue;
+            }
+            let (class, reasons) = classify(message);
+            replies.push(Reply {
+                received_at: received_at.unwrap_or(observed_at).max(probe.sent_at),
+                class,
+                reasons,
+                subject: message.subject().unwrap_or_default().to_string(),
+            });
+        }
+    }
+    replies.sort_by_key(|r| r.received_at);
+    replies
 }
 
 fn header<'a>(message: &'a mail_parser::Message<'_>, name: &'static str) -> &'a str {

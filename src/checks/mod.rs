@@ -103,6 +103,15 @@ impl CheckParams {
         }
     }
 
+    /// Whether the check waits for replies to probes that `centricity probe send` sent.
+    pub fn waits_for_replies(&self) -> bool {
+        match self {
+            CheckParams::Email(_) => true,
+            CheckParams::WebForm(p) => p.reply_via.is_some(),
+            _ => false,
+        }
+    }
+
     /// The channel the check measures, where it measures one.
     pub fn channel(&self) -> Option<&str> {
         match self {
@@ -126,9 +135,17 @@ pub async fn collect(spec: &CheckSpec, ctx: &CollectContext) -> Result<Observati
             file: p.file.clone(),
             contacts: p.contacts.clone(),
         }),
-        CheckParams::Email(p) => email::collect(p, ctx).await.map(Observation::Email),
+        CheckParams::Email(p) => email::collect(p, ctx, "email")
+            .await
+            .map(Observation::Email),
         CheckParams::Reviews(p) => reviews::collect(p, ctx).await.map(Observation::Reviews),
-        CheckParams::WebForm(p) => web_form::collect(p, ctx).await.map(Observation::WebForm),
+        CheckParams::WebForm(p) => match p.reply_via.as_ref().and_then(|via| via.mail.as_deref()) {
+            // `probe send` submitted the form; the audit reads the answer from the mailbox.
+            Some(mail) => email::collect(mail, ctx, "web_form")
+                .await
+                .map(Observation::Email),
+            None => web_form::collect(p, ctx).await.map(Observation::WebForm),
+        },
         CheckParams::ContactReach(p) => contact_reach::collect(p, ctx)
             .await
             .map(Observation::ContactReach),

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use toml_span::de_helpers::TableHelper;
 use url::Url;
 
-use super::{CheckParams, KindInfo};
+use super::{CheckParams, KindInfo, email};
 use crate::audit::{LoadContext, at};
 use crate::category::Category;
 use crate::check::{CheckError, CollectContext};
@@ -25,12 +25,15 @@ pub const KIND: KindInfo = KindInfo {
         "fields (table)",
         "submit (CSS selector, optional)",
         "success_contains",
+        "reply_via (an email check's id, optional)",
     ],
     motivation: "A contact form that errors, loses the message or hides behind a CAPTCHA turns a customer \
                  away at the moment they asked for help.",
     measures: "Fetches the contact page (robots.txt obeyed), fills the configured fields, keeps hidden \
                inputs (CSRF tokens) and cookies, submits once, and looks for the confirmation text. Metrics \
-               submit_status, confirmation_s.",
+               submit_status, confirmation_s. With `reply_via`, `centricity probe send` submits the form \
+               with `{reply_to}` (a tagged plus-address of that e-mail check) and each audit times the answer \
+               in its mailbox like an e-mail: web_form.first_human_response_median, web_form.response_rate.",
     scoring: "Confirmed: 100. Sent but no confirmation text: 50 (the customer cannot tell it worked). \
               Refused or failed: 0. A CAPTCHA is not bypassed: the check is not applicable, with a finding.",
     improve: "Keep the form short, confirm on screen what happens next and when, and send an automatic \
@@ -44,12 +47,28 @@ pub struct Params {
     pub fields: BTreeMap<String, String>,
     pub submit: Option<String>,
     pub success_contains: Option<String>,
+    pub reply_via: Option<ReplyVia>,
 }
+
+/// The `email` check whose mailbox receives the form's answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplyVia {
+    pub check_id: String,
+    /// Where `reply_via` is written, for messages about it.
+    pub span: toml_span::Span,
+    /// That check's settings, linked once the whole file is read.
+    pub mail: Option<Box<email::Params>>,
+}
+
+/// Placeholders a field may hold, filled when `probe send` submits the form.
+pub const REPLY_TO: &str = "{reply_to}";
+pub const TOKEN: &str = "{token}";
 
 fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Category, CheckParams)> {
     let url = th.required_s::<String>("url").ok();
     let submit = th.optional_s::<String>("submit");
     let success_contains = th.optional::<String>("success_contains");
+    let reply_via = th.optional_s::<String>("reply_via");
     let mut fields = BTreeMap::new();
     if let Some((_, mut table)) = th.take("fields") {
         crate::audit::values::read_table(&mut table, &mut th.errors, |ft| {
@@ -65,6 +84,32 @@ fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Catego
             }
         });
     }
+    if let Some(s) = &submit {
+        if Selector::parse(&s.value).is_err() {
+            th.errors
+                .extend(at(format!("`{}` is not a CSS selector", s.value), s).errors);
+        }
+    }
+    let asks_reply = fields.values().any(|v| v.contains(REPLY_TO));
+    match &reply_via {
+        Some(via) if !asks_reply => th.errors.extend(
+            at(
+                format!("with `reply_via`, a field must be \"{REPLY_TO}\": the address the answer comes back to"),
+                via,
+            )
+            .errors,
+        ),
+        None if asks_reply || fields.values().any(|v| v.contains(TOKEN)) => {
+            th.errors.push(toml_span::Error {
+                kind: toml_span::ErrorKind::Custom(
+                    format!("{REPLY_TO} and {TOKEN} are filled only for a form with `reply_via`").into(),
+                ),
+                span: url.as_ref().map_or_else(toml_span::Span::default, |u| u.span),
+                line_info: None,
+            });
+        }
+        _ => {}
+    }
     let url = url.and_then(|u| match Url::parse(&u.value) {
         Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => Some(parsed),
         _ => {
@@ -73,12 +118,6 @@ fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Catego
             None
         }
     });
-    if let Some(s) = &submit {
-        if Selector::parse(&s.value).is_err() {
-            th.errors
-                .extend(at(format!("`{}` is not a CSS selector", s.value), s).errors);
-        }
-    }
     Some((
         Category::Responsiveness,
         CheckParams::WebForm(Params {
@@ -86,6 +125,11 @@ fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Catego
             fields,
             submit: submit.map(|s| s.value),
             success_contains,
+            reply_via: reply_via.map(|via| ReplyVia {
+                check_id: via.value,
+                span: via.span,
+                mail: None,
+            }),
         }),
     ))
 }
@@ -126,6 +170,15 @@ const CAPTCHAS: &[(&str, &str)] = &[
 ];
 
 pub async fn collect(params: &Params, ctx: &CollectContext) -> Result<FormObservation, CheckError> {
+    submit(params, &params.fields, ctx).await
+}
+
+/// Sends the form once with `fields` (the configured ones, or with placeholders filled).
+pub async fn submit(
+    params: &Params,
+    fields: &BTreeMap<String, String>,
+    ctx: &CollectContext,
+) -> Result<FormObservation, CheckError> {
     let fetcher = Fetcher::new(Policy {
         delay: std::time::Duration::from_millis(200),
         retries: 0,
@@ -149,7 +202,7 @@ pub async fn collect(params: &Params, ctx: &CollectContext) -> Result<FormObserv
     let (text, _) = crate::extract::charset::decode(&page.body, page.content_type.as_deref());
     let base = Url::parse(&page.final_url).unwrap_or_else(|_| params.url.clone());
     // The parsed page is not Send: read everything from it before the next await.
-    let (action, post, values) = match prepare(&text, &base, params)? {
+    let (action, post, values) = match prepare(&text, &base, params.submit.as_deref(), fields)? {
         Prepared::Form {
             action,
             post,
@@ -219,9 +272,14 @@ enum Prepared {
 }
 
 /// Finds the form, spots a CAPTCHA, and fills the configured fields over the page's own values.
-fn prepare(text: &str, base: &Url, params: &Params) -> Result<Prepared, CheckError> {
+fn prepare(
+    text: &str,
+    base: &Url,
+    submit: Option<&str>,
+    fields: &BTreeMap<String, String>,
+) -> Result<Prepared, CheckError> {
     let html = Html::parse_document(text);
-    let form = find_form(&html, params.submit.as_deref())
+    let form = find_form(&html, submit)
         .ok_or_else(|| CheckError::Network(format!("no contact form on {base}")))?;
     let form_html = form.html().to_lowercase();
     if let Some((_, kind)) = CAPTCHAS
@@ -231,7 +289,7 @@ fn prepare(text: &str, base: &Url, params: &Params) -> Result<Prepared, CheckErr
         return Ok(Prepared::Captcha((*kind).to_string()));
     }
     let mut values = form_values(form);
-    for (name, value) in &params.fields {
+    for (name, value) in fields {
         match values.iter_mut().find(|(n, _)| n == name) {
             Some(slot) => slot.1.clone_from(value),
             None => {

@@ -8,7 +8,6 @@ use clap::ArgMatches;
 
 use crate::audit::{self, Audit};
 use crate::check::{self, RunOptions};
-use crate::checks::CheckParams;
 use crate::cli::AuditArgs;
 use crate::exit::Exit;
 use crate::report::{Decoration, Format, Report};
@@ -122,20 +121,20 @@ impl History {
         }
     }
 
-    /// The probes sent for the selected `email` checks, by check id.
+    /// The probes sent for the selected checks that wait for replies, by check id.
     fn probes(
         &mut self,
         audit: &Audit,
         selected: &[bool],
     ) -> Result<HashMap<String, Vec<store::Probe>>, String> {
-        let email_checks: Vec<&str> = audit
+        let waiting: Vec<&str> = audit
             .checks
             .iter()
             .zip(selected)
-            .filter(|(spec, run)| **run && matches!(spec.params, CheckParams::Email(_)))
+            .filter(|(spec, run)| **run && spec.params.waits_for_replies())
             .map(|(spec, _)| spec.id.as_str())
             .collect();
-        if email_checks.is_empty() {
+        if waiting.is_empty() {
             return Ok(HashMap::new());
         }
         let store = match &mut self.store {
@@ -143,7 +142,7 @@ impl History {
             Some(Err(e)) => return Err(format!("the probes are kept in the history store: {e}")),
             None => return Err("the probes are kept in the history store (drop --no-store)".into()),
         };
-        email_checks
+        waiting
             .into_iter()
             .map(|id| {
                 let probes = store.probes(&audit.name, id).map_err(|e| e.to_string())?;

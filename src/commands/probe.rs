@@ -1,13 +1,17 @@
-//! `centricity probe send`: sends each `email` check's question, tagged so its
-//! replies can be found, and records it in the history store, where every
-//! later `centricity audit` looks for what came back.
+//! `centricity probe send`: starts the probes that wait for replies — each
+//! `email` check's question, each `web-form` with `reply_via` — tagged so
+//! their replies can be found, and records them in the history store, where
+//! every later `centricity audit` looks for what came back.
 
+use std::collections::BTreeMap;
 use std::hash::{BuildHasher, Hasher};
+use std::time::Duration;
 
 use super::audit::input_error;
 use crate::audit::{self, Audit, CheckSpec};
-use crate::checks::CheckParams;
-use crate::checks::email::Params;
+use crate::check::CollectContext;
+use crate::checks::web_form::{self, FormOutcome, REPLY_TO, TOKEN};
+use crate::checks::{CheckParams, email};
 use crate::exit::Exit;
 use crate::net::mail::{self, Outgoing};
 use crate::store::{self, Probe, RunStore};
@@ -22,7 +26,7 @@ pub fn send(
         Ok(audit) => audit,
         Err(err) => return input_error(&err.to_string()),
     };
-    let targets = match email_checks(&audit, check) {
+    let targets = match probe_checks(&audit, check) {
         Ok(targets) => targets,
         Err(message) => return input_error(&message),
     };
@@ -49,16 +53,16 @@ pub fn send(
         }
     };
     let mut failed = false;
-    for (spec, params) in targets {
-        match send_one(&runtime, store.as_mut(), &audit, spec, params) {
-            Ok(probe) => {
+    for spec in targets {
+        let sent = runtime
+            .block_on(start(&audit, spec))
+            .and_then(|(probe, note)| record(store.as_mut(), &probe).map(|()| (probe, note)));
+        match sent {
+            Ok((probe, note)) => {
                 if !quiet {
                     println!(
-                        "{}: sent probe {} to {}; replies are read by `centricity audit` for {}",
-                        spec.id,
-                        probe.token,
-                        probe.sent_to,
-                        humantime::format_duration(params.wait)
+                        "{}: sent probe {} to {}{note}; replies are read by `centricity audit`",
+                        spec.id, probe.token, probe.sent_to
                     );
                 }
             }
@@ -71,78 +75,136 @@ pub fn send(
     if failed { Exit::Runtime } else { Exit::Ok }
 }
 
-/// The `email` checks to send for: the one `--check` names, or all of them.
-fn email_checks<'a>(
-    audit: &'a Audit,
-    check: Option<&str>,
-) -> Result<Vec<(&'a CheckSpec, &'a Params)>, String> {
-    let emails: Vec<(&CheckSpec, &Params)> = audit
+/// The checks to start probes for: the one `--check` names, or every one that waits for replies.
+fn probe_checks<'a>(audit: &'a Audit, check: Option<&str>) -> Result<Vec<&'a CheckSpec>, String> {
+    let targets: Vec<&CheckSpec> = audit
         .checks
         .iter()
-        .filter_map(|spec| match &spec.params {
-            CheckParams::Email(params) => Some((spec, params)),
-            _ => None,
-        })
-        .filter(|(spec, _)| check.is_none_or(|id| spec.id == id))
+        .filter(|spec| spec.params.waits_for_replies())
+        .filter(|spec| check.is_none_or(|id| spec.id == id))
         .collect();
-    if !emails.is_empty() {
-        return Ok(emails);
+    if !targets.is_empty() {
+        return Ok(targets);
     }
+    let file = audit.file.display();
     Err(match check {
-        Some(id) if audit.checks.iter().any(|c| c.id == id) => {
-            format!(
-                "check `{id}` in {} is not an `email` check: only those send probes",
-                audit.file.display()
-            )
-        }
-        Some(id) => format!("no check `{id}` in {}", audit.file.display()),
+        Some(id) if audit.checks.iter().any(|c| c.id == id) => format!(
+            "check `{id}` in {file} sends no probe: only `email` checks and `web-form` checks with `reply_via` do"
+        ),
+        Some(id) => format!("no check `{id}` in {file}"),
         None => format!(
-            "{} has no `email` check to send a probe for",
-            audit.file.display()
+            "{file} has no check that sends a probe (`email`, or `web-form` with `reply_via`)"
         ),
     })
 }
 
-fn send_one(
-    runtime: &tokio::runtime::Runtime,
-    store: &mut dyn RunStore,
-    audit: &Audit,
-    spec: &CheckSpec,
-    params: &Params,
-) -> Result<Probe, String> {
+/// Sends one probe; returns it, with a note for the person running the command.
+async fn start(audit: &Audit, spec: &CheckSpec) -> Result<(Probe, String), String> {
     let token = new_token();
-    let (local, domain) = params
-        .from
-        .rsplit_once('@')
-        .unwrap_or((&params.from, "localhost"));
+    let probe = |message_id: String, sent_to: String| Probe {
+        audit: audit.name.clone(),
+        check_id: spec.id.clone(),
+        token: token.clone(),
+        message_id,
+        sent_to,
+        sent_at: chrono::Local::now().fixed_offset(),
+    };
+    match &spec.params {
+        CheckParams::Email(params) => {
+            let sent = probe(String::new(), params.to.clone());
+            let message_id = send_email(params, &token).await?;
+            Ok((Probe { message_id, ..sent }, String::new()))
+        }
+        CheckParams::WebForm(params) => {
+            let mail = params
+                .reply_via
+                .as_ref()
+                .and_then(|via| via.mail.as_deref())
+                .ok_or("the form has no `reply_via` mailbox")?;
+            let sent = probe(String::new(), params.url.to_string());
+            let note = submit_form(audit, spec, params, mail, &token).await?;
+            Ok((sent, note))
+        }
+        _ => Err("this kind sends no probe".into()),
+    }
+}
+
+/// E-mails the question with the token in the subject, a plus-address to reply to and our own
+/// Message-ID, the three ways a reply is matched. Returns the Message-ID.
+async fn send_email(params: &email::Params, token: &str) -> Result<String, String> {
+    let (local, domain) = split_address(&params.from);
     let message_id = format!("<centricity.{token}@{domain}>");
-    let reply_to = format!("{local}+{token}@{domain}");
-    let subject = format!("{} [ref {token}]", params.subject);
     let outgoing = Outgoing {
         from: &params.from,
-        reply_to: &reply_to,
+        reply_to: &format!("{local}+{token}@{domain}"),
         to: &params.to,
-        subject: &subject,
+        subject: &format!("{} [ref {token}]", params.subject),
         body: &params.body,
         message_id: &message_id,
     };
-    let sent_at = chrono::Local::now().fixed_offset();
-    runtime.block_on(mail::send(&params.smtp, &outgoing))?;
-    let probe = Probe {
-        audit: audit.name.clone(),
+    mail::send(&params.smtp, &outgoing).await?;
+    Ok(message_id)
+}
+
+/// Submits the form once with `{reply_to}` and `{token}` filled; a form that does not take the
+/// message is an error, and no probe is recorded for it.
+async fn submit_form(
+    audit: &Audit,
+    spec: &CheckSpec,
+    params: &web_form::Params,
+    mail: &email::Params,
+    token: &str,
+) -> Result<String, String> {
+    let (local, domain) = split_address(&mail.from);
+    let reply_to = format!("{local}+{token}@{domain}");
+    let fields: BTreeMap<String, String> = params
+        .fields
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.clone(),
+                value.replace(REPLY_TO, &reply_to).replace(TOKEN, token),
+            )
+        })
+        .collect();
+    let ctx = CollectContext {
         check_id: spec.id.clone(),
-        token,
-        message_id,
-        sent_to: params.to.clone(),
-        sent_at,
+        audit_dir: audit.dir.clone(),
+        timeout: Duration::from_secs(60),
+        offline: false,
+        evidence_dir: audit.evidence_dir.clone(),
+        probes: Ok(Vec::new()),
     };
-    store.record_probe(&probe).map_err(|e| {
+    let observation = web_form::submit(params, &fields, &ctx)
+        .await
+        .map_err(|e| e.to_string())?;
+    match observation.outcome {
+        FormOutcome::Sent {
+            confirmed: Some(false),
+            ..
+        } => Ok(" (sent, but the page did not show the expected confirmation)".into()),
+        FormOutcome::Sent { .. } => Ok(format!(" (answers go to {reply_to})")),
+        FormOutcome::Captcha { kind } => Err(format!(
+            "the form is behind a {kind} challenge: submit it by hand and log the reply in the mystery-shopping log"
+        )),
+        FormOutcome::Refused { reason } => {
+            Err(format!("the form did not take the message: {reason}"))
+        }
+    }
+}
+
+fn record(store: &mut dyn RunStore, probe: &Probe) -> Result<(), String> {
+    store.record_probe(probe).map_err(|e| {
         format!(
             "probe {} was sent but not recorded ({e}); its replies will not be counted",
             probe.token
         )
-    })?;
-    Ok(probe)
+    })
+}
+
+/// `local@domain` split for plus-addressing (validated as containing `@` when the file loaded).
+fn split_address(address: &str) -> (&str, &str) {
+    address.rsplit_once('@').unwrap_or((address, "localhost"))
 }
 
 /// A tag no earlier probe has: time, process and the standard library's random hash seed.

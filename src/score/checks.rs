@@ -71,7 +71,9 @@ pub fn score_observation(
                 format!("{file} row {} ({})", c.row, c.contact_id)
             })
         }
-        (Observation::Email(obs), CheckParams::Email(_)) => super::email::score(obs, benchmarks),
+        (Observation::Email(obs), CheckParams::Email(_) | CheckParams::WebForm(_)) => {
+            super::email::score(obs, benchmarks)
+        }
         (Observation::Exec(report), CheckParams::Exec(params)) => {
             score_plugin(report, params.channel.as_deref())
         }

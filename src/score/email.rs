@@ -10,12 +10,13 @@ use crate::checks::mystery_log::Contact;
 use crate::report::model::{Evidence, Finding, Metric, Severity, Status, human_seconds};
 
 pub fn score(obs: &EmailObservation, benchmarks: &Benchmarks) -> Scored {
+    let channel = obs.channel.as_str();
     let (pending, settled): (Vec<&ProbeResult>, Vec<&ProbeResult>) =
         obs.probes.iter().partition(|p| is_pending(p, obs));
     let contacts: Vec<Contact> = settled
         .iter()
         .enumerate()
-        .map(|(index, probe)| as_contact(index + 1, probe))
+        .map(|(index, probe)| as_contact(index + 1, channel, probe))
         .collect();
     let mut scored = if contacts.is_empty() {
         Scored {
@@ -40,18 +41,19 @@ pub fn score(obs: &EmailObservation, benchmarks: &Benchmarks) -> Scored {
     };
     let replies = obs.probes.iter().map(|p| p.replies.len()).sum::<usize>();
     #[expect(clippy::cast_precision_loss, reason = "reply counts are small")]
-    scored
-        .metrics
-        .push(Metric::new("email.replies", replies as f64, None));
+    scored.metrics.push(Metric::new(
+        format!("{channel}.replies"),
+        replies as f64,
+        None,
+    ));
     for (name, times) in [
-        ("email.first_reply_median", first(None)),
-        (
-            "email.first_automatic_median",
-            first(Some(ReplyClass::Automatic)),
-        ),
+        ("first_reply_median", first(None)),
+        ("first_automatic_median", first(Some(ReplyClass::Automatic))),
     ] {
         if let Some(typical) = median(&times) {
-            scored.metrics.push(Metric::new(name, typical, Some("s")));
+            scored
+                .metrics
+                .push(Metric::new(format!("{channel}.{name}"), typical, Some("s")));
         }
     }
     if !pending.is_empty() {
@@ -93,7 +95,7 @@ pub fn score(obs: &EmailObservation, benchmarks: &Benchmarks) -> Scored {
     scored.evidence.extend(pending.iter().map(|p| Evidence {
         source: format!("probe {} to {}", p.token, p.sent_to),
         observed_at: Some(p.sent_at),
-        excerpt: format!("email · pending · {}", describe_replies(p)),
+        excerpt: format!("{channel} · pending · {}", describe_replies(p)),
     }));
     scored
 }
@@ -131,7 +133,7 @@ fn seconds_between(
     (to - from).num_milliseconds() as f64 / 1000.0
 }
 
-fn as_contact(row: usize, probe: &ProbeResult) -> Contact {
+fn as_contact(row: usize, channel: &str, probe: &ProbeResult) -> Contact {
     let human = first_reply(probe, Some(ReplyClass::Human));
     let outcome = if human.is_some() {
         "answered"
@@ -144,7 +146,7 @@ fn as_contact(row: usize, probe: &ProbeResult) -> Contact {
     };
     Contact {
         row,
-        channel: "email".into(),
+        channel: channel.into(),
         contact_id: probe.token.clone(),
         sent_at: probe.sent_at,
         first_response_at: first_reply(probe, None),
@@ -214,6 +216,7 @@ mod tests {
 
     fn observed(at_time: &str, probes: Vec<ProbeResult>) -> EmailObservation {
         EmailObservation {
+            channel: "email".into(),
             observed_at: at(at_time),
             wait_s: 48.0 * 3600.0,
             probes,

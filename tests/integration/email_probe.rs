@@ -12,7 +12,7 @@ use lettre::transport::smtp::client::Tls;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use serde_json::Value;
 
-use crate::common::{Scratch, backends, centricity, check, metric, service};
+use crate::common::{Scratch, TestServer, backends, centricity, check, metric, service};
 
 /// The mail server's ports, from `CENTRICITY_TEST_MAIL=host:submission:imap`.
 struct MailServer {
@@ -473,7 +473,7 @@ fn mail_faults_are_check_errors_that_never_show_the_password() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(3));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("not an `email` check"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("sends no probe"));
 }
 
 fn probes_in(store: &str) -> i64 {
@@ -530,4 +530,98 @@ fn a_flood_of_unrelated_mail_does_not_hide_the_answer() {
         "{flooded}\n{stderr}"
     );
     assert_eq!(metric(flooded, "email.replies"), 1.0, "{flooded}");
+}
+
+#[test]
+fn a_contact_form_answered_by_mail_is_timed_like_an_email() {
+    let Some(server) = mail_server() else { return };
+    let site = TestServer::start();
+    let scratch = Scratch::new();
+    let store = scratch.path("history.db").to_string_lossy().into_owned();
+    let file = scratch.audit(&format!(
+        "{}[[check]]\nid = \"contact-form\"\nkind = \"web-form\"\nurl = \"{}\"\nreply_via = \"mailbox\"\n\
+         success_contains = \"we will answer\"\nfields = {{ email = \"{{reply_to}}\", message = \"Where is my order? [{{token}}]\" }}\n",
+        email_check(&server, "mailbox", "1h", None),
+        site.url("/form/contact")
+    ));
+    let output = cli(&store)
+        .args(["probe", "send", "--check", "contact-form"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // The form received a tagged plus-address of the mailbox's account and the token in the message.
+    let body = site
+        .bodies("/form/send")
+        .pop()
+        .expect("the form was submitted");
+    let form: Vec<(String, String)> = url::form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect();
+    let field = |name: &str| form.iter().find(|(n, _)| n == name).unwrap().1.clone();
+    let reply_to = field("email");
+    let token = reply_to
+        .strip_prefix("customer+")
+        .and_then(|r| r.strip_suffix("@localhost"))
+        .unwrap()
+        .to_string();
+    assert!(
+        field("message").ends_with(&format!("[{token}]")),
+        "{form:?}"
+    );
+    assert!(stdout.contains(&token), "{stdout}");
+
+    // Before the company answers, the form is pending; once a person has, it is timed on the web_form curve.
+    let (_, report, stderr) = audit(&file, &store);
+    assert_eq!(
+        check(&report, "contact-form")["status"],
+        "pending",
+        "{stderr}"
+    );
+    let agent = Agent::new(&server);
+    agent.send(
+        &reply_to,
+        "Subject: Your order\r\nMessage-ID: <order.reply@localhost>",
+    );
+    settle();
+    let (_, report, stderr) = audit(&file, &store);
+    let form = check(&report, "contact-form");
+    assert_eq!(
+        metric(form, "web_form.response_rate"),
+        1.0,
+        "{form}\n{stderr}"
+    );
+    assert!(
+        metric(form, "web_form.first_human_response_median") < 60.0,
+        "{form}"
+    );
+    // The form's answer is not the mailbox check's: that one has no probe of its own.
+    assert!(
+        check(&report, "mailbox")["error"]
+            .as_str()
+            .unwrap()
+            .contains("probe send")
+    );
+
+    // A reply_via naming no e-mail check is refused where it is written.
+    let bad = scratch.write(
+        "bad.toml",
+        &std::fs::read_to_string(&file)
+            .unwrap()
+            .replace("reply_via = \"mailbox\"", "reply_via = \"contact-form\""),
+    );
+    let output = centricity().arg("audit").arg(&bad).output().unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains(
+            "bad.toml:18:14: `reply_via` names `contact-form`, which is not an `email` check"
+        ),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
