@@ -64,15 +64,9 @@ pub fn run(args: &AuditArgs, matches: &ArgMatches, color: bool, quiet: bool) -> 
         selected,
         probes,
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match super::runtime(true) {
         Ok(rt) => rt,
-        Err(err) => {
-            eprintln!("error: cannot start the async runtime: {err}");
-            return Exit::Runtime;
-        }
+        Err(exit) => return exit,
     };
     let outcome = runtime.block_on(check::run(&audit, &options));
     if !quiet {

@@ -77,10 +77,7 @@ fn draft(site: &str, delay: Duration) -> Result<String, Exit> {
         evidence_dir: ".".into(),
         probes: Ok(Vec::new()),
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|_| Exit::Runtime)?;
+    let runtime = super::runtime(false)?;
     let observation = runtime
         .block_on(contact_reach::collect(&params, &ctx))
         .map_err(|e| {

@@ -42,15 +42,9 @@ pub fn send(
             return Exit::Runtime;
         }
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match super::runtime(false) {
         Ok(rt) => rt,
-        Err(err) => {
-            eprintln!("error: cannot start the async runtime: {err}");
-            return Exit::Runtime;
-        }
+        Err(exit) => return exit,
     };
     let mut failed = false;
     for spec in targets {

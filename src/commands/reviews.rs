@@ -135,12 +135,9 @@ pub fn run(request: &Request<'_>) -> Exit {
             return Exit::Runtime;
         }
     };
-    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    else {
-        eprintln!("error: cannot start the async runtime");
-        return Exit::Runtime;
+    let runtime = match super::runtime(false) {
+        Ok(rt) => rt,
+        Err(exit) => return exit,
     };
     let results: Vec<SourceResult> = runtime.block_on(async {
         let mut results = Vec::new();

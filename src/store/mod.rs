@@ -99,6 +99,19 @@ pub struct ExportedRun {
     pub report: Report,
 }
 
+/// Schema 2 for both backends: the probes `centricity probe send` started.
+const PROBES_TABLE: &str = "
+    CREATE TABLE probes (
+        token TEXT PRIMARY KEY,
+        audit TEXT NOT NULL,
+        check_id TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        sent_to TEXT NOT NULL,
+        sent_at TEXT NOT NULL
+    );
+    CREATE INDEX probes_by_check ON probes (audit, check_id, sent_at);
+";
+
 /// A message sent by `centricity probe send`, waiting for replies: what each
 /// later audit needs to find them in the mailbox and time them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

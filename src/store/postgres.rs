@@ -36,17 +36,7 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (run_id, level, key)
     );
 ",
-    "
-    CREATE TABLE probes (
-        token TEXT PRIMARY KEY,
-        audit TEXT NOT NULL,
-        check_id TEXT NOT NULL,
-        message_id TEXT NOT NULL,
-        sent_to TEXT NOT NULL,
-        sent_at TEXT NOT NULL
-    );
-    CREATE INDEX probes_by_check ON probes (audit, check_id, sent_at);
-",
+    super::PROBES_TABLE,
 ];
 
 /// Any number: the lock only has to be the same for every centricity.
