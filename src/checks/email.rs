@@ -216,7 +216,13 @@ pub async fn collect(
         )));
     }
     let since = sent.iter().map(|p| p.sent_at).min().unwrap_or(observed_at);
-    let headers = mail::headers_since(&params.imap, &params.mailbox, since)
+    let wanted: Vec<String> = sent.iter().flat_map(search_keys).collect();
+    let query = mail::Query {
+        mailbox: &params.mailbox,
+        since,
+        wanted: &wanted,
+    };
+    let headers = mail::headers_since(&params.imap, &query)
         .await
         .map_err(CheckError::Network)?;
     let parsed: Vec<(Option<DateTime<FixedOffset>>, mail_parser::Message<'_>)> = headers
@@ -242,6 +248,23 @@ pub async fn collect(
         wait_s: params.wait.as_secs_f64(),
         probes,
     })
+}
+
+/// IMAP search keys for the direct replies to `probe`: the server finds them
+/// however much other mail arrived. Tokens and Message-IDs are ours: no quotes inside.
+fn search_keys(probe: &Probe) -> Vec<String> {
+    let token = &probe.token;
+    let mut keys = vec![
+        format!("SUBJECT \"{token}\""),
+        format!("TO \"+{token}@\""),
+        format!("HEADER Delivered-To \"+{token}@\""),
+    ];
+    if !probe.message_id.is_empty() {
+        let id = &probe.message_id;
+        keys.push(format!("HEADER In-Reply-To \"{id}\""));
+        keys.push(format!("HEADER References \"{id}\""));
+    }
+    keys
 }
 
 /// The messages that answer `probe`, oldest first. Replies to replies join the

@@ -106,11 +106,17 @@ pub struct Header {
 pub const MAX_MESSAGES: usize = 2000;
 
 /// The headers of every message in `mailbox` received since `since` (a day granularity, per IMAP).
-pub async fn headers_since(
-    account: &Account,
-    mailbox: &str,
-    since: DateTime<FixedOffset>,
-) -> Result<Vec<Header>, String> {
+/// Which messages to read from a mailbox.
+pub struct Query<'a> {
+    pub mailbox: &'a str,
+    /// Nothing older (day granularity, per IMAP).
+    pub since: DateTime<FixedOffset>,
+    /// IMAP search keys (`SUBJECT "cx12"`) for the messages that must be read however many
+    /// others arrived: direct replies are never lost to the cap on the rest.
+    pub wanted: &'a [String],
+}
+
+pub async fn headers_since(account: &Account, query: &Query<'_>) -> Result<Vec<Header>, String> {
     let password = account.password()?;
     let place = format!("IMAP {}:{}", account.host, account.port);
     let tcp = tokio::time::timeout(
@@ -121,7 +127,7 @@ pub async fn headers_since(
     .map_err(|_| format!("{place}: no answer within 15 s"))?
     .map_err(|e| format!("{place}: {e}"))?;
     match account.security {
-        Security::None => read(Client::new(tcp), account, &password, mailbox, since, &place).await,
+        Security::None => read(Client::new(tcp), account, &password, query, &place).await,
         Security::Tls => {
             let name =
                 ServerName::try_from(account.host.clone()).map_err(|e| format!("{place}: {e}"))?;
@@ -129,15 +135,7 @@ pub async fn headers_since(
                 .connect(name, tcp)
                 .await
                 .map_err(|e| format!("{place}: TLS handshake failed: {e}"))?;
-            read(
-                Client::new(stream),
-                account,
-                &password,
-                mailbox,
-                since,
-                &place,
-            )
-            .await
+            read(Client::new(stream), account, &password, query, &place).await
         }
         Security::StartTls => Err(format!("{place}: use tls = \"tls\" (port 993) for IMAP")),
     }
@@ -147,8 +145,7 @@ async fn read<T>(
     mut client: Client<T>,
     account: &Account,
     password: &str,
-    mailbox: &str,
-    since: DateTime<FixedOffset>,
+    query: &Query<'_>,
     place: &str,
 ) -> Result<Vec<Header>, String>
 where
@@ -163,24 +160,33 @@ where
         .login(&account.user, password)
         .await
         .map_err(|(e, _)| format!("{place}: login as {} failed: {e}", account.user))?;
+    let mailbox = query.mailbox;
     session
         .select(mailbox)
         .await
         .map_err(|e| format!("{place}: mailbox {mailbox}: {e}"))?;
     // SINCE compares dates in the server's time zone: a day earlier never misses one.
-    let query = format!(
+    let since = format!(
         "SINCE {}",
-        (since - chrono::Duration::days(1)).format("%d-%b-%Y")
+        (query.since - chrono::Duration::days(1)).format("%d-%b-%Y")
     );
-    let mut uids: Vec<u32> = session
-        .uid_search(&query)
-        .await
-        .map_err(|e| format!("{place}: search: {e}"))?
-        .into_iter()
-        .collect();
+    let mut search = async |criteria: &str| -> Result<Vec<u32>, String> {
+        let found = session.uid_search(criteria).await;
+        let mut uids: Vec<u32> = found
+            .map_err(|e| format!("{place}: search: {e}"))?
+            .into_iter()
+            .collect();
+        uids.sort_unstable();
+        Ok(uids)
+    };
+    let all = search(&since).await?;
+    // The newest ones when a flood of unrelated mail arrived, and whatever names a probe.
+    let mut uids = all[all.len().saturating_sub(MAX_MESSAGES)..].to_vec();
+    for wanted in query.wanted {
+        uids.extend(search(&format!("{since} {wanted}")).await?);
+    }
     uids.sort_unstable();
-    // The newest ones, when a flood of unrelated mail arrived.
-    let uids = &uids[uids.len().saturating_sub(MAX_MESSAGES)..];
+    uids.dedup();
     let mut headers = Vec::with_capacity(uids.len());
     if !uids.is_empty() {
         let set = uids

@@ -13,6 +13,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use serde_json::Value;
 
 use crate::common::{Scratch, TestServer, backends, centricity, check, metric, service};
+use crate::smtp_flood;
 
 /// The mail server's ports, from `CENTRICITY_TEST_MAIL=host:submission:imap`.
 struct MailServer {
@@ -188,17 +189,10 @@ impl<'a> Agent<'a> {
 
     /// Sends a message written header by header, as support.
     fn send(&self, to: &str, headers: &str) {
-        self.send_raw(
-            to,
-            &format!(
-                "From: Support <support@localhost>\r\nTo: {to}\r\nDate: {}\r\n{headers}\r\n\r\nHello,\r\nthank you for writing.\r\n",
-                chrono::Utc::now().to_rfc2822()
-            ),
+        let raw = format!(
+            "From: Support <support@localhost>\r\nTo: {to}\r\nDate: {}\r\n{headers}\r\n\r\nHello,\r\nthank you for writing.\r\n",
+            chrono::Utc::now().to_rfc2822()
         );
-    }
-
-    /// Sends a whole message as written, as support.
-    fn send_raw(&self, to: &str, raw: &str) {
         let envelope = Envelope::new(
             Some("support@localhost".parse().unwrap()),
             vec![to.parse().unwrap()],
@@ -507,9 +501,10 @@ fn a_flood_of_unrelated_mail_does_not_hide_the_answer() {
             probe.subject, probe.message_id
         ),
     );
-    // Three hundred messages after the answer, some of them malformed.
-    for n in 0..300 {
-        let raw = if n % 10 == 0 {
+    // More messages after the answer than an audit reads in full (2,000), some of them malformed.
+    let (host, port) = (server.host.as_str(), server.submission.to_string());
+    smtp_flood::flood(host, &port, 0..2_100, |n| {
+        if n % 10 == 0 {
             format!(
                 "From: news@localhost\r\nTo: customer@localhost\r\nSubject: =?utf-8?B?!!{n}broken?=\r\nContent-Type: multipart/mixed; boundary=\r\nReferences: <<<>>>\r\n\r\n--none\r\n\u{1}\u{2}"
             )
@@ -517,9 +512,8 @@ fn a_flood_of_unrelated_mail_does_not_hide_the_answer() {
             format!(
                 "From: news@localhost\r\nTo: customer@localhost\r\nSubject: Newsletter {n}\r\nReferences: <unrelated.{n}@localhost>\r\n\r\nnews\r\n"
             )
-        };
-        agent.send_raw("customer@localhost", &raw);
-    }
+        }
+    });
     settle();
     let (_, report, stderr) = audit(&file, &store);
     let flooded = check(&report, "flooded");

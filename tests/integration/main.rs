@@ -11,5 +11,6 @@ mod history;
 mod http_check;
 mod interview;
 mod reviews;
+mod smtp_flood;
 mod survey;
 mod web_form;
