@@ -182,8 +182,13 @@ where
     let all = search(&since).await?;
     // The newest ones when a flood of unrelated mail arrived, and whatever names a probe.
     let mut uids = all[all.len().saturating_sub(MAX_MESSAGES)..].to_vec();
-    for wanted in query.wanted {
-        uids.extend(search(&format!("{since} {wanted}")).await?);
+    // One search for them all (`OR a OR b c`): the server scans the mailbox once.
+    if let Some((last, rest)) = query.wanted.split_last() {
+        let any = rest
+            .iter()
+            .rev()
+            .fold(last.clone(), |acc, key| format!("OR {key} {acc}"));
+        uids.extend(search(&format!("{since} {any}")).await?);
     }
     uids.sort_unstable();
     uids.dedup();
