@@ -1,5 +1,5 @@
 //! CSV for spreadsheets and slides: one row for the overall score, one per
-//! category, one per check, with stable columns (documented in the README).
+//! category (followed by one per channel it measured), one per check, with stable columns (documented in the README).
 //! Text cells are neutralised against formula injection: these files are
 //! opened in spreadsheet programs, and finding text can come from the web.
 
@@ -99,6 +99,34 @@ pub fn render(report: &Report) -> Vec<u8> {
             top_finding: category.findings.iter().max_by_key(|f| f.severity).cloned(),
             ..Row::default()
         });
+        // Each channel under its category: the per-channel slide.
+        rows.extend(category.channels.iter().map(|channel| {
+            Row {
+                level: "channel",
+                id: channel.channel.clone(),
+                title: channel.checks.join(", "),
+                category: category.id.id().into(),
+                channel: channel.channel.clone(),
+                status: if channel.answered {
+                    "answered"
+                } else {
+                    "no answer"
+                }
+                .into(),
+                score: Some(channel.score),
+                key_metric: channel
+                    .unanswered
+                    .map(|_| "unanswered".into())
+                    .unwrap_or_default(),
+                #[expect(clippy::cast_precision_loss, reason = "contact counts are small")]
+                key_value: channel.unanswered.map(|n| n as f64),
+                key_unit: channel
+                    .contacts
+                    .map(|n| format!("of {n} contacts"))
+                    .unwrap_or_default(),
+                ..Row::default()
+            }
+        }));
     }
     for check in &report.checks {
         let metric = check.metrics.first();

@@ -3,7 +3,7 @@
 //! string cannot inject markup, links or HTML into a PR page.
 
 use super::model::Grade;
-use super::{Report, key_metric, score_text};
+use super::{CHANNEL_HEADER, Report, channel_rows, key_metric, score_text};
 
 pub fn render(report: &Report, baseline: Option<&Report>) -> Vec<u8> {
     let mut out = String::new();
@@ -46,6 +46,17 @@ pub fn render(report: &Report, baseline: Option<&Report>) -> Vec<u8> {
             c.score
                 .map_or("not assessed", |s| Grade::for_score(s).as_str())
         ));
+    }
+    let channels = channel_rows(report);
+    if !channels.is_empty() {
+        out.push_str(&format!(
+            "\n| {} |\n|---|---:|---|---:|---|\n",
+            CHANNEL_HEADER.join(" | ")
+        ));
+        for row in channels {
+            let cells: Vec<String> = row.iter().map(|cell| escape(cell)).collect();
+            out.push_str(&format!("| {} |\n", cells.join(" | ")));
+        }
     }
     out.push_str("\n| Check | Status | Score | Key metric |\n|---|---|---:|---|\n");
     for check in &report.checks {

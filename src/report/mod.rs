@@ -64,6 +64,31 @@ pub(crate) fn score_text(score: Option<f64>) -> String {
     score.map_or_else(|| "—".to_string(), |s| format!("{s:.1}"))
 }
 
+/// The header and rows of the per-channel view of the responsiveness category, as text
+/// (channel and check ids are ours; renderers escape as their format needs).
+pub(crate) const CHANNEL_HEADER: [&str; 5] =
+    ["Channel", "Score", "Answered", "Unanswered", "Checks"];
+
+pub(crate) fn channel_rows(report: &Report) -> Vec<[String; 5]> {
+    report
+        .categories
+        .iter()
+        .flat_map(|c| &c.channels)
+        .map(|channel| {
+            [
+                channel.channel.clone(),
+                format!("{:.1}", channel.score),
+                if channel.answered { "yes" } else { "no" }.to_string(),
+                match (channel.unanswered, channel.contacts) {
+                    (Some(unanswered), Some(contacts)) => format!("{unanswered} of {contacts}"),
+                    _ => "—".to_string(),
+                },
+                channel.checks.join(", "),
+            ]
+        })
+        .collect()
+}
+
 /// The first metric of a check, with its value, for one-line views.
 pub(crate) fn key_metric(check: &model::CheckReport) -> Option<(String, String)> {
     check

@@ -56,6 +56,26 @@ pub struct CategoryReport {
     pub checks: Vec<String>,
     /// Category-level findings, such as the two-channel rule or nothing measured.
     pub findings: Vec<Finding>,
+    /// Per channel, across the category's checks (responsiveness): how each channel did.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<ChannelReport>,
+}
+
+/// One channel (web, email, phone…) across the checks that measured it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChannelReport {
+    pub channel: String,
+    /// Mean of the channel's scores in each check, by check weight.
+    pub score: f64,
+    /// Someone (or, for pages, something) answered on it: it counts for the two-channel rule.
+    pub answered: bool,
+    /// Contacts made on it (mystery log, e-mail probes, forms answered by mail), when any were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contacts: Option<usize>,
+    /// Of those, the ones no person answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unanswered: Option<usize>,
+    pub checks: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -6,7 +6,7 @@ use comfy_table::{
 };
 
 use super::model::{Grade, Status};
-use super::{Decoration, Report, key_metric, score_text, shorten};
+use super::{CHANNEL_HEADER, Decoration, Report, channel_rows, key_metric, score_text, shorten};
 
 const BAR_WIDTH: usize = 10;
 
@@ -39,6 +39,15 @@ pub fn render(report: &Report, decoration: Decoration) -> Vec<u8> {
     }
     out.push_str(&categories.to_string());
     out.push_str("\n\n");
+    let channels = channel_rows(report);
+    if !channels.is_empty() {
+        let mut table = new_table(decoration, CHANNEL_HEADER);
+        for row in channels {
+            table.add_row(row);
+        }
+        out.push_str(&table.to_string());
+        out.push_str("\n\n");
+    }
 
     let mut checks = new_table(
         decoration,

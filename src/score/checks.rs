@@ -22,9 +22,31 @@ pub struct Scored {
     pub findings: Vec<Finding>,
     pub evidence: Vec<Evidence>,
     pub error: Option<String>,
-    /// Channels on which someone (or something, for pages) answered: the
-    /// responsiveness category needs two of them.
-    pub answered_channels: BTreeSet<String>,
+    /// How each channel the check measured fared: the responsiveness category
+    /// scores channels from these and needs two of them answered.
+    pub channels: Vec<ChannelScore>,
+}
+
+/// One channel within one check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelScore {
+    pub channel: String,
+    pub score: f64,
+    /// Someone (or, for pages, something) answered on it.
+    pub answered: bool,
+    /// Contacts made and how many of them a person answered, for contact-based checks.
+    pub contacts: Option<(usize, usize)>,
+}
+
+impl Scored {
+    /// The channels on which someone answered.
+    pub fn answered_channels(&self) -> BTreeSet<&str> {
+        self.channels
+            .iter()
+            .filter(|c| c.answered)
+            .map(|c| c.channel.as_str())
+            .collect()
+    }
 }
 
 impl Default for Scored {
@@ -36,7 +58,7 @@ impl Default for Scored {
             findings: Vec::new(),
             evidence: Vec::new(),
             error: None,
-            answered_channels: BTreeSet::new(),
+            channels: Vec::new(),
         }
     }
 }
@@ -238,11 +260,12 @@ fn score_http(params: &http::Params, obs: &HttpObservation, benchmarks: &Benchma
         Metric::new("connect_p50", p(&connect, 50.0), Some("s")),
         Metric::new("tls_p50", p(&tls, 50.0), Some("s")),
     ];
-    if passed > 0 {
-        scored
-            .answered_channels
-            .insert(http_answer_channel(&params.channel).to_string());
-    }
+    scored.channels.push(ChannelScore {
+        channel: http_answer_channel(&params.channel).to_string(),
+        score: mean,
+        answered: passed > 0,
+        contacts: None,
+    });
     for (problem, count) in problems {
         let severity = if count == total {
             Severity::Fail
@@ -343,7 +366,14 @@ pub(super) fn score_contacts(
             .collect();
         #[expect(clippy::cast_precision_loss, reason = "contact counts are small")]
         let (n, answered) = (contacts.len() as f64, times.len() as f64);
-        channel_scores.push(scores.iter().sum::<f64>() / n);
+        let channel_score = scores.iter().sum::<f64>() / n;
+        channel_scores.push(channel_score);
+        scored.channels.push(ChannelScore {
+            channel: (*channel).to_string(),
+            score: channel_score,
+            answered: !times.is_empty(),
+            contacts: Some((contacts.len(), times.len())),
+        });
         scored
             .metrics
             .push(Metric::new(format!("{channel}.contacts"), n, None));
@@ -358,7 +388,6 @@ pub(super) fn score_contacts(
                 typical,
                 Some("s"),
             ));
-            scored.answered_channels.insert((*channel).to_string());
             slow_finding(&mut scored, typical, benchmark, "median time to a person");
         }
         if times.len() < contacts.len() {
@@ -428,9 +457,12 @@ fn score_plugin(report: &PluginReport, channel: Option<&str>) -> Scored {
         (Some(score), status) => {
             scored.score = Some(score);
             scored.status = status.unwrap_or(Status::for_score(score));
-            if let (Some(channel), true) = (channel, score > 0.0) {
-                scored.answered_channels.insert(channel.to_string());
-            }
+            scored.channels.extend(channel.map(|channel| ChannelScore {
+                channel: channel.to_string(),
+                score,
+                answered: score > 0.0,
+                contacts: None,
+            }));
         }
         (None, Some(status @ (Status::NotApplicable | Status::Pending | Status::Skipped))) => {
             scored.status = status

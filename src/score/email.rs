@@ -254,7 +254,7 @@ mod tests {
         );
         assert_eq!(after.score, Some(0.0));
         assert_eq!(metric(&after, "email.response_rate"), Some(0.0));
-        assert!(after.answered_channels.is_empty());
+        assert!(after.answered_channels().is_empty());
     }
 
     #[test]
@@ -282,7 +282,7 @@ mod tests {
         assert_eq!(metric(&scored, "email.first_automatic_median"), Some(45.0));
         assert_eq!(metric(&scored, "email.first_reply_median"), Some(45.0));
         assert_eq!(metric(&scored, "email.replies"), Some(3.0));
-        assert!(scored.answered_channels.contains("email"));
+        assert!(scored.answered_channels().contains("email"));
         let hour = benchmarks::shipped().contact["email"].curve.score(3600.0);
         assert!((scored.score.unwrap() - hour).abs() < 1e-9);
         assert!(

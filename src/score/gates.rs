@@ -107,6 +107,7 @@ mod tests {
                     coverage: 1.0,
                     checks: vec![],
                     findings: vec![],
+                    channels: vec![],
                 })
                 .collect(),
             checks: checks

@@ -11,7 +11,7 @@ mod questionnaire;
 mod reviews;
 mod web_form;
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset};
 
@@ -19,12 +19,12 @@ use crate::audit::{Audit, CheckSpec};
 use crate::category::Category;
 use crate::check::{CheckError, Observation};
 use crate::report::model::{
-    AuditInfo, CategoryReport, CheckReport, Finding, Grade, Report, SCHEMA_VERSION, Severity,
-    Status, Tool,
+    AuditInfo, CategoryReport, ChannelReport, CheckReport, Finding, Grade, Report, SCHEMA_VERSION,
+    Severity, Status, Tool,
 };
 use benchmarks::Benchmarks;
 
-pub use checks::Scored;
+pub use checks::{ChannelScore, Scored};
 
 /// How a check's run ended, as the runner hands it to scoring.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,7 +64,7 @@ pub fn score_run(
         .zip(runs)
         .map(|(spec, run)| {
             let scored = score_check(spec, &run.outcome, benchmarks);
-            answered.push(scored.answered_channels.clone());
+            answered.push(scored.channels.clone());
             to_report(spec, scored, run.duration_ms)
         })
         .collect();
@@ -77,10 +77,11 @@ pub fn score_run(
                 .get(category)
                 .copied()
                 .unwrap_or(category.default_weight());
-            let members: Vec<(&CheckReport, &BTreeSet<String>)> = checks
+            let members: Vec<(&CheckReport, &[ChannelScore])> = checks
                 .iter()
                 .zip(&answered)
                 .filter(|(c, _)| c.category == *category)
+                .map(|(c, channels)| (c, channels.as_slice()))
                 .collect();
             score_category(
                 *category,
@@ -150,9 +151,10 @@ fn counts_toward_coverage(status: Status) -> bool {
 fn score_category(
     category: Category,
     weight: f64,
-    members: &[(&CheckReport, &BTreeSet<String>)],
+    members: &[(&CheckReport, &[ChannelScore])],
     single_channel_cap: f64,
 ) -> CategoryReport {
+    let channels = channel_reports(members);
     let counted: Vec<&CheckReport> = members
         .iter()
         .map(|(c, _)| *c)
@@ -207,20 +209,17 @@ fn score_category(
     }
 
     if category == Category::Responsiveness {
-        let channels: BTreeSet<&str> = members
+        let answered: Vec<&str> = channels
             .iter()
-            .flat_map(|(_, a)| a.iter().map(String::as_str))
+            .filter(|c| c.answered)
+            .map(|c| c.channel.as_str())
             .collect();
         if let Some(s) = score {
-            if channels.len() < 2 && s > single_channel_cap {
+            if answered.len() < 2 && s > single_channel_cap {
                 score = Some(single_channel_cap);
-                let answered = if channels.is_empty() {
-                    "No channel".to_string()
-                } else {
-                    format!(
-                        "Only one channel ({}) answered",
-                        channels.first().copied().unwrap_or_default()
-                    )
+                let answered = match answered.first() {
+                    None => "No channel".to_string(),
+                    Some(only) => format!("Only one channel ({only}) answered"),
                 };
                 findings.push(Finding::new(
                     Severity::Warn,
@@ -242,7 +241,43 @@ fn score_category(
         coverage: round3(coverage),
         checks: members.iter().map(|(c, _)| c.id.clone()).collect(),
         findings,
+        channels,
     }
+}
+
+/// Each channel across the checks that measured it, in name order: a weighted mean of its
+/// scores, whether anyone answered, and the contacts made and left unanswered.
+fn channel_reports(members: &[(&CheckReport, &[ChannelScore])]) -> Vec<ChannelReport> {
+    let mut by_channel: BTreeMap<&str, Vec<(&CheckReport, &ChannelScore)>> = BTreeMap::new();
+    for (check, channels) in members {
+        for channel in *channels {
+            by_channel
+                .entry(channel.channel.as_str())
+                .or_default()
+                .push((check, channel));
+        }
+    }
+    by_channel
+        .into_iter()
+        .map(|(name, entries)| {
+            let counted: Vec<(usize, usize)> =
+                entries.iter().filter_map(|(_, c)| c.contacts).collect();
+            let contacts =
+                (!counted.is_empty()).then(|| counted.iter().map(|(n, _)| n).sum::<usize>());
+            let answered_contacts = counted.iter().map(|(_, a)| a).sum::<usize>();
+            ChannelReport {
+                channel: name.to_string(),
+                score: round1(
+                    weighted_mean(entries.iter().map(|(check, c)| (c.score, check.weight)))
+                        .unwrap_or_default(),
+                ),
+                answered: entries.iter().any(|(_, c)| c.answered),
+                contacts,
+                unanswered: contacts.map(|n| n - answered_contacts),
+                checks: entries.iter().map(|(check, _)| check.id.clone()).collect(),
+            }
+        })
+        .collect()
 }
 
 /// A plain sum starting at +0.0 (`Iterator::sum` starts at -0.0, which prints as "-0%").

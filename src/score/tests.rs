@@ -297,6 +297,53 @@ fn responsiveness_is_capped_until_two_channels_answer() {
 }
 
 #[test]
+fn responsiveness_shows_each_channel_across_checks_with_its_unanswered_contacts() {
+    let log = CheckParams::MysteryLog(mystery_log::Params {
+        file: "log.csv".into(),
+        contacts: vec![],
+    });
+    let checks = vec![
+        spec("log", Category::Responsiveness, 1.0, log),
+        plugin_spec("phone-bot", Category::Responsiveness, 3.0, Some("phone")),
+        spec(
+            "page",
+            Category::Responsiveness,
+            1.0,
+            CheckParams::Http(http_params("help")),
+        ),
+    ];
+    let runs = [
+        run(Outcome::Observed(Observation::MysteryLog {
+            file: "log.csv".into(),
+            // Phone p10 is 20 s (90); the second call never reached a person (0): 45 for the log.
+            contacts: vec![
+                contact("phone", "P1", Some(20)),
+                contact("phone", "P2", None),
+            ],
+        })),
+        run(plugin(Some(85.0))),
+        run(Outcome::Observed(Observation::Http(HttpObservation {
+            url: "http://127.0.0.1/".into(),
+            samples: vec![response(500, 0.1)],
+        }))),
+    ];
+    let report = score(checks, &runs);
+    let channels = &category(&report, Category::Responsiveness).channels;
+    let names: Vec<&str> = channels.iter().map(|c| c.channel.as_str()).collect();
+    assert_eq!(names, ["phone", "web"]);
+    let phone = &channels[0];
+    // Weighted by check: (45 × 1 + 85 × 3) / 4 = 75.
+    assert!(close(Some(phone.score), 75.0), "{phone:?}");
+    assert_eq!((phone.contacts, phone.unanswered), (Some(2), Some(1)));
+    assert_eq!(phone.checks, ["log", "phone-bot"]);
+    assert!(phone.answered);
+    // A help centre is the web channel; its only sample failed, so nothing answered there.
+    let web = &channels[1];
+    assert_eq!((web.answered, web.contacts, web.score), (false, None, 0.0));
+    assert!(category(&report, Category::Reach).channels.is_empty());
+}
+
+#[test]
 fn a_low_single_channel_score_is_not_raised_by_the_cap() {
     let checks = vec![plugin_spec("c", Category::Responsiveness, 1.0, Some("web"))];
     let report = score(checks, &[run(plugin(Some(30.0)))]);

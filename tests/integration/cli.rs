@@ -126,11 +126,24 @@ fn several_formats_in_one_run_each_to_its_place() {
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let checks = report["checks"].as_array().unwrap().len();
+    let channels = report["categories"][0]["channels"].as_array().unwrap();
     assert_eq!(
         rows.len(),
-        1 + 5 + checks,
-        "overall + 5 categories + one row per check"
+        1 + 5 + channels.len() + checks,
+        "overall + 5 categories + one row per responsiveness channel + one row per check"
     );
+    // The channel rows follow their category and carry the unanswered contacts (the example's
+    // mystery log has one phone call that never reached a person).
+    let phone = rows
+        .iter()
+        .find(|r| &r[0] == "channel" && &r[1] == "phone")
+        .unwrap();
+    assert_eq!(
+        (&phone[11], &phone[12], &phone[13]),
+        ("unanswered", "1", "of 3 contacts")
+    );
+    assert_eq!(&rows[1][0], "category");
+    assert_eq!(&rows[2][0], "channel");
     assert_eq!(
         &rows[0][7],
         format!("{:.1}", report["score"].as_f64().unwrap())

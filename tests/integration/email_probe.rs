@@ -332,6 +332,19 @@ fn probes_on(server: &MailServer, store: Option<String>) {
         "{ignored}"
     );
 
+    // The category sees one e-mail channel: two settled probes (the pending one waits), one unanswered.
+    let email = &report["categories"][0]["channels"][0];
+    assert_eq!(
+        (
+            email["channel"].clone(),
+            email["contacts"].clone(),
+            email["unanswered"].clone(),
+            email["answered"].clone()
+        ),
+        ("email".into(), 2.into(), 1.into(), true.into()),
+        "{email}"
+    );
+
     // Collecting again finds the same replies: the audit reads, it never moves or marks mail.
     let (_, again, _) = audit(&file, &store);
     assert_eq!(
