@@ -185,12 +185,64 @@ fn render(start: &Url, obs: &ReachObservation) -> String {
             out.push('\n');
         }
     }
+    let address = obs
+        .channels
+        .iter()
+        .find(|c| c.kind == "email")
+        .map(|c| c.detail.as_str());
+    let form = obs
+        .channels
+        .iter()
+        .find(|c| c.kind == "web_form")
+        .map(|c| c.page.as_str());
+    if address.is_some() || form.is_some() {
+        out.push_str(
+            "# Probes that wait for answers: fill in the auditor's mailbox, uncomment, then run\n\
+             # `centricity probe send` and audit again over the next days.\n",
+        );
+        out.push_str(&commented(&probe_checks(address, form)));
+        out.push('\n');
+    }
     out.push_str(
         "# [[check]]\n# id = \"mystery-shopping\"\n# kind = \"mystery-log\"\n# file = \"mystery-log.csv\"\n\n\
          # Staff questionnaires (see `centricity survey template`):\n# [[check]]\n# id = \"feedback-loop\"\n\
          # kind = \"questionnaire\"\n# questionnaire = \"feedback-loop\"\n# answers = [\"surveys/staff.csv\"]\n",
     );
     out
+}
+
+/// An `email` check to the address found and a `web-form` answered through its mailbox,
+/// with the auditor's account left to fill in.
+fn probe_checks(address: Option<&str>, form: Option<&str>) -> String {
+    let mut out = format!(
+        "[[check]]\nid = \"support-email\"\nkind = \"email\"\nto = {}\nfrom = \"auditor@example.net\"\n\
+         smtp = {{ host = \"smtp.example.net\", port = 587, user = \"auditor@example.net\", password_env = \"AUDIT_MAIL_PASSWORD\", tls = \"starttls\" }}\n\
+         imap = {{ host = \"imap.example.net\", port = 993, user = \"auditor@example.net\", password_env = \"AUDIT_MAIL_PASSWORD\" }}\n\
+         wait = \"48h\"\n",
+        quote(address.unwrap_or("support@example.com"))
+    );
+    if let Some(page) = form {
+        let _ = write!(
+            out,
+            "\n[[check]]\nid = \"contact-form\"\nkind = \"web-form\"\nurl = {}\nreply_via = \"support-email\"\n\
+             fields = {{ email = \"{{reply_to}}\", message = \"Can I move my contract to my new address? [{{token}}]\" }}\n",
+            quote(page)
+        );
+    }
+    out
+}
+
+/// TOML lines turned into comments.
+fn commented(toml: &str) -> String {
+    toml.lines()
+        .map(|line| {
+            if line.is_empty() {
+                "#\n".to_string()
+            } else {
+                format!("# {line}\n")
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -202,6 +254,20 @@ mod tests {
         let audit = crate::audit::parse(STARTER, Path::new("centricity.toml"))
             .unwrap_or_else(|e| panic!("starter is invalid:\n{e}"));
         assert_eq!(audit.checks.len(), 1);
+    }
+
+    #[test]
+    fn the_drafted_probes_are_a_valid_audit_once_uncommented() {
+        let checks = probe_checks(
+            Some("care@acme.example"),
+            Some("https://www.acme.example/contact"),
+        );
+        let text = format!("[audit]\nname = \"Acme\"\n\n{checks}");
+        let audit = crate::audit::parse(&text, Path::new("centricity.toml"))
+            .unwrap_or_else(|e| panic!("drafted probes are invalid:\n{e}\n{text}"));
+        assert_eq!(audit.checks.len(), 2);
+        assert!(audit.checks.iter().all(|c| c.params.waits_for_replies()));
+        assert!(commented(&checks).lines().all(|line| line.starts_with('#')));
     }
 
     #[test]

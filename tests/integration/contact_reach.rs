@@ -125,6 +125,8 @@ fn init_drafts_an_audit_from_the_site() {
         "kind = \"contact-reach\"",
         "sources = [\"https://www.trustpilot.com/review/acme.example\", \"https://itunes.apple.com/lookup?id=1234567890\"]",
         "#   email care@acme.example (0 clicks)",
+        "# to = \"care@acme.example\"",
+        "# reply_via = \"support-email\"",
     ] {
         assert!(
             drafted.contains(expected),
