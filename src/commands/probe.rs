@@ -22,30 +22,26 @@ pub fn send(
     store_url: Option<&str>,
     quiet: bool,
 ) -> Exit {
-    let audit = match audit::load(file) {
-        Ok(audit) => audit,
-        Err(err) => return input_error(&err.to_string()),
-    };
-    let targets = match probe_checks(&audit, check) {
-        Ok(targets) => targets,
-        Err(message) => return input_error(&message),
-    };
+    send_all(file, check, store_url, quiet).unwrap_or_else(|exit| exit)
+}
+
+/// `Err` is the exit code of a problem found before anything was sent (already said on stderr).
+fn send_all(
+    file: &std::path::Path,
+    check: Option<&str>,
+    store_url: Option<&str>,
+    quiet: bool,
+) -> Result<Exit, Exit> {
+    let audit = audit::load(file).map_err(|err| input_error(&err.to_string()))?;
+    let targets = probe_checks(&audit, check).map_err(|message| input_error(&message))?;
     let url = store_url.map_or_else(|| store::default_url(&audit.dir), str::to_string);
-    if let Err(e) = store::check_url(&url) {
-        return input_error(&e.to_string());
-    }
+    store::check_url(&url).map_err(|e| input_error(&e.to_string()))?;
     // The store is opened before anything is sent: a probe nobody records is a question wasted.
-    let mut store = match store::open(&url) {
-        Ok(store) => store,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::Runtime;
-        }
-    };
-    let runtime = match super::runtime(false) {
-        Ok(rt) => rt,
-        Err(exit) => return exit,
-    };
+    let mut store = store::open(&url).map_err(|e| {
+        eprintln!("error: {e}");
+        Exit::Runtime
+    })?;
+    let runtime = super::runtime(false)?;
     let mut failed = false;
     for spec in targets {
         let sent = runtime
@@ -66,7 +62,7 @@ pub fn send(
             }
         }
     }
-    if failed { Exit::Runtime } else { Exit::Ok }
+    Ok(if failed { Exit::Runtime } else { Exit::Ok })
 }
 
 /// The checks to start probes for: the one `--check` names, or every one that waits for replies.
