@@ -37,7 +37,8 @@ pub const KIND: KindInfo = KindInfo {
                each audit reads the replies from the IMAP mailbox (matched by In-Reply-To/References, the \
                plus-address token or the subject token) and classifies them (bounce, automatic by RFC 3834 \
                and common headers, newsletter, human), timing them by the server's receive time. Metrics \
-               email.first_human_response_median, email.response_rate, email.contacts, email.first_reply_median.",
+               email.first_human_response_median, email.response_rate, email.contacts, email.first_reply_median, \
+               email.first_automatic_median, email.replies.",
     scoring: "Time to the first human reply on the contact.email curve; within `wait` with no human reply a \
               probe is pending (neither 0 nor an error); past it, 0 with a finding. Automatic \
               acknowledgements are reported, not counted as answers.",
@@ -136,13 +137,15 @@ fn account(th: &mut TableHelper<'_>, key: &'static str) -> Option<Account> {
             .is_some_and(|h| matches!(h, "127.0.0.1" | "localhost" | "::1"));
         let security = match tls.as_ref().map(|s| s.value.as_str()) {
             None | Some("tls") => Some(Security::Tls),
-            Some("starttls") => Some(Security::StartTls),
+            Some("starttls") if key == "smtp" => Some(Security::StartTls),
             Some("none") if loopback => Some(Security::None),
             Some(other) => {
-                let message = if other == "none" {
-                    "`tls = \"none\"` sends passwords in clear: allowed on loopback only"
-                } else {
-                    "`tls` is \"tls\", \"starttls\" or \"none\""
+                let message = match other {
+                    "none" => "`tls = \"none\"` sends passwords in clear: allowed on loopback only",
+                    "starttls" => {
+                        "IMAP is read over TLS from the start (`tls = \"tls\"`, port 993)"
+                    }
+                    _ => "`tls` is \"tls\", \"starttls\" or \"none\"",
                 };
                 problems.extend(tls.as_ref().map(|value| at(message, value)));
                 None

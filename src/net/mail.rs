@@ -137,6 +137,7 @@ pub async fn headers_since(account: &Account, query: &Query<'_>) -> Result<Vec<H
                 .map_err(|e| format!("{place}: TLS handshake failed: {e}"))?;
             read(Client::new(stream), account, &password, query, &place).await
         }
+        // Refused when the audit file loads: IMAP is read over TLS from the start.
         Security::StartTls => Err(format!("{place}: use tls = \"tls\" (port 993) for IMAP")),
     }
 }
