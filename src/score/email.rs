@@ -24,13 +24,7 @@ pub fn score(obs: &EmailObservation, benchmarks: &Benchmarks) -> Scored {
             ..Scored::default()
         }
     } else {
-        score_contacts(&contacts, benchmarks, |c| {
-            format!(
-                "probe {} ({})",
-                c.contact_id,
-                c.notes.as_deref().unwrap_or("")
-            )
-        })
+        score_contacts(&contacts, benchmarks, |c| format!("probe {}", c.contact_id))
     };
     // What the sender sees before a person answers: how soon anything comes back.
     let first = |class: Option<ReplyClass>| -> Vec<f64> {
@@ -104,9 +98,11 @@ fn wait(obs: &EmailObservation) -> chrono::Duration {
     chrono::Duration::milliseconds((obs.wait_s * 1000.0).round() as i64)
 }
 
-/// No person has answered yet, and the wait is not over when the mailbox was read.
+/// No person has answered yet, the message did not bounce (no answer will come), and the
+/// wait is not over when the mailbox was read.
 fn is_pending(probe: &ProbeResult, obs: &EmailObservation) -> bool {
     first_reply(probe, Some(ReplyClass::Human)).is_none()
+        && first_reply(probe, Some(ReplyClass::Bounce)).is_none()
         && obs.observed_at < probe.sent_at + wait(obs)
 }
 
@@ -294,9 +290,10 @@ mod tests {
     }
 
     #[test]
-    fn a_bounce_is_no_answer_and_says_so() {
+    fn a_bounce_is_no_answer_at_once_and_says_so() {
+        // Read an hour after sending, well within the wait: a bounce does not wait.
         let obs = observed(
-            "2026-11-23T09:00:00Z",
+            "2026-11-20T10:00:00Z",
             vec![probe("t1", &[("2026-11-20T09:00:05Z", ReplyClass::Bounce)])],
         );
         let scored = score(&obs, benchmarks::shipped());
