@@ -398,11 +398,13 @@ fn link_replies(checks: &mut [CheckSpec], seen: &HashMap<String, usize>, errors:
                 via.check_id
             ),
         };
-        errors.merge(DeserError::from(toml_span::Error {
-            kind: toml_span::ErrorKind::Custom(problem.into()),
-            span: via.span,
-            line_info: None,
-        }));
+        errors.merge(at(
+            problem,
+            &Spanned {
+                value: (),
+                span: via.span,
+            },
+        ));
     }
 }
 

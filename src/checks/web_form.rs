@@ -70,7 +70,9 @@ fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Catego
     let success_contains = th.optional::<String>("success_contains");
     let reply_via = th.optional_s::<String>("reply_via");
     let mut fields = BTreeMap::new();
-    if let Some((_, mut table)) = th.take("fields") {
+    let mut fields_at = toml_span::Span::default();
+    if let Some((key, mut table)) = th.take("fields") {
+        fields_at = key.span;
         crate::audit::values::read_table(&mut table, &mut th.errors, |ft| {
             let names: Vec<String> = ft.table.keys().map(|k| k.name.to_string()).collect();
             for name in names {
@@ -99,15 +101,13 @@ fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Catego
             )
             .errors,
         ),
-        None if asks_reply || fields.values().any(|v| v.contains(TOKEN)) => {
-            th.errors.push(toml_span::Error {
-                kind: toml_span::ErrorKind::Custom(
-                    format!("{REPLY_TO} and {TOKEN} are filled only for a form with `reply_via`").into(),
-                ),
-                span: url.as_ref().map_or_else(toml_span::Span::default, |u| u.span),
-                line_info: None,
-            });
-        }
+        None if asks_reply || fields.values().any(|v| v.contains(TOKEN)) => th.errors.extend(
+            at(
+                format!("{REPLY_TO} and {TOKEN} are filled only for a form with `reply_via`"),
+                &toml_span::Spanned { value: (), span: fields_at },
+            )
+            .errors,
+        ),
         _ => {}
     }
     let url = url.and_then(|u| match Url::parse(&u.value) {
