@@ -94,11 +94,13 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum ProbeCommand {
-    /// Send the tagged question of every `email` check (or one) and record it in the history store.
+    /// Send the tagged question of every `email` check, and submit every `web-form` with
+    /// `reply_via` (or only `--check ID`), and record each probe in the history store.
+    /// Exit 0 when all were sent and recorded, 1 when one was not, 3 on invalid input.
     Send {
         /// The audit file.
         file: PathBuf,
-        /// Only this check (an `email` check's id).
+        /// Only this check (an `email` check, or a `web-form` with `reply_via`).
         #[arg(long, value_name = "ID")]
         check: Option<String>,
         /// History store: a SQLite file or sqlite:PATH. [default: .centricity/history.db beside the audit file]
