@@ -3,6 +3,8 @@
 //! from the auditor's mailbox, matched to the probe and classified as bounce,
 //! automatic, newsletter or human, with the reasons recorded.
 
+mod replies;
+
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset};
@@ -15,7 +17,8 @@ use crate::audit::{LoadContext, at};
 use crate::category::Category;
 use crate::check::{CheckError, CollectContext};
 use crate::net::mail::{self, Account, Security};
-use crate::store::Probe;
+
+use replies::{replies_to, search_keys};
 
 pub const KIND: KindInfo = KindInfo {
     name: "email",
@@ -251,206 +254,4 @@ pub async fn collect(
         wait_s: params.wait.as_secs_f64(),
         probes,
     })
-}
-
-/// IMAP search keys for the direct replies to `probe`: the server finds them
-/// however much other mail arrived. Tokens and Message-IDs are ours: no quotes inside.
-fn search_keys(probe: &Probe) -> Vec<String> {
-    let token = &probe.token;
-    let mut keys = vec![
-        format!("SUBJECT \"{token}\""),
-        format!("TO \"+{token}@\""),
-        format!("HEADER Delivered-To \"+{token}@\""),
-    ];
-    if !probe.message_id.is_empty() {
-        let id = &probe.message_id;
-        keys.push(format!("HEADER In-Reply-To \"{id}\""));
-        keys.push(format!("HEADER References \"{id}\""));
-    }
-    keys
-}
-
-/// The messages that answer `probe`, oldest first. Replies to replies join the
-/// thread: a helpdesk often answers under its own acknowledgement.
-fn replies_to(
-    probe: &Probe,
-    messages: &[(Option<DateTime<FixedOffset>>, mail_parser::Message<'_>)],
-    observed_at: DateTime<FixedOffset>,
-) -> Vec<Reply> {
-    // A form probe has no Message-ID of ours: its replies are found by the plus-address.
-    let own_id = probe.message_id.trim_matches(['<', '>']);
-    let mut thread: Vec<String> = Some(own_id)
-        .filter(|id| !id.is_empty())
-        .map(str::to_string)
-        .into_iter()
-        .collect();
-    let mut matched = vec![false; messages.len()];
-    let mut replies = Vec::new();
-    for _ in 0..3 {
-        for ((received_at, message), matched) in messages.iter().zip(&mut matched) {
-            // The probe itself (a copy to the auditor) is no reply.
-            let is_probe = !own_id.is_empty() && message.message_id() == Some(own_id);
-            if *matched || is_probe || !matches_probe(message, probe, &thread) {
-                continue;
-            }
-            *matched = true;
-            thread.extend(
-                message
-                    .message_id()
-                    .filter(|id| !id.is_empty())
-                    .map(str::to_string),
-            );
-            // INTERNALDATE has whole seconds: a reply within the second of sending counts, at 0 s.
-            if received_at.is_some_and(|t| t.timestamp() < probe.sent_at.timestamp()) {
-                continue;
-            }
-            let (class, reasons) = classify(message);
-            replies.push(Reply {
-                received_at: received_at.unwrap_or(observed_at).max(probe.sent_at),
-                class,
-                reasons,
-                subject: message.subject().unwrap_or_default().to_string(),
-            });
-        }
-    }
-    replies.sort_by_key(|r| r.received_at);
-    replies
-}
-
-fn header<'a>(message: &'a mail_parser::Message<'_>, name: &'static str) -> &'a str {
-    message.header_raw(name).unwrap_or_default()
-}
-
-/// Threading headers first, then the plus-address token, then the subject token.
-fn matches_probe(message: &mail_parser::Message<'_>, probe: &Probe, thread: &[String]) -> bool {
-    let threading = format!(
-        "{} {}",
-        header(message, "In-Reply-To"),
-        header(message, "References")
-    );
-    if thread
-        .iter()
-        .any(|id| threading.contains(&format!("<{id}>")))
-    {
-        return true;
-    }
-    let to = format!(
-        "{} {} {}",
-        header(message, "To"),
-        header(message, "Delivered-To"),
-        header(message, "Cc")
-    )
-    .to_lowercase();
-    let token = probe.token.to_lowercase();
-    to.contains(&format!("+{token}@"))
-        || message
-            .subject()
-            .unwrap_or_default()
-            .to_lowercase()
-            .contains(&token)
-}
-
-/// RFC 3834 and the de-facto headers decide "automatic"; delivery reports are bounces;
-/// list headers mark newsletters; anything else is a person.
-pub fn classify(message: &mail_parser::Message<'_>) -> (ReplyClass, Vec<String>) {
-    let get = |name: &'static str| header(message, name).trim().to_string();
-    let from = get("From").to_lowercase();
-    let content_type = get("Content-Type").to_lowercase();
-    if content_type.contains("report-type=delivery-status") || from.contains("mailer-daemon") {
-        return (
-            ReplyClass::Bounce,
-            vec![format!("delivery report (From: {from})")],
-        );
-    }
-    let mut reasons = Vec::new();
-    let auto_submitted = get("Auto-Submitted").to_lowercase();
-    if !auto_submitted.is_empty() && auto_submitted.split([';', ' ', '(']).next() != Some("no") {
-        reasons.push(format!("Auto-Submitted: {auto_submitted}"));
-    }
-    for name in [
-        "X-Autoreply",
-        "X-Autorespond",
-        "X-Autoresponder",
-        "X-Autogenerated",
-        "X-Amazon-Auto-Reply",
-    ] {
-        if !get(name).is_empty() {
-            reasons.push(format!("{name} present"));
-        }
-    }
-    let precedence = get("Precedence").to_lowercase();
-    if matches!(precedence.as_str(), "auto_reply" | "bulk" | "junk" | "list") {
-        reasons.push(format!("Precedence: {precedence}"));
-    }
-    if !reasons.is_empty() {
-        return (ReplyClass::Automatic, reasons);
-    }
-    if !get("List-Id").is_empty() || !get("List-Unsubscribe").is_empty() {
-        return (ReplyClass::Newsletter, vec!["list headers".into()]);
-    }
-    let subject = message.subject().unwrap_or_default().to_lowercase();
-    let auto_subject = [
-        "auto:",
-        "automatic reply",
-        "auto-reply",
-        "autoreply",
-        "out of office",
-        "réponse automatique",
-        "automatische antwort",
-    ];
-    if auto_subject.iter().any(|p| subject.starts_with(p))
-        || ["no-reply", "noreply", "donotreply", "do-not-reply"]
-            .iter()
-            .any(|p| from.contains(p))
-    {
-        return (
-            ReplyClass::Automatic,
-            vec![format!(
-                "subject or sender reads automatic: {subject} / {from}"
-            )],
-        );
-    }
-    (ReplyClass::Human, vec!["no automatic markers".into()])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn class_of(headers: &str) -> ReplyClass {
-        let raw = format!("{headers}\r\n\r\n");
-        classify(
-            &mail_parser::MessageParser::default()
-                .parse(raw.as_bytes())
-                .unwrap(),
-        )
-        .0
-    }
-
-    #[test]
-    fn replies_are_classified_by_their_headers() {
-        let base = "From: Support <support@acme.example>\r\nSubject: Re: Question";
-        for (extra, class) in [
-            ("", ReplyClass::Human),
-            ("\r\nAuto-Submitted: auto-replied", ReplyClass::Automatic),
-            ("\r\nAuto-Submitted: no", ReplyClass::Human),
-            ("\r\nX-Autoreply: yes", ReplyClass::Automatic),
-            ("\r\nPrecedence: bulk", ReplyClass::Automatic),
-            ("\r\nList-Unsubscribe: <mailto:x@y>", ReplyClass::Newsletter),
-            (
-                "\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=x",
-                ReplyClass::Bounce,
-            ),
-        ] {
-            assert_eq!(class_of(&format!("{base}{extra}")), class, "{extra:?}");
-        }
-        assert_eq!(
-            class_of("From: noreply@acme.example\r\nSubject: We received your message"),
-            ReplyClass::Automatic
-        );
-        assert_eq!(
-            class_of("From: a@b.c\r\nSubject: Automatic reply: Question"),
-            ReplyClass::Automatic
-        );
-    }
 }
