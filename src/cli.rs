@@ -49,7 +49,7 @@ pub enum Command {
         #[arg(long, value_name = "URL")]
         site: Option<String>,
         /// With --site: pause between two requests to the site.
-        #[arg(long, default_value = "1s", value_parser = parse_duration)]
+        #[arg(long, default_value = "1s", value_parser = crate::audit::values::parse_duration)]
         delay: std::time::Duration,
     },
     /// List check kinds and shipped definitions, or explain one.
@@ -104,7 +104,12 @@ pub enum ProbeCommand {
         #[arg(long, value_name = "ID")]
         check: Option<String>,
         /// History store: a SQLite file or sqlite:PATH. [default: .centricity/history.db beside the audit file]
-        #[arg(long, env = "CENTRICITY_STORE", value_name = "URL")]
+        #[arg(
+            long,
+            env = "CENTRICITY_STORE",
+            hide_env_values = true,
+            value_name = "URL"
+        )]
         store: Option<String>,
     },
 }
@@ -112,7 +117,12 @@ pub enum ProbeCommand {
 #[derive(Debug, Args)]
 pub struct StoreArg {
     /// History store: a SQLite file or sqlite:PATH. [default: .centricity/history.db]
-    #[arg(long, env = "CENTRICITY_STORE", value_name = "URL")]
+    #[arg(
+        long,
+        env = "CENTRICITY_STORE",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub store: Option<String>,
 }
 
@@ -144,7 +154,7 @@ pub enum HistoryAction {
     Prune {
         #[arg(long, value_name = "N")]
         keep: Option<usize>,
-        #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+        #[arg(long, value_name = "DURATION", value_parser = crate::audit::values::parse_duration)]
         older_than: Option<std::time::Duration>,
     },
     /// Write every run as JSON lines (to move them to another store).
@@ -170,7 +180,7 @@ pub enum ReviewsCommand {
         #[arg(long, value_name = "DIR")]
         sites: Option<std::path::PathBuf>,
         /// Pause between two requests to the same host.
-        #[arg(long, default_value = "1s", value_parser = parse_duration)]
+        #[arg(long, default_value = "1s", value_parser = crate::audit::values::parse_duration)]
         delay: std::time::Duration,
     },
 }
@@ -255,7 +265,12 @@ pub struct AuditArgs {
     #[arg(long)]
     pub allow_incomplete: bool,
     /// History store: a SQLite file or sqlite:PATH. [default: .centricity/history.db beside the audit file]
-    #[arg(long, env = "CENTRICITY_STORE", value_name = "URL")]
+    #[arg(
+        long,
+        env = "CENTRICITY_STORE",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub store: Option<String>,
     /// Do not record this run in the history (wins over --store and CENTRICITY_STORE).
     #[arg(long)]
@@ -270,7 +285,7 @@ pub struct AuditArgs {
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
     /// A check's time limit unless the audit file sets one (`30s`, `2m`).
-    #[arg(long, default_value = "60s", value_parser = parse_duration)]
+    #[arg(long, default_value = "60s", value_parser = crate::audit::values::parse_duration)]
     pub timeout: std::time::Duration,
     /// Use saved evidence instead of the network.
     #[arg(long)]
@@ -292,13 +307,6 @@ fn parse_score(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(v) if (0.0..=100.0).contains(&v) => Ok(v),
         _ => Err(format!("`{text}` is not a score from 0 to 100")),
-    }
-}
-
-fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
-    match humantime::parse_duration(text) {
-        Ok(d) if !d.is_zero() => Ok(d),
-        _ => Err(format!("`{text}` is not a duration such as 30s, 2m or 1h")),
     }
 }
 

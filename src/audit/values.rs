@@ -48,17 +48,31 @@ impl<'de> Deserialize<'de> for crate::category::Category {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DurationValue(pub Duration);
 
+/// The longest duration an audit file may give (a year).
+pub const LONGEST_DURATION: Duration = Duration::from_secs(366 * 24 * 3600);
+
 impl<'de> Deserialize<'de> for DurationValue {
     fn deserialize(value: &mut Value<'de>) -> Result<Self, DeserError> {
         let text = value.take_string(Some("a duration such as \"30s\", \"15m\" or \"48h\""))?;
-        match humantime::parse_duration(&text) {
-            Ok(d) if !d.is_zero() => Ok(DurationValue(d)),
-            Ok(_) => Err(custom("a duration must be longer than zero", value)),
-            Err(_) => Err(custom(
-                format!("`{text}` is not a duration; write it like \"30s\", \"15m\" or \"48h\""),
-                value,
-            )),
-        }
+        parse_duration(&text)
+            .map(DurationValue)
+            .map_err(|message| custom(message, value))
+    }
+}
+
+/// A duration as people write it (`30s`, `15m`, `48h`), longer than zero and
+/// at most a year: durations are added to dates and clocks, and one no
+/// calendar holds is a typo. Serves the audit file and the command line.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    match humantime::parse_duration(text) {
+        Ok(d) if d.is_zero() => Err("a duration must be longer than zero".into()),
+        Ok(d) if d > LONGEST_DURATION => Err(format!(
+            "`{text}` is longer than a year, the longest duration accepted"
+        )),
+        Ok(d) => Ok(d),
+        Err(_) => Err(format!(
+            "`{text}` is not a duration; write it like \"30s\", \"15m\" or \"48h\""
+        )),
     }
 }
 

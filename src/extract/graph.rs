@@ -2,8 +2,46 @@
 //! aggregate ratings in it. JSON-LD, microdata, RDFa and microformats differ
 //! in how they spell things, not in what a rating is.
 
+use std::collections::HashSet;
+use std::rc::Rc;
+
 use super::numbers::{parse_count, parse_rating};
 use super::{Bucket, Entity, Rating, Syntax};
+
+/// Work allowed on one page, in steps (an element read, a node expanded, a
+/// property looked at). Pages share nodes (`@id` references, `itemref`,
+/// `itemprop` lists), so without a budget a small page can ask for
+/// exponential work; with it the work is linear in the page's size and a page
+/// that runs out is reported as truncated.
+#[derive(Debug)]
+pub struct Budget {
+    left: usize,
+    pub exhausted: bool,
+}
+
+impl Budget {
+    /// Steps for a page of `bytes`: far more than any real page needs.
+    pub fn for_input(bytes: usize) -> Self {
+        Self {
+            left: bytes.saturating_mul(4).saturating_add(100_000),
+            exhausted: false,
+        }
+    }
+
+    /// Takes `steps`; false (and exhausted from then on) when they are not left.
+    pub fn spend(&mut self, steps: usize) -> bool {
+        match self.left.checked_sub(steps) {
+            Some(left) if !self.exhausted => {
+                self.left = left;
+                true
+            }
+            _ => {
+                self.exhausted = true;
+                false
+            }
+        }
+    }
+}
 
 /// A typed thing with named properties, in the order the page gave them.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -17,7 +55,8 @@ pub struct Node {
 pub enum Val {
     Text(String),
     Number(f64),
-    Node(Node),
+    /// Shared, not copied: one item may be the value of several properties.
+    Node(Rc<Node>),
 }
 
 impl Node {
@@ -30,7 +69,7 @@ impl Node {
 
     pub fn node(&self, name: &str) -> Option<&Node> {
         self.values(name).find_map(|v| match v {
-            Val::Node(n) => Some(n),
+            Val::Node(n) => Some(&**n),
             _ => None,
         })
     }
@@ -128,24 +167,44 @@ fn is_organization(types: &[String]) -> bool {
     })
 }
 
-/// Finds every aggregate rating under `root`.
-pub fn collect(root: &Node, syntax: Syntax, out: &mut Vec<Rating>) {
-    visit(root, None, None, syntax, out, 0);
+/// Finds every aggregate rating under `root`. Iterative, and each node is
+/// expanded once however many properties share it, so the work is linear in
+/// the number of nodes and cycles end; every property edge is still looked at,
+/// because whose rating it is depends on the edge (host, property).
+pub fn collect(root: &Node, syntax: Syntax, out: &mut Vec<Rating>, budget: &mut Budget) {
+    let mut expanded: HashSet<*const Node> = HashSet::new();
+    let mut stack: Vec<(&Node, Option<&Node>, Option<&str>, usize)> = vec![(root, None, None, 0)];
+    while let Some((node, host, via, depth)) = stack.pop() {
+        if !budget.spend(1 + node.props.len()) {
+            return;
+        }
+        consider(node, host, via, syntax, out, budget);
+        if depth >= MAX_DEPTH || !expanded.insert(std::ptr::from_ref(node)) {
+            continue;
+        }
+        // Reversed, so properties are visited in page order (the order ratings are reported in).
+        for (prop, value) in node.props.iter().rev() {
+            if NOT_AGGREGATE.iter().any(|p| p.eq_ignore_ascii_case(prop)) {
+                continue;
+            }
+            if let Val::Node(child) = value {
+                stack.push((child, Some(node), Some(prop), depth + 1));
+            }
+        }
+    }
 }
 
 const MAX_DEPTH: usize = 64;
 
-fn visit(
+/// Reads `node` as an aggregate rating when it is one, reached from `host` by `via`.
+fn consider(
     node: &Node,
     host: Option<&Node>,
     via: Option<&str>,
     syntax: Syntax,
     out: &mut Vec<Rating>,
-    depth: usize,
+    budget: &mut Budget,
 ) {
-    if depth > MAX_DEPTH {
-        return;
-    }
     let aggregate_type = node.types.iter().any(|t| {
         t.eq_ignore_ascii_case("AggregateRating")
             || t.eq_ignore_ascii_case("EmployerAggregateRating")
@@ -159,16 +218,12 @@ fn visit(
             .node("itemReviewed")
             .or_else(|| node.node("itemreviewed"))
             .or(host);
+        // Building reads the entity's properties (its reviews for the newest date).
+        if !budget.spend(entity.map_or(0, |e| e.props.len())) {
+            return;
+        }
         if let Some(rating) = build(node, entity, syntax) {
             out.push(rating);
-        }
-    }
-    for (prop, value) in &node.props {
-        if NOT_AGGREGATE.iter().any(|p| p.eq_ignore_ascii_case(prop)) {
-            continue;
-        }
-        if let Val::Node(child) = value {
-            visit(child, Some(node), Some(prop), syntax, out, depth + 1);
         }
     }
 }

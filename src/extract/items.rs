@@ -4,11 +4,13 @@
 //! names and RDFa's `vocab`/`prefix` differ, and for ratings the local names
 //! are all that matter.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
+use ego_tree::NodeId;
 use scraper::ElementRef;
 
-use super::graph::{Node, Val, local_name};
+use super::graph::{Budget, Node, Val, local_name};
 
 /// The attributes one syntax uses.
 #[derive(Debug, Clone, Copy)]
@@ -39,7 +41,7 @@ pub const RDFA: Attributes = Attributes {
 };
 
 /// Top-level items of a page: scopes that are not themselves a property of another item.
-pub fn roots(all: &[ElementRef<'_>], attrs: Attributes) -> Vec<Node> {
+pub fn roots(all: &[ElementRef<'_>], attrs: Attributes, budget: &mut Budget) -> Vec<Node> {
     let by_id: HashMap<&str, ElementRef<'_>> = match attrs.reference {
         Some(reference) if all.iter().any(|e| e.attr(reference).is_some()) => all
             .iter()
@@ -47,94 +49,152 @@ pub fn roots(all: &[ElementRef<'_>], attrs: Attributes) -> Vec<Node> {
             .collect(),
         _ => HashMap::new(),
     };
+    let mut crawler = Crawler {
+        attrs,
+        by_id,
+        built: HashMap::new(),
+        building: HashSet::new(),
+        budget,
+    };
     all.iter()
         .filter(|e| e.attr(attrs.scope).is_some() && e.attr(attrs.property).is_none())
-        .map(|e| item(*e, attrs, &by_id, 0))
+        .map(|e| crawler.item(*e, 0))
+        .map(|node| Rc::try_unwrap(node).unwrap_or_else(|shared| (*shared).clone()))
         .collect()
 }
 
+/// Nesting of items kept; deeper items are read without their properties.
 const MAX_DEPTH: usize = 32;
 
-fn item(
-    element: ElementRef<'_>,
+/// Reads items. Each item element is read once and shared by every property
+/// that names it (an `itemprop` listing several names, an `itemref` pointing
+/// at it twice), and the walk over the elements is a loop, so neither the
+/// page's depth nor its references can make the work explode.
+struct Crawler<'a, 'b> {
     attrs: Attributes,
-    by_id: &HashMap<&str, ElementRef<'_>>,
-    depth: usize,
-) -> Node {
-    let types = element
-        .attr(attrs.types)
-        .unwrap_or_default()
-        .split_whitespace()
-        .map(local_name)
-        .collect();
-    let mut node = Node {
-        types,
-        props: Vec::new(),
-    };
-    if depth > MAX_DEPTH {
-        return node;
-    }
-    for child in element.child_elements() {
-        property(child, attrs, by_id, &mut node, depth);
-    }
-    if let Some(reference) = attrs.reference {
-        for id in element
-            .attr(reference)
-            .unwrap_or_default()
-            .split_whitespace()
-        {
-            if let Some(target) = by_id.get(id) {
-                property(*target, attrs, by_id, &mut node, depth);
-            }
-        }
-    }
-    node
+    by_id: HashMap<&'a str, ElementRef<'a>>,
+    built: HashMap<NodeId, Rc<Node>>,
+    building: HashSet<NodeId>,
+    budget: &'b mut Budget,
 }
 
-/// Adds the properties `element` (and, unless it is an item of its own, its descendants) carries.
-fn property(
-    element: ElementRef<'_>,
-    attrs: Attributes,
-    by_id: &HashMap<&str, ElementRef<'_>>,
-    node: &mut Node,
-    depth: usize,
-) {
-    let starts_item = element.attr(attrs.scope).is_some();
-    if let Some(names) = element.attr(attrs.property) {
-        let value = if starts_item {
-            Val::Node(item(element, attrs, by_id, depth + 1))
-        } else {
-            Val::Text(value_of(element))
-        };
-        for name in names.split_whitespace() {
-            node.props.push((local_name(name), value.clone()));
+/// One step of the walk over an item's elements.
+enum Step<'a> {
+    /// Read the properties this element (and its descendants) carries.
+    Element(ElementRef<'a>),
+    /// RDFa `<span rel="v:rating"><span typeof="v:Rating">`: the inner item is the value of `names`.
+    Linked(ElementRef<'a>, &'a str),
+}
+
+impl<'a> Crawler<'a, '_> {
+    fn item(&mut self, element: ElementRef<'a>, depth: usize) -> Rc<Node> {
+        let id = element.id();
+        if let Some(shared) = self.built.get(&id) {
+            return Rc::clone(shared);
         }
-    }
-    // A nested item's properties are its own.
-    if starts_item {
-        return;
-    }
-    let linked = attrs
-        .link
-        .and_then(|l| element.attr(l))
-        .filter(|_| element.attr(attrs.property).is_none());
-    for child in element.child_elements() {
-        match linked {
-            // <span rel="v:rating"><span typeof="v:Rating">…: the inner item is the value.
-            Some(names) if child.attr(attrs.scope).is_some() => {
-                let value = Val::Node(item(child, attrs, by_id, depth + 1));
-                for name in names.split_whitespace() {
-                    node.props.push((local_name(name), value.clone()));
+        let mut node = Node {
+            types: element
+                .attr(self.attrs.types)
+                .unwrap_or_default()
+                .split_whitespace()
+                .map(local_name)
+                .collect(),
+            props: Vec::new(),
+        };
+        // Too deep, or an itemref leading back into an item being read: no properties.
+        if depth > MAX_DEPTH || !self.building.insert(id) {
+            return Rc::new(node);
+        }
+        let mut steps: Vec<Step<'a>> = Vec::new();
+        if let Some(reference) = self.attrs.reference {
+            let mut seen = HashSet::new();
+            let targets = element
+                .attr(reference)
+                .unwrap_or_default()
+                .split_whitespace();
+            for target in targets
+                .filter(|t| seen.insert(*t))
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+            {
+                if let Some(target) = self.by_id.get(target) {
+                    steps.push(Step::Element(*target));
                 }
             }
-            _ => property(child, attrs, by_id, node, depth),
         }
+        steps.extend(
+            element
+                .child_elements()
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .map(Step::Element),
+        );
+        while let Some(step) = steps.pop() {
+            if !self.budget.spend(1) {
+                break;
+            }
+            match step {
+                Step::Linked(child, names) => {
+                    let value = Val::Node(self.item(child, depth + 1));
+                    push(&mut node, names, &value);
+                }
+                Step::Element(element) => self.property(element, depth, &mut node, &mut steps),
+            }
+        }
+        self.building.remove(&id);
+        let node = Rc::new(node);
+        self.built.insert(id, Rc::clone(&node));
+        node
+    }
+
+    /// Adds the property `element` carries, and queues its children unless it is an item of its own.
+    fn property(
+        &mut self,
+        element: ElementRef<'a>,
+        depth: usize,
+        node: &mut Node,
+        steps: &mut Vec<Step<'a>>,
+    ) {
+        let attrs = self.attrs;
+        let starts_item = element.attr(attrs.scope).is_some();
+        if let Some(names) = element.attr(attrs.property) {
+            let value = if starts_item {
+                Val::Node(self.item(element, depth + 1))
+            } else {
+                Val::Text(value_of(element, self.budget))
+            };
+            push(node, names, &value);
+        }
+        // A nested item's properties are its own.
+        if starts_item {
+            return;
+        }
+        let linked = attrs
+            .link
+            .and_then(|l| element.attr(l))
+            .filter(|_| element.attr(attrs.property).is_none());
+        let children: Vec<_> = element.child_elements().collect();
+        for child in children.into_iter().rev() {
+            steps.push(match linked {
+                Some(names) if child.attr(attrs.scope).is_some() => Step::Linked(child, names),
+                _ => Step::Element(child),
+            });
+        }
+    }
+}
+
+/// One value under every name a property attribute lists (`itemprop="name alternateName"`).
+fn push(node: &mut Node, names: &str, value: &Val) {
+    for name in names.split_whitespace() {
+        node.props.push((local_name(name), value.clone()));
     }
 }
 
 /// The property value of an element, by the microdata value rules and the
 /// de-facto `content` attribute (which wins over localised text like "4,6").
-pub fn value_of(element: ElementRef<'_>) -> String {
+pub fn value_of(element: ElementRef<'_>, budget: &mut Budget) -> String {
     let attr = |name: &str| element.attr(name).map(str::to_string);
     let from_attribute = match element.value().name() {
         "meta" => attr("content"),
@@ -145,7 +205,22 @@ pub fn value_of(element: ElementRef<'_>) -> String {
         "time" => attr("datetime").or_else(|| attr("content")),
         _ => attr("content"),
     };
-    from_attribute.unwrap_or_else(|| collapse_whitespace(&element.text().collect::<String>()))
+    from_attribute.unwrap_or_else(|| collapse_whitespace(&bounded_text(element, budget)))
+}
+
+/// The element's text, each text node paid for: nested properties each read
+/// their own subtree's text, which must not add up to more than the budget.
+pub fn bounded_text(element: ElementRef<'_>, budget: &mut Budget) -> String {
+    let mut text = String::new();
+    for node in element.descendants() {
+        if !budget.spend(1) {
+            break;
+        }
+        if let Some(piece) = node.value().as_text() {
+            text.push_str(piece);
+        }
+    }
+    text
 }
 
 pub fn collapse_whitespace(text: &str) -> String {

@@ -2,18 +2,19 @@
 //! only when that fails (each repair recorded), then turned into nodes with
 //! `@graph` flattened and `@id` references resolved.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use scraper::ElementRef;
 use serde_json::Value;
 
-use super::graph::{Node, Val, local_name};
+use super::graph::{Budget, Node, Val, local_name};
 
 /// What was done to a block to make it parse; reported with the ratings.
 pub type Repair = &'static str;
 
 /// Parses every JSON-LD block of a page into root nodes.
-pub fn roots(all: &[ElementRef<'_>]) -> (Vec<Node>, Vec<Repair>) {
+pub fn roots(all: &[ElementRef<'_>], budget: &mut Budget) -> (Vec<Node>, Vec<Repair>) {
     let mut values = Vec::new();
     let mut repairs = Vec::new();
     for script in all.iter().filter(|e| e.value().name() == "script") {
@@ -36,6 +37,12 @@ pub fn roots(all: &[ElementRef<'_>]) -> (Vec<Node>, Vec<Repair>) {
     repairs.dedup();
     let index = index_ids(&values);
     let referenced = referenced_ids(&values);
+    let mut resolver = Resolver {
+        index: &index,
+        built: HashMap::new(),
+        building: HashSet::new(),
+        budget,
+    };
     let mut roots = Vec::new();
     for value in &values {
         for item in top_items(value) {
@@ -44,7 +51,7 @@ pub fn roots(all: &[ElementRef<'_>]) -> (Vec<Node>, Vec<Repair>) {
             if id.is_some_and(|id| referenced.contains(id)) {
                 continue;
             }
-            if let Some(node) = to_node(item, &index, 0) {
+            if let Some(node) = resolver.node(item, 0) {
                 roots.push(node);
             }
         }
@@ -180,9 +187,9 @@ fn strip_comments(text: &str) -> Option<String> {
 
 fn strip_trailing_commas(text: &str) -> Option<String> {
     let out = outside_strings(text, |t, i| {
-        let rest = &t[i..];
-        let next = rest[1..].trim_start().chars().next();
-        (rest.starts_with(',') && matches!(next, Some('}' | ']'))).then_some(i + 1)
+        // `,` is one byte, so the text after it starts on a character boundary.
+        let after = t[i..].strip_prefix(',')?;
+        matches!(after.trim_start().chars().next(), Some('}' | ']')).then_some(i + 1)
     });
     (out != text).then_some(out)
 }
@@ -253,8 +260,8 @@ fn index_ids(values: &[Value]) -> HashMap<String, &Value> {
 }
 
 /// Ids used as bare references (`{"@id": "#rating"}`).
-fn referenced_ids(values: &[Value]) -> std::collections::HashSet<String> {
-    fn walk(value: &Value, out: &mut std::collections::HashSet<String>) {
+fn referenced_ids(values: &[Value]) -> HashSet<String> {
+    fn walk(value: &Value, out: &mut HashSet<String>) {
         match value {
             Value::Object(map) => {
                 if let (Some(Value::String(id)), 1) = (map.get("@id"), map.len()) {
@@ -266,62 +273,90 @@ fn referenced_ids(values: &[Value]) -> std::collections::HashSet<String> {
             _ => {}
         }
     }
-    let mut out = std::collections::HashSet::new();
+    let mut out = HashSet::new();
     values.iter().for_each(|v| walk(v, &mut out));
     out
 }
 
 const MAX_DEPTH: usize = 32;
 
-fn to_node(value: &Value, index: &HashMap<String, &Value>, depth: usize) -> Option<Node> {
-    let Value::Object(map) = value else {
-        return None;
-    };
-    if depth > MAX_DEPTH {
-        return None;
-    }
-    // A bare reference: {"@id": "#rating"} stands for the node defined elsewhere.
-    if let (Some(Value::String(id)), 1) = (map.get("@id"), map.len()) {
-        let target = index.get(id)?;
-        return to_node(target, index, depth + 1);
-    }
-    let mut node = Node::default();
-    for (key, value) in map {
-        match key.as_str() {
-            "@type" => node.types = type_names(value),
-            "@context" | "@graph" => {}
-            "@id" => {
-                if let Value::String(id) = value {
-                    node.props.push(("@id".into(), Val::Text(id.clone())));
-                }
-            }
-            _ => push_values(&mut node, &local_name(key), value, index, depth),
-        }
-    }
-    Some(node)
+/// Turns JSON objects into nodes. A node referenced by `@id` is built once
+/// and shared by every reference, so a graph whose nodes point at each other
+/// many times over costs its size, not the number of paths through it; a
+/// reference back into a node still being built (a cycle) is left out.
+struct Resolver<'v, 'b> {
+    index: &'v HashMap<String, &'v Value>,
+    built: HashMap<*const Value, Rc<Node>>,
+    building: HashSet<*const Value>,
+    budget: &'b mut Budget,
 }
 
-fn push_values(
-    node: &mut Node,
-    name: &str,
-    value: &Value,
-    index: &HashMap<String, &Value>,
-    depth: usize,
-) {
-    match value {
-        Value::String(s) => node.props.push((name.into(), Val::Text(s.clone()))),
-        Value::Number(n) => node
-            .props
-            .push((name.into(), Val::Number(n.as_f64().unwrap_or(f64::NAN)))),
-        Value::Array(items) => items
-            .iter()
-            .for_each(|item| push_values(node, name, item, index, depth)),
-        Value::Object(_) => {
-            if let Some(child) = to_node(value, index, depth + 1) {
-                node.props.push((name.into(), Val::Node(child)));
+impl Resolver<'_, '_> {
+    fn node(&mut self, value: &Value, depth: usize) -> Option<Node> {
+        let Value::Object(map) = value else {
+            return None;
+        };
+        if depth > MAX_DEPTH || !self.budget.spend(1 + map.len()) {
+            return None;
+        }
+        let mut node = Node::default();
+        for (key, value) in map {
+            match key.as_str() {
+                "@type" => node.types = type_names(value),
+                "@context" | "@graph" => {}
+                "@id" => {
+                    if let Value::String(id) = value {
+                        node.props.push(("@id".into(), Val::Text(id.clone())));
+                    }
+                }
+                _ => self.push_values(&mut node, &local_name(key), value, depth),
             }
         }
-        Value::Bool(_) | Value::Null => {}
+        Some(node)
+    }
+
+    /// The node a value stands for: itself, or the one a bare `{"@id": …}` names.
+    fn child(&mut self, value: &Value, depth: usize) -> Option<Rc<Node>> {
+        let Value::Object(map) = value else {
+            return None;
+        };
+        let Some(Value::String(id)) = map.get("@id").filter(|_| map.len() == 1) else {
+            return self.node(value, depth + 1).map(Rc::new);
+        };
+        let target: &Value = self.index.get(id)?;
+        let key = std::ptr::from_ref(target);
+        if let Some(shared) = self.built.get(&key) {
+            return Some(Rc::clone(shared));
+        }
+        if !self.building.insert(key) {
+            return None;
+        }
+        let built = self.node(target, depth + 1).map(Rc::new);
+        self.building.remove(&key);
+        if let Some(node) = &built {
+            self.built.insert(key, Rc::clone(node));
+        }
+        built
+    }
+
+    fn push_values(&mut self, node: &mut Node, name: &str, value: &Value, depth: usize) {
+        match value {
+            Value::String(s) => node.props.push((name.into(), Val::Text(s.clone()))),
+            Value::Number(n) => node
+                .props
+                .push((name.into(), Val::Number(n.as_f64().unwrap_or(f64::NAN)))),
+            Value::Array(items) => {
+                for item in items {
+                    self.push_values(node, name, item, depth);
+                }
+            }
+            Value::Object(_) => {
+                if let Some(child) = self.child(value, depth) {
+                    node.props.push((name.into(), Val::Node(child)));
+                }
+            }
+            Value::Bool(_) | Value::Null => {}
+        }
     }
 }
 

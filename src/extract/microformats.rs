@@ -1,17 +1,28 @@
 //! Microformats: `hreview-aggregate` (v1) and `h-review-aggregate` (v2),
 //! read into the same node shape as schema.org AggregateRating.
 
+use std::rc::Rc;
+
 use scraper::ElementRef;
 
-use super::graph::{Node, Val};
+use super::graph::{Budget, Node, Val};
 use super::items::collapse_whitespace;
 
 /// One node per review aggregate on the page.
-pub fn roots(all: &[ElementRef<'_>]) -> Vec<Node> {
-    all.iter()
+/// Each aggregate searches its own subtree, which nesting could make
+/// quadratic: the search is paid for from the page's budget.
+pub fn roots(all: &[ElementRef<'_>], budget: &mut Budget) -> Vec<Node> {
+    let mut roots = Vec::new();
+    for element in all
+        .iter()
         .filter(|e| has_class(**e, "hreview-aggregate") || has_class(**e, "h-review-aggregate"))
-        .map(|e| aggregate(*e))
-        .collect()
+    {
+        if !budget.spend(element.descendants().count()) {
+            break;
+        }
+        roots.push(aggregate(*element));
+    }
+    roots
 }
 
 fn aggregate(root: ElementRef<'_>) -> Node {
@@ -44,8 +55,10 @@ fn aggregate(root: ElementRef<'_>) -> Node {
         }
     }
     if let Some(item) = find(root, &prop("item")) {
-        node.props
-            .push(("itemReviewed".into(), Val::Node(reviewed(item, v2))));
+        node.props.push((
+            "itemReviewed".into(),
+            Val::Node(Rc::new(reviewed(item, v2))),
+        ));
     }
     node
 }

@@ -5,13 +5,14 @@
 
 pub mod charset;
 mod graph;
+pub mod html;
 mod items;
 mod jsonld;
 mod microformats;
 pub mod numbers;
 pub mod profile;
 
-use scraper::Html;
+use graph::Budget;
 use serde::{Deserialize, Serialize};
 
 /// Where a rating was read from. The order is the preference when the same
@@ -92,23 +93,33 @@ pub struct PageRatings {
 }
 
 /// Extracts every aggregate rating from a decoded HTML page.
+/// Work on a page is bounded (see [`graph::Budget`]); a page that needed more
+/// is read as far as the budget went and says so in its repairs.
 pub fn extract_html(text: &str) -> PageRatings {
-    let html = Html::parse_document(text);
+    let parsed = html::parse(text);
+    let mut budget = Budget::for_input(text.len());
     // One walk over the tree serves every syntax.
-    let all: Vec<_> = html.root_element().descendent_elements().collect();
+    let all: Vec<_> = parsed.html.root_element().descendent_elements().collect();
     let mut ratings = Vec::new();
-    let (json_roots, repairs) = jsonld::roots(&all);
-    for root in &json_roots {
-        graph::collect(root, Syntax::JsonLd, &mut ratings);
+    let (json_roots, mut repairs) = jsonld::roots(&all, &mut budget);
+    let microdata = items::roots(&all, items::MICRODATA, &mut budget);
+    let rdfa = items::roots(&all, items::RDFA, &mut budget);
+    let microformats = microformats::roots(&all, &mut budget);
+    for (syntax, roots) in [
+        (Syntax::JsonLd, json_roots),
+        (Syntax::Microdata, microdata),
+        (Syntax::Rdfa, rdfa),
+        (Syntax::Microformats, microformats),
+    ] {
+        for root in &roots {
+            graph::collect(root, syntax, &mut ratings, &mut budget);
+        }
     }
-    for root in items::roots(&all, items::MICRODATA) {
-        graph::collect(&root, Syntax::Microdata, &mut ratings);
+    if parsed.flattened {
+        repairs.push(FLATTENED);
     }
-    for root in items::roots(&all, items::RDFA) {
-        graph::collect(&root, Syntax::Rdfa, &mut ratings);
-    }
-    for root in microformats::roots(&all) {
-        graph::collect(&root, Syntax::Microformats, &mut ratings);
+    if budget.exhausted {
+        repairs.push(TRUNCATED);
     }
     PageRatings {
         ratings: deduplicate(ratings),
@@ -116,9 +127,14 @@ pub fn extract_html(text: &str) -> PageRatings {
     }
 }
 
+/// Repair named when a page nested deeper than browsers keep was flattened to be parsed.
+pub const FLATTENED: &str = "deep-nesting-flattened";
+/// Repair named when a page asked for more work than its size allows: it was read in part.
+pub const TRUNCATED: &str = "truncated-work-budget";
+
 /// The text a person reads on a page: no scripts, no styles, whitespace folded.
 pub fn visible_text(page: &str) -> String {
-    let html = Html::parse_document(page);
+    let html = html::parse(page).html;
     let skip = scraper::Selector::parse("script, style, noscript, template")
         .unwrap_or_else(|_| unreachable!("static selector"));
     let hidden: std::collections::HashSet<_> = html

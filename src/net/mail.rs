@@ -169,7 +169,9 @@ where
     // SINCE compares dates in the server's time zone: a day earlier never misses one.
     let since = format!(
         "SINCE {}",
-        (query.since - chrono::Duration::days(1)).format("%d-%b-%Y")
+        (query.since.checked_sub_signed(chrono::TimeDelta::days(1)))
+            .unwrap_or(query.since)
+            .format("%d-%b-%Y")
     );
     let mut search = async |criteria: &str| -> Result<Vec<u32>, String> {
         let found = session.uid_search(criteria).await;

@@ -53,7 +53,7 @@ pub fn score(obs: &EmailObservation, benchmarks: &Benchmarks) -> Scored {
     if !pending.is_empty() {
         let until = pending
             .iter()
-            .map(|p| p.sent_at + wait(obs))
+            .filter_map(|p| wait_ends(p, obs))
             .max()
             .unwrap_or(obs.observed_at);
         scored.findings.push(Finding::new(
@@ -94,8 +94,24 @@ pub fn score(obs: &EmailObservation, benchmarks: &Benchmarks) -> Scored {
     scored
 }
 
-fn wait(obs: &EmailObservation) -> chrono::Duration {
-    chrono::Duration::milliseconds((obs.wait_s * 1000.0).round() as i64)
+/// When the wait for a probe's answer ends. Saved evidence is read as it is
+/// found, so a wait no calendar can hold (negative, not a number, millennia)
+/// has no end: the probe stays pending rather than being scored on a made-up date.
+fn wait_ends(
+    probe: &ProbeResult,
+    obs: &EmailObservation,
+) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    const LONGEST_MS: f64 = 1e13; // about 300 years
+    let ms = (obs.wait_s * 1000.0).round();
+    if !(0.0..=LONGEST_MS).contains(&ms) {
+        return None;
+    }
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "checked to lie within 0..=1e13"
+    )]
+    let wait = chrono::TimeDelta::try_milliseconds(ms as i64)?;
+    probe.sent_at.checked_add_signed(wait)
 }
 
 /// No person has answered yet, the message did not bounce (no answer will come), and the
@@ -103,7 +119,7 @@ fn wait(obs: &EmailObservation) -> chrono::Duration {
 fn is_pending(probe: &ProbeResult, obs: &EmailObservation) -> bool {
     first_reply(probe, Some(ReplyClass::Human)).is_none()
         && first_reply(probe, Some(ReplyClass::Bounce)).is_none()
-        && obs.observed_at < probe.sent_at + wait(obs)
+        && wait_ends(probe, obs).is_none_or(|end| obs.observed_at < end)
 }
 
 /// The first reply of a class, or of any class but bounces and newsletters.

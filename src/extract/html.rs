@@ -1,0 +1,199 @@
+//! HTML parsing with bounded work. html5ever checks "is X in scope" by
+//! scanning its stack of open elements, so each tag costs time in proportion
+//! to the nesting depth and a page of 200,000 nested `<div>`s takes minutes.
+//! Browsers cap the depth (Blink at 512) by putting deeper elements beside
+//! their parent; we do the same before parsing, with a linear pre-scan that
+//! drops start tags nested deeper than the cap (their text is kept).
+
+use scraper::Html;
+
+/// Deepest nesting parsed as written; deeper start tags are dropped.
+pub const MAX_NESTING: usize = 512;
+
+/// A parsed page, and whether it had to be flattened to be parsed.
+pub struct Parsed {
+    pub html: Html,
+    pub flattened: bool,
+}
+
+/// Parses a document with its nesting capped at [`MAX_NESTING`].
+pub fn parse(text: &str) -> Parsed {
+    match flatten(text, MAX_NESTING) {
+        Some(flat) => Parsed {
+            html: Html::parse_document(&flat),
+            flattened: true,
+        },
+        None => Parsed {
+            html: Html::parse_document(text),
+            flattened: false,
+        },
+    }
+}
+
+/// Elements that never stay open around their successors: void elements and
+/// those whose end tag the parser implies when a sibling starts.
+const NOT_NESTING: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "param", "keygen", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th",
+    "tbody", "thead", "tfoot", "colgroup", "rb", "rt", "rtc", "rp",
+];
+
+/// Elements whose content is text up to their end tag, not markup.
+const RAW_TEXT: &[&str] = &[
+    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
+];
+
+/// The text with start tags deeper than `cap` removed (and as many end tags
+/// after them), or `None` when the page is shallow enough as it is. The depth
+/// is an estimate from the tags alone; it only has to be close, and it never
+/// runs ahead of the parser's by more than the elements it ignores.
+pub fn flatten(text: &str, cap: usize) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let (mut depth, mut dropped, mut i) = (0usize, 0usize, 0usize);
+    while let Some(offset) = memchr(b'<', &bytes[i..]) {
+        let start = i + offset;
+        let rest = &bytes[start..];
+        if rest.starts_with(b"<!--") {
+            i = find(bytes, start + 4, b"-->").map_or(bytes.len(), |e| e + 3);
+            continue;
+        }
+        let closing = rest.get(1) == Some(&b'/');
+        let name_at = start + 1 + usize::from(closing);
+        let name_len = bytes[name_at..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
+            .count();
+        if name_len == 0 || !bytes[name_at].is_ascii_alphabetic() {
+            i = start + 1;
+            continue;
+        }
+        let name = text[name_at..name_at + name_len].to_ascii_lowercase();
+        let end = tag_end(bytes, name_at + name_len);
+        if closing {
+            if dropped > 0 {
+                dropped -= 1;
+                cuts.push((start, end));
+            } else if !NOT_NESTING.contains(&name.as_str()) {
+                depth = depth.saturating_sub(1);
+            }
+            i = end;
+            continue;
+        }
+        let self_closing = end >= 2 && bytes[end - 2] == b'/';
+        if RAW_TEXT.contains(&name.as_str()) {
+            // Its content cannot open elements; skip to its end tag.
+            i = find_end_tag(bytes, end, &name).unwrap_or(bytes.len());
+            continue;
+        }
+        if !self_closing && !NOT_NESTING.contains(&name.as_str()) {
+            if depth >= cap {
+                dropped += 1;
+                cuts.push((start, end));
+            } else {
+                depth += 1;
+            }
+        }
+        i = end;
+    }
+    if cuts.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for (start, end) in cuts {
+        out.push_str(&text[from..start]);
+        from = end;
+    }
+    out.push_str(&text[from..]);
+    Some(out)
+}
+
+/// Just past the `>` closing a tag, with quoted attribute values skipped.
+fn tag_end(bytes: &[u8], mut i: usize) -> usize {
+    let mut quote = None;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'"' || b == b'\'' => quote = Some(b),
+            None if b == b'>' => return i + 1,
+            None => {}
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
+/// Where `</name` starts at or after `from`, ASCII case-insensitively.
+fn find_end_tag(bytes: &[u8], from: usize, name: &str) -> Option<usize> {
+    let mut i = from;
+    while let Some(offset) = find(bytes, i, b"</") {
+        let after = offset + 2;
+        if bytes
+            .get(after..after + name.len())
+            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
+        {
+            return Some(offset);
+        }
+        i = after;
+    }
+    None
+}
+
+fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
+    haystack.iter().position(|b| *b == needle)
+}
+
+fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nested(open: &str, close: &str, n: usize) -> String {
+        format!("<body>{}x{}</body>", open.repeat(n), close.repeat(n))
+    }
+
+    #[test]
+    fn shallow_pages_are_parsed_as_written() {
+        let page = "<div class=\"a>b\"><script>if (a <div) {}</script><p>one<p>two<br/></div>";
+        assert!(flatten(page, 3).is_none());
+        assert!(flatten(&nested("<div>", "</div>", 50), 51).is_none());
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_and_keeps_the_text() {
+        let page = nested("<div>", "</div>", 600);
+        let parsed = parse(&page);
+        assert!(parsed.flattened);
+        let depth = parsed
+            .html
+            .root_element()
+            .descendent_elements()
+            .map(|e| e.ancestors().count())
+            .max()
+            .unwrap_or(0);
+        assert!(depth <= MAX_NESTING + 4, "depth {depth}");
+        assert_eq!(parsed.html.root_element().text().collect::<String>(), "x");
+    }
+
+    #[test]
+    fn tags_after_the_deep_part_still_parse() {
+        let page = format!(
+            "{}<script type=\"application/ld+json\">{{}}</script><span id=\"after\">after</span>",
+            nested("<section>", "</section>", 2_000)
+        );
+        let parsed = parse(&page);
+        let selector =
+            scraper::Selector::parse("#after, script").unwrap_or_else(|_| unreachable!());
+        assert_eq!(parsed.html.select(&selector).count(), 2);
+    }
+}
