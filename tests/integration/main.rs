@@ -8,6 +8,8 @@ mod contact_reach;
 mod email_probe;
 mod exec_check;
 mod history;
+mod hostile;
+mod hostile_pages;
 mod http_check;
 mod interview;
 mod reviews;
