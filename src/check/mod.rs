@@ -7,7 +7,7 @@ mod progress;
 pub mod runner;
 
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
@@ -68,10 +68,50 @@ pub struct CollectContext {
     pub audit_dir: PathBuf,
     /// The time this check has; collectors split it among their samples.
     pub timeout: Duration,
+    /// When that time is up: network requests get at most what is left, and a
+    /// collector that can report part of its work stops early enough to do so.
+    pub deadline: Instant,
     pub offline: bool,
     /// Where a collector keeps what it read (fetched pages).
     pub evidence_dir: PathBuf,
     /// The probes sent for this check (`centricity probe send`), as the history
     /// store holds them, or why they could not be read.
     pub probes: Result<Vec<Probe>, String>,
+}
+
+impl CollectContext {
+    /// A context for a collector run outside the runner (init, probe send), with `timeout` from now.
+    pub fn standalone(
+        check_id: &str,
+        audit_dir: PathBuf,
+        evidence_dir: PathBuf,
+        timeout: Duration,
+    ) -> Self {
+        Self {
+            check_id: check_id.into(),
+            audit_dir,
+            timeout,
+            deadline: Instant::now() + timeout,
+            offline: false,
+            evidence_dir,
+            probes: Ok(Vec::new()),
+        }
+    }
+
+    /// When a collector that reports partial work should stop: a little before the
+    /// deadline (a tenth of its time, at most a second), so the report is out before it.
+    pub fn wrap_up_at(&self) -> Instant {
+        self.deadline - (self.timeout / 10).min(Duration::from_secs(1))
+    }
+}
+
+/// Runs CPU-heavy work (parsing what strangers wrote) on the blocking pool, so
+/// it never holds an async worker: the check's timeout still fires on time and
+/// the other checks keep running. A panic in it is the check's error.
+pub async fn off_workers<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, CheckError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| CheckError::Crashed(e.to_string()))
 }

@@ -52,10 +52,11 @@ pub async fn run(audit: &Audit, options: &RunOptions) -> RunOutcome {
         }
         let spec = spec.clone();
         let limit = spec.timeout.unwrap_or(options.timeout);
-        let ctx = CollectContext {
+        let mut ctx = CollectContext {
             check_id: spec.id.clone(),
             audit_dir: audit.dir.clone(),
             timeout: limit,
+            deadline: Instant::now() + limit,
             offline: options.offline,
             evidence_dir: audit.evidence_dir.clone(),
             probes: options
@@ -69,9 +70,12 @@ pub async fn run(audit: &Audit, options: &RunOptions) -> RunOutcome {
         let handle = tasks.spawn(async move {
             let _permit = permits.acquire_owned().await;
             let start = Instant::now();
-            let result = tokio::time::timeout(limit, observe(&spec, &ctx, &evidence_dir))
-                .await
-                .unwrap_or((Err(CheckError::Timeout(limit)), None));
+            // The check's time starts when it gets its turn, not while it queues.
+            ctx.deadline = start + limit;
+            let result =
+                tokio::time::timeout_at(ctx.deadline.into(), observe(&spec, &ctx, &evidence_dir))
+                    .await
+                    .unwrap_or((Err(CheckError::Timeout(limit)), None));
             (result, start.elapsed())
         });
         index_of.insert(handle.id(), index);
@@ -104,6 +108,12 @@ pub async fn run(audit: &Audit, options: &RunOptions) -> RunOutcome {
             _ = &mut ctrl_c => {
                 interrupted = true;
                 tasks.abort_all();
+                // Cancelled checks drop what they hold (plug-in process groups are killed then);
+                // nothing CPU-bound runs on these workers, so this takes moments.
+                let _ = tokio::time::timeout(Duration::from_secs(1), async {
+                    while tasks.join_next().await.is_some() {}
+                })
+                .await;
                 break;
             }
         }
@@ -146,7 +156,9 @@ async fn observe(
 ) -> (Result<Observation, CheckError>, Option<String>) {
     let networked = spec.params.networked();
     if networked && ctx.offline {
-        return (evidence::load(evidence_dir, &spec.id), None);
+        let (dir, id) = (evidence_dir.to_path_buf(), spec.id.clone());
+        let loaded = super::off_workers(move || evidence::load(&dir, &id)).await;
+        return (loaded.and_then(|observation| observation), None);
     }
     let result = checks::collect(spec, ctx).await;
     let warning = match (&result, networked) {

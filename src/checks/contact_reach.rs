@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use scraper::{Html, Selector};
+use scraper::Selector;
 use serde::{Deserialize, Serialize};
 use toml_span::de_helpers::TableHelper;
 use url::Url;
@@ -145,6 +145,9 @@ pub struct ReachObservation {
     /// The home page's title, to name a drafted audit.
     #[serde(default)]
     pub title: Option<String>,
+    /// Pages found but not read because the check's time ran out.
+    #[serde(default)]
+    pub out_of_time: usize,
 }
 
 /// Channel kinds a customer uses to get an answer (social and the help centre support them).
@@ -152,10 +155,13 @@ pub const DIRECT: &[&str] = &["email", "phone", "web_form", "chat", "messaging"]
 
 pub async fn collect(
     params: &Params,
-    _ctx: &CollectContext,
+    ctx: &CollectContext,
 ) -> Result<ReachObservation, CheckError> {
+    // Stopped a little before the check's time is up, so what was found is reported.
+    let wrap_up_at = ctx.wrap_up_at();
     let fetcher = Fetcher::new(Policy {
         delay: params.delay,
+        deadline: Some(wrap_up_at),
         ..Policy::default()
     })
     .map_err(CheckError::Network)?;
@@ -170,10 +176,15 @@ pub async fn collect(
         failed: Vec::new(),
         review_profiles: Vec::new(),
         title: None,
+        out_of_time: 0,
     };
     // Breadth first: the first time a channel is seen is the fewest clicks to it.
     while let Some((url, depth)) = queue.pop_front() {
         if observation.pages_crawled >= params.max_pages as usize {
+            break;
+        }
+        if std::time::Instant::now() >= wrap_up_at {
+            observation.out_of_time = queue.len() + 1;
             break;
         }
         let page = match fetcher.get(&url).await {
@@ -187,22 +198,34 @@ pub async fn collect(
                 continue;
             }
         };
+        // An error page is not a page of the site: its (absent) channels must not read as "none".
+        if !(200..300).contains(&page.status) {
+            observation
+                .failed
+                .push((url.to_string(), format!("HTTP {}", page.status)));
+            continue;
+        }
         observation.pages_crawled += 1;
         if !page
             .content_type
             .as_deref()
             .is_none_or(|t| t.contains("html"))
-            || !(200..300).contains(&page.status)
         {
             continue;
         }
-        let (text, _) = crate::extract::charset::decode(&page.body, page.content_type.as_deref());
         let base = Url::parse(&page.final_url).unwrap_or(url.clone());
-        let (channels, links) = read_page(&text, &base, depth, &site);
+        let site = site.clone();
+        let read = crate::check::off_workers(move || {
+            let (text, _) =
+                crate::extract::charset::decode(&page.body, page.content_type.as_deref());
+            let (channels, links) = read_page(&text, &base, depth, &site);
+            (channels, links, page_title(&text), review_profiles(&text))
+        });
+        let (channels, links, title, profiles) = read.await?;
         if observation.title.is_none() {
-            observation.title = page_title(&text);
+            observation.title = title;
         }
-        for profile in review_profiles(&text) {
+        for profile in profiles {
             if !observation.review_profiles.contains(&profile) {
                 observation.review_profiles.push(profile);
             }
@@ -284,7 +307,7 @@ const HELP_WORDS: &[&str] = &[
 
 /// The channels on one page, and the same-site links to follow from it.
 fn read_page(text: &str, base: &Url, depth: u32, site: &str) -> (Vec<FoundChannel>, Vec<Url>) {
-    let html = Html::parse_document(text);
+    let html = crate::extract::html::parse(text).html;
     let page = base.to_string();
     let mut channels = Vec::new();
     let mut add = |kind: &str, detail: String, clicks: u32| {
@@ -379,7 +402,7 @@ fn read_page(text: &str, base: &Url, depth: u32, site: &str) -> (Vec<FoundChanne
 }
 
 fn page_title(text: &str) -> Option<String> {
-    let html = Html::parse_document(text);
+    let html = crate::extract::html::parse(text).html;
     let title = Selector::parse("title").ok()?;
     let text: String = html.select(&title).next()?.text().collect();
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");

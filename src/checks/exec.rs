@@ -86,7 +86,8 @@ pub struct PluginReport {
 
 pub async fn collect(params: &Params, ctx: &CollectContext) -> Result<PluginReport, CheckError> {
     let program = program_path(&params.command[0], &ctx.audit_dir);
-    let mut child = Command::new(&program)
+    let mut command = Command::new(&program);
+    command
         .args(&params.command[1..])
         .current_dir(&ctx.audit_dir)
         .env("CENTRICITY_CHECK_ID", &ctx.check_id)
@@ -96,11 +97,15 @@ pub async fn collect(params: &Params, ctx: &CollectContext) -> Result<PluginRepo
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         // A timed-out or cancelled check must not leave the plug-in running.
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|err| {
-            CheckError::Plugin(format!("cannot start `{}`: {err}", program.display()))
-        })?;
+        .kill_on_drop(true);
+    // Its own process group: Ctrl-C at the terminal reaches us, not it, and whatever it
+    // started is killed with it (see `ProcessGroup`).
+    #[cfg(unix)]
+    command.process_group(0);
+    let mut child = command.spawn().map_err(|err| {
+        CheckError::Plugin(format!("cannot start `{}`: {err}", program.display()))
+    })?;
+    let _group = ProcessGroup(child.id());
     let stdout = child.stdout.take().expect("stdout is piped");
     let stderr = child.stderr.take().expect("stderr is piped");
     // stderr drains on its own task so a plug-in that fills it cannot block on a full pipe.
@@ -193,4 +198,22 @@ fn stderr_excerpt(stderr: &[u8]) -> String {
         .find(|i| text.is_char_boundary(*i))
         .unwrap_or(0);
     format!("; stderr: {}", &text[start..])
+}
+
+/// The plug-in's process group, killed whole when the check ends, however it
+/// ends: finished, timed out, or cancelled by Ctrl-C (the future is dropped).
+/// `kill_on_drop` alone would leave the plug-in's own children running.
+struct ProcessGroup(Option<u32>);
+
+impl Drop for ProcessGroup {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        if let Some(pid) = self.0.and_then(|pid| libc::pid_t::try_from(pid).ok()) {
+            // SAFETY: kill(2) with a negative pid signals that process group; it touches no memory.
+            // The group is the plug-in's own (process_group(0) at spawn), never ours.
+            unsafe {
+                libc::kill(-pid, libc::SIGKILL);
+            }
+        }
+    }
 }

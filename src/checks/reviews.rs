@@ -230,6 +230,7 @@ pub async fn collect(
     };
     let fetcher = Fetcher::new(Policy {
         delay: params.delay,
+        deadline: Some(ctx.deadline),
         ..Policy::default()
     })
     .map_err(CheckError::Network)?;
@@ -325,7 +326,22 @@ pub async fn read(
         (Source::Url(_), Some(dir)) => save_page(dir, &sha256, &bytes),
         _ => None,
     };
-    let (text, encoding) = charset::decode(&bytes, content_type.as_deref());
+    let read_bytes = bytes.len();
+    let failed_status = status.filter(|s| !(200..300).contains(s));
+    // Decoding and extraction are CPU work on a stranger's page: off the async workers.
+    let (profile_for_page, url_text) = (profile.clone(), url_for_profile.to_string());
+    let extraction = crate::check::off_workers(move || {
+        let (text, encoding) = charset::decode(&bytes, content_type.as_deref());
+        let applied = failed_status
+            .is_none()
+            .then(|| profile_for_page.apply(&url_text, &text));
+        (encoding, applied)
+    })
+    .await;
+    let (encoding, applied) = match extraction {
+        Ok((encoding, applied)) => (encoding, Ok(applied)),
+        Err(crash) => ("unknown", Err(crash.to_string())),
+    };
     let mut result = SourceResult {
         source: label,
         profile: profile.id.clone(),
@@ -336,28 +352,34 @@ pub async fn read(
             status,
             fetched_at,
             sha256,
-            bytes: bytes.len(),
+            bytes: read_bytes,
             encoding: encoding.into(),
             saved_as,
         }),
         ratings: Vec::new(),
         repairs: Vec::new(),
     };
-    if let Some(status) = status.filter(|s| !(200..300).contains(s)) {
-        result.outcome = SourceOutcome::Error;
-        result.reason = Some(format!("HTTP {status}"));
-        return result;
-    }
-    let applied = profile.apply(url_for_profile.as_str(), &text);
-    result.repairs = applied
-        .page
-        .repairs
-        .iter()
-        .map(|r| (*r).to_string())
-        .collect();
-    result.ratings = applied.page.ratings;
-    if !result.ratings.is_empty() {
-        result.outcome = SourceOutcome::Ok;
+    match applied {
+        Err(reason) => {
+            result.outcome = SourceOutcome::Error;
+            result.reason = Some(reason);
+        }
+        Ok(None) => {
+            result.outcome = SourceOutcome::Error;
+            result.reason = failed_status.map(|status| format!("HTTP {status}"));
+        }
+        Ok(Some(applied)) => {
+            result.repairs = applied
+                .page
+                .repairs
+                .iter()
+                .map(|r| (*r).to_string())
+                .collect();
+            result.ratings = applied.page.ratings;
+            if !result.ratings.is_empty() {
+                result.outcome = SourceOutcome::Ok;
+            }
+        }
     }
     result
 }

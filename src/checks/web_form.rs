@@ -182,6 +182,7 @@ pub async fn submit(
     let fetcher = Fetcher::new(Policy {
         delay: std::time::Duration::from_millis(200),
         retries: 0,
+        deadline: Some(ctx.deadline),
         ..Policy::default()
     })
     .map_err(CheckError::Network)?;
@@ -199,10 +200,16 @@ pub async fn submit(
             return Err(CheckError::Network(reason));
         }
     };
-    let (text, _) = crate::extract::charset::decode(&page.body, page.content_type.as_deref());
     let base = Url::parse(&page.final_url).unwrap_or_else(|_| params.url.clone());
-    // The parsed page is not Send: read everything from it before the next await.
-    let (action, post, values) = match prepare(&text, &base, params.submit.as_deref(), fields)? {
+    // Parsing a stranger's page is CPU work: off the async workers (the parsed page is not
+    // Send anyway, so everything is read from it there).
+    let (body, content_type) = (page.body.clone(), page.content_type.clone());
+    let (submit, fields) = (params.submit.clone(), fields.clone());
+    let prepared = crate::check::off_workers(move || {
+        let (text, _) = crate::extract::charset::decode(&body, content_type.as_deref());
+        prepare(&text, &base, submit.as_deref(), &fields)
+    });
+    let (action, post, values) = match prepared.await?? {
         Prepared::Form {
             action,
             post,
@@ -232,9 +239,12 @@ pub async fn submit(
         .await
     {
         Fetched::Page(reply) if (200..400).contains(&reply.status) => {
-            let (body, _) =
-                crate::extract::charset::decode(&reply.body, reply.content_type.as_deref());
-            let visible = crate::extract::visible_text(&body);
+            let visible = crate::check::off_workers(move || {
+                let (body, _) =
+                    crate::extract::charset::decode(&reply.body, reply.content_type.as_deref());
+                crate::extract::visible_text(&body)
+            })
+            .await?;
             let confirmed = params
                 .success_contains
                 .as_ref()
@@ -278,7 +288,7 @@ fn prepare(
     submit: Option<&str>,
     fields: &BTreeMap<String, String>,
 ) -> Result<Prepared, CheckError> {
-    let html = Html::parse_document(text);
+    let html = crate::extract::html::parse(text).html;
     let form = find_form(&html, submit)
         .ok_or_else(|| CheckError::Network(format!("no contact form on {base}")))?;
     let form_html = form.html().to_lowercase();

@@ -69,14 +69,7 @@ fn draft(site: &str, delay: Duration) -> Result<String, Exit> {
         max_pages: 50,
         delay,
     };
-    let ctx = CollectContext {
-        check_id: "init".into(),
-        audit_dir: ".".into(),
-        timeout: Duration::from_secs(300),
-        offline: false,
-        evidence_dir: ".".into(),
-        probes: Ok(Vec::new()),
-    };
+    let ctx = CollectContext::standalone("init", ".".into(), ".".into(), Duration::from_secs(300));
     let runtime = super::runtime(false)?;
     let observation = runtime
         .block_on(contact_reach::collect(&params, &ctx))

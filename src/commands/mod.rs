@@ -12,14 +12,40 @@ use crate::exit::Exit;
 
 /// The async runtime a command does its network work on (several threads when checks run
 /// side by side). Failing to start one is a runtime failure, said on stderr.
-fn runtime(multi_thread: bool) -> Result<tokio::runtime::Runtime, Exit> {
+fn runtime(multi_thread: bool) -> Result<Runtime, Exit> {
     let mut builder = if multi_thread {
         tokio::runtime::Builder::new_multi_thread()
     } else {
         tokio::runtime::Builder::new_current_thread()
     };
-    builder.enable_all().build().map_err(|err| {
-        eprintln!("error: cannot start the async runtime: {err}");
-        Exit::Runtime
-    })
+    builder
+        .enable_all()
+        .build()
+        .map(|rt| Runtime(Some(rt)))
+        .map_err(|err| {
+            eprintln!("error: cannot start the async runtime: {err}");
+            Exit::Runtime
+        })
+}
+
+/// A tokio runtime that, when the command is done, does not wait for work a
+/// timed-out or interrupted check left on the blocking pool (a parse of a
+/// hostile page): the command's answer is already out, and the process ends.
+struct Runtime(Option<tokio::runtime::Runtime>);
+
+impl Runtime {
+    fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+        match &self.0 {
+            Some(rt) => rt.block_on(future),
+            None => unreachable!("the runtime is only taken when dropped"),
+        }
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        if let Some(rt) = self.0.take() {
+            rt.shutdown_background();
+        }
+    }
 }

@@ -157,14 +157,12 @@ async fn submit_form(
             )
         })
         .collect();
-    let ctx = CollectContext {
-        check_id: spec.id.clone(),
-        audit_dir: audit.dir.clone(),
-        timeout: Duration::from_secs(60),
-        offline: false,
-        evidence_dir: audit.evidence_dir.clone(),
-        probes: Ok(Vec::new()),
-    };
+    let ctx = CollectContext::standalone(
+        &spec.id,
+        audit.dir.clone(),
+        audit.evidence_dir.clone(),
+        Duration::from_secs(60),
+    );
     let observation = web_form::submit(params, &fields, &ctx)
         .await
         .map_err(|e| e.to_string())?;

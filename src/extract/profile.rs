@@ -228,7 +228,7 @@ impl Profile {
     fn own_rating(&self, text: &str) -> Option<Rating> {
         let value_field = self.fields.value.as_ref()?;
         let document = self.document(text);
-        let html = Html::parse_document(text);
+        let html = super::html::parse(text).html;
         let read = |field: &Option<Field>| {
             field
                 .as_ref()
@@ -298,7 +298,7 @@ impl Profile {
             Document::Json => serde_json::from_str(text).ok(),
             Document::ScriptId(id) => {
                 let selector = Selector::parse(&format!("script[id=\"{id}\"]")).ok()?;
-                let html = Html::parse_document(text);
+                let html = super::html::parse(text).html;
                 let script = html.select(&selector).next()?;
                 serde_json::from_str(&script.text().collect::<String>()).ok()
             }

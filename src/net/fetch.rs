@@ -31,6 +31,9 @@ pub struct Policy {
     pub backoff: Duration,
     /// A Retry-After longer than this is not waited for.
     pub max_retry_wait: Duration,
+    /// When the check using this fetcher runs out of time: no exchange (robots.txt,
+    /// retries and redirects included) goes past it.
+    pub deadline: Option<Instant>,
 }
 
 impl Default for Policy {
@@ -42,6 +45,7 @@ impl Default for Policy {
             retries: 2,
             backoff: Duration::from_secs(1),
             max_retry_wait: Duration::from_secs(60),
+            deadline: None,
         }
     }
 }
@@ -131,13 +135,25 @@ impl Fetcher {
     }
 
     pub async fn get(&self, url: &Url) -> Fetched {
-        self.send(url, None).await
+        self.within_deadline(url, self.send(url, None)).await
     }
 
     /// Submits a form: robots.txt and the host's pace apply as for pages; a POST is
     /// never retried (it could be sent twice), and a redirect after it is followed with GET.
     pub async fn submit(&self, url: &Url, submission: &Submission) -> Fetched {
-        self.send(url, Some(submission)).await
+        self.within_deadline(url, self.send(url, Some(submission)))
+            .await
+    }
+
+    async fn within_deadline(&self, url: &Url, exchange: impl Future<Output = Fetched>) -> Fetched {
+        let Some(deadline) = self.policy.deadline else {
+            return exchange.await;
+        };
+        tokio::time::timeout_at(deadline.into(), exchange)
+            .await
+            .unwrap_or_else(|_| Fetched::Failed {
+                reason: format!("not read: the check's time ran out while fetching {url}"),
+            })
     }
 
     async fn send(&self, url: &Url, mut submission: Option<&Submission>) -> Fetched {

@@ -75,6 +75,26 @@ pub fn score(obs: &ReachObservation) -> Scored {
             "If it is the contact page, let it be read: customers' tools and assistants look for it too.",
         ));
     }
+    if let Some((page, reason)) = obs.failed.first() {
+        findings.push(Finding::new(
+            Severity::Warn,
+            format!(
+                "{} page(s) could not be read, so their contact options are not counted (first: {page}: {reason}).",
+                obs.failed.len()
+            ),
+            "Make sure every page linked from the home page answers: a broken contact page loses customers too.",
+        ));
+    }
+    if obs.out_of_time > 0 {
+        findings.push(Finding::new(
+            Severity::Warn,
+            format!(
+                "The check's time ran out with {} page(s) still to read; channels on them are not counted.",
+                obs.out_of_time
+            ),
+            "Give the check a longer `timeout`, or a smaller `max_pages`, and run it again.",
+        ));
+    }
     #[expect(clippy::cast_precision_loss, reason = "small counts")]
     let mut metrics = vec![
         Metric::new("channels_found", all.len() as f64, None),

@@ -11,6 +11,10 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 
+/// The attack pages, served under `/hostile/` and measured by `benches/hostile.rs`.
+#[path = "hostile_pages.rs"]
+pub mod hostile_pages;
+
 /// A real HTTP/1.1 server on loopback, one thread per connection, with routes
 /// that misbehave the ways customer-facing sites do.
 ///
@@ -24,6 +28,8 @@ use assert_cmd::Command;
 ///   `/forbidden` (403), `/big` (9 MiB), `/latin1` (windows-1252 by header)
 /// - `/form/contact` (a form with a session cookie and a hidden token), `/form/captcha`, `/form/broken`
 /// - `/site/NAME/PAGE.html`: the fixture sites of `fixtures/sites/`; `/site/endless/…` never ends
+/// - `/hostile/SHAPE/SCALE`: the attack pages of `hostile_pages.rs`; `/slow-site`: a home page
+///   whose links all hang
 pub struct TestServer {
     pub addr: SocketAddr,
     state: Arc<State>,
@@ -242,6 +248,17 @@ fn serve(mut stream: TcpStream, state: &State) {
             ),
             Err(_) => (404, vec![], b"not found".to_vec()),
         },
+        // /hostile/SHAPE/SCALE: a page of tests/integration/hostile_pages.rs.
+        "hostile" => {
+            let mut parts = path.split('/').skip(2);
+            let (shape, scale) = (parts.next().unwrap_or(""), parts.next().and_then(|s| s.parse().ok()).unwrap_or(1));
+            match hostile_pages::all(scale).into_iter().find(|(name, _)| *name == shape) {
+                Some((_, page)) => (200, vec![("Content-Type", "text/html".into())], page.into_bytes()),
+                None => (404, vec![], b"no such shape".to_vec()),
+            }
+        }
+        // A site whose home page has an e-mail address and whose other pages never answer.
+        "slow-site" => html("<html><a href=\"mailto:care@example.test\">Write to us</a> <a href=\"/hang/contact\">Contact</a> <a href=\"/hang/help\">Help</a></html>"),
         "rating" | "private" => html(RATING_PAGE),
         // Rate-limited once, then served.
         "flaky" if hits == 1 => (

@@ -3,7 +3,8 @@
 
 use std::time::{Duration, Instant};
 
-use super::hostile_pages;
+use super::common::hostile_pages;
+use super::common::{Scratch, TestServer, assert_valid_report, centricity, check, success_json};
 
 #[test]
 fn hostile_pages_are_read_in_bounded_time_and_keep_the_control_rating() {
@@ -45,4 +46,139 @@ fn shared_items_are_read_once_not_copied_per_path() {
     assert_eq!(found.ratings.len(), 1, "{:?}", found.ratings);
     let chain = centricity::extract::extract_html(&hostile_pages::reference_chain(60));
     assert_eq!(chain.ratings.len(), 1, "{:?}", chain.ratings);
+}
+
+/// Peak resident memory of the largest child process this test binary has waited for, in MB.
+fn children_peak_rss_mb() -> f64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &raw mut usage);
+        usage
+    };
+    usage.ru_maxrss as f64 / 1024.0
+}
+
+/// Whether any process on the machine was started with exactly these arguments.
+fn process_running(args: &[&str]) -> bool {
+    let wanted: Vec<u8> = args.iter().flat_map(|a| a.bytes().chain([0])).collect();
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|entry| std::fs::read(entry.path().join("cmdline")).is_ok_and(|c| c == wanted))
+}
+
+#[test]
+fn a_hostile_audit_ends_on_time_names_each_reason_and_scores_the_control() {
+    let server = TestServer::start();
+    let scratch = Scratch::new();
+    let hostile: Vec<String> = hostile_pages::all(1)
+        .iter()
+        .map(|(name, _)| format!("\"{}\"", server.url(&format!("/hostile/{name}/1"))))
+        .collect();
+    scratch.plugin("stuck.sh", "sleep 4711 &\nsleep 4712");
+    let audit = scratch.audit(&format!(
+        r#"[[check]]
+id = "control"
+kind = "http"
+url = "{ok}"
+samples = 1
+
+[[check]]
+id = "deep-a"
+kind = "reviews"
+sources = ["{deep}"]
+delay = "10ms"
+timeout = "5s"
+
+[[check]]
+id = "deep-b"
+kind = "reviews"
+sources = ["{deep}"]
+delay = "10ms"
+timeout = "5s"
+
+[[check]]
+id = "shapes"
+kind = "reviews"
+sources = [{hostile}]
+delay = "10ms"
+timeout = "5s"
+
+[[check]]
+id = "slow-crawl"
+kind = "contact-reach"
+start = "{slow}"
+delay = "10ms"
+timeout = "3s"
+
+[[check]]
+id = "stuck-plugin"
+kind = "exec"
+category = "feedback"
+command = ["sh", "stuck.sh"]
+timeout = "2s"
+"#,
+        ok = server.url("/ok"),
+        deep = server.url("/hostile/deep-nesting/100"),
+        hostile = hostile.join(", "),
+        slow = server.url("/slow-site"),
+    ));
+    let store = scratch.path("history.db");
+    let started = Instant::now();
+    let output = centricity()
+        .args(["audit", "--format", "json", "--no-progress", "--store"])
+        .arg(&store)
+        .arg(&audit)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}); stderr:\n{stderr}"));
+    assert_valid_report(&report);
+    // The longest timeout is 5 s; a second more for start-up and the report.
+    assert!(took < Duration::from_secs(6), "the audit took {took:?}");
+    assert!(
+        children_peak_rss_mb() < 200.0,
+        "peak RSS {} MB",
+        children_peak_rss_mb()
+    );
+
+    assert!(
+        check(&report, "control")["score"].as_f64().is_some(),
+        "{report}"
+    );
+    for id in ["deep-a", "deep-b", "shapes"] {
+        // Read, not timed out: the attack pages cost their size, and the honest rating beside each is found.
+        let found = check(&report, id);
+        assert!(found["score"].as_f64().is_some(), "{id}: {found}");
+    }
+    let crawl = check(&report, "slow-crawl");
+    assert!(
+        crawl["error"].is_null(),
+        "the crawl lost what it found: {crawl}"
+    );
+    assert!(crawl.to_string().contains("care@example.test"), "{crawl}");
+    assert!(crawl.to_string().contains("time ran out"), "{crawl}");
+    let plugin = check(&report, "stuck-plugin");
+    assert!(
+        plugin["error"].as_str().unwrap_or("").contains("timed out"),
+        "{plugin}"
+    );
+    // The plug-in's own child went with it.
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        !process_running(&["sleep", "4711"]),
+        "the plug-in's child survived the timeout"
+    );
+
+    let history = success_json(
+        centricity()
+            .args(["history", "--format", "json", "--store"])
+            .arg(&store),
+    );
+    assert_eq!(history.as_array().map(Vec::len), Some(1), "{history}");
 }

@@ -6,7 +6,9 @@
 pub const CONTROL_RATING: &str = r#"<div itemscope itemtype="https://schema.org/Organization"><span itemprop="name">Control Ltd</span><div itemprop="aggregateRating" itemscope itemtype="https://schema.org/AggregateRating"><span itemprop="ratingValue">4.2</span><span itemprop="ratingCount">17</span></div></div>"#;
 
 fn page(body: &str) -> String {
-    format!("<!doctype html><html><head><title>hostile</title></head><body>{CONTROL_RATING}{body}</body></html>")
+    format!(
+        "<!doctype html><html><head><title>hostile</title></head><body>{CONTROL_RATING}{body}</body></html>"
+    )
 }
 
 /// `n` nested `<div>`s: html5ever's scope checks make this quadratic unless the depth is capped.
@@ -63,8 +65,13 @@ pub fn reference_chain(levels: usize) -> String {
 /// reference is 10·n² steps.
 pub fn itemref_fanout(n: usize) -> String {
     let ids = "block ".repeat(10);
-    let items = format!(r#"<div itemscope itemtype="https://schema.org/Thing" itemref="{ids}"></div>"#).repeat(n);
-    let block = format!(r#"<div id="block">{}</div>"#, r#"<span itemprop="name">b</span>"#.repeat(n));
+    let items =
+        format!(r#"<div itemscope itemtype="https://schema.org/Thing" itemref="{ids}"></div>"#)
+            .repeat(n);
+    let block = format!(
+        r#"<div id="block">{}</div>"#,
+        r#"<span itemprop="name">b</span>"#.repeat(n)
+    );
     page(&format!("{block}{items}"))
 }
 

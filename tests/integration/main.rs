@@ -9,7 +9,6 @@ mod email_probe;
 mod exec_check;
 mod history;
 mod hostile;
-mod hostile_pages;
 mod http_check;
 mod interview;
 mod reviews;
