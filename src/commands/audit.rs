@@ -71,7 +71,7 @@ pub fn run(args: &AuditArgs, matches: &ArgMatches, color: bool, quiet: bool) -> 
     let outcome = runtime.block_on(check::run(&audit, &options));
     if !quiet {
         for warning in &outcome.warnings {
-            eprintln!("warning: {warning}");
+            eprintln!("warning: {}", crate::report::sanitize::terminal(warning));
         }
     }
     let report = score::score_run(&audit, &outcome.runs, outcome.times, benchmarks::shipped());

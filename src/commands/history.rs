@@ -5,6 +5,8 @@ use std::fmt::Write as _;
 use std::io::BufRead;
 
 use comfy_table::{Cell, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+
+use crate::report::sanitize::{cell, terminal};
 use serde::Serialize;
 
 use crate::cli::{HistoryAction, HistoryArgs, HistoryFormat};
@@ -136,7 +138,7 @@ fn table<'a>(
     for run in shown {
         table.add_row(vec![
             Cell::new(run.id),
-            Cell::new(&run.audit),
+            cell(&run.audit),
             Cell::new(&run.started_at),
             Cell::new(run.score.map_or_else(|| "—".into(), |s| format!("{s:.1}"))),
             Cell::new(if run.complete { "yes" } else { "no" }),
@@ -172,7 +174,7 @@ fn table<'a>(
                 .map_or_else(|| "—".into(), |v| format!("{v:.1}"))
         };
         trends.add_row(vec![
-            Cell::new(category),
+            cell(category),
             Cell::new(sparkline(&scores)),
             Cell::new(show(scores.first())),
             Cell::new(show(scores.last())),
@@ -451,7 +453,7 @@ pub fn compare(
     table.set_header(["", &format!("Run #{a}"), &format!("Run #{b}"), "Change"]);
     let mut row = |name: String, d: &Delta| {
         let (x, y, c) = show(d);
-        table.add_row(vec![name, x, y, c]);
+        table.add_row(vec![terminal(&name).into_owned(), x, y, c]);
     };
     row("overall".into(), &comparison.overall);
     for (id, d) in &comparison.categories {
@@ -473,7 +475,7 @@ pub fn compare(
         if !list.is_empty() {
             out.push_str(&format!("\n{title}:\n"));
             for item in list {
-                out.push_str(&format!("  - {item}\n"));
+                out.push_str(&format!("  - {}\n", terminal(item)));
             }
         }
     }

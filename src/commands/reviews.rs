@@ -4,7 +4,9 @@
 use std::path::Path;
 use std::time::Duration;
 
-use comfy_table::{Cell, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+
+use crate::report::sanitize::{cell, terminal};
 use serde::Serialize;
 
 use crate::checks::reviews::{self, Source, SourceOutcome, SourceResult};
@@ -148,7 +150,7 @@ pub fn run(request: &Request<'_>) -> Exit {
     });
     for result in &results {
         if let Some(reason) = &result.reason {
-            eprintln!("{}: {reason}", result.source);
+            eprintln!("{}: {}", terminal(&result.source), terminal(reason));
         }
     }
     let found: Vec<Found> = results.iter().flat_map(Found::records).collect();
@@ -221,14 +223,14 @@ fn to_table(found: &[Found]) -> String {
             _ => String::new(),
         };
         table.add_row(vec![
-            Cell::new(&f.source),
-            Cell::new(label(f.outcome)),
-            Cell::new(entity.unwrap_or_default()),
-            Cell::new(f.bucket.map(label).unwrap_or_default()),
-            Cell::new(rating),
-            Cell::new(number(f.rating_count)),
-            Cell::new(number(f.review_count)),
-            Cell::new(read_from),
+            cell(&f.source),
+            cell(label(f.outcome)),
+            cell(entity.unwrap_or_default()),
+            cell(f.bucket.map(label).unwrap_or_default()),
+            cell(rating),
+            cell(number(f.rating_count)),
+            cell(number(f.review_count)),
+            cell(read_from),
         ]);
     }
     format!("{table}\n* scale not stated by the page; assumed\n")

@@ -160,7 +160,13 @@ pub fn render(report: &Report) -> Vec<u8> {
     // Writing to memory cannot fail.
     let _ = writer.write_record(COLUMNS);
     for row in rows {
-        let _ = writer.write_record(row.cells().iter().map(|cell| neutralise(cell).into_owned()));
+        // Control characters shown escaped (a CSV is often looked at in a terminal), then
+        // formula starters neutralised.
+        let _ = writer.write_record(
+            row.cells()
+                .iter()
+                .map(|cell| neutralise(&super::sanitize::terminal(cell)).into_owned()),
+        );
     }
     writer.into_inner().unwrap_or_default()
 }

@@ -77,15 +77,16 @@ pub fn render(report: &Report) -> Vec<u8> {
 /// XML-escapes text from outside (check ids are ours, findings may quote pages).
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    // CI dashboards show these texts to people: control and bidi characters escaped first.
+    for c in super::sanitize::terminal(text).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            // Control characters are not allowed in XML 1.0.
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => out.push(' '),
+            // What XML 1.0 forbids (controls, U+FFFE, U+FFFF) would make the file unreadable.
+            c if !super::sanitize::xml_allows(c) => out.push(' '),
             c => out.push(c),
         }
     }

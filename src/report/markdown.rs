@@ -128,7 +128,8 @@ fn delta(now: Option<f64>, before: Option<f64>) -> String {
 /// tables and list items.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
+    // Markdown is read in terminals and logs too: control characters are shown, not obeyed.
+    for ch in super::sanitize::terminal(text).chars() {
         match ch {
             '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '!' | '~' => {
                 out.push('\\');

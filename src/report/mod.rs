@@ -7,6 +7,7 @@ mod json;
 mod junit;
 mod markdown;
 pub mod model;
+pub mod sanitize;
 mod table;
 
 pub use model::Report;

@@ -6,6 +6,7 @@ use comfy_table::{
 };
 
 use super::model::{Grade, Status};
+use super::sanitize::{cell, terminal};
 use super::{CHANNEL_HEADER, Decoration, Report, channel_rows, key_metric, score_text, shorten};
 
 const BAR_WIDTH: usize = 10;
@@ -15,7 +16,7 @@ pub fn render(report: &Report, decoration: Decoration) -> Vec<u8> {
     let grade = report.grade.map_or("not scored", Grade::as_str);
     out.push_str(&format!(
         "{} — overall {} ({grade})",
-        report.audit.name,
+        terminal(&report.audit.name),
         score_text(report.score)
     ));
     if !report.complete {
@@ -43,7 +44,7 @@ pub fn render(report: &Report, decoration: Decoration) -> Vec<u8> {
     if !channels.is_empty() {
         let mut table = new_table(decoration, CHANNEL_HEADER);
         for row in channels {
-            table.add_row(row);
+            table.add_row(row.iter().map(cell));
         }
         out.push_str(&table.to_string());
         out.push_str("\n\n");
@@ -70,12 +71,12 @@ pub fn render(report: &Report, decoration: Decoration) -> Vec<u8> {
             .or_else(|| check.top_finding().map(|f| f.message.as_str()))
             .unwrap_or_default();
         checks.add_row(vec![
-            Cell::new(&check.id),
-            Cell::new(&check.kind),
+            cell(&check.id),
+            cell(&check.kind),
             status_cell(check.status, decoration),
             score_cell(check.score, decoration),
-            Cell::new(metric),
-            Cell::new(shorten(finding, 90)),
+            cell(metric),
+            cell(shorten(finding, 90)),
         ]);
     }
     out.push_str(&checks.to_string());
@@ -86,7 +87,10 @@ pub fn render(report: &Report, decoration: Decoration) -> Vec<u8> {
         .iter()
         .flat_map(|c| c.findings.iter().map(move |f| (c, f)))
         .filter(|(_, f)| f.severity > super::model::Severity::Info)
-        .map(|(c, f)| format!("- {}: {} {}", c.id.id(), f.message, f.recommendation))
+        .map(|(c, f)| {
+            let note = format!("- {}: {} {}", c.id.id(), f.message, f.recommendation);
+            terminal(&note).into_owned()
+        })
         .collect();
     if !notes.is_empty() {
         out.push('\n');

@@ -182,3 +182,57 @@ timeout = "2s"
     );
     assert_eq!(history.as_array().map(Vec::len), Some(1), "{history}");
 }
+
+#[test]
+fn control_text_from_a_plug_in_is_shown_escaped_in_every_human_format() {
+    let scratch = Scratch::new();
+    // ESC sequences (OSC title, clear screen), BEL, NUL, a right-to-left override and
+    // XML's forbidden U+FFFE/U+FFFF, as JSON escapes so the script itself stays plain.
+    let message = r"Owned\u001b]0;pwned\u0007\u001b[2J\u0000 \u202eexe.pdf \ufffe\uffff";
+    scratch.plugin(
+        "evil.sh",
+        &format!(
+            "cat <<'EOF'\n{{\"score\": 40, \"findings\": [{{\"severity\": \"fail\", \"message\": \"{message}\", \"recommendation\": \"Fix\\u001b[31m it\"}}]}}\nEOF"
+        ),
+    );
+    let audit = scratch.audit(
+        "[[check]]\nid = \"evil\"\nkind = \"exec\"\ncategory = \"feedback\"\ncommand = [\"sh\", \"evil.sh\"]\n",
+    );
+    for format in ["table", "markdown", "junit", "csv"] {
+        let output = centricity()
+            .args([
+                "audit",
+                "--no-store",
+                "--no-progress",
+                "--color",
+                "never",
+                "--format",
+                format,
+            ])
+            .arg(&audit)
+            .output()
+            .unwrap();
+        let text = String::from_utf8(output.stdout).unwrap();
+        let raw: Vec<char> = text
+            .chars()
+            .filter(|c| {
+                (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+                    || matches!(c, '\u{202E}' | '\u{FFFE}' | '\u{FFFF}')
+            })
+            .collect();
+        assert!(
+            raw.is_empty(),
+            "{format}: raw control text {raw:?} in\n{text}"
+        );
+        assert!(
+            text.contains("Owned"),
+            "{format}: the finding is gone:\n{text}"
+        );
+        if format != "junit" && format != "csv" {
+            assert!(
+                text.contains(r"\u{1b}"),
+                "{format}: not shown escaped:\n{text}"
+            );
+        }
+    }
+}
