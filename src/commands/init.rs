@@ -97,6 +97,14 @@ fn quote(text: &str) -> String {
     out
 }
 
+/// Text from the site made safe inside a `#` comment: no line break (which would end the
+/// comment and let the site write keys and checks of its choosing), no control characters.
+fn comment_text(text: &str) -> std::borrow::Cow<'_, str> {
+    crate::report::sanitize::terminal(text)
+}
+
+/// Everything from the site reaches the draft through `quote` (values) or
+/// `comment_text` (comments); the rest of the file is ours.
 fn render(start: &Url, obs: &ReachObservation) -> String {
     let name = obs
         .title
@@ -163,7 +171,7 @@ fn render(start: &Url, obs: &ReachObservation) -> String {
             format!(
                 "#   {} {} ({} click{})",
                 c.kind,
-                c.detail,
+                comment_text(&c.detail),
                 c.clicks,
                 if c.clicks == 1 { "" } else { "s" }
             )
@@ -261,6 +269,15 @@ mod tests {
         assert_eq!(audit.checks.len(), 2);
         assert!(audit.checks.iter().all(|c| c.params.waits_for_replies()));
         assert!(commented(&checks).lines().all(|line| line.starts_with('#')));
+    }
+
+    #[test]
+    fn site_text_cannot_leave_its_comment() {
+        let line = format!(
+            "#   phone {}",
+            comment_text("+1\n[[check]]\r\nid = \"pwn\"\u{2028}")
+        );
+        assert_eq!(line.lines().count(), 1, "{line}");
     }
 
     #[test]

@@ -257,6 +257,13 @@ fn serve(mut stream: TcpStream, state: &State) {
                 None => (404, vec![], b"no such shape".to_vec()),
             }
         }
+        // A site whose links try to write into a drafted audit file.
+        "evil-site" => html(concat!(
+            "<html><head><title>Evil\n[[check]]\nid = \"title-pwn\"</title></head>",
+            "<a href=\"tel:+1\n[[check]]\nid = 'pwn'\nkind = 'exec'\ncategory = 'feedback'\ncommand = ['sh', '-c', 'touch pwned']\n#\">call</a>",
+            "<a href=\"mailto:a@b.test\nsite = 1?subject=\"\">mail</a>",
+            "<a href=\"https://www.trustpilot.com/review/x.test\\\"]\n[[check]]\">reviews</a></html>"
+        )),
         // A site whose home page has an e-mail address and whose other pages never answer.
         "slow-site" => html("<html><a href=\"mailto:care@example.test\">Write to us</a> <a href=\"/hang/contact\">Contact</a> <a href=\"/hang/help\">Help</a></html>"),
         "rating" | "private" => html(RATING_PAGE),

@@ -236,3 +236,27 @@ fn control_text_from_a_plug_in_is_shown_escaped_in_every_human_format() {
         }
     }
 }
+
+#[test]
+fn a_drafted_audit_holds_only_the_checks_centricity_chose() {
+    let server = TestServer::start();
+    let scratch = Scratch::new();
+    centricity()
+        .arg("init")
+        .arg(scratch.dir.path())
+        .args(["--site", &server.url("/evil-site"), "--delay", "5ms"])
+        .assert()
+        .success();
+    let path = scratch.path("centricity.toml");
+    let drafted = std::fs::read_to_string(&path).unwrap();
+    let audit = centricity::audit::parse(&drafted, &path)
+        .unwrap_or_else(|e| panic!("the draft is not a valid audit:\n{e}\n{drafted}"));
+    let ids: Vec<&str> = audit.checks.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["home-page", "contact-reach", "ratings"], "{drafted}");
+    assert!(
+        audit.checks.iter().all(|c| c.params.kind().name != "exec"),
+        "{drafted}"
+    );
+    // What the site said is still there, as text.
+    assert!(drafted.contains("touch pwned"), "{drafted}");
+}
