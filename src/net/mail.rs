@@ -36,6 +36,38 @@ pub struct Account {
 }
 
 impl Account {
+    /// Text a mail server sent (a refusal that repeats the login, a header) with this
+    /// account's password replaced by `***`, in the forms a server may echo: as typed, and
+    /// base64-encoded alone (AUTH LOGIN) or with the user (AUTH PLAIN).
+    pub fn scrub(&self, text: &[u8]) -> Vec<u8> {
+        let Ok(password) = self.password() else {
+            return text.to_vec();
+        };
+        // A password this short would blank out ordinary text; there is nothing to recognise.
+        if password.len() < 3 {
+            return text.to_vec();
+        }
+        use base64::Engine as _;
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        let mut forms = [
+            password.clone(),
+            b64(&password),
+            b64(&format!("\0{}\0{password}", self.user)),
+            b64(&format!("{0}\0{0}\0{password}", self.user)),
+        ];
+        // Longest first: one form can end with another.
+        forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+        let mut out = text.to_vec();
+        for form in &forms {
+            out = replace_bytes(&out, form.as_bytes(), b"***");
+        }
+        out
+    }
+
+    fn scrub_message(&self, message: &str) -> String {
+        String::from_utf8_lossy(&self.scrub(message.as_bytes())).into_owned()
+    }
+
     fn password(&self) -> Result<String, String> {
         std::env::var(&self.password_env).map_err(|_| {
             format!(
@@ -56,8 +88,31 @@ pub struct Outgoing<'a> {
     pub message_id: &'a str,
 }
 
-/// Sends one message through `account`'s submission server.
+/// Every occurrence of `needle` in `haystack` replaced by `with`.
+fn replace_bytes(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(haystack.len());
+    let mut i = 0;
+    while i < haystack.len() {
+        if haystack[i..].starts_with(needle) {
+            out.extend_from_slice(with);
+            i += needle.len();
+        } else {
+            out.push(haystack[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Sends one message through `account`'s submission server. Whatever the server
+/// answers reaches the caller scrubbed of the password.
 pub async fn send(account: &Account, message: &Outgoing<'_>) -> Result<(), String> {
+    send_unscrubbed(account, message)
+        .await
+        .map_err(|e| account.scrub_message(&e))
+}
+
+async fn send_unscrubbed(account: &Account, message: &Outgoing<'_>) -> Result<(), String> {
     let parse = |address: &str| {
         address
             .parse::<Mailbox>()
@@ -116,7 +171,21 @@ pub struct Query<'a> {
     pub wanted: &'a [String],
 }
 
+/// Everything read reaches the caller scrubbed of the password (errors and headers alike).
 pub async fn headers_since(account: &Account, query: &Query<'_>) -> Result<Vec<Header>, String> {
+    match headers_unscrubbed(account, query).await {
+        Ok(headers) => Ok(headers
+            .into_iter()
+            .map(|h| Header {
+                raw: account.scrub(&h.raw),
+                ..h
+            })
+            .collect()),
+        Err(e) => Err(account.scrub_message(&e)),
+    }
+}
+
+async fn headers_unscrubbed(account: &Account, query: &Query<'_>) -> Result<Vec<Header>, String> {
     let password = account.password()?;
     let place = format!("IMAP {}:{}", account.host, account.port);
     let tcp = tokio::time::timeout(
@@ -217,4 +286,34 @@ where
     }
     let _ = session.logout().await;
     Ok(headers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_a_server_echoes_is_scrubbed_of_the_password_in_every_form() {
+        // SAFETY: a variable only this test reads, set before anything reads it.
+        unsafe { std::env::set_var("CENTRICITY_TEST_MAIL_SECRET", "hunter2-secret") };
+        let account = Account {
+            host: "127.0.0.1".into(),
+            port: 2525,
+            user: "auditor".into(),
+            password_env: "CENTRICITY_TEST_MAIL_SECRET".into(),
+            security: Security::None,
+        };
+        use base64::Engine as _;
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        let echoed = format!(
+            "535 bad login hunter2-secret; AUTH PLAIN {}; AUTH LOGIN {}",
+            b64("\0auditor\0hunter2-secret"),
+            b64("hunter2-secret")
+        );
+        let scrubbed = account.scrub_message(&echoed);
+        assert_eq!(
+            scrubbed,
+            "535 bad login ***; AUTH PLAIN ***; AUTH LOGIN ***"
+        );
+    }
 }

@@ -194,13 +194,29 @@ pub fn check_url(url: &str) -> Result<(), StoreError> {
         return url
             .parse::<tokio_postgres::Config>()
             .map(|_| ())
-            .map_err(|e| StoreError::BadUrl(format!("{} ({e})", redact(url))));
+            .map_err(|e| {
+                // The parser's message may quote the part it choked on: scrubbed like the URL.
+                StoreError::BadUrl(format!("{} ({})", redact(url), scrub(&e.to_string(), url)))
+            });
     }
     sqlite_path(url).map(|_| ())
 }
 
+/// A PostgreSQL URL, or a libpq key=value string (`host=db user=ci password=…`), which the
+/// driver reads too; anything else is a SQLite path.
 fn is_postgres(url: &str) -> bool {
-    url.starts_with("postgres://") || url.starts_with("postgresql://")
+    url.starts_with("postgres://") || url.starts_with("postgresql://") || is_key_value(url)
+}
+
+/// `host=… dbname=…`: words of `key=value`, the first a libpq key.
+fn is_key_value(url: &str) -> bool {
+    const KEYS: &[&str] = &[
+        "host", "hostaddr", "port", "dbname", "user", "password", "sslmode",
+    ];
+    url.split_whitespace()
+        .next()
+        .and_then(|w| w.split_once('='))
+        .is_some_and(|(key, _)| KEYS.contains(&key))
 }
 
 fn sqlite_path(url: &str) -> Result<&Path, StoreError> {
@@ -223,15 +239,43 @@ pub fn open(url: &str) -> Result<Box<dyn RunStore>, StoreError> {
     Ok(Box::new(SqliteStore::open(sqlite_path(url)?)?))
 }
 
-/// A store URL fit to print: any password replaced.
+/// A store URL fit to print, however malformed: passwords replaced by `***` —
+/// in the user-info, in password-like query parameters, in key=value words.
 pub fn redact(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            let _ = parsed.set_password(Some("***"));
-            parsed.to_string()
-        }
-        _ => url.to_string(),
+    scrub(url, url)
+}
+
+/// `text` with every password that `url` carries replaced by `***`. Read from the
+/// text itself, not a parser: a URL too broken to parse still has a password.
+pub fn scrub(text: &str, url: &str) -> String {
+    let mut out = text.to_string();
+    for secret in secrets_of(url) {
+        out = out.replace(&secret, "***");
     }
+    out
+}
+
+fn secrets_of(url: &str) -> Vec<String> {
+    let mut secrets = Vec::new();
+    // scheme://user:PASSWORD@host — up to the last `@`, as an unencoded `@` may be in it.
+    if let Some((_, rest)) = url.split_once("://") {
+        let authority_end = rest.rfind('@');
+        if let Some((_, password)) = authority_end.and_then(|at| rest[..at].split_once(':')) {
+            secrets.push(password.to_string());
+        }
+    }
+    // ?password=… and key=value words; quoted values (libpq's 'it''s') whole.
+    for word in url.split(['?', '&', ' ', '\t']) {
+        if let Some((key, value)) = word.split_once('=') {
+            if key.to_ascii_lowercase().contains("pass") {
+                secrets.push(value.trim_matches('\'').to_string());
+            }
+        }
+    }
+    secrets.retain(|s| !s.is_empty() && s != "***");
+    // Longest first, so a password containing another is replaced whole.
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    secrets
 }
 
 /// The default store: `.centricity/history.db` beside the audit file.
@@ -241,4 +285,43 @@ pub fn default_url(audit_dir: &Path) -> String {
         .join("history.db")
         .to_string_lossy()
         .into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted_however_malformed_the_url() {
+        for url in [
+            "postgres://u:S3cret!@db.example:5432/runs",
+            "postgres://u:S3cret!@db.example:99999/runs",
+            "postgres://u:S3cret!@[::1/runs",
+            "postgres://u:S3cret!@h1,h2:x/runs",
+            "postgres://u:S3cret!@/runs?host=",
+            "postgres://u@/runs?password=S3cret!&host=/tmp",
+            "postgres://u:S3c@ret!@host/runs",
+            "host=db.example password=S3cret! dbname=runs",
+            "host=db.example password='S3cret!' dbname=runs",
+        ] {
+            let shown = redact(url);
+            assert!(!shown.contains("S3cret"), "{url} → {shown}");
+            let message = format!(
+                "{} ({})",
+                redact(url),
+                check_url(url)
+                    .err()
+                    .map(|e| e.to_string())
+                    .unwrap_or_default()
+            );
+            assert!(!message.contains("S3cret"), "{url} → {message}");
+        }
+    }
+
+    #[test]
+    fn key_value_strings_are_postgres_not_file_names() {
+        assert!(is_postgres("host=localhost user=ci password=x dbname=runs"));
+        assert!(!is_postgres("history.db"));
+        assert!(!is_postgres("runs/host=1.db") || sqlite_path("runs/host=1.db").is_ok());
+    }
 }

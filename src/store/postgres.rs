@@ -74,7 +74,9 @@ impl PostgresStore {
             })
             .map_err(|_| StoreError::Database(format!("{place}: no answer within 10 s")))?
             .map_err(|e| match db(&e) {
-                StoreError::Database(m) => StoreError::Database(format!("{place}: {m}")),
+                StoreError::Database(m) => {
+                    StoreError::Database(format!("{place}: {}", super::scrub(&m, url)))
+                }
                 other => other,
             })?;
         runtime.spawn(connection);

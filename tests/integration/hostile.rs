@@ -260,3 +260,62 @@ fn a_drafted_audit_holds_only_the_checks_centricity_chose() {
     // What the site said is still there, as text.
     assert!(drafted.contains("touch pwned"), "{drafted}");
 }
+
+#[test]
+fn store_secrets_never_reach_help_errors_or_file_names() {
+    let scratch = Scratch::new();
+    for args in [
+        vec!["audit", "--help"],
+        vec!["history", "--help"],
+        vec!["compare", "--help"],
+    ] {
+        let output = centricity()
+            .env(
+                "CENTRICITY_STORE",
+                "postgres://ci:Pa55-in-env@db.example/runs",
+            )
+            .args(&args)
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            !text.contains("Pa55-in-env"),
+            "{args:?} shows the store's password:\n{text}"
+        );
+    }
+    for url in [
+        "postgres://ci:Pa55-bad@127.0.0.1:99999/runs",
+        "postgres://ci:Pa55-bad@[::1/runs",
+        "postgres://ci:Pa55-bad@h1,h2:x/runs",
+        "postgres://ci@/runs?password=Pa55-bad&host=",
+        "host=127.0.0.1 port=1 password=Pa55-bad dbname=runs",
+    ] {
+        let output = centricity()
+            .current_dir(scratch.dir.path())
+            .args(["history", "--store", url])
+            .timeout(Duration::from_secs(30))
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(!output.status.success(), "{url}: accepted?\n{text}");
+        assert!(
+            !text.contains("Pa55-bad"),
+            "{url} echoed with its password:\n{text}"
+        );
+    }
+    // No store was created under a name made of the connection string.
+    let left: Vec<_> = std::fs::read_dir(scratch.dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
