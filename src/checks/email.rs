@@ -17,6 +17,7 @@ use crate::audit::{LoadContext, at};
 use crate::category::Category;
 use crate::check::{CheckError, CollectContext};
 use crate::net::mail::{self, Account, Security};
+use crate::store::Probe;
 
 use replies::{replies_to, search_keys};
 
@@ -231,27 +232,42 @@ pub async fn collect(
     let headers = mail::headers_since(&params.imap, &query)
         .await
         .map_err(CheckError::Network)?;
-    let parsed: Vec<(Option<DateTime<FixedOffset>>, mail_parser::Message<'_>)> = headers
-        .iter()
-        .filter_map(|h| {
-            mail_parser::MessageParser::default()
-                .parse(&h.raw)
-                .map(|m| (h.received_at, m))
-        })
-        .collect();
-    let probes = sent
-        .iter()
-        .map(|probe| ProbeResult {
-            token: probe.token.clone(),
-            sent_to: probe.sent_to.clone(),
-            sent_at: probe.sent_at,
-            replies: replies_to(probe, &parsed, observed_at),
-        })
-        .collect();
+    let probes = read_replies(sent, &headers, observed_at);
     Ok(EmailObservation {
         channel: channel.to_string(),
         observed_at,
         wait_s: params.wait.as_secs_f64(),
         probes,
     })
+}
+
+/// Each probe with its replies found among the mailbox's messages, judged.
+/// Pure: what strangers' mail servers wrote in, results out (and fuzzed as such).
+pub fn read_replies(
+    sent: &[Probe],
+    headers: &[mail::Header],
+    observed_at: DateTime<FixedOffset>,
+) -> Vec<ProbeResult> {
+    let parsed: Vec<(Option<DateTime<FixedOffset>>, mail_parser::Message<'_>)> = headers
+        .iter()
+        .filter_map(|h| parse_message(&h.raw).map(|m| (h.received_at, m)))
+        .collect();
+    sent.iter()
+        .map(|probe| ProbeResult {
+            token: probe.token.clone(),
+            sent_to: probe.sent_to.clone(),
+            sent_at: probe.sent_at,
+            replies: replies_to(probe, &parsed, observed_at),
+        })
+        .collect()
+}
+
+/// A message as mail-parser reads it, or `None`. Anyone can write to the
+/// auditor's mailbox, and mail-parser asserts on some malformed MIME (found by
+/// fuzzing, `fixtures/fuzz/email-replies/`): such a message is skipped, not
+/// allowed to take the whole check down.
+fn parse_message(raw: &[u8]) -> Option<mail_parser::Message<'_>> {
+    std::panic::catch_unwind(|| mail_parser::MessageParser::default().parse(raw))
+        .ok()
+        .flatten()
 }

@@ -24,7 +24,7 @@ use crate::report::model::{
 };
 use benchmarks::Benchmarks;
 
-pub use checks::{ChannelScore, Scored};
+pub use checks::{ChannelScore, Scored, score_observation};
 
 /// How a check's run ended, as the runner hands it to scoring.
 #[derive(Debug, Clone, PartialEq)]

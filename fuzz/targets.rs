@@ -1,0 +1,209 @@
+//! The fuzz targets: one per parser that reads what strangers write. Shared by
+//! the fuzzer (`fuzz/main.rs`, run by `scripts/fuzz.sh`) and the regression test
+//! that replays every input it ever crashed on (`fixtures/fuzz/<target>/`).
+//! A target must not panic, on any input; errors are values and are dropped.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use centricity::extract::profile::Profiles;
+use centricity::survey::import::{self, Layout};
+use centricity::survey::questionnaire::{self, Questionnaire};
+
+/// A parser under test, and where its seed inputs come from (paths relative to
+/// the repository; `../shared/…` is used when present).
+pub struct Target {
+    pub name: &'static str,
+    pub run: fn(&[u8]),
+    pub seeds: &'static [&'static str],
+}
+
+pub const TARGETS: &[Target] = &[
+    Target {
+        name: "audit-file",
+        run: audit_file,
+        seeds: &["fixtures/configs", "fixtures/acme/centricity.toml"],
+    },
+    Target {
+        name: "mystery-log",
+        run: mystery_log,
+        seeds: &["fixtures/acme/mystery-log.csv", "fixtures/configs"],
+    },
+    Target {
+        name: "survey-import",
+        run: survey_import,
+        seeds: &["fixtures/surveys", "fixtures/acme/surveys/employees.csv"],
+    },
+    Target {
+        name: "interview-file",
+        run: interview_file,
+        seeds: &[
+            "fixtures/acme/surveys/manager-interview.toml",
+            "fixtures/configs/answers",
+        ],
+    },
+    Target {
+        name: "extract-html",
+        run: extract_html,
+        seeds: &[
+            "fixtures/reviews",
+            "fixtures/acme/reviews",
+            "../shared/conformance/reviews",
+        ],
+    },
+    Target {
+        name: "site-profiles",
+        run: site_profiles,
+        seeds: &["fixtures/reviews", "fixtures/acme/reviews"],
+    },
+    Target {
+        name: "saved-evidence",
+        run: saved_evidence,
+        seeds: &["fixtures/acme/evidence"],
+    },
+    Target {
+        name: "email-replies",
+        run: email_replies,
+        seeds: &["fixtures/mail"],
+    },
+];
+
+pub fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// The files a target starts from: its seeds, then every input it once crashed on.
+pub fn inputs(target: &Target) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for seed in target.seeds {
+        collect_files(&repo(seed), &mut files);
+    }
+    collect_files(&repo(&format!("fixtures/fuzz/{}", target.name)), &mut files);
+    files
+}
+
+fn collect_files(path: &Path, out: &mut Vec<PathBuf>) {
+    if path.is_file() {
+        out.push(path.to_path_buf());
+    } else if let Ok(entries) = std::fs::read_dir(path) {
+        let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        entries.sort();
+        for entry in entries {
+            collect_files(&entry, out);
+        }
+    }
+}
+
+fn text(input: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(input)
+}
+
+fn audit_file(input: &[u8]) {
+    let _ = centricity::audit::parse(&text(input), Path::new("fuzz.toml"));
+}
+
+fn mystery_log(input: &[u8]) {
+    let _ = centricity::checks::mystery_log::read_log(input, Path::new("fuzz.csv"));
+}
+
+fn questionnaires() -> &'static [Questionnaire] {
+    static SHIPPED: OnceLock<Vec<Questionnaire>> = OnceLock::new();
+    SHIPPED.get_or_init(questionnaire::shipped)
+}
+
+/// Each input is read by every questionnaire, detected and forced into a layout picked by its length.
+fn survey_import(input: &[u8]) {
+    let layouts = [
+        None,
+        Some(Layout::GoogleForms),
+        Some(Layout::MicrosoftForms),
+        Some(Layout::Typeform),
+        Some(Layout::Surveymonkey),
+        Some(Layout::Qualtrics),
+        Some(Layout::Limesurvey),
+        Some(Layout::Centricity),
+    ];
+    for q in questionnaires() {
+        for layout in [None, layouts[input.len() % layouts.len()]] {
+            if let Ok(imported) =
+                import::import(input, Path::new("fuzz.csv"), q, layout, &Default::default())
+            {
+                let options = centricity::survey::aggregate::Options { equal_voice: false };
+                let _ = centricity::survey::aggregate::aggregate(q, &imported.rows, options);
+            }
+        }
+    }
+}
+
+fn interview_file(input: &[u8]) {
+    for q in questionnaires() {
+        let _ = centricity::survey::interview_file::read(&text(input), Path::new("fuzz.toml"), q);
+    }
+}
+
+fn extract_html(input: &[u8]) {
+    let (decoded, _) = centricity::extract::charset::decode(input, None);
+    let _ = centricity::extract::extract_html(&decoded);
+    let _ = centricity::extract::visible_text(&decoded);
+}
+
+/// Every shipped profile (JSON pointers into page data, selectors, regexes) on the input.
+fn site_profiles(input: &[u8]) {
+    static PROFILES: OnceLock<Profiles> = OnceLock::new();
+    let profiles = PROFILES.get_or_init(Profiles::shipped);
+    let decoded = text(input);
+    for profile in profiles.iter() {
+        let _ = profile.apply("https://www.trustpilot.com/review/fuzz.example", &decoded);
+    }
+}
+
+/// Saved evidence is read back by `--offline`: parsed, then scored.
+fn saved_evidence(input: &[u8]) {
+    if let Ok(observation) = serde_json::from_slice::<centricity::check::Observation>(input) {
+        score_with_example(&observation);
+    }
+}
+
+/// Scores an observation as every check of the example audit would.
+fn score_with_example(observation: &centricity::check::Observation) {
+    static EXAMPLE: OnceLock<Option<centricity::audit::Audit>> = OnceLock::new();
+    let example = EXAMPLE
+        .get_or_init(|| centricity::audit::load(&repo("fixtures/acme/centricity.toml")).ok());
+    let benchmarks = centricity::score::benchmarks::shipped();
+    for spec in example.iter().flat_map(|a| &a.checks) {
+        let _ = centricity::score::score_observation(spec, observation, benchmarks);
+    }
+}
+
+/// A message in the mailbox, judged as a reply to a probe (threading, tokens, bounce/automatic/human).
+fn email_replies(input: &[u8]) {
+    let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).ok();
+    let (Some(sent_at), Some(observed_at)) = (
+        at("2026-01-05T09:00:00+01:00"),
+        at("2026-01-07T09:00:00+01:00"),
+    ) else {
+        return;
+    };
+    let probe = centricity::store::Probe {
+        audit: "fuzz".into(),
+        check_id: "support-email".into(),
+        token: "cx7fuzz".into(),
+        message_id: "<probe.cx7fuzz@centricity.test>".into(),
+        sent_to: "support@acme.example".into(),
+        sent_at,
+    };
+    let header = centricity::net::mail::Header {
+        uid: 1,
+        received_at: Some(observed_at),
+        raw: input.to_vec(),
+    };
+    let results = centricity::checks::email::read_replies(&[probe], &[header], observed_at);
+    score_with_example(&centricity::check::Observation::Email(
+        centricity::checks::email::EmailObservation {
+            channel: "email".into(),
+            observed_at,
+            wait_s: 48.0 * 3600.0,
+            probes: results,
+        },
+    ));
+}
