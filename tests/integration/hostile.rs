@@ -319,3 +319,76 @@ fn store_secrets_never_reach_help_errors_or_file_names() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[test]
+fn ctrl_c_reports_what_finished_within_a_second_and_takes_the_plug_ins_down() {
+    let server = TestServer::start();
+    let scratch = Scratch::new();
+    scratch.plugin("stuck.sh", "sleep 4721 &\nsleep 4722");
+    let audit = scratch.audit(&format!(
+        r#"[[check]]
+id = "control"
+kind = "http"
+url = "{ok}"
+samples = 1
+
+[[check]]
+id = "deep"
+kind = "reviews"
+sources = ["{deep}", "{deep}", "{deep}"]
+delay = "10ms"
+
+[[check]]
+id = "stuck-plugin"
+kind = "exec"
+category = "feedback"
+command = ["sh", "stuck.sh"]
+"#,
+        ok = server.url("/ok"),
+        deep = server.url("/hostile/deep-nesting/300"),
+    ));
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("centricity"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .args(["audit", "--no-store", "--no-progress", "--format", "json"])
+        .arg(&audit)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Until the plug-in's child runs: then the audit is surely under way.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !process_running(&["sleep", "4721"]) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let pid = libc::pid_t::try_from(child.id()).unwrap();
+    // SAFETY: signals the child this test started.
+    unsafe { libc::kill(pid, libc::SIGINT) };
+    let interrupted = Instant::now();
+    let output = child.wait_with_output().unwrap();
+    let took = interrupted.elapsed();
+    assert!(
+        took < Duration::from_millis(1_500),
+        "exited {took:?} after Ctrl-C"
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["complete"], false);
+    assert!(
+        check(&report, "stuck-plugin")["error"]
+            .as_str()
+            .unwrap_or("")
+            .contains("interrupted"),
+        "{report}"
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        !process_running(&["sleep", "4721"]),
+        "the plug-in's child survived Ctrl-C"
+    );
+}
