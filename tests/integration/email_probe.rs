@@ -375,7 +375,7 @@ fn mail_faults_are_check_errors_that_never_show_the_password() {
         .unwrap()
         .port();
     let file = scratch.audit(&format!(
-        "{}{}{}{}{}{}",
+        "{}{}{}{}{}{}{}",
         email_check(
             server,
             "wrong-login",
@@ -407,7 +407,13 @@ fn mail_faults_are_check_errors_that_never_show_the_password() {
         ),
         email_check(server, "no-mailbox", "1h", None)
             .replace("wait = ", "mailbox = \"Archive\"\nwait = "),
-        email_check(server, "never-sent", "1h", None)
+        email_check(server, "never-sent", "1h", None),
+        email_check(
+            server,
+            "echoing-server",
+            "1h",
+            Some(&imap(echoing_imap(), "customer", "none", PASSWORD_VAR))
+        )
     ));
     // Probes for all but the last: a check without a probe says how to send one.
     for id in [
@@ -416,6 +422,7 @@ fn mail_faults_are_check_errors_that_never_show_the_password() {
         "not-tls",
         "no-password",
         "no-mailbox",
+        "echoing-server",
     ] {
         cli(&store)
             .args(["probe", "send", "--check", id])
@@ -457,11 +464,40 @@ fn mail_faults_are_check_errors_that_never_show_the_password() {
         "{}",
         error("never-sent")
     );
-    let everything = format!(
+    assert!(
+        error("echoing-server").contains("login refused")
+            && error("echoing-server").contains("***"),
+        "{}",
+        error("echoing-server")
+    );
+    // Every format, the most verbose stderr, the evidence folder and the store.
+    let mut everything = format!(
         "{report}{stderr}{}",
         String::from_utf8_lossy(&std::fs::read(scratch.path("history.db")).unwrap())
     );
-    assert!(!everything.contains(PASSWORD), "the password leaked");
+    for format in ["table", "markdown", "csv", "junit"] {
+        let output = cli(&store)
+            .args(["audit", "-vv", "--no-progress", "--format", format])
+            .arg(&file)
+            .output()
+            .unwrap();
+        everything.push_str(&String::from_utf8_lossy(&output.stdout));
+        everything.push_str(&String::from_utf8_lossy(&output.stderr));
+    }
+    for entry in walk(scratch.dir.path()) {
+        everything.push_str(&String::from_utf8_lossy(
+            &std::fs::read(entry).unwrap_or_default(),
+        ));
+    }
+    use base64::Engine as _;
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    for form in [
+        PASSWORD.to_string(),
+        b64(PASSWORD),
+        b64(&format!("\0customer\0{PASSWORD}")),
+    ] {
+        assert!(!everything.contains(&form), "the password leaked as {form}");
+    }
 
     // Sending with a wrong password fails clearly, records nothing and does not echo the secret.
     let before = probes_in(&store);
@@ -630,4 +666,54 @@ fn a_contact_form_answered_by_mail_is_timed_like_an_email() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(dir) = todo.pop() {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                todo.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
+/// An IMAP server on loopback whose refusal repeats the login line it was sent, password
+/// included (and the AUTH PLAIN form of it), as some servers' logs and errors do.
+fn echoing_imap() -> u16 {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut writer = stream.try_clone().unwrap();
+                let _ = writer.write_all(b"* OK IMAP4rev1 ready\r\n");
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    let tag = line.split_whitespace().next().unwrap_or("*").to_string();
+                    let answer = if line.to_ascii_uppercase().contains("LOGIN") {
+                        use base64::Engine as _;
+                        let plain = base64::engine::general_purpose::STANDARD
+                            .encode(format!("\0customer\0{PASSWORD}"));
+                        format!(
+                            "{tag} NO [AUTHENTICATIONFAILED] login refused for: {line} (AUTH PLAIN {plain})\r\n"
+                        )
+                    } else {
+                        format!("{tag} OK\r\n")
+                    };
+                    if writer.write_all(answer.as_bytes()).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    port
 }

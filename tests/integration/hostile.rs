@@ -347,7 +347,7 @@ command = ["sh", "stuck.sh"]
         ok = server.url("/ok"),
         deep = server.url("/hostile/deep-nesting/300"),
     ));
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("centricity"))
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("centricity"))
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .args(["audit", "--no-store", "--no-progress", "--format", "json"])
