@@ -145,3 +145,24 @@ fn init_drafts_an_audit_from_the_site() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn an_error_page_is_a_failure_named_never_an_empty_site() {
+    let server = TestServer::start();
+    let report = crawl(
+        &server,
+        &[
+            ("down", "/status/503", ""),
+            ("gone", "/status/404", ""),
+            ("broken-link", "/site/footer/index.html", ""),
+        ],
+    );
+    for (id, status) in [("down", "HTTP 503"), ("gone", "HTTP 404")] {
+        let found = check(&report, id);
+        assert_eq!(found["status"], "error", "{found}");
+        assert!(found["error"].as_str().unwrap_or("").contains(status), "{found}");
+    }
+    // A site that answers keeps its score; pages that failed are named in a finding.
+    let footer = check(&report, "broken-link");
+    assert!(footer["score"].as_f64().is_some(), "{footer}");
+}
