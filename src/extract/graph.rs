@@ -16,7 +16,8 @@ use super::{Bucket, Entity, Rating, Syntax};
 #[derive(Debug)]
 pub struct Budget {
     left: usize,
-    pub exhausted: bool,
+    /// Some work was left undone: the budget ran out, or a cap was reached.
+    pub truncated: bool,
 }
 
 impl Budget {
@@ -24,19 +25,20 @@ impl Budget {
     pub fn for_input(bytes: usize) -> Self {
         Self {
             left: bytes.saturating_mul(4).saturating_add(100_000),
-            exhausted: false,
+            truncated: false,
         }
     }
 
-    /// Takes `steps`; false (and exhausted from then on) when they are not left.
+    /// Takes `steps`; false (and nothing left from then on) when they are not left.
     pub fn spend(&mut self, steps: usize) -> bool {
         match self.left.checked_sub(steps) {
-            Some(left) if !self.exhausted => {
+            Some(left) => {
                 self.left = left;
                 true
             }
-            _ => {
-                self.exhausted = true;
+            None => {
+                self.left = 0;
+                self.truncated = true;
                 false
             }
         }

@@ -54,6 +54,7 @@ pub fn roots(all: &[ElementRef<'_>], attrs: Attributes, budget: &mut Budget) -> 
         by_id,
         built: HashMap::new(),
         building: HashSet::new(),
+        borrowed_left: all.len(),
         budget,
     };
     all.iter()
@@ -75,15 +76,18 @@ struct Crawler<'a, 'b> {
     by_id: HashMap<&'a str, ElementRef<'a>>,
     built: HashMap<NodeId, Rc<Node>>,
     building: HashSet<NodeId>,
+    /// Elements that may still be read through `itemref`, for the whole page: as many as
+    /// it has. Thousands of items pointing at one big block would otherwise each copy it.
+    borrowed_left: usize,
     budget: &'b mut Budget,
 }
 
-/// One step of the walk over an item's elements.
+/// One step of the walk over an item's elements, and whether it was reached through `itemref`.
 enum Step<'a> {
     /// Read the properties this element (and its descendants) carries.
-    Element(ElementRef<'a>),
+    Element(ElementRef<'a>, bool),
     /// RDFa `<span rel="v:rating"><span typeof="v:Rating">`: the inner item is the value of `names`.
-    Linked(ElementRef<'a>, &'a str),
+    Linked(ElementRef<'a>, &'a str, bool),
 }
 
 impl<'a> Crawler<'a, '_> {
@@ -119,7 +123,7 @@ impl<'a> Crawler<'a, '_> {
                 .rev()
             {
                 if let Some(target) = self.by_id.get(target) {
-                    steps.push(Step::Element(*target));
+                    steps.push(Step::Element(*target, true));
                 }
             }
         }
@@ -129,18 +133,21 @@ impl<'a> Crawler<'a, '_> {
                 .collect::<Vec<_>>()
                 .into_iter()
                 .rev()
-                .map(Step::Element),
+                .map(|child| Step::Element(child, false)),
         );
         while let Some(step) = steps.pop() {
-            if !self.budget.spend(1) {
+            let borrowed = matches!(step, Step::Element(_, true) | Step::Linked(_, _, true));
+            if !self.budget.spend(1) || (borrowed && !self.borrow()) {
                 break;
             }
             match step {
-                Step::Linked(child, names) => {
+                Step::Linked(child, names, _) => {
                     let value = Val::Node(self.item(child, depth + 1));
-                    push(&mut node, names, &value);
+                    push(&mut node, names, &value, self.budget);
                 }
-                Step::Element(element) => self.property(element, depth, &mut node, &mut steps),
+                Step::Element(element, borrowed) => {
+                    self.property(element, depth, borrowed, &mut node, &mut steps);
+                }
             }
         }
         self.building.remove(&id);
@@ -149,11 +156,22 @@ impl<'a> Crawler<'a, '_> {
         node
     }
 
+    /// One more element read through `itemref`; false (the page marked truncated) when none is left.
+    fn borrow(&mut self) -> bool {
+        if self.borrowed_left == 0 {
+            self.budget.truncated = true;
+            return false;
+        }
+        self.borrowed_left -= 1;
+        true
+    }
+
     /// Adds the property `element` carries, and queues its children unless it is an item of its own.
     fn property(
         &mut self,
         element: ElementRef<'a>,
         depth: usize,
+        borrowed: bool,
         node: &mut Node,
         steps: &mut Vec<Step<'a>>,
     ) {
@@ -165,7 +183,7 @@ impl<'a> Crawler<'a, '_> {
             } else {
                 Val::Text(value_of(element, self.budget))
             };
-            push(node, names, &value);
+            push(node, names, &value, self.budget);
         }
         // A nested item's properties are its own.
         if starts_item {
@@ -178,16 +196,26 @@ impl<'a> Crawler<'a, '_> {
         let children: Vec<_> = element.child_elements().collect();
         for child in children.into_iter().rev() {
             steps.push(match linked {
-                Some(names) if child.attr(attrs.scope).is_some() => Step::Linked(child, names),
-                _ => Step::Element(child),
+                Some(names) if child.attr(attrs.scope).is_some() => {
+                    Step::Linked(child, names, borrowed)
+                }
+                _ => Step::Element(child, borrowed),
             });
         }
     }
 }
 
-/// One value under every name a property attribute lists (`itemprop="name alternateName"`).
-fn push(node: &mut Node, names: &str, value: &Val) {
+/// One value under every name a property attribute lists (`itemprop="name alternateName"`),
+/// each copy paid for by its size: a long text under a long list of names is a lot of copying.
+fn push(node: &mut Node, names: &str, value: &Val, budget: &mut Budget) {
+    let size = match value {
+        Val::Text(text) => 1 + text.len() / 16,
+        Val::Number(_) | Val::Node(_) => 1,
+    };
     for name in names.split_whitespace() {
+        if !budget.spend(size) {
+            return;
+        }
         node.props.push((local_name(name), value.clone()));
     }
 }
@@ -208,17 +236,16 @@ pub fn value_of(element: ElementRef<'_>, budget: &mut Budget) -> String {
     from_attribute.unwrap_or_else(|| collapse_whitespace(&bounded_text(element, budget)))
 }
 
-/// The element's text, each text node paid for: nested properties each read
-/// their own subtree's text, which must not add up to more than the budget.
+/// The element's text, each node paid for (text by its length): nested properties
+/// each copy their own subtree's text, which must not add up to more than the budget.
 pub fn bounded_text(element: ElementRef<'_>, budget: &mut Budget) -> String {
     let mut text = String::new();
     for node in element.descendants() {
-        if !budget.spend(1) {
+        let piece = node.value().as_text().map_or("", |t| &**t);
+        if !budget.spend(1 + piece.len() / 16) {
             break;
         }
-        if let Some(piece) = node.value().as_text() {
-            text.push_str(piece);
-        }
+        text.push_str(piece);
     }
     text
 }

@@ -105,6 +105,8 @@ pub fn extract_html(text: &str) -> PageRatings {
     let microdata = items::roots(&all, items::MICRODATA, &mut budget);
     let rdfa = items::roots(&all, items::RDFA, &mut budget);
     let microformats = microformats::roots(&all, &mut budget);
+    // The walk has its own budget: a page that exhausts reading still gives what was read.
+    let mut walk = Budget::for_input(text.len());
     for (syntax, roots) in [
         (Syntax::JsonLd, json_roots),
         (Syntax::Microdata, microdata),
@@ -112,13 +114,13 @@ pub fn extract_html(text: &str) -> PageRatings {
         (Syntax::Microformats, microformats),
     ] {
         for root in &roots {
-            graph::collect(root, syntax, &mut ratings, &mut budget);
+            graph::collect(root, syntax, &mut ratings, &mut walk);
         }
     }
     if parsed.flattened {
         repairs.push(FLATTENED);
     }
-    if budget.exhausted {
+    if budget.truncated || walk.truncated {
         repairs.push(TRUNCATED);
     }
     PageRatings {

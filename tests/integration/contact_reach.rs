@@ -160,7 +160,10 @@ fn an_error_page_is_a_failure_named_never_an_empty_site() {
     for (id, status) in [("down", "HTTP 503"), ("gone", "HTTP 404")] {
         let found = check(&report, id);
         assert_eq!(found["status"], "error", "{found}");
-        assert!(found["error"].as_str().unwrap_or("").contains(status), "{found}");
+        assert!(
+            found["error"].as_str().unwrap_or("").contains(status),
+            "{found}"
+        );
     }
     // A site that answers keeps its score; pages that failed are named in a finding.
     let footer = check(&report, "broken-link");

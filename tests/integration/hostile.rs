@@ -48,15 +48,38 @@ fn shared_items_are_read_once_not_copied_per_path() {
     assert_eq!(chain.ratings.len(), 1, "{:?}", chain.ratings);
 }
 
-/// Peak resident memory of the largest child process this test binary has waited for, in MB.
-fn children_peak_rss_mb() -> f64 {
-    // SAFETY: getrusage only writes the struct it is given.
+/// Runs `command` to the end and returns its output with its own peak resident memory in MB
+/// (from wait4, so processes other tests start at the same time do not count).
+fn run_measured(command: &mut std::process::Command) -> (std::process::Output, f64) {
+    use std::io::Read;
+    let mut child = command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let err = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = stderr.read_to_end(&mut bytes);
+        bytes
+    });
+    let mut out = Vec::new();
+    let _ = stdout.read_to_end(&mut out);
+    let pid = libc::pid_t::try_from(child.id()).unwrap();
+    let mut status = 0;
+    // SAFETY: waits for the child this function started; wait4 only writes what it is given.
     let usage = unsafe {
         let mut usage: libc::rusage = std::mem::zeroed();
-        libc::getrusage(libc::RUSAGE_CHILDREN, &raw mut usage);
+        libc::wait4(pid, &raw mut status, 0, &raw mut usage);
         usage
     };
-    usage.ru_maxrss as f64 / 1024.0
+    let output = std::process::Output {
+        status: std::os::unix::process::ExitStatusExt::from_raw(status),
+        stdout: out,
+        stderr: err.join().unwrap(),
+    };
+    (output, usage.ru_maxrss as f64 / 1024.0)
 }
 
 /// Whether any process on the machine was started with exactly these arguments.
@@ -127,13 +150,14 @@ timeout = "2s"
     ));
     let store = scratch.path("history.db");
     let started = Instant::now();
-    let output = centricity()
-        .args(["audit", "--format", "json", "--no-progress", "--store"])
-        .arg(&store)
-        .arg(&audit)
-        .timeout(Duration::from_secs(60))
-        .output()
-        .unwrap();
+    let (output, peak_mb) = run_measured(
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("centricity"))
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .args(["audit", "--format", "json", "--no-progress", "--store"])
+            .arg(&store)
+            .arg(&audit),
+    );
     let took = started.elapsed();
     let stderr = String::from_utf8_lossy(&output.stderr);
     let report: serde_json::Value = serde_json::from_slice(&output.stdout)
@@ -141,11 +165,7 @@ timeout = "2s"
     assert_valid_report(&report);
     // The longest timeout is 5 s; a second more for start-up and the report.
     assert!(took < Duration::from_secs(6), "the audit took {took:?}");
-    assert!(
-        children_peak_rss_mb() < 200.0,
-        "peak RSS {} MB",
-        children_peak_rss_mb()
-    );
+    assert!(peak_mb < 200.0, "peak RSS {peak_mb} MB");
 
     assert!(
         check(&report, "control")["score"].as_f64().is_some(),
@@ -371,10 +391,11 @@ command = ["sh", "stuck.sh"]
         took < Duration::from_millis(1_500),
         "exited {took:?} after Ctrl-C"
     );
-    assert_eq!(
+    // 4 (incomplete), or 1 when not even the control check had finished on a loaded machine.
+    assert!(
+        matches!(output.status.code(), Some(1 | 4)),
+        "{:?}: {}",
         output.status.code(),
-        Some(4),
-        "{}",
         String::from_utf8_lossy(&output.stderr)
     );
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
