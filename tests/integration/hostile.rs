@@ -50,6 +50,10 @@ fn shared_items_are_read_once_not_copied_per_path() {
 
 /// Runs `command` to the end and returns its output with its own peak resident memory in MB
 /// (from wait4, so processes other tests start at the same time do not count).
+#[expect(
+    clippy::zombie_processes,
+    reason = "reaped by wait4, which also reports its peak memory"
+)]
 fn run_measured(command: &mut std::process::Command) -> (std::process::Output, f64) {
     use std::io::Read;
     let mut child = command
