@@ -27,20 +27,21 @@ fn benign(bytes: usize) -> String {
     )
 }
 
+/// The page a child extracts: an attack at `scale`, or for "benign" a benign page of `scale` bytes.
 fn page(shape: &str, scale: usize) -> String {
     if shape == "benign" {
-        let size = hostile_pages::all(scale)
-            .iter()
-            .map(|(_, p)| p.len())
-            .max()
-            .unwrap_or(0);
-        return benign(size);
+        return benign(scale);
     }
-    hostile_pages::all(scale)
-        .into_iter()
-        .find(|(name, _)| *name == shape)
-        .map(|(_, page)| page)
-        .unwrap_or_default()
+    hostile_pages::page_of(shape, scale).unwrap_or_default()
+}
+
+/// The largest attack page's size at `scale`: the benign page is made as large.
+fn largest(scale: usize) -> usize {
+    hostile_pages::SHAPES
+        .iter()
+        .filter_map(|s| hostile_pages::page_of(s, scale).map(|p| p.len()))
+        .max()
+        .unwrap_or(0)
 }
 
 /// In the child: extract once, print "bytes seconds peak_mb".
@@ -90,7 +91,12 @@ fn main() {
     for shape in shapes {
         let mut first_ms_per_mb = None;
         for (i, scale) in SCALES.iter().enumerate() {
-            let Some((bytes, seconds, peak)) = measure(shape, *scale) else {
+            let argument = if shape == "benign" {
+                largest(*scale)
+            } else {
+                *scale
+            };
+            let Some((bytes, seconds, peak)) = measure(shape, argument) else {
                 println!("{shape:<26} {scale:>6}  (child failed)");
                 continue;
             };

@@ -252,8 +252,8 @@ fn serve(mut stream: TcpStream, state: &State) {
         "hostile" => {
             let mut parts = path.split('/').skip(2);
             let (shape, scale) = (parts.next().unwrap_or(""), parts.next().and_then(|s| s.parse().ok()).unwrap_or(1));
-            match hostile_pages::all(scale).into_iter().find(|(name, _)| *name == shape) {
-                Some((_, page)) => (200, vec![("Content-Type", "text/html".into())], page.into_bytes()),
+            match hostile_pages::page_of(shape, scale) {
+                Some(page) => (200, vec![("Content-Type", "text/html".into())], page.into_bytes()),
                 None => (404, vec![], b"no such shape".to_vec()),
             }
         }

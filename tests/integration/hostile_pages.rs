@@ -83,16 +83,36 @@ pub fn typographic_quotes(n: usize) -> String {
     ))
 }
 
-/// Every shape at scale `n`, named, with `n` chosen per shape so that 1 is
-/// already an attack on a naive extractor.
+/// The shapes, by name.
+pub const SHAPES: [&str; 7] = [
+    "deep-nesting",
+    "deep-property",
+    "multi-property-microdata",
+    "multi-property-rdfa",
+    "reference-chain",
+    "itemref-fanout",
+    "typographic-quotes",
+];
+
+/// One shape at scale `n`, with `n` = 1 chosen per shape to be already an attack on a naive
+/// extractor.
+pub fn page_of(shape: &str, n: usize) -> Option<String> {
+    Some(match shape {
+        "deep-nesting" => deep_nesting(2_000 * n),
+        "deep-property" => deep_property(5_000 * n),
+        "multi-property-microdata" => multi_property_microdata(14 * n),
+        "multi-property-rdfa" => multi_property_rdfa(14 * n),
+        "reference-chain" => reference_chain(30 * n),
+        "itemref-fanout" => itemref_fanout(200 * n),
+        "typographic-quotes" => typographic_quotes(10 * n),
+        _ => return None,
+    })
+}
+
+/// Every shape at scale `n`, named.
 pub fn all(n: usize) -> Vec<(&'static str, String)> {
-    vec![
-        ("deep-nesting", deep_nesting(2_000 * n)),
-        ("deep-property", deep_property(5_000 * n)),
-        ("multi-property-microdata", multi_property_microdata(14 * n)),
-        ("multi-property-rdfa", multi_property_rdfa(14 * n)),
-        ("reference-chain", reference_chain(30 * n)),
-        ("itemref-fanout", itemref_fanout(200 * n)),
-        ("typographic-quotes", typographic_quotes(10 * n)),
-    ]
+    SHAPES
+        .iter()
+        .filter_map(|shape| page_of(shape, n).map(|page| (*shape, page)))
+        .collect()
 }
