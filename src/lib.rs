@@ -16,6 +16,7 @@ pub mod net;
 pub mod output;
 pub mod report;
 pub mod score;
+pub mod spreadsheet;
 pub mod store;
 pub mod survey;
 

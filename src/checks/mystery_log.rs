@@ -22,8 +22,12 @@ pub const KIND: KindInfo = KindInfo {
     motivation: "Phone, social and in-store service cannot be probed by a program, yet customers use them; \
                  a mystery-shopping log measures them the way a customer lives them.",
     measures: "Per channel: contacts made, response rate (share answered by a person) and the median time \
-               from contact to the first human response. Metrics <channel>.contacts, \
-               <channel>.response_rate, <channel>.first_human_response_median (seconds).",
+               from contact to the first human response; where outcomes say, the share resolved on that \
+               contact. Metrics <channel>.contacts, <channel>.response_rate, \
+               <channel>.first_human_response_median (seconds), <channel>.resolution_rate (resolved among \
+               resolved, partially_resolved, unresolved and escalated; reported, not scored). Outcomes: \
+               answered, resolved, partially_resolved, unresolved, escalated, transferred, callback, voicemail, \
+               no_answer, abandoned, bounced (any case; spaces and hyphens read as `_`).",
     scoring: "Each contact's time to a first human response is scored on its channel's log-normal curve \
               (checks/benchmarks.toml); an unanswered contact scores 0. A channel's score is the mean over \
               its contacts; the check's score is the mean over its channels.",
@@ -44,15 +48,26 @@ pub const COLUMNS: &[&str] = &[
     "notes",
 ];
 const REQUIRED: &[&str] = &["channel", "contact_id", "sent_at"];
+/// What became of a contact, in the words of first-contact-resolution reports
+/// (written in any case, with spaces or hyphens: `Partially resolved` is `partially_resolved`).
 pub const OUTCOMES: &[&str] = &[
     "answered",
     "resolved",
+    "partially_resolved",
+    "unresolved",
+    "escalated",
+    "transferred",
     "callback",
     "voicemail",
     "no_answer",
     "abandoned",
     "bounced",
 ];
+
+/// The outcomes that say whether the question was settled on that contact: the
+/// resolution rate is the share of these that are `resolved`.
+pub const RESOLUTION_OUTCOMES: &[&str] =
+    &["resolved", "partially_resolved", "unresolved", "escalated"];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Params {
@@ -112,9 +127,11 @@ fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Categor
 
 /// Reads a mystery-shopping log; every bad cell is reported with its row and column.
 pub fn read_log(bytes: &[u8], path: &Path) -> Result<Vec<Contact>, InputError> {
-    let text = crate::extract::charset::decode_spreadsheet(bytes);
+    // Excel saves with `;` or tabs, in UTF-16 or Windows-1252, as often as plain CSV.
+    let text = crate::spreadsheet::decode(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
+        .delimiter(crate::spreadsheet::sniff_delimiter(&text))
         .from_reader(text.as_bytes());
     let mut problems = Vec::new();
     let headers: Vec<String> = match reader.headers() {
@@ -263,7 +280,7 @@ pub fn read_log(bytes: &[u8], path: &Path) -> Result<Vec<Contact>, InputError> {
                 );
             }
         }
-        let outcome = cell("outcome").map(str::to_ascii_lowercase);
+        let outcome = cell("outcome").map(|o| o.to_ascii_lowercase().replace([' ', '-'], "_"));
         if let Some(o) = &outcome {
             if !OUTCOMES.contains(&o.as_str()) {
                 bad(
@@ -302,4 +319,61 @@ pub fn read_log(bytes: &[u8], path: &Path) -> Result<Vec<Contact>, InputError> {
         ));
     }
     Ok(contacts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LOG: &str = "channel,contact_id,sent_at,first_human_response_at,outcome,notes\n\
+        phone,P-01,2026-11-16T09:14:05+01:00,2026-11-16T09:16:40+01:00,Partially resolved,\"IVR, then Zoë\"\n\
+        chat,C-01,2026-11-16T10:00:00+01:00,2026-11-16T10:01:00+01:00,unresolved,\n";
+
+    /// The log as Excel saves it: `;` in Windows-1252, tabs in UTF-16 with a BOM.
+    fn as_excel_saves(delimiter: char, utf16: bool) -> Vec<u8> {
+        let mut text = String::new();
+        for record in csv::Reader::from_reader(LOG.as_bytes()).records() {
+            let record = record.unwrap_or_default();
+            let cells: Vec<String> = record
+                .iter()
+                .map(|c| {
+                    if c.contains(',') || c.contains(delimiter) {
+                        format!("\"{c}\"")
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect();
+            text.push_str(&cells.join(&delimiter.to_string()));
+            text.push('\n');
+        }
+        let header = LOG
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .replace(',', &delimiter.to_string());
+        let text = format!("{header}\n{text}");
+        if utf16 {
+            let mut bytes = vec![0xFF, 0xFE];
+            text.encode_utf16()
+                .for_each(|u| bytes.extend_from_slice(&u.to_le_bytes()));
+            bytes
+        } else {
+            encoding_rs::WINDOWS_1252.encode(&text).0.into_owned()
+        }
+    }
+
+    #[test]
+    fn logs_saved_by_excel_read_like_plain_csv() {
+        let path = Path::new("log.csv");
+        let plain = read_log(LOG.as_bytes(), path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(plain.len(), 2);
+        assert_eq!(plain[0].outcome.as_deref(), Some("partially_resolved"));
+        assert_eq!(plain[0].notes.as_deref(), Some("IVR, then Zoë"));
+        for (delimiter, utf16) in [(';', false), ('\t', true), ('\t', false), (';', true)] {
+            let read = read_log(&as_excel_saves(delimiter, utf16), path)
+                .unwrap_or_else(|e| panic!("{delimiter:?} utf16={utf16}: {e}"));
+            assert_eq!(read, plain, "{delimiter:?} utf16={utf16}");
+        }
+    }
 }

@@ -19,19 +19,6 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> (String, &'static str
     (text.into_owned(), used.name())
 }
 
-/// A CSV from a spreadsheet program: UTF-8 (BOM stripped), else Windows-1252, which is what
-/// Excel's plain "CSV" save writes on Western systems.
-pub fn decode_spreadsheet(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_string(),
-        Err(_) => encoding_rs::WINDOWS_1252
-            .decode_without_bom_handling(bytes)
-            .0
-            .into_owned(),
-    }
-}
-
 fn charset_parameter(content_type: &str) -> Option<String> {
     content_type.split(';').skip(1).find_map(|param| {
         let (name, value) = param.split_once('=')?;
@@ -74,18 +61,6 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
 #[cfg(test)]
 mod tests {
     use super::decode;
-
-    #[test]
-    fn spreadsheets_in_utf8_or_windows_1252() {
-        assert_eq!(
-            super::decode_spreadsheet(b"\xef\xbb\xbfnotes\nCaf\xc3\xa9"),
-            "notes\nCafé"
-        );
-        assert_eq!(
-            super::decode_spreadsheet(b"notes\nCaf\xe9 cr\xe8me"),
-            "notes\nCafé crème"
-        );
-    }
 
     #[test]
     fn charset_sources_in_order() {

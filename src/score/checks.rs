@@ -330,6 +330,40 @@ fn slow_finding(scored: &mut Scored, seconds: f64, benchmark: &Benchmark, what: 
 /// Contacts made by a customer, logged or probed: a score per channel (an
 /// unanswered contact scores 0), answer rates and medians, one evidence entry
 /// per contact under the name `source` gives it.
+/// Share of a channel's contacts settled on that contact (`resolved` among the resolution
+/// outcomes of a first-contact-resolution report), where the log says. Reported, not scored:
+/// the score is about a person answering; the rate says whether the answer helped.
+fn resolution(scored: &mut Scored, channel: &str, contacts: &[&Contact]) {
+    use crate::checks::mystery_log::RESOLUTION_OUTCOMES;
+    let judged: Vec<&str> = contacts
+        .iter()
+        .filter_map(|c| c.outcome.as_deref())
+        .filter(|o| RESOLUTION_OUTCOMES.contains(o))
+        .collect();
+    if judged.is_empty() {
+        return;
+    }
+    #[expect(clippy::cast_precision_loss, reason = "contact counts are small")]
+    let rate = judged.iter().filter(|o| **o == "resolved").count() as f64 / judged.len() as f64;
+    scored.metrics.push(Metric::new(
+        format!("{channel}.resolution_rate"),
+        rate,
+        Some("ratio"),
+    ));
+    // Around 70 % is the usual first-contact resolution across contact centres (SQM Group's benchmark).
+    if rate < 0.7 {
+        scored.findings.push(Finding::new(
+            Severity::Warn,
+            format!(
+                "{channel}: {:.0} % of {} contacts with a known result were resolved on that contact.",
+                rate * 100.0,
+                judged.len()
+            ),
+            format!("Give the {channel} team what it needs to settle a question at once: answers, authority, and the customer's history."),
+        ));
+    }
+}
+
 pub(super) fn score_contacts(
     contacts: &[Contact],
     benchmarks: &Benchmarks,
@@ -398,6 +432,7 @@ pub(super) fn score_contacts(
                 format!("Staff the {channel} channel or stop offering it: an unanswered contact scores 0."),
             ));
         }
+        resolution(&mut scored, channel, contacts);
         for contact in contacts {
             let answer = contact.human_response_seconds().map_or_else(
                 || "no human response".to_string(),

@@ -384,6 +384,46 @@ fn mystery_log_counts_unanswered_contacts_as_zero() {
 }
 
 #[test]
+fn resolution_rate_is_reported_per_channel_from_the_outcomes() {
+    let with = |id: &str, outcome: Option<&str>| Contact {
+        outcome: outcome.map(str::to_string),
+        ..contact("phone", id, Some(20))
+    };
+    let contacts = vec![
+        with("P1", Some("resolved")),
+        with("P2", Some("partially_resolved")),
+        with("P3", Some("unresolved")),
+        with("P4", Some("resolved")),
+        // Not a resolution outcome: not counted either way.
+        with("P5", Some("callback")),
+        with("P6", None),
+    ];
+    let report = score_log(contacts);
+    let check = &report.checks[0];
+    let rate = check
+        .metrics
+        .iter()
+        .find(|m| m.name == "phone.resolution_rate")
+        .map(|m| m.value);
+    assert_eq!(rate, Some(0.5));
+    // Below the usual 70 %: said; the score is about people answering, so it does not move.
+    assert!(
+        check
+            .findings
+            .iter()
+            .any(|f| f.message.contains("50 % of 4 contacts"))
+    );
+    assert!(close(check.score, 90.0), "{:?}", check.score);
+    let none = score_log(vec![contact("chat", "C1", Some(30))]);
+    assert!(
+        none.checks[0]
+            .metrics
+            .iter()
+            .all(|m| !m.name.ends_with("resolution_rate"))
+    );
+}
+
+#[test]
 fn mystery_log_scores_each_channel_on_its_own_curve() {
     // E-mail at its median (12 h) scores 50; chat at its p10 (30 s) scores 90; mean 70.
     let contacts = vec![

@@ -186,8 +186,8 @@ pub fn import(
     forced: Option<Layout>,
     mapping: &Mapping,
 ) -> Result<Imported, InputError> {
-    let text = crate::extract::charset::decode_spreadsheet(bytes);
-    let delimiter = sniff_delimiter(&text);
+    let text = crate::spreadsheet::decode(bytes);
+    let delimiter = crate::spreadsheet::sniff_delimiter(&text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -309,34 +309,6 @@ pub fn import(
         rows,
         notes,
     })
-}
-
-/// `,`, `;` (European Excel) or tab: the one that splits the first lines into
-/// the same number of columns (question texts are full of commas, so counting
-/// characters is not enough).
-fn sniff_delimiter(text: &str) -> u8 {
-    let sample: String = text.lines().take(6).collect::<Vec<_>>().join("\n");
-    let widths = |delimiter: u8| -> Vec<usize> {
-        csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter)
-            .from_reader(sample.as_bytes())
-            .records()
-            .filter_map(Result::ok)
-            .map(|r| r.len())
-            .collect()
-    };
-    [b',', b';', b'\t']
-        .into_iter()
-        .map(|d| (d, widths(d)))
-        .filter(|(_, w)| w.first().is_some_and(|first| *first > 1))
-        .max_by_key(|(_, w)| {
-            let first = w[0];
-            // Consistent widths first, then more columns.
-            (w.iter().filter(|x| **x == first).count(), first)
-        })
-        .map_or(b',', |(d, _)| d)
 }
 
 /// One (main, sub) header per column: SurveyMonkey's question row is forward-filled

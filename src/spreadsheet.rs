@@ -1,0 +1,98 @@
+//! Spreadsheet files as people save them: UTF-8 with or without a BOM, UTF-16
+//! with a BOM (Excel's "Unicode text"), Windows-1252 (older Excel), and `,`,
+//! `;` (European Excel) or tab between cells. Survey exports and contact logs
+//! are read the same way.
+
+/// The file's text, whatever of those encodings it is in.
+pub fn decode(bytes: &[u8]) -> String {
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return encoding_rs::UTF_16LE
+            .decode_without_bom_handling(rest)
+            .0
+            .into_owned();
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return encoding_rs::UTF_16BE
+            .decode_without_bom_handling(rest)
+            .0
+            .into_owned();
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned(),
+    }
+}
+
+/// `,`, `;` or tab: the one that splits the first lines into the same number
+/// of columns (question texts are full of commas, so counting characters is not enough).
+pub fn sniff_delimiter(text: &str) -> u8 {
+    let sample: String = text.lines().take(6).collect::<Vec<_>>().join("\n");
+    let widths = |delimiter: u8| -> Vec<usize> {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(sample.as_bytes())
+            .records()
+            .filter_map(Result::ok)
+            .map(|r| r.len())
+            .collect()
+    };
+    [b',', b';', b'\t']
+        .into_iter()
+        .map(|d| (d, widths(d)))
+        .filter(|(_, w)| w.first().is_some_and(|first| *first > 1))
+        .max_by_key(|(_, w)| {
+            let first = w[0];
+            // Consistent widths first, then more columns.
+            (w.iter().filter(|x| **x == first).count(), first)
+        })
+        .map_or(b',', |(d, _)| d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_encoding_excel_writes_is_read() {
+        let utf16 = |big_endian: bool| {
+            let mut bytes = if big_endian {
+                vec![0xFE, 0xFF]
+            } else {
+                vec![0xFF, 0xFE]
+            };
+            for unit in "notes\tCafé".encode_utf16() {
+                let pair = if big_endian {
+                    unit.to_be_bytes()
+                } else {
+                    unit.to_le_bytes()
+                };
+                bytes.extend_from_slice(&pair);
+            }
+            bytes
+        };
+        for (bytes, want) in [
+            (b"\xef\xbb\xbfnotes\nCaf\xc3\xa9".to_vec(), "notes\nCafé"),
+            (b"notes\nCaf\xe9 cr\xe8me".to_vec(), "notes\nCafé crème"),
+            (utf16(false), "notes\tCafé"),
+            (utf16(true), "notes\tCafé"),
+        ] {
+            assert_eq!(decode(&bytes), want);
+        }
+    }
+
+    #[test]
+    fn the_delimiter_is_the_one_that_splits_rows_evenly() {
+        assert_eq!(sniff_delimiter("a,b;c\n1,2;3\n"), b',');
+        assert_eq!(
+            sniff_delimiter("channel;contact_id;sent_at\nphone;1;2026\n"),
+            b';'
+        );
+        assert_eq!(sniff_delimiter("q, with comma\tb\nx, y\tz\n"), b'\t');
+    }
+}
