@@ -10,7 +10,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use centricity::survey::aggregate::{Options, aggregate};
-use centricity::survey::import::{Mapping, import};
+use centricity::survey::import::{Options as ImportOptions, import};
 use centricity::survey::questionnaire::{Kind, shipped};
 
 const RESPONDENTS: usize = 10_000;
@@ -72,8 +72,8 @@ fn main() {
         let mut import_time = Duration::MAX;
         let total = best_of(3, || {
             let start = Instant::now();
-            let imported =
-                import(&bytes, Path::new("bench.csv"), q, None, &Mapping::new()).expect("import");
+            let imported = import(&bytes, Path::new("bench.csv"), q, &ImportOptions::default())
+                .expect("import");
             import_time = import_time.min(start.elapsed());
             let result = aggregate(q, &imported.rows, Options { equal_voice: true });
             assert_eq!(result.respondents, RESPONDENTS);

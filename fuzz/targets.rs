@@ -111,25 +111,21 @@ fn questionnaires() -> &'static [Questionnaire] {
     SHIPPED.get_or_init(questionnaire::shipped)
 }
 
-/// Each input is read by every questionnaire, detected and forced into a layout picked by its length.
+/// Each input is read by every questionnaire, detected and forced into a layout picked by its
+/// length, with partial responses kept or not.
 fn survey_import(input: &[u8]) {
-    let layouts = [
-        None,
-        Some(Layout::GoogleForms),
-        Some(Layout::MicrosoftForms),
-        Some(Layout::Typeform),
-        Some(Layout::Surveymonkey),
-        Some(Layout::Qualtrics),
-        Some(Layout::Limesurvey),
-        Some(Layout::Centricity),
-    ];
+    let layouts = <Layout as clap::ValueEnum>::value_variants();
     for q in questionnaires() {
-        for layout in [None, layouts[input.len() % layouts.len()]] {
-            if let Ok(imported) =
-                import::import(input, Path::new("fuzz.csv"), q, layout, &Default::default())
-            {
+        for layout in [None, Some(layouts[input.len() % layouts.len()])] {
+            let options = import::Options {
+                layout,
+                include_partial: input.len() % 2 == 0,
+                ..import::Options::default()
+            };
+            if let Ok(imported) = import::import(input, Path::new("fuzz.csv"), q, &options) {
                 let options = centricity::survey::aggregate::Options { equal_voice: false };
                 let _ = centricity::survey::aggregate::aggregate(q, &imported.rows, options);
+                let _ = imported.mapping_file(q, Path::new("fuzz.csv"));
             }
         }
     }

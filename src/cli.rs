@@ -189,21 +189,24 @@ pub enum ReviewsCommand {
 pub enum SurveyCommand {
     /// Score a survey export (Google Forms, Microsoft Forms, Typeform, SurveyMonkey, Qualtrics, LimeSurvey, template).
     Import {
-        file: PathBuf,
-        /// A shipped questionnaire id (feedback-loop, frontline) or a path to a .toml definition.
-        #[arg(long)]
-        questionnaire: String,
+        #[command(flatten)]
+        export: ExportArgs,
         #[arg(long, value_enum, default_value_t = ExtractFormat::Table)]
         format: ExtractFormat,
-        /// Force the layout instead of detecting it.
-        #[arg(long, value_enum)]
-        layout: Option<crate::survey::import::Layout>,
-        /// A TOML file with [columns] QUESTION-ID = "header as exported", for forms worded differently.
-        #[arg(long, value_name = "FILE")]
-        mapping: Option<PathBuf>,
         /// Give each role one voice: average the role means.
         #[arg(long)]
         equal_voice: bool,
+    },
+    /// Show how each column of an export was matched to a question (and how), and which
+    /// questions have no column; write the matches as an editable mapping file.
+    Map {
+        #[command(flatten)]
+        export: ExportArgs,
+        #[arg(long, value_enum, default_value_t = ExtractFormat::Table)]
+        format: ExtractFormat,
+        /// Write the matches as a mapping file to review, edit and pass back with --mapping.
+        #[arg(long, value_name = "FILE")]
+        write_mapping: Option<PathBuf>,
     },
     /// Ask the questions in the terminal; answers are saved after each, and the same command resumes.
     Interview {
@@ -226,6 +229,24 @@ pub enum SurveyCommand {
         #[arg(long, value_enum, default_value_t = TemplateFormat::Csv)]
         format: TemplateFormat,
     },
+}
+
+/// A survey export and how to read it.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    pub file: PathBuf,
+    /// A shipped questionnaire id (feedback-loop, frontline) or a path to a .toml definition.
+    #[arg(long)]
+    pub questionnaire: String,
+    /// Force the layout instead of detecting it.
+    #[arg(long, value_enum)]
+    pub layout: Option<crate::survey::import::Layout>,
+    /// A TOML file with [columns] QUESTION-ID = "header as exported" (`survey map --write-mapping` writes one).
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+    /// Keep responses the survey tool marks unfinished (left out by default, with a note).
+    #[arg(long)]
+    pub include_partial: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

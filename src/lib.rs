@@ -85,20 +85,19 @@ where
             delay: *delay,
         }),
         Command::Survey(cli::SurveyCommand::Import {
-            file,
-            questionnaire,
+            export,
             format,
-            layout,
-            mapping,
             equal_voice,
-        }) => commands::survey::import(&commands::survey::ImportRequest {
-            file,
-            questionnaire,
-            layout: *layout,
-            mapping: mapping.as_deref(),
-            equal_voice: *equal_voice,
-            json: *format == cli::ExtractFormat::Json,
-        }),
+        }) => commands::survey::import(export, *equal_voice, *format == cli::ExtractFormat::Json),
+        Command::Survey(cli::SurveyCommand::Map {
+            export,
+            format,
+            write_mapping,
+        }) => commands::survey::map(
+            export,
+            write_mapping.as_deref(),
+            *format == cli::ExtractFormat::Json,
+        ),
         Command::Survey(cli::SurveyCommand::Interview {
             questionnaire,
             out,

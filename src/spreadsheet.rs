@@ -88,7 +88,7 @@ mod tests {
 
     #[test]
     fn the_delimiter_is_the_one_that_splits_rows_evenly() {
-        assert_eq!(sniff_delimiter("a,b;c\n1,2;3\n"), b',');
+        assert_eq!(sniff_delimiter("a,b,c;d\n1,2,3;4\n"), b',');
         assert_eq!(
             sniff_delimiter("channel;contact_id;sent_at\nphone;1;2026\n"),
             b';'

@@ -154,3 +154,22 @@ pub fn parse_toml<'a>(text: &'a str, file: &Path) -> Result<Value<'a>, InputErro
         problems: problems_from(err.into(), text),
     })
 }
+
+/// `text` as a TOML basic string: quotes and backslashes escaped, control characters as
+/// `\uXXXX`, so whatever it holds stays one string value (text from sites, column headers).
+pub fn toml_string(text: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

@@ -23,6 +23,7 @@ pub const KIND: KindInfo = KindInfo {
         "layout",
         "mapping",
         "equal_voice",
+        "include_partial (keep responses the survey tool marks unfinished)",
     ],
     motivation: "Whether feedback becomes action, and whether frontline staff can answer customers, is only \
                  visible from inside: the people who live the process have to be asked.",
@@ -64,6 +65,7 @@ fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Categor
     let layout = th.optional_s::<String>("layout");
     let mapping = th.optional_s::<String>("mapping");
     let equal_voice = th.optional::<bool>("equal_voice").unwrap_or(false);
+    let include_partial = th.optional::<bool>("include_partial").unwrap_or(false);
     let questionnaire = match questionnaire::find(&id.value, ctx.dir) {
         Ok(q) => q,
         Err(e) => {
@@ -82,17 +84,10 @@ fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Categor
         }
     };
     let layout = layout.and_then(|l| {
-        let found = [
-            Layout::GoogleForms,
-            Layout::MicrosoftForms,
-            Layout::Typeform,
-            Layout::Surveymonkey,
-            Layout::Qualtrics,
-            Layout::Limesurvey,
-            Layout::Centricity,
-        ]
-        .into_iter()
-        .find(|x| x.name() == l.value);
+        let found = <Layout as clap::ValueEnum>::value_variants()
+            .iter()
+            .copied()
+            .find(|x| x.name() == l.value);
         if found.is_none() {
             th.errors
                 .extend(at(format!("unknown layout `{}`", l.value), &l).errors);
@@ -104,6 +99,11 @@ fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Categor
             .map_err(|e| th.errors.extend(at(e, &m).errors))
             .ok()?,
         None => Mapping::new(),
+    };
+    let options = import::Options {
+        layout,
+        mapping,
+        include_partial,
     };
     let answers = answers?;
     if answers.value.is_empty() {
@@ -130,7 +130,7 @@ fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Categor
             interview_file::read(&String::from_utf8_lossy(&bytes), &path, &questionnaire)
                 .map(|i| (i.rows(), "interview".to_string(), Vec::new()))
         } else {
-            import::import(&bytes, &path, &questionnaire, layout, &mapping)
+            import::import(&bytes, &path, &questionnaire, &options)
                 .map(|i| (i.rows, i.layout.name().to_string(), i.notes))
         };
         match result {

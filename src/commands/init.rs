@@ -8,6 +8,7 @@ use std::time::Duration;
 use url::Url;
 
 use crate::audit::DEFAULT_FILE;
+use crate::audit::values::toml_string;
 use crate::check::CollectContext;
 use crate::checks::contact_reach::{self, ReachObservation};
 use crate::exit::Exit;
@@ -80,23 +81,6 @@ fn draft(site: &str, delay: Duration) -> Result<String, Exit> {
     Ok(render(&start, &observation))
 }
 
-/// A TOML basic string.
-fn quote(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// Text from the site made safe inside a `#` comment: no line break (which would end the
 /// comment and let the site write keys and checks of its choosing), no control characters.
 fn comment_text(text: &str) -> std::borrow::Cow<'_, str> {
@@ -116,8 +100,8 @@ fn render(start: &Url, obs: &ReachObservation) -> String {
          # see the README's tour of the audit file for every key.\n\n\
          [audit]\nname = {}\nsite = {}\n\n",
         obs.pages_crawled,
-        quote(&name),
-        quote(start.as_str())
+        toml_string(&name),
+        toml_string(start.as_str())
     );
     let mut check = |id: &str, body: String| {
         let _ = write!(out, "[[check]]\nid = \"{id}\"\n{body}\n");
@@ -126,7 +110,7 @@ fn render(start: &Url, obs: &ReachObservation) -> String {
         "home-page",
         format!(
             "kind = \"http\"\nchannel = \"web\"\nurl = {}\n",
-            quote(start.as_str())
+            toml_string(start.as_str())
         ),
     );
     let contact_page = obs
@@ -140,7 +124,7 @@ fn render(start: &Url, obs: &ReachObservation) -> String {
             "contact-page",
             format!(
                 "kind = \"http\"\nchannel = \"web\"\nurl = {}\n",
-                quote(&page)
+                toml_string(&page)
             ),
         );
     }
@@ -149,7 +133,7 @@ fn render(start: &Url, obs: &ReachObservation) -> String {
             "help-centre",
             format!(
                 "kind = \"http\"\nchannel = \"help\"\nurl = {}\n",
-                quote(&help.detail)
+                toml_string(&help.detail)
             ),
         );
     }
@@ -157,7 +141,7 @@ fn render(start: &Url, obs: &ReachObservation) -> String {
     if obs.review_profiles.is_empty() {
         out.push_str("# No review-platform profile was linked from the site; add the company's pages:\n# [[check]]\n# id = \"ratings\"\n# kind = \"reviews\"\n# sources = [\"https://www.trustpilot.com/review/example.com\"]\n\n");
     } else {
-        let sources: Vec<String> = obs.review_profiles.iter().map(|s| quote(s)).collect();
+        let sources: Vec<String> = obs.review_profiles.iter().map(|s| toml_string(s)).collect();
         out.push_str(&format!(
             "[[check]]\nid = \"ratings\"\nkind = \"reviews\"\nsources = [{}]\n\n",
             sources.join(", ")
@@ -220,14 +204,14 @@ fn probe_checks(address: Option<&str>, form: Option<&str>) -> String {
          smtp = {{ host = \"smtp.example.net\", port = 587, user = \"auditor@example.net\", password_env = \"AUDIT_MAIL_PASSWORD\", tls = \"starttls\" }}\n\
          imap = {{ host = \"imap.example.net\", port = 993, user = \"auditor@example.net\", password_env = \"AUDIT_MAIL_PASSWORD\" }}\n\
          wait = \"48h\"\n",
-        quote(address.unwrap_or("support@example.com"))
+        toml_string(address.unwrap_or("support@example.com"))
     );
     if let Some(page) = form {
         let _ = write!(
             out,
             "\n[[check]]\nid = \"contact-form\"\nkind = \"web-form\"\nurl = {}\nreply_via = \"support-email\"\n\
              fields = {{ email = \"{{reply_to}}\", message = \"Can I move my contract to my new address? [{{token}}]\" }}\n",
-            quote(page)
+            toml_string(page)
         );
     }
     out
@@ -283,7 +267,7 @@ mod tests {
     #[test]
     fn strings_are_quoted_for_toml() {
         assert_eq!(
-            quote("Acme \"best\" \\ co\n"),
+            toml_string("Acme \"best\" \\ co\n"),
             "\"Acme \\\"best\\\" \\\\ co\\u000A\""
         );
     }

@@ -6,9 +6,12 @@ use std::path::Path;
 use comfy_table::{Cell, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use serde::Serialize;
 
+use crate::cli::ExportArgs;
 use crate::exit::Exit;
 use crate::report::model::Finding;
+use crate::report::sanitize::{cell, terminal};
 use crate::survey::aggregate::{self, Options, SurveyResult};
+use crate::survey::import::matching::{How, Matched};
 use crate::survey::import::{self, Layout};
 use crate::survey::questionnaire::{self, Questionnaire};
 use crate::survey::template;
@@ -44,54 +47,128 @@ struct QuestionOut<'a> {
     distribution: BTreeMap<&'a str, usize>,
 }
 
-pub struct ImportRequest<'a> {
-    pub file: &'a Path,
-    pub questionnaire: &'a str,
-    pub layout: Option<Layout>,
-    pub mapping: Option<&'a Path>,
-    pub equal_voice: bool,
-    pub json: bool,
+/// The questionnaire and the export read for it, or the exit code of why not (said on stderr).
+fn read_export(args: &ExportArgs) -> Result<(Questionnaire, import::Imported), Exit> {
+    let questionnaire = questionnaire::find(&args.questionnaire, Path::new("."))
+        .map_err(|e| invalid(&e.to_string()))?;
+    let mapping = args
+        .mapping
+        .as_deref()
+        .map(import::read_mapping)
+        .transpose()
+        .map_err(|message| invalid(&message))?
+        .unwrap_or_default();
+    let bytes = std::fs::read(&args.file)
+        .map_err(|e| invalid(&format!("{}: cannot read: {e}", args.file.display())))?;
+    let options = import::Options {
+        layout: args.layout,
+        mapping,
+        include_partial: args.include_partial,
+    };
+    let imported = import::import(&bytes, &args.file, &questionnaire, &options)
+        .map_err(|e| invalid(&e.to_string()))?;
+    Ok((questionnaire, imported))
 }
 
-pub fn import(request: &ImportRequest<'_>) -> Exit {
-    let questionnaire = match questionnaire::find(request.questionnaire, Path::new(".")) {
-        Ok(q) => q,
-        Err(e) => return invalid(&e.to_string()),
+pub fn import(args: &ExportArgs, equal_voice: bool, json: bool) -> Exit {
+    let (questionnaire, imported) = match read_export(args) {
+        Ok(read) => read,
+        Err(exit) => return exit,
     };
-    let mapping = match request.mapping.map(import::read_mapping).transpose() {
-        Ok(m) => m.unwrap_or_default(),
-        Err(message) => return invalid(&message),
-    };
-    let bytes = match std::fs::read(request.file) {
-        Ok(b) => b,
-        Err(e) => return invalid(&format!("{}: cannot read: {e}", request.file.display())),
-    };
-    let imported = match import::import(
-        &bytes,
-        request.file,
-        &questionnaire,
-        request.layout,
-        &mapping,
-    ) {
-        Ok(i) => i,
-        Err(e) => return invalid(&e.to_string()),
-    };
-    for note in &imported.notes {
-        eprintln!("note: {note}");
-    }
-    let result = aggregate::aggregate(
-        &questionnaire,
-        &imported.rows,
-        Options {
-            equal_voice: request.equal_voice,
-        },
+    eprintln!(
+        "{} (`centricity survey map` shows each match)",
+        imported.summary()
     );
-    let output = if request.json {
-        json(&imported, &questionnaire, &result)
+    for note in &imported.notes {
+        eprintln!("note: {}", terminal(note));
+    }
+    let result = aggregate::aggregate(&questionnaire, &imported.rows, Options { equal_voice });
+    let output = if json {
+        json_report(&imported, &questionnaire, &result)
     } else {
         table(imported.layout, &questionnaire, &result)
     };
     print!("{output}");
+    Exit::Ok
+}
+
+/// What `survey map --format json` prints.
+#[derive(Debug, Serialize)]
+struct MapReport<'a> {
+    layout: &'static str,
+    questionnaire: &'a str,
+    columns: &'a [Matched],
+    questions_without_column: &'a [String],
+    notes: &'a [String],
+}
+
+pub fn map(args: &ExportArgs, write_mapping: Option<&Path>, json: bool) -> Exit {
+    let (questionnaire, imported) = match read_export(args) {
+        Ok(read) => read,
+        Err(exit) => return exit,
+    };
+    if let Some(path) = write_mapping {
+        let text = imported.mapping_file(&questionnaire, &args.file);
+        if let Err(e) = crate::output::write_atomically(path, text.as_bytes()) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return Exit::Runtime;
+        }
+        eprintln!("wrote {}", path.display());
+    }
+    if json {
+        let report = MapReport {
+            layout: imported.layout.name(),
+            questionnaire: &questionnaire.id,
+            columns: &imported.columns,
+            questions_without_column: &imported.unanswered,
+            notes: &imported.notes,
+        };
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+        return Exit::Ok;
+    }
+    let mut table = Table::new();
+    table
+        .load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(["#", "Column", "Question", "How"]);
+    for (index, column) in imported.columns.iter().enumerate() {
+        let question = match (&column.question, &column.option) {
+            (Some(q), Some(option)) => format!("{q} [{option}]"),
+            (Some(q), None) => q.clone(),
+            (None, _) => "—".into(),
+        };
+        let how = match column.how {
+            How::Similar { similarity } => format!("similar ({similarity:.2})"),
+            other => serde_json::to_value(other)
+                .ok()
+                .and_then(|v| v["how"].as_str().map(str::to_string))
+                .unwrap_or_default(),
+        };
+        table.add_row(vec![
+            Cell::new(index + 1),
+            cell(crate::report::shorten(&column.header, 70)),
+            Cell::new(question),
+            Cell::new(how),
+        ]);
+    }
+    let mut out = format!(
+        "{} export, questionnaire `{}`\n{table}\n",
+        imported.layout.name(),
+        questionnaire.id
+    );
+    if !imported.unanswered.is_empty() {
+        out.push_str(&format!(
+            "Questions without a column: {}\n",
+            imported.unanswered.join(", ")
+        ));
+    }
+    for note in &imported.notes {
+        out.push_str(&format!("note: {}\n", terminal(note)));
+    }
+    print!("{out}");
     Exit::Ok
 }
 
@@ -182,7 +259,7 @@ fn invalid(message: &str) -> Exit {
     Exit::InvalidInput
 }
 
-fn json(imported: &import::Imported, q: &Questionnaire, result: &SurveyResult) -> String {
+fn json_report(imported: &import::Imported, q: &Questionnaire, result: &SurveyResult) -> String {
     let report = ImportReport {
         layout: imported.layout.name(),
         questionnaire: &q.id,

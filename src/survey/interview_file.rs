@@ -54,14 +54,7 @@ impl Interview {
 
     /// The file, written as labels so a person can read and correct it.
     pub fn to_toml(&self, q: &Questionnaire) -> String {
-        let quote = |s: &str| {
-            format!(
-                "\"{}\"",
-                s.replace('\\', "\\\\")
-                    .replace('"', "\\\"")
-                    .replace('\n', "\\n")
-            )
-        };
+        let quote = crate::audit::values::toml_string;
         let mut out = format!(
             "# centricity interview: answers are saved after each question.\nquestionnaire = {}\nrespondent = {}\n",
             quote(&self.questionnaire),

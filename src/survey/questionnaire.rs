@@ -155,6 +155,12 @@ pub fn shipped() -> Vec<Questionnaire> {
         .collect()
 }
 
+/// The shipped questionnaires, parsed once: the question bank a survey column is matched against.
+pub fn bank() -> &'static [Questionnaire] {
+    static BANK: std::sync::OnceLock<Vec<Questionnaire>> = std::sync::OnceLock::new();
+    BANK.get_or_init(shipped)
+}
+
 /// Finds a questionnaire by id among the shipped ones, or reads it from a path.
 pub fn find(id_or_path: &str, base: &Path) -> Result<Questionnaire, InputError> {
     if let Some(q) = shipped().into_iter().find(|q| q.id == id_or_path) {

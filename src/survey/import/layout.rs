@@ -1,0 +1,266 @@
+//! The export layouts: how each survey tool writes its header rows, which
+//! columns it adds itself, and how it marks unfinished and test responses.
+
+use super::super::answers::normalise;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Layout {
+    GoogleForms,
+    MicrosoftForms,
+    Typeform,
+    Surveymonkey,
+    Qualtrics,
+    /// Qualtrics' legacy format (`V1`, `V2`… codes over the texts, two header rows), still in
+    /// older accounts and many archives.
+    QualtricsLegacy,
+    Limesurvey,
+    /// `centricity survey template --format csv`, filled in.
+    Centricity,
+}
+
+/// Whether a response counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Standing {
+    Complete,
+    /// Started and not finished.
+    Partial,
+    /// A preview, test or spam response, by the tool's own status.
+    NotARespondent(String),
+}
+
+impl Layout {
+    pub fn name(self) -> &'static str {
+        match self {
+            Layout::GoogleForms => "google-forms",
+            Layout::MicrosoftForms => "microsoft-forms",
+            Layout::Typeform => "typeform",
+            Layout::Surveymonkey => "surveymonkey",
+            Layout::Qualtrics => "qualtrics",
+            Layout::QualtricsLegacy => "qualtrics-legacy",
+            Layout::Limesurvey => "limesurvey",
+            Layout::Centricity => "centricity",
+        }
+    }
+
+    pub fn header_rows(self) -> usize {
+        match self {
+            Layout::Surveymonkey | Layout::QualtricsLegacy => 2,
+            Layout::Qualtrics => 3,
+            _ => 1,
+        }
+    }
+
+    /// Columns the tool writes itself: (respondent id, submission time, everything else it adds).
+    pub fn fixed_columns(self) -> (&'static str, &'static str, &'static [&'static str]) {
+        match self {
+            Layout::GoogleForms => ("", "timestamp", &["email address", "username", "score"]),
+            Layout::MicrosoftForms => (
+                "id",
+                "completion time",
+                &[
+                    "start time",
+                    "email",
+                    "name",
+                    "last modified time",
+                    "total points",
+                    "quiz feedback",
+                ],
+            ),
+            Layout::Typeform => (
+                "#",
+                "submit date (utc)",
+                &[
+                    "start date (utc)",
+                    "stage date (utc)",
+                    "network id",
+                    "tags",
+                    "ending",
+                ],
+            ),
+            Layout::Surveymonkey => (
+                "respondent id",
+                "end date",
+                &[
+                    "collector id",
+                    "start date",
+                    "ip address",
+                    "email address",
+                    "first name",
+                    "last name",
+                    "custom data 1",
+                ],
+            ),
+            Layout::Qualtrics => (
+                "responseid",
+                "recordeddate",
+                &[
+                    "startdate",
+                    "enddate",
+                    "ipaddress",
+                    "progress",
+                    "duration (in seconds)",
+                    "recipientlastname",
+                    "recipientfirstname",
+                    "recipientemail",
+                    "externalreference",
+                    "locationlatitude",
+                    "locationlongitude",
+                    "distributionchannel",
+                    "userlanguage",
+                ],
+            ),
+            Layout::QualtricsLegacy => (
+                "responseid",
+                "enddate",
+                &[
+                    "responseset",
+                    "name",
+                    "externaldatareference",
+                    "emailaddress",
+                    "ipaddress",
+                    "startdate",
+                    "locationlatitude",
+                    "locationlongitude",
+                    "locationaccuracy",
+                ],
+            ),
+            Layout::Limesurvey => (
+                "id",
+                "submitdate",
+                &[
+                    "lastpage",
+                    "startlanguage",
+                    "seed",
+                    "startdate",
+                    "datestamp",
+                    "refurl",
+                    "ipaddr",
+                ],
+            ),
+            Layout::Centricity => ("respondent", "submitted_at", &[]),
+        }
+    }
+
+    /// The column saying whether a response was finished (Qualtrics `Finished`, Typeform
+    /// `Response Type`), and the column of the tool's own status (Qualtrics `Status`).
+    pub fn standing_columns(self) -> (Option<&'static str>, Option<&'static str>) {
+        match self {
+            Layout::Qualtrics | Layout::QualtricsLegacy => (Some("finished"), Some("status")),
+            Layout::Typeform => (Some("response type"), None),
+            _ => (None, None),
+        }
+    }
+
+    /// A response's standing from its completion and status cells and its submission time.
+    pub fn standing(
+        self,
+        finished: Option<&str>,
+        status: Option<&str>,
+        submitted: Option<&str>,
+    ) -> Standing {
+        let status = status.map(normalise).unwrap_or_default();
+        // Qualtrics writes the status as text, its legacy format as a number.
+        match status.as_str() {
+            "survey preview" | "1" => return Standing::NotARespondent("preview".into()),
+            "survey test" | "2" => return Standing::NotARespondent("test".into()),
+            "spam" | "8" => return Standing::NotARespondent("spam".into()),
+            _ => {}
+        }
+        let unfinished = match finished.map(normalise).as_deref() {
+            Some("false" | "0" | "partial") => true,
+            // LimeSurvey writes `submitdate` only when the respondent submits.
+            _ => self == Layout::Limesurvey && submitted.is_none_or(|s| s.trim().is_empty()),
+        };
+        if unfinished {
+            Standing::Partial
+        } else {
+            Standing::Complete
+        }
+    }
+
+    pub fn detect(
+        first: &[String],
+        second: Option<&[String]>,
+        third: Option<&[String]>,
+    ) -> Option<Layout> {
+        let has = |name: &str| first.iter().any(|h| normalise(h) == name);
+        let head = first.first().map(|h| normalise(h)).unwrap_or_default();
+        if has("responseid")
+            && has("startdate")
+            && third.is_some_and(|t| t.iter().any(|c| c.contains("ImportId")))
+        {
+            Some(Layout::Qualtrics)
+        } else if head == "v1"
+            && has("v2")
+            && second.is_some_and(|s| s.first().is_some_and(|c| normalise(c) == "responseid"))
+        {
+            Some(Layout::QualtricsLegacy)
+        } else if has("respondent id") && has("collector id") {
+            Some(Layout::Surveymonkey)
+        } else if head == "timestamp" {
+            Some(Layout::GoogleForms)
+        } else if has("start time") && has("completion time") {
+            Some(Layout::MicrosoftForms)
+        } else if head == "#" && has("submit date (utc)") {
+            Some(Layout::Typeform)
+        } else if has("submitdate") && has("lastpage") {
+            Some(Layout::Limesurvey)
+        } else if head == "respondent" {
+            Some(Layout::Centricity)
+        } else {
+            None
+        }
+    }
+
+    /// One (main, sub) header per column: SurveyMonkey's question row is forward-filled
+    /// over its option row; Qualtrics' second row holds the texts (the first the codes, the
+    /// third the import ids); legacy Qualtrics' second row holds everything's name.
+    pub fn headers(self, header_rows: &[Vec<String>]) -> Vec<(String, Option<String>)> {
+        let width = header_rows.iter().map(Vec::len).max().unwrap_or(0);
+        let cell = |row: usize, col: usize| {
+            header_rows
+                .get(row)
+                .and_then(|r| r.get(col))
+                .cloned()
+                .unwrap_or_default()
+        };
+        let mut out = Vec::with_capacity(width);
+        let mut last_question = String::new();
+        for col in 0..width {
+            let header = match self {
+                Layout::Surveymonkey => {
+                    let top = cell(0, col);
+                    if !top.trim().is_empty() {
+                        last_question = top.clone();
+                    }
+                    let sub = cell(1, col);
+                    if top.trim().is_empty() {
+                        (last_question.clone(), Some(sub))
+                    } else {
+                        (top, Some(sub).filter(|s| !s.trim().is_empty()))
+                    }
+                }
+                Layout::Qualtrics => {
+                    let (code, text) = (cell(0, col), cell(1, col));
+                    // Fixed columns are known by their code; questions by their text.
+                    if text.trim().is_empty()
+                        || code.starts_with(|c: char| c.is_ascii_uppercase())
+                            && !code.starts_with('Q')
+                    {
+                        (code, None)
+                    } else {
+                        (text, None)
+                    }
+                }
+                Layout::QualtricsLegacy => {
+                    let (code, text) = (cell(0, col), cell(1, col));
+                    (if text.trim().is_empty() { code } else { text }, None)
+                }
+                _ => (cell(0, col), None),
+            };
+            out.push(header);
+        }
+        out
+    }
+}

@@ -1,0 +1,522 @@
+//! Which column answers which question. Consultants reword, number, hint and
+//! group questions into grids, so both sides are compared in a canonical form;
+//! grid rows are read as the questions they usually are; a similarity match is
+//! allowed only when it is unmistakable. A wrong match puts invented numbers in
+//! front of a client, so anything doubtful stays unmatched, with a note saying why.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use super::super::answers::normalise;
+use super::super::questionnaire::{Kind, Question, Questionnaire};
+use super::Mapping;
+
+/// What a column holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Column {
+    Answer(String),
+    Option {
+        question: String,
+        option: usize,
+    },
+    /// The free text of a multi-select's "Other".
+    OtherText(String),
+    /// A multi-select's "None" option: answered, with nothing chosen.
+    NoneOfThese(String),
+    Respondent,
+    SubmittedAt,
+    Segment,
+    /// Whether the response was finished (Qualtrics `Finished`, Typeform `Response Type`).
+    Completion,
+    /// Qualtrics `Status`: a real response, a preview, a test…
+    Status,
+    Ignored,
+}
+
+impl Column {
+    /// The question the column answers, if any.
+    pub fn question(&self) -> Option<&str> {
+        match self {
+            Column::Answer(id)
+            | Column::Option { question: id, .. }
+            | Column::OtherText(id)
+            | Column::NoneOfThese(id) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+/// How a column was matched: shown by `survey map`, so a consultant can check
+/// every match before a number reaches a client.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "how")]
+pub enum How {
+    /// A column the survey tool writes itself (respondent, dates, status).
+    Tool,
+    /// The respondent's role.
+    Segment,
+    /// The mapping file names it.
+    Mapping,
+    /// The header starts with the question's id.
+    Id,
+    /// The header is the question's text (after normalising case, quotes, numbering, hints).
+    Text,
+    /// The header is a grid or matrix, and its row is the question's text.
+    GridRow,
+    /// An option column under its question's header.
+    Option,
+    /// Most of the header's words are the question's and no other question comes close.
+    Similar { similarity: f64 },
+    /// Bare option labels that fit one multi-select of the whole question bank (Typeform).
+    BareOptions,
+    /// Not matched: said in a note.
+    None,
+}
+
+/// One column as matched, for `survey map` and the import summary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Matched {
+    /// The header as a person reads it (`Question [Row]` for a two-row header).
+    pub header: String,
+    #[serde(skip)]
+    pub column: Column,
+    pub question: Option<String>,
+    /// The option of a multi-select the column stands for.
+    pub option: Option<String>,
+    #[serde(flatten)]
+    pub how: How,
+}
+
+/// A header as `survey map` shows it and a mapping file names it.
+pub fn display(main: &str, sub: Option<&str>) -> String {
+    match sub {
+        Some(sub) if !sub.trim().is_empty() => format!("{} [{}]", main.trim(), sub.trim()),
+        _ => main.trim().to_string(),
+    }
+}
+
+/// The form two texts are compared in: tags, case, quotes and whitespace
+/// normalised, then leading numbering (`1.`, `Q3.`, `3)`), parenthesised hints
+/// (`(select all that apply)`, also any other parenthesis: both sides lose
+/// them alike) and trailing punctuation or required-marks removed.
+pub fn canonical(text: &str) -> String {
+    let text = normalise(text).replace(['“', '”', '„', '«', '»'], "\"");
+    let mut plain = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth > 0 => depth -= 1,
+            _ if depth == 0 => plain.push(c),
+            _ => {}
+        }
+    }
+    let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+    let unnumbered = strip_numbering(&plain);
+    unnumbered
+        .trim_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '?' | '.' | ':' | '!' | '*' | ';' | ',')
+        })
+        .to_string()
+}
+
+/// `1. text`, `Q3. text`, `3) text`, `Q3_1: text`, `Q4 text` → `text` (never to nothing).
+/// A bare number followed by a space is content (`3 systems`), not numbering.
+fn strip_numbering(text: &str) -> &str {
+    let (prefixed, rest) = match text.strip_prefix('q') {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => (true, rest),
+        _ => (false, text),
+    };
+    let bytes = rest.as_bytes();
+    let mut end = 0;
+    // Digits, with `.` or `_` between digits (`3.1`, `3_1`).
+    while end < bytes.len()
+        && (bytes[end].is_ascii_digit()
+            || (matches!(bytes[end], b'.' | b'_')
+                && end > 0
+                && bytes.get(end + 1).is_some_and(u8::is_ascii_digit)))
+    {
+        end += 1;
+    }
+    if end == 0 {
+        return text;
+    }
+    let after = &rest[end..];
+    let marked = after
+        .strip_prefix(['.', ')', ':', '-'])
+        .or_else(|| after.strip_prefix('–'));
+    let body = match marked {
+        Some(body) => body,
+        None if prefixed => after,
+        None => return text,
+    };
+    let stripped = body.trim_start();
+    if stripped.is_empty() || stripped.len() == body.len() {
+        return text;
+    }
+    stripped
+}
+
+/// Words that carry no meaning for matching.
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "the", "to", "of", "and", "or", "is", "are", "be", "do", "does", "you", "your", "i",
+    "my", "me", "we", "our", "us", "for", "in", "on", "at", "with", "by", "it", "its", "that",
+    "this", "so", "as", "from", "about", "there", "their", "they", "can", "how", "what", "which",
+    "when", "who", "whom", "usually", "most", "much", "many",
+];
+
+/// Words that turn a statement around: two texts that differ in them never match.
+const NEGATIONS: &[&str] = &[
+    "not", "no", "never", "cannot", "can't", "cant", "don't", "dont", "doesn't", "doesnt", "isn't",
+    "isnt", "without", "none", "nobody", "hardly", "rarely",
+];
+
+fn words(text: &str) -> BTreeSet<String> {
+    canonical(text)
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty() && !STOP_WORDS.contains(w))
+        .map(|w| {
+            // Plurals: "questions" and "question" are one word here.
+            if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") {
+                w[..w.len() - 1].to_string()
+            } else {
+                w.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Dice's coefficient of two word sets.
+fn dice(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    #[expect(clippy::cast_precision_loss, reason = "word counts are small")]
+    let value = 2.0 * a.intersection(b).count() as f64 / (a.len() + b.len()) as f64;
+    value
+}
+
+/// A similarity match needs this much of the two texts' words in common…
+pub const SIMILAR: f64 = 0.8;
+/// …all the shorter text's words in the longer one, the same negations, and no
+/// other question of the bank within this distance of it.
+pub const MARGIN: f64 = 0.1;
+/// Below `SIMILAR` but above this, the closest question is named in a note.
+const NEAR: f64 = 0.6;
+
+/// What the question bank offers a column: its questions, this questionnaire's first.
+pub struct Bank<'q> {
+    pub questionnaire: &'q Questionnaire,
+    /// Every questionnaire whose questions a column could belong to (the shipped ones and this one).
+    pub all: Vec<&'q Questionnaire>,
+}
+
+impl Bank<'_> {
+    fn question_by_text(&self, text: &str) -> Option<&Question> {
+        let wanted = canonical(text);
+        if wanted.is_empty() {
+            return None;
+        }
+        self.questionnaire
+            .questions()
+            .find(|q| canonical(&q.text) == wanted)
+    }
+
+    /// Whether a question of another questionnaire has this text: then it is not ours to guess at.
+    fn elsewhere(&self, text: &str) -> bool {
+        let wanted = canonical(text);
+        self.all
+            .iter()
+            .filter(|q| q.id != self.questionnaire.id)
+            .flat_map(|q| q.questions())
+            .any(|q| canonical(&q.text) == wanted)
+    }
+}
+
+/// The column for a header, and how it was found; `None` with a note when nothing is sure.
+pub fn match_question(
+    main: &str,
+    sub: Option<&str>,
+    bank: &Bank<'_>,
+    mapping: &Mapping,
+) -> Result<(Column, How), Option<String>> {
+    let shown = display(main, sub);
+    if let Some(found) = by_mapping(&shown, bank.questionnaire, mapping) {
+        return Ok((found, How::Mapping));
+    }
+    let leading = normalise(main);
+    let leading = leading.split([' ', ':']).next().unwrap_or_default();
+    if let Some(q) = bank.questionnaire.question(&leading.to_ascii_uppercase()) {
+        return Ok((Column::Answer(q.id.clone()), How::Id));
+    }
+    if let Some(q) = bank.question_by_text(main) {
+        let sub = sub.map(canonical);
+        return match sub.as_deref() {
+            None | Some("" | "response" | "open-ended response") => {
+                Ok((Column::Answer(q.id.clone()), How::Text))
+            }
+            Some(sub) => option_column(q, sub).map(|c| (c, How::Option)).ok_or(None),
+        };
+    }
+    for (title, row) in grid_parts(main, sub) {
+        // A grid's row is a statement of the bank more often than an option.
+        if let Some(q) = bank.question_by_text(row) {
+            return Ok((Column::Answer(q.id.clone()), How::GridRow));
+        }
+        if let Some(column) = bank
+            .question_by_text(title)
+            .and_then(|q| option_column(q, &canonical(row)))
+        {
+            return Ok((column, How::Option));
+        }
+    }
+    similar(main, sub, bank)
+}
+
+/// The (title, row) readings of a grid or matrix header: Google and LimeSurvey
+/// `Title [Row]`, Qualtrics `Title - Row`, SurveyMonkey's two header rows.
+fn grid_parts<'a>(main: &'a str, sub: Option<&'a str>) -> Vec<(&'a str, &'a str)> {
+    let mut parts = Vec::new();
+    if let Some(sub) = sub.filter(|s| !s.trim().is_empty()) {
+        parts.push((main, sub));
+    }
+    let trimmed = main.trim_end();
+    if let (Some(open), true) = (trimmed.rfind(" ["), trimmed.ends_with(']')) {
+        parts.push((&trimmed[..open], &trimmed[open + 2..trimmed.len() - 1]));
+    }
+    if let Some(dash) = main.rfind(" - ") {
+        parts.push((&main[..dash], &main[dash + 3..]));
+    }
+    parts
+}
+
+/// The best similar question, only when it is unmistakable: its words hold all
+/// of the header's (or the header's all of its), negations agree, and no other
+/// question of the whole bank comes within `MARGIN`.
+fn similar(
+    main: &str,
+    sub: Option<&str>,
+    bank: &Bank<'_>,
+) -> Result<(Column, How), Option<String>> {
+    // The header's own text, and each grid row: the likeliest places for a reworded question.
+    let mut texts = vec![main];
+    texts.extend(grid_parts(main, sub).into_iter().map(|(_, row)| row));
+    if texts.iter().any(|text| bank.elsewhere(text)) {
+        return Err(None);
+    }
+    let mut scored: Vec<(f64, &Questionnaire, &Question, &str)> = Vec::new();
+    for text in texts {
+        let mine = words(text);
+        for questionnaire in &bank.all {
+            for q in questionnaire.questions() {
+                scored.push((dice(&mine, &words(&q.text)), *questionnaire, q, text));
+            }
+        }
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let Some(&(value, questionnaire, q, text)) = scored.first() else {
+        return Err(None);
+    };
+    // Closest to another questionnaire's question: not ours to guess at.
+    if value < NEAR || questionnaire.id != bank.questionnaire.id {
+        return Err(None);
+    }
+    let close = scored
+        .iter()
+        .find(|(_, _, other, _)| other.id != q.id)
+        .filter(|(r, ..)| *r >= value - MARGIN && *r >= NEAR);
+    let (mine, theirs) = (words(text), words(&q.text));
+    let sure =
+        value >= SIMILAR && contained(&mine, &theirs) && negations(&mine) == negations(&theirs);
+    match (sure, close) {
+        (true, None) => Ok((
+            Column::Answer(q.id.clone()),
+            How::Similar {
+                similarity: (value * 100.0).round() / 100.0,
+            },
+        )),
+        (_, Some((r, _, other, _))) => Err(Some(format!(
+            "`{}` is as close to {} ({value:.2}) as to {} ({r:.2}): left unmatched; name the right one in a mapping file",
+            shorten(text),
+            q.id,
+            other.id
+        ))),
+        (false, None) => Err(Some(format!(
+            "`{}` resembles {} ({value:.2}) but its wording differs in ways that may change the meaning: left unmatched; map it in a mapping file if it is the same question",
+            shorten(text),
+            q.id
+        ))),
+    }
+}
+
+/// All the shorter set's words are in the longer one: words were added or dropped, none replaced.
+fn contained(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
+    if a.len() <= b.len() {
+        a.is_subset(b)
+    } else {
+        b.is_subset(a)
+    }
+}
+
+fn negations(words: &BTreeSet<String>) -> Vec<&str> {
+    words
+        .iter()
+        .map(String::as_str)
+        .filter(|w| NEGATIONS.contains(w))
+        .collect()
+}
+
+/// A mapping file names the header: `QID = "header"`, or `"QID[Option]" = "header"` for an option column.
+fn by_mapping(shown: &str, questionnaire: &Questionnaire, mapping: &Mapping) -> Option<Column> {
+    let wanted = canonical(shown);
+    let (key, _) = mapping
+        .iter()
+        .find(|(_, header)| canonical(header) == wanted)?;
+    match key.split_once('[') {
+        Some((id, option)) => {
+            let q = questionnaire.question(id.trim())?;
+            option_column(q, &canonical(option.trim_end_matches(']')))
+        }
+        None => questionnaire
+            .question(key.trim())
+            .map(|q| Column::Answer(q.id.clone())),
+    }
+}
+
+/// The option column of multi-select `q` whose label is `label` (canonical).
+pub fn option_column(q: &Question, label: &str) -> Option<Column> {
+    let Kind::Multi { options, none, .. } = &q.kind else {
+        return None;
+    };
+    if label.starts_with("other") && label.contains("specify") {
+        return Some(Column::OtherText(q.id.clone()));
+    }
+    if none.as_deref().is_some_and(|n| canonical(n) == label) {
+        return Some(Column::NoneOfThese(q.id.clone()));
+    }
+    options
+        .iter()
+        .position(|o| canonical(o) == label)
+        .map(|option| Column::Option {
+            question: q.id.clone(),
+            option,
+        })
+}
+
+/// Typeform heads a multi-select's columns with the option labels alone. A run
+/// of such columns is attributed only when its labels fit one multi-select of
+/// the whole bank and no other; a run that fits none is split where it stops
+/// fitting. Returns (first column, columns) runs with their question, or a note.
+pub fn bare_option_runs(
+    labels: &[(usize, String)],
+    bank: &Bank<'_>,
+) -> (Vec<(usize, Column)>, Vec<String>) {
+    let multis: Vec<(&Questionnaire, &Question)> = bank
+        .all
+        .iter()
+        .flat_map(|qn| qn.questions().map(move |q| (*qn, q)))
+        .filter(|(_, q)| matches!(q.kind, Kind::Multi { .. }))
+        .collect();
+    let fits = |run: &[(usize, String)]| -> Vec<(&Questionnaire, &Question)> {
+        multis
+            .iter()
+            .filter(|(_, q)| {
+                run.iter()
+                    .all(|(_, label)| option_column(q, label).is_some())
+            })
+            .copied()
+            .collect()
+    };
+    let (mut columns, mut notes) = (Vec::new(), Vec::new());
+    let mut start = 0;
+    while start < labels.len() {
+        // The longest run of consecutive columns from `start` that still fits some question.
+        let mut end = start + 1;
+        while end < labels.len()
+            && labels[end].0 == labels[end - 1].0 + 1
+            && !fits(&labels[start..=end]).is_empty()
+        {
+            end += 1;
+        }
+        let run = &labels[start..end];
+        let shown = run
+            .iter()
+            .map(|(_, l)| l.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        match fits(run).as_slice() {
+            [(qn, q)] if qn.id == bank.questionnaire.id => {
+                columns.extend(run.iter().filter_map(|(i, label)| option_column(q, label).map(|c| (*i, c))));
+            }
+            [(qn, q)] => notes.push(format!(
+                "option columns {shown} belong to {} of `{}`, not to `{}`",
+                q.id, qn.id, bank.questionnaire.id
+            )),
+            [] => {}
+            several => notes.push(format!(
+                "option columns {shown} fit several questions ({}): left unmatched; name them in a mapping file",
+                several.iter().map(|(_, q)| q.id.as_str()).collect::<Vec<_>>().join(", ")
+            )),
+        }
+        start = end;
+    }
+    (columns, notes)
+}
+
+pub fn shorten(text: &str) -> String {
+    let text = text.trim();
+    if text.chars().count() > 70 {
+        format!("{}…", text.chars().take(69).collect::<String>())
+    } else {
+        text.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_are_compared_without_numbering_hints_quotes_or_trailing_marks() {
+        let plain = canonical(
+            "Through which channels does the company ask for or accept customer feedback?",
+        );
+        for variant in [
+            "Through which channels does the company ask for or accept customer feedback? (select all that apply)",
+            "3. Through which channels does the company ask for or accept customer feedback?",
+            "Q3) Through which channels does the company ask for or accept customer feedback *",
+            "<b>Through which channels</b> does the company ask for or accept customer feedback",
+            "  THROUGH which channels does the company   ask for or accept customer feedback ?  ",
+        ] {
+            assert_eq!(canonical(variant), plain, "{variant}");
+        }
+        assert_eq!(
+            canonical("“Customer first” isn’t a slogan"),
+            "\"customer first\" isn't a slogan"
+        );
+        assert_eq!(canonical("3 systems"), "3 systems");
+        assert_eq!(canonical("Q3"), "q3");
+    }
+
+    #[test]
+    fn similarity_needs_the_same_words_not_just_many() {
+        let q = words(
+            "How many different systems or tools do you usually need to check to answer a typical customer question?",
+        );
+        let dropped = words(
+            "How many systems or tools do you need to check to answer a typical customer question?",
+        );
+        let replaced = words(
+            "How many different systems or tools do you usually need to check to answer a typical supplier question?",
+        );
+        let negated = words(
+            "I cannot quickly find the information I need to answer most customer questions.",
+        );
+        let positive =
+            words("I can quickly find the information I need to answer most customer questions.");
+        assert!(dice(&q, &dropped) >= SIMILAR && contained(&q, &dropped));
+        assert!(dice(&q, &replaced) >= SIMILAR && !contained(&q, &replaced));
+        assert_ne!(negations(&negated), negations(&positive));
+    }
+}

@@ -1,0 +1,508 @@
+//! Survey exports (Google Forms, Microsoft Forms, Typeform, SurveyMonkey,
+//! Qualtrics, LimeSurvey, and our own template) into the long format. The
+//! layout is detected from the header rows; columns are matched to questions
+//! by id, by text or by a mapping file — never by position.
+
+mod layout;
+pub mod matching;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::answers::{AnswerRow, Value, normalise, parse_cell};
+use super::questionnaire::{Question, Questionnaire};
+use crate::audit::{InputError, Location, Problem};
+pub use layout::{Layout, Standing};
+use matching::{Bank, Column, How, Matched, display, shorten};
+
+/// Explicit column headers per question id, for forms whose wording differs from the bank.
+pub type Mapping = BTreeMap<String, String>;
+
+/// How to read an export beyond what it says itself.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The layout, when detection should not decide.
+    pub layout: Option<Layout>,
+    pub mapping: Mapping,
+    /// Keep responses their tool marks unfinished (they are left out by default).
+    pub include_partial: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    pub layout: Layout,
+    pub rows: Vec<AnswerRow>,
+    /// Every column and how it was matched, in the file's order.
+    pub columns: Vec<Matched>,
+    /// Questions no column answers.
+    pub unanswered: Vec<String>,
+    /// Responses left out: unfinished ones (unless kept) and previews, tests, spam by status.
+    pub excluded: BTreeMap<String, usize>,
+    /// Unknown columns ignored, questions without a column, doubtful matches: said, not fatal.
+    pub notes: Vec<String>,
+}
+
+impl Imported {
+    /// One line on how the columns were matched, for stderr.
+    pub fn summary(&self) -> String {
+        let count = |f: &dyn Fn(&How) -> bool| self.columns.iter().filter(|c| f(&c.how)).count();
+        let matched = count(&|h| !matches!(h, How::Tool | How::Segment | How::None));
+        let similar = count(&|h| matches!(h, How::Similar { .. }));
+        let grid = count(&|h| matches!(h, How::GridRow));
+        let ignored = count(&|h| matches!(h, How::None));
+        format!(
+            "{} export: {matched} column(s) matched to questions ({grid} by grid row, {similar} by similarity), {ignored} ignored; {} question(s) without a column",
+            self.layout.name(),
+            self.unanswered.len()
+        )
+    }
+
+    /// The matches as a mapping file (`--write-mapping`), to review, edit and read back.
+    pub fn mapping_file(&self, questionnaire: &Questionnaire, export: &Path) -> String {
+        let mut out = format!(
+            "# How the columns of {} were matched to `{}` (written by `centricity survey map`).\n\
+             # Each line is QUESTION-ID = \"column header\", or \"QUESTION-ID[option]\" for an option column.\n\
+             # Fix a line to correct a match, add one for a column left unmatched; read back with --mapping.\n\n[columns]\n",
+            export.display(),
+            questionnaire.id
+        );
+        for column in &self.columns {
+            let (Some(question), false) = (
+                &column.question,
+                matches!(column.how, How::Tool | How::Segment),
+            ) else {
+                continue;
+            };
+            let key = match &column.option {
+                Some(option) => format!("{question}[{option}]"),
+                None => question.clone(),
+            };
+            out.push_str(&format!(
+                "{} = {}\n",
+                crate::audit::values::toml_string(&key),
+                crate::audit::values::toml_string(&column.header)
+            ));
+        }
+        for id in &self.unanswered {
+            out.push_str(&format!("# {id} = \"\"\n"));
+        }
+        out
+    }
+}
+
+/// Reads an export for `questionnaire`. Every bad cell is reported with its row and column,
+/// and nothing is imported from a file with a bad cell.
+pub fn import(
+    bytes: &[u8],
+    path: &Path,
+    questionnaire: &Questionnaire,
+    options: &Options,
+) -> Result<Imported, InputError> {
+    let records = read_records(bytes, path)?;
+    let Some(first) = records.first() else {
+        return Err(InputError::whole_file(path, "the file is empty"));
+    };
+    let detected = Layout::detect(
+        first,
+        records.get(1).map(Vec::as_slice),
+        records.get(2).map(Vec::as_slice),
+    );
+    let Some(layout) = options.layout.or(detected) else {
+        return Err(InputError::whole_file(
+            path,
+            format!(
+                "unknown export layout (first header `{}`); expected a Google Forms, Microsoft Forms, Typeform, \
+                 SurveyMonkey, Qualtrics (current or legacy), LimeSurvey or centricity template export, or name one with --layout",
+                first.first().map(String::as_str).unwrap_or_default()
+            ),
+        ));
+    };
+    let header_rows = layout.header_rows();
+    if records.len() < header_rows {
+        return Err(InputError::whole_file(
+            path,
+            format!("a {} export has {header_rows} header rows", layout.name()),
+        ));
+    }
+    let headers = layout.headers(&records[..header_rows]);
+    let shipped = super::questionnaire::bank();
+    let mut bank = Bank {
+        questionnaire,
+        all: shipped
+            .iter()
+            .filter(|q| q.id != questionnaire.id)
+            .collect(),
+    };
+    bank.all.insert(0, questionnaire);
+    let (matched, mut notes) = map_columns(&headers, layout, &bank, &options.mapping);
+    if !matched
+        .iter()
+        .any(|m| m.question.is_some() && m.how != How::BareOptions)
+    {
+        return Err(InputError::whole_file(
+            path,
+            format!(
+                "no column matches a question of `{}`: is this the export of another questionnaire?",
+                questionnaire.id
+            ),
+        ));
+    }
+    let unanswered: Vec<String> = questionnaire
+        .questions()
+        .filter(|q| !matched.iter().any(|m| m.question.as_deref() == Some(&q.id)))
+        .map(|q| q.id.clone())
+        .collect();
+    for id in &unanswered {
+        if let Some(q) = questionnaire.question(id) {
+            notes.push(format!("{id} has no column: \"{}\"", shorten(&q.text)));
+        }
+    }
+    let columns: Vec<Column> = matched.iter().map(|m| m.column.clone()).collect();
+    // Each column's question, looked up once rather than once per cell.
+    let questions: Vec<Option<&Question>> = columns
+        .iter()
+        .map(|c| match c {
+            Column::Answer(id) => questionnaire.question(id),
+            _ => None,
+        })
+        .collect();
+    // A row that stops before a question column was cut off (trailing empty columns are fine).
+    let last_question_column = columns.iter().rposition(|c| c.question().is_some());
+    let cell_of = |record: &[String], wanted: &Column| {
+        columns
+            .iter()
+            .position(|c| c == wanted)
+            .and_then(|i| record.get(i).cloned())
+            .filter(|v| !v.trim().is_empty())
+    };
+    let mut excluded: BTreeMap<String, usize> = BTreeMap::new();
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for (index, record) in records.iter().enumerate().skip(header_rows) {
+        let row_number = index + 1;
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if last_question_column.is_some_and(|last| record.len() <= last) {
+            problems.push(Problem {
+                location: Location::Cell {
+                    row: row_number,
+                    column: "(row)".into(),
+                },
+                message: format!(
+                    "has {} of {} columns: a truncated row?",
+                    record.len(),
+                    headers.len()
+                ),
+            });
+            continue;
+        }
+        let standing = layout.standing(
+            cell_of(record, &Column::Completion).as_deref(),
+            cell_of(record, &Column::Status).as_deref(),
+            cell_of(record, &Column::SubmittedAt).as_deref(),
+        );
+        match standing {
+            Standing::Complete => {}
+            Standing::Partial if options.include_partial => {}
+            Standing::Partial => {
+                *excluded.entry("unfinished".into()).or_default() += 1;
+                continue;
+            }
+            Standing::NotARespondent(status) => {
+                *excluded.entry(status).or_default() += 1;
+                continue;
+            }
+        }
+        read_record(
+            record,
+            row_number,
+            layout,
+            &headers,
+            &columns,
+            &questions,
+            &mut rows,
+            &mut problems,
+        );
+    }
+    if !problems.is_empty() {
+        return Err(InputError {
+            file: path.to_path_buf(),
+            problems,
+        });
+    }
+    for (why, count) in &excluded {
+        notes.push(match why.as_str() {
+            "unfinished" => {
+                format!("{count} unfinished response(s) left out (--include-partial keeps them)")
+            }
+            status => format!("{count} {status} response(s) left out: not respondents"),
+        });
+    }
+    if rows.is_empty() {
+        notes.push("the export has no answers".into());
+    }
+    Ok(Imported {
+        layout,
+        rows,
+        columns: matched,
+        unanswered,
+        excluded,
+        notes,
+    })
+}
+
+/// Every row of the file as text cells, in whatever encoding and delimiter it was saved.
+fn read_records(bytes: &[u8], path: &Path) -> Result<Vec<Vec<String>>, InputError> {
+    let text = crate::spreadsheet::decode(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(crate::spreadsheet::sniff_delimiter(&text))
+        .from_reader(text.as_bytes());
+    let mut records = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        match record {
+            Ok(r) => records.push(r.iter().map(str::to_string).collect()),
+            Err(e) => {
+                return Err(InputError {
+                    file: path.to_path_buf(),
+                    problems: vec![Problem {
+                        location: Location::Cell {
+                            row: i + 1,
+                            column: "(row)".into(),
+                        },
+                        message: format!("unreadable CSV: {e}"),
+                    }],
+                });
+            }
+        }
+    }
+    Ok(records)
+}
+
+/// Every column's match: the tool's own columns by name, the role, then questions
+/// (see `matching`), then runs of bare option labels; the rest ignored with a note.
+fn map_columns(
+    headers: &[(String, Option<String>)],
+    layout: Layout,
+    bank: &Bank<'_>,
+    mapping: &Mapping,
+) -> (Vec<Matched>, Vec<String>) {
+    let (respondent, submitted, fixed) = layout.fixed_columns();
+    let (finished, status) = layout.standing_columns();
+    let mut notes = Vec::new();
+    let mut matched = Vec::with_capacity(headers.len());
+    let mut bare_labels = Vec::new();
+    for (index, (main, sub)) in headers.iter().enumerate() {
+        let key = normalise(main);
+        let tool = |column: Column| Ok((column, How::Tool));
+        let found = if !respondent.is_empty() && key == respondent {
+            tool(Column::Respondent)
+        } else if key == submitted {
+            tool(Column::SubmittedAt)
+        } else if Some(key.as_str()) == finished {
+            tool(Column::Completion)
+        } else if Some(key.as_str()) == status {
+            tool(Column::Status)
+        } else if fixed.contains(&key.as_str()) || key.is_empty() {
+            tool(Column::Ignored)
+        } else if key == "role" || key.starts_with("what is your role") || key == "your role" {
+            Ok((Column::Segment, How::Segment))
+        } else {
+            matching::match_question(main, sub.as_deref(), bank, mapping)
+        };
+        let (column, how) = found.unwrap_or_else(|note| {
+            match note {
+                Some(note) => notes.push(note),
+                // Typeform heads option columns with the labels alone: tried as runs below.
+                None if layout == Layout::Typeform && sub.is_none() => {
+                    bare_labels.push((index, matching::canonical(main)));
+                }
+                None => notes.push(format!(
+                    "column `{}` ignored: not a question of `{}`",
+                    shorten(main),
+                    bank.questionnaire.id
+                )),
+            }
+            (Column::Ignored, How::None)
+        });
+        matched.push(describe(
+            display(main, sub.as_deref()),
+            column,
+            how,
+            bank.questionnaire,
+        ));
+    }
+    let (runs, run_notes) = matching::bare_option_runs(&bare_labels, bank);
+    notes.extend(run_notes);
+    for (index, column) in runs {
+        matched[index] = describe(
+            matched[index].header.clone(),
+            column,
+            How::BareOptions,
+            bank.questionnaire,
+        );
+    }
+    for (index, _) in &bare_labels {
+        if matched[*index].how == How::None {
+            notes.push(format!(
+                "column `{}` ignored: not a question of `{}`",
+                shorten(&matched[*index].header),
+                bank.questionnaire.id
+            ));
+        }
+    }
+    (matched, notes)
+}
+
+/// A match with its question and option named, for people and mapping files.
+fn describe(header: String, column: Column, how: How, questionnaire: &Questionnaire) -> Matched {
+    let option = match &column {
+        Column::Option { question, option } => {
+            questionnaire
+                .question(question)
+                .and_then(|q| match &q.kind {
+                    super::questionnaire::Kind::Multi { options, .. } => {
+                        options.get(*option).cloned()
+                    }
+                    _ => None,
+                })
+        }
+        Column::OtherText(_) => Some("Other (please specify)".into()),
+        Column::NoneOfThese(id) => questionnaire.question(id).and_then(|q| match &q.kind {
+            super::questionnaire::Kind::Multi { none, .. } => none.clone(),
+            _ => None,
+        }),
+        _ => None,
+    };
+    Matched {
+        header,
+        question: column.question().map(str::to_string),
+        option,
+        column,
+        how,
+    }
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one record's context, kept explicit"
+)]
+fn read_record(
+    record: &[String],
+    row_number: usize,
+    layout: Layout,
+    headers: &[(String, Option<String>)],
+    columns: &[Column],
+    questions: &[Option<&Question>],
+    rows: &mut Vec<AnswerRow>,
+    problems: &mut Vec<Problem>,
+) {
+    let get = |i: usize| record.get(i).map(String::as_str).unwrap_or_default().trim();
+    let find = |wanted: &Column| {
+        columns
+            .iter()
+            .position(|c| c == wanted)
+            .map(get)
+            .filter(|v| !v.is_empty())
+    };
+    let respondent =
+        find(&Column::Respondent).map_or_else(|| format!("row {row_number}"), str::to_string);
+    let submitted_at = find(&Column::SubmittedAt).map(str::to_string);
+    let segment = find(&Column::Segment).map(str::to_string);
+    let mut multi: BTreeMap<String, (Vec<usize>, Option<String>)> = BTreeMap::new();
+    for (i, column) in columns.iter().enumerate() {
+        let cell = get(i);
+        match column {
+            Column::Answer(id) => {
+                let Some(question) = questions[i] else {
+                    continue;
+                };
+                match parse_cell(question, cell) {
+                    Ok(Some(value)) => rows.push(AnswerRow {
+                        respondent: respondent.clone(),
+                        source: layout.name().into(),
+                        submitted_at: submitted_at.clone(),
+                        segment: segment.clone(),
+                        question: id.clone(),
+                        value,
+                    }),
+                    Ok(None) => {}
+                    Err(message) => problems.push(Problem {
+                        location: Location::Cell {
+                            row: row_number,
+                            column: shorten(&headers[i].0),
+                        },
+                        message: format!("{id}: {message}"),
+                    }),
+                }
+            }
+            // Chosen when the cell holds anything but an explicit "no".
+            Column::Option { question, option }
+                if !cell.is_empty() && !matches!(cell, "0" | "N" | "No") =>
+            {
+                multi.entry(question.clone()).or_default().0.push(*option);
+            }
+            Column::NoneOfThese(question)
+                if !cell.is_empty() && !matches!(cell, "0" | "N" | "No") =>
+            {
+                multi.entry(question.clone()).or_default();
+            }
+            Column::OtherText(question) if !cell.is_empty() => {
+                multi.entry(question.clone()).or_default().1 = Some(cell.to_string());
+            }
+            _ => {}
+        }
+    }
+    for (question, (mut chosen, other)) in multi {
+        chosen.sort_unstable();
+        rows.push(AnswerRow {
+            respondent: respondent.clone(),
+            source: layout.name().into(),
+            submitted_at: submitted_at.clone(),
+            segment: segment.clone(),
+            question,
+            value: Value::Multi { chosen, other },
+        });
+    }
+}
+
+/// A mapping file: `[columns]` with `QUESTION-ID = "column header as exported"`.
+pub fn read_mapping(path: &Path) -> Result<Mapping, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let mut root = crate::audit::values::parse_toml(&text, path).map_err(|e| e.to_string())?;
+    let mut errors = Vec::new();
+    let mapping = toml_span::de_helpers::TableHelper::new(&mut root)
+        .ok()
+        .and_then(|mut th| {
+            let columns = th.take("columns").and_then(|(_, mut v)| {
+                crate::audit::values::read_table(&mut v, &mut errors, |ct| {
+                    let keys: Vec<String> = ct.table.keys().map(|k| k.name.to_string()).collect();
+                    keys.into_iter()
+                        .filter_map(|k| {
+                            ct.table
+                                .remove(k.as_str())
+                                .and_then(|v| v.as_str().map(|s| (k.clone(), s.to_string())))
+                        })
+                        .collect::<Mapping>()
+                })
+            });
+            th.finalize(None).ok()?;
+            columns
+        });
+    if !errors.is_empty() {
+        return Err(crate::audit::InputError {
+            file: path.to_path_buf(),
+            problems: crate::audit::values::problems_from(toml_span::DeserError { errors }, &text),
+        }
+        .to_string());
+    }
+    mapping.ok_or_else(|| {
+        format!(
+            "{}: expected a [columns] table of QUESTION-ID = \"header\"",
+            path.display()
+        )
+    })
+}
