@@ -125,7 +125,7 @@ fn survey_import(input: &[u8]) {
             if let Ok(imported) = import::import(input, Path::new("fuzz.csv"), q, &options) {
                 let options = centricity::survey::aggregate::Options { equal_voice: false };
                 let _ = centricity::survey::aggregate::aggregate(q, &imported.rows, options);
-                let _ = imported.mapping_file(q, Path::new("fuzz.csv"));
+                let _ = imported.mapped.mapping_file(q, Path::new("fuzz.csv"));
             }
         }
     }

@@ -47,8 +47,9 @@ struct QuestionOut<'a> {
     distribution: BTreeMap<&'a str, usize>,
 }
 
-/// The questionnaire and the export read for it, or the exit code of why not (said on stderr).
-fn read_export(args: &ExportArgs) -> Result<(Questionnaire, import::Imported), Exit> {
+/// The questionnaire, the export's bytes and how to read them, or the exit code of why not
+/// (said on stderr).
+fn open_export(args: &ExportArgs) -> Result<(Questionnaire, Vec<u8>, import::Options), Exit> {
     let questionnaire = questionnaire::find(&args.questionnaire, Path::new("."))
         .map_err(|e| invalid(&e.to_string()))?;
     let mapping = args
@@ -65,28 +66,30 @@ fn read_export(args: &ExportArgs) -> Result<(Questionnaire, import::Imported), E
         mapping,
         include_partial: args.include_partial,
     };
-    let imported = import::import(&bytes, &args.file, &questionnaire, &options)
-        .map_err(|e| invalid(&e.to_string()))?;
-    Ok((questionnaire, imported))
+    Ok((questionnaire, bytes, options))
 }
 
 pub fn import(args: &ExportArgs, equal_voice: bool, json: bool) -> Exit {
-    let (questionnaire, imported) = match read_export(args) {
-        Ok(read) => read,
+    let (questionnaire, bytes, options) = match open_export(args) {
+        Ok(opened) => opened,
         Err(exit) => return exit,
+    };
+    let imported = match import::import(&bytes, &args.file, &questionnaire, &options) {
+        Ok(imported) => imported,
+        Err(e) => return invalid(&e.to_string()),
     };
     eprintln!(
         "{} (`centricity survey map` shows each match)",
-        imported.summary()
+        imported.mapped.summary()
     );
-    for note in &imported.notes {
+    for note in &imported.mapped.notes {
         eprintln!("note: {}", terminal(note));
     }
     let result = aggregate::aggregate(&questionnaire, &imported.rows, Options { equal_voice });
     let output = if json {
         json_report(&imported, &questionnaire, &result)
     } else {
-        table(imported.layout, &questionnaire, &result)
+        table(imported.mapped.layout, &questionnaire, &result)
     };
     print!("{output}");
     Exit::Ok
@@ -103,12 +106,16 @@ struct MapReport<'a> {
 }
 
 pub fn map(args: &ExportArgs, write_mapping: Option<&Path>, json: bool) -> Exit {
-    let (questionnaire, imported) = match read_export(args) {
-        Ok(read) => read,
+    let (questionnaire, bytes, options) = match open_export(args) {
+        Ok(opened) => opened,
         Err(exit) => return exit,
     };
+    let mapped = match import::map(&bytes, &args.file, &questionnaire, &options) {
+        Ok(mapped) => mapped,
+        Err(e) => return invalid(&e.to_string()),
+    };
     if let Some(path) = write_mapping {
-        let text = imported.mapping_file(&questionnaire, &args.file);
+        let text = mapped.mapping_file(&questionnaire, &args.file);
         if let Err(e) = crate::output::write_atomically(path, text.as_bytes()) {
             eprintln!("error: cannot write {}: {e}", path.display());
             return Exit::Runtime;
@@ -117,11 +124,11 @@ pub fn map(args: &ExportArgs, write_mapping: Option<&Path>, json: bool) -> Exit 
     }
     if json {
         let report = MapReport {
-            layout: imported.layout.name(),
+            layout: mapped.layout.name(),
             questionnaire: &questionnaire.id,
-            columns: &imported.columns,
-            questions_without_column: &imported.unanswered,
-            notes: &imported.notes,
+            columns: &mapped.columns,
+            questions_without_column: &mapped.unanswered,
+            notes: &mapped.notes,
         };
         println!(
             "{}",
@@ -134,7 +141,7 @@ pub fn map(args: &ExportArgs, write_mapping: Option<&Path>, json: bool) -> Exit 
         .load_style(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(["#", "Column", "Question", "How"]);
-    for (index, column) in imported.columns.iter().enumerate() {
+    for (index, column) in mapped.columns.iter().enumerate() {
         let question = match (&column.question, &column.option) {
             (Some(q), Some(option)) => format!("{q} [{option}]"),
             (Some(q), None) => q.clone(),
@@ -156,16 +163,16 @@ pub fn map(args: &ExportArgs, write_mapping: Option<&Path>, json: bool) -> Exit 
     }
     let mut out = format!(
         "{} export, questionnaire `{}`\n{table}\n",
-        imported.layout.name(),
+        mapped.layout.name(),
         questionnaire.id
     );
-    if !imported.unanswered.is_empty() {
+    if !mapped.unanswered.is_empty() {
         out.push_str(&format!(
             "Questions without a column: {}\n",
-            imported.unanswered.join(", ")
+            mapped.unanswered.join(", ")
         ));
     }
-    for note in &imported.notes {
+    for note in &mapped.notes {
         out.push_str(&format!("note: {}\n", terminal(note)));
     }
     print!("{out}");
@@ -261,7 +268,7 @@ fn invalid(message: &str) -> Exit {
 
 fn json_report(imported: &import::Imported, q: &Questionnaire, result: &SurveyResult) -> String {
     let report = ImportReport {
-        layout: imported.layout.name(),
+        layout: imported.mapped.layout.name(),
         questionnaire: &q.id,
         respondents: result.respondents,
         reliability: result.reliability,

@@ -112,9 +112,9 @@ fn the_json_report_has_the_documented_shape() {
     for key in ["id", "n", "dont_know", "mean_score", "distribution"] {
         assert!(question.get(key).is_some(), "question lacks {key}");
     }
-    // Columns of the other questionnaire are ignored with a note; a question without a column is named.
+    // Columns of the other questionnaire are named once; a question without a column is named.
     assert!(
-        stderr.contains("ignored: not a question of `frontline`"),
+        stderr.contains("are questions of `feedback-loop`, not `frontline`"),
         "{stderr}"
     );
     assert!(stderr.contains("CHN-04 has no column"), "{stderr}");
@@ -281,4 +281,220 @@ fn a_forced_layout_and_a_mapping_file() {
     );
     assert_eq!(report["questions"][0]["n"], 3);
     assert_eq!(report["questions"][0]["mean_score"], 66.7);
+}
+
+/// `survey map --format json` for a file.
+fn map(file: &str, questionnaire: &str, extra: &[&str]) -> Value {
+    success_json(
+        centricity()
+            .args(["survey", "map"])
+            .arg(repo_path(file))
+            .args(["--questionnaire", questionnaire, "--format", "json"])
+            .args(extra),
+    )
+}
+
+#[test]
+fn exports_built_the_way_consultants_build_them_score_like_the_plain_form() {
+    // (file, layout, what the tool marked and must be left out)
+    let files = [
+        ("google-forms.csv", "google-forms", None),
+        ("microsoft-forms.csv", "microsoft-forms", None),
+        ("surveymonkey.csv", "surveymonkey", None),
+        ("qualtrics.csv", "qualtrics", Some("1 preview response")),
+        (
+            "qualtrics-legacy.csv",
+            "qualtrics-legacy",
+            Some("1 preview response"),
+        ),
+        (
+            "limesurvey.csv",
+            "limesurvey",
+            Some("1 unfinished response"),
+        ),
+        ("typeform.csv", "typeform", Some("1 unfinished response")),
+    ];
+    for questionnaire in ["frontline", "feedback-loop"] {
+        let (code, plain, stderr) = import("fixtures/surveys/google-forms.csv", questionnaire, &[]);
+        assert_eq!(code, 0, "{stderr}");
+        for (file, layout, left_out) in files {
+            if layout == "typeform" && questionnaire == "feedback-loop" {
+                continue;
+            }
+            let path = format!("fixtures/surveys/consultant/{file}");
+            let (code, report, stderr) = import(&path, questionnaire, &[]);
+            assert_eq!(code, 0, "{file}: {stderr}");
+            assert_eq!(report["layout"], layout, "{file}");
+            assert_eq!(
+                scores(&report),
+                scores(&plain),
+                "{file} scores differently for {questionnaire}"
+            );
+            if let Some(left_out) = left_out {
+                assert!(stderr.contains(left_out), "{file}: {stderr}");
+            }
+            // A combined export: the other questionnaire's columns are named once, not guessed at.
+            let other = if questionnaire == "frontline" {
+                "feedback-loop"
+            } else {
+                "frontline"
+            };
+            if layout != "typeform" {
+                assert!(
+                    stderr.contains(&format!("questions of `{other}`")),
+                    "{file}: {stderr}"
+                );
+            }
+        }
+    }
+    // Kept on request: the Typeform partial response joins the six.
+    let (_, kept, _) = import(
+        "fixtures/surveys/consultant/typeform.csv",
+        "frontline",
+        &["--include-partial"],
+    );
+    assert_eq!(kept["respondents"], 7);
+}
+
+#[test]
+fn survey_map_shows_each_match_and_a_near_miss_stays_unmatched() {
+    let mapped = map(
+        "fixtures/surveys/consultant/google-forms.csv",
+        "frontline",
+        &[],
+    );
+    let columns = mapped["columns"].as_array().unwrap();
+    let how_of = |needle: &str| {
+        columns
+            .iter()
+            .find(|c| c["header"].as_str().unwrap_or("").contains(needle))
+            .unwrap_or_else(|| panic!("no column with {needle}"))
+            .clone()
+    };
+    let own = how_of("answer most customer questions");
+    assert_eq!(
+        (own["question"].as_str(), own["how"].as_str()),
+        (Some("INF-01"), Some("grid-row"))
+    );
+    let near_miss = how_of("answer most supplier questions");
+    assert!(near_miss["question"].is_null(), "{near_miss}");
+    let reworded = how_of("How many systems or tools");
+    assert_eq!(reworded["question"], "INF-03");
+    assert_eq!(reworded["how"], "similar");
+    assert!(reworded["similarity"].as_f64().unwrap() >= 0.8);
+    let hinted = how_of("customers reach customer service? (select all that apply)");
+    assert_eq!(hinted["question"], "CHN-01");
+    assert!(
+        mapped["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n.as_str().unwrap_or("").contains("supplier")),
+        "{mapped}"
+    );
+    assert_eq!(
+        mapped["questions_without_column"],
+        serde_json::json!(["CHN-04", "CHN-05"])
+    );
+}
+
+#[test]
+fn bare_option_labels_that_fit_two_questions_are_never_guessed() {
+    let file = "fixtures/surveys/consultant/typeform-shared-options.csv";
+    for questionnaire in ["frontline", "feedback-loop"] {
+        let mapped = map(file, questionnaire, &[]);
+        let taken: Vec<&Value> = mapped["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["how"] == "bare-options")
+            .collect();
+        assert!(taken.is_empty(), "{questionnaire}: {taken:?}");
+        let notes = mapped["notes"].to_string();
+        assert!(
+            notes.contains("fit several questions (")
+                && notes.contains("CAP-02")
+                && notes.contains("CHN-01"),
+            "{mapped}"
+        );
+    }
+    // The frontline import scores nothing from it rather than something invented.
+    let (code, _, stderr) = import(file, "frontline", &[]);
+    assert_eq!(code, 3, "{stderr}");
+    // A mapping file settles it: the options are CAP-02's.
+    let mapping = repo_path("fixtures/surveys/consultant/typeform-shared-options.mapping.toml");
+    let (code, report, stderr) = import(
+        file,
+        "feedback-loop",
+        &["--mapping", mapping.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let cap02 = report["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == "CAP-02")
+        .unwrap()
+        .clone();
+    assert_eq!(cap02["n"], 3, "{cap02}");
+}
+
+#[test]
+fn a_written_mapping_reads_back_to_the_same_scores() {
+    let scratch = Scratch::new();
+    let written = scratch.path("mapping.toml");
+    let file = "fixtures/surveys/consultant/surveymonkey.csv";
+    centricity()
+        .args(["survey", "map"])
+        .arg(repo_path(file))
+        .args(["--questionnaire", "feedback-loop", "--write-mapping"])
+        .arg(&written)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&written).unwrap();
+    assert!(text.contains("\"CAP-02[Email]\" = "), "{text}");
+    let (_, direct, _) = import(file, "feedback-loop", &[]);
+    let (code, via_mapping, stderr) = import(
+        file,
+        "feedback-loop",
+        &["--mapping", written.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(scores(&via_mapping), scores(&direct));
+    assert!(stderr.contains("matched to questions"), "{stderr}");
+}
+
+#[test]
+fn excel_unicode_text_is_read_like_the_csv() {
+    // Excel's "Unicode text": UTF-16 LE with a BOM, tab separated.
+    let scratch = Scratch::new();
+    let original = std::fs::read_to_string(repo_path("fixtures/surveys/google-forms.csv")).unwrap();
+    let mut tabbed = String::new();
+    for record in csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(original.as_bytes())
+        .records()
+    {
+        let record = record.unwrap();
+        tabbed.push_str(
+            &record
+                .iter()
+                .map(|c| c.replace('\t', " "))
+                .collect::<Vec<_>>()
+                .join("\t"),
+        );
+        tabbed.push_str("\r\n");
+    }
+    let mut bytes = vec![0xFF, 0xFE];
+    tabbed
+        .encode_utf16()
+        .for_each(|u| bytes.extend_from_slice(&u.to_le_bytes()));
+    let path = scratch.path("unicode.txt");
+    std::fs::write(&path, bytes).unwrap();
+    for questionnaire in ["frontline", "feedback-loop"] {
+        let (_, csv, _) = import("fixtures/surveys/google-forms.csv", questionnaire, &[]);
+        let (code, unicode, stderr) = import(path.to_str().unwrap(), questionnaire, &[]);
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(scores(&unicode), scores(&csv));
+    }
 }

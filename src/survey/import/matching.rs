@@ -225,12 +225,27 @@ impl Bank<'_> {
 
     /// Whether a question of another questionnaire has this text: then it is not ours to guess at.
     fn elsewhere(&self, text: &str) -> bool {
+        self.owner_of_text(text).is_some()
+    }
+
+    fn owner_of_text(&self, text: &str) -> Option<&str> {
         let wanted = canonical(text);
         self.all
             .iter()
             .filter(|q| q.id != self.questionnaire.id)
-            .flat_map(|q| q.questions())
-            .any(|q| canonical(&q.text) == wanted)
+            .find(|qn| qn.questions().any(|q| canonical(&q.text) == wanted))
+            .map(|qn| qn.id.as_str())
+    }
+
+    /// The other questionnaire a header belongs to (its text, a grid row, or a multi-select's title).
+    pub fn owner(&self, main: &str, sub: Option<&str>) -> Option<&str> {
+        std::iter::once(main)
+            .chain(
+                grid_parts(main, sub)
+                    .into_iter()
+                    .flat_map(|(title, row)| [title, row]),
+            )
+            .find_map(|text| self.owner_of_text(text))
     }
 }
 
@@ -407,11 +422,11 @@ pub fn option_column(q: &Question, label: &str) -> Option<Column> {
 /// Typeform heads a multi-select's columns with the option labels alone. A run
 /// of such columns is attributed only when its labels fit one multi-select of
 /// the whole bank and no other; a run that fits none is split where it stops
-/// fitting. Returns (first column, columns) runs with their question, or a note.
+/// fitting. Returns the columns attributed, and the notes with the columns they explain.
 pub fn bare_option_runs(
     labels: &[(usize, String)],
     bank: &Bank<'_>,
-) -> (Vec<(usize, Column)>, Vec<String>) {
+) -> (Vec<(usize, Column)>, Vec<(String, Vec<usize>)>) {
     let multis: Vec<(&Questionnaire, &Question)> = bank
         .all
         .iter()
@@ -445,18 +460,25 @@ pub fn bare_option_runs(
             .map(|(_, l)| l.as_str())
             .collect::<Vec<_>>()
             .join(", ");
+        let indices = run.iter().map(|(i, _)| *i).collect();
         match fits(run).as_slice() {
             [(qn, q)] if qn.id == bank.questionnaire.id => {
                 columns.extend(run.iter().filter_map(|(i, label)| option_column(q, label).map(|c| (*i, c))));
             }
-            [(qn, q)] => notes.push(format!(
-                "option columns {shown} belong to {} of `{}`, not to `{}`",
-                q.id, qn.id, bank.questionnaire.id
+            [(qn, q)] => notes.push((
+                format!(
+                    "option columns {shown} belong to {} of `{}`, not to `{}`",
+                    q.id, qn.id, bank.questionnaire.id
+                ),
+                indices,
             )),
             [] => {}
-            several => notes.push(format!(
-                "option columns {shown} fit several questions ({}): left unmatched; name them in a mapping file",
-                several.iter().map(|(_, q)| q.id.as_str()).collect::<Vec<_>>().join(", ")
+            several => notes.push((
+                format!(
+                    "option columns {shown} fit several questions ({}): left unmatched; name them in a mapping file",
+                    several.iter().map(|(_, q)| q.id.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+                indices,
             )),
         }
         start = end;

@@ -28,21 +28,28 @@ pub struct Options {
     pub include_partial: bool,
 }
 
+/// How an export's columns were matched to a questionnaire's questions.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Imported {
+pub struct Mapped {
     pub layout: Layout,
-    pub rows: Vec<AnswerRow>,
     /// Every column and how it was matched, in the file's order.
     pub columns: Vec<Matched>,
     /// Questions no column answers.
     pub unanswered: Vec<String>,
-    /// Responses left out: unfinished ones (unless kept) and previews, tests, spam by status.
-    pub excluded: BTreeMap<String, usize>,
-    /// Unknown columns ignored, questions without a column, doubtful matches: said, not fatal.
+    /// Unknown columns ignored, questions without a column, doubtful matches, responses left
+    /// out: said, not fatal.
     pub notes: Vec<String>,
 }
 
-impl Imported {
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    pub mapped: Mapped,
+    pub rows: Vec<AnswerRow>,
+    /// Responses left out: unfinished ones (unless kept) and previews, tests, spam by status.
+    pub excluded: BTreeMap<String, usize>,
+}
+
+impl Mapped {
     /// One line on how the columns were matched, for stderr.
     pub fn summary(&self) -> String {
         let count = |f: &dyn Fn(&How) -> bool| self.columns.iter().filter(|c| f(&c.how)).count();
@@ -90,14 +97,30 @@ impl Imported {
     }
 }
 
-/// Reads an export for `questionnaire`. Every bad cell is reported with its row and column,
-/// and nothing is imported from a file with a bad cell.
-pub fn import(
+/// How the columns of an export match `questionnaire`, without reading its answers
+/// (`survey map`: worth seeing even when nothing matched).
+pub fn map(
     bytes: &[u8],
     path: &Path,
     questionnaire: &Questionnaire,
     options: &Options,
-) -> Result<Imported, InputError> {
+) -> Result<Mapped, InputError> {
+    read_and_map(bytes, path, questionnaire, options).map(|read| read.mapped)
+}
+
+/// The file's rows, its headers, and how they were matched.
+struct Read {
+    records: Vec<Vec<String>>,
+    headers: Vec<(String, Option<String>)>,
+    mapped: Mapped,
+}
+
+fn read_and_map(
+    bytes: &[u8],
+    path: &Path,
+    questionnaire: &Questionnaire,
+    options: &Options,
+) -> Result<Read, InputError> {
     let records = read_records(bytes, path)?;
     let Some(first) = records.first() else {
         return Err(InputError::whole_file(path, "the file is empty"));
@@ -134,7 +157,45 @@ pub fn import(
             .collect(),
     };
     bank.all.insert(0, questionnaire);
-    let (matched, mut notes) = map_columns(&headers, layout, &bank, &options.mapping);
+    let (columns, mut notes) = map_columns(&headers, layout, &bank, &options.mapping);
+    let unanswered: Vec<String> = questionnaire
+        .questions()
+        .filter(|q| !columns.iter().any(|m| m.question.as_deref() == Some(&q.id)))
+        .map(|q| q.id.clone())
+        .collect();
+    for id in &unanswered {
+        if let Some(q) = questionnaire.question(id) {
+            notes.push(format!("{id} has no column: \"{}\"", shorten(&q.text)));
+        }
+    }
+    Ok(Read {
+        records,
+        headers,
+        mapped: Mapped {
+            layout,
+            columns,
+            unanswered,
+            notes,
+        },
+    })
+}
+
+/// Reads an export for `questionnaire`. Every bad cell is reported with its row and column,
+/// and nothing is imported from a file with a bad cell.
+pub fn import(
+    bytes: &[u8],
+    path: &Path,
+    questionnaire: &Questionnaire,
+    options: &Options,
+) -> Result<Imported, InputError> {
+    let Read {
+        records,
+        headers,
+        mut mapped,
+    } = read_and_map(bytes, path, questionnaire, options)?;
+    let layout = mapped.layout;
+    let header_rows = layout.header_rows();
+    let matched = &mapped.columns;
     if !matched
         .iter()
         .any(|m| m.question.is_some() && m.how != How::BareOptions)
@@ -146,16 +207,6 @@ pub fn import(
                 questionnaire.id
             ),
         ));
-    }
-    let unanswered: Vec<String> = questionnaire
-        .questions()
-        .filter(|q| !matched.iter().any(|m| m.question.as_deref() == Some(&q.id)))
-        .map(|q| q.id.clone())
-        .collect();
-    for id in &unanswered {
-        if let Some(q) = questionnaire.question(id) {
-            notes.push(format!("{id} has no column: \"{}\"", shorten(&q.text)));
-        }
     }
     let columns: Vec<Column> = matched.iter().map(|m| m.column.clone()).collect();
     // Each column's question, looked up once rather than once per cell.
@@ -232,7 +283,7 @@ pub fn import(
         });
     }
     for (why, count) in &excluded {
-        notes.push(match why.as_str() {
+        mapped.notes.push(match why.as_str() {
             "unfinished" => {
                 format!("{count} unfinished response(s) left out (--include-partial keeps them)")
             }
@@ -240,15 +291,12 @@ pub fn import(
         });
     }
     if rows.is_empty() {
-        notes.push("the export has no answers".into());
+        mapped.notes.push("the export has no answers".into());
     }
     Ok(Imported {
-        layout,
+        mapped,
         rows,
-        columns: matched,
-        unanswered,
         excluded,
-        notes,
     })
 }
 
@@ -294,6 +342,8 @@ fn map_columns(
     let mut notes = Vec::new();
     let mut matched = Vec::with_capacity(headers.len());
     let mut bare_labels = Vec::new();
+    // Columns of another shipped questionnaire (a combined export): said once per questionnaire.
+    let mut elsewhere: BTreeMap<&str, usize> = BTreeMap::new();
     for (index, (main, sub)) in headers.iter().enumerate() {
         let key = normalise(main);
         let tool = |column: Column| Ok((column, How::Tool));
@@ -313,13 +363,14 @@ fn map_columns(
             matching::match_question(main, sub.as_deref(), bank, mapping)
         };
         let (column, how) = found.unwrap_or_else(|note| {
-            match note {
-                Some(note) => notes.push(note),
+            match (note, bank.owner(main, sub.as_deref())) {
+                (Some(note), _) => notes.push(note),
+                (None, Some(owner)) => *elsewhere.entry(owner).or_default() += 1,
                 // Typeform heads option columns with the labels alone: tried as runs below.
-                None if layout == Layout::Typeform && sub.is_none() => {
+                (None, None) if layout == Layout::Typeform && sub.is_none() => {
                     bare_labels.push((index, matching::canonical(main)));
                 }
-                None => notes.push(format!(
+                (None, None) => notes.push(format!(
                     "column `{}` ignored: not a question of `{}`",
                     shorten(main),
                     bank.questionnaire.id
@@ -334,8 +385,18 @@ fn map_columns(
             bank.questionnaire,
         ));
     }
+    for (owner, count) in &elsewhere {
+        notes.push(format!(
+            "{count} column(s) are questions of `{owner}`, not `{}`: import the file again with --questionnaire {owner}",
+            bank.questionnaire.id
+        ));
+    }
     let (runs, run_notes) = matching::bare_option_runs(&bare_labels, bank);
-    notes.extend(run_notes);
+    let explained: Vec<usize> = run_notes
+        .iter()
+        .flat_map(|(_, columns)| columns.clone())
+        .collect();
+    notes.extend(run_notes.into_iter().map(|(note, _)| note));
     for (index, column) in runs {
         matched[index] = describe(
             matched[index].header.clone(),
@@ -345,7 +406,7 @@ fn map_columns(
         );
     }
     for (index, _) in &bare_labels {
-        if matched[*index].how == How::None {
+        if matched[*index].how == How::None && !explained.contains(index) {
             notes.push(format!(
                 "column `{}` ignored: not a question of `{}`",
                 shorten(&matched[*index].header),
