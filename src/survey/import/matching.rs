@@ -419,6 +419,9 @@ pub fn option_column(q: &Question, label: &str) -> Option<Column> {
         })
 }
 
+/// A note, and the columns (by index) it explains.
+pub type Explained = (String, Vec<usize>);
+
 /// Typeform heads a multi-select's columns with the option labels alone. A run
 /// of such columns is attributed only when its labels fit one multi-select of
 /// the whole bank and no other; a run that fits none is split where it stops
@@ -426,7 +429,7 @@ pub fn option_column(q: &Question, label: &str) -> Option<Column> {
 pub fn bare_option_runs(
     labels: &[(usize, String)],
     bank: &Bank<'_>,
-) -> (Vec<(usize, Column)>, Vec<(String, Vec<usize>)>) {
+) -> (Vec<(usize, Column)>, Vec<Explained>) {
     let multis: Vec<(&Questionnaire, &Question)> = bank
         .all
         .iter()
