@@ -498,3 +498,26 @@ fn excel_unicode_text_is_read_like_the_csv() {
         assert_eq!(scores(&unicode), scores(&csv));
     }
 }
+
+#[test]
+fn real_qualtrics_exports_current_and_legacy_read_their_one_respondent() {
+    // Real exports kept by the qualtRics R package (fixtures/surveys/upstream/SOURCES.md).
+    let definition = repo_path("fixtures/surveys/upstream/qualtrics-sample.toml");
+    for (file, layout) in [
+        ("qualtrics-sample.csv", "qualtrics"),
+        ("qualtrics-sample-legacy.csv", "qualtrics-legacy"),
+    ] {
+        let (code, report, stderr) = import(
+            &format!("fixtures/surveys/upstream/{file}"),
+            definition.to_str().unwrap(),
+            &[],
+        );
+        assert_eq!(code, 0, "{file}: {stderr}");
+        assert_eq!(report["layout"], layout, "{file}");
+        assert_eq!(
+            report["respondents"], 1,
+            "{file}: a header row read as a respondent, or the respondent lost"
+        );
+        assert_eq!(report["questions"][0]["n"], 1, "{file}");
+    }
+}
