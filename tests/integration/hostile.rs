@@ -48,6 +48,15 @@ fn shared_items_are_read_once_not_copied_per_path() {
     assert_eq!(chain.ratings.len(), 1, "{:?}", chain.ratings);
 }
 
+/// The binary as a plain process (to signal it or watch its memory), with a clean environment.
+fn spawnable() -> std::process::Command {
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("centricity"));
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    command
+}
+
 /// Runs `command` to the end and returns its output with its own peak resident memory in MB:
 /// the kernel's high-water mark of the program it runs (`VmHWM`), read while it runs. (The
 /// rusage of a spawned child would count the test process's memory it shared before exec.)
@@ -144,9 +153,7 @@ timeout = "2s"
     let store = scratch.path("history.db");
     let started = Instant::now();
     let (output, peak_mb) = run_measured(
-        std::process::Command::new(assert_cmd::cargo::cargo_bin("centricity"))
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        spawnable()
             .args(["audit", "--format", "json", "--no-progress", "--store"])
             .arg(&store)
             .arg(&audit),
@@ -361,9 +368,7 @@ command = ["sh", "stuck.sh"]
         ok = server.url("/ok"),
         deep = server.url("/hostile/deep-nesting/300"),
     ));
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("centricity"))
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+    let child = spawnable()
         .args(["audit", "--no-store", "--no-progress", "--format", "json"])
         .arg(&audit)
         .stdout(std::process::Stdio::piped())
