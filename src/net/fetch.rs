@@ -235,9 +235,9 @@ impl Fetcher {
         host.last_request = Some(Instant::now());
         match result {
             Ok(response) if response.status().is_success() => {
-                match read_capped(response, 512 * 1024).await {
-                    Ok(Some(body)) => Robots::parse(&String::from_utf8_lossy(&body), ROBOTS_AGENT),
-                    _ => Robots::disallow_all(),
+                match read_prefix(response, super::robots::MAX_BYTES).await {
+                    Ok(body) => Robots::parse(&String::from_utf8_lossy(&body), ROBOTS_AGENT),
+                    Err(_) => Robots::disallow_all(),
                 }
             }
             // RFC 9309: a missing robots.txt (4xx) allows everything; an unreachable one (5xx) nothing.
@@ -388,6 +388,22 @@ async fn read_capped(
         body.extend_from_slice(&chunk);
     }
     Ok(Some(body))
+}
+
+/// The first `cap` bytes of a body: a larger robots.txt is read that far (RFC 9309 §2.5), not refused.
+async fn read_prefix(
+    mut response: reqwest::Response,
+    cap: usize,
+) -> Result<Vec<u8>, reqwest::Error> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = cap - body.len();
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() == cap {
+            break;
+        }
+    }
+    Ok(body)
 }
 
 /// Retry-After as seconds or an HTTP date.
