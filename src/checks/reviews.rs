@@ -328,6 +328,8 @@ pub async fn read(
     };
     let read_bytes = bytes.len();
     let failed_status = status.filter(|s| !(200..300).contains(s));
+    // A challenge page saved to a file is as blocked as one served: known by its content.
+    let wall = crate::net::walls::recognise(&bytes);
     // Decoding and extraction are CPU work on a stranger's page: off the async workers.
     let (profile_for_page, url_text) = (profile.clone(), url_for_profile.to_string());
     let extraction = crate::check::off_workers(move || {
@@ -359,6 +361,11 @@ pub async fn read(
         ratings: Vec::new(),
         repairs: Vec::new(),
     };
+    if let Some(wall) = wall {
+        result.outcome = SourceOutcome::Blocked;
+        result.reason = Some(format!("{wall}, not the page itself"));
+        return result;
+    }
     match applied {
         Err(reason) => {
             result.outcome = SourceOutcome::Error;
@@ -376,7 +383,12 @@ pub async fn read(
                 .map(|r| (*r).to_string())
                 .collect();
             result.ratings = applied.page.ratings;
-            if !result.ratings.is_empty() {
+            if result.ratings.is_empty() {
+                result.reason = Some(format!(
+                    "no aggregate rating on the page (read with the `{}` profile)",
+                    result.profile
+                ));
+            } else {
                 result.outcome = SourceOutcome::Ok;
             }
         }

@@ -131,6 +131,7 @@ const NOT_AGGREGATE: &[&str] = &[
 /// Organisation types whose ratings are the company's (schema.org Organization and common subtypes).
 const ORGANIZATION_TYPES: &[&str] = &[
     "Organization",
+    "Brand",
     "Corporation",
     "LocalBusiness",
     "OnlineStore",

@@ -63,16 +63,15 @@ fn aggregate(root: ElementRef<'_>) -> Node {
     node
 }
 
-/// The reviewed thing: an h-card/vcard naming an organisation is a company.
+/// The reviewed thing: an h-card/vcard is a business (reviews rate businesses, not people's cards).
 fn reviewed(item: ElementRef<'_>, v2: bool) -> Node {
     let card = has_class(item, "vcard") || has_class(item, "h-card");
-    let org = has_class(item, "org") || find(item, if v2 { "p-org" } else { "org" }).is_some();
     let name = find(item, if v2 { "p-name" } else { "fn" })
         .map_or_else(|| value_class_text(item), value_class_text);
     let url = find(item, if v2 { "u-url" } else { "url" })
         .and_then(|u| u.attr("href"))
         .map(str::to_string);
-    let kind = if card && org { "Organization" } else { "Thing" };
+    let kind = if card { "Organization" } else { "Thing" };
     let mut node = Node {
         types: vec![kind.into()],
         props: vec![("name".into(), Val::Text(name))],

@@ -89,22 +89,6 @@ pub enum Fetched {
     },
 }
 
-/// Markers of challenge pages (Cloudflare, AWS WAF, Imperva, PerimeterX, DataDome…).
-const WALL_MARKERS: &[&str] = &[
-    "cf-browser-verification",
-    "cf_chl_opt",
-    "challenges.cloudflare.com",
-    "<title>just a moment...</title>",
-    "attention required! | cloudflare",
-    "verifying your connection",
-    "awswafintegration",
-    "aws-waf-token",
-    "_incapsula_resource",
-    "px-captcha",
-    "captcha-delivery.com",
-    "pardon our interruption",
-];
-
 const MAX_REDIRECTS: usize = 10;
 
 struct Host {
@@ -286,8 +270,8 @@ impl Fetcher {
             let wait = retry_after(&response).unwrap_or(self.policy.backoff * 2u32.pow(attempt));
             // A challenge page answers the same however often it is asked: do not retry a bot wall.
             if let Ok(Some(body)) = read_capped(response, 256 * 1024).await {
-                if let Some(marker) = wall_marker(&body) {
-                    return Err(walled(status, marker));
+                if let Some(wall) = super::walls::recognise(&body) {
+                    return Err(walled(status, wall));
                 }
             }
             if wait > self.policy.max_retry_wait {
@@ -329,8 +313,8 @@ impl Fetcher {
                 };
             }
         };
-        if let Some(marker) = wall_marker(&body) {
-            return walled(status, marker);
+        if let Some(wall) = super::walls::recognise(&body) {
+            return walled(status, wall);
         }
         match status {
             403 => Fetched::Blocked {
@@ -419,19 +403,10 @@ fn retry_after(response: &reqwest::Response) -> Option<Duration> {
         .or(Some(Duration::ZERO))
 }
 
-fn walled(status: u16, marker: &str) -> Fetched {
+fn walled(status: u16, wall: super::walls::Wall) -> Fetched {
     Fetched::Blocked {
-        reason: format!("HTTP {status}: a bot-protection page (\"{marker}\")"),
+        reason: format!("HTTP {status}: {wall}"),
     }
-}
-
-fn wall_marker(body: &[u8]) -> Option<&'static str> {
-    // Challenge pages are small; a full page that mentions a captcha in passing is not a wall.
-    if body.len() > 256 * 1024 {
-        return None;
-    }
-    let text = String::from_utf8_lossy(body).to_ascii_lowercase();
-    WALL_MARKERS.iter().copied().find(|m| text.contains(m))
 }
 
 /// reqwest's errors, with the cause that says what happened.

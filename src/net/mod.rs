@@ -7,6 +7,7 @@ pub mod fetch;
 pub mod mail;
 pub mod probe;
 pub mod robots;
+pub mod walls;
 
 /// An honest user agent: who we are and where to read what we do.
 pub const USER_AGENT: &str = concat!(

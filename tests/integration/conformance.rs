@@ -147,6 +147,7 @@ fn every_upstream_page_yields_its_facts_through_the_cli() {
             )],
         ),
         (
+            // The item is an h-card: a business, so the company's rating.
             "microformats-tests/h-review-aggregate/simpleproperties.html",
             &[(
                 9.2,
@@ -154,7 +155,7 @@ fn every_upstream_page_yields_its_facts_through_the_cli() {
                 false,
                 None,
                 Some(17),
-                "product",
+                "company",
                 Some("Mediterranean Wraps"),
             )],
         ),

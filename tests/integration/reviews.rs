@@ -198,19 +198,35 @@ fn own_fixtures_yield_their_facts() {
 }
 
 #[test]
-fn pages_without_a_rating_say_so() {
-    let (code, records, _) = extract_json(
+fn pages_without_a_rating_say_so_and_saved_bot_walls_are_blocked() {
+    let (code, records, stderr) = extract_json(
         "20ms",
         &[
             &repo_path("fixtures/reviews/no-rating.html").to_string_lossy(),
             &repo_path("fixtures/reviews/bot-wall.html").to_string_lossy(),
+            &repo_path("fixtures/reviews/aws-waf-challenge.html").to_string_lossy(),
         ],
     );
     assert_eq!(code, 0);
-    for r in &records {
-        assert_eq!(r["outcome"], "no_rating", "{r}");
-        assert_eq!(r["value"], Value::Null);
-    }
+    let outcomes: Vec<&str> = records
+        .iter()
+        .map(|r| r["outcome"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(outcomes, ["no_rating", "blocked", "blocked"], "{records:?}");
+    assert!(records.iter().all(|r| r["value"].is_null()));
+    // Every record without a rating says why on stderr, vendor included.
+    assert!(
+        stderr.contains("no-rating.html: no aggregate rating on the page"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("bot-wall.html: a bot-protection page of Cloudflare"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("aws-waf-challenge.html: a bot-protection page of AWS WAF"),
+        "{stderr}"
+    );
 }
 
 fn apply(url: &str, fixture: &str) -> centricity::extract::profile::Applied {
