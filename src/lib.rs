@@ -19,6 +19,7 @@ pub mod score;
 pub mod spreadsheet;
 pub mod store;
 pub mod survey;
+pub mod text;
 
 use std::ffi::OsString;
 use std::io::IsTerminal;

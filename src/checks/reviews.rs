@@ -16,7 +16,7 @@ use crate::audit::values::DurationValue;
 use crate::audit::{LoadContext, at};
 use crate::category::Category;
 use crate::check::{CheckError, CollectContext};
-use crate::extract::profile::{Profile, Profiles};
+use crate::extract::profile::{self, Profile, Profiles};
 use crate::extract::{Rating, charset};
 use crate::net::fetch::{Fetched, Fetcher, Policy};
 
@@ -184,6 +184,9 @@ pub enum SourceOutcome {
 pub struct SourceResult {
     pub source: String,
     pub profile: String,
+    /// Why that profile: the address it names, or the content it carries.
+    #[serde(default)]
+    pub profile_reason: Option<String>,
     pub outcome: SourceOutcome,
     /// Why it was blocked or failed.
     pub reason: Option<String>,
@@ -280,8 +283,8 @@ pub async fn read(
         }
         Source::File { path, .. } => match std::fs::read(path) {
             Ok(bytes) => {
-                // A page saved by a browser names where it came from; the profile follows that.
-                let origin = saved_from(&bytes).unwrap_or_else(|| file_url(path));
+                // Until the page is decoded, a file's address is its path; the page may state a better one.
+                let origin = file_url(path);
                 let loaded = Loaded {
                     bytes,
                     status: None,
@@ -300,7 +303,6 @@ pub async fn read(
             ),
         },
     };
-    let profile = profiles.for_url(url_for_profile.as_str());
     let Loaded {
         bytes,
         status,
@@ -312,7 +314,8 @@ pub async fn read(
         Err((outcome, reason)) => {
             return SourceResult {
                 source: label,
-                profile: profile.id.clone(),
+                profile: profiles.for_url(url_for_profile.as_str()).id.clone(),
+                profile_reason: None,
                 outcome,
                 reason: Some(reason),
                 page: None,
@@ -331,22 +334,35 @@ pub async fn read(
     // A challenge page saved to a file is as blocked as one served: known by its content.
     let wall = crate::net::walls::recognise(&bytes);
     // Decoding and extraction are CPU work on a stranger's page: off the async workers.
-    let (profile_for_page, url_text) = (profile.clone(), url_for_profile.to_string());
+    let is_file = matches!(source, Source::File { .. });
+    let fallback = profiles.for_url(url_for_profile.as_str()).id.clone();
+    let (profiles, fetched_from) = (profiles.clone(), url_for_profile.to_string());
     let extraction = crate::check::off_workers(move || {
         let (text, encoding) = charset::decode(&bytes, content_type.as_deref());
+        // A file says where it came from (saved-from mark, canonical, og:url, base): that is its address.
+        let stated = is_file.then(|| profile::stated_address(&text)).flatten();
+        let address = stated
+            .as_ref()
+            .map_or(fetched_from, |(url, _)| url.to_string());
+        let (profile, why) = profiles.choose(&address, &text);
+        let why = match &stated {
+            Some((_, from)) if why.starts_with("address") => format!("{why} ({from})"),
+            _ => why,
+        };
         let applied = failed_status
             .is_none()
-            .then(|| profile_for_page.apply(&url_text, &text));
-        (encoding, applied)
+            .then(|| profile.apply(&address, &text));
+        (encoding, profile.id.clone(), why, applied)
     })
     .await;
-    let (encoding, applied) = match extraction {
-        Ok((encoding, applied)) => (encoding, Ok(applied)),
-        Err(crash) => ("unknown", Err(crash.to_string())),
+    let (encoding, chosen, why, applied) = match extraction {
+        Ok((encoding, chosen, why, applied)) => (encoding, chosen, Some(why), Ok(applied)),
+        Err(crash) => ("unknown", fallback, None, Err(crash.to_string())),
     };
     let mut result = SourceResult {
         source: label,
-        profile: profile.id.clone(),
+        profile: chosen,
+        profile_reason: why,
         outcome: SourceOutcome::NoRating,
         reason: None,
         page: Some(PageRecord {
@@ -416,16 +432,6 @@ fn file_url(path: &std::path::Path) -> Url {
     let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     Url::from_file_path(absolute)
         .unwrap_or_else(|()| Url::parse("file:///").unwrap_or_else(|_| unreachable!()))
-}
-
-/// The `<!-- saved from url=(0047)https://… -->` mark browsers put on saved pages.
-fn saved_from(bytes: &[u8]) -> Option<Url> {
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]);
-    let rest = &head[head.find("saved from url=(")? + 16..];
-    let rest = &rest[rest.find(')')? + 1..];
-    Url::parse(rest[..rest.find("-->")?].trim())
-        .ok()
-        .filter(|u| matches!(u.scheme(), "http" | "https"))
 }
 
 /// Sets the profile's country parameter (`gl`, `country`) unless the URL already has it.

@@ -21,6 +21,8 @@ use crate::net::fetch::{Fetcher, Policy};
 pub struct Found {
     pub source: String,
     pub profile: Option<String>,
+    /// Why that profile: the address the source names, or the content it carries.
+    pub profile_reason: Option<String>,
     pub syntax: Option<Syntax>,
     pub entity: Option<Entity>,
     pub bucket: Option<Bucket>,
@@ -42,6 +44,7 @@ impl Found {
         let base = Found {
             source: result.source.clone(),
             profile: Some(result.profile.clone()),
+            profile_reason: result.profile_reason.clone(),
             syntax: None,
             entity: None,
             bucket: None,

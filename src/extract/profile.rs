@@ -50,6 +50,9 @@ pub struct Profile {
     /// Also read schema.org markup (alone, or when the profile's own fields find nothing).
     markup: bool,
     fields: Fields,
+    /// JSON pointers that must all exist in the profile's document for a page to be
+    /// recognised as the site's by its content (a saved file without its address).
+    signature: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -144,6 +147,32 @@ impl Profiles {
         Ok(Profiles(mine))
     }
 
+    /// The profile for a page and why: the site its address names; when the address names
+    /// none (a file, an unknown host), the first site whose signature the page's content
+    /// carries; else the generic profile.
+    pub fn choose(&self, address: &str, text: &str) -> (&Profile, String) {
+        let (generic, sites) = self
+            .0
+            .split_last()
+            .unwrap_or_else(|| unreachable!("the generic profile is shipped"));
+        if let Some(site) = sites
+            .iter()
+            .find(|p| p.patterns.iter().any(|pattern| glob(pattern, address)))
+        {
+            return (site, format!("address {address}"));
+        }
+        if let Some((site, why)) = sites
+            .iter()
+            .find_map(|p| p.recognises(text).map(|why| (p, why)))
+        {
+            return (site, format!("content: {why}"));
+        }
+        (
+            generic,
+            "no site's address or content: generic markup".into(),
+        )
+    }
+
     /// The first profile whose pattern matches `url`.
     pub fn for_url(&self, url: &str) -> &Profile {
         self.0
@@ -193,6 +222,34 @@ impl Profile {
     /// The URL patterns the profile reads.
     pub fn patterns(&self) -> &[String] {
         &self.patterns
+    }
+
+    /// Why the page's content is this site's (its signature found), or `None`. A cheap test
+    /// first (the script id or callback key in the text, JSON's first character), then the parse.
+    fn recognises(&self, text: &str) -> Option<String> {
+        if self.signature.is_empty() {
+            return None;
+        }
+        let likely = match &self.document {
+            Document::None => false,
+            Document::Json => text.trim_start().starts_with(['{', '[']),
+            Document::ScriptId(id) | Document::Callback(id) => text.contains(id.as_str()),
+        };
+        if !likely {
+            return None;
+        }
+        let document = self.document(text)?;
+        self.signature
+            .iter()
+            .all(|pointer| document.pointer(pointer).is_some())
+            .then(|| {
+                let place = match &self.document {
+                    Document::ScriptId(id) => format!("script#{id} "),
+                    Document::Callback(key) => format!("data block {key} "),
+                    Document::Json | Document::None => "JSON ".into(),
+                };
+                format!("{} ({place}{})", self.name, self.signature.join(", "))
+            })
     }
 
     pub fn apply(&self, url: &str, text: &str) -> Applied {
@@ -384,6 +441,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Profile, InputError> {
         .flatten()
     });
     let markup = th.optional::<bool>("markup").unwrap_or(true);
+    let signature = th.optional::<Vec<String>>("signature").unwrap_or_default();
     let fields = th
         .take("fields")
         .and_then(|(_, mut v)| read_table(&mut v, &mut th.errors, read_fields))
@@ -422,7 +480,42 @@ pub fn parse(text: &str, file: &Path) -> Result<Profile, InputError> {
         subject,
         markup,
         fields,
+        signature,
     })
+}
+
+/// The address a page states for itself, and where: a browser's `saved from url` mark, the
+/// canonical link, `og:url`, or `<base href>` — what a saved file has instead of a URL.
+pub fn stated_address(text: &str) -> Option<(url::Url, &'static str)> {
+    let head = crate::text::prefix(text, 256 * 1024);
+    let absolute = |candidate: &str| {
+        url::Url::parse(candidate.trim())
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+    };
+    if let Some(at) = head.find("saved from url=(") {
+        let rest = &head[at + 16..];
+        if let Some(url) = rest
+            .find(')')
+            .and_then(|close| {
+                let rest = &rest[close + 1..];
+                rest.find("-->").map(|end| &rest[..end])
+            })
+            .and_then(absolute)
+        {
+            return Some((url, "saved-from mark"));
+        }
+    }
+    let tags = super::html::parse(head).html;
+    let first = |selector: &str, attr: &str| {
+        let selector = Selector::parse(selector).ok()?;
+        tags.select(&selector)
+            .find_map(|e| e.attr(attr).and_then(absolute))
+    };
+    first("link[rel~=canonical]", "href")
+        .map(|u| (u, "canonical link"))
+        .or_else(|| first("meta[property=\"og:url\"]", "content").map(|u| (u, "og:url")))
+        .or_else(|| first("base[href]", "href").map(|u| (u, "base href")))
 }
 
 fn read_document(th: &mut TableHelper<'_>) -> Option<Document> {

@@ -36,7 +36,7 @@ impl Robots {
     /// rules outside any group are ignored; the first 500 KiB are read.
     pub fn parse(text: &str, agent: &str) -> Self {
         let agent = agent.to_ascii_lowercase();
-        let text = &text[..floor_char_boundary(text, MAX_BYTES)];
+        let text = crate::text::prefix(text, MAX_BYTES);
         let mut groups: Vec<Group> = Vec::new();
         let mut in_agents = false;
         for line in text.split(['\n', '\r']) {
@@ -104,13 +104,6 @@ impl Robots {
 
 /// RFC 9309 §2.5: at least 500 KiB must be parsed; what follows is ignored.
 pub const MAX_BYTES: usize = 500 * 1024;
-
-fn floor_char_boundary(text: &str, at: usize) -> usize {
-    (0..=at.min(text.len()))
-        .rev()
-        .find(|i| text.is_char_boundary(*i))
-        .unwrap_or(0)
-}
 
 /// The product token a `user-agent` line names: its leading letters, `_` and `-`, lower-cased
 /// (`Foo Bar` and `FooBot/2.1` name `foo` and `foobot`, as Google's parser reads them), or `*`.

@@ -302,6 +302,7 @@ mod tests {
         SourceResult {
             source: url.into(),
             profile: "schema-org".into(),
+            profile_reason: None,
             outcome,
             reason: (outcome != SourceOutcome::Ok).then(|| "HTTP 403 Forbidden".into()),
             page: Some(PageRecord {

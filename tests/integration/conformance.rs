@@ -201,6 +201,7 @@ fn every_upstream_page_yields_its_facts_through_the_cli() {
                 "normalized",
                 "outcome",
                 "profile",
+                "profile_reason",
                 "rating_count",
                 "repairs",
                 "reply_rate",

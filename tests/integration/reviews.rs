@@ -429,3 +429,75 @@ fn self_published_ratings_are_shown_not_scored() {
             .contains("published on the company's own site")
     );
 }
+
+#[test]
+fn saved_files_are_read_with_their_site_profile_by_address_or_content() {
+    // (fixture, profile, why it was chosen, outcome, value)
+    let table = [
+        (
+            "trustpilot-page-data.html",
+            "trustpilot",
+            "(saved-from mark)",
+            "ok",
+            Some(3.8),
+        ),
+        (
+            "trustpilot-canonical.html",
+            "trustpilot",
+            "(canonical link)",
+            "ok",
+            Some(3.8),
+        ),
+        (
+            "trustpilot-no-address.html",
+            "trustpilot",
+            "content: Trustpilot (script#__NEXT_DATA__",
+            "ok",
+            Some(3.8),
+        ),
+        (
+            "app-store-lookup.json",
+            "app-store",
+            "content: Apple App Store (JSON",
+            "ok",
+            Some(4.48213),
+        ),
+        (
+            "app-store-not-sold.json",
+            "app-store",
+            "content: Apple App Store (JSON",
+            "no_rating",
+            None,
+        ),
+        (
+            "no-rating.html",
+            "schema-org",
+            "no site's address or content",
+            "no_rating",
+            None,
+        ),
+    ];
+    let paths: Vec<String> = table
+        .iter()
+        .map(|row| {
+            repo_path(&format!("fixtures/reviews/{}", row.0))
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    let args: Vec<&str> = paths.iter().map(String::as_str).collect();
+    let (code, records, stderr) = extract_json("20ms", &args);
+    assert_eq!(code, 0, "{stderr}");
+    for ((name, profile, why, outcome, value), record) in table.iter().zip(&records) {
+        assert_eq!(record["profile"], *profile, "{name}: {record}");
+        assert!(
+            record["profile_reason"]
+                .as_str()
+                .unwrap_or("")
+                .contains(why),
+            "{name}: {record}"
+        );
+        assert_eq!(record["outcome"], *outcome, "{name}");
+        assert_eq!(record["value"].as_f64(), *value, "{name}");
+    }
+}

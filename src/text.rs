@@ -1,0 +1,21 @@
+//! Small text helpers every layer uses.
+
+/// The longest prefix of `text` of at most `max_bytes` bytes that ends on a character boundary:
+/// how much of a large input is read (robots.txt's 500 KiB, a page's head).
+pub fn prefix(text: &str, max_bytes: usize) -> &str {
+    let end = (0..=max_bytes.min(text.len()))
+        .rev()
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(0);
+    &text[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_prefix_never_cuts_a_character() {
+        assert_eq!(super::prefix("aツb", 2), "a");
+        assert_eq!(super::prefix("aツb", 4), "aツ");
+        assert_eq!(super::prefix("abc", 10), "abc");
+    }
+}
