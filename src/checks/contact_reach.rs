@@ -148,6 +148,17 @@ pub struct ReachObservation {
     /// Pages found but not read because the check's time ran out.
     #[serde(default)]
     pub out_of_time: usize,
+    /// Every page read, with its title: where a drafted audit's contact page is chosen from.
+    #[serde(default)]
+    pub pages: Vec<PageSeen>,
+}
+
+/// A page the crawl read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageSeen {
+    pub url: String,
+    pub title: Option<String>,
+    pub clicks: u32,
 }
 
 /// Channel kinds a customer uses to get an answer (social and the help centre support them).
@@ -177,6 +188,7 @@ pub async fn collect(
         review_profiles: Vec::new(),
         title: None,
         out_of_time: 0,
+        pages: Vec::new(),
     };
     // Breadth first: the first time a channel is seen is the fewest clicks to it.
     while let Some((url, depth)) = queue.pop_front() {
@@ -223,8 +235,13 @@ pub async fn collect(
         });
         let (channels, links, title, profiles) = read.await?;
         if observation.title.is_none() {
-            observation.title = title;
+            observation.title.clone_from(&title);
         }
+        observation.pages.push(PageSeen {
+            url: url.to_string(),
+            title,
+            clicks: depth,
+        });
         for profile in profiles {
             if !observation.review_profiles.contains(&profile) {
                 observation.review_profiles.push(profile);

@@ -87,13 +87,53 @@ fn comment_text(text: &str) -> std::borrow::Cow<'_, str> {
     crate::report::sanitize::terminal(text)
 }
 
-/// Everything from the site reaches the draft through `quote` (values) or
+/// The company's name from the home page's title: its first part (`Acme – home` is `Acme`),
+/// else the host.
+fn company_name(start: &Url, obs: &ReachObservation) -> String {
+    const SEPARATORS: &[&str] = &[" – ", " — ", " | ", " - ", ": ", " · "];
+    obs.title
+        .as_deref()
+        .map(|title| title.split_whitespace().collect::<Vec<_>>().join(" "))
+        .and_then(|title| {
+            let cut = SEPARATORS
+                .iter()
+                .filter_map(|s| title.find(s))
+                .min()
+                .unwrap_or(title.len());
+            let first = title[..cut].trim();
+            (!first.is_empty()).then(|| first.to_string())
+        })
+        .unwrap_or_else(|| start.host_str().unwrap_or("the company").to_string())
+}
+
+/// The page that best holds the contact channels: a form, an e-mail address and a phone
+/// number count most, then a `contact` path or title, then fewer clicks. Not the home page.
+fn contact_page<'a>(start: &Url, obs: &'a ReachObservation) -> Option<&'a str> {
+    const WORDS: &[&str] = &["contact", "kontakt", "contacto", "contatti", "nous-joindre"];
+    let score = |url: &str, title: Option<&str>| {
+        let held = |kind: &str| obs.channels.iter().any(|c| c.page == url && c.kind == kind);
+        let named = |text: &str| WORDS.iter().any(|w| text.to_lowercase().contains(w));
+        3 * u32::from(held("web_form"))
+            + 2 * u32::from(held("email"))
+            + 2 * u32::from(held("phone"))
+            + u32::from(held("chat") || held("messaging"))
+            + 2 * u32::from(Url::parse(url).is_ok_and(|u| named(u.path())))
+            + 2 * u32::from(title.is_some_and(named))
+    };
+    obs.pages
+        .iter()
+        .filter(|p| p.url != start.as_str())
+        .map(|p| (score(&p.url, p.title.as_deref()), p))
+        .filter(|(score, _)| *score >= 2)
+        // Highest score, then fewest clicks, then the first found.
+        .min_by_key(|(score, p)| (std::cmp::Reverse(*score), p.clicks))
+        .map(|(_, p)| p.url.as_str())
+}
+
+/// Everything from the site reaches the draft through `toml_string` (values) or
 /// `comment_text` (comments); the rest of the file is ours.
 fn render(start: &Url, obs: &ReachObservation) -> String {
-    let name = obs
-        .title
-        .clone()
-        .unwrap_or_else(|| start.host_str().unwrap_or("the company").to_string());
+    let name = company_name(start, obs);
     let mut out = format!(
         "# Drafted by `centricity init --site` from a crawl of {} page(s) of {start}.\n\
          # Review it: the checks below are what the site showed; keep what fits, and\n\
@@ -103,47 +143,41 @@ fn render(start: &Url, obs: &ReachObservation) -> String {
         toml_string(&name),
         toml_string(start.as_str())
     );
-    let mut check = |id: &str, body: String| {
-        let _ = write!(out, "[[check]]\nid = \"{id}\"\n{body}\n");
-    };
-    check(
-        "home-page",
-        format!(
-            "kind = \"http\"\nchannel = \"web\"\nurl = {}\n",
-            toml_string(start.as_str())
-        ),
-    );
-    let contact_page = obs
-        .channels
-        .iter()
-        .filter(|c| contact_reach::DIRECT.contains(&c.kind.as_str()) && c.page != start.as_str())
-        .min_by_key(|c| c.clicks)
-        .map(|c| c.page.clone());
-    if let Some(page) = contact_page {
-        check(
-            "contact-page",
-            format!(
-                "kind = \"http\"\nchannel = \"web\"\nurl = {}\n",
-                toml_string(&page)
-            ),
+    // Short ids and titles of ours: page titles are the site's, and long.
+    let mut check = |id: &str, title: &str, body: String| {
+        let _ = write!(
+            out,
+            "[[check]]\nid = \"{id}\"\ntitle = \"{title}\"\n{body}\n"
         );
+    };
+    let page_check = |channel: &str, url: &str| {
+        format!(
+            "kind = \"http\"\nchannel = \"{channel}\"\nurl = {}\n",
+            toml_string(url)
+        )
+    };
+    check("home-page", "Home page", page_check("web", start.as_str()));
+    if let Some(page) = contact_page(start, obs) {
+        check("contact-page", "Contact page", page_check("web", page));
     }
     if let Some(help) = obs.channels.iter().find(|c| c.kind == "help_centre") {
         check(
             "help-centre",
-            format!(
-                "kind = \"http\"\nchannel = \"help\"\nurl = {}\n",
-                toml_string(&help.detail)
-            ),
+            "Help centre",
+            page_check("help", &help.detail),
         );
     }
-    check("contact-reach", "kind = \"contact-reach\"\n".into());
+    check(
+        "contact-reach",
+        "Contact options",
+        "kind = \"contact-reach\"\n".into(),
+    );
     if obs.review_profiles.is_empty() {
         out.push_str("# No review-platform profile was linked from the site; add the company's pages:\n# [[check]]\n# id = \"ratings\"\n# kind = \"reviews\"\n# sources = [\"https://www.trustpilot.com/review/example.com\"]\n\n");
     } else {
         let sources: Vec<String> = obs.review_profiles.iter().map(|s| toml_string(s)).collect();
         out.push_str(&format!(
-            "[[check]]\nid = \"ratings\"\nkind = \"reviews\"\nsources = [{}]\n\n",
+            "[[check]]\nid = \"ratings\"\ntitle = \"Ratings and reviews\"\nkind = \"reviews\"\nsources = [{}]\n\n",
             sources.join(", ")
         ));
     }

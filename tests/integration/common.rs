@@ -40,6 +40,8 @@ struct State {
     hits: Mutex<HashMap<String, usize>>,
     /// When each request arrived, in order.
     times: Mutex<Vec<std::time::Instant>>,
+    /// The path of each request, in order.
+    paths: Mutex<Vec<String>>,
     /// (path, body) of every request that had a body (forms).
     bodies: Mutex<Vec<(String, String)>>,
     in_flight: AtomicUsize,
@@ -91,6 +93,11 @@ impl TestServer {
             .filter(|(p, _)| p == path)
             .map(|(_, b)| b.clone())
             .collect()
+    }
+
+    /// The paths requested, in the order they arrived.
+    pub fn paths(&self) -> Vec<String> {
+        self.state.paths.lock().unwrap().clone()
     }
 
     /// The shortest pause between two consecutive requests.
@@ -165,6 +172,7 @@ fn serve(mut stream: TcpStream, state: &State) {
         *count
     };
     state.times.lock().unwrap().push(std::time::Instant::now());
+    state.paths.lock().unwrap().push(path.clone());
     let user_agent_ok = text.lines().any(|l| {
         l.to_ascii_lowercase()
             .starts_with("user-agent: centricity/")

@@ -116,7 +116,8 @@ fn init_drafts_an_audit_from_the_site() {
     // The home page names the audit; the contact page and help centre become http checks;
     // the review profiles linked by schema.org sameAs become `reviews` sources.
     for expected in [
-        "name = \"Acme – home\"",
+        // The company's name from the home page's title, not the whole title.
+        "name = \"Acme\"",
         &format!("url = \"{}\"", server.url("/site/footer/contact.html")),
         &format!(
             "channel = \"help\"\nurl = \"{}\"",
@@ -168,4 +169,42 @@ fn an_error_page_is_a_failure_named_never_an_empty_site() {
     // A site that answers keeps its score; pages that failed are named in a finding.
     let footer = check(&report, "broken-link");
     assert!(footer["score"].as_f64().is_some(), "{footer}");
+}
+
+#[test]
+fn init_reads_robots_first_and_drafts_the_page_that_holds_the_contacts() {
+    let server = TestServer::start();
+    let scratch = Scratch::new();
+    crate::common::centricity()
+        .arg("init")
+        .arg(scratch.dir.path())
+        .args([
+            "--site",
+            &server.url("/site/pricing/index.html"),
+            "--delay",
+            "5ms",
+        ])
+        .assert()
+        .success();
+    assert_eq!(
+        server.paths().first().map(String::as_str),
+        Some("/robots.txt"),
+        "{:?}",
+        server.paths()
+    );
+    let drafted = std::fs::read_to_string(scratch.path("centricity.toml")).unwrap();
+    // The pricing page has a phone number and is found first; the contact page has the form,
+    // the address and the phone, and is the one drafted.
+    assert!(
+        drafted.contains(&format!(
+            "id = \"contact-page\"\ntitle = \"Contact page\"\nkind = \"http\"\nchannel = \"web\"\nurl = \"{}\"",
+            server.url("/site/pricing/contact-us.html")
+        )),
+        "{drafted}"
+    );
+    assert!(
+        drafted.contains("name = \"Brightline Energy\""),
+        "{drafted}"
+    );
+    assert!(!drafted.contains("prices and tariffs"), "{drafted}");
 }
