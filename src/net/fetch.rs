@@ -211,23 +211,47 @@ impl Fetcher {
     }
 
     async fn robots(&self, url: &Url, host: &mut Host) -> Robots {
-        let Ok(robots_url) = url.join("/robots.txt") else {
+        let Ok(mut robots_url) = url.join("/robots.txt") else {
             return Robots::disallow_all();
         };
-        self.wait_turn(host).await;
-        let result = self.client.get(robots_url).send().await;
-        host.last_request = Some(Instant::now());
-        match result {
-            Ok(response) if response.status().is_success() => {
+        // RFC 9309 §2.3.1.2: follow at least five redirects (http → https is common).
+        for _ in 0..=5 {
+            self.wait_turn(host).await;
+            let result = self.client.get(robots_url.clone()).send().await;
+            host.last_request = Some(Instant::now());
+            let response = match result {
+                Ok(response) => response,
+                Err(_) => return Robots::disallow_all(),
+            };
+            let status = response.status();
+            if status.is_redirection() {
+                match response
+                    .headers()
+                    .get(LOCATION)
+                    .and_then(|l| l.to_str().ok())
+                    .and_then(|l| robots_url.join(l).ok())
+                {
+                    Some(next) => {
+                        robots_url = next;
+                        continue;
+                    }
+                    None => return Robots::allow_all(),
+                }
+            }
+            return if status.is_success() {
                 match read_prefix(response, super::robots::MAX_BYTES).await {
                     Ok(body) => Robots::parse(&String::from_utf8_lossy(&body), ROBOTS_AGENT),
                     Err(_) => Robots::disallow_all(),
                 }
-            }
-            // RFC 9309: a missing robots.txt (4xx) allows everything; an unreachable one (5xx) nothing.
-            Ok(response) if response.status().is_client_error() => Robots::allow_all(),
-            _ => Robots::disallow_all(),
+            } else if status.is_client_error() {
+                // A missing robots.txt (4xx) allows everything; an unreachable one (5xx) nothing.
+                Robots::allow_all()
+            } else {
+                Robots::disallow_all()
+            };
         }
+        // More than five redirects: RFC 9309 treats it as unavailable (4xx), allowing all.
+        Robots::allow_all()
     }
 
     async fn wait_turn(&self, host: &Host) {

@@ -501,3 +501,50 @@ fn saved_files_are_read_with_their_site_profile_by_address_or_content() {
         assert_eq!(record["value"].as_f64(), *value, "{name}");
     }
 }
+
+#[test]
+fn a_robots_txt_behind_a_redirect_is_followed() {
+    use std::io::{Read, Write};
+    // A host whose /robots.txt moved (as http → https often does): the rules are where it points.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut request = [0u8; 2048];
+            let n = stream.read(&mut request).unwrap_or(0);
+            let path = String::from_utf8_lossy(&request[..n])
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("/")
+                .to_string();
+            let (status, extra, body) = match path.as_str() {
+                "/robots.txt" => (
+                    "301 Moved",
+                    "Location: /moved/robots.txt\r\n",
+                    String::new(),
+                ),
+                "/moved/robots.txt" => ("200 OK", "", "User-agent: *\nDisallow: /private\n".into()),
+                _ => (
+                    "200 OK",
+                    "Content-Type: text/html\r\n",
+                    std::fs::read_to_string(repo_path(
+                        "fixtures/reviews/jsonld-graph-references.html",
+                    ))
+                    .unwrap(),
+                ),
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    let (_, records, stderr) = extract_json(
+        "5ms",
+        &[&format!("{base}/rating"), &format!("{base}/private/rating")],
+    );
+    assert_eq!(records[0]["outcome"], "ok", "{stderr}");
+    assert_eq!(records[1]["outcome"], "error", "{stderr}");
+    assert!(stderr.contains("disallowed by robots.txt"), "{stderr}");
+}
