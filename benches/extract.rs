@@ -65,7 +65,7 @@ fn collect(dir: &Path, pages: &mut Vec<String>) {
             collect(&path, pages);
         } else if path.extension().is_some_and(|e| e == "html") {
             if let Ok(bytes) = std::fs::read(&path) {
-                pages.push(charset::decode(&bytes, None).0);
+                pages.push(charset::decode(bytes, None).0);
             }
         }
     }

@@ -138,7 +138,7 @@ fn interview_file(input: &[u8]) {
 }
 
 fn extract_html(input: &[u8]) {
-    let (decoded, _) = centricity::extract::charset::decode(input, None);
+    let (decoded, _) = centricity::extract::charset::decode(input.to_vec(), None);
     let _ = centricity::extract::extract_html(&decoded);
     let _ = centricity::extract::visible_text(&decoded);
 }

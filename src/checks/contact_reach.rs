@@ -229,7 +229,7 @@ pub async fn collect(
         let site = site.clone();
         let read = crate::check::off_workers(move || {
             let (text, _) =
-                crate::extract::charset::decode(&page.body, page.content_type.as_deref());
+                crate::extract::charset::decode(page.body, page.content_type.as_deref());
             let (channels, links) = read_page(&text, &base, depth, &site);
             (channels, links, page_title(&text), review_profiles(&text))
         });

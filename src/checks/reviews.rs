@@ -338,7 +338,7 @@ pub async fn read(
     let fallback = profiles.for_url(url_for_profile.as_str()).id.clone();
     let (profiles, fetched_from) = (profiles.clone(), url_for_profile.to_string());
     let extraction = crate::check::off_workers(move || {
-        let (text, encoding) = charset::decode(&bytes, content_type.as_deref());
+        let (text, encoding) = charset::decode(bytes, content_type.as_deref());
         // A file says where it came from (saved-from mark, canonical, og:url, base): that is its address.
         let stated = is_file.then(|| profile::stated_address(&text)).flatten();
         let address = stated

@@ -206,7 +206,7 @@ pub async fn submit(
     let (body, content_type) = (page.body.clone(), page.content_type.clone());
     let (submit, fields) = (params.submit.clone(), fields.clone());
     let prepared = crate::check::off_workers(move || {
-        let (text, _) = crate::extract::charset::decode(&body, content_type.as_deref());
+        let (text, _) = crate::extract::charset::decode(body, content_type.as_deref());
         prepare(&text, &base, submit.as_deref(), &fields)
     });
     let (action, post, values) = match prepared.await?? {
@@ -241,7 +241,7 @@ pub async fn submit(
         Fetched::Page(reply) if (200..400).contains(&reply.status) => {
             let visible = crate::check::off_workers(move || {
                 let (body, _) =
-                    crate::extract::charset::decode(&reply.body, reply.content_type.as_deref());
+                    crate::extract::charset::decode(reply.body, reply.content_type.as_deref());
                 crate::extract::visible_text(&body)
             })
             .await?;

@@ -4,18 +4,28 @@
 
 use encoding_rs::{Encoding, UTF_8};
 
-/// The decoded text and the encoding's name.
-pub fn decode(bytes: &[u8], content_type: Option<&str>) -> (String, &'static str) {
-    let encoding = Encoding::for_bom(bytes)
+/// The decoded text and the encoding's name. A UTF-8 page (most of them) becomes its text
+/// without a copy: a large page is not held twice.
+pub fn decode(bytes: Vec<u8>, content_type: Option<&str>) -> (String, &'static str) {
+    let encoding = Encoding::for_bom(&bytes)
         .map(|(e, _)| e)
         .or_else(|| {
             content_type
                 .and_then(charset_parameter)
                 .and_then(|l| Encoding::for_label(l.as_bytes()))
         })
-        .or_else(|| meta_charset(bytes))
+        .or_else(|| meta_charset(&bytes))
         .unwrap_or(UTF_8);
-    let (text, used, _) = encoding.decode(bytes);
+    if encoding == UTF_8 && !bytes.starts_with(b"\xEF\xBB\xBF") {
+        return match String::from_utf8(bytes) {
+            Ok(text) => (text, UTF_8.name()),
+            Err(invalid) => (
+                String::from_utf8_lossy(invalid.as_bytes()).into_owned(),
+                UTF_8.name(),
+            ),
+        };
+    }
+    let (text, used, _) = encoding.decode(&bytes);
     (text.into_owned(), used.name())
 }
 
@@ -67,25 +77,25 @@ mod tests {
         // "Café" in windows-1252 is 43 61 66 E9.
         let latin1 =
             b"<html><head><meta charset=\"windows-1252\"></head><body>Caf\xe9</body></html>";
-        assert!(decode(latin1, None).0.contains("Café"));
+        assert!(decode(latin1.to_vec(), None).0.contains("Café"));
         let http_equiv =
             b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\">Caf\xe9";
-        assert!(decode(http_equiv, None).0.contains("Café"));
+        assert!(decode(http_equiv.to_vec(), None).0.contains("Café"));
         // The HTTP header wins over the meta tag.
         let (text, name) = decode(
-            b"<meta charset=utf-8>Caf\xe9",
+            b"<meta charset=utf-8>Caf\xe9".to_vec(),
             Some("text/html; charset=ISO-8859-1"),
         );
         assert!(text.contains("Café"));
         assert_eq!(name, "windows-1252");
         // A BOM wins over everything.
         let (text, name) = decode(
-            b"\xef\xbb\xbfCaf\xc3\xa9",
+            b"\xef\xbb\xbfCaf\xc3\xa9".to_vec(),
             Some("text/html; charset=iso-8859-1"),
         );
         assert_eq!((text.as_str(), name), ("Café", "UTF-8"));
         // Shift_JIS declared in the page.
         let sjis = b"<meta charset=\"Shift_JIS\">\x93\xfa\x96\x7b";
-        assert!(decode(sjis, None).0.contains("日本"));
+        assert!(decode(sjis.to_vec(), None).0.contains("日本"));
     }
 }

@@ -6,12 +6,155 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use scraper::ElementRef;
-use serde_json::Value;
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use super::graph::{Budget, Node, Val, local_name};
 
 /// What was done to a block to make it parse; reported with the ratings.
 pub type Repair = &'static str;
+
+/// JSON as far as ratings need it. Every object and array is kept for the graph's shape,
+/// but a string is kept only under a property the rating walk reads: a review's body,
+/// headline or description is never copied (a Trustpilot page is mostly those).
+#[derive(Debug, PartialEq)]
+pub enum J {
+    Null,
+    Number(f64),
+    Text(Box<str>),
+    Array(Vec<J>),
+    /// Entries kept, and how many were left out (an object with only an `@id` kept is a
+    /// reference only when nothing was left out).
+    Object(Vec<(Box<str>, J)>, usize),
+    /// A boolean, or a string nobody reads.
+    Other,
+}
+
+/// Properties whose text values the rating walk reads (local names, any case).
+const TEXT_KEPT: &[&str] = &[
+    "@id",
+    "@type",
+    "ratingValue",
+    "bestRating",
+    "worstRating",
+    "ratingCount",
+    "reviewCount",
+    "name",
+    "url",
+    "datePublished",
+    "average",
+    "best",
+    "worst",
+    "votes",
+    "count",
+    "value",
+    "rating",
+    "itemReviewed",
+    "fn",
+];
+
+impl J {
+    fn get(&self, key: &str) -> Option<&J> {
+        match self {
+            J::Object(entries, _) => entries.iter().find(|(k, _)| &**k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    fn as_str(&self) -> Option<&str> {
+        match self {
+            J::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// Number of properties the object had, read or not.
+    fn len(&self) -> usize {
+        match self {
+            J::Object(entries, left_out) => entries.len() + left_out,
+            _ => 0,
+        }
+    }
+
+    /// The value as kept under `key`: texts of a property nobody reads become `Other`.
+    fn kept_under(key: &str, value: J) -> J {
+        let local = local_name(key);
+        if TEXT_KEPT.iter().any(|k| k.eq_ignore_ascii_case(&local)) {
+            return value;
+        }
+        match value {
+            J::Text(_) => J::Other,
+            J::Array(items) => J::Array(
+                items
+                    .into_iter()
+                    .map(|item| {
+                        if matches!(item, J::Text(_)) {
+                            J::Other
+                        } else {
+                            item
+                        }
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for J {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct JVisitor;
+        impl<'de> Visitor<'de> for JVisitor {
+            type Value = J;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("JSON")
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<J, E> {
+                Ok(J::Other)
+            }
+            #[expect(clippy::cast_precision_loss, reason = "ratings and counts fit an f64")]
+            fn visit_i64<E>(self, v: i64) -> Result<J, E> {
+                Ok(J::Number(v as f64))
+            }
+            #[expect(clippy::cast_precision_loss, reason = "ratings and counts fit an f64")]
+            fn visit_u64<E>(self, v: u64) -> Result<J, E> {
+                Ok(J::Number(v as f64))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<J, E> {
+                Ok(J::Number(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<J, E> {
+                Ok(J::Text(v.into()))
+            }
+            fn visit_unit<E>(self) -> Result<J, E> {
+                Ok(J::Null)
+            }
+            fn visit_none<E>(self) -> Result<J, E> {
+                Ok(J::Null)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<J, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<J>()? {
+                    items.push(item);
+                }
+                Ok(J::Array(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<J, A::Error> {
+                let (mut entries, mut left_out) = (Vec::new(), 0);
+                while let Some(key) = map.next_key::<String>()? {
+                    let value = map.next_value::<J>()?;
+                    // Contexts can be large and say nothing about ratings.
+                    if key == "@context" {
+                        left_out += 1;
+                        continue;
+                    }
+                    entries.push((key.as_str().into(), J::kept_under(&key, value)));
+                }
+                Ok(J::Object(entries, left_out))
+            }
+        }
+        deserializer.deserialize_any(JVisitor)
+    }
+}
 
 /// Parses every JSON-LD block of a page into root nodes.
 pub fn roots(all: &[ElementRef<'_>], budget: &mut Budget) -> (Vec<Node>, Vec<Repair>) {
@@ -28,7 +171,17 @@ pub fn roots(all: &[ElementRef<'_>], budget: &mut Budget) -> (Vec<Node>, Vec<Rep
         if !essence.eq_ignore_ascii_case("application/ld+json") {
             continue;
         }
-        let text: String = script.text().collect();
+        // A script is one text node: read in place, not copied (it can be megabytes).
+        let mut pieces = script.text();
+        let text: std::borrow::Cow<'_, str> = match (pieces.next(), pieces.next()) {
+            (Some(only), None) => only.into(),
+            (first, second) => first
+                .into_iter()
+                .chain(second)
+                .chain(pieces)
+                .collect::<String>()
+                .into(),
+        };
         let (parsed, used) = parse_block(&text);
         values.extend(parsed);
         repairs.extend(used);
@@ -47,7 +200,7 @@ pub fn roots(all: &[ElementRef<'_>], budget: &mut Budget) -> (Vec<Node>, Vec<Rep
     for value in &values {
         for item in top_items(value) {
             // A node another node points to is read through that reference, with its context.
-            let id = item.get("@id").and_then(Value::as_str);
+            let id = item.get("@id").and_then(J::as_str);
             if id.is_some_and(|id| referenced.contains(id)) {
                 continue;
             }
@@ -63,7 +216,7 @@ pub fn roots(all: &[ElementRef<'_>], budget: &mut Budget) -> (Vec<Node>, Vec<Rep
 type RepairFn = fn(&str) -> Option<String>;
 
 /// One script's JSON values: strict first, then repaired; several concatenated values are allowed.
-pub fn parse_block(text: &str) -> (Vec<Value>, Vec<Repair>) {
+pub fn parse_block(text: &str) -> (Vec<J>, Vec<Repair>) {
     if text.trim().is_empty() {
         return (Vec::new(), Vec::new());
     }
@@ -97,9 +250,9 @@ pub fn parse_block(text: &str) -> (Vec<Value>, Vec<Repair>) {
     (Vec::new(), vec!["unparseable"])
 }
 
-fn parse_stream(text: &str) -> Option<Vec<Value>> {
+fn parse_stream(text: &str) -> Option<Vec<J>> {
     let mut values = Vec::new();
-    for value in serde_json::Deserializer::from_str(text).into_iter::<Value>() {
+    for value in serde_json::Deserializer::from_str(text).into_iter::<J>() {
         values.push(value.ok()?);
     }
     Some(values)
@@ -222,14 +375,14 @@ fn escape_control_characters(text: &str) -> Option<String> {
 }
 
 /// Objects of the top level, `@graph` members and array items.
-fn top_items(value: &Value) -> Vec<&Value> {
+fn top_items(value: &J) -> Vec<&J> {
     match value {
-        Value::Array(items) => items.iter().flat_map(top_items).collect(),
-        Value::Object(map) => match map.get("@graph") {
+        J::Array(items) => items.iter().flat_map(top_items).collect(),
+        J::Object(..) => match value.get("@graph") {
             Some(graph) => {
                 let mut items = top_items(graph);
                 // A wrapper with its own type is a node too.
-                if map.contains_key("@type") {
+                if value.get("@type").is_some() {
                     items.push(value);
                 }
                 items
@@ -240,41 +393,41 @@ fn top_items(value: &Value) -> Vec<&Value> {
     }
 }
 
-/// Every object with an `@id` and something more to say, for resolving references.
-fn index_ids(values: &[Value]) -> HashMap<String, &Value> {
-    fn walk<'a>(value: &'a Value, index: &mut HashMap<String, &'a Value>) {
-        match value {
-            Value::Object(map) => {
-                if let (Some(Value::String(id)), true) = (map.get("@id"), map.len() > 1) {
-                    index.entry(id.clone()).or_insert(value);
-                }
-                map.values().for_each(|v| walk(v, index));
-            }
-            Value::Array(items) => items.iter().for_each(|v| walk(v, index)),
-            _ => {}
+/// Calls `visit` on every object, depth first (serde_json caps nesting at 128).
+fn each_object<'a>(value: &'a J, visit: &mut impl FnMut(&'a J)) {
+    match value {
+        J::Object(entries, _) => {
+            visit(value);
+            entries.iter().for_each(|(_, v)| each_object(v, visit));
         }
+        J::Array(items) => items.iter().for_each(|v| each_object(v, visit)),
+        _ => {}
     }
+}
+
+/// Every object with an `@id` and something more to say, for resolving references.
+fn index_ids(values: &[J]) -> HashMap<&str, &J> {
     let mut index = HashMap::new();
-    values.iter().for_each(|v| walk(v, &mut index));
+    for value in values {
+        each_object(value, &mut |object| {
+            if let (Some(id), true) = (object.get("@id").and_then(J::as_str), object.len() > 1) {
+                index.entry(id).or_insert(object);
+            }
+        });
+    }
     index
 }
 
 /// Ids used as bare references (`{"@id": "#rating"}`).
-fn referenced_ids(values: &[Value]) -> HashSet<String> {
-    fn walk(value: &Value, out: &mut HashSet<String>) {
-        match value {
-            Value::Object(map) => {
-                if let (Some(Value::String(id)), 1) = (map.get("@id"), map.len()) {
-                    out.insert(id.clone());
-                }
-                map.values().for_each(|v| walk(v, out));
-            }
-            Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
-            _ => {}
-        }
-    }
+fn referenced_ids(values: &[J]) -> HashSet<&str> {
     let mut out = HashSet::new();
-    values.iter().for_each(|v| walk(v, &mut out));
+    for value in values {
+        each_object(value, &mut |object| {
+            if let (Some(id), 1) = (object.get("@id").and_then(J::as_str), object.len()) {
+                out.insert(id);
+            }
+        });
+    }
     out
 }
 
@@ -285,15 +438,15 @@ const MAX_DEPTH: usize = 32;
 /// many times over costs its size, not the number of paths through it; a
 /// reference back into a node still being built (a cycle) is left out.
 struct Resolver<'v, 'b> {
-    index: &'v HashMap<String, &'v Value>,
-    built: HashMap<*const Value, Rc<Node>>,
-    building: HashSet<*const Value>,
+    index: &'v HashMap<&'v str, &'v J>,
+    built: HashMap<*const J, Rc<Node>>,
+    building: HashSet<*const J>,
     budget: &'b mut Budget,
 }
 
 impl Resolver<'_, '_> {
-    fn node(&mut self, value: &Value, depth: usize) -> Option<Node> {
-        let Value::Object(map) = value else {
+    fn node(&mut self, value: &J, depth: usize) -> Option<Node> {
+        let J::Object(map, _) = value else {
             return None;
         };
         if depth > MAX_DEPTH || !self.budget.spend(1 + map.len()) {
@@ -301,12 +454,12 @@ impl Resolver<'_, '_> {
         }
         let mut node = Node::default();
         for (key, value) in map {
-            match key.as_str() {
+            match &**key {
                 "@type" => node.types = type_names(value),
                 "@context" | "@graph" => {}
                 "@id" => {
-                    if let Value::String(id) = value {
-                        node.props.push(("@id".into(), Val::Text(id.clone())));
+                    if let J::Text(id) = value {
+                        node.props.push(("@id".into(), Val::Text(id.to_string())));
                     }
                 }
                 _ => self.push_values(&mut node, &local_name(key), value, depth),
@@ -316,14 +469,14 @@ impl Resolver<'_, '_> {
     }
 
     /// The node a value stands for: itself, or the one a bare `{"@id": …}` names.
-    fn child(&mut self, value: &Value, depth: usize) -> Option<Rc<Node>> {
-        let Value::Object(map) = value else {
+    fn child(&mut self, value: &J, depth: usize) -> Option<Rc<Node>> {
+        if !matches!(value, J::Object(..)) {
             return None;
-        };
-        let Some(Value::String(id)) = map.get("@id").filter(|_| map.len() == 1) else {
+        }
+        let Some(J::Text(id)) = value.get("@id").filter(|_| value.len() == 1) else {
             return self.node(value, depth + 1).map(Rc::new);
         };
-        let target: &Value = self.index.get(id)?;
+        let target: &J = self.index.get(&**id)?;
         let key = std::ptr::from_ref(target);
         if let Some(shared) = self.built.get(&key) {
             return Some(Rc::clone(shared));
@@ -339,42 +492,36 @@ impl Resolver<'_, '_> {
         built
     }
 
-    fn push_values(&mut self, node: &mut Node, name: &str, value: &Value, depth: usize) {
+    fn push_values(&mut self, node: &mut Node, name: &str, value: &J, depth: usize) {
         match value {
-            Value::String(s) => node.props.push((name.into(), Val::Text(s.clone()))),
-            Value::Number(n) => node
-                .props
-                .push((name.into(), Val::Number(n.as_f64().unwrap_or(f64::NAN)))),
-            Value::Array(items) => {
+            J::Text(s) => node.props.push((name.into(), Val::Text(s.to_string()))),
+            J::Number(n) => node.props.push((name.into(), Val::Number(*n))),
+            J::Array(items) => {
                 for item in items {
                     self.push_values(node, name, item, depth);
                 }
             }
-            Value::Object(_) => {
+            J::Object(..) => {
                 if let Some(child) = self.child(value, depth) {
                     node.props.push((name.into(), Val::Node(child)));
                 }
             }
-            Value::Bool(_) | Value::Null => {}
+            J::Other | J::Null => {}
         }
     }
 }
 
-fn type_names(value: &Value) -> Vec<String> {
+fn type_names(value: &J) -> Vec<String> {
     match value {
-        Value::String(s) => vec![local_name(s)],
-        Value::Array(items) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .map(local_name)
-            .collect(),
+        J::Text(s) => vec![local_name(s)],
+        J::Array(items) => items.iter().filter_map(J::as_str).map(local_name).collect(),
         _ => Vec::new(),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::parse_block;
+    use super::{J, parse_block};
 
     #[test]
     fn broken_json_is_repaired_and_the_repair_named() {
@@ -391,19 +538,16 @@ mod tests {
                 "{\"a\": 1, // one\n \"b\": [2, 3,],}",
                 &["comments", "trailing-commas"],
             ),
-            ("{\"a\": \"line\nbreak\"}", &["control-characters"]),
+            (
+                "{\"name\": \"line\nbreak\", \"a\": 1}",
+                &["control-characters"],
+            ),
             ("{&quot;a&quot;: 1}", &["html-entities"]),
         ];
         for (block, expected) in table {
             let (values, repairs) = parse_block(block);
             assert_eq!(values.len(), 1, "{block:?} → {values:?}");
-            assert_eq!(
-                values[0]["a"]
-                    .as_i64()
-                    .or(values[0]["a"].as_str().map(|_| 1)),
-                Some(1),
-                "{block:?}"
-            );
+            assert_eq!(values[0].get("a"), Some(&J::Number(1.0)), "{block:?}");
             assert_eq!(repairs, expected, "{block:?}");
         }
     }
@@ -413,7 +557,23 @@ mod tests {
         let (values, repairs) = parse_block("{\"a\":1}\n{\"b\":2}");
         assert_eq!((values.len(), repairs.len()), (2, 0));
         let (values, _) = parse_block("null");
-        assert_eq!(values, vec![serde_json::Value::Null]);
+        assert_eq!(values, vec![J::Null]);
         assert_eq!(parse_block("{not json").1, vec!["unparseable"]);
+    }
+
+    #[test]
+    fn only_the_texts_ratings_need_are_kept_and_nodes_keep_their_size() {
+        let (values, _) = parse_block(
+            r##"{"@context": "https://schema.org", "@id": "#r1", "@type": "Review", "reviewBody": "long text", "name": "Kept", "keywords": ["a", "b"]}"##,
+        );
+        let review = &values[0];
+        assert_eq!(review.get("name").and_then(J::as_str), Some("Kept"));
+        assert_eq!(review.get("reviewBody"), Some(&J::Other));
+        assert_eq!(
+            review.get("keywords"),
+            Some(&J::Array(vec![J::Other, J::Other]))
+        );
+        // `@context` left out, still counted: this object is a node, not a bare reference.
+        assert_eq!(review.len(), 6);
     }
 }

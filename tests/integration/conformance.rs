@@ -289,7 +289,7 @@ fn example_sections(text: &str, id: &str) -> Vec<(String, String)> {
 }
 
 fn ratings_of(html: &str) -> Vec<Rating> {
-    extract_html(&charset::decode(html.as_bytes(), None).0).ratings
+    extract_html(&charset::decode(html.as_bytes().to_vec(), None).0).ratings
 }
 
 #[test]
