@@ -5,29 +5,62 @@
 //! their parent; we do the same before parsing, with a linear pre-scan that
 //! drops start tags nested deeper than the cap (their text is kept).
 
+use std::time::{Duration, Instant};
+
 use scraper::Html;
 
 /// Deepest nesting parsed as written; deeper start tags are dropped.
 pub const MAX_NESTING: usize = 512;
 
-/// A parsed page, and whether it had to be flattened to be parsed.
+/// A parsed page, whether it had to be flattened to be parsed, and whether its time ran
+/// out (then the page is what was parsed so far).
 pub struct Parsed {
     pub html: Html,
     pub flattened: bool,
+    pub cut: bool,
 }
 
-/// Parses a document with its nesting capped at [`MAX_NESTING`].
+/// Parses a document with its nesting capped at [`MAX_NESTING`], within a time budget.
 pub fn parse(text: &str) -> Parsed {
-    match flatten(text, MAX_NESTING) {
-        Some(flat) => Parsed {
-            html: Html::parse_document(&flat),
-            flattened: true,
-        },
-        None => Parsed {
-            html: Html::parse_document(text),
-            flattened: false,
-        },
+    let flat = flatten(text, MAX_NESTING);
+    let (html, cut) = parse_within(flat.as_deref().unwrap_or(text), budget_for(text.len()));
+    Parsed {
+        html,
+        flattened: flat.is_some(),
+        cut,
     }
+}
+
+/// Time a page may take to parse: far more than a real page needs (a second and a half per
+/// MB in a debug build), little enough that a page the nesting count misjudges cannot hold a
+/// check for minutes. The parse is fed in chunks and stops between two when the time is up.
+fn budget_for(bytes: usize) -> Duration {
+    Duration::from_secs(2) + Duration::from_millis(2 * (bytes / 1024) as u64)
+}
+
+const CHUNK: usize = 16 * 1024;
+
+fn parse_within(text: &str, budget: Duration) -> (Html, bool) {
+    use html5ever::tendril::TendrilSink;
+    let mut parser = html5ever::driver::parse_document(
+        scraper::HtmlTreeSink::new(Html::new_document()),
+        html5ever::ParseOpts::default(),
+    );
+    let started = Instant::now();
+    let mut rest = text;
+    while !rest.is_empty() {
+        // At least one character, so a chunk boundary never stalls on a multi-byte one.
+        let mut chunk = crate::text::prefix(rest, CHUNK);
+        if chunk.is_empty() {
+            chunk = &rest[..rest.chars().next().map_or(rest.len(), char::len_utf8)];
+        }
+        parser.process(chunk.into());
+        rest = &rest[chunk.len()..];
+        if !rest.is_empty() && started.elapsed() > budget {
+            return (parser.finish(), true);
+        }
+    }
+    (parser.finish(), false)
 }
 
 /// Elements that never stay open around their successors: void elements and
@@ -109,17 +142,25 @@ pub fn flatten(text: &str, cap: usize) -> Option<String> {
     Some(out)
 }
 
-/// Just past the `>` closing a tag, with quoted attribute values skipped.
+/// Just past the `>` closing a tag. As the HTML tokenizer does, a quote starts a quoted value
+/// only after `=` (a stray `"` in an attribute name is just a character), so a page cannot
+/// hide tags from this count with unbalanced quotes.
 fn tag_end(bytes: &[u8], mut i: usize) -> usize {
-    let mut quote = None;
+    let mut after_equals = false;
     while i < bytes.len() {
         let b = bytes[i];
-        match quote {
-            Some(q) if b == q => quote = None,
-            Some(_) => {}
-            None if b == b'"' || b == b'\'' => quote = Some(b),
-            None if b == b'>' => return i + 1,
-            None => {}
+        match b {
+            b'>' => return i + 1,
+            b'=' => after_equals = true,
+            b'"' | b'\'' if after_equals => {
+                i = bytes[i + 1..]
+                    .iter()
+                    .position(|c| *c == b)
+                    .map_or(bytes.len(), |p| i + 1 + p);
+                after_equals = false;
+            }
+            b if b.is_ascii_whitespace() => {}
+            _ => after_equals = false,
         }
         i += 1;
     }
@@ -195,5 +236,36 @@ mod tests {
         let selector =
             scraper::Selector::parse("#after, script").unwrap_or_else(|_| unreachable!());
         assert_eq!(parsed.html.select(&selector).count(), 2);
+    }
+
+    #[test]
+    fn a_stray_quote_cannot_hide_the_nesting() {
+        // `#"` is an attribute name to the HTML tokenizer, not the start of a value.
+        let page = format!("<x a#\"=1>{}", "<div>".repeat(600));
+        assert!(flatten(&page, 100).is_some());
+        let quoted = format!("<x title=\"a > b\">{}", "<div>".repeat(50));
+        assert!(flatten(&quoted, 100).is_none());
+    }
+
+    #[test]
+    fn a_parse_out_of_time_stops_between_chunks_with_what_it_has() {
+        let page = format!(
+            "<p id=\"first\">one</p>{}<p id=\"last\">x</p>",
+            " ".repeat(3 * CHUNK)
+        );
+        let (html, cut) = parse_within(&page, Duration::ZERO);
+        assert!(cut);
+        let found = |id: &str| {
+            let selector =
+                scraper::Selector::parse(&format!("#{id}")).unwrap_or_else(|_| unreachable!());
+            html.select(&selector).count()
+        };
+        assert_eq!((found("first"), found("last")), (1, 0));
+        let (whole, cut) = parse_within(&page, Duration::from_secs(60));
+        assert!(!cut);
+        assert_eq!(
+            whole.root_element().text().collect::<String>().trim_end(),
+            format!("one{}x", " ".repeat(3 * CHUNK))
+        );
     }
 }

@@ -120,7 +120,7 @@ pub fn extract_html(text: &str) -> PageRatings {
     if parsed.flattened {
         repairs.push(FLATTENED);
     }
-    if budget.truncated || walk.truncated {
+    if budget.truncated || walk.truncated || parsed.cut {
         repairs.push(TRUNCATED);
     }
     PageRatings {

@@ -210,17 +210,55 @@ pub struct Bank<'q> {
     pub questionnaire: &'q Questionnaire,
     /// Every questionnaire whose questions a column could belong to (the shipped ones and this one).
     pub all: Vec<&'q Questionnaire>,
+    /// Every question of `all` with its canonical text and words, worked out once per file
+    /// (an export may have hundreds of columns to compare).
+    questions: Vec<Known<'q>>,
 }
 
-impl Bank<'_> {
+/// A question of the bank, ready to compare.
+struct Known<'q> {
+    questionnaire: &'q Questionnaire,
+    question: &'q Question,
+    canonical: String,
+    words: BTreeSet<String>,
+}
+
+impl<'q> Bank<'q> {
+    /// The bank for `questionnaire`: it first, then the shipped ones.
+    pub fn new(questionnaire: &'q Questionnaire, shipped: &'q [Questionnaire]) -> Self {
+        let mut all: Vec<&Questionnaire> = vec![questionnaire];
+        all.extend(shipped.iter().filter(|q| q.id != questionnaire.id));
+        let questions = all
+            .iter()
+            .flat_map(|qn| {
+                qn.questions().map(move |q| Known {
+                    questionnaire: qn,
+                    question: q,
+                    canonical: canonical(&q.text),
+                    words: words(&q.text),
+                })
+            })
+            .collect();
+        Self {
+            questionnaire,
+            all,
+            questions,
+        }
+    }
+
+    fn ours(&self, known: &Known<'_>) -> bool {
+        known.questionnaire.id == self.questionnaire.id
+    }
+
     fn question_by_text(&self, text: &str) -> Option<&Question> {
         let wanted = canonical(text);
         if wanted.is_empty() {
             return None;
         }
-        self.questionnaire
-            .questions()
-            .find(|q| canonical(&q.text) == wanted)
+        self.questions
+            .iter()
+            .find(|k| self.ours(k) && k.canonical == wanted)
+            .map(|k| k.question)
     }
 
     /// Whether a question of another questionnaire has this text: then it is not ours to guess at.
@@ -230,11 +268,10 @@ impl Bank<'_> {
 
     fn owner_of_text(&self, text: &str) -> Option<&str> {
         let wanted = canonical(text);
-        self.all
+        self.questions
             .iter()
-            .filter(|q| q.id != self.questionnaire.id)
-            .find(|qn| qn.questions().any(|q| canonical(&q.text) == wanted))
-            .map(|qn| qn.id.as_str())
+            .find(|k| !self.ours(k) && k.canonical == wanted)
+            .map(|k| k.questionnaire.id.as_str())
     }
 
     /// The other questionnaire a header belongs to (its text, a grid row, or a multi-select's title).
@@ -323,10 +360,13 @@ fn similar(
     let mut scored: Vec<(f64, &Questionnaire, &Question, &str)> = Vec::new();
     for text in texts {
         let mine = words(text);
-        for questionnaire in &bank.all {
-            for q in questionnaire.questions() {
-                scored.push((dice(&mine, &words(&q.text)), *questionnaire, q, text));
-            }
+        for known in &bank.questions {
+            scored.push((
+                dice(&mine, &known.words),
+                known.questionnaire,
+                known.question,
+                text,
+            ));
         }
     }
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));

@@ -148,15 +148,7 @@ fn read_and_map(
         ));
     }
     let headers = layout.headers(&records[..header_rows]);
-    let shipped = super::questionnaire::bank();
-    let mut bank = Bank {
-        questionnaire,
-        all: shipped
-            .iter()
-            .filter(|q| q.id != questionnaire.id)
-            .collect(),
-    };
-    bank.all.insert(0, questionnaire);
+    let bank = Bank::new(questionnaire, super::questionnaire::bank());
     let (columns, mut notes) = map_columns(&headers, layout, &bank, &options.mapping);
     let unanswered: Vec<String> = questionnaire
         .questions()
