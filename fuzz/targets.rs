@@ -66,6 +66,11 @@ pub const TARGETS: &[Target] = &[
         run: email_replies,
         seeds: &["fixtures/mail"],
     },
+    Target {
+        name: "robots-txt",
+        run: robots_txt,
+        seeds: &["fixtures/robots"],
+    },
 ];
 
 pub fn repo(path: &str) -> PathBuf {
@@ -143,13 +148,35 @@ fn extract_html(input: &[u8]) {
     let _ = centricity::extract::visible_text(&decoded);
 }
 
-/// Every shipped profile (JSON pointers into page data, selectors, regexes) on the input.
+/// Every shipped profile (JSON pointers into page data, selectors, regexes) on the input, and
+/// the choice of profile by the address the page states or by its content.
 fn site_profiles(input: &[u8]) {
     static PROFILES: OnceLock<Profiles> = OnceLock::new();
     let profiles = PROFILES.get_or_init(Profiles::shipped);
     let decoded = text(input);
     for profile in profiles.iter() {
         let _ = profile.apply("https://www.trustpilot.com/review/fuzz.example", &decoded);
+    }
+    let address = centricity::extract::profile::stated_address(&decoded).map_or_else(
+        || "file:///fuzz.html".to_string(),
+        |(url, _)| url.to_string(),
+    );
+    let (chosen, _) = profiles.choose(&address, &decoded);
+    let _ = chosen.apply(&address, &decoded);
+    let _ = centricity::net::walls::recognise(input);
+}
+
+/// A robots.txt from any host, and the paths it is asked about.
+fn robots_txt(input: &[u8]) {
+    let robots = centricity::net::robots::Robots::parse(&text(input), "centricity");
+    for path in [
+        "/",
+        "/review/acme.example",
+        "/foo/bar/%E3%83%84",
+        "/a?b=c",
+        "/robots.txt",
+    ] {
+        let _ = robots.allows(path);
     }
 }
 
