@@ -81,8 +81,55 @@ const RAW_TEXT: &[&str] = &[
 /// is an estimate from the tags alone; it only has to be close, and it never
 /// runs ahead of the parser's by more than the elements it ignores.
 pub fn flatten(text: &str, cap: usize) -> Option<String> {
+    let scan = scan(text, cap, false);
+    (!scan.cuts.is_empty()).then(|| without(text, &scan.cuts))
+}
+
+/// A page parsed for rating extraction: its JSON-LD blocks are lifted out of the text before
+/// html5ever sees it (they can be most of a page, and the DOM would hold a copy), and returned
+/// as slices of the page itself.
+pub fn parse_lifting_json_ld(text: &str) -> (Parsed, Vec<&str>) {
+    let scan = scan(text, MAX_NESTING, true);
+    let flattened = scan.cuts.len() > scan.blocks.len();
+    let blocks = scan.blocks.iter().map(|(a, b)| &text[*a..*b]).collect();
+    let (html, cut) = if scan.cuts.is_empty() {
+        parse_within(text, budget_for(text.len()))
+    } else {
+        parse_within(&without(text, &scan.cuts), budget_for(text.len()))
+    };
+    (
+        Parsed {
+            html,
+            flattened,
+            cut,
+        },
+        blocks,
+    )
+}
+
+/// Where a scan would cut the text, and the JSON-LD blocks it found.
+struct Scan {
+    cuts: Vec<(usize, usize)>,
+    blocks: Vec<(usize, usize)>,
+}
+
+fn without(text: &str, cuts: &[(usize, usize)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for (start, end) in cuts {
+        out.push_str(&text[from..*start]);
+        from = *end;
+    }
+    out.push_str(&text[from..]);
+    out
+}
+
+/// One linear pass over the tags: start tags deeper than `cap` to cut (and as many end tags
+/// after them), and, when asked, the contents of `application/ld+json` scripts.
+fn scan(text: &str, cap: usize, lift_json_ld: bool) -> Scan {
     let bytes = text.as_bytes();
     let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let mut blocks: Vec<(usize, usize)> = Vec::new();
     let (mut depth, mut dropped, mut i) = (0usize, 0usize, 0usize);
     while let Some(offset) = memchr(b'<', &bytes[i..]) {
         let start = i + offset;
@@ -116,7 +163,15 @@ pub fn flatten(text: &str, cap: usize) -> Option<String> {
         let self_closing = end >= 2 && bytes[end - 2] == b'/';
         if RAW_TEXT.contains(&name.as_str()) {
             // Its content cannot open elements; skip to its end tag.
-            i = find_end_tag(bytes, end, &name).unwrap_or(bytes.len());
+            let close = find_end_tag(bytes, end, &name).unwrap_or(bytes.len());
+            if lift_json_ld
+                && name == "script"
+                && attribute(&text[name_at + name_len..end], "type").is_some_and(is_json_ld)
+            {
+                blocks.push((end, close));
+                cuts.push((end, close));
+            }
+            i = close;
             continue;
         }
         if !self_closing && !NOT_NESTING.contains(&name.as_str()) {
@@ -129,17 +184,69 @@ pub fn flatten(text: &str, cap: usize) -> Option<String> {
         }
         i = end;
     }
-    if cuts.is_empty() {
-        return None;
+    cuts.sort_unstable();
+    Scan { cuts, blocks }
+}
+
+/// A MIME type whose essence is JSON-LD (`application/ld+json; charset=utf-8` too).
+fn is_json_ld(mime: &str) -> bool {
+    mime.split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .eq_ignore_ascii_case("application/ld+json")
+}
+
+/// The value of attribute `wanted` in a tag's attribute text (quoted or not), as the HTML
+/// tokenizer reads it: names are case-insensitive, quotes open a value only after `=`.
+fn attribute<'a>(attributes: &'a str, wanted: &str) -> Option<&'a str> {
+    let bytes = attributes.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
+            i += 1;
+        }
+        let name_start = i;
+        while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !matches!(bytes[i], b'=' | b'>')
+        {
+            i += 1;
+        }
+        let name = &attributes[name_start..i];
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let mut value = "";
+        if bytes.get(i) == Some(&b'=') {
+            i += 1;
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            match bytes.get(i) {
+                Some(q @ (b'"' | b'\'')) => {
+                    let close = bytes[i + 1..]
+                        .iter()
+                        .position(|c| c == q)
+                        .map_or(bytes.len(), |p| i + 1 + p);
+                    value = &attributes[i + 1..close];
+                    i = close + 1;
+                }
+                _ => {
+                    let value_start = i;
+                    while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>' {
+                        i += 1;
+                    }
+                    value = &attributes[value_start..i];
+                }
+            }
+        }
+        if name.eq_ignore_ascii_case(wanted) {
+            return Some(value);
+        }
+        if name.is_empty() {
+            i += 1;
+        }
     }
-    let mut out = String::with_capacity(text.len());
-    let mut from = 0;
-    for (start, end) in cuts {
-        out.push_str(&text[from..start]);
-        from = end;
-    }
-    out.push_str(&text[from..]);
-    Some(out)
+    None
 }
 
 /// Just past the `>` closing a tag. As the HTML tokenizer does, a quote starts a quoted value
@@ -267,5 +374,35 @@ mod tests {
             whole.root_element().text().collect::<String>().trim_end(),
             format!("one{}x", " ".repeat(3 * CHUNK))
         );
+    }
+
+    #[test]
+    fn json_ld_blocks_are_lifted_out_before_parsing() {
+        let page = concat!(
+            "<head><script TYPE='Application/LD+JSON; charset=utf-8'>{\"a\":1}</script>",
+            "<script type=application/ld+json>[2]</script>",
+            "<!-- <script type=\"application/ld+json\">{\"hidden\":1}</script> -->",
+            "<script>var x = '<script type=\"application/ld+json\">';</script>",
+            "<script data-x=\"type=application/ld+json\" type=\"text/javascript\">var y;</script></head>",
+        );
+        let (parsed, blocks) = parse_lifting_json_ld(page);
+        assert_eq!(blocks, ["{\"a\":1}", "[2]"]);
+        // The DOM keeps the scripts, without the lifted text.
+        let scripts = scraper::Selector::parse("script").unwrap_or_else(|_| unreachable!());
+        let texts: Vec<String> = parsed
+            .html
+            .select(&scripts)
+            .map(|s| s.text().collect())
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "",
+                "",
+                "var x = '<script type=\"application/ld+json\">';",
+                "var y;"
+            ]
+        );
+        assert!(!parsed.flattened);
     }
 }

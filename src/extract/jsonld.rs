@@ -5,7 +5,6 @@
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use scraper::ElementRef;
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use super::graph::{Budget, Node, Val, local_name};
@@ -156,33 +155,13 @@ impl<'de> Deserialize<'de> for J {
     }
 }
 
-/// Parses every JSON-LD block of a page into root nodes.
-pub fn roots(all: &[ElementRef<'_>], budget: &mut Budget) -> (Vec<Node>, Vec<Repair>) {
+/// Parses a page's JSON-LD blocks (lifted out of the page by `html::parse_lifting_json_ld`)
+/// into root nodes.
+pub fn roots(blocks: &[&str], budget: &mut Budget) -> (Vec<Node>, Vec<Repair>) {
     let mut values = Vec::new();
     let mut repairs = Vec::new();
-    for script in all.iter().filter(|e| e.value().name() == "script") {
-        let essence = script
-            .attr("type")
-            .unwrap_or_default()
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim();
-        if !essence.eq_ignore_ascii_case("application/ld+json") {
-            continue;
-        }
-        // A script is one text node: read in place, not copied (it can be megabytes).
-        let mut pieces = script.text();
-        let text: std::borrow::Cow<'_, str> = match (pieces.next(), pieces.next()) {
-            (Some(only), None) => only.into(),
-            (first, second) => first
-                .into_iter()
-                .chain(second)
-                .chain(pieces)
-                .collect::<String>()
-                .into(),
-        };
-        let (parsed, used) = parse_block(&text);
+    for block in blocks {
+        let (parsed, used) = parse_block(block);
         values.extend(parsed);
         repairs.extend(used);
     }

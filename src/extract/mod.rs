@@ -96,12 +96,12 @@ pub struct PageRatings {
 /// Work on a page is bounded (see [`graph::Budget`]); a page that needed more
 /// is read as far as the budget went and says so in its repairs.
 pub fn extract_html(text: &str) -> PageRatings {
-    let parsed = html::parse(text);
+    let (parsed, json_ld) = html::parse_lifting_json_ld(text);
     let mut budget = Budget::for_input(text.len());
     // One walk over the tree serves every syntax.
     let all: Vec<_> = parsed.html.root_element().descendent_elements().collect();
     let mut ratings = Vec::new();
-    let (json_roots, mut repairs) = jsonld::roots(&all, &mut budget);
+    let (json_roots, mut repairs) = jsonld::roots(&json_ld, &mut budget);
     let microdata = items::roots(&all, items::MICRODATA, &mut budget);
     let rdfa = items::roots(&all, items::RDFA, &mut budget);
     let microformats = microformats::roots(&all, &mut budget);
