@@ -87,7 +87,7 @@ def peak_mb(command):
                     peak = max(peak, int(line.split()[1]))
         except OSError:
             pass
-        time.sleep(0.002)
+        time.sleep(0.001)
     return peak / 1024
 
 
@@ -112,17 +112,17 @@ def main():
         print(f"best of {ROUNDS} runs, whole process (start-up included) on both sides")
         compare("corpus", pages, python)
         compare("graphs", graphs, python)
-        print("\ncentricity's peak memory on one graph page; growth = extra memory per extra MB of page,"
-              "\nagainst the smallest page (the constant: runtime, parser, profiles)")
-        first = None
-        for reviews in [10, 100, 300, 1000, 3000]:
+        print("\ncentricity's peak memory on one graph page; growth = extra MB of memory per extra MB"
+              "\nof page from the row above (the constant start-up cost cancels out)")
+        previous = None
+        for reviews in [100, 300, 1000, 3000, 10000]:
             page = Path(scratch) / f"memory-{reviews}.html"
             page.write_text(graph_page(reviews), encoding="utf-8")
             mb = page.stat().st_size / 1e6
-            peak = peak_mb([str(BINARY), "reviews", "extract", "--format", "json", str(page)])
-            first = first or (mb, peak)
-            growth = (peak - first[1]) / (mb - first[0]) if mb > first[0] else float("nan")
-            print(f"  {reviews:>4} reviews  {mb:6.2f} MB page   peak {peak:6.1f} MB   growth {growth:5.1f}x")
+            peak = max(peak_mb([str(BINARY), "reviews", "extract", "--format", "json", str(page)]) for _ in range(3))
+            growth = f"{(peak - previous[1]) / (mb - previous[0]):5.1f}x" if previous else "    -"
+            print(f"  {reviews:>5} reviews  {mb:6.2f} MB page   peak {peak:6.1f} MB   growth {growth}")
+            previous = (mb, peak)
 
 
 if __name__ == "__main__":
