@@ -50,7 +50,51 @@ impl Budget {
 pub struct Node {
     /// Local type names: `http://schema.org/AggregateRating` → `AggregateRating`.
     pub types: Vec<String>,
-    pub props: Vec<(String, Val)>,
+    pub props: Vec<(Name, Val)>,
+}
+
+/// A property name; the common ones are shared, not allocated for every node of a large graph.
+pub type Name = std::borrow::Cow<'static, str>;
+
+/// Property names met on nearly every node of a large graph.
+const COMMON_NAMES: &[&str] = &[
+    "@id",
+    "@type",
+    "@graph",
+    "name",
+    "url",
+    "review",
+    "author",
+    "itemReviewed",
+    "reviewRating",
+    "aggregateRating",
+    "ratingValue",
+    "bestRating",
+    "worstRating",
+    "ratingCount",
+    "reviewCount",
+    "datePublished",
+    "publisher",
+    "image",
+    "sameAs",
+    "mainEntity",
+    "position",
+    "item",
+    "itemListElement",
+    "address",
+    "logo",
+    "description",
+    "headline",
+    "reviewBody",
+    "inLanguage",
+];
+
+/// `name` as a [`Name`]: shared when common.
+pub fn name(name: &str) -> Name {
+    COMMON_NAMES
+        .iter()
+        .find(|n| **n == name)
+        .map_or_else(|| Name::Owned(name.to_string()), |n| Name::Borrowed(n))
 }
 
 #[derive(Debug, Clone, PartialEq)]

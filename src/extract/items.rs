@@ -216,7 +216,8 @@ fn push(node: &mut Node, names: &str, value: &Val, budget: &mut Budget) {
         if !budget.spend(size) {
             return;
         }
-        node.props.push((local_name(name), value.clone()));
+        node.props
+            .push((super::graph::name(&local_name(name)), value.clone()));
     }
 }
 

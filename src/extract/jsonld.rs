@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use super::graph::{Budget, Node, Val, local_name};
+use super::graph::{Budget, Name, Node, Val, local_name, name as graph_name};
 
 /// What was done to a block to make it parse; reported with the ratings.
 pub type Repair = &'static str;
@@ -23,7 +23,7 @@ pub enum J {
     Array(Vec<J>),
     /// Entries kept, and how many were left out (an object with only an `@id` kept is a
     /// reference only when nothing was left out).
-    Object(Vec<(Box<str>, J)>, usize),
+    Object(Vec<(Name, J)>, usize),
     /// A boolean, or a string nobody reads.
     Other,
 }
@@ -74,27 +74,23 @@ impl J {
         }
     }
 
-    /// The value as kept under `key`: texts of a property nobody reads become `Other`.
-    fn kept_under(key: &str, value: J) -> J {
+    /// The value as kept under `key`, or `None` when nothing in it is read: texts (and
+    /// lists of texts) of a property the rating walk ignores.
+    fn kept_under(key: &str, value: J) -> Option<J> {
         let local = local_name(key);
         if TEXT_KEPT.iter().any(|k| k.eq_ignore_ascii_case(&local)) {
-            return value;
+            return Some(value);
         }
         match value {
-            J::Text(_) => J::Other,
-            J::Array(items) => J::Array(
-                items
+            J::Text(_) | J::Other => None,
+            J::Array(items) => {
+                let kept: Vec<J> = items
                     .into_iter()
-                    .map(|item| {
-                        if matches!(item, J::Text(_)) {
-                            J::Other
-                        } else {
-                            item
-                        }
-                    })
-                    .collect(),
-            ),
-            other => other,
+                    .filter(|item| !matches!(item, J::Text(_) | J::Other))
+                    .collect();
+                (!kept.is_empty()).then_some(J::Array(kept))
+            }
+            other => Some(other),
         }
     }
 }
@@ -139,15 +135,18 @@ impl<'de> Deserialize<'de> for J {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<J, A::Error> {
                 let (mut entries, mut left_out) = (Vec::new(), 0);
-                while let Some(key) = map.next_key::<String>()? {
+                while let Some(name) = map.next_key::<String>()? {
                     let value = map.next_value::<J>()?;
                     // Contexts can be large and say nothing about ratings.
-                    if key == "@context" {
-                        left_out += 1;
-                        continue;
+                    let kept = (name != "@context")
+                        .then(|| J::kept_under(&name, value))
+                        .flatten();
+                    match kept {
+                        Some(value) => entries.push((graph_name(&name), value)),
+                        None => left_out += 1,
                     }
-                    entries.push((key.as_str().into(), J::kept_under(&key, value)));
                 }
+                entries.shrink_to_fit();
                 Ok(J::Object(entries, left_out))
             }
         }
@@ -441,7 +440,7 @@ impl Resolver<'_, '_> {
                         node.props.push(("@id".into(), Val::Text(id.to_string())));
                     }
                 }
-                _ => self.push_values(&mut node, &local_name(key), value, depth),
+                _ => self.push_values(&mut node, &graph_name(&local_name(key)), value, depth),
             }
         }
         Some(node)
@@ -471,10 +470,10 @@ impl Resolver<'_, '_> {
         built
     }
 
-    fn push_values(&mut self, node: &mut Node, name: &str, value: &J, depth: usize) {
+    fn push_values(&mut self, node: &mut Node, name: &Name, value: &J, depth: usize) {
         match value {
-            J::Text(s) => node.props.push((name.into(), Val::Text(s.to_string()))),
-            J::Number(n) => node.props.push((name.into(), Val::Number(*n))),
+            J::Text(s) => node.props.push((name.clone(), Val::Text(s.to_string()))),
+            J::Number(n) => node.props.push((name.clone(), Val::Number(*n))),
             J::Array(items) => {
                 for item in items {
                     self.push_values(node, name, item, depth);
@@ -482,7 +481,7 @@ impl Resolver<'_, '_> {
             }
             J::Object(..) => {
                 if let Some(child) = self.child(value, depth) {
-                    node.props.push((name.into(), Val::Node(child)));
+                    node.props.push((name.clone(), Val::Node(child)));
                 }
             }
             J::Other | J::Null => {}
@@ -547,11 +546,8 @@ mod tests {
         );
         let review = &values[0];
         assert_eq!(review.get("name").and_then(J::as_str), Some("Kept"));
-        assert_eq!(review.get("reviewBody"), Some(&J::Other));
-        assert_eq!(
-            review.get("keywords"),
-            Some(&J::Array(vec![J::Other, J::Other]))
-        );
+        assert_eq!(review.get("reviewBody"), None);
+        assert_eq!(review.get("keywords"), None);
         // `@context` left out, still counted: this object is a node, not a bare reference.
         assert_eq!(review.len(), 6);
     }
