@@ -99,7 +99,8 @@ pub fn name(name: &str) -> Name {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Val {
-    Text(String),
+    /// Shared with the parsed JSON it came from, not copied.
+    Text(Rc<str>),
     Number(f64),
     /// Shared, not copied: one item may be the value of several properties.
     Node(Rc<Node>),

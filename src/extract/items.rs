@@ -181,7 +181,7 @@ impl<'a> Crawler<'a, '_> {
             let value = if starts_item {
                 Val::Node(self.item(element, depth + 1))
             } else {
-                Val::Text(value_of(element, self.budget))
+                Val::Text(value_of(element, self.budget).into())
             };
             push(node, names, &value, self.budget);
         }

@@ -19,7 +19,7 @@ pub type Repair = &'static str;
 pub enum J {
     Null,
     Number(f64),
-    Text(Box<str>),
+    Text(Rc<str>),
     Array(Vec<J>),
     /// Entries kept, and how many were left out (an object with only an `@id` kept is a
     /// reference only when nothing was left out).
@@ -437,7 +437,7 @@ impl Resolver<'_, '_> {
                 "@context" | "@graph" => {}
                 "@id" => {
                     if let J::Text(id) = value {
-                        node.props.push(("@id".into(), Val::Text(id.to_string())));
+                        node.props.push(("@id".into(), Val::Text(Rc::clone(id))));
                     }
                 }
                 _ => self.push_values(&mut node, &graph_name(&local_name(key)), value, depth),
@@ -472,7 +472,7 @@ impl Resolver<'_, '_> {
 
     fn push_values(&mut self, node: &mut Node, name: &Name, value: &J, depth: usize) {
         match value {
-            J::Text(s) => node.props.push((name.clone(), Val::Text(s.to_string()))),
+            J::Text(s) => node.props.push((name.clone(), Val::Text(Rc::clone(s)))),
             J::Number(n) => node.props.push((name.clone(), Val::Number(*n))),
             J::Array(items) => {
                 for item in items {

@@ -41,7 +41,8 @@ fn aggregate(root: ElementRef<'_>) -> Node {
     let rating = find(root, &prop("rating"));
     let average = find(root, &prop("average")).or_else(|| rating.and_then(|r| find(r, "value")));
     if let Some(value) = average.or(rating).map(value_class_text) {
-        node.props.push(("ratingValue".into(), Val::Text(value)));
+        node.props
+            .push(("ratingValue".into(), Val::Text(value.into())));
     }
     for (class, name) in [
         ("best", "bestRating"),
@@ -51,7 +52,7 @@ fn aggregate(root: ElementRef<'_>) -> Node {
     ] {
         if let Some(el) = find(root, &prop(class)) {
             node.props
-                .push((name.into(), Val::Text(value_class_text(el))));
+                .push((name.into(), Val::Text(value_class_text(el).into())));
         }
     }
     if let Some(item) = find(root, &prop("item")) {
@@ -74,10 +75,10 @@ fn reviewed(item: ElementRef<'_>, v2: bool) -> Node {
     let kind = if card { "Organization" } else { "Thing" };
     let mut node = Node {
         types: vec![kind.into()],
-        props: vec![("name".into(), Val::Text(name))],
+        props: vec![("name".into(), Val::Text(name.into()))],
     };
     if let Some(url) = url {
-        node.props.push(("url".into(), Val::Text(url)));
+        node.props.push(("url".into(), Val::Text(url.into())));
     }
     node
 }
