@@ -22,8 +22,9 @@ pub enum J {
     Text(Rc<str>),
     Array(Vec<J>),
     /// Entries kept, and how many were left out (an object with only an `@id` kept is a
-    /// reference only when nothing was left out).
-    Object(Vec<(Name, J)>, usize),
+    /// reference only when nothing was left out). Boxed: every value of a large graph is
+    /// then as small as a text.
+    Object(Box<Object>),
     /// A boolean, or a string nobody reads.
     Other,
 }
@@ -51,10 +52,21 @@ const TEXT_KEPT: &[&str] = &[
     "fn",
 ];
 
+/// An object's entries kept, and how many were left out.
+#[derive(Debug, PartialEq)]
+pub struct Object {
+    entries: Box<[(Name, J)]>,
+    left_out: usize,
+}
+
 impl J {
     fn get(&self, key: &str) -> Option<&J> {
         match self {
-            J::Object(entries, _) => entries.iter().find(|(k, _)| &**k == key).map(|(_, v)| v),
+            J::Object(object) => object
+                .entries
+                .iter()
+                .find(|(k, _)| &**k == key)
+                .map(|(_, v)| v),
             _ => None,
         }
     }
@@ -69,7 +81,7 @@ impl J {
     /// Number of properties the object had, read or not.
     fn len(&self) -> usize {
         match self {
-            J::Object(entries, left_out) => entries.len() + left_out,
+            J::Object(object) => object.entries.len() + object.left_out,
             _ => 0,
         }
     }
@@ -146,8 +158,10 @@ impl<'de> Deserialize<'de> for J {
                         None => left_out += 1,
                     }
                 }
-                entries.shrink_to_fit();
-                Ok(J::Object(entries, left_out))
+                Ok(J::Object(Box::new(Object {
+                    entries: entries.into_boxed_slice(),
+                    left_out,
+                })))
             }
         }
         deserializer.deserialize_any(JVisitor)
@@ -374,9 +388,12 @@ fn top_items(value: &J) -> Vec<&J> {
 /// Calls `visit` on every object, depth first (serde_json caps nesting at 128).
 fn each_object<'a>(value: &'a J, visit: &mut impl FnMut(&'a J)) {
     match value {
-        J::Object(entries, _) => {
+        J::Object(object) => {
             visit(value);
-            entries.iter().for_each(|(_, v)| each_object(v, visit));
+            object
+                .entries
+                .iter()
+                .for_each(|(_, v)| each_object(v, visit));
         }
         J::Array(items) => items.iter().for_each(|v| each_object(v, visit)),
         _ => {}
@@ -424,9 +441,10 @@ struct Resolver<'v, 'b> {
 
 impl Resolver<'_, '_> {
     fn node(&mut self, value: &J, depth: usize) -> Option<Node> {
-        let J::Object(map, _) = value else {
+        let J::Object(object) = value else {
             return None;
         };
+        let map = &object.entries;
         if depth > MAX_DEPTH || !self.budget.spend(1 + map.len()) {
             return None;
         }
