@@ -97,21 +97,22 @@ fn channels_and_clicks_are_found_as_a_customer_would() {
     assert_eq!(metric(check(&report, "shallow"), "pages_crawled"), 7.0);
 }
 
-#[test]
-fn init_drafts_an_audit_from_the_site() {
+/// A loopback server and a folder where `init --site` drafted an audit from the server's `site`.
+fn drafted_from(site: &str) -> (TestServer, Scratch) {
     let server = TestServer::start();
     let scratch = Scratch::new();
     crate::common::centricity()
         .arg("init")
         .arg(scratch.dir.path())
-        .args([
-            "--site",
-            &server.url("/site/footer/index.html"),
-            "--delay",
-            "5ms",
-        ])
+        .args(["--site", &server.url(site), "--delay", "5ms"])
         .assert()
         .success();
+    (server, scratch)
+}
+
+#[test]
+fn init_drafts_an_audit_from_the_site() {
+    let (server, scratch) = drafted_from("/site/footer/index.html");
     let drafted = std::fs::read_to_string(scratch.path("centricity.toml")).unwrap();
     // The home page names the audit; the contact page and help centre become http checks;
     // the review profiles linked by schema.org sameAs become `reviews` sources.
@@ -173,19 +174,7 @@ fn an_error_page_is_a_failure_named_never_an_empty_site() {
 
 #[test]
 fn init_reads_robots_first_and_drafts_the_page_that_holds_the_contacts() {
-    let server = TestServer::start();
-    let scratch = Scratch::new();
-    crate::common::centricity()
-        .arg("init")
-        .arg(scratch.dir.path())
-        .args([
-            "--site",
-            &server.url("/site/pricing/index.html"),
-            "--delay",
-            "5ms",
-        ])
-        .assert()
-        .success();
+    let (server, scratch) = drafted_from("/site/pricing/index.html");
     assert_eq!(
         server.paths().first().map(String::as_str),
         Some("/robots.txt"),

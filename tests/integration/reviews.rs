@@ -23,6 +23,17 @@ fn extract_json(delay: &str, args: &[&str]) -> (i32, Vec<Value>, String) {
     (output.status.code().unwrap_or(-1), records, stderr)
 }
 
+/// The paths of fixtures in `fixtures/reviews/`, as arguments.
+fn fixture_paths<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
+    names
+        .map(|name| {
+            repo_path(&format!("fixtures/reviews/{name}"))
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect()
+}
+
 #[test]
 fn own_fixtures_yield_their_facts() {
     // (fixture, value, best, scale defaulted, rating count, review count, bucket, entity, repairs)
@@ -160,14 +171,7 @@ fn own_fixtures_yield_their_facts() {
             &[],
         ),
     ];
-    let paths: Vec<String> = table
-        .iter()
-        .map(|row| {
-            repo_path(&format!("fixtures/reviews/{}", row.0))
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
+    let paths = fixture_paths(table.iter().map(|row| row.0));
     let args: Vec<&str> = paths.iter().map(String::as_str).collect();
     let (code, records, stderr) = extract_json("20ms", &args);
     assert_eq!(code, 0, "{stderr}");
@@ -477,14 +481,7 @@ fn saved_files_are_read_with_their_site_profile_by_address_or_content() {
             None,
         ),
     ];
-    let paths: Vec<String> = table
-        .iter()
-        .map(|row| {
-            repo_path(&format!("fixtures/reviews/{}", row.0))
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
+    let paths = fixture_paths(table.iter().map(|row| row.0));
     let args: Vec<&str> = paths.iter().map(String::as_str).collect();
     let (code, records, stderr) = extract_json("20ms", &args);
     assert_eq!(code, 0, "{stderr}");
