@@ -49,7 +49,7 @@ impl Budget {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Node {
     /// Local type names: `http://schema.org/AggregateRating` → `AggregateRating`.
-    pub types: Vec<String>,
+    pub types: Vec<Name>,
     pub props: Vec<(Name, Val)>,
 }
 
@@ -87,6 +87,18 @@ const COMMON_NAMES: &[&str] = &[
     "headline",
     "reviewBody",
     "inLanguage",
+    // Type names, as common on large pages.
+    "Review",
+    "Rating",
+    "Person",
+    "AggregateRating",
+    "Organization",
+    "LocalBusiness",
+    "Product",
+    "ListItem",
+    "BreadcrumbList",
+    "WebPage",
+    "Thing",
 ];
 
 /// `name` as a [`Name`]: shared when common.
@@ -99,11 +111,44 @@ pub fn name(name: &str) -> Name {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Val {
-    /// Shared with the parsed JSON it came from, not copied.
     Text(Rc<str>),
     Number(f64),
-    /// Shared, not copied: one item may be the value of several properties.
-    Node(Rc<Node>),
+    /// A node of the page's [`Graph`], by index: one item may be the value of several
+    /// properties (an `@id` reference, an `itemref`, an `itemprop` with several names).
+    Node(NodeRef),
+}
+
+/// A node's place in its [`Graph`].
+pub type NodeRef = usize;
+
+/// Every node of a page, in one arena: references are indices, nothing is copied, cycles
+/// cost nothing, and everything is freed at once.
+#[derive(Debug, Default)]
+pub struct Graph {
+    nodes: Vec<Node>,
+}
+
+impl Graph {
+    pub fn add(&mut self, node: Node) -> NodeRef {
+        self.nodes.push(node);
+        self.nodes.len() - 1
+    }
+
+    /// A place for a node not read yet (a reference ahead of its definition, an item being read).
+    pub fn reserve(&mut self) -> NodeRef {
+        self.add(Node::default())
+    }
+
+    pub fn set(&mut self, at: NodeRef, node: Node) {
+        if let Some(slot) = self.nodes.get_mut(at) {
+            *slot = node;
+        }
+    }
+
+    /// The node at `at` (every `NodeRef` comes from this graph).
+    pub fn get(&self, at: NodeRef) -> &Node {
+        &self.nodes[at]
+    }
 }
 
 impl Node {
@@ -114,9 +159,9 @@ impl Node {
             .map(|(_, v)| v)
     }
 
-    pub fn node(&self, name: &str) -> Option<&Node> {
+    pub fn node<'g>(&self, graph: &'g Graph, name: &str) -> Option<&'g Node> {
         self.values(name).find_map(|v| match v {
-            Val::Node(n) => Some(&**n),
+            Val::Node(n) => Some(graph.get(*n)),
             _ => None,
         })
     }
@@ -206,7 +251,7 @@ const ORGANIZATION_TYPES: &[&str] = &[
     "TelecomProvider",
 ];
 
-fn is_organization(types: &[String]) -> bool {
+fn is_organization(types: &[Name]) -> bool {
     types.iter().any(|t| {
         ORGANIZATION_TYPES.iter().any(|o| o.eq_ignore_ascii_case(t))
             || ["Store", "Business", "Organization", "Agency"]
@@ -219,15 +264,31 @@ fn is_organization(types: &[String]) -> bool {
 /// expanded once however many properties share it, so the work is linear in
 /// the number of nodes and cycles end; every property edge is still looked at,
 /// because whose rating it is depends on the edge (host, property).
-pub fn collect(root: &Node, syntax: Syntax, out: &mut Vec<Rating>, budget: &mut Budget) {
-    let mut expanded: HashSet<*const Node> = HashSet::new();
-    let mut stack: Vec<(&Node, Option<&Node>, Option<&str>, usize)> = vec![(root, None, None, 0)];
-    while let Some((node, host, via, depth)) = stack.pop() {
+pub fn collect(
+    graph: &Graph,
+    root: NodeRef,
+    syntax: Syntax,
+    out: &mut Vec<Rating>,
+    budget: &mut Budget,
+) {
+    let mut expanded: HashSet<NodeRef> = HashSet::new();
+    let mut stack: Vec<(NodeRef, Option<NodeRef>, Option<&str>, usize)> =
+        vec![(root, None, None, 0)];
+    while let Some((at, host, via, depth)) = stack.pop() {
+        let node = graph.get(at);
         if !budget.spend(1 + node.props.len()) {
             return;
         }
-        consider(node, host, via, syntax, out, budget);
-        if depth >= MAX_DEPTH || !expanded.insert(std::ptr::from_ref(node)) {
+        consider(
+            graph,
+            node,
+            host.map(|h| graph.get(h)),
+            via,
+            syntax,
+            out,
+            budget,
+        );
+        if depth >= MAX_DEPTH || !expanded.insert(at) {
             continue;
         }
         // Reversed, so properties are visited in page order (the order ratings are reported in).
@@ -236,7 +297,7 @@ pub fn collect(root: &Node, syntax: Syntax, out: &mut Vec<Rating>, budget: &mut 
                 continue;
             }
             if let Val::Node(child) = value {
-                stack.push((child, Some(node), Some(prop), depth + 1));
+                stack.push((*child, Some(at), Some(prop), depth + 1));
             }
         }
     }
@@ -246,6 +307,7 @@ const MAX_DEPTH: usize = 64;
 
 /// Reads `node` as an aggregate rating when it is one, reached from `host` by `via`.
 fn consider(
+    graph: &Graph,
     node: &Node,
     host: Option<&Node>,
     via: Option<&str>,
@@ -263,22 +325,22 @@ fn consider(
     let host_is_review = host.is_some_and(|h| h.has_type("Review"));
     if (aggregate_type || via_aggregate) && !host_is_review {
         let entity = node
-            .node("itemReviewed")
-            .or_else(|| node.node("itemreviewed"))
+            .node(graph, "itemReviewed")
+            .or_else(|| node.node(graph, "itemreviewed"))
             .or(host);
         // Building reads the entity's properties (its reviews for the newest date).
         if !budget.spend(entity.map_or(0, |e| e.props.len())) {
             return;
         }
-        if let Some(rating) = build(node, entity, syntax) {
+        if let Some(rating) = build(graph, node, entity, syntax) {
             out.push(rating);
         }
     }
 }
 
-fn build(node: &Node, entity: Option<&Node>, syntax: Syntax) -> Option<Rating> {
+fn build(graph: &Graph, node: &Node, entity: Option<&Node>, syntax: Syntax) -> Option<Rating> {
     // data-vocabulary.org spells it `rating` (a Rating item with `average`) or `average`.
-    let inner = node.node("rating");
+    let inner = node.node(graph, "rating");
     let raw = node
         .text("ratingValue")
         .or_else(|| node.text("average"))
@@ -319,7 +381,7 @@ fn build(node: &Node, entity: Option<&Node>, syntax: Syntax) -> Option<Rating> {
         return None;
     }
     let employer = node.has_type("EmployerAggregateRating");
-    let entity_types: Vec<String> = entity.map(|e| e.types.clone()).unwrap_or_default();
+    let entity_types: Vec<Name> = entity.map(|e| e.types.clone()).unwrap_or_default();
     let bucket = if employer {
         Bucket::Employer
     } else if is_organization(&entity_types) {
@@ -335,7 +397,7 @@ fn build(node: &Node, entity: Option<&Node>, syntax: Syntax) -> Option<Rating> {
             syntax
         },
         entity: Entity {
-            kind: entity_types.first().cloned(),
+            kind: entity_types.first().map(ToString::to_string),
             name: entity
                 .and_then(|e| e.text("name").or_else(|| e.text("fn")))
                 .or_else(|| {
@@ -354,17 +416,17 @@ fn build(node: &Node, entity: Option<&Node>, syntax: Syntax) -> Option<Rating> {
         review_count,
         reply_rate: None,
         avg_reply_days: None,
-        latest_review: entity.and_then(latest_review),
+        latest_review: entity.and_then(|e| latest_review(graph, e)),
         distribution: None,
     })
 }
 
 /// The newest `datePublished` among an entity's reviews, as `YYYY-MM-DD`.
-fn latest_review(entity: &Node) -> Option<String> {
+fn latest_review(graph: &Graph, entity: &Node) -> Option<String> {
     entity
         .values("review")
         .filter_map(|v| match v {
-            Val::Node(review) => review.text("datePublished"),
+            Val::Node(review) => graph.get(*review).text("datePublished"),
             _ => None,
         })
         .filter_map(|date| iso_date(&date))

@@ -5,12 +5,11 @@
 //! are all that matter.
 
 use std::collections::{HashMap, HashSet};
-use std::rc::Rc;
 
 use ego_tree::NodeId;
 use scraper::ElementRef;
 
-use super::graph::{Budget, Node, Val, local_name};
+use super::graph::{Budget, Graph, Node, NodeRef, Val, local_name};
 
 /// The attributes one syntax uses.
 #[derive(Debug, Clone, Copy)]
@@ -41,7 +40,12 @@ pub const RDFA: Attributes = Attributes {
 };
 
 /// Top-level items of a page: scopes that are not themselves a property of another item.
-pub fn roots(all: &[ElementRef<'_>], attrs: Attributes, budget: &mut Budget) -> Vec<Node> {
+pub fn roots(
+    all: &[ElementRef<'_>],
+    attrs: Attributes,
+    budget: &mut Budget,
+    graph: &mut Graph,
+) -> Vec<NodeRef> {
     let by_id: HashMap<&str, ElementRef<'_>> = match attrs.reference {
         Some(reference) if all.iter().any(|e| e.attr(reference).is_some()) => all
             .iter()
@@ -56,11 +60,11 @@ pub fn roots(all: &[ElementRef<'_>], attrs: Attributes, budget: &mut Budget) -> 
         building: HashSet::new(),
         borrowed_left: all.len(),
         budget,
+        graph,
     };
     all.iter()
         .filter(|e| e.attr(attrs.scope).is_some() && e.attr(attrs.property).is_none())
         .map(|e| crawler.item(*e, 0))
-        .map(|node| Rc::try_unwrap(node).unwrap_or_else(|shared| (*shared).clone()))
         .collect()
 }
 
@@ -74,12 +78,13 @@ const MAX_DEPTH: usize = 32;
 struct Crawler<'a, 'b> {
     attrs: Attributes,
     by_id: HashMap<&'a str, ElementRef<'a>>,
-    built: HashMap<NodeId, Rc<Node>>,
+    built: HashMap<NodeId, NodeRef>,
     building: HashSet<NodeId>,
     /// Elements that may still be read through `itemref`, for the whole page: as many as
     /// it has. Thousands of items pointing at one big block would otherwise each copy it.
     borrowed_left: usize,
     budget: &'b mut Budget,
+    graph: &'b mut Graph,
 }
 
 /// One step of the walk over an item's elements, and whether it was reached through `itemref`.
@@ -91,23 +96,23 @@ enum Step<'a> {
 }
 
 impl<'a> Crawler<'a, '_> {
-    fn item(&mut self, element: ElementRef<'a>, depth: usize) -> Rc<Node> {
+    fn item(&mut self, element: ElementRef<'a>, depth: usize) -> NodeRef {
         let id = element.id();
         if let Some(shared) = self.built.get(&id) {
-            return Rc::clone(shared);
+            return *shared;
         }
         let mut node = Node {
             types: element
                 .attr(self.attrs.types)
                 .unwrap_or_default()
                 .split_whitespace()
-                .map(local_name)
+                .map(|t| super::graph::name(&local_name(t)))
                 .collect(),
             props: Vec::new(),
         };
         // Too deep, or an itemref leading back into an item being read: no properties.
         if depth > MAX_DEPTH || !self.building.insert(id) {
-            return Rc::new(node);
+            return self.graph.add(node);
         }
         let mut steps: Vec<Step<'a>> = Vec::new();
         if let Some(reference) = self.attrs.reference {
@@ -151,9 +156,9 @@ impl<'a> Crawler<'a, '_> {
             }
         }
         self.building.remove(&id);
-        let node = Rc::new(node);
-        self.built.insert(id, Rc::clone(&node));
-        node
+        let at = self.graph.add(node);
+        self.built.insert(id, at);
+        at
     }
 
     /// One more element read through `itemref`; false (the page marked truncated) when none is left.

@@ -1,35 +1,21 @@
-//! JSON-LD blocks: found by MIME essence, parsed strictly first and repaired
-//! only when that fails (each repair recorded), then turned into nodes with
-//! `@graph` flattened and `@id` references resolved.
+//! JSON-LD blocks: parsed strictly first and repaired only when that fails (each
+//! repair recorded), then read straight into the page's node graph: objects become
+//! nodes, `@id` references become edges to one shared node (a reference met before
+//! its definition reserves its place), `@graph` members are roots. Nothing is read
+//! twice and nothing is copied: a large Trustpilot graph costs about its own size.
 
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::graph::{Budget, Name, Node, Val, local_name, name as graph_name};
+use super::graph::{Budget, Graph, Name, Node, NodeRef, Val, local_name, name as graph_name};
 
 /// What was done to a block to make it parse; reported with the ratings.
 pub type Repair = &'static str;
 
-/// JSON as far as ratings need it. Every object and array is kept for the graph's shape,
-/// but a string is kept only under a property the rating walk reads: a review's body,
-/// headline or description is never copied (a Trustpilot page is mostly those).
-#[derive(Debug, PartialEq)]
-pub enum J {
-    Null,
-    Number(f64),
-    Text(Rc<str>),
-    Array(Vec<J>),
-    /// Entries kept, and how many were left out (an object with only an `@id` kept is a
-    /// reference only when nothing was left out). Boxed: every value of a large graph is
-    /// then as small as a text.
-    Object(Box<Object>),
-    /// A boolean, or a string nobody reads.
-    Other,
-}
-
-/// Properties whose text values the rating walk reads (local names, any case).
+/// Properties whose text values the rating walk reads (local names, any case): a review's
+/// body, headline or description is never kept (a Trustpilot page is mostly those).
 const TEXT_KEPT: &[&str] = &[
     "@id",
     "@type",
@@ -52,168 +38,58 @@ const TEXT_KEPT: &[&str] = &[
     "fn",
 ];
 
-/// An object's entries kept, and how many were left out.
-#[derive(Debug, PartialEq)]
-pub struct Object {
-    entries: Box<[(Name, J)]>,
-    left_out: usize,
-}
-
-impl J {
-    fn get(&self, key: &str) -> Option<&J> {
-        match self {
-            J::Object(object) => object
-                .entries
-                .iter()
-                .find(|(k, _)| &**k == key)
-                .map(|(_, v)| v),
-            _ => None,
-        }
-    }
-
-    fn as_str(&self) -> Option<&str> {
-        match self {
-            J::Text(text) => Some(text),
-            _ => None,
-        }
-    }
-
-    /// Number of properties the object had, read or not.
-    fn len(&self) -> usize {
-        match self {
-            J::Object(object) => object.entries.len() + object.left_out,
-            _ => 0,
-        }
-    }
-
-    /// The value as kept under `key`, or `None` when nothing in it is read: texts (and
-    /// lists of texts) of a property the rating walk ignores.
-    fn kept_under(key: &str, value: J) -> Option<J> {
-        let local = local_name(key);
-        if TEXT_KEPT.iter().any(|k| k.eq_ignore_ascii_case(&local)) {
-            return Some(value);
-        }
-        match value {
-            J::Text(_) | J::Other => None,
-            J::Array(items) => {
-                let kept: Vec<J> = items
-                    .into_iter()
-                    .filter(|item| !matches!(item, J::Text(_) | J::Other))
-                    .collect();
-                (!kept.is_empty()).then_some(J::Array(kept))
-            }
-            other => Some(other),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for J {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct JVisitor;
-        impl<'de> Visitor<'de> for JVisitor {
-            type Value = J;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("JSON")
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<J, E> {
-                Ok(J::Other)
-            }
-            #[expect(clippy::cast_precision_loss, reason = "ratings and counts fit an f64")]
-            fn visit_i64<E>(self, v: i64) -> Result<J, E> {
-                Ok(J::Number(v as f64))
-            }
-            #[expect(clippy::cast_precision_loss, reason = "ratings and counts fit an f64")]
-            fn visit_u64<E>(self, v: u64) -> Result<J, E> {
-                Ok(J::Number(v as f64))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<J, E> {
-                Ok(J::Number(v))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<J, E> {
-                Ok(J::Text(v.into()))
-            }
-            fn visit_unit<E>(self) -> Result<J, E> {
-                Ok(J::Null)
-            }
-            fn visit_none<E>(self) -> Result<J, E> {
-                Ok(J::Null)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<J, A::Error> {
-                let mut items = Vec::new();
-                while let Some(item) = seq.next_element::<J>()? {
-                    items.push(item);
-                }
-                Ok(J::Array(items))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<J, A::Error> {
-                let (mut entries, mut left_out) = (Vec::new(), 0);
-                while let Some(name) = map.next_key::<String>()? {
-                    let value = map.next_value::<J>()?;
-                    // Contexts can be large and say nothing about ratings.
-                    let kept = (name != "@context")
-                        .then(|| J::kept_under(&name, value))
-                        .flatten();
-                    match kept {
-                        Some(value) => entries.push((graph_name(&name), value)),
-                        None => left_out += 1,
-                    }
-                }
-                Ok(J::Object(Box::new(Object {
-                    entries: entries.into_boxed_slice(),
-                    left_out,
-                })))
-            }
-        }
-        deserializer.deserialize_any(JVisitor)
-    }
+fn text_kept(name: &str) -> bool {
+    TEXT_KEPT.iter().any(|k| k.eq_ignore_ascii_case(name))
 }
 
 /// Parses a page's JSON-LD blocks (lifted out of the page by `html::parse_lifting_json_ld`)
-/// into root nodes.
-pub fn roots(blocks: &[&str], budget: &mut Budget) -> (Vec<Node>, Vec<Repair>) {
-    let mut values = Vec::new();
+/// into the page's graph; returns the root nodes and the repairs that were needed.
+pub fn roots(
+    blocks: &[&str],
+    graph: &mut Graph,
+    budget: &mut Budget,
+) -> (Vec<NodeRef>, Vec<Repair>) {
+    let mut reader = Reader {
+        graph,
+        budget,
+        ids: HashMap::new(),
+        referenced: HashSet::new(),
+        candidates: Vec::new(),
+        objects_open: 0,
+    };
     let mut repairs = Vec::new();
     for block in blocks {
-        let (parsed, used) = parse_block(block);
-        values.extend(parsed);
-        repairs.extend(used);
+        repairs.extend(read_block(block, &mut reader));
     }
     repairs.sort_unstable();
     repairs.dedup();
-    let index = index_ids(&values);
-    let referenced = referenced_ids(&values);
-    let mut resolver = Resolver {
-        index: &index,
-        built: HashMap::new(),
-        building: HashSet::new(),
-        budget,
-    };
-    let mut roots = Vec::new();
-    for value in &values {
-        for item in top_items(value) {
-            // A node another node points to is read through that reference, with its context.
-            let id = item.get("@id").and_then(J::as_str);
-            if id.is_some_and(|id| referenced.contains(id)) {
-                continue;
-            }
-            if let Some(node) = resolver.node(item, 0) {
-                roots.push(node);
-            }
-        }
-    }
+    // A node another node points to is read through that reference, with its context.
+    let roots = reader
+        .candidates
+        .iter()
+        .copied()
+        .filter(|at| {
+            let node = reader.graph.get(*at);
+            !node
+                .text("@id")
+                .is_some_and(|id| reader.referenced.contains(id.as_str()))
+        })
+        .collect();
     (roots, repairs)
 }
 
 /// A repair: the fixed text, or `None` when it does not apply.
 type RepairFn = fn(&str) -> Option<String>;
 
-/// One script's JSON values: strict first, then repaired; several concatenated values are allowed.
-pub fn parse_block(text: &str) -> (Vec<J>, Vec<Repair>) {
+/// Reads one script's JSON values (several may be concatenated) into the graph: the text as
+/// it is when it parses, else repaired step by step; returns the repairs used.
+fn read_block(text: &str, reader: &mut Reader<'_, '_>) -> Vec<Repair> {
     if text.trim().is_empty() {
-        return (Vec::new(), Vec::new());
+        return Vec::new();
     }
-    if let Some(values) = parse_stream(text) {
-        return (values, Vec::new());
+    if let Some(values) = value_spans(text) {
+        reader.read(text, &values);
+        return Vec::new();
     }
     let mut repairs = Vec::new();
     let mut current = text.to_string();
@@ -228,26 +104,288 @@ pub fn parse_block(text: &str) -> (Vec<J>, Vec<Repair>) {
         if let Some(next) = step(&current) {
             current = next;
             repairs.push(name);
-            if let Some(values) = parse_stream(&current) {
-                return (values, repairs);
+            if let Some(values) = value_spans(&current) {
+                reader.read(&current, &values);
+                return repairs;
             }
         }
     }
     if let Some(next) = escape_control_characters(&current) {
         repairs.push("control-characters");
-        if let Some(values) = parse_stream(&next) {
-            return (values, repairs);
+        if let Some(values) = value_spans(&next) {
+            reader.read(&next, &values);
+            return repairs;
         }
     }
-    (Vec::new(), vec!["unparseable"])
+    vec!["unparseable"]
 }
 
-fn parse_stream(text: &str) -> Option<Vec<J>> {
-    let mut values = Vec::new();
-    for value in serde_json::Deserializer::from_str(text).into_iter::<J>() {
-        values.push(value.ok()?);
+/// Where each JSON value of `text` lies, when all of it is JSON (checked without building anything).
+fn value_spans(text: &str) -> Option<Vec<(usize, usize)>> {
+    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<IgnoredAny>();
+    let mut spans = Vec::new();
+    let mut start = 0;
+    while let Some(value) = stream.next() {
+        value.ok()?;
+        let end = stream.byte_offset();
+        spans.push((start, end));
+        start = end;
     }
-    Some(values)
+    Some(spans)
+}
+
+/// Reads JSON into the graph.
+struct Reader<'g, 'b> {
+    graph: &'g mut Graph,
+    budget: &'b mut Budget,
+    /// Where each `@id` lives, and whether its definition has been read (a reference ahead of
+    /// its definition reserves the place).
+    ids: HashMap<Rc<str>, (NodeRef, bool)>,
+    /// Ids used as bare references (`{"@id": "#rating"}`).
+    referenced: HashSet<Rc<str>>,
+    /// Top-level objects and `@graph` members: the roots, unless referenced.
+    candidates: Vec<NodeRef>,
+    objects_open: usize,
+}
+
+/// A JSON value as the graph needs it.
+enum Value {
+    Node(NodeRef),
+    Reference(Rc<str>),
+    Text(Rc<str>),
+    Number(f64),
+    List(Vec<Value>),
+    Nothing,
+}
+
+impl Reader<'_, '_> {
+    fn read(&mut self, text: &str, spans: &[(usize, usize)]) {
+        for (start, end) in spans {
+            let mut deserializer = serde_json::Deserializer::from_str(&text[*start..*end]);
+            // Already checked to be JSON: an error here could only be a limit, and is skipped.
+            let _ = Seed {
+                reader: self,
+                keep_text: true,
+            }
+            .deserialize(&mut deserializer);
+        }
+    }
+
+    /// The node an `@id` names, reserved if its definition has not been read yet.
+    fn place_of(&mut self, id: &Rc<str>) -> NodeRef {
+        if let Some((at, _)) = self.ids.get(id) {
+            return *at;
+        }
+        let at = self.graph.reserve();
+        self.ids.insert(Rc::clone(id), (at, false));
+        at
+    }
+
+    /// Puts a finished object in the graph: at its reserved place if a reference was ahead of it.
+    fn place(&mut self, id: Option<Rc<str>>, node: Node) -> NodeRef {
+        let Some(id) = id else {
+            return self.graph.add(node);
+        };
+        match self.ids.get(&id).copied() {
+            Some((at, false)) => {
+                self.graph.set(at, node);
+                self.ids.insert(id, (at, true));
+                at
+            }
+            // Defined twice: references go to the first, this one stands where it is.
+            Some((_, true)) => self.graph.add(node),
+            None => {
+                let at = self.graph.add(node);
+                self.ids.insert(id, (at, true));
+                at
+            }
+        }
+    }
+
+    fn push(&mut self, node: &mut Node, name: &Name, value: Value) {
+        match value {
+            Value::Text(text) => node.props.push((name.clone(), Val::Text(text))),
+            Value::Number(n) => node.props.push((name.clone(), Val::Number(n))),
+            Value::Node(at) => node.props.push((name.clone(), Val::Node(at))),
+            Value::Reference(id) => {
+                let at = self.place_of(&id);
+                node.props.push((name.clone(), Val::Node(at)));
+            }
+            Value::List(items) => {
+                for item in items {
+                    self.push(node, name, item);
+                }
+            }
+            Value::Nothing => {}
+        }
+    }
+}
+
+/// Reads one value; `keep_text` says whether its texts are read by anyone.
+struct Seed<'r, 'g, 'b> {
+    reader: &'r mut Reader<'g, 'b>,
+    keep_text: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for Seed<'_, '_, '_> {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Seed<'_, '_, '_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Value, E> {
+        Ok(Value::Nothing)
+    }
+    #[expect(clippy::cast_precision_loss, reason = "ratings and counts fit an f64")]
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v as f64))
+    }
+    #[expect(clippy::cast_precision_loss, reason = "ratings and counts fit an f64")]
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v as f64))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Number(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(if self.keep_text {
+            Value::Text(v.into())
+        } else {
+            Value::Nothing
+        })
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Nothing)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Nothing)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        let top = self.reader.objects_open == 0;
+        while let Some(item) = seq.next_element_seed(Seed {
+            reader: &mut *self.reader,
+            keep_text: self.keep_text,
+        })? {
+            match item {
+                Value::Nothing => {}
+                // A list at the top: its objects are top-level too.
+                Value::Node(at) if top => self.reader.candidates.push(at),
+                item => items.push(item),
+            }
+        }
+        Ok(if items.is_empty() {
+            Value::Nothing
+        } else {
+            Value::List(items)
+        })
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let reader = self.reader;
+        if !reader.budget.spend(1) {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            return Ok(Value::Nothing);
+        }
+        reader.objects_open += 1;
+        let mut node = Node::default();
+        let (mut id, mut more, mut members): (Option<Rc<str>>, bool, Option<Value>) =
+            (None, false, None);
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match &*key {
+                "@id" => {
+                    if let Value::Text(text) = map.next_value_seed(Seed {
+                        reader: &mut *reader,
+                        keep_text: true,
+                    })? {
+                        node.props.push(("@id".into(), Val::Text(Rc::clone(&text))));
+                        id = Some(text);
+                    }
+                }
+                "@type" => {
+                    more = true;
+                    let types = map.next_value_seed(Seed {
+                        reader: &mut *reader,
+                        keep_text: true,
+                    })?;
+                    node.types = type_names(types);
+                }
+                "@context" => {
+                    more = true;
+                    map.next_value::<IgnoredAny>()?;
+                }
+                "@graph" => {
+                    more = true;
+                    members = Some(map.next_value_seed(Seed {
+                        reader: &mut *reader,
+                        keep_text: true,
+                    })?);
+                }
+                other => {
+                    more = true;
+                    let local = local_name(other);
+                    let name = graph_name(&local);
+                    let value = map.next_value_seed(Seed {
+                        reader: &mut *reader,
+                        keep_text: text_kept(&local),
+                    })?;
+                    reader.push(&mut node, &name, value);
+                }
+            }
+        }
+        reader.objects_open -= 1;
+        node.props.shrink_to_fit();
+        let outermost = reader.objects_open == 0;
+        if let (Some(id), false) = (&id, more) {
+            // `{"@id": "…"}` alone stands for the node defined elsewhere.
+            reader.referenced.insert(Rc::clone(id));
+            return Ok(Value::Reference(Rc::clone(id)));
+        }
+        let typed = !node.types.is_empty();
+        let at = reader.place(id, node);
+        if outermost {
+            match members {
+                Some(members) => {
+                    let mut queue = vec![members];
+                    while let Some(member) = queue.pop() {
+                        match member {
+                            Value::Node(member) => reader.candidates.push(member),
+                            Value::List(list) => queue.extend(list.into_iter().rev()),
+                            _ => {}
+                        }
+                    }
+                    // A wrapper with its own type is a node too.
+                    if typed {
+                        reader.candidates.push(at);
+                    }
+                }
+                None => reader.candidates.push(at),
+            }
+        }
+        Ok(Value::Node(at))
+    }
+}
+
+fn type_names(value: Value) -> Vec<Name> {
+    match value {
+        Value::Text(name) => vec![graph_name(&local_name(&name))],
+        Value::List(items) => items
+            .into_iter()
+            .filter_map(|item| match item {
+                Value::Text(name) => Some(graph_name(&local_name(&name))),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// `{&quot;@type&quot;: …}`: a block HTML-escaped twice over.
@@ -366,207 +504,86 @@ fn escape_control_characters(text: &str) -> Option<String> {
     changed.then_some(out)
 }
 
-/// Objects of the top level, `@graph` members and array items.
-fn top_items(value: &J) -> Vec<&J> {
-    match value {
-        J::Array(items) => items.iter().flat_map(top_items).collect(),
-        J::Object(..) => match value.get("@graph") {
-            Some(graph) => {
-                let mut items = top_items(graph);
-                // A wrapper with its own type is a node too.
-                if value.get("@type").is_some() {
-                    items.push(value);
-                }
-                items
-            }
-            None => vec![value],
-        },
-        _ => Vec::new(),
-    }
-}
-
-/// Calls `visit` on every object, depth first (serde_json caps nesting at 128).
-fn each_object<'a>(value: &'a J, visit: &mut impl FnMut(&'a J)) {
-    match value {
-        J::Object(object) => {
-            visit(value);
-            object
-                .entries
-                .iter()
-                .for_each(|(_, v)| each_object(v, visit));
-        }
-        J::Array(items) => items.iter().for_each(|v| each_object(v, visit)),
-        _ => {}
-    }
-}
-
-/// Every object with an `@id` and something more to say, for resolving references.
-fn index_ids(values: &[J]) -> HashMap<&str, &J> {
-    let mut index = HashMap::new();
-    for value in values {
-        each_object(value, &mut |object| {
-            if let (Some(id), true) = (object.get("@id").and_then(J::as_str), object.len() > 1) {
-                index.entry(id).or_insert(object);
-            }
-        });
-    }
-    index
-}
-
-/// Ids used as bare references (`{"@id": "#rating"}`).
-fn referenced_ids(values: &[J]) -> HashSet<&str> {
-    let mut out = HashSet::new();
-    for value in values {
-        each_object(value, &mut |object| {
-            if let (Some(id), 1) = (object.get("@id").and_then(J::as_str), object.len()) {
-                out.insert(id);
-            }
-        });
-    }
-    out
-}
-
-const MAX_DEPTH: usize = 32;
-
-/// Turns JSON objects into nodes. A node referenced by `@id` is built once
-/// and shared by every reference, so a graph whose nodes point at each other
-/// many times over costs its size, not the number of paths through it; a
-/// reference back into a node still being built (a cycle) is left out.
-struct Resolver<'v, 'b> {
-    index: &'v HashMap<&'v str, &'v J>,
-    built: HashMap<*const J, Rc<Node>>,
-    building: HashSet<*const J>,
-    budget: &'b mut Budget,
-}
-
-impl Resolver<'_, '_> {
-    fn node(&mut self, value: &J, depth: usize) -> Option<Node> {
-        let J::Object(object) = value else {
-            return None;
-        };
-        let map = &object.entries;
-        if depth > MAX_DEPTH || !self.budget.spend(1 + map.len()) {
-            return None;
-        }
-        let mut node = Node::default();
-        for (key, value) in map {
-            match &**key {
-                "@type" => node.types = type_names(value),
-                "@context" | "@graph" => {}
-                "@id" => {
-                    if let J::Text(id) = value {
-                        node.props.push(("@id".into(), Val::Text(Rc::clone(id))));
-                    }
-                }
-                _ => self.push_values(&mut node, &graph_name(&local_name(key)), value, depth),
-            }
-        }
-        Some(node)
-    }
-
-    /// The node a value stands for: itself, or the one a bare `{"@id": …}` names.
-    fn child(&mut self, value: &J, depth: usize) -> Option<Rc<Node>> {
-        if !matches!(value, J::Object(..)) {
-            return None;
-        }
-        let Some(J::Text(id)) = value.get("@id").filter(|_| value.len() == 1) else {
-            return self.node(value, depth + 1).map(Rc::new);
-        };
-        let target: &J = self.index.get(&**id)?;
-        let key = std::ptr::from_ref(target);
-        if let Some(shared) = self.built.get(&key) {
-            return Some(Rc::clone(shared));
-        }
-        if !self.building.insert(key) {
-            return None;
-        }
-        let built = self.node(target, depth + 1).map(Rc::new);
-        self.building.remove(&key);
-        if let Some(node) = &built {
-            self.built.insert(key, Rc::clone(node));
-        }
-        built
-    }
-
-    fn push_values(&mut self, node: &mut Node, name: &Name, value: &J, depth: usize) {
-        match value {
-            J::Text(s) => node.props.push((name.clone(), Val::Text(Rc::clone(s)))),
-            J::Number(n) => node.props.push((name.clone(), Val::Number(*n))),
-            J::Array(items) => {
-                for item in items {
-                    self.push_values(node, name, item, depth);
-                }
-            }
-            J::Object(..) => {
-                if let Some(child) = self.child(value, depth) {
-                    node.props.push((name.clone(), Val::Node(child)));
-                }
-            }
-            J::Other | J::Null => {}
-        }
-    }
-}
-
-fn type_names(value: &J) -> Vec<String> {
-    match value {
-        J::Text(s) => vec![local_name(s)],
-        J::Array(items) => items.iter().filter_map(J::as_str).map(local_name).collect(),
-        _ => Vec::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{J, parse_block};
+    use super::*;
+
+    fn read(block: &str) -> (Graph, Vec<NodeRef>, Vec<Repair>) {
+        let mut graph = Graph::default();
+        let mut budget = Budget::for_input(block.len());
+        let (roots, repairs) = roots(&[block], &mut graph, &mut budget);
+        (graph, roots, repairs)
+    }
 
     #[test]
     fn broken_json_is_repaired_and_the_repair_named() {
         // (block, repairs expected)
         let table: [(&str, &[&str]); 7] = [
-            (r#"{"a": 1}"#, &[]),
+            (r#"{"ratingValue": 1}"#, &[]),
             (
-                "// <![CDATA[\n{\"a\": 1}\n// ]]&gt;",
+                "// <![CDATA[\n{\"ratingValue\": 1}\n// ]]&gt;",
                 &["comment-or-cdata-wrapper"],
             ),
-            ("<!--\n{\"a\": 1}\n-->", &["comment-or-cdata-wrapper"]),
-            (r#"{"a": 1};"#, &["trailing-semicolon"]),
             (
-                "{\"a\": 1, // one\n \"b\": [2, 3,],}",
+                "<!--\n{\"ratingValue\": 1}\n-->",
+                &["comment-or-cdata-wrapper"],
+            ),
+            (r#"{"ratingValue": 1};"#, &["trailing-semicolon"]),
+            (
+                "{\"ratingValue\": 1, // one\n \"b\": [2, 3,],}",
                 &["comments", "trailing-commas"],
             ),
             (
-                "{\"name\": \"line\nbreak\", \"a\": 1}",
+                "{\"name\": \"line\nbreak\", \"ratingValue\": 1}",
                 &["control-characters"],
             ),
-            ("{&quot;a&quot;: 1}", &["html-entities"]),
+            ("{&quot;ratingValue&quot;: 1}", &["html-entities"]),
         ];
         for (block, expected) in table {
-            let (values, repairs) = parse_block(block);
-            assert_eq!(values.len(), 1, "{block:?} → {values:?}");
-            assert_eq!(values[0].get("a"), Some(&J::Number(1.0)), "{block:?}");
+            let (graph, roots, repairs) = read(block);
+            assert_eq!(roots.len(), 1, "{block:?}");
+            assert_eq!(
+                graph.get(roots[0]).text("ratingValue").as_deref(),
+                Some("1"),
+                "{block:?}"
+            );
             assert_eq!(repairs, expected, "{block:?}");
         }
     }
 
     #[test]
-    fn concatenated_values_and_nulls() {
-        let (values, repairs) = parse_block("{\"a\":1}\n{\"b\":2}");
-        assert_eq!((values.len(), repairs.len()), (2, 0));
-        let (values, _) = parse_block("null");
-        assert_eq!(values, vec![J::Null]);
-        assert_eq!(parse_block("{not json").1, vec!["unparseable"]);
+    fn concatenated_values_nulls_and_garbage() {
+        let (_, roots, repairs) = read("{\"a\":1}\n{\"b\":2}");
+        assert_eq!((roots.len(), repairs.len()), (2, 0));
+        assert!(read("null").1.is_empty());
+        assert_eq!(read("{not json").2, vec!["unparseable"]);
     }
 
     #[test]
-    fn only_the_texts_ratings_need_are_kept_and_nodes_keep_their_size() {
-        let (values, _) = parse_block(
-            r##"{"@context": "https://schema.org", "@id": "#r1", "@type": "Review", "reviewBody": "long text", "name": "Kept", "keywords": ["a", "b"]}"##,
+    fn references_share_one_node_whichever_comes_first() {
+        let (graph, roots, _) = read(
+            r##"{"@graph": [
+                {"@type": "Review", "itemReviewed": {"@id": "#org"}, "reviewBody": "long text"},
+                {"@id": "#org", "@type": "Organization", "name": "Acme", "description": "long"},
+                {"@type": "Review", "itemReviewed": {"@id": "#org"}}
+            ]}"##,
         );
-        let review = &values[0];
-        assert_eq!(review.get("name").and_then(J::as_str), Some("Kept"));
-        assert_eq!(review.get("reviewBody"), None);
-        assert_eq!(review.get("keywords"), None);
-        // `@context` left out, still counted: this object is a node, not a bare reference.
-        assert_eq!(review.len(), 6);
+        // The organisation is referenced: read through the reviews, not as a root of its own.
+        assert_eq!(roots.len(), 2);
+        let org = |at: NodeRef| {
+            graph
+                .get(at)
+                .node(&graph, "itemReviewed")
+                .map(std::ptr::from_ref)
+        };
+        assert_eq!(org(roots[0]), org(roots[1]));
+        let acme = graph
+            .get(roots[0])
+            .node(&graph, "itemReviewed")
+            .unwrap_or_else(|| unreachable!());
+        assert_eq!(acme.text("name").as_deref(), Some("Acme"));
+        // Texts nobody reads are not kept.
+        assert!(acme.text("description").is_none());
+        assert!(graph.get(roots[0]).text("reviewBody").is_none());
     }
 }

@@ -1,17 +1,15 @@
 //! Microformats: `hreview-aggregate` (v1) and `h-review-aggregate` (v2),
 //! read into the same node shape as schema.org AggregateRating.
 
-use std::rc::Rc;
-
 use scraper::ElementRef;
 
-use super::graph::{Budget, Node, Val};
+use super::graph::{Budget, Graph, Node, NodeRef, Val};
 use super::items::collapse_whitespace;
 
 /// One node per review aggregate on the page.
 /// Each aggregate searches its own subtree, which nesting could make
 /// quadratic: the search is paid for from the page's budget.
-pub fn roots(all: &[ElementRef<'_>], budget: &mut Budget) -> Vec<Node> {
+pub fn roots(all: &[ElementRef<'_>], budget: &mut Budget, graph: &mut Graph) -> Vec<NodeRef> {
     let mut roots = Vec::new();
     for element in all
         .iter()
@@ -20,12 +18,13 @@ pub fn roots(all: &[ElementRef<'_>], budget: &mut Budget) -> Vec<Node> {
         if !budget.spend(element.descendants().count()) {
             break;
         }
-        roots.push(aggregate(*element));
+        let node = aggregate(*element, graph);
+        roots.push(graph.add(node));
     }
     roots
 }
 
-fn aggregate(root: ElementRef<'_>) -> Node {
+fn aggregate(root: ElementRef<'_>, graph: &mut Graph) -> Node {
     let v2 = has_class(root, "h-review-aggregate");
     let prop = |name: &str| {
         if v2 {
@@ -58,7 +57,7 @@ fn aggregate(root: ElementRef<'_>) -> Node {
     if let Some(item) = find(root, &prop("item")) {
         node.props.push((
             "itemReviewed".into(),
-            Val::Node(Rc::new(reviewed(item, v2))),
+            Val::Node(graph.add(reviewed(item, v2))),
         ));
     }
     node

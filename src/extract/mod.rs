@@ -12,7 +12,7 @@ mod microformats;
 pub mod numbers;
 pub mod profile;
 
-use graph::Budget;
+use graph::{Budget, Graph};
 use serde::{Deserialize, Serialize};
 
 /// Where a rating was read from. The order is the preference when the same
@@ -101,10 +101,12 @@ pub fn extract_html(text: &str) -> PageRatings {
     // One walk over the tree serves every syntax.
     let all: Vec<_> = parsed.html.root_element().descendent_elements().collect();
     let mut ratings = Vec::new();
-    let (json_roots, mut repairs) = jsonld::roots(&json_ld, &mut budget);
-    let microdata = items::roots(&all, items::MICRODATA, &mut budget);
-    let rdfa = items::roots(&all, items::RDFA, &mut budget);
-    let microformats = microformats::roots(&all, &mut budget);
+    // Every syntax reads into one graph of the page's nodes.
+    let mut nodes = Graph::default();
+    let (json_roots, mut repairs) = jsonld::roots(&json_ld, &mut nodes, &mut budget);
+    let microdata = items::roots(&all, items::MICRODATA, &mut budget, &mut nodes);
+    let rdfa = items::roots(&all, items::RDFA, &mut budget, &mut nodes);
+    let microformats = microformats::roots(&all, &mut budget, &mut nodes);
     // The walk has its own budget: a page that exhausts reading still gives what was read.
     let mut walk = Budget::for_input(text.len());
     for (syntax, roots) in [
@@ -114,7 +116,7 @@ pub fn extract_html(text: &str) -> PageRatings {
         (Syntax::Microformats, microformats),
     ] {
         for root in &roots {
-            graph::collect(root, syntax, &mut ratings, &mut walk);
+            graph::collect(&nodes, *root, syntax, &mut ratings, &mut walk);
         }
     }
     if parsed.flattened {
