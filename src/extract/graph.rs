@@ -51,6 +51,8 @@ pub struct Node {
     /// Local type names: `http://schema.org/AggregateRating` → `AggregateRating`.
     pub types: Vec<Name>,
     pub props: Vec<(Name, Val)>,
+    /// The node's `@id`, where it has one.
+    pub id: Option<Rc<str>>,
 }
 
 /// A property name; the common ones are shared, not allocated for every node of a large graph.
@@ -405,7 +407,10 @@ fn build(graph: &Graph, node: &Node, entity: Option<&Node>, syntax: Syntax) -> O
                     node.text("itemreviewed")
                         .or_else(|| node.text("itemReviewed"))
                 }),
-            url: entity.and_then(|e| e.text("url").or_else(|| e.text("@id"))),
+            url: entity.and_then(|e| {
+                e.text("url")
+                    .or_else(|| e.id.as_deref().map(str::to_string))
+            }),
         },
         bucket,
         value,

@@ -109,6 +109,7 @@ impl<'a> Crawler<'a, '_> {
                 .map(|t| super::graph::name(&local_name(t)))
                 .collect(),
             props: Vec::new(),
+            id: None,
         };
         // Too deep, or an itemref leading back into an item being read: no properties.
         if depth > MAX_DEPTH || !self.building.insert(id) {

@@ -71,8 +71,9 @@ pub fn roots(
         .filter(|at| {
             let node = reader.graph.get(*at);
             !node
-                .text("@id")
-                .is_some_and(|id| reader.referenced.contains(id.as_str()))
+                .id
+                .as_ref()
+                .is_some_and(|id| reader.referenced.contains(id))
         })
         .collect();
     (roots, repairs)
@@ -306,7 +307,7 @@ impl<'de> Visitor<'de> for Seed<'_, '_, '_> {
                         reader: &mut *reader,
                         keep_text: true,
                     })? {
-                        node.props.push(("@id".into(), Val::Text(Rc::clone(&text))));
+                        node.id = Some(Rc::clone(&text));
                         id = Some(text);
                     }
                 }

@@ -36,6 +36,7 @@ fn aggregate(root: ElementRef<'_>, graph: &mut Graph) -> Node {
     let mut node = Node {
         types: vec!["AggregateRating".into()],
         props: Vec::new(),
+        id: None,
     };
     let rating = find(root, &prop("rating"));
     let average = find(root, &prop("average")).or_else(|| rating.and_then(|r| find(r, "value")));
@@ -75,6 +76,7 @@ fn reviewed(item: ElementRef<'_>, v2: bool) -> Node {
     let mut node = Node {
         types: vec![kind.into()],
         props: vec![("name".into(), Val::Text(name.into()))],
+        id: None,
     };
     if let Some(url) = url {
         node.props.push(("url".into(), Val::Text(url.into())));
