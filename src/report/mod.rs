@@ -51,14 +51,7 @@ impl Format {
     }
 }
 
-/// Shortens text for a one-line cell, on a character boundary.
-pub(crate) fn shorten(text: &str, max_chars: usize) -> String {
-    if text.chars().count() <= max_chars {
-        return text.to_string();
-    }
-    let cut: String = text.chars().take(max_chars.saturating_sub(1)).collect();
-    format!("{}…", cut.trim_end())
-}
+pub(crate) use crate::text::shorten;
 
 /// A score as shown to people: one decimal, or a dash when it could not be measured.
 pub(crate) fn score_text(score: Option<f64>) -> String {

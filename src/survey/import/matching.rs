@@ -529,13 +529,9 @@ pub fn bare_option_runs(
     (columns, notes)
 }
 
+/// Headers and questions as notes quote them.
 pub fn shorten(text: &str) -> String {
-    let text = text.trim();
-    if text.chars().count() > 70 {
-        format!("{}…", text.chars().take(69).collect::<String>())
-    } else {
-        text.to_string()
-    }
+    crate::text::shorten(text, 70)
 }
 
 #[cfg(test)]
