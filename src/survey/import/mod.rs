@@ -211,13 +211,7 @@ pub fn import(
         .collect();
     // A row that stops before a question column was cut off (trailing empty columns are fine).
     let last_question_column = columns.iter().rposition(|c| c.question().is_some());
-    let cell_of = |record: &[String], wanted: &Column| {
-        columns
-            .iter()
-            .position(|c| c == wanted)
-            .and_then(|i| record.get(i).cloned())
-            .filter(|v| !v.trim().is_empty())
-    };
+    let tool = ToolColumns::of(&columns);
     let mut excluded: BTreeMap<String, usize> = BTreeMap::new();
     let mut rows = Vec::new();
     let mut problems = Vec::new();
@@ -241,9 +235,9 @@ pub fn import(
             continue;
         }
         let standing = layout.standing(
-            cell_of(record, &Column::Completion).as_deref(),
-            cell_of(record, &Column::Status).as_deref(),
-            cell_of(record, &Column::SubmittedAt).as_deref(),
+            cell(record, tool.completion),
+            cell(record, tool.status),
+            cell(record, tool.submitted_at),
         );
         match standing {
             Standing::Complete => {}
@@ -263,6 +257,7 @@ pub fn import(
             layout,
             &headers,
             &columns,
+            &tool,
             &questions,
             &mut rows,
             &mut problems,
@@ -438,6 +433,35 @@ fn describe(header: String, column: Column, how: How, questionnaire: &Questionna
     }
 }
 
+/// Where the survey tool's own columns are, found once for the whole file.
+struct ToolColumns {
+    respondent: Option<usize>,
+    submitted_at: Option<usize>,
+    segment: Option<usize>,
+    completion: Option<usize>,
+    status: Option<usize>,
+}
+
+impl ToolColumns {
+    fn of(columns: &[Column]) -> Self {
+        let at = |wanted: Column| columns.iter().position(|c| *c == wanted);
+        Self {
+            respondent: at(Column::Respondent),
+            submitted_at: at(Column::SubmittedAt),
+            segment: at(Column::Segment),
+            completion: at(Column::Completion),
+            status: at(Column::Status),
+        }
+    }
+}
+
+/// A record's cell at `at`, trimmed, when it holds anything.
+fn cell(record: &[String], at: Option<usize>) -> Option<&str> {
+    at.and_then(|i| record.get(i))
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+}
+
 #[expect(
     clippy::too_many_arguments,
     reason = "one record's context, kept explicit"
@@ -448,22 +472,16 @@ fn read_record(
     layout: Layout,
     headers: &[(String, Option<String>)],
     columns: &[Column],
+    tool: &ToolColumns,
     questions: &[Option<&Question>],
     rows: &mut Vec<AnswerRow>,
     problems: &mut Vec<Problem>,
 ) {
-    let get = |i: usize| record.get(i).map(String::as_str).unwrap_or_default().trim();
-    let find = |wanted: &Column| {
-        columns
-            .iter()
-            .position(|c| c == wanted)
-            .map(get)
-            .filter(|v| !v.is_empty())
-    };
+    let get = |i: usize| cell(record, Some(i)).unwrap_or_default();
     let respondent =
-        find(&Column::Respondent).map_or_else(|| format!("row {row_number}"), str::to_string);
-    let submitted_at = find(&Column::SubmittedAt).map(str::to_string);
-    let segment = find(&Column::Segment).map(str::to_string);
+        cell(record, tool.respondent).map_or_else(|| format!("row {row_number}"), str::to_string);
+    let submitted_at = cell(record, tool.submitted_at).map(str::to_string);
+    let segment = cell(record, tool.segment).map(str::to_string);
     let mut multi: BTreeMap<String, (Vec<usize>, Option<String>)> = BTreeMap::new();
     for (i, column) in columns.iter().enumerate() {
         let cell = get(i);
