@@ -186,7 +186,7 @@ pub async fn submit(
         ..Policy::default()
     })
     .map_err(CheckError::Network)?;
-    let page = match fetcher.get(&params.url).await {
+    let mut page = match fetcher.get(&params.url).await {
         Fetched::Page(page) if (200..300).contains(&page.status) => page,
         Fetched::Page(page) => {
             return Err(CheckError::Network(format!(
@@ -203,7 +203,8 @@ pub async fn submit(
     let base = Url::parse(&page.final_url).unwrap_or_else(|_| params.url.clone());
     // Parsing a stranger's page is CPU work: off the async workers (the parsed page is not
     // Send anyway, so everything is read from it there).
-    let (body, content_type) = (page.body.clone(), page.content_type.clone());
+    // The body moves to the parse (a page can be megabytes); the rest of the page stays here.
+    let (body, content_type) = (std::mem::take(&mut page.body), page.content_type.clone());
     let (submit, fields) = (params.submit.clone(), fields.clone());
     let prepared = crate::check::off_workers(move || {
         let (text, _) = crate::extract::charset::decode(body, content_type.as_deref());

@@ -81,7 +81,7 @@ const RAW_TEXT: &[&str] = &[
 /// is an estimate from the tags alone; it only has to be close, and it never
 /// runs ahead of the parser's by more than the elements it ignores.
 pub fn flatten(text: &str, cap: usize) -> Option<String> {
-    let scan = scan(text, cap, false);
+    let scan = scan(text, cap, None);
     (!scan.cuts.is_empty()).then(|| without(text, &scan.cuts))
 }
 
@@ -89,7 +89,8 @@ pub fn flatten(text: &str, cap: usize) -> Option<String> {
 /// html5ever sees it (they can be most of a page, and the DOM would hold a copy), and returned
 /// as slices of the page itself.
 pub fn parse_lifting_json_ld(text: &str) -> (Parsed, Vec<&str>) {
-    let scan = scan(text, MAX_NESTING, true);
+    let json_ld = |attributes: &str| attribute(attributes, "type").is_some_and(is_json_ld);
+    let scan = scan(text, MAX_NESTING, Some(&json_ld));
     let flattened = scan.cuts.len() > scan.blocks.len();
     let blocks = scan.blocks.iter().map(|(a, b)| &text[*a..*b]).collect();
     let (html, cut) = if scan.cuts.is_empty() {
@@ -107,7 +108,15 @@ pub fn parse_lifting_json_ld(text: &str) -> (Parsed, Vec<&str>) {
     )
 }
 
-/// Where a scan would cut the text, and the JSON-LD blocks it found.
+/// The text of the first `<script id="…">` with this id, found by the same linear scan (a
+/// site profile's page data, such as Trustpilot's `__NEXT_DATA__`): no DOM is built for it.
+pub fn script_text<'t>(text: &'t str, id: &str) -> Option<&'t str> {
+    let with_id = |attributes: &str| attribute(attributes, "id") == Some(id);
+    let scan = scan(text, usize::MAX, Some(&with_id));
+    scan.blocks.first().map(|(start, end)| &text[*start..*end])
+}
+
+/// Where a scan would cut the text, and the script contents it found.
 struct Scan {
     cuts: Vec<(usize, usize)>,
     blocks: Vec<(usize, usize)>,
@@ -125,8 +134,8 @@ fn without(text: &str, cuts: &[(usize, usize)]) -> String {
 }
 
 /// One linear pass over the tags: start tags deeper than `cap` to cut (and as many end tags
-/// after them), and, when asked, the contents of `application/ld+json` scripts.
-fn scan(text: &str, cap: usize, lift_json_ld: bool) -> Scan {
+/// after them), and the contents of the scripts whose attributes `scripts` wants (to cut too).
+fn scan(text: &str, cap: usize, scripts: Option<&dyn Fn(&str) -> bool>) -> Scan {
     let bytes = text.as_bytes();
     let mut cuts: Vec<(usize, usize)> = Vec::new();
     let mut blocks: Vec<(usize, usize)> = Vec::new();
@@ -164,9 +173,8 @@ fn scan(text: &str, cap: usize, lift_json_ld: bool) -> Scan {
         if RAW_TEXT.contains(&name.as_str()) {
             // Its content cannot open elements; skip to its end tag.
             let close = find_end_tag(bytes, end, &name).unwrap_or(bytes.len());
-            if lift_json_ld
-                && name == "script"
-                && attribute(&text[name_at + name_len..end], "type").is_some_and(is_json_ld)
+            if name == "script"
+                && scripts.is_some_and(|wanted| wanted(&text[name_at + name_len..end]))
             {
                 blocks.push((end, close));
                 cuts.push((end, close));
@@ -404,5 +412,17 @@ mod tests {
             ]
         );
         assert!(!parsed.flattened);
+    }
+
+    #[test]
+    fn a_script_is_found_by_id_without_a_dom() {
+        let page = concat!(
+            "<!-- <script id=\"__NEXT_DATA__\">{\"commented\":1}</script> -->",
+            "<script id=other>{}</script>",
+            "<script type=\"application/json\" ID='__NEXT_DATA__'>{\"props\":1}</script>",
+            "<script id=\"__NEXT_DATA__\">{\"second\":1}</script>",
+        );
+        assert_eq!(script_text(page, "__NEXT_DATA__"), Some("{\"props\":1}"));
+        assert_eq!(script_text(page, "missing"), None);
     }
 }

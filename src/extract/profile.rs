@@ -285,7 +285,8 @@ impl Profile {
     fn own_rating(&self, text: &str) -> Option<Rating> {
         let value_field = self.fields.value.as_ref()?;
         let document = self.document(text);
-        let html = super::html::parse(text).html;
+        // Parsed only if a field reads it by selector (page data and regexes need no DOM).
+        let html = std::cell::OnceCell::new();
         let read = |field: &Option<Field>| {
             field
                 .as_ref()
@@ -354,10 +355,7 @@ impl Profile {
             Document::None => None,
             Document::Json => serde_json::from_str(text).ok(),
             Document::ScriptId(id) => {
-                let selector = Selector::parse(&format!("script[id=\"{id}\"]")).ok()?;
-                let html = super::html::parse(text).html;
-                let script = html.select(&selector).next()?;
-                serde_json::from_str(&script.text().collect::<String>()).ok()
+                serde_json::from_str(super::html::script_text(text, id)?).ok()
             }
             Document::Callback(key) => callback_data(text, key),
         }
@@ -389,7 +387,12 @@ fn mentions(entity: &Entity, subject: &str) -> bool {
 }
 
 impl Field {
-    fn read(&self, document: Option<&Value>, html: &Html, text: &str) -> Option<String> {
+    fn read(
+        &self,
+        document: Option<&Value>,
+        html: &std::cell::OnceCell<Html>,
+        text: &str,
+    ) -> Option<String> {
         match &self.source {
             Source::Pointer(pointer) => match document?.pointer(pointer)? {
                 Value::String(s) => Some(s.clone()),
@@ -397,6 +400,7 @@ impl Field {
                 _ => None,
             },
             Source::Selector { selector, attr } => {
+                let html = html.get_or_init(|| super::html::parse(text).html);
                 let element = html.select(selector).next()?;
                 match attr {
                     Some(attr) => element.attr(attr).map(str::to_string),
