@@ -94,6 +94,25 @@ fn process_running(args: &[&str]) -> bool {
         .any(|entry| std::fs::read(entry.path().join("cmdline")).is_ok_and(|c| c == wanted))
 }
 
+/// The checks both hostile audits share: a healthy page that must still be scored, and a
+/// plug-in whose own child (`sleep MARKER`) must die with it.
+fn control_and_stuck_plugin(
+    server: &TestServer,
+    scratch: &Scratch,
+    marker: u32,
+    extra: &str,
+) -> String {
+    scratch.plugin(
+        "stuck.sh",
+        &format!("sleep {marker} &\nsleep {}", marker + 1),
+    );
+    format!(
+        "[[check]]\nid = \"control\"\nkind = \"http\"\nurl = \"{}\"\nsamples = 1\n\n\
+         [[check]]\nid = \"stuck-plugin\"\nkind = \"exec\"\ncategory = \"feedback\"\ncommand = [\"sh\", \"stuck.sh\"]\n{extra}\n",
+        server.url("/ok")
+    )
+}
+
 #[test]
 fn a_hostile_audit_ends_on_time_names_each_reason_and_scores_the_control() {
     let server = TestServer::start();
@@ -102,13 +121,8 @@ fn a_hostile_audit_ends_on_time_names_each_reason_and_scores_the_control() {
         .iter()
         .map(|(name, _)| format!("\"{}\"", server.url(&format!("/hostile/{name}/1"))))
         .collect();
-    scratch.plugin("stuck.sh", "sleep 4711 &\nsleep 4712");
     let audit = scratch.audit(&format!(
-        r#"[[check]]
-id = "control"
-kind = "http"
-url = "{ok}"
-samples = 1
+        r#"{shared}
 
 [[check]]
 id = "deep-a"
@@ -137,15 +151,8 @@ kind = "contact-reach"
 start = "{slow}"
 delay = "10ms"
 timeout = "3s"
-
-[[check]]
-id = "stuck-plugin"
-kind = "exec"
-category = "feedback"
-command = ["sh", "stuck.sh"]
-timeout = "2s"
 "#,
-        ok = server.url("/ok"),
+        shared = control_and_stuck_plugin(&server, &scratch, 4711, "timeout = \"2s\""),
         deep = server.url("/hostile/deep-nesting/100"),
         hostile = hostile.join(", "),
         slow = server.url("/slow-site"),
@@ -345,27 +352,16 @@ fn store_secrets_never_reach_help_errors_or_file_names() {
 fn ctrl_c_reports_what_finished_within_a_second_and_takes_the_plug_ins_down() {
     let server = TestServer::start();
     let scratch = Scratch::new();
-    scratch.plugin("stuck.sh", "sleep 4721 &\nsleep 4722");
     let audit = scratch.audit(&format!(
-        r#"[[check]]
-id = "control"
-kind = "http"
-url = "{ok}"
-samples = 1
+        r#"{shared}
 
 [[check]]
 id = "deep"
 kind = "reviews"
 sources = ["{deep}", "{deep}", "{deep}"]
 delay = "10ms"
-
-[[check]]
-id = "stuck-plugin"
-kind = "exec"
-category = "feedback"
-command = ["sh", "stuck.sh"]
 "#,
-        ok = server.url("/ok"),
+        shared = control_and_stuck_plugin(&server, &scratch, 4721, ""),
         deep = server.url("/hostile/deep-nesting/300"),
     ));
     let child = spawnable()
