@@ -289,6 +289,15 @@ fn a_drafted_audit_holds_only_the_checks_centricity_chose() {
     assert!(drafted.contains("touch pwned"), "{drafted}");
 }
 
+/// Everything a process printed, stdout then stderr.
+fn printed(output: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
 #[test]
 fn store_secrets_never_reach_help_errors_or_file_names() {
     let scratch = Scratch::new();
@@ -305,11 +314,7 @@ fn store_secrets_never_reach_help_errors_or_file_names() {
             .args(&args)
             .output()
             .unwrap();
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let text = printed(&output);
         assert!(
             !text.contains("Pa55-in-env"),
             "{args:?} shows the store's password:\n{text}"
@@ -328,11 +333,7 @@ fn store_secrets_never_reach_help_errors_or_file_names() {
             .timeout(Duration::from_secs(30))
             .output()
             .unwrap();
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let text = printed(&output);
         assert!(!output.status.success(), "{url}: accepted?\n{text}");
         assert!(
             !text.contains("Pa55-bad"),
