@@ -81,29 +81,37 @@ const RAW_TEXT: &[&str] = &[
 /// is an estimate from the tags alone; it only has to be close, and it never
 /// runs ahead of the parser's by more than the elements it ignores.
 pub fn flatten(text: &str, cap: usize) -> Option<String> {
-    let scan = scan(text, cap, None);
+    let scan = scan(text, cap, None, None);
     (!scan.cuts.is_empty()).then(|| without(text, &scan.cuts))
 }
 
 /// A page parsed for rating extraction: its JSON-LD blocks are lifted out of the text before
 /// html5ever sees it (they can be most of a page, and the DOM would hold a copy), and returned
-/// as slices of the page itself.
-pub fn parse_lifting_json_ld(text: &str) -> (Parsed, Vec<&str>) {
+/// as slices of the page itself. The page is parsed only when some start tag's attribute text
+/// passes `needs_dom` (a DOM costs several times the markup it holds, and a page whose data is
+/// all JSON-LD needs none).
+pub fn parse_lifting_json_ld<'t>(
+    text: &'t str,
+    needs_dom: &dyn Fn(&str) -> bool,
+) -> (Option<Parsed>, Vec<&'t str>) {
     let json_ld = |attributes: &str| attribute(attributes, "type").is_some_and(is_json_ld);
-    let scan = scan(text, MAX_NESTING, Some(&json_ld));
-    let flattened = scan.cuts.len() > scan.blocks.len();
+    let scan = scan(text, MAX_NESTING, Some(&json_ld), Some(needs_dom));
     let blocks = scan.blocks.iter().map(|(a, b)| &text[*a..*b]).collect();
+    if !scan.wanted_tag {
+        return (None, blocks);
+    }
+    let flattened = scan.cuts.len() > scan.blocks.len();
     let (html, cut) = if scan.cuts.is_empty() {
         parse_within(text, budget_for(text.len()))
     } else {
         parse_within(&without(text, &scan.cuts), budget_for(text.len()))
     };
     (
-        Parsed {
+        Some(Parsed {
             html,
             flattened,
             cut,
-        },
+        }),
         blocks,
     )
 }
@@ -112,14 +120,16 @@ pub fn parse_lifting_json_ld(text: &str) -> (Parsed, Vec<&str>) {
 /// site profile's page data, such as Trustpilot's `__NEXT_DATA__`): no DOM is built for it.
 pub fn script_text<'t>(text: &'t str, id: &str) -> Option<&'t str> {
     let with_id = |attributes: &str| attribute(attributes, "id") == Some(id);
-    let scan = scan(text, usize::MAX, Some(&with_id));
+    let scan = scan(text, usize::MAX, Some(&with_id), None);
     scan.blocks.first().map(|(start, end)| &text[*start..*end])
 }
 
-/// Where a scan would cut the text, and the script contents it found.
+/// Where a scan would cut the text, the script contents it found, and whether a start tag's
+/// attributes were wanted.
 struct Scan {
     cuts: Vec<(usize, usize)>,
     blocks: Vec<(usize, usize)>,
+    wanted_tag: bool,
 }
 
 fn without(text: &str, cuts: &[(usize, usize)]) -> String {
@@ -134,9 +144,16 @@ fn without(text: &str, cuts: &[(usize, usize)]) -> String {
 }
 
 /// One linear pass over the tags: start tags deeper than `cap` to cut (and as many end tags
-/// after them), and the contents of the scripts whose attributes `scripts` wants (to cut too).
-fn scan(text: &str, cap: usize, scripts: Option<&dyn Fn(&str) -> bool>) -> Scan {
+/// after them), the contents of the scripts whose attributes `scripts` wants (to cut too), and
+/// whether any other start tag's attributes pass `tags`.
+fn scan(
+    text: &str,
+    cap: usize,
+    scripts: Option<&dyn Fn(&str) -> bool>,
+    tags: Option<&dyn Fn(&str) -> bool>,
+) -> Scan {
     let bytes = text.as_bytes();
+    let mut wanted_tag = false;
     let mut cuts: Vec<(usize, usize)> = Vec::new();
     let mut blocks: Vec<(usize, usize)> = Vec::new();
     let (mut depth, mut dropped, mut i) = (0usize, 0usize, 0usize);
@@ -170,6 +187,9 @@ fn scan(text: &str, cap: usize, scripts: Option<&dyn Fn(&str) -> bool>) -> Scan 
             continue;
         }
         let self_closing = end >= 2 && bytes[end - 2] == b'/';
+        if !wanted_tag && tags.is_some_and(|wanted| wanted(&text[name_at + name_len..end])) {
+            wanted_tag = true;
+        }
         if RAW_TEXT.contains(&name.as_str()) {
             // Its content cannot open elements; skip to its end tag.
             let close = find_end_tag(bytes, end, &name).unwrap_or(bytes.len());
@@ -193,7 +213,11 @@ fn scan(text: &str, cap: usize, scripts: Option<&dyn Fn(&str) -> bool>) -> Scan 
         i = end;
     }
     cuts.sort_unstable();
-    Scan { cuts, blocks }
+    Scan {
+        cuts,
+        blocks,
+        wanted_tag,
+    }
 }
 
 /// A MIME type whose essence is JSON-LD (`application/ld+json; charset=utf-8` too).
@@ -393,8 +417,9 @@ mod tests {
             "<script>var x = '<script type=\"application/ld+json\">';</script>",
             "<script data-x=\"type=application/ld+json\" type=\"text/javascript\">var y;</script></head>",
         );
-        let (parsed, blocks) = parse_lifting_json_ld(page);
+        let (parsed, blocks) = parse_lifting_json_ld(page, &|_| true);
         assert_eq!(blocks, ["{\"a\":1}", "[2]"]);
+        let parsed = parsed.expect("a tag was wanted");
         // The DOM keeps the scripts, without the lifted text.
         let scripts = scraper::Selector::parse("script").unwrap_or_else(|_| unreachable!());
         let texts: Vec<String> = parsed
@@ -412,6 +437,9 @@ mod tests {
             ]
         );
         assert!(!parsed.flattened);
+        let (unparsed, blocks) = parse_lifting_json_ld(page, &|_| false);
+        assert!(unparsed.is_none());
+        assert_eq!(blocks, ["{\"a\":1}", "[2]"]);
     }
 
     #[test]

@@ -96,10 +96,13 @@ pub struct PageRatings {
 /// Work on a page is bounded (see [`graph::Budget`]); a page that needed more
 /// is read as far as the budget went and says so in its repairs.
 pub fn extract_html(text: &str) -> PageRatings {
-    let (parsed, json_ld) = html::parse_lifting_json_ld(text);
+    let (parsed, json_ld) = html::parse_lifting_json_ld(text, &may_start_item);
     let mut budget = Budget::for_input(text.len());
     // One walk over the tree serves every syntax.
-    let all: Vec<_> = parsed.html.root_element().descendent_elements().collect();
+    let all: Vec<_> = parsed
+        .iter()
+        .flat_map(|p| p.html.root_element().descendent_elements())
+        .collect();
     let mut ratings = Vec::new();
     // Every syntax reads into one graph of the page's nodes.
     let mut nodes = Graph::default();
@@ -119,16 +122,31 @@ pub fn extract_html(text: &str) -> PageRatings {
             graph::collect(&nodes, *root, syntax, &mut ratings, &mut walk);
         }
     }
-    if parsed.flattened {
+    let (flattened, cut) = parsed.as_ref().map_or((false, false), |p| (p.flattened, p.cut));
+    if flattened {
         repairs.push(FLATTENED);
     }
-    if budget.truncated || walk.truncated || parsed.cut {
+    if budget.truncated || walk.truncated || cut {
         repairs.push(TRUNCATED);
     }
     PageRatings {
         ratings: deduplicate(ratings),
         repairs,
     }
+}
+
+/// Whether a start tag's attribute text may start a markup item: microdata items start at
+/// `itemscope`, RDFa at `typeof`, microformats at a `…review-aggregate` class. Attribute names
+/// cannot be written with character references and letters have no named ones, so a class
+/// written with a numeric reference (`&#`) is the only disguise, and it counts too.
+fn may_start_item(attributes: &str) -> bool {
+    let bytes = attributes.as_bytes();
+    let has = |needle: &[u8]| {
+        bytes
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    has(b"itemscope") || has(b"typeof") || has(b"review-aggregate") || has(b"&#")
 }
 
 /// Repair named when a page nested deeper than browsers keep was flattened to be parsed.

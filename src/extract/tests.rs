@@ -183,3 +183,19 @@ fn normalisation_uses_the_scale() {
     assert_eq!(rating(88.0, 100.0, 0.0).normalized(), 88.0);
     assert_eq!(rating(1.0, 5.0, 1.0).normalized(), 0.0);
 }
+
+#[test]
+fn items_are_found_however_their_start_is_spelled() {
+    // A page is parsed only when a tag may start an item; these spellings must still count.
+    let shouting = r#"<DIV ITEMSCOPE ITEMTYPE="https://schema.org/Product"><span ITEMPROP="name">Anvil</span>
+        <div itemprop="aggregateRating" itemscope itemtype="https://schema.org/AggregateRating">
+        <span itemprop="ratingValue">4.1</span></div></DIV>"#;
+    assert_eq!(only(shouting).value, 4.1);
+    let referenced = r#"<div class="h-review&#45;aggregate"><span class="p-item h-card">Bakery</span>
+        <span class="p-average">3.9</span><span class="p-count">12</span></div>"#;
+    let r = only(referenced);
+    assert_eq!((r.syntax, r.value), (Syntax::Microformats, 3.9));
+    // Text that merely mentions the words starts nothing: no DOM, no rating, no repair.
+    let prose = "<p>itemscope and typeof and h-review-aggregate</p>";
+    assert_eq!(extract_html(prose), PageRatings::default());
+}
