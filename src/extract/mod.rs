@@ -122,7 +122,9 @@ pub fn extract_html(text: &str) -> PageRatings {
             graph::collect(&nodes, *root, syntax, &mut ratings, &mut walk);
         }
     }
-    let (flattened, cut) = parsed.as_ref().map_or((false, false), |p| (p.flattened, p.cut));
+    let (flattened, cut) = parsed
+        .as_ref()
+        .map_or((false, false), |p| (p.flattened, p.cut));
     if flattened {
         repairs.push(FLATTENED);
     }

@@ -53,6 +53,9 @@ pub struct Profile {
     /// JSON pointers that must all exist in the profile's document for a page to be
     /// recognised as the site's by its content (a saved file without its address).
     signature: Vec<String>,
+    /// A page whose `<meta name="generator">` starts with this (ASCII case aside) is the
+    /// site's: a platform's pages name the software that built them.
+    generator: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -161,9 +164,14 @@ impl Profiles {
         {
             return (site, format!("address {address}"));
         }
+        let generator = sites
+            .iter()
+            .any(|p| p.generator.is_some())
+            .then(|| generator_of(text))
+            .flatten();
         if let Some((site, why)) = sites
             .iter()
-            .find_map(|p| p.recognises(text).map(|why| (p, why)))
+            .find_map(|p| p.recognises(text, generator.as_deref()).map(|why| (p, why)))
         {
             return (site, format!("content: {why}"));
         }
@@ -224,9 +232,17 @@ impl Profile {
         &self.patterns
     }
 
-    /// Why the page's content is this site's (its signature found), or `None`. A cheap test
-    /// first (the script id or callback key in the text, JSON's first character), then the parse.
-    fn recognises(&self, text: &str) -> Option<String> {
+    /// Why the page's content is this site's (its generator or its signature found), or `None`.
+    /// For a signature, a cheap test first (the script id or callback key in the text, JSON's
+    /// first character), then the parse.
+    fn recognises(&self, text: &str, generator: Option<&str>) -> Option<String> {
+        if let (Some(wanted), Some(found)) = (&self.generator, generator) {
+            let starts = found.get(..wanted.len());
+            if starts.is_some_and(|s| s.eq_ignore_ascii_case(wanted)) {
+                let found = crate::text::shorten(found, 60);
+                return Some(format!("{} (generator \"{found}\")", self.name));
+            }
+        }
         if self.signature.is_empty() {
             return None;
         }
@@ -446,6 +462,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Profile, InputError> {
     });
     let markup = th.optional::<bool>("markup").unwrap_or(true);
     let signature = th.optional::<Vec<String>>("signature").unwrap_or_default();
+    let generator = th.optional::<String>("generator").filter(|g| !g.is_empty());
     let fields = th
         .take("fields")
         .and_then(|(_, mut v)| read_table(&mut v, &mut th.errors, read_fields))
@@ -485,13 +502,14 @@ pub fn parse(text: &str, file: &Path) -> Result<Profile, InputError> {
         markup,
         fields,
         signature,
+        generator,
     })
 }
 
 /// The address a page states for itself, and where: a browser's `saved from url` mark, the
 /// canonical link, `og:url`, or `<base href>` — what a saved file has instead of a URL.
 pub fn stated_address(text: &str) -> Option<(url::Url, &'static str)> {
-    let head = crate::text::prefix(text, 256 * 1024);
+    let head = crate::text::prefix(text, HEAD_BYTES);
     let absolute = |candidate: &str| {
         url::Url::parse(candidate.trim())
             .ok()
@@ -510,7 +528,7 @@ pub fn stated_address(text: &str) -> Option<(url::Url, &'static str)> {
             return Some((url, "saved-from mark"));
         }
     }
-    let tags = super::html::parse(head).html;
+    let tags = head_tags(head);
     let first = |selector: &str, attr: &str| {
         let selector = Selector::parse(selector).ok()?;
         tags.select(&selector)
@@ -520,6 +538,26 @@ pub fn stated_address(text: &str) -> Option<(url::Url, &'static str)> {
         .map(|u| (u, "canonical link"))
         .or_else(|| first("meta[property=\"og:url\"]", "content").map(|u| (u, "og:url")))
         .or_else(|| first("base[href]", "href").map(|u| (u, "base href")))
+}
+
+/// The software a page says built it (`<meta name="generator" content="…">`).
+fn generator_of(text: &str) -> Option<String> {
+    let selector = Selector::parse("meta[name][content]").ok()?;
+    head_tags(crate::text::prefix(text, HEAD_BYTES))
+        .select(&selector)
+        .find(|e| {
+            e.attr("name")
+                .is_some_and(|n| n.eq_ignore_ascii_case("generator"))
+        })
+        .and_then(|e| e.attr("content"))
+        .map(|c| c.trim().to_string())
+}
+
+/// How much of a page is read for what its head states about it.
+const HEAD_BYTES: usize = 256 * 1024;
+
+fn head_tags(head: &str) -> Html {
+    super::html::parse(head).html
 }
 
 fn read_document(th: &mut TableHelper<'_>) -> Option<Document> {

@@ -545,3 +545,39 @@ fn a_robots_txt_behind_a_redirect_is_followed() {
     assert_eq!(records[1]["outcome"], "error", "{stderr}");
     assert!(stderr.contains("disallowed by robots.txt"), "{stderr}");
 }
+
+#[test]
+fn a_user_profile_recognises_a_platform_by_its_generator() {
+    let scratch = Scratch::new();
+    scratch.write(
+        "sites/shopreviews.toml",
+        "id = \"shopreviews\"\nname = \"Shop Reviews\"\nmatch = [\"https://reviews.shop.example/*\"]\n\
+         generator = \"shopreviews\"\nmarkup = false\n[fields]\nvalue = { selector = \".score\" }\n",
+    );
+    let page = |generator: &str| {
+        format!(
+            "<html><head><meta NAME=\"Generator\" content=\"{generator}\"></head>\
+             <body><span class=\"score\">4.6</span></body></html>"
+        )
+    };
+    let theirs = scratch.write("theirs.html", &page("ShopReviews 4.2"));
+    let other = scratch.write("other.html", &page("WordPress 6.1"));
+    let sites = scratch.path("sites");
+    let args = [
+        "--sites",
+        sites.to_str().unwrap(),
+        theirs.to_str().unwrap(),
+        other.to_str().unwrap(),
+    ];
+    let (code, records, stderr) = extract_json("20ms", &args);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(records[0]["profile"], "shopreviews", "{}", records[0]);
+    assert_eq!(
+        records[0]["profile_reason"],
+        "content: Shop Reviews (generator \"ShopReviews 4.2\")"
+    );
+    assert_eq!(records[0]["value"].as_f64(), Some(4.6));
+    // Another generator is not theirs: the generic profile finds no markup rating.
+    assert_eq!(records[1]["profile"], "schema-org", "{}", records[1]);
+    assert_eq!(records[1]["outcome"], "no_rating");
+}
