@@ -17,6 +17,7 @@ pub mod output;
 pub mod report;
 pub mod score;
 pub mod spreadsheet;
+pub mod stats;
 pub mod store;
 pub mod survey;
 pub mod text;

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::benchmarks::{Benchmark, Benchmarks};
-use super::{median, percentile};
+use crate::stats::{median, percentile};
 use crate::audit::CheckSpec;
 use crate::check::Observation;
 use crate::checks::CheckParams;

@@ -4,7 +4,7 @@
 
 use super::benchmarks::Benchmarks;
 use super::checks::{Scored, score_contacts};
-use super::median;
+use crate::stats::median;
 use crate::checks::email::{EmailObservation, ProbeResult, ReplyClass};
 use crate::checks::mystery_log::Contact;
 use crate::report::model::{Evidence, Finding, Metric, Severity, Status, human_seconds};

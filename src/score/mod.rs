@@ -18,6 +18,7 @@ use chrono::{DateTime, FixedOffset};
 use crate::audit::{Audit, CheckSpec};
 use crate::category::Category;
 use crate::check::{CheckError, Observation};
+use crate::stats::weighted_mean;
 use crate::report::model::{
     AuditInfo, CategoryReport, ChannelReport, CheckReport, Finding, Grade, Report, SCHEMA_VERSION,
     Severity, Status, Tool,
@@ -283,42 +284,6 @@ fn channel_reports(members: &[(&CheckReport, &[ChannelScore])]) -> Vec<ChannelRe
 /// A plain sum starting at +0.0 (`Iterator::sum` starts at -0.0, which prints as "-0%").
 fn total(values: impl Iterator<Item = f64>) -> f64 {
     values.fold(0.0, |sum, v| sum + v)
-}
-
-/// Weighted mean of (value, weight) pairs; `None` when no weight is there to divide by.
-pub fn weighted_mean(items: impl Iterator<Item = (f64, f64)>) -> Option<f64> {
-    let (sum, weights) = items.fold((0.0, 0.0), |(s, w), (value, weight)| {
-        (s + value * weight, w + weight)
-    });
-    (weights > 0.0).then(|| sum / weights)
-}
-
-/// Nearest-rank percentile of unsorted values (`p` in 0–100).
-pub fn percentile(values: &[f64], p: f64) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    #[expect(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        reason = "a rank within a small list"
-    )]
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil().max(1.0) as usize;
-    Some(sorted[rank.min(sorted.len()) - 1])
-}
-
-/// The median, averaging the two middle values of an even count.
-pub fn median(values: &[f64]) -> Option<f64> {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let mid = sorted.len() / 2;
-    match sorted.len() {
-        0 => None,
-        n if n % 2 == 1 => Some(sorted[mid]),
-        _ => Some((sorted[mid - 1] + sorted[mid]) / 2.0),
-    }
 }
 
 fn round1(value: f64) -> f64 {

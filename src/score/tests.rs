@@ -547,12 +547,3 @@ fn plugin_without_a_score_is_an_error_unless_it_says_why() {
     assert_eq!(report.checks[0].status, Status::Error);
     assert_eq!(report.checks[1].status, Status::NotApplicable);
 }
-
-#[test]
-fn percentiles_and_medians() {
-    assert_eq!(percentile(&[5.0, 1.0, 3.0, 2.0, 4.0], 50.0), Some(3.0));
-    assert_eq!(percentile(&[5.0, 1.0, 3.0, 2.0, 4.0], 95.0), Some(5.0));
-    assert_eq!(percentile(&[], 50.0), None);
-    assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), Some(2.5));
-    assert_eq!(median(&[7.0]), Some(7.0));
-}

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::answers::{AnswerRow, Value};
 use super::questionnaire::{Kind, Question, Questionnaire};
 use crate::report::model::{Finding, Severity};
-use crate::score::{median, percentile, weighted_mean};
+use crate::stats::{median, percentile, weighted_mean};
 
 /// A section is scored only when its answered items carry this share of its weight.
 const SECTION_COVERAGE: f64 = 0.6;
