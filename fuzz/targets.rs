@@ -108,7 +108,7 @@ fn audit_file(input: &[u8]) {
 }
 
 fn mystery_log(input: &[u8]) {
-    let _ = centricity::checks::mystery_log::read_log(input, Path::new("fuzz.csv"));
+    let _ = centricity::kinds::mystery_log::read_log(input, Path::new("fuzz.csv"));
 }
 
 fn questionnaires() -> &'static [Questionnaire] {
@@ -182,19 +182,19 @@ fn robots_txt(input: &[u8]) {
 
 /// Saved evidence is read back by `--offline`: parsed, then scored.
 fn saved_evidence(input: &[u8]) {
-    if let Ok(observation) = serde_json::from_slice::<centricity::check::Observation>(input) {
+    if let Ok(observation) = serde_json::from_slice::<centricity::kinds::Observation>(input) {
         score_with_example(&observation);
     }
 }
 
 /// Scores an observation as every check of the example audit would.
-fn score_with_example(observation: &centricity::check::Observation) {
+fn score_with_example(observation: &centricity::kinds::Observation) {
     static EXAMPLE: OnceLock<Option<centricity::audit::Audit>> = OnceLock::new();
     let example = EXAMPLE
         .get_or_init(|| centricity::audit::load(&repo("fixtures/acme/centricity.toml")).ok());
-    let benchmarks = centricity::score::benchmarks::shipped();
+    let benchmarks = centricity::benchmarks::shipped();
     for spec in example.iter().flat_map(|a| &a.checks) {
-        let _ = centricity::score::score_observation(spec, observation, benchmarks);
+        let _ = observation.score(&spec.params, benchmarks);
     }
 }
 
@@ -220,9 +220,9 @@ fn email_replies(input: &[u8]) {
         received_at: Some(observed_at),
         raw: input.to_vec(),
     };
-    let results = centricity::checks::email::read_replies(&[probe], &[header], observed_at);
-    score_with_example(&centricity::check::Observation::Email(
-        centricity::checks::email::EmailObservation {
+    let results = centricity::kinds::email::read_replies(&[probe], &[header], observed_at);
+    score_with_example(&centricity::kinds::Observation::Email(
+        centricity::kinds::email::EmailObservation {
             channel: "email".into(),
             observed_at,
             wait_s: 48.0 * 3600.0,

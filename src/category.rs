@@ -66,3 +66,19 @@ impl Category {
         Self::ALL.map(Category::id).join(", ")
     }
 }
+
+/// A category id, refused at its place when unknown.
+impl<'de> toml_span::Deserialize<'de> for Category {
+    fn deserialize(value: &mut toml_span::Value<'de>) -> Result<Self, toml_span::DeserError> {
+        let text = value.take_string(Some("a category such as \"feedback\""))?;
+        Category::from_id(&text).ok_or_else(|| {
+            crate::spanned::custom(
+                format!(
+                    "unknown category `{text}`; expected one of: {}",
+                    Category::ids()
+                ),
+                value,
+            )
+        })
+    }
+}

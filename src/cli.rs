@@ -49,7 +49,7 @@ pub enum Command {
         #[arg(long, value_name = "URL")]
         site: Option<String>,
         /// With --site: pause between two requests to the site.
-        #[arg(long, default_value = "1s", value_parser = crate::audit::values::parse_duration)]
+        #[arg(long, default_value = "1s", value_parser = crate::spanned::parse_duration)]
         delay: std::time::Duration,
     },
     /// List check kinds and shipped definitions, or explain one.
@@ -154,7 +154,7 @@ pub enum HistoryAction {
     Prune {
         #[arg(long, value_name = "N")]
         keep: Option<usize>,
-        #[arg(long, value_name = "DURATION", value_parser = crate::audit::values::parse_duration)]
+        #[arg(long, value_name = "DURATION", value_parser = crate::spanned::parse_duration)]
         older_than: Option<std::time::Duration>,
     },
     /// Write every run as JSON lines (to move them to another store).
@@ -180,7 +180,7 @@ pub enum ReviewsCommand {
         #[arg(long, value_name = "DIR")]
         sites: Option<std::path::PathBuf>,
         /// Pause between two requests to the same host.
-        #[arg(long, default_value = "1s", value_parser = crate::audit::values::parse_duration)]
+        #[arg(long, default_value = "1s", value_parser = crate::spanned::parse_duration)]
         delay: std::time::Duration,
     },
 }
@@ -306,7 +306,7 @@ pub struct AuditArgs {
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
     /// A check's time limit unless the audit file sets one (`30s`, `2m`).
-    #[arg(long, default_value = "60s", value_parser = crate::audit::values::parse_duration)]
+    #[arg(long, default_value = "60s", value_parser = crate::spanned::parse_duration)]
     pub timeout: std::time::Duration,
     /// Use saved evidence instead of the network.
     #[arg(long)]

@@ -5,17 +5,20 @@
 //! ([`report`]). `main.rs` only maps [`run`]'s result to an exit code.
 
 pub mod audit;
+pub mod benchmarks;
 pub mod category;
-pub mod check;
-pub mod checks;
 pub mod cli;
 mod commands;
 pub mod exit;
 pub mod extract;
+pub mod kind;
+pub mod kinds;
 pub mod net;
 pub mod output;
 pub mod report;
+pub mod run;
 pub mod score;
+pub mod spanned;
 pub mod spreadsheet;
 pub mod stats;
 pub mod store;

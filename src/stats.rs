@@ -52,7 +52,10 @@ mod tests {
 
     #[test]
     fn weighted_means_need_a_weight() {
-        assert_eq!(weighted_mean([(10.0, 1.0), (40.0, 2.0)].into_iter()), Some(30.0));
+        assert_eq!(
+            weighted_mean([(10.0, 1.0), (40.0, 2.0)].into_iter()),
+            Some(30.0)
+        );
         assert_eq!(weighted_mean([(10.0, 0.0)].into_iter()), None);
     }
 }

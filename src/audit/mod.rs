@@ -1,9 +1,6 @@
 //! The audit file: the serde-free, span-keeping model of `centricity.toml`,
 //! validated in one pass that reports every problem with its place.
 
-mod problem;
-pub mod values;
-
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -13,11 +10,14 @@ use toml_span::de_helpers::TableHelper;
 use toml_span::value::ValueInner;
 use toml_span::{DeserError, Spanned, Value};
 
-pub use problem::{InputError, LineIndex, Location, Problem};
-use values::{DurationValue, Number, custom, parse_toml, problems_from, read_table};
+use crate::spanned::{
+    DurationValue, InputError, LineIndex, Location, Number, at, custom, parse_toml, problems_from,
+    read_table,
+};
 
 use crate::category::Category;
-use crate::checks::{self, CheckParams};
+use crate::kind::{LoadContext, OtherCheck};
+use crate::kinds::{self, CheckParams};
 
 /// The file `centricity audit` reads when none is named.
 pub const DEFAULT_FILE: &str = "centricity.toml";
@@ -104,28 +104,6 @@ impl std::error::Error for InvalidInput {}
 impl From<InputError> for InvalidInput {
     fn from(err: InputError) -> Self {
         InvalidInput(vec![err])
-    }
-}
-
-/// What a kind's parser may use and report besides its own keys.
-pub struct LoadContext<'a> {
-    /// The audit file's folder.
-    pub dir: &'a Path,
-    /// `[audit] site`, the company's own site.
-    pub site: Option<String>,
-    /// Problems in files the audit points to, reported after the audit file's own.
-    pub referenced: Vec<InputError>,
-}
-
-impl LoadContext<'_> {
-    /// Resolves a path written in the audit file against the audit file's folder.
-    pub fn resolve(&self, path: &str) -> PathBuf {
-        // Keep messages free of a leading "./" when the audit file is in the current folder.
-        if self.dir == Path::new(".") {
-            PathBuf::from(path)
-        } else {
-            self.dir.join(path)
-        }
     }
 }
 
@@ -325,27 +303,24 @@ fn parse_checks(
                 first_seen.insert(id.value.clone(), id.span.start);
             }
         }
-        let parsed = kind
-            .as_ref()
-            .and_then(|kind| match checks::find_kind(&kind.value) {
-                Some(info) => (info.parse)(&mut th, ctx),
-                None => {
-                    th.errors.extend(
-                        at(
-                            format!(
-                                "unknown check kind `{}`; known kinds: {}",
-                                kind.value,
-                                checks::kind_names()
-                            ),
-                            kind,
-                        )
-                        .errors,
-                    );
-                    // Other keys cannot be judged without a kind: do not also call them unknown.
-                    th.table.clear();
-                    None
-                }
-            });
+        let parsed = kind.as_ref().and_then(|kind| {
+            CheckParams::parse(&kind.value, &mut th, ctx).unwrap_or_else(|| {
+                th.errors.extend(
+                    at(
+                        format!(
+                            "unknown check kind `{}`; known kinds: {}",
+                            kind.value,
+                            kinds::kind_names()
+                        ),
+                        kind,
+                    )
+                    .errors,
+                );
+                // Other keys cannot be judged without a kind: do not also call them unknown.
+                th.table.clear();
+                None
+            })
+        });
         let ok = th.errors.is_empty();
         if let Err(err) = th.finalize(None) {
             errors.merge(err);
@@ -362,49 +337,29 @@ fn parse_checks(
             });
         }
     }
-    link_replies(&mut checks, &first_seen, errors);
+    link_checks(&mut checks, &first_seen, errors);
     checks
 }
 
-/// Gives each `web-form` with `reply_via` the settings of the `email` check it names.
-/// A name of a check that failed to load is left alone: that check's own problems are shown.
-fn link_replies(checks: &mut [CheckSpec], seen: &HashMap<String, usize>, errors: &mut DeserError) {
-    let mail_of: HashMap<String, Option<crate::checks::email::Params>> = checks
-        .iter()
-        .map(|c| match &c.params {
-            CheckParams::Email(p) => (c.id.clone(), Some(p.clone())),
-            _ => (c.id.clone(), None),
-        })
-        .collect();
-    for spec in checks.iter_mut() {
-        let CheckParams::WebForm(form) = &mut spec.params else {
+/// Lets each check take what it needs from another check of the audit (see `Kind::link`).
+/// A check that had problems of its own is not in `checks`, but its id is in `seen`.
+fn link_checks(checks: &mut [CheckSpec], seen: &HashMap<String, usize>, errors: &mut DeserError) {
+    for i in 0..checks.len() {
+        let (before, rest) = checks.split_at_mut(i);
+        let Some((spec, after)) = rest.split_first_mut() else {
             continue;
         };
-        let Some(via) = &mut form.reply_via else {
-            continue;
+        let (before, after, own_id) = (&*before, &*after, spec.id.clone());
+        let other = |id: &str| match before.iter().chain(after.iter()).find(|c| c.id == id) {
+            Some(check) => OtherCheck::Loaded(check.params.as_any()),
+            // A check naming itself is never the other kind it wants.
+            None if id == own_id => OtherCheck::Loaded(&()),
+            None if seen.contains_key(id) => OtherCheck::Unloadable,
+            None => OtherCheck::Missing,
         };
-        let problem = match mail_of.get(&via.check_id) {
-            Some(Some(mail)) => {
-                via.mail = Some(Box::new(mail.clone()));
-                continue;
-            }
-            Some(None) => format!(
-                "`reply_via` names `{}`, which is not an `email` check",
-                via.check_id
-            ),
-            None if seen.contains_key(&via.check_id) => continue,
-            None => format!(
-                "`reply_via` names `{}`, but no check has that id",
-                via.check_id
-            ),
-        };
-        errors.merge(at(
-            problem,
-            &Spanned {
-                value: (),
-                span: via.span,
-            },
-        ));
+        if let Err(problem) = spec.params.link(&other) {
+            errors.merge(problem);
+        }
     }
 }
 
@@ -468,16 +423,6 @@ fn validate_id(id: &str) -> Result<(), String> {
             "check id `{id}` must be 1 to 64 characters of lowercase letters, digits and `-` (kebab-case)"
         ))
     }
-}
-
-/// An error at a spanned value's place.
-pub fn at<T>(message: impl Into<String>, spanned: &Spanned<T>) -> DeserError {
-    toml_span::Error {
-        kind: toml_span::ErrorKind::Custom(message.into().into()),
-        span: spanned.span,
-        line_info: None,
-    }
-    .into()
 }
 
 fn negative(what: &str, value: &Spanned<Number>) -> DeserError {

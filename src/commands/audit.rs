@@ -7,12 +7,13 @@ use std::path::PathBuf;
 use clap::ArgMatches;
 
 use crate::audit::{self, Audit};
-use crate::check::{self, RunOptions};
+use crate::benchmarks;
 use crate::cli::AuditArgs;
 use crate::exit::Exit;
 use crate::report::{Decoration, Format, Report};
+use crate::run::{self, RunOptions};
+use crate::score;
 use crate::score::gates::{self, Gates};
-use crate::score::{self, benchmarks};
 use crate::store::{self, RunContext, RunStore};
 
 /// Where a rendered format goes.
@@ -68,7 +69,7 @@ pub fn run(args: &AuditArgs, matches: &ArgMatches, color: bool, quiet: bool) -> 
         Ok(rt) => rt,
         Err(exit) => return exit,
     };
-    let outcome = runtime.block_on(check::run(&audit, &options));
+    let outcome = runtime.block_on(run::run(&audit, &options));
     if !quiet {
         for warning in &outcome.warnings {
             eprintln!("warning: {}", crate::report::sanitize::terminal(warning));

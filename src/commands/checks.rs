@@ -1,10 +1,11 @@
 //! `centricity checks [ID]`: what the tool can measure and how it judges it.
 
-use crate::checks::{KINDS, KindInfo, find_kind};
+use crate::benchmarks::{self, Benchmark};
 use crate::exit::Exit;
 use crate::extract::profile::Profiles;
+use crate::kind::KindInfo;
+use crate::kinds::{KINDS, find_kind};
 use crate::report::model::human_seconds;
-use crate::score::benchmarks::{self, Benchmark};
 
 pub fn run(id: Option<&str>) -> Exit {
     let benchmarks = benchmarks::shipped();

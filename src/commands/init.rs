@@ -8,10 +8,10 @@ use std::time::Duration;
 use url::Url;
 
 use crate::audit::DEFAULT_FILE;
-use crate::audit::values::toml_string;
-use crate::check::CollectContext;
-use crate::checks::contact_reach::{self, ReachObservation};
 use crate::exit::Exit;
+use crate::kind::CollectContext;
+use crate::kinds::contact_reach::{self, ReachObservation};
+use crate::spanned::toml_string;
 
 /// The starter file; a test checks that it passes validation.
 pub const STARTER: &str = include_str!("starter.toml");

@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use super::audit::input_error;
 use crate::audit::{self, Audit, CheckSpec};
-use crate::check::CollectContext;
-use crate::checks::web_form::{self, FormOutcome, REPLY_TO, TOKEN};
-use crate::checks::{CheckParams, email};
 use crate::exit::Exit;
+use crate::kind::CollectContext;
+use crate::kinds::web_form::{self, FormOutcome, REPLY_TO, TOKEN};
+use crate::kinds::{CheckParams, email};
 use crate::net::mail::{self, Outgoing};
 use crate::store::{self, Probe, RunStore};
 

@@ -9,10 +9,10 @@ use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use crate::report::sanitize::{cell, terminal};
 use serde::Serialize;
 
-use crate::checks::reviews::{self, Source, SourceOutcome, SourceResult};
 use crate::exit::Exit;
 use crate::extract::profile::Profiles;
 use crate::extract::{Bucket, Entity, Rating, Syntax};
+use crate::kinds::reviews::{self, Source, SourceOutcome, SourceResult};
 use crate::net::fetch::{Fetcher, Policy};
 
 /// One record of `reviews extract --format json`: a rating, or a source that

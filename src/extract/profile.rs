@@ -11,8 +11,8 @@ use toml_span::de_helpers::TableHelper;
 
 use super::numbers::{parse_count, parse_rating};
 use super::{Bucket, Entity, PageRatings, Rating, Syntax, extract_html};
-use crate::audit::values::{Number, custom, parse_toml, problems_from, read_table};
-use crate::audit::{InputError, at};
+use crate::spanned::{InputError, at};
+use crate::spanned::{Number, custom, parse_toml, problems_from, read_table};
 
 /// The shipped profiles, most specific first; `schema-org` (match everything) last.
 const SHIPPED: &[(&str, &str)] = &[

@@ -1,31 +1,23 @@
-//! Scoring: pure functions from observations to a [`Report`]. No I/O here, so
-//! a stored run can be re-scored and every rule is table-tested.
+//! Run-level scoring: each check judged by its kind, then categories (responsiveness by
+//! channel), the overall score and its grade. Pure functions from observations to a
+//! [`Report`]: no I/O here, so a stored run can be re-scored and every rule is table-tested.
 
-pub mod benchmarks;
-mod checks;
-mod contact_reach;
-pub mod curve;
-mod email;
 pub mod gates;
-mod questionnaire;
-mod reviews;
-mod web_form;
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset};
 
 use crate::audit::{Audit, CheckSpec};
+use crate::benchmarks::Benchmarks;
 use crate::category::Category;
-use crate::check::{CheckError, Observation};
-use crate::stats::weighted_mean;
+use crate::kind::{ChannelScore, CheckError, Scored};
+use crate::kinds::Observation;
 use crate::report::model::{
     AuditInfo, CategoryReport, ChannelReport, CheckReport, Finding, Grade, Report, SCHEMA_VERSION,
     Severity, Status, Tool,
 };
-use benchmarks::Benchmarks;
-
-pub use checks::{ChannelScore, Scored, score_observation};
+use crate::stats::weighted_mean;
 
 /// How a check's run ended, as the runner hands it to scoring.
 #[derive(Debug, Clone, PartialEq)]
@@ -117,7 +109,7 @@ pub fn score_run(
 
 fn score_check(spec: &CheckSpec, outcome: &Outcome, benchmarks: &Benchmarks) -> Scored {
     match outcome {
-        Outcome::Observed(observation) => checks::score_observation(spec, observation, benchmarks),
+        Outcome::Observed(observation) => observation.score(&spec.params, benchmarks),
         Outcome::Failed(error) => Scored::error(error.to_string()),
         Outcome::Skipped => Scored {
             status: Status::Skipped,

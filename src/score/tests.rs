@@ -7,10 +7,10 @@ use chrono::{DateTime, Duration as Span, FixedOffset};
 
 use super::*;
 use crate::audit::{Audit, CheckSpec, ScoringConfig};
-use crate::checks::exec::PluginReport;
-use crate::checks::http::{HttpObservation, Sample, SampleOutcome};
-use crate::checks::mystery_log::Contact;
-use crate::checks::{CheckParams, exec, http, mystery_log};
+use crate::kinds::exec::PluginReport;
+use crate::kinds::http::{HttpObservation, Sample, SampleOutcome};
+use crate::kinds::mystery_log::Contact;
+use crate::kinds::{CheckParams, exec, http, mystery_log};
 
 fn t0() -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339("2026-11-20T09:00:00+01:00").unwrap()
@@ -72,7 +72,12 @@ fn plugin(score: Option<f64>) -> Outcome {
 
 /// Scores a complete (not interrupted) run of `checks`.
 fn score(checks: Vec<CheckSpec>, runs: &[CheckRun]) -> Report {
-    score_run(&audit(checks), runs, times(false), benchmarks::shipped())
+    score_run(
+        &audit(checks),
+        runs,
+        times(false),
+        crate::benchmarks::shipped(),
+    )
 }
 
 /// Scores one mystery-log check over `contacts`.
@@ -81,10 +86,12 @@ fn score_log(contacts: Vec<Contact>) -> Report {
         file: "log.csv".into(),
         contacts: vec![],
     });
-    let outcome = Outcome::Observed(Observation::MysteryLog {
-        file: "log.csv".into(),
-        contacts,
-    });
+    let outcome = Outcome::Observed(Observation::MysteryLog(
+        mystery_log::MysteryLogObservation {
+            file: "log.csv".into(),
+            contacts,
+        },
+    ));
     score(
         vec![spec("log", Category::Responsiveness, 1.0, params)],
         &[run(outcome)],
@@ -259,7 +266,7 @@ fn an_interrupted_run_is_incomplete() {
         &audit(checks),
         &[run(plugin(Some(60.0)))],
         times(true),
-        benchmarks::shipped(),
+        crate::benchmarks::shipped(),
     );
     assert!(!report.complete);
 }
@@ -313,14 +320,16 @@ fn responsiveness_shows_each_channel_across_checks_with_its_unanswered_contacts(
         ),
     ];
     let runs = [
-        run(Outcome::Observed(Observation::MysteryLog {
-            file: "log.csv".into(),
-            // Phone p10 is 20 s (90); the second call never reached a person (0): 45 for the log.
-            contacts: vec![
-                contact("phone", "P1", Some(20)),
-                contact("phone", "P2", None),
-            ],
-        })),
+        run(Outcome::Observed(Observation::MysteryLog(
+            mystery_log::MysteryLogObservation {
+                file: "log.csv".into(),
+                // Phone p10 is 20 s (90); the second call never reached a person (0): 45 for the log.
+                contacts: vec![
+                    contact("phone", "P1", Some(20)),
+                    contact("phone", "P2", None),
+                ],
+            },
+        ))),
         run(plugin(Some(85.0))),
         run(Outcome::Observed(Observation::Http(HttpObservation {
             url: "http://127.0.0.1/".into(),

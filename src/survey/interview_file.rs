@@ -8,8 +8,8 @@ use toml_span::value::ValueInner;
 
 use super::answers::{AnswerRow, Value, parse_cell};
 use super::questionnaire::{DONT_KNOW, Kind, Questionnaire};
-use crate::audit::values::{parse_toml, problems_from};
-use crate::audit::{InputError, at};
+use crate::spanned::{InputError, at};
+use crate::spanned::{parse_toml, problems_from};
 
 /// An interview in progress or done.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -54,7 +54,7 @@ impl Interview {
 
     /// The file, written as labels so a person can read and correct it.
     pub fn to_toml(&self, q: &Questionnaire) -> String {
-        let quote = crate::audit::values::toml_string;
+        let quote = crate::spanned::toml_string;
         let mut out = format!(
             "# centricity interview: answers are saved after each question.\nquestionnaire = {}\nrespondent = {}\n",
             quote(&self.questionnaire),

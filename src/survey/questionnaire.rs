@@ -8,9 +8,9 @@ use std::path::Path;
 use toml_span::de_helpers::TableHelper;
 use toml_span::value::ValueInner;
 
-use crate::audit::values::{Number, parse_toml, problems_from, read_table};
-use crate::audit::{InputError, at};
 use crate::category::Category;
+use crate::spanned::{InputError, at};
+use crate::spanned::{Number, parse_toml, problems_from, read_table};
 
 const SHIPPED: &[(&str, &str)] = &[
     (

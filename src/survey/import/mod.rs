@@ -11,7 +11,7 @@ use std::path::Path;
 
 use super::answers::{AnswerRow, Value, normalise, parse_cell};
 use super::questionnaire::{Question, Questionnaire};
-use crate::audit::{InputError, Location, Problem};
+use crate::spanned::{InputError, Location, Problem};
 pub use layout::{Layout, Standing};
 use matching::{Bank, Column, How, Matched, display, shorten};
 
@@ -86,8 +86,8 @@ impl Mapped {
             };
             out.push_str(&format!(
                 "{} = {}\n",
-                crate::audit::values::toml_string(&key),
-                crate::audit::values::toml_string(&column.header)
+                crate::spanned::toml_string(&key),
+                crate::spanned::toml_string(&column.header)
             ));
         }
         for id in &self.unanswered {
@@ -543,13 +543,13 @@ fn read_record(
 pub fn read_mapping(path: &Path) -> Result<Mapping, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    let mut root = crate::audit::values::parse_toml(&text, path).map_err(|e| e.to_string())?;
+    let mut root = crate::spanned::parse_toml(&text, path).map_err(|e| e.to_string())?;
     let mut errors = Vec::new();
     let mapping = toml_span::de_helpers::TableHelper::new(&mut root)
         .ok()
         .and_then(|mut th| {
             let columns = th.take("columns").and_then(|(_, mut v)| {
-                crate::audit::values::read_table(&mut v, &mut errors, |ct| {
+                crate::spanned::read_table(&mut v, &mut errors, |ct| {
                     let keys: Vec<String> = ct.table.keys().map(|k| k.name.to_string()).collect();
                     keys.into_iter()
                         .filter_map(|k| {
@@ -564,9 +564,9 @@ pub fn read_mapping(path: &Path) -> Result<Mapping, String> {
             columns
         });
     if !errors.is_empty() {
-        return Err(crate::audit::InputError {
+        return Err(crate::spanned::InputError {
             file: path.to_path_buf(),
-            problems: crate::audit::values::problems_from(toml_span::DeserError { errors }, &text),
+            problems: crate::spanned::problems_from(toml_span::DeserError { errors }, &text),
         }
         .to_string());
     }

@@ -1,44 +1,76 @@
 //! `http`: samples a URL a customer would use (web page, help centre, API,
 //! chat endpoint) and records status and per-phase timings of each sample.
 
+mod score;
+
 use chrono::{DateTime, FixedOffset};
 use hyper::Method;
 use serde::{Deserialize, Serialize};
 use toml_span::de_helpers::TableHelper;
 use url::Url;
 
-use super::{CheckParams, KindInfo};
-use crate::audit::values::DurationValue;
-use crate::audit::{LoadContext, at};
+use crate::benchmarks::Benchmarks;
 use crate::category::Category;
-use crate::check::{CheckError, CollectContext};
+use crate::kind::{CheckError, CollectContext, Kind, KindInfo, LoadContext, Scored};
 use crate::net::probe;
+use crate::spanned::DurationValue;
+use crate::spanned::at;
+use std::future::Future;
 
-pub const KIND: KindInfo = KindInfo {
-    name: "http",
-    summary: "How fast and reliably a customer-facing URL answers (web, help centre, API, chat endpoint).",
-    category: Some(Category::Responsiveness),
-    keys: &[
-        "url",
-        "channel (web, api, chat, help)",
-        "samples",
-        "method",
-        "expect_status",
-        "body_contains",
-        "max_time",
-    ],
-    motivation: "A contact page or help centre that is slow or down is the first wall a customer hits \
-                 before any person can answer.",
-    measures: "N samples (default 5) of the URL, one fresh connection each: DNS, connect, TLS, time to \
-               first byte and total time, status, redirects. Metrics: ttfb_p50, ttfb_p95, total_p50, \
-               availability (share of samples with a 2xx answer that met every condition).",
-    scoring: "Each sample's time to first byte is scored on the channel's log-normal curve \
-              (checks/benchmarks.toml); a sample that failed a condition or did not answer 2xx scores 0; \
-              the check score is the mean. If no sample got any HTTP answer the check is an error.",
-    improve: "Serve contact and help pages from a CDN or cache, keep them light, and monitor them: \
-              customers give up on a page that takes more than a few seconds.",
-    parse,
-};
+/// The `http` kind.
+pub struct Http;
+
+impl Kind for Http {
+    const INFO: KindInfo = KindInfo {
+        name: "http",
+        summary: "How fast and reliably a customer-facing URL answers (web, help centre, API, chat endpoint).",
+        category: Some(Category::Responsiveness),
+        keys: &[
+            "url",
+            "channel (web, api, chat, help)",
+            "samples",
+            "method",
+            "expect_status",
+            "body_contains",
+            "max_time",
+        ],
+        motivation: "A contact page or help centre that is slow or down is the first wall a customer hits \
+                     before any person can answer.",
+        measures: "N samples (default 5) of the URL, one fresh connection each: DNS, connect, TLS, time to \
+                   first byte and total time, status, redirects. Metrics: ttfb_p50, ttfb_p95, total_p50, \
+                   availability (share of samples with a 2xx answer that met every condition).",
+        scoring: "Each sample's time to first byte is scored on the channel's log-normal curve \
+                  (checks/benchmarks.toml); a sample that failed a condition or did not answer 2xx scores 0; \
+                  the check score is the mean. If no sample got any HTTP answer the check is an error.",
+        improve: "Serve contact and help pages from a CDN or cache, keep them light, and monitor them: \
+                  customers give up on a page that takes more than a few seconds.",
+    };
+    type Params = Params;
+    type Observation = HttpObservation;
+
+    fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Category, Params)> {
+        parse(th, ctx)
+    }
+
+    fn collect(
+        params: &Params,
+        ctx: &CollectContext,
+    ) -> impl Future<Output = Result<HttpObservation, CheckError>> + Send {
+        collect(params, ctx)
+    }
+
+    fn score(params: &Params, observation: &HttpObservation, benchmarks: &Benchmarks) -> Scored {
+        score::score(params, observation, benchmarks)
+    }
+
+    fn networked(_params: &Params) -> bool {
+        true
+    }
+
+    fn channel(params: &Params) -> Option<&str> {
+        Some(&params.channel)
+    }
+}
 
 const CHANNELS: &[&str] = &["web", "api", "chat", "help"];
 const METHODS: &[&str] = &["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
@@ -56,7 +88,7 @@ pub struct Params {
     pub max_time: Option<std::time::Duration>,
 }
 
-fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Category, CheckParams)> {
+fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Category, Params)> {
     let url = th.required_s::<String>("url").ok();
     let channel = th.optional_s::<String>("channel");
     let samples = th.optional_s::<u32>("samples");
@@ -143,7 +175,7 @@ fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Catego
     }
     Some((
         Category::Responsiveness,
-        CheckParams::Http(Params {
+        Params {
             url: url?,
             channel: channel?,
             samples: samples?,
@@ -151,7 +183,7 @@ fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Catego
             expect_status: expect_status.map(|s| s.value),
             body_contains,
             max_time,
-        }),
+        },
     ))
 }
 

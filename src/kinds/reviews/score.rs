@@ -2,10 +2,10 @@
 //! number of ratings with shrinkage toward a prior, plus how the company
 //! answers reviews in public where a platform shows it.
 
-use super::benchmarks::ReviewsModel;
-use super::checks::Scored;
-use crate::checks::reviews::{ReviewsObservation, SourceOutcome, SourceResult, bare_host};
+use crate::benchmarks::ReviewsModel;
 use crate::extract::{Bucket, Rating};
+use crate::kind::Scored;
+use crate::kinds::reviews::{ReviewsObservation, SourceOutcome, SourceResult, bare_host};
 use crate::report::model::{Evidence, Finding, Metric, Severity, Status};
 
 /// Fewer ratings than this in all are called out.
@@ -277,8 +277,8 @@ fn describe(r: &Rating) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::reviews::PageRecord;
     use crate::extract::{Entity, Syntax};
+    use crate::kinds::reviews::PageRecord;
 
     fn rating(value: f64, votes: Option<u64>) -> Rating {
         Rating {
@@ -321,7 +321,7 @@ mod tests {
     }
 
     fn model() -> ReviewsModel {
-        crate::score::benchmarks::shipped().reviews.clone()
+        crate::benchmarks::shipped().reviews.clone()
     }
 
     fn score_of(sources: Vec<SourceResult>) -> Scored {

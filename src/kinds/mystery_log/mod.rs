@@ -2,6 +2,8 @@
 //! social, in store, chat…). Read and validated when the audit loads, so a
 //! bad row stops the audit before anything runs.
 
+pub mod score;
+
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -9,32 +11,71 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use toml_span::de_helpers::TableHelper;
 
-use super::{CheckParams, KindInfo};
-use crate::audit::{InputError, LoadContext, Location, Problem, at};
+use crate::benchmarks;
+use crate::benchmarks::Benchmarks;
 use crate::category::Category;
-use crate::score::benchmarks;
+use crate::kind::{CheckError, CollectContext, Kind, KindInfo, LoadContext, Scored};
+use crate::spanned::{InputError, Location, Problem, at};
+use std::future::Future;
 
-pub const KIND: KindInfo = KindInfo {
-    name: "mystery-log",
-    summary: "Contacts made by hand (phone, social, chat, in store, e-mail), imported from a CSV log.",
-    category: Some(Category::Responsiveness),
-    keys: &["file"],
-    motivation: "Phone, social and in-store service cannot be probed by a program, yet customers use them; \
-                 a mystery-shopping log measures them the way a customer lives them.",
-    measures: "Per channel: contacts made, response rate (share answered by a person) and the median time \
-               from contact to the first human response; where outcomes say, the share resolved on that \
-               contact. Metrics <channel>.contacts, <channel>.response_rate, \
-               <channel>.first_human_response_median (seconds), <channel>.resolution_rate (resolved among \
-               resolved, partially_resolved, unresolved and escalated; reported, not scored). Outcomes: \
-               answered, resolved, partially_resolved, unresolved, escalated, transferred, callback, voicemail, \
-               no_answer, abandoned, bounced (any case; spaces and hyphens read as `_`).",
-    scoring: "Each contact's time to a first human response is scored on its channel's log-normal curve \
-              (checks/benchmarks.toml); an unanswered contact scores 0. A channel's score is the mean over \
-              its contacts; the check's score is the mean over its channels.",
-    improve: "Publish and staff the channels you offer, answer social messages within the hour, and keep \
-              phone queues under a minute; an automatic acknowledgement is good manners but not an answer.",
-    parse,
-};
+/// The contacts a mystery-shopping log holds, as its check read them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MysteryLogObservation {
+    pub file: String,
+    pub contacts: Vec<Contact>,
+}
+
+/// The `mystery-log` kind.
+pub struct MysteryLog;
+
+impl Kind for MysteryLog {
+    const INFO: KindInfo = KindInfo {
+        name: "mystery-log",
+        summary: "Contacts made by hand (phone, social, chat, in store, e-mail), imported from a CSV log.",
+        category: Some(Category::Responsiveness),
+        keys: &["file"],
+        motivation: "Phone, social and in-store service cannot be probed by a program, yet customers use them; \
+                     a mystery-shopping log measures them the way a customer lives them.",
+        measures: "Per channel: contacts made, response rate (share answered by a person) and the median time \
+                   from contact to the first human response; where outcomes say, the share resolved on that \
+                   contact. Metrics <channel>.contacts, <channel>.response_rate, \
+                   <channel>.first_human_response_median (seconds), <channel>.resolution_rate (resolved among \
+                   resolved, partially_resolved, unresolved and escalated; reported, not scored). Outcomes: \
+                   answered, resolved, partially_resolved, unresolved, escalated, transferred, callback, voicemail, \
+                   no_answer, abandoned, bounced (any case; spaces and hyphens read as `_`).",
+        scoring: "Each contact's time to a first human response is scored on its channel's log-normal curve \
+                  (checks/benchmarks.toml); an unanswered contact scores 0. A channel's score is the mean over \
+                  its contacts; the check's score is the mean over its channels.",
+        improve: "Publish and staff the channels you offer, answer social messages within the hour, and keep \
+                  phone queues under a minute; an automatic acknowledgement is good manners but not an answer.",
+    };
+    type Params = Params;
+    type Observation = MysteryLogObservation;
+
+    fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Category, Params)> {
+        parse(th, ctx)
+    }
+
+    fn collect(
+        params: &Params,
+        _ctx: &CollectContext,
+    ) -> impl Future<Output = Result<MysteryLogObservation, CheckError>> + Send {
+        std::future::ready(Ok(MysteryLogObservation {
+            file: params.file.clone(),
+            contacts: params.contacts.clone(),
+        }))
+    }
+
+    fn score(
+        _params: &Params,
+        observation: &MysteryLogObservation,
+        benchmarks: &Benchmarks,
+    ) -> Scored {
+        score::score_contacts(&observation.contacts, benchmarks, |c| {
+            format!("{} row {} ({})", observation.file, c.row, c.contact_id)
+        })
+    }
+}
 
 /// The columns a log may have; the first three are required.
 pub const COLUMNS: &[&str] = &[
@@ -99,7 +140,7 @@ impl Contact {
     }
 }
 
-fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Category, CheckParams)> {
+fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Category, Params)> {
     let file = th.required_s::<String>("file").ok()?;
     let path = ctx.resolve(&file.value);
     let text = match std::fs::read(&path) {
@@ -113,10 +154,10 @@ fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Categor
     match read_log(&text, &path) {
         Ok(contacts) => Some((
             Category::Responsiveness,
-            CheckParams::MysteryLog(Params {
+            Params {
                 file: file.value,
                 contacts,
-            }),
+            },
         )),
         Err(err) => {
             ctx.referenced.push(err);

@@ -28,22 +28,6 @@ impl<'de> Deserialize<'de> for Number {
     }
 }
 
-/// A category id, refused at its place when unknown.
-impl<'de> Deserialize<'de> for crate::category::Category {
-    fn deserialize(value: &mut Value<'de>) -> Result<Self, DeserError> {
-        let text = value.take_string(Some("a category such as \"feedback\""))?;
-        crate::category::Category::from_id(&text).ok_or_else(|| {
-            custom(
-                format!(
-                    "unknown category `{text}`; expected one of: {}",
-                    crate::category::Category::ids()
-                ),
-                value,
-            )
-        })
-    }
-}
-
 /// A duration written `30s`, `15m`, `48h`, `800ms`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DurationValue(pub Duration);

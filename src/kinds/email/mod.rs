@@ -3,6 +3,8 @@
 //! from the auditor's mailbox, matched to the probe and classified as bounce,
 //! automatic, newsletter or human, with the reasons recorded.
 
+pub mod score;
+
 mod replies;
 
 use std::time::Duration;
@@ -11,45 +13,79 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use toml_span::de_helpers::TableHelper;
 
-use super::{CheckParams, KindInfo};
-use crate::audit::values::{DurationValue, read_table};
-use crate::audit::{LoadContext, at};
+use crate::benchmarks::Benchmarks;
 use crate::category::Category;
-use crate::check::{CheckError, CollectContext};
+use crate::kind::{CheckError, CollectContext, Kind, KindInfo, LoadContext, Scored};
 use crate::net::mail::{self, Account, Security};
+use crate::spanned::at;
+use crate::spanned::{DurationValue, read_table};
 use crate::store::Probe;
+use std::future::Future;
 
 use replies::{replies_to, search_keys};
 
-pub const KIND: KindInfo = KindInfo {
-    name: "email",
-    summary: "A question e-mailed to customer service, and how fast a person answers it.",
-    category: Some(Category::Responsiveness),
-    keys: &[
-        "to",
-        "from",
-        "subject",
-        "body",
-        "smtp { host, port, user, password_env, tls }",
-        "imap { … }",
-        "mailbox",
-        "wait",
-    ],
-    motivation: "E-mail is the channel customers use for anything that needs a written answer, and the one \
-                 most often left unanswered.",
-    measures: "`centricity probe send` sends a uniquely tagged question and records it in the history store; \
-               each audit reads the replies from the IMAP mailbox (matched by In-Reply-To/References, the \
-               plus-address token or the subject token) and classifies them (bounce, automatic by RFC 3834 \
-               and common headers, newsletter, human), timing them by the server's receive time. Metrics \
-               email.first_human_response_median, email.response_rate, email.contacts, email.first_reply_median, \
-               email.first_automatic_median, email.replies.",
-    scoring: "Time to the first human reply on the contact.email curve; within `wait` with no human reply a \
-              probe is pending (neither 0 nor an error); past it, 0 with a finding. Automatic \
-              acknowledgements are reported, not counted as answers.",
-    improve: "Answer e-mails within the hour in business hours, acknowledge automatically with a reference \
-              and a promise of when, and never leave one unanswered.",
-    parse,
-};
+/// The `email` kind.
+pub struct Email;
+
+impl Kind for Email {
+    const INFO: KindInfo = KindInfo {
+        name: "email",
+        summary: "A question e-mailed to customer service, and how fast a person answers it.",
+        category: Some(Category::Responsiveness),
+        keys: &[
+            "to",
+            "from",
+            "subject",
+            "body",
+            "smtp { host, port, user, password_env, tls }",
+            "imap { … }",
+            "mailbox",
+            "wait",
+        ],
+        motivation: "E-mail is the channel customers use for anything that needs a written answer, and the one \
+                     most often left unanswered.",
+        measures: "`centricity probe send` sends a uniquely tagged question and records it in the history store; \
+                   each audit reads the replies from the IMAP mailbox (matched by In-Reply-To/References, the \
+                   plus-address token or the subject token) and classifies them (bounce, automatic by RFC 3834 \
+                   and common headers, newsletter, human), timing them by the server's receive time. Metrics \
+                   email.first_human_response_median, email.response_rate, email.contacts, email.first_reply_median, \
+                   email.first_automatic_median, email.replies.",
+        scoring: "Time to the first human reply on the contact.email curve; within `wait` with no human reply a \
+                  probe is pending (neither 0 nor an error); past it, 0 with a finding. Automatic \
+                  acknowledgements are reported, not counted as answers.",
+        improve: "Answer e-mails within the hour in business hours, acknowledge automatically with a reference \
+                  and a promise of when, and never leave one unanswered.",
+    };
+    type Params = Params;
+    type Observation = EmailObservation;
+
+    fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Category, Params)> {
+        parse(th, ctx)
+    }
+
+    fn collect(
+        params: &Params,
+        ctx: &CollectContext,
+    ) -> impl Future<Output = Result<EmailObservation, CheckError>> + Send {
+        collect(params, ctx, "email")
+    }
+
+    fn score(_params: &Params, observation: &EmailObservation, benchmarks: &Benchmarks) -> Scored {
+        score::score(observation, benchmarks)
+    }
+
+    fn networked(_params: &Params) -> bool {
+        true
+    }
+
+    fn channel(_params: &Params) -> Option<&str> {
+        Some("email")
+    }
+
+    fn waits_for_replies(_params: &Params) -> bool {
+        true
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Params {
@@ -67,7 +103,7 @@ const DEFAULT_SUBJECT: &str = "Question about my contract";
 const DEFAULT_BODY: &str = "Hello,\n\nI would like to move my contract to a new address next month. What do I need to do, \
      and will it change my price?\n\nThank you.";
 
-fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Category, CheckParams)> {
+fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Category, Params)> {
     let to = th.required_s::<String>("to").ok();
     let from = th.required_s::<String>("from").ok();
     let subject = th
@@ -97,7 +133,7 @@ fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Catego
     }
     Some((
         Category::Responsiveness,
-        CheckParams::Email(Params {
+        Params {
             to: to?.value,
             from: from?.value,
             subject,
@@ -106,7 +142,7 @@ fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Catego
             imap: imap?,
             mailbox,
             wait,
-        }),
+        },
     ))
 }
 

@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{CheckError, Observation};
+use crate::kind::CheckError;
+use crate::kinds::Observation;
 
 pub fn path_for(dir: &Path, check_id: &str) -> PathBuf {
     dir.join(format!("{check_id}.json"))

@@ -2,6 +2,8 @@
 //! page) is read through its site profile; URLs go through the polite
 //! fetcher, and every page read is kept as evidence.
 
+mod score;
+
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -11,39 +13,69 @@ use sha2::{Digest, Sha256};
 use toml_span::de_helpers::TableHelper;
 use url::Url;
 
-use super::{CheckParams, KindInfo};
-use crate::audit::values::DurationValue;
-use crate::audit::{LoadContext, at};
+use crate::benchmarks::Benchmarks;
 use crate::category::Category;
-use crate::check::{CheckError, CollectContext};
 use crate::extract::profile::{self, Profile, Profiles};
 use crate::extract::{Rating, charset};
+use crate::kind::{CheckError, CollectContext, Kind, KindInfo, LoadContext, Scored};
 use crate::net::fetch::{Fetched, Fetcher, Policy};
+use crate::spanned::DurationValue;
+use crate::spanned::at;
+use std::future::Future;
 
-pub const KIND: KindInfo = KindInfo {
-    name: "reviews",
-    summary: "Ratings and reviews online: review platforms, app stores and schema.org markup on any page.",
-    category: Some(Category::Reputation),
-    keys: &[
-        "sources (URLs or saved pages)",
-        "country",
-        "sites (folder of extra site profiles)",
-        "delay",
-    ],
-    motivation: "Prospects read ratings before they ever contact a company, and how a company answers \
-                 criticism in public shows whether it listens.",
-    measures: "Every rating on each source, read by the site's profile (Trustpilot page data, Apple's lookup \
-               API, Google Play page data) or from schema.org markup; rating counts; for Trustpilot the share \
-               of negative reviews answered and the average days to answer. Blocked or disallowed sources \
-               are reported as such, never as a zero.",
-    scoring: "Each rating is normalised to 0-100 from its own scale; sources combine weighted by their number \
-              of ratings, shrunk toward a prior (checks/benchmarks.toml [reviews]) so 5.0 from 3 ratings is not \
-              100. Ratings published on the audited company's own site are shown but not scored. Where a \
-              platform shows how the company answers reviews, that counts for a fifth of the score.",
-    improve: "Ask every customer for a review, answer every negative review in public within a day or two, \
-              and fix what reviews keep naming.",
-    parse,
-};
+/// The `reviews` kind.
+pub struct Reviews;
+
+impl Kind for Reviews {
+    const INFO: KindInfo = KindInfo {
+        name: "reviews",
+        summary: "Ratings and reviews online: review platforms, app stores and schema.org markup on any page.",
+        category: Some(Category::Reputation),
+        keys: &[
+            "sources (URLs or saved pages)",
+            "country",
+            "sites (folder of extra site profiles)",
+            "delay",
+        ],
+        motivation: "Prospects read ratings before they ever contact a company, and how a company answers \
+                     criticism in public shows whether it listens.",
+        measures: "Every rating on each source, read by the site's profile (Trustpilot page data, Apple's lookup \
+                   API, Google Play page data) or from schema.org markup; rating counts; for Trustpilot the share \
+                   of negative reviews answered and the average days to answer. Blocked or disallowed sources \
+                   are reported as such, never as a zero.",
+        scoring: "Each rating is normalised to 0-100 from its own scale; sources combine weighted by their number \
+                  of ratings, shrunk toward a prior (checks/benchmarks.toml [reviews]) so 5.0 from 3 ratings is not \
+                  100. Ratings published on the audited company's own site are shown but not scored. Where a \
+                  platform shows how the company answers reviews, that counts for a fifth of the score.",
+        improve: "Ask every customer for a review, answer every negative review in public within a day or two, \
+                  and fix what reviews keep naming.",
+    };
+    type Params = Params;
+    type Observation = ReviewsObservation;
+
+    fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Category, Params)> {
+        parse(th, ctx)
+    }
+
+    fn collect(
+        params: &Params,
+        ctx: &CollectContext,
+    ) -> impl Future<Output = Result<ReviewsObservation, CheckError>> + Send {
+        collect(params, ctx)
+    }
+
+    fn score(
+        _params: &Params,
+        observation: &ReviewsObservation,
+        benchmarks: &Benchmarks,
+    ) -> Scored {
+        score::score(observation, &benchmarks.reviews)
+    }
+
+    fn networked(params: &Params) -> bool {
+        params.sources.iter().any(|s| matches!(s, Source::Url(_)))
+    }
+}
 
 const DEFAULT_DELAY: Duration = Duration::from_secs(1);
 
@@ -73,7 +105,7 @@ impl Source {
     }
 }
 
-fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Category, CheckParams)> {
+fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Category, Params)> {
     let sources = th.required_s::<Vec<String>>("sources").ok();
     let country = th.optional_s::<String>("country");
     let sites = th.optional_s::<String>("sites");
@@ -134,13 +166,13 @@ fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Categor
         .and_then(|u| u.host_str().map(bare_host));
     Some((
         Category::Reputation,
-        CheckParams::Reviews(Params {
+        Params {
             sources: sources?,
             country,
             sites,
             delay,
             own_host,
-        }),
+        },
     ))
 }
 
@@ -337,7 +369,7 @@ pub async fn read(
     let is_file = matches!(source, Source::File { .. });
     let fallback = profiles.for_url(url_for_profile.as_str()).id.clone();
     let (profiles, fetched_from) = (profiles.clone(), url_for_profile.to_string());
-    let extraction = crate::check::off_workers(move || {
+    let extraction = crate::kind::off_workers(move || {
         let (text, encoding) = charset::decode(bytes, content_type.as_deref());
         // A file says where it came from (saved-from mark, canonical, og:url, base): that is its address.
         let stated = is_file.then(|| profile::stated_address(&text)).flatten();

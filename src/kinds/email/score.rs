@@ -2,12 +2,13 @@
 //! a logged one once it is settled (a person answered, or `wait` ran out);
 //! until then it is pending, neither 0 nor an error.
 
-use super::benchmarks::Benchmarks;
-use super::checks::{Scored, score_contacts};
-use crate::stats::median;
-use crate::checks::email::{EmailObservation, ProbeResult, ReplyClass};
-use crate::checks::mystery_log::Contact;
+use crate::benchmarks::Benchmarks;
+use crate::kind::Scored;
+use crate::kinds::email::{EmailObservation, ProbeResult, ReplyClass};
+use crate::kinds::mystery_log::Contact;
+use crate::kinds::mystery_log::score::score_contacts;
 use crate::report::model::{Evidence, Finding, Metric, Severity, Status, human_seconds};
+use crate::stats::median;
 
 pub fn score(obs: &EmailObservation, benchmarks: &Benchmarks) -> Scored {
     let channel = obs.channel.as_str();
@@ -202,8 +203,8 @@ fn describe_replies(probe: &ProbeResult) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::email::Reply;
-    use crate::score::benchmarks;
+    use crate::benchmarks;
+    use crate::kinds::email::Reply;
 
     fn at(text: &str) -> chrono::DateTime<chrono::FixedOffset> {
         chrono::DateTime::parse_from_rfc3339(text).unwrap()

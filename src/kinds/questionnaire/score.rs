@@ -1,8 +1,8 @@
 //! A questionnaire check's score: the survey aggregation, its findings, and
 //! evidence that names each answer file without naming any respondent.
 
-use super::checks::Scored;
-use crate::checks::questionnaire::{Params, QuestionnaireObservation};
+use crate::kind::Scored;
+use crate::kinds::questionnaire::{Params, QuestionnaireObservation};
 use crate::report::model::{Evidence, Finding, Metric, Severity, Status};
 use crate::survey::aggregate::{self, Options};
 

@@ -1,5 +1,9 @@
-//! Runs the selected checks concurrently, each within its time limit, and
-//! stops cleanly on Ctrl-C with what finished so far.
+//! The runner: the selected checks run concurrently, each within its time limit, CPU-heavy
+//! work off the async workers, progress on stderr, evidence saved and read back, and a clean
+//! stop on Ctrl-C with what finished so far.
+
+pub mod evidence;
+mod progress;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -8,12 +12,12 @@ use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use super::progress::Progress;
-use super::{CheckError, CollectContext, Observation, evidence};
 use crate::audit::{Audit, CheckSpec};
-use crate::checks;
+use crate::kind::{CheckError, CollectContext, off_workers};
+use crate::kinds::Observation;
 use crate::score::{CheckRun, Outcome, RunTimes};
 use crate::store::Probe;
+use progress::Progress;
 
 #[derive(Debug, Clone)]
 pub struct RunOptions {
@@ -157,10 +161,10 @@ async fn observe(
     let networked = spec.params.networked();
     if networked && ctx.offline {
         let (dir, id) = (evidence_dir.to_path_buf(), spec.id.clone());
-        let loaded = super::off_workers(move || evidence::load(&dir, &id)).await;
+        let loaded = off_workers(move || evidence::load(&dir, &id)).await;
         return (loaded.and_then(|observation| observation), None);
     }
-    let result = checks::collect(spec, ctx).await;
+    let result = spec.params.collect(ctx).await;
     let warning = match (&result, networked) {
         (Ok(observation), true) => evidence::save(evidence_dir, &spec.id, observation)
             .err()

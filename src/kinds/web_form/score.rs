@@ -1,7 +1,7 @@
 //! The contact form: does it take a message and say so?
 
-use super::checks::Scored;
-use crate::checks::web_form::{FormObservation, FormOutcome};
+use crate::kind::Scored;
+use crate::kinds::web_form::{FormObservation, FormOutcome};
 use crate::report::model::{Evidence, Finding, Metric, Severity, Status};
 
 pub fn score(obs: &FormObservation) -> Scored {

@@ -2,46 +2,79 @@
 //! survey exports and interviews. Answer files are read and validated when
 //! the audit loads, so a bad row stops the audit before anything runs.
 
+mod score;
+
 use serde::{Deserialize, Serialize};
 use toml_span::de_helpers::TableHelper;
 
-use super::{CheckParams, KindInfo};
-use crate::audit::{LoadContext, at};
+use crate::benchmarks::Benchmarks;
 use crate::category::Category;
+use crate::kind::{CheckError, CollectContext, Kind, KindInfo, LoadContext, Scored};
+use crate::spanned::at;
 use crate::survey::answers::AnswerRow;
 use crate::survey::import::{self, Layout, Mapping};
 use crate::survey::interview_file;
-use crate::survey::questionnaire::{self, Questionnaire};
+use crate::survey::questionnaire;
+use std::future::Future;
 
-pub const KIND: KindInfo = KindInfo {
-    name: "questionnaire",
-    summary: "Staff questionnaires (survey exports or interviews): the feedback loop and frontline information access.",
-    category: None,
-    keys: &[
-        "questionnaire (feedback-loop, frontline or a .toml path)",
-        "answers (CSV exports, interview .toml files)",
-        "layout",
-        "mapping",
-        "equal_voice",
-        "include_partial (keep responses the survey tool marks unfinished)",
-    ],
-    motivation: "Whether feedback becomes action, and whether frontline staff can answer customers, is only \
-                 visible from inside: the people who live the process have to be asked.",
-    measures: "Each question's answers: respondents, don't-know share, distribution, mean item score, \
-               top-2-box, median and IQR for numbers, and agreement (r_wg for scales, consensus for yes/no). \
-               Sections and the questionnaire are scored; roles below 5 respondents are not shown; an \
-               interview is shown beside the survey, with gaps of 25 points flagged.",
-    scoring: "Items map to 0-1 by answer type (don't know and skips excluded, never 0); sections are weighted \
-              means of their items, scored when 60% of their weight is answered; the score is the weighted \
-              mean of the sections (x100). Fewer than 3 respondents are not scored.",
-    improve: "Each weak section's finding carries its recommendation: capture feedback everywhere, route it \
-              to owners, close the loop with customers, give frontline staff one place to find answers.",
-    parse,
-};
+/// The `questionnaire` kind.
+pub struct Questionnaire;
+
+impl Kind for Questionnaire {
+    const INFO: KindInfo = KindInfo {
+        name: "questionnaire",
+        summary: "Staff questionnaires (survey exports or interviews): the feedback loop and frontline information access.",
+        category: None,
+        keys: &[
+            "questionnaire (feedback-loop, frontline or a .toml path)",
+            "answers (CSV exports, interview .toml files)",
+            "layout",
+            "mapping",
+            "equal_voice",
+            "include_partial (keep responses the survey tool marks unfinished)",
+        ],
+        motivation: "Whether feedback becomes action, and whether frontline staff can answer customers, is only \
+                     visible from inside: the people who live the process have to be asked.",
+        measures: "Each question's answers: respondents, don't-know share, distribution, mean item score, \
+                   top-2-box, median and IQR for numbers, and agreement (r_wg for scales, consensus for yes/no). \
+                   Sections and the questionnaire are scored; roles below 5 respondents are not shown; an \
+                   interview is shown beside the survey, with gaps of 25 points flagged.",
+        scoring: "Items map to 0-1 by answer type (don't know and skips excluded, never 0); sections are weighted \
+                  means of their items, scored when 60% of their weight is answered; the score is the weighted \
+                  mean of the sections (x100). Fewer than 3 respondents are not scored.",
+        improve: "Each weak section's finding carries its recommendation: capture feedback everywhere, route it \
+                  to owners, close the loop with customers, give frontline staff one place to find answers.",
+    };
+    type Params = Params;
+    type Observation = QuestionnaireObservation;
+
+    fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Category, Params)> {
+        parse(th, ctx)
+    }
+
+    fn collect(
+        params: &Params,
+        _ctx: &CollectContext,
+    ) -> impl Future<Output = Result<QuestionnaireObservation, CheckError>> + Send {
+        std::future::ready(Ok(QuestionnaireObservation {
+            rows: params.rows.clone(),
+            files: params.files.clone(),
+            notes: params.notes.clone(),
+        }))
+    }
+
+    fn score(
+        params: &Params,
+        observation: &QuestionnaireObservation,
+        _benchmarks: &Benchmarks,
+    ) -> Scored {
+        score::score(params, observation)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Params {
-    pub questionnaire: Questionnaire,
+    pub questionnaire: questionnaire::Questionnaire,
     pub equal_voice: bool,
     /// Every answer, in the long format, read at load.
     pub rows: Vec<AnswerRow>,
@@ -59,13 +92,15 @@ pub struct QuestionnaireObservation {
     pub notes: Vec<String>,
 }
 
-fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Category, CheckParams)> {
-    let id = th.required_s::<String>("questionnaire").ok()?;
+fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Category, Params)> {
+    // Every key is read before any early return, so none of them is also called unknown.
+    let id = th.required_s::<String>("questionnaire").ok();
     let answers = th.required_s::<Vec<String>>("answers").ok();
     let layout = th.optional_s::<String>("layout");
     let mapping = th.optional_s::<String>("mapping");
     let equal_voice = th.optional::<bool>("equal_voice").unwrap_or(false);
     let include_partial = th.optional::<bool>("include_partial").unwrap_or(false);
+    let id = id?;
     let questionnaire = match questionnaire::find(&id.value, ctx.dir) {
         Ok(q) => q,
         Err(e) => {
@@ -154,12 +189,12 @@ fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Categor
     let category = questionnaire.category;
     Some((
         category,
-        CheckParams::Questionnaire(Params {
+        Params {
             questionnaire,
             equal_voice,
             rows,
             files,
             notes,
-        }),
+        },
     ))
 }

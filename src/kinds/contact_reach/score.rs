@@ -3,8 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use super::checks::Scored;
-use crate::checks::contact_reach::{DIRECT, ReachObservation};
+use crate::kind::Scored;
+use crate::kinds::contact_reach::{DIRECT, ReachObservation};
 use crate::report::model::{Evidence, Finding, Metric, Severity, Status};
 
 /// Score for the first direct contact option at 0, 1, 2, 3 clicks; deeper or none scores 0.

@@ -7,9 +7,11 @@ use std::sync::OnceLock;
 use toml_span::de_helpers::TableHelper;
 use toml_span::value::ValueInner;
 
-use super::curve::Curve;
-use crate::audit::values::{DurationValue, Number, custom, parse_toml, problems_from, read_table};
-use crate::audit::{InputError, at};
+pub mod curve;
+
+use crate::spanned::{DurationValue, Number, custom, parse_toml, problems_from, read_table};
+use crate::spanned::{InputError, at};
+use curve::Curve;
 
 /// The file as shipped, compiled in.
 pub const SHIPPED_TEXT: &str = include_str!("../../checks/benchmarks.toml");

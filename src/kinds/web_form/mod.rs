@@ -2,6 +2,8 @@
 //! the configured fields, carries hidden inputs and cookies, submits, and
 //! checks the confirmation. A CAPTCHA is reported, never worked around.
 
+mod score;
+
 use std::collections::BTreeMap;
 use std::time::Instant;
 
@@ -10,36 +12,82 @@ use serde::{Deserialize, Serialize};
 use toml_span::de_helpers::TableHelper;
 use url::Url;
 
-use super::{CheckParams, KindInfo, email};
-use crate::audit::{LoadContext, at};
+use super::email;
+use crate::benchmarks::Benchmarks;
 use crate::category::Category;
-use crate::check::{CheckError, CollectContext};
+use crate::kind::{CheckError, CollectContext, Kind, KindInfo, LoadContext, OtherCheck, Scored};
 use crate::net::fetch::{Fetched, Fetcher, Policy, Submission};
+use crate::spanned::at;
+use std::future::Future;
+use toml_span::DeserError;
 
-pub const KIND: KindInfo = KindInfo {
-    name: "web-form",
-    summary: "The contact form, filled in and sent as a customer would, and its confirmation checked.",
-    category: Some(Category::Responsiveness),
-    keys: &[
-        "url",
-        "fields (table)",
-        "submit (CSS selector, optional)",
-        "success_contains",
-        "reply_via (an email check's id, optional)",
-    ],
-    motivation: "A contact form that errors, loses the message or hides behind a CAPTCHA turns a customer \
-                 away at the moment they asked for help.",
-    measures: "Fetches the contact page (robots.txt obeyed), fills the configured fields, keeps hidden \
-               inputs (CSRF tokens) and cookies, submits once, and looks for the confirmation text. Metrics \
-               submit_status, confirmation_s. With `reply_via`, `centricity probe send` submits the form \
-               with `{reply_to}` (a tagged plus-address of that e-mail check) and each audit times the answer \
-               in its mailbox like an e-mail: web_form.first_human_response_median, web_form.response_rate.",
-    scoring: "Confirmed: 100. Sent but no confirmation text: 50 (the customer cannot tell it worked). \
-              Refused or failed: 0. A CAPTCHA is not bypassed: the check is not applicable, with a finding.",
-    improve: "Keep the form short, confirm on screen what happens next and when, and send an automatic \
-              acknowledgement with a reference.",
-    parse,
-};
+/// The `web-form` kind.
+pub struct WebForm;
+
+impl Kind for WebForm {
+    const INFO: KindInfo = KindInfo {
+        name: "web-form",
+        summary: "The contact form, filled in and sent as a customer would, and its confirmation checked.",
+        category: Some(Category::Responsiveness),
+        keys: &[
+            "url",
+            "fields (table)",
+            "submit (CSS selector, optional)",
+            "success_contains",
+            "reply_via (an email check's id, optional)",
+        ],
+        motivation: "A contact form that errors, loses the message or hides behind a CAPTCHA turns a customer \
+                     away at the moment they asked for help.",
+        measures: "Fetches the contact page (robots.txt obeyed), fills the configured fields, keeps hidden \
+                   inputs (CSRF tokens) and cookies, submits once, and looks for the confirmation text. Metrics \
+                   submit_status, confirmation_s. With `reply_via`, `centricity probe send` submits the form \
+                   with `{reply_to}` (a tagged plus-address of that e-mail check) and each audit times the answer \
+                   in its mailbox like an e-mail: web_form.first_human_response_median, web_form.response_rate.",
+        scoring: "Confirmed: 100. Sent but no confirmation text: 50 (the customer cannot tell it worked). \
+                  Refused or failed: 0. A CAPTCHA is not bypassed: the check is not applicable, with a finding.",
+        improve: "Keep the form short, confirm on screen what happens next and when, and send an automatic \
+                  acknowledgement with a reference.",
+    };
+    type Params = Params;
+    type Observation = FormAnswer;
+
+    fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Category, Params)> {
+        parse(th, ctx)
+    }
+
+    fn collect(
+        params: &Params,
+        ctx: &CollectContext,
+    ) -> impl Future<Output = Result<FormAnswer, CheckError>> + Send {
+        collect_answer(params, ctx)
+    }
+
+    fn score(_params: &Params, observation: &FormAnswer, benchmarks: &Benchmarks) -> Scored {
+        match observation {
+            FormAnswer::Page(page) => score::score(page),
+            FormAnswer::Mail(mail) => email::score::score(mail, benchmarks),
+        }
+    }
+
+    fn networked(_params: &Params) -> bool {
+        true
+    }
+
+    fn channel(_params: &Params) -> Option<&str> {
+        Some("web_form")
+    }
+
+    fn waits_for_replies(params: &Params) -> bool {
+        params.reply_via.is_some()
+    }
+
+    fn link<'a>(
+        params: &mut Params,
+        other: &dyn Fn(&str) -> OtherCheck<'a>,
+    ) -> Result<(), DeserError> {
+        link_reply_via(params, other)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Params {
@@ -64,7 +112,7 @@ pub struct ReplyVia {
 pub const REPLY_TO: &str = "{reply_to}";
 pub const TOKEN: &str = "{token}";
 
-fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Category, CheckParams)> {
+fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Category, Params)> {
     let url = th.required_s::<String>("url").ok();
     let submit = th.optional_s::<String>("submit");
     let success_contains = th.optional::<String>("success_contains");
@@ -73,7 +121,7 @@ fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Catego
     let mut fields_at = toml_span::Span::default();
     if let Some((key, mut table)) = th.take("fields") {
         fields_at = key.span;
-        crate::audit::values::read_table(&mut table, &mut th.errors, |ft| {
+        crate::spanned::read_table(&mut table, &mut th.errors, |ft| {
             let names: Vec<String> = ft.table.keys().map(|k| k.name.to_string()).collect();
             for name in names {
                 if let Some(value) = ft
@@ -120,7 +168,7 @@ fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Catego
     });
     Some((
         Category::Responsiveness,
-        CheckParams::WebForm(Params {
+        Params {
             url: url?,
             fields,
             submit: submit.map(|s| s.value),
@@ -130,7 +178,7 @@ fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Catego
                 span: via.span,
                 mail: None,
             }),
-        }),
+        },
     ))
 }
 
@@ -169,8 +217,64 @@ const CAPTCHAS: &[(&str, &str)] = &[
     ("frc-captcha", "Friendly Captcha"),
 ];
 
-pub async fn collect(params: &Params, ctx: &CollectContext) -> Result<FormObservation, CheckError> {
-    submit(params, &params.fields, ctx).await
+/// What a form check saw: the form's own answer page, or, for a form whose answer comes by
+/// e-mail (`reply_via`), the replies in that mailbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum FormAnswer {
+    Page(FormObservation),
+    Mail(email::EmailObservation),
+}
+
+/// Submits the form, or, when `probe send` submitted it, reads the answer from the mailbox.
+async fn collect_answer(params: &Params, ctx: &CollectContext) -> Result<FormAnswer, CheckError> {
+    match params
+        .reply_via
+        .as_ref()
+        .and_then(|via| via.mail.as_deref())
+    {
+        Some(mail) => email::collect(mail, ctx, "web_form")
+            .await
+            .map(FormAnswer::Mail),
+        None => submit(params, &params.fields, ctx)
+            .await
+            .map(FormAnswer::Page),
+    }
+}
+
+/// Gives a form with `reply_via` the settings of the `email` check it names. A name of a
+/// check that failed to load is left alone: that check's own problems are shown.
+fn link_reply_via<'a>(
+    params: &mut Params,
+    other: &dyn Fn(&str) -> OtherCheck<'a>,
+) -> Result<(), DeserError> {
+    let Some(via) = &mut params.reply_via else {
+        return Ok(());
+    };
+    let problem = match other(&via.check_id) {
+        OtherCheck::Loaded(params) => match params.downcast_ref::<email::Params>() {
+            Some(mail) => {
+                via.mail = Some(Box::new(mail.clone()));
+                return Ok(());
+            }
+            None => format!(
+                "`reply_via` names `{}`, which is not an `email` check",
+                via.check_id
+            ),
+        },
+        OtherCheck::Unloadable => return Ok(()),
+        OtherCheck::Missing => format!(
+            "`reply_via` names `{}`, but no check has that id",
+            via.check_id
+        ),
+    };
+    Err(at(
+        problem,
+        &toml_span::Spanned {
+            value: (),
+            span: via.span,
+        },
+    ))
 }
 
 /// Sends the form once with `fields` (the configured ones, or with placeholders filled).
@@ -206,7 +310,7 @@ pub async fn submit(
     // The body moves to the parse (a page can be megabytes); the rest of the page stays here.
     let (body, content_type) = (std::mem::take(&mut page.body), page.content_type.clone());
     let (submit, fields) = (params.submit.clone(), fields.clone());
-    let prepared = crate::check::off_workers(move || {
+    let prepared = crate::kind::off_workers(move || {
         let (text, _) = crate::extract::charset::decode(body, content_type.as_deref());
         prepare(&text, &base, submit.as_deref(), &fields)
     });
@@ -240,7 +344,7 @@ pub async fn submit(
         .await
     {
         Fetched::Page(reply) if (200..400).contains(&reply.status) => {
-            let visible = crate::check::off_workers(move || {
+            let visible = crate::kind::off_workers(move || {
                 let (body, _) =
                     crate::extract::charset::decode(reply.body, reply.content_type.as_deref());
                 crate::extract::visible_text(&body)

@@ -1,6 +1,8 @@
 //! `exec`: the plug-in door. Runs a program (an argv list, never a shell) and
 //! reads one JSON result from its stdout. The protocol is in the README.
 
+mod score;
+
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
@@ -9,27 +11,53 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::process::Command;
 use toml_span::de_helpers::TableHelper;
 
-use super::{CheckParams, KindInfo};
-use crate::audit::{LoadContext, at};
+use crate::benchmarks::Benchmarks;
 use crate::category::Category;
-use crate::check::{CheckError, CollectContext};
+use crate::kind::{CheckError, CollectContext, Kind, KindInfo, LoadContext, Scored};
 use crate::report::model::{Evidence, Finding, Metric, Status};
+use crate::spanned::at;
+use std::future::Future;
 
-pub const KIND: KindInfo = KindInfo {
-    name: "exec",
-    summary: "A plug-in: any program that prints one JSON result (score, status, metrics, findings, evidence).",
-    category: None,
-    keys: &["command (argv list)", "category", "channel"],
-    motivation: "No tool ships every check a consultant needs; a plug-in brings a new one in any language \
-                 without waiting for a release.",
-    measures: "Whatever the plug-in measures. It runs in the audit file's folder with CENTRICITY_CHECK_ID, \
-               CENTRICITY_AUDIT_DIR and CENTRICITY_OFFLINE set, and prints one JSON object on stdout.",
-    scoring: "The plug-in's own score (0–100, or null when it could not measure). A non-zero exit, output \
-              that is not the JSON result, a score outside 0–100 or a run past the time limit is a check \
-              error with an excerpt of the plug-in's stderr.",
-    improve: "Follow the plug-in's findings; each carries its own recommendation.",
-    parse,
-};
+/// The `exec` kind.
+pub struct Exec;
+
+impl Kind for Exec {
+    const INFO: KindInfo = KindInfo {
+        name: "exec",
+        summary: "A plug-in: any program that prints one JSON result (score, status, metrics, findings, evidence).",
+        category: None,
+        keys: &["command (argv list)", "category", "channel"],
+        motivation: "No tool ships every check a consultant needs; a plug-in brings a new one in any language \
+                     without waiting for a release.",
+        measures: "Whatever the plug-in measures. It runs in the audit file's folder with CENTRICITY_CHECK_ID, \
+                   CENTRICITY_AUDIT_DIR and CENTRICITY_OFFLINE set, and prints one JSON object on stdout.",
+        scoring: "The plug-in's own score (0–100, or null when it could not measure). A non-zero exit, output \
+                  that is not the JSON result, a score outside 0–100 or a run past the time limit is a check \
+                  error with an excerpt of the plug-in's stderr.",
+        improve: "Follow the plug-in's findings; each carries its own recommendation.",
+    };
+    type Params = Params;
+    type Observation = PluginReport;
+
+    fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Category, Params)> {
+        parse(th, ctx)
+    }
+
+    fn collect(
+        params: &Params,
+        ctx: &CollectContext,
+    ) -> impl Future<Output = Result<PluginReport, CheckError>> + Send {
+        collect(params, ctx)
+    }
+
+    fn score(params: &Params, observation: &PluginReport, _benchmarks: &Benchmarks) -> Scored {
+        score::score(observation, params.channel.as_deref())
+    }
+
+    fn channel(params: &Params) -> Option<&str> {
+        params.channel.as_deref()
+    }
+}
 
 /// A plug-in's stdout beyond this is a runaway, not a result.
 pub const MAX_STDOUT_BYTES: usize = 1024 * 1024;
@@ -42,7 +70,7 @@ pub struct Params {
     pub channel: Option<String>,
 }
 
-fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Category, CheckParams)> {
+fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Category, Params)> {
     let command = th.required_s::<Vec<String>>("command").ok();
     let category = th.required::<Category>("category").ok();
     let channel = th.optional::<String>("channel");
@@ -62,10 +90,10 @@ fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Catego
     });
     Some((
         category?,
-        CheckParams::Exec(Params {
+        Params {
             command: command?,
             channel,
-        }),
+        },
     ))
 }
 

@@ -3,6 +3,8 @@
 //! polite pace) and records every way to reach customer service it finds, with
 //! the number of clicks from the home page.
 
+mod score;
+
 use std::collections::{HashSet, VecDeque};
 use std::path::Path;
 use std::sync::OnceLock;
@@ -13,36 +15,62 @@ use serde::{Deserialize, Serialize};
 use toml_span::de_helpers::TableHelper;
 use url::Url;
 
-use super::{CheckParams, KindInfo};
-use crate::audit::values::{DurationValue, parse_toml, problems_from, read_table};
-use crate::audit::{InputError, LoadContext, at};
+use crate::benchmarks::Benchmarks;
 use crate::category::Category;
-use crate::check::{CheckError, CollectContext};
-use crate::checks::reviews::bare_host;
+use crate::kind::{CheckError, CollectContext, Kind, KindInfo, LoadContext, Scored};
+use crate::kinds::reviews::bare_host;
 use crate::net::fetch::{Fetched, Fetcher, Policy};
+use crate::spanned::{DurationValue, parse_toml, problems_from, read_table};
+use crate::spanned::{InputError, at};
+use std::future::Future;
 
-pub const KIND: KindInfo = KindInfo {
-    name: "contact-reach",
-    summary: "How easily a customer finds a way to contact the company on its site (channels and clicks).",
-    category: Some(Category::Reach),
-    keys: &[
-        "start (default: audit.site)",
-        "max_depth (default 3)",
-        "max_pages (default 50)",
-        "delay",
-    ],
-    motivation: "Speed does not matter if customers cannot find the door: a contact option hidden three \
-                 clicks deep, or a single channel, makes every question harder to ask.",
-    measures: "A polite crawl from the home page (same site, robots.txt obeyed) that finds e-mail and phone \
-               links, contact forms, chat widgets (checks/widgets.toml), messaging links, social profiles and \
-               the help centre, each with the clicks from the home page. Metrics channels_found (distinct \
-               types), clicks_to_first_contact, pages_crawled; one evidence entry per channel.",
-    scoring: "Half breadth (distinct direct channels: e-mail, phone, form, chat, messaging; four or more \
-              score full), half ease (contact on the home page 100, one click 85, two 60, three 35, none 0).",
-    improve: "Put the contact options in the footer of every page, offer at least two direct channels, and \
-              link the help centre from the home page.",
-    parse,
-};
+/// The `contact-reach` kind.
+pub struct ContactReach;
+
+impl Kind for ContactReach {
+    const INFO: KindInfo = KindInfo {
+        name: "contact-reach",
+        summary: "How easily a customer finds a way to contact the company on its site (channels and clicks).",
+        category: Some(Category::Reach),
+        keys: &[
+            "start (default: audit.site)",
+            "max_depth (default 3)",
+            "max_pages (default 50)",
+            "delay",
+        ],
+        motivation: "Speed does not matter if customers cannot find the door: a contact option hidden three \
+                     clicks deep, or a single channel, makes every question harder to ask.",
+        measures: "A polite crawl from the home page (same site, robots.txt obeyed) that finds e-mail and phone \
+                   links, contact forms, chat widgets (checks/widgets.toml), messaging links, social profiles and \
+                   the help centre, each with the clicks from the home page. Metrics channels_found (distinct \
+                   types), clicks_to_first_contact, pages_crawled; one evidence entry per channel.",
+        scoring: "Half breadth (distinct direct channels: e-mail, phone, form, chat, messaging; four or more \
+                  score full), half ease (contact on the home page 100, one click 85, two 60, three 35, none 0).",
+        improve: "Put the contact options in the footer of every page, offer at least two direct channels, and \
+                  link the help centre from the home page.",
+    };
+    type Params = Params;
+    type Observation = ReachObservation;
+
+    fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Category, Params)> {
+        parse(th, ctx)
+    }
+
+    fn collect(
+        params: &Params,
+        ctx: &CollectContext,
+    ) -> impl Future<Output = Result<ReachObservation, CheckError>> + Send {
+        collect(params, ctx)
+    }
+
+    fn score(_params: &Params, observation: &ReachObservation, _benchmarks: &Benchmarks) -> Scored {
+        score::score(observation)
+    }
+
+    fn networked(_params: &Params) -> bool {
+        true
+    }
+}
 
 const DEFAULT_DEPTH: u32 = 3;
 const DEFAULT_PAGES: u32 = 50;
@@ -55,7 +83,7 @@ pub struct Params {
     pub delay: Duration,
 }
 
-fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Category, CheckParams)> {
+fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Category, Params)> {
     let start = th.optional_s::<String>("start");
     let max_depth = th.optional_s::<u32>("max_depth");
     let max_pages = th.optional_s::<u32>("max_pages");
@@ -111,12 +139,12 @@ fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Categor
     let max_pages = bounded(th, max_pages, DEFAULT_PAGES, 1000, "max_pages");
     Some((
         Category::Reach,
-        CheckParams::ContactReach(Params {
+        Params {
             start: start_url?,
             max_depth: max_depth?,
             max_pages: max_pages?,
             delay,
-        }),
+        },
     ))
 }
 
@@ -227,7 +255,7 @@ pub async fn collect(
         }
         let base = Url::parse(&page.final_url).unwrap_or(url.clone());
         let site = site.clone();
-        let read = crate::check::off_workers(move || {
+        let read = crate::kind::off_workers(move || {
             let (text, _) =
                 crate::extract::charset::decode(page.body, page.content_type.as_deref());
             let (channels, links) = read_page(&text, &base, depth, &site);
@@ -486,7 +514,7 @@ pub fn widgets() -> &'static [Widget] {
     static WIDGETS: OnceLock<Vec<Widget>> = OnceLock::new();
     WIDGETS.get_or_init(|| {
         parse_widgets(
-            include_str!("../../checks/widgets.toml"),
+            include_str!("../../../checks/widgets.toml"),
             Path::new(WIDGETS_PATH),
         )
         .unwrap_or_else(|e| panic!("shipped widgets invalid:\n{e}"))

@@ -1,0 +1,213 @@
+//! What every check kind is and shares: the [`Kind`] trait a kind implements in its folder
+//! under `kinds/`, the context its collector gets, why a check could not observe
+//! ([`CheckError`], a value: the run goes on), and a check's judgement ([`Scored`]).
+//! Collecting is kept apart from scoring: `score` is pure, so saved evidence is re-scored.
+
+mod scored;
+
+use std::any::Any;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use toml_span::DeserError;
+use toml_span::de_helpers::TableHelper;
+
+use crate::benchmarks::Benchmarks;
+use crate::category::Category;
+use crate::spanned::InputError;
+use crate::store::Probe;
+
+pub use scored::{ChannelScore, Scored, slow_finding};
+
+/// Everything one check kind is. Implemented by a unit type in `kinds/<kind>/`; the
+/// registry in `kinds/mod.rs` lists the types once and generates the closed enums and
+/// every dispatch from that list, so a kind that misses a part does not compile.
+pub trait Kind {
+    /// What the kind is, for `centricity checks`, the README and the loader.
+    const INFO: KindInfo;
+    /// Its settings, validated.
+    type Params: std::fmt::Debug + Clone + PartialEq + Send + Sync + 'static;
+    /// What it saw, before any judgement; saved as evidence so a run can be re-scored offline.
+    type Observation: std::fmt::Debug + Clone + PartialEq + Serialize + DeserializeOwned + Send;
+
+    /// Reads the kind's own keys from its `[[check]]` table (the shared ones are read by the
+    /// audit). Returns the category the check scores into and its parameters, or `None`
+    /// after recording problems in the table's errors.
+    fn parse(
+        th: &mut TableHelper<'_>,
+        ctx: &mut LoadContext<'_>,
+    ) -> Option<(Category, Self::Params)>;
+
+    /// Observes: the network, files, a plug-in. Failures are values.
+    fn collect(
+        params: &Self::Params,
+        ctx: &CollectContext,
+    ) -> impl Future<Output = Result<Self::Observation, CheckError>> + Send;
+
+    /// Judges an observation: pure, no I/O.
+    fn score(
+        params: &Self::Params,
+        observation: &Self::Observation,
+        benchmarks: &Benchmarks,
+    ) -> Scored;
+
+    /// Whether the check uses the network. Such checks save their observations, and
+    /// `--offline` reads them back instead.
+    fn networked(_params: &Self::Params) -> bool {
+        false
+    }
+
+    /// The channel the check measures, where it measures one.
+    fn channel(_params: &Self::Params) -> Option<&str> {
+        None
+    }
+
+    /// Whether the check waits for replies to probes that `centricity probe send` sent.
+    fn waits_for_replies(_params: &Self::Params) -> bool {
+        false
+    }
+
+    /// Settings the check takes from another check of the same audit, once every check is
+    /// read (a `web-form`'s `reply_via` names the `email` check whose mailbox gets the answer).
+    fn link<'a>(
+        _params: &mut Self::Params,
+        _other: &dyn Fn(&str) -> OtherCheck<'a>,
+    ) -> Result<(), DeserError> {
+        Ok(())
+    }
+}
+
+/// What a kind is, for `centricity checks`, the README's table and the loader.
+#[derive(Debug)]
+pub struct KindInfo {
+    pub name: &'static str,
+    pub summary: &'static str,
+    /// `None` when the audit file says (plug-ins can measure anything).
+    pub category: Option<Category>,
+    /// The kind's own keys, besides `id`, `kind`, `title`, `weight`, `timeout`: each a name,
+    /// then what it takes in brackets where that helps.
+    pub keys: &'static [&'static str],
+    pub motivation: &'static str,
+    pub measures: &'static str,
+    pub scoring: &'static str,
+    pub improve: &'static str,
+}
+
+impl KindInfo {
+    /// The key names alone (`channel` of "channel (web, api, chat, help)").
+    pub fn key_names(&self) -> impl Iterator<Item = &'static str> {
+        self.keys
+            .iter()
+            .map(|key| key.split_whitespace().next().unwrap_or(key))
+    }
+}
+
+/// Another check of the audit, as [`Kind::link`] sees it by id.
+pub enum OtherCheck<'a> {
+    /// Its parameters, whatever its kind (a kind downcasts to the one it links to).
+    Loaded(&'a dyn Any),
+    /// It is in the file but has problems of its own (reported for it).
+    Unloadable,
+    /// No check has that id.
+    Missing,
+}
+
+/// What a kind's parser may use and report besides its own keys.
+pub struct LoadContext<'a> {
+    /// The audit file's folder.
+    pub dir: &'a Path,
+    /// `[audit] site`, the company's own site.
+    pub site: Option<String>,
+    /// Problems in files the audit points to, reported after the audit file's own.
+    pub referenced: Vec<InputError>,
+}
+
+impl LoadContext<'_> {
+    /// Resolves a path written in the audit file against the audit file's folder.
+    pub fn resolve(&self, path: &str) -> PathBuf {
+        // Keep messages free of a leading "./" when the audit file is in the current folder.
+        if self.dir == Path::new(".") {
+            PathBuf::from(path)
+        } else {
+            self.dir.join(path)
+        }
+    }
+}
+
+/// Why a check could not observe anything. Shown as the check's `error`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CheckError {
+    #[error("timed out after {}", humantime::format_duration(*.0))]
+    Timeout(Duration),
+    #[error("interrupted before it finished")]
+    Interrupted,
+    #[error("{0}")]
+    Network(String),
+    #[error("plug-in failed: {0}")]
+    Plugin(String),
+    #[error("no saved evidence at {} (run the audit once without --offline)", .0.display())]
+    NoSavedEvidence(PathBuf),
+    #[error("saved evidence unusable: {0}")]
+    BadEvidence(String),
+    #[error("the check crashed (a bug in centricity, please report it): {0}")]
+    Crashed(String),
+}
+
+/// What a kind's collector may use.
+#[derive(Debug, Clone)]
+pub struct CollectContext {
+    pub check_id: String,
+    /// The audit file's folder: plug-ins run there.
+    pub audit_dir: PathBuf,
+    /// The time this check has; collectors split it among their samples.
+    pub timeout: Duration,
+    /// When that time is up: network requests get at most what is left, and a
+    /// collector that can report part of its work stops early enough to do so.
+    pub deadline: Instant,
+    pub offline: bool,
+    /// Where a collector keeps what it read (fetched pages).
+    pub evidence_dir: PathBuf,
+    /// The probes sent for this check (`centricity probe send`), as the history
+    /// store holds them, or why they could not be read.
+    pub probes: Result<Vec<Probe>, String>,
+}
+
+impl CollectContext {
+    /// A context for a collector run outside the runner (init, probe send), with `timeout` from now.
+    pub fn standalone(
+        check_id: &str,
+        audit_dir: PathBuf,
+        evidence_dir: PathBuf,
+        timeout: Duration,
+    ) -> Self {
+        Self {
+            check_id: check_id.into(),
+            audit_dir,
+            timeout,
+            deadline: Instant::now() + timeout,
+            offline: false,
+            evidence_dir,
+            probes: Ok(Vec::new()),
+        }
+    }
+
+    /// When a collector that reports partial work should stop: a little before the
+    /// deadline (a tenth of its time, at most a second), so the report is out before it.
+    pub fn wrap_up_at(&self) -> Instant {
+        self.deadline - (self.timeout / 10).min(Duration::from_secs(1))
+    }
+}
+
+/// Runs CPU-heavy work (parsing what strangers wrote) on the blocking pool, so
+/// it never holds an async worker: the check's timeout still fires on time and
+/// the other checks keep running. A panic in it is the check's error.
+pub async fn off_workers<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, CheckError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| CheckError::Crashed(e.to_string()))
+}

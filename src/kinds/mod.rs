@@ -1,0 +1,159 @@
+//! The check kinds, one folder each, and the one list that registers them. Every kind is a
+//! type implementing [`Kind`]; the list generates [`CheckParams`], [`Observation`], [`KINDS`]
+//! and every dispatch, each an exhaustive `match`, so a kind that misses a part does not
+//! compile. Adding a kind: its folder, one `mod` line and one line in `kinds!` below.
+
+pub mod contact_reach;
+pub mod email;
+pub mod exec;
+pub mod http;
+pub mod mystery_log;
+pub mod questionnaire;
+pub mod reviews;
+pub mod web_form;
+
+#[cfg(test)]
+mod tests;
+
+use std::any::Any;
+
+use serde::{Deserialize, Serialize};
+use toml_span::DeserError;
+use toml_span::de_helpers::TableHelper;
+
+use crate::benchmarks::Benchmarks;
+use crate::category::Category;
+use crate::kind::{CheckError, CollectContext, Kind, KindInfo, LoadContext, OtherCheck, Scored};
+
+/// Generates the closed enums and their dispatch from one list of `Variant => Type` lines,
+/// in the order `centricity checks` lists the kinds. A variant's name in kebab-case is the
+/// kind's name, which tags its saved evidence.
+macro_rules! kinds {
+    ($($variant:ident => $kind:ty),+ $(,)?) => {
+        /// Every kind the engine knows, in the order `centricity checks` lists them.
+        pub const KINDS: &[&KindInfo] = &[$(&<$kind as Kind>::INFO),+];
+
+        /// A check's kind-specific settings, validated.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum CheckParams {
+            $($variant(<$kind as Kind>::Params)),+
+        }
+
+        /// What a check saw, before any judgement. Saved as evidence (tagged by kind) so a
+        /// run can be re-scored offline.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "kind", rename_all = "kebab-case")]
+        pub enum Observation {
+            $($variant(<$kind as Kind>::Observation)),+
+        }
+
+        impl CheckParams {
+            /// Reads the keys of kind `name` from a `[[check]]` table; `None` for an unknown
+            /// kind, `Some(None)` after the kind recorded problems.
+            pub fn parse(
+                name: &str,
+                th: &mut TableHelper<'_>,
+                ctx: &mut LoadContext<'_>,
+            ) -> Option<Option<(Category, CheckParams)>> {
+                $(if name == <$kind as Kind>::INFO.name {
+                    return Some(<$kind as Kind>::parse(th, ctx)
+                        .map(|(category, p)| (category, CheckParams::$variant(p))));
+                })+
+                None
+            }
+
+            pub fn kind(&self) -> &'static KindInfo {
+                match self {
+                    $(CheckParams::$variant(_) => &<$kind as Kind>::INFO),+
+                }
+            }
+
+            /// Whether the check uses the network; such checks save their observations,
+            /// and `--offline` reads them back instead.
+            pub fn networked(&self) -> bool {
+                match self {
+                    $(CheckParams::$variant(p) => <$kind as Kind>::networked(p)),+
+                }
+            }
+
+            /// Whether the check waits for replies to probes that `centricity probe send` sent.
+            pub fn waits_for_replies(&self) -> bool {
+                match self {
+                    $(CheckParams::$variant(p) => <$kind as Kind>::waits_for_replies(p)),+
+                }
+            }
+
+            /// The channel the check measures, where it measures one.
+            pub fn channel(&self) -> Option<&str> {
+                match self {
+                    $(CheckParams::$variant(p) => <$kind as Kind>::channel(p)),+
+                }
+            }
+
+            /// The parameters as the kind that links to this check downcasts them.
+            pub fn as_any(&self) -> &dyn Any {
+                match self {
+                    $(CheckParams::$variant(p) => p),+
+                }
+            }
+
+            /// Takes settings from another check of the audit (see [`Kind::link`]).
+            pub fn link<'a>(&mut self, other: &dyn Fn(&str) -> OtherCheck<'a>) -> Result<(), DeserError> {
+                match self {
+                    $(CheckParams::$variant(p) => <$kind as Kind>::link(p, other)),+
+                }
+            }
+
+            /// Runs the check's collector.
+            pub async fn collect(&self, ctx: &CollectContext) -> Result<Observation, CheckError> {
+                match self {
+                    $(CheckParams::$variant(p) => {
+                        <$kind as Kind>::collect(p, ctx).await.map(Observation::$variant)
+                    })+
+                }
+            }
+        }
+
+        impl Observation {
+            pub fn kind(&self) -> &'static KindInfo {
+                match self {
+                    $(Observation::$variant(_) => &<$kind as Kind>::INFO),+
+                }
+            }
+
+            /// The check's judgement of what it saw. Saved evidence of another kind (the
+            /// check's kind was changed since) is the check's error.
+            pub fn score(&self, params: &CheckParams, benchmarks: &Benchmarks) -> Scored {
+                match (self, params) {
+                    $((Observation::$variant(o), CheckParams::$variant(p)) => {
+                        <$kind as Kind>::score(p, o, benchmarks)
+                    })+
+                    (observation, params) => Scored::error(format!(
+                        "saved evidence is of kind `{}` but the check is `{}`: delete it and run online",
+                        observation.kind().name,
+                        params.kind().name
+                    )),
+                }
+            }
+        }
+    };
+}
+
+kinds! {
+    Http => http::Http,
+    MysteryLog => mystery_log::MysteryLog,
+    Email => email::Email,
+    ContactReach => contact_reach::ContactReach,
+    WebForm => web_form::WebForm,
+    Reviews => reviews::Reviews,
+    Questionnaire => questionnaire::Questionnaire,
+    Exec => exec::Exec,
+}
+
+pub fn find_kind(name: &str) -> Option<&'static KindInfo> {
+    KINDS.iter().copied().find(|k| k.name == name)
+}
+
+pub fn kind_names() -> String {
+    KINDS.iter().map(|k| k.name).collect::<Vec<_>>().join(", ")
+}
