@@ -12,6 +12,7 @@ mod history;
 mod hostile;
 mod http_check;
 mod interview;
+mod layers;
 mod reviews;
 mod smtp_flood;
 mod survey;
