@@ -3,7 +3,6 @@
 //! their replies can be found, and records them in the history store, where
 //! every later `centricity audit` looks for what came back.
 
-use std::collections::BTreeMap;
 use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
 
@@ -11,9 +10,6 @@ use super::audit::input_error;
 use crate::audit::{self, Audit, CheckSpec};
 use crate::exit::Exit;
 use crate::kind::CollectContext;
-use crate::kinds::web_form::{self, FormOutcome, REPLY_TO, TOKEN};
-use crate::kinds::{CheckParams, email};
-use crate::net::mail::{self, Outgoing};
 use crate::store::{self, Probe, RunStore};
 
 pub fn send(
@@ -91,94 +87,27 @@ fn probe_checks<'a>(audit: &'a Audit, check: Option<&str>) -> Result<Vec<&'a Che
 /// Sends one probe; returns it, with a note for the person running the command.
 async fn start(audit: &Audit, spec: &CheckSpec) -> Result<(Probe, String), String> {
     let token = new_token();
-    let probe = |message_id: String, sent_to: String| Probe {
-        audit: audit.name.clone(),
-        check_id: spec.id.clone(),
-        token: token.clone(),
-        message_id,
-        sent_to,
-        sent_at: chrono::Local::now().fixed_offset(),
-    };
-    match &spec.params {
-        CheckParams::Email(params) => {
-            let sent = probe(String::new(), params.to.clone());
-            let message_id = send_email(params, &token).await?;
-            Ok((Probe { message_id, ..sent }, String::new()))
-        }
-        CheckParams::WebForm(params) => {
-            let mail = params
-                .reply_via
-                .as_ref()
-                .and_then(|via| via.mail.as_deref())
-                .ok_or("the form has no `reply_via` mailbox")?;
-            let sent = probe(String::new(), params.url.to_string());
-            let note = submit_form(audit, spec, params, mail, &token).await?;
-            Ok((sent, note))
-        }
-        _ => Err("this kind sends no probe".into()),
-    }
-}
-
-/// E-mails the question with the token in the subject, a plus-address to reply to and our own
-/// Message-ID, the three ways a reply is matched. Returns the Message-ID.
-async fn send_email(params: &email::Params, token: &str) -> Result<String, String> {
-    let (local, domain) = split_address(&params.from);
-    let message_id = format!("<centricity.{token}@{domain}>");
-    let outgoing = Outgoing {
-        from: &params.from,
-        reply_to: &format!("{local}+{token}@{domain}"),
-        to: &params.to,
-        subject: &format!("{} [ref {token}]", params.subject),
-        body: &params.body,
-        message_id: &message_id,
-    };
-    mail::send(&params.smtp, &outgoing).await?;
-    Ok(message_id)
-}
-
-/// Submits the form once with `{reply_to}` and `{token}` filled; a form that does not take the
-/// message is an error, and no probe is recorded for it.
-async fn submit_form(
-    audit: &Audit,
-    spec: &CheckSpec,
-    params: &web_form::Params,
-    mail: &email::Params,
-    token: &str,
-) -> Result<String, String> {
-    let (local, domain) = split_address(&mail.from);
-    let reply_to = format!("{local}+{token}@{domain}");
-    let fields: BTreeMap<String, String> = params
-        .fields
-        .iter()
-        .map(|(name, value)| {
-            (
-                name.clone(),
-                value.replace(REPLY_TO, &reply_to).replace(TOKEN, token),
-            )
-        })
-        .collect();
     let ctx = CollectContext::standalone(
         &spec.id,
         audit.dir.clone(),
         audit.evidence_dir.clone(),
         Duration::from_secs(60),
     );
-    let observation = web_form::submit(params, &fields, &ctx)
+    let sent_at = chrono::Local::now().fixed_offset();
+    let sent = spec
+        .params
+        .send_probe(&token, &ctx)
         .await
-        .map_err(|e| e.to_string())?;
-    match observation.outcome {
-        FormOutcome::Sent {
-            confirmed: Some(false),
-            ..
-        } => Ok(" (sent, but the page did not show the expected confirmation)".into()),
-        FormOutcome::Sent { .. } => Ok(format!(" (answers go to {reply_to})")),
-        FormOutcome::Captcha { kind } => Err(format!(
-            "the form is behind a {kind} challenge: submit it by hand and log the reply in the mystery-shopping log"
-        )),
-        FormOutcome::Refused { reason } => {
-            Err(format!("the form did not take the message: {reason}"))
-        }
-    }
+        .unwrap_or_else(|| Err("this check sends no probe".into()))?;
+    let probe = Probe {
+        audit: audit.name.clone(),
+        check_id: spec.id.clone(),
+        token,
+        message_id: sent.message_id,
+        sent_to: sent.sent_to,
+        sent_at,
+    };
+    Ok((probe, sent.note))
 }
 
 fn record(store: &mut dyn RunStore, probe: &Probe) -> Result<(), String> {
@@ -188,11 +117,6 @@ fn record(store: &mut dyn RunStore, probe: &Probe) -> Result<(), String> {
             probe.token
         )
     })
-}
-
-/// `local@domain` split for plus-addressing (validated as containing `@` when the file loaded).
-fn split_address(address: &str) -> (&str, &str) {
-    address.rsplit_once('@').unwrap_or((address, "localhost"))
 }
 
 /// A tag no earlier probe has: time, process and the standard library's random hash seed.

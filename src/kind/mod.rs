@@ -70,6 +70,16 @@ pub trait Kind {
         false
     }
 
+    /// Sends the check's probe for `centricity probe send`, tagged with `token` so its replies
+    /// can be found; `None` for a check that sends none.
+    fn send_probe(
+        _params: &Self::Params,
+        _token: &str,
+        _ctx: &CollectContext,
+    ) -> impl Future<Output = Option<Result<ProbeSent, String>>> + Send {
+        std::future::ready(None)
+    }
+
     /// Settings the check takes from another check of the same audit, once every check is
     /// read (a `web-form`'s `reply_via` names the `email` check whose mailbox gets the answer).
     fn link<'a>(
@@ -103,6 +113,17 @@ impl KindInfo {
             .iter()
             .map(|key| key.split_whitespace().next().unwrap_or(key))
     }
+}
+
+/// A probe as its kind sent it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProbeSent {
+    /// Where the question went: an address, a form's page.
+    pub sent_to: String,
+    /// The Message-ID replies may cite (empty when the kind has none).
+    pub message_id: String,
+    /// What the person running the command should know (" (answers go to …)").
+    pub note: String,
 }
 
 /// Another check of the audit, as [`Kind::link`] sees it by id.

@@ -23,7 +23,9 @@ use toml_span::de_helpers::TableHelper;
 
 use crate::benchmarks::Benchmarks;
 use crate::category::Category;
-use crate::kind::{CheckError, CollectContext, Kind, KindInfo, LoadContext, OtherCheck, Scored};
+use crate::kind::{
+    CheckError, CollectContext, Kind, KindInfo, LoadContext, OtherCheck, ProbeSent, Scored,
+};
 
 /// Generates the closed enums and their dispatch from one list of `Variant => Type` lines,
 /// in the order `centricity checks` lists the kinds. A variant's name in kebab-case is the
@@ -101,6 +103,17 @@ macro_rules! kinds {
             pub fn link<'a>(&mut self, other: &dyn Fn(&str) -> OtherCheck<'a>) -> Result<(), DeserError> {
                 match self {
                     $(CheckParams::$variant(p) => <$kind as Kind>::link(p, other)),+
+                }
+            }
+
+            /// Sends the check's probe (see [`Kind::send_probe`]).
+            pub async fn send_probe(
+                &self,
+                token: &str,
+                ctx: &CollectContext,
+            ) -> Option<Result<ProbeSent, String>> {
+                match self {
+                    $(CheckParams::$variant(p) => <$kind as Kind>::send_probe(p, token, ctx).await),+
                 }
             }
 

@@ -3,6 +3,7 @@
 //! from the auditor's mailbox, matched to the probe and classified as bounce,
 //! automatic, newsletter or human, with the reasons recorded.
 
+pub mod probe;
 pub mod score;
 
 mod replies;
@@ -15,7 +16,7 @@ use toml_span::de_helpers::TableHelper;
 
 use crate::benchmarks::Benchmarks;
 use crate::category::Category;
-use crate::kind::{CheckError, CollectContext, Kind, KindInfo, LoadContext, Scored};
+use crate::kind::{CheckError, CollectContext, Kind, KindInfo, LoadContext, ProbeSent, Scored};
 use crate::net::mail::{self, Account, Security};
 use crate::spanned::at;
 use crate::spanned::{DurationValue, read_table};
@@ -84,6 +85,22 @@ impl Kind for Email {
 
     fn waits_for_replies(_params: &Params) -> bool {
         true
+    }
+
+    async fn send_probe(
+        params: &Params,
+        token: &str,
+        _ctx: &CollectContext,
+    ) -> Option<Result<ProbeSent, String>> {
+        Some(
+            probe::send(params, token)
+                .await
+                .map(|message_id| ProbeSent {
+                    sent_to: params.to.clone(),
+                    message_id,
+                    note: String::new(),
+                }),
+        )
     }
 }
 

@@ -2,6 +2,7 @@
 //! the configured fields, carries hidden inputs and cookies, submits, and
 //! checks the confirmation. A CAPTCHA is reported, never worked around.
 
+mod probe;
 mod score;
 
 use std::collections::BTreeMap;
@@ -15,7 +16,9 @@ use url::Url;
 use super::email;
 use crate::benchmarks::Benchmarks;
 use crate::category::Category;
-use crate::kind::{CheckError, CollectContext, Kind, KindInfo, LoadContext, OtherCheck, Scored};
+use crate::kind::{
+    CheckError, CollectContext, Kind, KindInfo, LoadContext, OtherCheck, ProbeSent, Scored,
+};
 use crate::net::fetch::{Fetched, Fetcher, Policy, Submission};
 use crate::spanned::at;
 use std::future::Future;
@@ -79,6 +82,20 @@ impl Kind for WebForm {
 
     fn waits_for_replies(params: &Params) -> bool {
         params.reply_via.is_some()
+    }
+
+    async fn send_probe(
+        params: &Params,
+        token: &str,
+        ctx: &CollectContext,
+    ) -> Option<Result<ProbeSent, String>> {
+        let mail = params.reply_via.as_ref()?.mail.as_deref()?;
+        let note = probe::send(params, mail, token, ctx).await;
+        Some(note.map(|note| ProbeSent {
+            sent_to: params.url.to_string(),
+            message_id: String::new(),
+            note,
+        }))
     }
 
     fn link<'a>(
