@@ -3,18 +3,13 @@
 
 use std::path::PathBuf;
 
-use chrono::{DateTime, Duration as Span, FixedOffset};
-
 use super::*;
 use crate::audit::{Audit, CheckSpec, ScoringConfig};
 use crate::kinds::exec::PluginReport;
-use crate::kinds::http::{HttpObservation, Sample, SampleOutcome};
-use crate::kinds::mystery_log::Contact;
-use crate::kinds::{CheckParams, exec, http, mystery_log};
-
-fn t0() -> DateTime<FixedOffset> {
-    DateTime::parse_from_rfc3339("2026-11-20T09:00:00+01:00").unwrap()
-}
+use crate::kinds::http::HttpObservation;
+use crate::kinds::http::score::tests::{http_params, response};
+use crate::kinds::mystery_log::score::tests::{contact, t0};
+use crate::kinds::{CheckParams, exec, mystery_log};
 
 fn times(interrupted: bool) -> RunTimes {
     RunTimes {
@@ -80,71 +75,10 @@ fn score(checks: Vec<CheckSpec>, runs: &[CheckRun]) -> Report {
     )
 }
 
-/// Scores one mystery-log check over `contacts`.
-fn score_log(contacts: Vec<Contact>) -> Report {
-    let params = CheckParams::MysteryLog(mystery_log::Params {
-        file: "log.csv".into(),
-        contacts: vec![],
-    });
-    let outcome = Outcome::Observed(Observation::MysteryLog(
-        mystery_log::MysteryLogObservation {
-            file: "log.csv".into(),
-            contacts,
-        },
-    ));
-    score(
-        vec![spec("log", Category::Responsiveness, 1.0, params)],
-        &[run(outcome)],
-    )
-}
-
 fn run(outcome: Outcome) -> CheckRun {
     CheckRun {
         outcome,
         duration_ms: 1,
-    }
-}
-
-fn http_params(channel: &str) -> http::Params {
-    http::Params {
-        url: "http://127.0.0.1/".parse().unwrap(),
-        channel: channel.into(),
-        samples: 2,
-        method: hyper::Method::GET,
-        expect_status: None,
-        body_contains: None,
-        max_time: None,
-    }
-}
-
-fn response(status: u16, ttfb: f64) -> Sample {
-    Sample {
-        observed_at: t0(),
-        outcome: SampleOutcome::Response {
-            status,
-            final_url: "http://127.0.0.1/".into(),
-            redirects: 0,
-            dns_s: 0.0,
-            connect_s: 0.001,
-            tls_s: 0.0,
-            ttfb_s: ttfb,
-            total_s: ttfb,
-            body_matched: None,
-        },
-    }
-}
-
-fn contact(channel: &str, id: &str, human_after: Option<i64>) -> Contact {
-    Contact {
-        row: 2,
-        channel: channel.into(),
-        contact_id: id.into(),
-        sent_at: t0(),
-        first_response_at: None,
-        first_human_response_at: human_after.map(|s| t0() + Span::seconds(s)),
-        resolved_at: None,
-        outcome: None,
-        notes: None,
     }
 }
 
@@ -360,199 +294,4 @@ fn a_low_single_channel_score_is_not_raised_by_the_cap() {
         category(&report, Category::Responsiveness).score,
         30.0
     ));
-}
-
-#[test]
-fn mystery_log_counts_unanswered_contacts_as_zero() {
-    // Phone p10 is 20 s (scores 90); the second call never reached a person.
-    let contacts = vec![
-        contact("phone", "P1", Some(20)),
-        contact("phone", "P2", None),
-    ];
-    let report = score_log(contacts);
-    let check = &report.checks[0];
-    assert!(close(check.score, 45.0), "{:?}", check.score);
-    let metric = |name: &str| {
-        check
-            .metrics
-            .iter()
-            .find(|m| m.name == name)
-            .map(|m| m.value)
-    };
-    assert_eq!(metric("phone.contacts"), Some(2.0));
-    assert_eq!(metric("phone.response_rate"), Some(0.5));
-    assert_eq!(metric("phone.first_human_response_median"), Some(20.0));
-    assert!(
-        check
-            .findings
-            .iter()
-            .any(|f| f.message == "1 of 2 phone contacts never reached a person.")
-    );
-    assert_eq!(check.evidence.len(), 2);
-    assert_eq!(check.evidence[0].source, "log.csv row 2 (P1)");
-}
-
-#[test]
-fn resolution_rate_is_reported_per_channel_from_the_outcomes() {
-    let with = |id: &str, outcome: Option<&str>| Contact {
-        outcome: outcome.map(str::to_string),
-        ..contact("phone", id, Some(20))
-    };
-    let contacts = vec![
-        with("P1", Some("resolved")),
-        with("P2", Some("partially_resolved")),
-        with("P3", Some("unresolved")),
-        with("P4", Some("resolved")),
-        // Not a resolution outcome: not counted either way.
-        with("P5", Some("callback")),
-        with("P6", None),
-    ];
-    let report = score_log(contacts);
-    let check = &report.checks[0];
-    let rate = check
-        .metrics
-        .iter()
-        .find(|m| m.name == "phone.resolution_rate")
-        .map(|m| m.value);
-    assert_eq!(rate, Some(0.5));
-    // Below the usual 70 %: said; the score is about people answering, so it does not move.
-    assert!(
-        check
-            .findings
-            .iter()
-            .any(|f| f.message.contains("50 % of 4 contacts"))
-    );
-    assert!(close(check.score, 90.0), "{:?}", check.score);
-    let none = score_log(vec![contact("chat", "C1", Some(30))]);
-    assert!(
-        none.checks[0]
-            .metrics
-            .iter()
-            .all(|m| !m.name.ends_with("resolution_rate"))
-    );
-}
-
-#[test]
-fn mystery_log_scores_each_channel_on_its_own_curve() {
-    // E-mail at its median (12 h) scores 50; chat at its p10 (30 s) scores 90; mean 70.
-    let contacts = vec![
-        contact("email", "E1", Some(12 * 3600)),
-        contact("chat", "C1", Some(30)),
-    ];
-    let report = score_log(contacts);
-    assert!(
-        close(report.checks[0].score, 70.0),
-        "{:?}",
-        report.checks[0].score
-    );
-    // Two channels answered: no cap.
-    assert!(close(
-        category(&report, Category::Responsiveness).score,
-        70.0
-    ));
-}
-
-#[test]
-fn http_samples_that_fail_score_zero_and_count_against_availability() {
-    let checks = vec![spec(
-        "page",
-        Category::Responsiveness,
-        1.0,
-        CheckParams::Http(http_params("web")),
-    )];
-    // 0.8 s is the web p10: 90. A 500 scores 0 whatever its speed.
-    let obs = HttpObservation {
-        url: "http://127.0.0.1/".into(),
-        samples: vec![response(200, 0.8), response(500, 0.1)],
-    };
-    let report = score(checks, &[run(Outcome::Observed(Observation::Http(obs)))]);
-    let check = &report.checks[0];
-    assert!(close(check.score, 45.0), "{:?}", check.score);
-    let availability = check
-        .metrics
-        .iter()
-        .find(|m| m.name == "availability")
-        .unwrap()
-        .value;
-    assert_eq!(availability, 0.5);
-    assert!(
-        check
-            .findings
-            .iter()
-            .any(|f| f.message.contains("failed: status 500"))
-    );
-}
-
-#[test]
-fn http_conditions_fail_samples() {
-    let mut params = http_params("web");
-    params.expect_status = Some(404);
-    params.max_time = Some(std::time::Duration::from_millis(500));
-    let checks = vec![spec(
-        "page",
-        Category::Responsiveness,
-        1.0,
-        CheckParams::Http(params),
-    )];
-    // 404 expected: the first meets it and is fast; the second is 200 (wrong) and the third too slow.
-    let obs = HttpObservation {
-        url: "http://127.0.0.1/".into(),
-        samples: vec![response(404, 0.2), response(200, 0.2), response(404, 0.9)],
-    };
-    let report = score(checks, &[run(Outcome::Observed(Observation::Http(obs)))]);
-    let availability = report.checks[0]
-        .metrics
-        .iter()
-        .find(|m| m.name == "availability")
-        .unwrap()
-        .value;
-    assert!((availability - 1.0 / 3.0).abs() < 1e-9);
-}
-
-#[test]
-fn http_with_no_response_at_all_is_an_error_not_a_zero() {
-    let checks = vec![spec(
-        "page",
-        Category::Responsiveness,
-        1.0,
-        CheckParams::Http(http_params("web")),
-    )];
-    let failed = Sample {
-        observed_at: t0(),
-        outcome: SampleOutcome::Failed {
-            reason: "connection refused".into(),
-        },
-    };
-    let obs = HttpObservation {
-        url: "http://127.0.0.1/".into(),
-        samples: vec![failed.clone(), failed],
-    };
-    let report = score(checks, &[run(Outcome::Observed(Observation::Http(obs)))]);
-    let check = &report.checks[0];
-    assert_eq!((check.status, check.score), (Status::Error, None));
-    assert!(
-        check
-            .error
-            .as_deref()
-            .unwrap()
-            .contains("connection refused")
-    );
-}
-
-#[test]
-fn plugin_without_a_score_is_an_error_unless_it_says_why() {
-    let checks = vec![
-        plugin_spec("p", Category::Reach, 1.0, None),
-        plugin_spec("q", Category::Reach, 1.0, None),
-    ];
-    let not_applicable = Outcome::Observed(Observation::Exec(PluginReport {
-        score: None,
-        status: Some(Status::NotApplicable),
-        metrics: vec![],
-        findings: vec![],
-        evidence: vec![],
-    }));
-    let report = score(checks, &[run(plugin(None)), run(not_applicable)]);
-    assert_eq!(report.checks[0].status, Status::Error);
-    assert_eq!(report.checks[1].status, Status::NotApplicable);
 }

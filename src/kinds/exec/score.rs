@@ -32,3 +32,24 @@ pub fn score(report: &PluginReport, channel: Option<&str>) -> Scored {
     }
     scored
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plugin_without_a_score_is_an_error_unless_it_says_why() {
+        let report = |status: Option<Status>| PluginReport {
+            score: None,
+            status,
+            metrics: vec![],
+            findings: vec![],
+            evidence: vec![],
+        };
+        assert_eq!(score(&report(None), None).status, Status::Error);
+        assert_eq!(
+            score(&report(Some(Status::NotApplicable)), None).status,
+            Status::NotApplicable
+        );
+    }
+}

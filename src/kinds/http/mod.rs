@@ -1,7 +1,7 @@
 //! `http`: samples a URL a customer would use (web page, help centre, API,
 //! chat endpoint) and records status and per-phase timings of each sample.
 
-mod score;
+pub(crate) mod score;
 
 use chrono::{DateTime, FixedOffset};
 use hyper::Method;

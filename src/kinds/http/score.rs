@@ -184,3 +184,114 @@ fn sample_ok(sample: &Sample, params: &Params) -> bool {
         SampleOutcome::Failed { .. } => false,
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::super::Http;
+    use super::*;
+    use crate::kind::Kind;
+    use crate::kinds::mystery_log::score::tests::t0;
+    use crate::report::model::Status;
+
+    pub(crate) fn http_params(channel: &str) -> Params {
+        Params {
+            url: "http://127.0.0.1/".parse().unwrap(),
+            channel: channel.into(),
+            samples: 2,
+            method: hyper::Method::GET,
+            expect_status: None,
+            body_contains: None,
+            max_time: None,
+        }
+    }
+
+    pub(crate) fn response(status: u16, ttfb: f64) -> Sample {
+        Sample {
+            observed_at: t0(),
+            outcome: SampleOutcome::Response {
+                status,
+                final_url: "http://127.0.0.1/".into(),
+                redirects: 0,
+                dns_s: 0.0,
+                connect_s: 0.001,
+                tls_s: 0.0,
+                ttfb_s: ttfb,
+                total_s: ttfb,
+                body_matched: None,
+            },
+        }
+    }
+
+    fn close(a: Option<f64>, b: f64) -> bool {
+        a.is_some_and(|a| (a - b).abs() < 0.051)
+    }
+
+    #[test]
+    fn http_samples_that_fail_score_zero_and_count_against_availability() {
+        let params = http_params("web");
+        // 0.8 s is the web p10: 90. A 500 scores 0 whatever its speed.
+        let obs = HttpObservation {
+            url: "http://127.0.0.1/".into(),
+            samples: vec![response(200, 0.8), response(500, 0.1)],
+        };
+        let check = Http::score(&params, &obs, crate::benchmarks::shipped());
+        assert!(close(check.score, 45.0), "{:?}", check.score);
+        let availability = check
+            .metrics
+            .iter()
+            .find(|m| m.name == "availability")
+            .unwrap()
+            .value;
+        assert_eq!(availability, 0.5);
+        assert!(
+            check
+                .findings
+                .iter()
+                .any(|f| f.message.contains("failed: status 500"))
+        );
+    }
+
+    #[test]
+    fn http_conditions_fail_samples() {
+        let mut params = http_params("web");
+        params.expect_status = Some(404);
+        params.max_time = Some(std::time::Duration::from_millis(500));
+        // 404 expected: the first meets it and is fast; the second is 200 (wrong) and the third too slow.
+        let obs = HttpObservation {
+            url: "http://127.0.0.1/".into(),
+            samples: vec![response(404, 0.2), response(200, 0.2), response(404, 0.9)],
+        };
+        let check = Http::score(&params, &obs, crate::benchmarks::shipped());
+        let availability = check
+            .metrics
+            .iter()
+            .find(|m| m.name == "availability")
+            .unwrap()
+            .value;
+        assert!((availability - 1.0 / 3.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn http_with_no_response_at_all_is_an_error_not_a_zero() {
+        let params = http_params("web");
+        let failed = Sample {
+            observed_at: t0(),
+            outcome: SampleOutcome::Failed {
+                reason: "connection refused".into(),
+            },
+        };
+        let obs = HttpObservation {
+            url: "http://127.0.0.1/".into(),
+            samples: vec![failed.clone(), failed],
+        };
+        let check = Http::score(&params, &obs, crate::benchmarks::shipped());
+        assert_eq!((check.status, check.score), (Status::Error, None));
+        assert!(
+            check
+                .error
+                .as_deref()
+                .unwrap()
+                .contains("connection refused")
+        );
+    }
+}
