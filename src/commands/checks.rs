@@ -3,7 +3,7 @@
 use crate::benchmarks::{self, Benchmark};
 use crate::exit::Exit;
 use crate::extract::profile::Profiles;
-use crate::kind::KindInfo;
+use crate::kind::{KindCategory, KindInfo};
 use crate::kinds::{KINDS, find_kind};
 use crate::report::model::human_seconds;
 
@@ -31,7 +31,10 @@ pub fn run(id: Option<&str>) -> Exit {
 fn list(benchmarks: &benchmarks::Benchmarks) -> String {
     let mut out = String::from("Check kinds (centricity checks KIND explains one):\n");
     for kind in KINDS {
-        let category = kind.category.map_or("set per check", |c| c.id());
+        let category = match kind.category {
+            KindCategory::Fixed(category) => category.id(),
+            KindCategory::PerCheck(_) => "set per check",
+        };
         out.push_str(&format!(
             "  {:<12} {}  [{category}]\n",
             kind.name, kind.summary
@@ -69,10 +72,7 @@ fn explain_kind(kind: &KindInfo) -> String {
          How to improve\n  {improve}\n",
         name = kind.name,
         summary = kind.summary,
-        category = kind.category.map_or(
-            "set per check (exec: the audit file's `category`; questionnaire: the questionnaire's)",
-            |c| c.id()
-        ),
+        category = kind.category.describe(),
         keys = kind.keys.join(", "),
         motivation = kind.motivation,
         measures = kind.measures,

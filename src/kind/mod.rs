@@ -95,8 +95,7 @@ pub trait Kind {
 pub struct KindInfo {
     pub name: &'static str,
     pub summary: &'static str,
-    /// `None` when the audit file says (plug-ins can measure anything).
-    pub category: Option<Category>,
+    pub category: KindCategory,
     /// The kind's own keys, besides `id`, `kind`, `title`, `weight`, `timeout`: each a name,
     /// then what it takes in brackets where that helps.
     pub keys: &'static [&'static str],
@@ -104,6 +103,24 @@ pub struct KindInfo {
     pub measures: &'static str,
     pub scoring: &'static str,
     pub improve: &'static str,
+}
+
+/// The category a kind's checks score into.
+#[derive(Debug, Clone, Copy)]
+pub enum KindCategory {
+    Fixed(Category),
+    /// Each check says; the text tells people where (plug-ins can measure anything).
+    PerCheck(&'static str),
+}
+
+impl KindCategory {
+    /// For people: the category's id, or where each check says it.
+    pub fn describe(self) -> String {
+        match self {
+            KindCategory::Fixed(category) => category.id().to_string(),
+            KindCategory::PerCheck(whence) => format!("set per check: {whence}"),
+        }
+    }
 }
 
 impl KindInfo {

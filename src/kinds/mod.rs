@@ -163,6 +163,22 @@ kinds! {
     Exec => exec::Exec,
 }
 
+/// The README's table of kinds: name, what it measures, category.
+pub fn markdown_table() -> String {
+    // Cells are Markdown: a `|` would end the cell and `<channel>` would read as a tag.
+    let cell = |text: &str| text.replace('|', "\\|").replace('<', "&lt;");
+    let mut table = String::from("| kind | measures | category |\n| --- | --- | --- |\n");
+    for kind in KINDS {
+        table.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            kind.name,
+            cell(kind.measures),
+            cell(&kind.category.describe())
+        ));
+    }
+    table
+}
+
 pub fn find_kind(name: &str) -> Option<&'static KindInfo> {
     KINDS.iter().copied().find(|k| k.name == name)
 }

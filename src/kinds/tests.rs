@@ -142,3 +142,20 @@ fn evidence_of_another_kind_is_the_checks_error() {
         Some("saved evidence is of kind `http` but the check is `email`: delete it and run online")
     );
 }
+
+#[test]
+fn the_readme_table_of_kinds_is_the_registry() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    let (start, end) = ("<!-- kinds: generated -->\n", "<!-- kinds: end -->");
+    let table = readme
+        .split_once(start)
+        .and_then(|(_, rest)| rest.split_once(end))
+        .map(|(table, _)| table)
+        .expect("the README marks its table of kinds");
+    let expected = markdown_table();
+    assert!(
+        table == expected,
+        "README.md's table of kinds is not the registry's; replace it with:\n{expected}"
+    );
+}

@@ -17,7 +17,7 @@ use url::Url;
 
 use crate::benchmarks::Benchmarks;
 use crate::category::Category;
-use crate::kind::{CheckError, CollectContext, Kind, KindInfo, LoadContext, Scored};
+use crate::kind::{CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, Scored};
 use crate::kinds::reviews::bare_host;
 use crate::net::fetch::{Fetched, Fetcher, Policy};
 use crate::spanned::{DurationValue, parse_toml, problems_from, read_table};
@@ -31,7 +31,7 @@ impl Kind for ContactReach {
     const INFO: KindInfo = KindInfo {
         name: "contact-reach",
         summary: "How easily a customer finds a way to contact the company on its site (channels and clicks).",
-        category: Some(Category::Reach),
+        category: KindCategory::Fixed(Category::Reach),
         keys: &[
             "start (default: audit.site)",
             "max_depth (default 3)",

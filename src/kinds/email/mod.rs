@@ -16,7 +16,9 @@ use toml_span::de_helpers::TableHelper;
 
 use crate::benchmarks::Benchmarks;
 use crate::category::Category;
-use crate::kind::{CheckError, CollectContext, Kind, KindInfo, LoadContext, ProbeSent, Scored};
+use crate::kind::{
+    CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, ProbeSent, Scored,
+};
 use crate::net::mail::{self, Account, Security};
 use crate::spanned::at;
 use crate::spanned::{DurationValue, read_table};
@@ -32,7 +34,7 @@ impl Kind for Email {
     const INFO: KindInfo = KindInfo {
         name: "email",
         summary: "A question e-mailed to customer service, and how fast a person answers it.",
-        category: Some(Category::Responsiveness),
+        category: KindCategory::Fixed(Category::Responsiveness),
         keys: &[
             "to",
             "from",

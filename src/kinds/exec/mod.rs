@@ -13,7 +13,7 @@ use toml_span::de_helpers::TableHelper;
 
 use crate::benchmarks::Benchmarks;
 use crate::category::Category;
-use crate::kind::{CheckError, CollectContext, Kind, KindInfo, LoadContext, Scored};
+use crate::kind::{CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, Scored};
 use crate::report::model::{Evidence, Finding, Metric, Status};
 use crate::spanned::at;
 use std::future::Future;
@@ -25,7 +25,7 @@ impl Kind for Exec {
     const INFO: KindInfo = KindInfo {
         name: "exec",
         summary: "A plug-in: any program that prints one JSON result (score, status, metrics, findings, evidence).",
-        category: None,
+        category: KindCategory::PerCheck("the audit file's `category`"),
         keys: &["command (argv list)", "category", "channel"],
         motivation: "No tool ships every check a consultant needs; a plug-in brings a new one in any language \
                      without waiting for a release.",

@@ -11,7 +11,7 @@ use url::Url;
 
 use crate::benchmarks::Benchmarks;
 use crate::category::Category;
-use crate::kind::{CheckError, CollectContext, Kind, KindInfo, LoadContext, Scored};
+use crate::kind::{CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, Scored};
 use crate::net::probe;
 use crate::spanned::DurationValue;
 use crate::spanned::at;
@@ -24,7 +24,7 @@ impl Kind for Http {
     const INFO: KindInfo = KindInfo {
         name: "http",
         summary: "How fast and reliably a customer-facing URL answers (web, help centre, API, chat endpoint).",
-        category: Some(Category::Responsiveness),
+        category: KindCategory::Fixed(Category::Responsiveness),
         keys: &[
             "url",
             "channel (web, api, chat, help)",
@@ -38,7 +38,8 @@ impl Kind for Http {
                      before any person can answer.",
         measures: "N samples (default 5) of the URL, one fresh connection each: DNS, connect, TLS, time to \
                    first byte and total time, status, redirects. Metrics: ttfb_p50, ttfb_p95, total_p50, \
-                   availability (share of samples with a 2xx answer that met every condition).",
+                   availability (share of samples with a 2xx answer that met every condition), \
+                   dns_p50, connect_p50, tls_p50.",
         scoring: "Each sample's time to first byte is scored on the channel's log-normal curve \
                   (checks/benchmarks.toml); a sample that failed a condition or did not answer 2xx scores 0; \
                   the check score is the mean. If no sample got any HTTP answer the check is an error.",

@@ -14,7 +14,7 @@ use toml_span::de_helpers::TableHelper;
 use crate::benchmarks;
 use crate::benchmarks::Benchmarks;
 use crate::category::Category;
-use crate::kind::{CheckError, CollectContext, Kind, KindInfo, LoadContext, Scored};
+use crate::kind::{CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, Scored};
 use crate::spanned::{InputError, Location, Problem, at};
 use std::future::Future;
 
@@ -32,7 +32,7 @@ impl Kind for MysteryLog {
     const INFO: KindInfo = KindInfo {
         name: "mystery-log",
         summary: "Contacts made by hand (phone, social, chat, in store, e-mail), imported from a CSV log.",
-        category: Some(Category::Responsiveness),
+        category: KindCategory::Fixed(Category::Responsiveness),
         keys: &["file"],
         motivation: "Phone, social and in-store service cannot be probed by a program, yet customers use them; \
                      a mystery-shopping log measures them the way a customer lives them.",

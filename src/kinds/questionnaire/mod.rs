@@ -9,7 +9,7 @@ use toml_span::de_helpers::TableHelper;
 
 use crate::benchmarks::Benchmarks;
 use crate::category::Category;
-use crate::kind::{CheckError, CollectContext, Kind, KindInfo, LoadContext, Scored};
+use crate::kind::{CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, Scored};
 use crate::spanned::at;
 use crate::survey::answers::AnswerRow;
 use crate::survey::import::{self, Layout, Mapping};
@@ -24,7 +24,7 @@ impl Kind for Questionnaire {
     const INFO: KindInfo = KindInfo {
         name: "questionnaire",
         summary: "Staff questionnaires (survey exports or interviews): the feedback loop and frontline information access.",
-        category: None,
+        category: KindCategory::PerCheck("the questionnaire's (`feedback`, `frontline`)"),
         keys: &[
             "questionnaire (feedback-loop, frontline or a .toml path)",
             "answers (CSV exports, interview .toml files)",

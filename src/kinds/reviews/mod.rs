@@ -17,7 +17,7 @@ use crate::benchmarks::Benchmarks;
 use crate::category::Category;
 use crate::extract::profile::{self, Profile, Profiles};
 use crate::extract::{Rating, charset};
-use crate::kind::{CheckError, CollectContext, Kind, KindInfo, LoadContext, Scored};
+use crate::kind::{CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, Scored};
 use crate::net::fetch::{Fetched, Fetcher, Policy};
 use crate::spanned::DurationValue;
 use crate::spanned::at;
@@ -30,7 +30,7 @@ impl Kind for Reviews {
     const INFO: KindInfo = KindInfo {
         name: "reviews",
         summary: "Ratings and reviews online: review platforms, app stores and schema.org markup on any page.",
-        category: Some(Category::Reputation),
+        category: KindCategory::Fixed(Category::Reputation),
         keys: &[
             "sources (URLs or saved pages)",
             "country",
@@ -42,7 +42,8 @@ impl Kind for Reviews {
         measures: "Every rating on each source, read by the site's profile (Trustpilot page data, Apple's lookup \
                    API, Google Play page data) or from schema.org markup; rating counts; for Trustpilot the share \
                    of negative reviews answered and the average days to answer. Blocked or disallowed sources \
-                   are reported as such, never as a zero.",
+                   are reported as such, never as a zero. Metrics rating (0-100, combined), ratings \
+                   (count), sources_read, and where the platform shows it reply_rate and avg_reply_days.",
         scoring: "Each rating is normalised to 0-100 from its own scale; sources combine weighted by their number \
                   of ratings, shrunk toward a prior (checks/benchmarks.toml [reviews]) so 5.0 from 3 ratings is not \
                   100. Ratings published on the audited company's own site are shown but not scored. Where a \

@@ -17,7 +17,8 @@ use super::email;
 use crate::benchmarks::Benchmarks;
 use crate::category::Category;
 use crate::kind::{
-    CheckError, CollectContext, Kind, KindInfo, LoadContext, OtherCheck, ProbeSent, Scored,
+    CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, OtherCheck, ProbeSent,
+    Scored,
 };
 use crate::net::fetch::{Fetched, Fetcher, Policy, Submission};
 use crate::spanned::at;
@@ -31,7 +32,7 @@ impl Kind for WebForm {
     const INFO: KindInfo = KindInfo {
         name: "web-form",
         summary: "The contact form, filled in and sent as a customer would, and its confirmation checked.",
-        category: Some(Category::Responsiveness),
+        category: KindCategory::Fixed(Category::Responsiveness),
         keys: &[
             "url",
             "fields (table)",
