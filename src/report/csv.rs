@@ -142,7 +142,9 @@ pub fn render(report: &Report) -> Vec<u8> {
             weight: Some(check.weight),
             key_metric: metric.map(|m| m.name.clone()).unwrap_or_default(),
             key_value: metric.map(|m| m.value),
-            key_unit: metric.and_then(|m| m.unit.clone()).unwrap_or_default(),
+            key_unit: metric
+                .and_then(|m| m.unit.as_ref())
+                .map_or_else(String::new, |u| u.as_str().to_string()),
             // An errored check's finding is its error: that is what to fix first.
             top_finding: check.top_finding().cloned().or_else(|| {
                 check.error.as_ref().map(|e| {

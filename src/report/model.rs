@@ -175,26 +175,70 @@ pub struct Metric {
     pub name: String,
     pub value: f64,
     #[serde(default)]
-    pub unit: Option<String>,
+    pub unit: Option<Unit>,
 }
 
 impl Metric {
-    pub fn new(name: impl Into<String>, value: f64, unit: Option<&str>) -> Self {
+    pub fn new(name: impl Into<String>, value: f64, unit: Option<Unit>) -> Self {
         Self {
             name: name.into(),
             value,
-            unit: unit.map(str::to_string),
+            unit,
         }
     }
 
     /// The value with its unit, for people: seconds shown the way they are felt.
     pub fn display_value(&self) -> String {
-        match self.unit.as_deref() {
-            Some("s") => human_seconds(self.value),
-            Some("ratio") => format!("{:.0}%", self.value * 100.0),
-            Some(unit) => format!("{} {unit}", trim_number(self.value)),
+        match &self.unit {
+            Some(Unit::Seconds) => human_seconds(self.value),
+            Some(Unit::Ratio) => format!("{:.0}%", self.value * 100.0),
+            Some(unit) => format!("{} {}", trim_number(self.value), unit.as_str()),
             None => trim_number(self.value),
         }
+    }
+}
+
+/// A metric's unit, written in the report as a short text (`s`, `ratio`). The tool's own
+/// units are shown the way people read them; a plug-in may name any other, kept as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unit {
+    Seconds,
+    Days,
+    /// A share between 0 and 1, shown as a percentage.
+    Ratio,
+    /// A score out of 100.
+    OutOf100,
+    Other(String),
+}
+
+impl Unit {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Unit::Seconds => "s",
+            Unit::Days => "d",
+            Unit::Ratio => "ratio",
+            Unit::OutOf100 => "/100",
+            Unit::Other(text) => text,
+        }
+    }
+}
+
+impl Serialize for Unit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Unit {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Ok(match text.as_str() {
+            "s" => Unit::Seconds,
+            "d" => Unit::Days,
+            "ratio" => Unit::Ratio,
+            "/100" => Unit::OutOf100,
+            _ => Unit::Other(text),
+        })
     }
 }
 

@@ -7,7 +7,7 @@ use crate::kind::Scored;
 use crate::kinds::email::{EmailObservation, ProbeResult, ReplyClass};
 use crate::kinds::mystery_log::Contact;
 use crate::kinds::mystery_log::score::score_contacts;
-use crate::report::model::{Evidence, Finding, Metric, Severity, Status, human_seconds};
+use crate::report::model::{Evidence, Finding, Metric, Severity, Status, Unit, human_seconds};
 use crate::stats::median;
 
 pub fn score(obs: &EmailObservation, benchmarks: &Benchmarks) -> Scored {
@@ -46,9 +46,11 @@ pub fn score(obs: &EmailObservation, benchmarks: &Benchmarks) -> Scored {
         ("first_automatic_median", first(Some(ReplyClass::Automatic))),
     ] {
         if let Some(typical) = median(&times) {
-            scored
-                .metrics
-                .push(Metric::new(format!("{channel}.{name}"), typical, Some("s")));
+            scored.metrics.push(Metric::new(
+                format!("{channel}.{name}"),
+                typical,
+                Some(Unit::Seconds),
+            ));
         }
     }
     if !pending.is_empty() {

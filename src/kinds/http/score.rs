@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::{HttpObservation, Params, Sample, SampleOutcome};
 use crate::benchmarks::Benchmarks;
 use crate::kind::{ChannelScore, Scored, slow_finding};
-use crate::report::model::{Evidence, Finding, Metric, Severity, human_seconds};
+use crate::report::model::{Evidence, Finding, Metric, Severity, Unit, human_seconds};
 use crate::stats::percentile;
 
 /// The channel a page answers for in the two-channel rule: a help centre and an
@@ -130,13 +130,13 @@ pub fn score(params: &Params, obs: &HttpObservation, benchmarks: &Benchmarks) ->
     let availability = passed as f64 / total as f64;
     let p = |values: &[f64], q: f64| percentile(values, q).unwrap_or_default();
     scored.metrics = vec![
-        Metric::new("ttfb_p50", p(&ttfbs, 50.0), Some("s")),
-        Metric::new("ttfb_p95", p(&ttfbs, 95.0), Some("s")),
-        Metric::new("total_p50", p(&totals, 50.0), Some("s")),
-        Metric::new("availability", availability, Some("ratio")),
-        Metric::new("dns_p50", p(&dns, 50.0), Some("s")),
-        Metric::new("connect_p50", p(&connect, 50.0), Some("s")),
-        Metric::new("tls_p50", p(&tls, 50.0), Some("s")),
+        Metric::new("ttfb_p50", p(&ttfbs, 50.0), Some(Unit::Seconds)),
+        Metric::new("ttfb_p95", p(&ttfbs, 95.0), Some(Unit::Seconds)),
+        Metric::new("total_p50", p(&totals, 50.0), Some(Unit::Seconds)),
+        Metric::new("availability", availability, Some(Unit::Ratio)),
+        Metric::new("dns_p50", p(&dns, 50.0), Some(Unit::Seconds)),
+        Metric::new("connect_p50", p(&connect, 50.0), Some(Unit::Seconds)),
+        Metric::new("tls_p50", p(&tls, 50.0), Some(Unit::Seconds)),
     ];
     scored.channels.push(ChannelScore {
         channel: http_answer_channel(&params.channel).to_string(),

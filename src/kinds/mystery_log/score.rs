@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::{Contact, RESOLUTION_OUTCOMES};
 use crate::benchmarks::Benchmarks;
 use crate::kind::{ChannelScore, Scored, slow_finding};
-use crate::report::model::{Evidence, Finding, Metric, Severity, Status, human_seconds};
+use crate::report::model::{Evidence, Finding, Metric, Severity, Status, Unit, human_seconds};
 use crate::stats::median;
 
 /// Share of a channel's contacts settled on that contact (`resolved` among the resolution
@@ -26,7 +26,7 @@ fn resolution(scored: &mut Scored, channel: &str, contacts: &[&Contact]) {
     scored.metrics.push(Metric::new(
         format!("{channel}.resolution_rate"),
         rate,
-        Some("ratio"),
+        Some(Unit::Ratio),
     ));
     // Around 70 % is the usual first-contact resolution across contact centres (SQM Group's benchmark).
     if rate < 0.7 {
@@ -95,13 +95,13 @@ pub fn score_contacts(
         scored.metrics.push(Metric::new(
             format!("{channel}.response_rate"),
             answered / n,
-            Some("ratio"),
+            Some(Unit::Ratio),
         ));
         if let Some(typical) = median(&times) {
             scored.metrics.push(Metric::new(
                 format!("{channel}.first_human_response_median"),
                 typical,
-                Some("s"),
+                Some(Unit::Seconds),
             ));
             slow_finding(&mut scored, typical, benchmark, "median time to a person");
         }
@@ -142,7 +142,7 @@ pub fn score_contacts(
         / contacts.len().max(1) as f64;
     #[expect(clippy::cast_precision_loss, reason = "contact counts are small")]
     let overall = [
-        Metric::new("response_rate", answered_share, Some("ratio")),
+        Metric::new("response_rate", answered_share, Some(Unit::Ratio)),
         Metric::new("contacts", contacts.len() as f64, None),
     ];
     scored.metrics.splice(0..0, overall);

@@ -3,7 +3,7 @@
 
 use crate::kind::Scored;
 use crate::kinds::questionnaire::{Params, QuestionnaireObservation};
-use crate::report::model::{Evidence, Finding, Metric, Severity, Status};
+use crate::report::model::{Evidence, Finding, Metric, Severity, Status, Unit};
 use crate::survey::aggregate::{self, Options};
 
 pub fn score(params: &Params, obs: &QuestionnaireObservation) -> Scored {
@@ -18,7 +18,7 @@ pub fn score(params: &Params, obs: &QuestionnaireObservation) -> Scored {
     let mut metrics = vec![Metric::new("respondents", result.respondents as f64, None)];
     metrics.extend(result.sections.iter().filter_map(|s| {
         s.score
-            .map(|v| Metric::new(format!("section.{}", s.id), v, Some("/100")))
+            .map(|v| Metric::new(format!("section.{}", s.id), v, Some(Unit::OutOf100)))
     }));
     let mut evidence: Vec<Evidence> = obs
         .files

@@ -6,7 +6,7 @@ use crate::benchmarks::ReviewsModel;
 use crate::extract::{Bucket, Rating};
 use crate::kind::Scored;
 use crate::kinds::reviews::{ReviewsObservation, SourceOutcome, SourceResult, bare_host};
-use crate::report::model::{Evidence, Finding, Metric, Severity, Status};
+use crate::report::model::{Evidence, Finding, Metric, Severity, Status, Unit};
 
 /// Fewer ratings than this in all are called out.
 const FEW_RATINGS: u64 = 30;
@@ -114,7 +114,7 @@ pub fn score(obs: &ReviewsObservation, model: &ReviewsModel) -> Scored {
         .filter(|s| s.outcome == SourceOutcome::Ok)
         .count() as f64;
     scored.metrics = vec![
-        Metric::new("rating", rating, Some("/100")),
+        Metric::new("rating", rating, Some(Unit::OutOf100)),
         Metric::new("ratings", total_votes, None),
         Metric::new("sources_read", sources_ok, None),
     ];
@@ -122,7 +122,7 @@ pub fn score(obs: &ReviewsObservation, model: &ReviewsModel) -> Scored {
         if let Some(rate) = r.reply_rate {
             scored
                 .metrics
-                .push(Metric::new("reply_rate", rate, Some("ratio")));
+                .push(Metric::new("reply_rate", rate, Some(Unit::Ratio)));
             if rate < 0.5 {
                 scored.findings.push(Finding::new(
                     if rate < 0.2 { Severity::Fail } else { Severity::Warn },
@@ -138,7 +138,7 @@ pub fn score(obs: &ReviewsObservation, model: &ReviewsModel) -> Scored {
                 let share = stars[0] as f64 / all as f64;
                 scored
                     .metrics
-                    .push(Metric::new("one_star_share", share, Some("ratio")));
+                    .push(Metric::new("one_star_share", share, Some(Unit::Ratio)));
                 if share > 0.25 {
                     scored.findings.push(Finding::new(
                         Severity::Warn,
@@ -151,7 +151,7 @@ pub fn score(obs: &ReviewsObservation, model: &ReviewsModel) -> Scored {
         if let Some(days) = r.avg_reply_days {
             scored
                 .metrics
-                .push(Metric::new("avg_reply_days", days, Some("d")));
+                .push(Metric::new("avg_reply_days", days, Some(Unit::Days)));
             if days * 86_400.0 > model.reply_curve.median {
                 scored.findings.push(Finding::new(
                     Severity::Warn,

@@ -2,7 +2,7 @@
 
 use crate::kind::Scored;
 use crate::kinds::web_form::{FormObservation, FormOutcome};
-use crate::report::model::{Evidence, Finding, Metric, Severity, Status};
+use crate::report::model::{Evidence, Finding, Metric, Severity, Status, Unit};
 
 pub fn score(obs: &FormObservation) -> Scored {
     let mut scored = Scored::default();
@@ -22,7 +22,7 @@ pub fn score(obs: &FormObservation) -> Scored {
             scored.status = Status::for_score(score);
             scored.metrics = vec![
                 Metric::new("submit_status", f64::from(*status), None),
-                Metric::new("confirmation_s", *confirmation_s, Some("s")),
+                Metric::new("confirmation_s", *confirmation_s, Some(Unit::Seconds)),
             ];
             if *confirmed == Some(false) {
                 scored.findings.push(Finding::new(
