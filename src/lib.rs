@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod benchmarks;
 pub mod category;
+pub mod channel;
 pub mod cli;
 mod commands;
 pub mod exit;

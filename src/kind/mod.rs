@@ -17,6 +17,7 @@ use toml_span::de_helpers::TableHelper;
 
 use crate::benchmarks::Benchmarks;
 use crate::category::Category;
+use crate::channel::Channel;
 use crate::spanned::InputError;
 use crate::store::Probe;
 
@@ -61,7 +62,7 @@ pub trait Kind {
     }
 
     /// The channel the check measures, where it measures one.
-    fn channel(_params: &Self::Params) -> Option<&str> {
+    fn channel(_params: &Self::Params) -> Option<Channel> {
         None
     }
 

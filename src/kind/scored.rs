@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 
 use crate::benchmarks::Benchmark;
+use crate::channel::Channel;
 use crate::report::model::{Evidence, Finding, Metric, Severity, Status, human_seconds};
 
 /// A check's judgement, before it is placed in the report.
@@ -22,7 +23,7 @@ pub struct Scored {
 /// One channel within one check.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChannelScore {
-    pub channel: String,
+    pub channel: Channel,
     pub score: f64,
     /// Someone (or, for pages, something) answered on it.
     pub answered: bool,

@@ -23,6 +23,7 @@ use toml_span::de_helpers::TableHelper;
 
 use crate::benchmarks::Benchmarks;
 use crate::category::Category;
+use crate::channel::Channel;
 use crate::kind::{
     CheckError, CollectContext, Kind, KindInfo, LoadContext, OtherCheck, ProbeSent, Scored,
 };
@@ -86,7 +87,7 @@ macro_rules! kinds {
             }
 
             /// The channel the check measures, where it measures one.
-            pub fn channel(&self) -> Option<&str> {
+            pub fn channel(&self) -> Option<Channel> {
                 match self {
                     $(CheckParams::$variant(p) => <$kind as Kind>::channel(p)),+
                 }

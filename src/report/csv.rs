@@ -103,10 +103,10 @@ pub fn render(report: &Report) -> Vec<u8> {
         rows.extend(category.channels.iter().map(|channel| {
             Row {
                 level: "channel",
-                id: channel.channel.clone(),
+                id: channel.channel.to_string(),
                 title: channel.checks.join(", "),
                 category: category.id.id().into(),
-                channel: channel.channel.clone(),
+                channel: channel.channel.to_string(),
                 status: if channel.answered {
                     "answered"
                 } else {
@@ -136,7 +136,10 @@ pub fn render(report: &Report) -> Vec<u8> {
             title: check.title.clone(),
             category: check.category.id().into(),
             kind: check.kind.clone(),
-            channel: check.channel.clone().unwrap_or_default(),
+            channel: check
+                .channel
+                .as_ref()
+                .map_or_else(String::new, ToString::to_string),
             status: check.status.as_str().into(),
             score: check.score,
             weight: Some(check.weight),

@@ -70,7 +70,7 @@ pub(crate) fn channel_rows(report: &Report) -> Vec<[String; 5]> {
         .flat_map(|c| &c.channels)
         .map(|channel| {
             [
-                channel.channel.clone(),
+                channel.channel.to_string(),
                 format!("{:.1}", channel.score),
                 if channel.answered { "yes" } else { "no" }.to_string(),
                 match (channel.unanswered, channel.contacts) {

@@ -5,6 +5,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use crate::category::Category;
+use crate::channel::Channel;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -64,7 +65,7 @@ pub struct CategoryReport {
 /// One channel (web, email, phone…) across the checks that measured it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChannelReport {
-    pub channel: String,
+    pub channel: Channel,
     /// Mean of the channel's scores in each check, by check weight.
     pub score: f64,
     /// Someone (or, for pages, something) answered on it: it counts for the two-channel rule.
@@ -85,7 +86,7 @@ pub struct CheckReport {
     pub title: String,
     pub kind: String,
     pub category: Category,
-    pub channel: Option<String>,
+    pub channel: Option<Channel>,
     pub status: Status,
     pub score: Option<f64>,
     pub weight: f64,

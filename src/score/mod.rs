@@ -11,6 +11,7 @@ use chrono::{DateTime, FixedOffset};
 use crate::audit::{Audit, CheckSpec};
 use crate::benchmarks::Benchmarks;
 use crate::category::Category;
+use crate::channel::Channel;
 use crate::kind::{ChannelScore, CheckError, Scored};
 use crate::kinds::Observation;
 use crate::report::model::{
@@ -124,7 +125,7 @@ fn to_report(spec: &CheckSpec, scored: Scored, duration_ms: u64) -> CheckReport 
         title: spec.title().to_string(),
         kind: spec.kind().to_string(),
         category: spec.category,
-        channel: spec.params.channel().map(str::to_string),
+        channel: spec.params.channel(),
         status: scored.status,
         score: scored.score.map(round1),
         weight: spec.weight,
@@ -241,11 +242,11 @@ fn score_category(
 /// Each channel across the checks that measured it, in name order: a weighted mean of its
 /// scores, whether anyone answered, and the contacts made and left unanswered.
 fn channel_reports(members: &[(&CheckReport, &[ChannelScore])]) -> Vec<ChannelReport> {
-    let mut by_channel: BTreeMap<&str, Vec<(&CheckReport, &ChannelScore)>> = BTreeMap::new();
+    let mut by_channel: BTreeMap<&Channel, Vec<(&CheckReport, &ChannelScore)>> = BTreeMap::new();
     for (check, channels) in members {
         for channel in *channels {
             by_channel
-                .entry(channel.channel.as_str())
+                .entry(&channel.channel)
                 .or_default()
                 .push((check, channel));
         }
@@ -259,7 +260,7 @@ fn channel_reports(members: &[(&CheckReport, &[ChannelScore])]) -> Vec<ChannelRe
                 (!counted.is_empty()).then(|| counted.iter().map(|(n, _)| n).sum::<usize>());
             let answered_contacts = counted.iter().map(|(_, a)| a).sum::<usize>();
             ChannelReport {
-                channel: name.to_string(),
+                channel: name.clone(),
                 score: round1(
                     weighted_mean(entries.iter().map(|(check, c)| (c.score, check.weight)))
                         .unwrap_or_default(),

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use super::*;
 use crate::audit::{Audit, CheckSpec, ScoringConfig};
+use crate::channel::Channel;
 use crate::kinds::exec::PluginReport;
 use crate::kinds::http::HttpObservation;
 use crate::kinds::http::score::tests::{http_params, response};
@@ -50,7 +51,7 @@ fn plugin_spec(id: &str, category: Category, weight: f64, channel: Option<&str>)
         weight,
         CheckParams::Exec(exec::Params {
             command: vec!["x".into()],
-            channel: channel.map(str::to_string),
+            channel: channel.map(Channel::new),
         }),
     )
 }

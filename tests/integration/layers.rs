@@ -18,7 +18,7 @@ const LAYERS: &[&[&str]] = &[
     &["kind"],
     &["store", "net", "extract", "survey"],
     &["report"],
-    &["benchmarks", "category"],
+    &["benchmarks", "category", "channel"],
     &["spanned", "stats", "text", "spreadsheet", "output", "exit"],
 ];
 

@@ -16,6 +16,7 @@ use toml_span::de_helpers::TableHelper;
 
 use crate::benchmarks::Benchmarks;
 use crate::category::Category;
+use crate::channel::Channel;
 use crate::kind::{
     CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, ProbeSent, Scored,
 };
@@ -70,7 +71,7 @@ impl Kind for Email {
         params: &Params,
         ctx: &CollectContext,
     ) -> impl Future<Output = Result<EmailObservation, CheckError>> + Send {
-        collect(params, ctx, "email")
+        collect(params, ctx, Channel::EMAIL)
     }
 
     fn score(_params: &Params, observation: &EmailObservation, benchmarks: &Benchmarks) -> Scored {
@@ -81,8 +82,8 @@ impl Kind for Email {
         true
     }
 
-    fn channel(_params: &Params) -> Option<&str> {
-        Some("email")
+    fn channel(_params: &Params) -> Option<Channel> {
+        Some(Channel::EMAIL)
     }
 
     fn waits_for_replies(_params: &Params) -> bool {
@@ -254,7 +255,7 @@ pub struct ProbeResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EmailObservation {
     /// `email`, or `web_form` for a form whose answer comes by e-mail.
-    pub channel: String,
+    pub channel: Channel,
     pub observed_at: DateTime<FixedOffset>,
     pub wait_s: f64,
     pub probes: Vec<ProbeResult>,
@@ -264,7 +265,7 @@ pub struct EmailObservation {
 pub async fn collect(
     params: &Params,
     ctx: &CollectContext,
-    channel: &str,
+    channel: Channel,
 ) -> Result<EmailObservation, CheckError> {
     let observed_at = chrono::Local::now().fixed_offset();
     let sent = ctx
@@ -289,7 +290,7 @@ pub async fn collect(
         .map_err(CheckError::Network)?;
     let probes = read_replies(sent, &headers, observed_at);
     Ok(EmailObservation {
-        channel: channel.to_string(),
+        channel,
         observed_at,
         wait_s: params.wait.as_secs_f64(),
         probes,

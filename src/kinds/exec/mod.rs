@@ -13,6 +13,7 @@ use toml_span::de_helpers::TableHelper;
 
 use crate::benchmarks::Benchmarks;
 use crate::category::Category;
+use crate::channel::Channel;
 use crate::kind::{CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, Scored};
 use crate::report::model::{Evidence, Finding, Metric, Status};
 use crate::spanned::at;
@@ -51,11 +52,11 @@ impl Kind for Exec {
     }
 
     fn score(params: &Params, observation: &PluginReport, _benchmarks: &Benchmarks) -> Scored {
-        score::score(observation, params.channel.as_deref())
+        score::score(observation, params.channel.as_ref())
     }
 
-    fn channel(params: &Params) -> Option<&str> {
-        params.channel.as_deref()
+    fn channel(params: &Params) -> Option<Channel> {
+        params.channel.clone()
     }
 }
 
@@ -67,7 +68,7 @@ const STDERR_EXCERPT_BYTES: usize = 600;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Params {
     pub command: Vec<String>,
-    pub channel: Option<String>,
+    pub channel: Option<Channel>,
 }
 
 fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Category, Params)> {
@@ -92,7 +93,7 @@ fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Catego
         category?,
         Params {
             command: command?,
-            channel,
+            channel: channel.map(Channel::new),
         },
     ))
 }

@@ -1,10 +1,11 @@
 //! Scoring a plug-in's report: it scores itself; this checks what it says.
 
 use super::PluginReport;
+use crate::channel::Channel;
 use crate::kind::{ChannelScore, Scored};
 use crate::report::model::Status;
 
-pub fn score(report: &PluginReport, channel: Option<&str>) -> Scored {
+pub fn score(report: &PluginReport, channel: Option<&Channel>) -> Scored {
     let mut scored = Scored {
         metrics: report.metrics.clone(),
         findings: report.findings.clone(),
@@ -16,7 +17,7 @@ pub fn score(report: &PluginReport, channel: Option<&str>) -> Scored {
             scored.score = Some(score);
             scored.status = status.unwrap_or(Status::for_score(score));
             scored.channels.extend(channel.map(|channel| ChannelScore {
-                channel: channel.to_string(),
+                channel: channel.clone(),
                 score,
                 answered: score > 0.0,
                 contacts: None,

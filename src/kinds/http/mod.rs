@@ -11,6 +11,7 @@ use url::Url;
 
 use crate::benchmarks::Benchmarks;
 use crate::category::Category;
+use crate::channel::Channel;
 use crate::kind::{CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, Scored};
 use crate::net::probe;
 use crate::spanned::DurationValue;
@@ -68,8 +69,8 @@ impl Kind for Http {
         true
     }
 
-    fn channel(params: &Params) -> Option<&str> {
-        Some(&params.channel)
+    fn channel(params: &Params) -> Option<Channel> {
+        Some(params.channel.clone())
     }
 }
 
@@ -81,7 +82,7 @@ const MAX_SAMPLES: u32 = 100;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Params {
     pub url: Url,
-    pub channel: String,
+    pub channel: Channel,
     pub samples: u32,
     pub method: Method,
     pub expect_status: Option<u16>,
@@ -178,7 +179,7 @@ fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Catego
         Category::Responsiveness,
         Params {
             url: url?,
-            channel: channel?,
+            channel: Channel::new(channel?),
             samples: samples?,
             method: method?,
             expect_status: expect_status.map(|s| s.value),

@@ -4,18 +4,23 @@ use std::collections::BTreeMap;
 
 use super::{HttpObservation, Params, Sample, SampleOutcome};
 use crate::benchmarks::Benchmarks;
+use crate::channel::Channel;
 use crate::kind::{ChannelScore, Scored, slow_finding};
 use crate::report::model::{Evidence, Finding, Metric, Severity, Unit, human_seconds};
 use crate::stats::percentile;
 
 /// The channel a page answers for in the two-channel rule: a help centre and an
 /// API are the web channel as a customer sees it.
-fn http_answer_channel(channel: &str) -> &str {
-    if channel == "chat" { "chat" } else { "web" }
+fn http_answer_channel(channel: &Channel) -> Channel {
+    if *channel == Channel::CHAT {
+        Channel::CHAT
+    } else {
+        Channel::WEB
+    }
 }
 
 pub fn score(params: &Params, obs: &HttpObservation, benchmarks: &Benchmarks) -> Scored {
-    let Some(benchmark) = benchmarks.http.get(&params.channel) else {
+    let Some(benchmark) = benchmarks.http.get(params.channel.as_str()) else {
         return Scored::error(format!(
             "no benchmark curve for http channel `{}`",
             params.channel
@@ -139,7 +144,7 @@ pub fn score(params: &Params, obs: &HttpObservation, benchmarks: &Benchmarks) ->
         Metric::new("tls_p50", p(&tls, 50.0), Some(Unit::Seconds)),
     ];
     scored.channels.push(ChannelScore {
-        channel: http_answer_channel(&params.channel).to_string(),
+        channel: http_answer_channel(&params.channel),
         score: mean,
         answered: passed > 0,
         contacts: None,

@@ -14,6 +14,7 @@ use toml_span::de_helpers::TableHelper;
 use crate::benchmarks;
 use crate::benchmarks::Benchmarks;
 use crate::category::Category;
+use crate::channel::Channel;
 use crate::kind::{CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, Scored};
 use crate::spanned::{InputError, Location, Problem, at};
 use std::future::Future;
@@ -122,7 +123,7 @@ pub struct Params {
 pub struct Contact {
     /// The spreadsheet row (the header is row 1), for evidence.
     pub row: usize,
-    pub channel: String,
+    pub channel: Channel,
     pub contact_id: String,
     pub sent_at: DateTime<FixedOffset>,
     pub first_response_at: Option<DateTime<FixedOffset>>,
@@ -336,7 +337,7 @@ pub fn read_log(bytes: &[u8], path: &Path) -> Result<Vec<Contact>, InputError> {
         if let (Some(channel), Some(contact_id), Some(sent_at)) = (channel, contact_id, sent_at) {
             contacts.push(Contact {
                 row,
-                channel,
+                channel: Channel::new(channel),
                 contact_id,
                 sent_at,
                 first_response_at,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use super::{Contact, RESOLUTION_OUTCOMES};
 use crate::benchmarks::Benchmarks;
+use crate::channel::Channel;
 use crate::kind::{ChannelScore, Scored, slow_finding};
 use crate::report::model::{Evidence, Finding, Metric, Severity, Status, Unit, human_seconds};
 use crate::stats::median;
@@ -84,7 +85,7 @@ pub fn score_contacts(
         let channel_score = scores.iter().sum::<f64>() / n;
         channel_scores.push(channel_score);
         scored.channels.push(ChannelScore {
-            channel: (*channel).to_string(),
+            channel: Channel::new(*channel),
             score: channel_score,
             answered: !times.is_empty(),
             contacts: Some((contacts.len(), times.len())),

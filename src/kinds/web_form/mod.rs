@@ -16,6 +16,7 @@ use url::Url;
 use super::email;
 use crate::benchmarks::Benchmarks;
 use crate::category::Category;
+use crate::channel::Channel;
 use crate::kind::{
     CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, OtherCheck, ProbeSent,
     Scored,
@@ -77,8 +78,8 @@ impl Kind for WebForm {
         true
     }
 
-    fn channel(_params: &Params) -> Option<&str> {
-        Some("web_form")
+    fn channel(_params: &Params) -> Option<Channel> {
+        Some(Channel::WEB_FORM)
     }
 
     fn waits_for_replies(params: &Params) -> bool {
@@ -251,7 +252,7 @@ async fn collect_answer(params: &Params, ctx: &CollectContext) -> Result<FormAns
         .as_ref()
         .and_then(|via| via.mail.as_deref())
     {
-        Some(mail) => email::collect(mail, ctx, "web_form")
+        Some(mail) => email::collect(mail, ctx, Channel::WEB_FORM)
             .await
             .map(FormAnswer::Mail),
         None => submit(params, &params.fields, ctx)
