@@ -3,14 +3,17 @@
 //! polite pace) and records every way to reach customer service it finds, with
 //! the number of clicks from the home page.
 
+mod page;
 mod score;
+mod widgets;
+
+pub use page::review_profiles;
+use page::{page_title, read_page};
+pub use widgets::{Widget, parse_widgets, widgets};
 
 use std::collections::{HashSet, VecDeque};
-use std::path::Path;
-use std::sync::OnceLock;
 use std::time::Duration;
 
-use scraper::Selector;
 use serde::{Deserialize, Serialize};
 use toml_span::de_helpers::TableHelper;
 use url::Url;
@@ -20,8 +23,8 @@ use crate::category::Category;
 use crate::kind::{CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, Scored};
 use crate::kinds::reviews::bare_host;
 use crate::net::fetch::{Fetched, Fetcher, Policy};
-use crate::spanned::{DurationValue, parse_toml, problems_from, read_table};
-use crate::spanned::{InputError, at};
+use crate::spanned::DurationValue;
+use crate::spanned::at;
 use std::future::Future;
 
 /// The `contact-reach` kind.
@@ -316,236 +319,6 @@ fn key(url: &Url) -> String {
     let mut url = url.clone();
     url.set_fragment(None);
     url.to_string()
-}
-
-const MESSAGING_HOSTS: &[&str] = &[
-    "wa.me",
-    "api.whatsapp.com",
-    "m.me",
-    "t.me",
-    "messenger.com",
-    "signal.me",
-    "line.me",
-];
-const SOCIAL_HOSTS: &[&str] = &[
-    "facebook.com",
-    "instagram.com",
-    "x.com",
-    "twitter.com",
-    "linkedin.com",
-    "youtube.com",
-    "tiktok.com",
-    "pinterest.com",
-    "mastodon.social",
-];
-const HELP_WORDS: &[&str] = &[
-    "help",
-    "support",
-    "faq",
-    "aide",
-    "hilfe",
-    "ayuda",
-    "assistance",
-    "service client",
-    "kundenservice",
-];
-
-/// The channels on one page, and the same-site links to follow from it.
-fn read_page(text: &str, base: &Url, depth: u32, site: &str) -> (Vec<FoundChannel>, Vec<Url>) {
-    let html = crate::extract::html::parse(text).html;
-    let page = base.to_string();
-    let mut channels = Vec::new();
-    let mut add = |kind: &str, detail: String, clicks: u32| {
-        channels.push(FoundChannel {
-            kind: kind.into(),
-            detail,
-            page: page.clone(),
-            clicks,
-        });
-    };
-    let mut links = Vec::new();
-    let anchors = Selector::parse("a[href]").unwrap_or_else(|_| unreachable!("static selector"));
-    for a in html.select(&anchors) {
-        let href = a.attr("href").unwrap_or_default().trim();
-        let lower = href.to_ascii_lowercase();
-        if let Some(address) = lower.strip_prefix("mailto:") {
-            add(
-                "email",
-                address.split('?').next().unwrap_or_default().to_string(),
-                depth,
-            );
-            continue;
-        }
-        if let Some(number) = lower.strip_prefix("tel:") {
-            add("phone", number.to_string(), depth);
-            continue;
-        }
-        let Ok(target) = base.join(href) else {
-            continue;
-        };
-        if !matches!(target.scheme(), "http" | "https") {
-            continue;
-        }
-        let host = target.host_str().map(bare_host).unwrap_or_default();
-        let on = |hosts: &[&str]| {
-            hosts
-                .iter()
-                .any(|h| host == *h || host.ends_with(&format!(".{h}")))
-        };
-        if on(MESSAGING_HOSTS) {
-            add("messaging", target.to_string(), depth);
-        } else if on(SOCIAL_HOSTS) {
-            add("social", host.clone(), depth);
-        } else if host == site || host.ends_with(&format!(".{site}")) {
-            let label =
-                format!("{} {}", a.text().collect::<String>(), target.path()).to_lowercase();
-            if HELP_WORDS.iter().any(|w| label.contains(w)) {
-                // Reaching the help centre takes one more click than seeing its link.
-                add("help_centre", target.to_string(), depth + 1);
-            }
-            links.push(target);
-        }
-    }
-    let forms = Selector::parse("form").unwrap_or_else(|_| unreachable!("static selector"));
-    let fields = Selector::parse("textarea, input[type=email]")
-        .unwrap_or_else(|_| unreachable!("static selector"));
-    let search = Selector::parse("input[type=search], input[name=q], input[name=search]")
-        .unwrap_or_else(|_| unreachable!("static selector"));
-    for form in html.select(&forms) {
-        // A form a customer writes a message in; a search box or newsletter sign-up is not.
-        let writes = form.select(&fields).count() > 0 && form.select(&search).next().is_none();
-        let has_message = Selector::parse("textarea")
-            .ok()
-            .is_some_and(|t| form.select(&t).next().is_some());
-        if writes && has_message {
-            let action = form
-                .attr("action")
-                .and_then(|a| base.join(a).ok())
-                .map_or_else(|| page.clone(), |u| u.to_string());
-            add("web_form", action, depth);
-        }
-    }
-    let scripts = Selector::parse("script").unwrap_or_else(|_| unreachable!("static selector"));
-    for script in html.select(&scripts) {
-        let haystack = format!(
-            "{} {}",
-            script.attr("src").unwrap_or_default(),
-            script.text().collect::<String>()
-        )
-        .to_lowercase();
-        for widget in widgets() {
-            if widget
-                .patterns
-                .iter()
-                .any(|p| haystack.contains(p.as_str()))
-            {
-                add("chat", widget.name.clone(), depth);
-            }
-        }
-    }
-    (channels, links)
-}
-
-fn page_title(text: &str) -> Option<String> {
-    let html = crate::extract::html::parse(text).html;
-    let title = Selector::parse("title").ok()?;
-    let text: String = html.select(&title).next()?.text().collect();
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    (!text.is_empty()).then_some(text)
-}
-
-/// Review platforms whose profile pages are read as they are (schema.org markup).
-const OTHER_PLATFORMS: &[&str] = &[
-    "g2.com",
-    "capterra.com",
-    "yelp.com",
-    "tripadvisor.com",
-    "tripadvisor.fr",
-    "tripadvisor.co.uk",
-];
-
-/// Profile URLs of review platforms anywhere in a page (links, JSON-LD `sameAs`, widgets),
-/// in the form the `reviews` check reads (an App Store page becomes its lookup URL).
-pub fn review_profiles(text: &str) -> Vec<String> {
-    static URL: OnceLock<regex_lite::Regex> = OnceLock::new();
-    let url = URL.get_or_init(|| {
-        regex_lite::Regex::new(r#"https?://[^\s"'<>()]+"#)
-            .unwrap_or_else(|_| unreachable!("static regex"))
-    });
-    let mut found = Vec::new();
-    for m in url.find_iter(text) {
-        let Ok(parsed) = Url::parse(m.as_str().trim_end_matches(['.', ',', ';'])) else {
-            continue;
-        };
-        let host = parsed.host_str().map(bare_host).unwrap_or_default();
-        let path = parsed.path();
-        let profile = if host.ends_with("trustpilot.com") && path.starts_with("/review/") {
-            Some(format!("https://www.trustpilot.com{path}"))
-        } else if host == "apps.apple.com" {
-            path.rsplit('/')
-                .next()
-                .and_then(|last| last.strip_prefix("id"))
-                .map(|id| format!("https://itunes.apple.com/lookup?id={id}"))
-        } else if (host == "play.google.com" && path.starts_with("/store/apps/details"))
-            || (OTHER_PLATFORMS.contains(&host.as_str()) && path.len() > 1)
-        {
-            Some(parsed.to_string())
-        } else {
-            None
-        };
-        if let Some(profile) = profile.filter(|p| !found.contains(p)) {
-            found.push(profile);
-        }
-    }
-    found
-}
-
-#[derive(Debug, Clone)]
-pub struct Widget {
-    pub id: String,
-    pub name: String,
-    pub patterns: Vec<String>,
-}
-
-const WIDGETS_PATH: &str = "checks/widgets.toml";
-
-/// The shipped chat-widget signatures; their validity is a test.
-pub fn widgets() -> &'static [Widget] {
-    static WIDGETS: OnceLock<Vec<Widget>> = OnceLock::new();
-    WIDGETS.get_or_init(|| {
-        parse_widgets(
-            include_str!("../../../checks/widgets.toml"),
-            Path::new(WIDGETS_PATH),
-        )
-        .unwrap_or_else(|e| panic!("shipped widgets invalid:\n{e}"))
-    })
-}
-
-pub fn parse_widgets(text: &str, file: &Path) -> Result<Vec<Widget>, InputError> {
-    let located = |errors: toml_span::DeserError| InputError {
-        file: file.to_path_buf(),
-        problems: problems_from(errors, text),
-    };
-    let mut root = parse_toml(text, file)?;
-    let mut th = TableHelper::new(&mut root).map_err(located)?;
-    let mut widgets = Vec::new();
-    if let Some((_, mut list)) = th.take("widget") {
-        if let toml_span::value::ValueInner::Array(items) = list.take() {
-            for mut item in items {
-                let widget = read_table(&mut item, &mut th.errors, |wt| {
-                    let patterns: Vec<String> = wt.required::<Vec<String>>("patterns").ok()?;
-                    Some(Widget {
-                        id: wt.required("id").ok()?,
-                        name: wt.required("name").ok()?,
-                        patterns: patterns.into_iter().map(|p| p.to_lowercase()).collect(),
-                    })
-                });
-                widgets.extend(widget.flatten());
-            }
-        }
-    }
-    th.finalize(None).map_err(located)?;
-    Ok(widgets)
 }
 
 #[cfg(test)]
