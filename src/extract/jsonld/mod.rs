@@ -4,12 +4,21 @@
 //! its definition reserves its place), `@graph` members are roots. Nothing is read
 //! twice and nothing is copied: a large Trustpilot graph costs about its own size.
 
+mod repair;
+
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::graph::{Budget, Graph, Name, Node, NodeRef, Val, local_name, name as graph_name};
+use repair::{
+    decode_entities, escape_control_characters, strip_comments, strip_trailing_commas,
+    strip_trailing_semicolon, strip_wrappers,
+};
+
+use crate::extract::graph::{
+    Budget, Graph, Name, Node, NodeRef, Val, local_name, name as graph_name,
+};
 
 /// What was done to a block to make it parse; reported with the ratings.
 pub type Repair = &'static str;
@@ -387,122 +396,6 @@ fn type_names(value: Value) -> Vec<Name> {
             .collect(),
         _ => Vec::new(),
     }
-}
-
-/// `{&quot;@type&quot;: …}`: a block HTML-escaped twice over.
-fn decode_entities(text: &str) -> Option<String> {
-    if !text.contains("&quot;") || text.contains('"') {
-        return None;
-    }
-    Some(
-        text.replace("&quot;", "\"")
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&amp;", "&"),
-    )
-}
-
-/// `<!-- … -->`, `<![CDATA[ … ]]>` and `// <![CDATA[` lines around the JSON.
-fn strip_wrappers(text: &str) -> Option<String> {
-    let original = text.trim();
-    let mut s = original;
-    loop {
-        let before = s;
-        for prefix in ["<!--", "<![CDATA[", "//"] {
-            s = s.strip_prefix(prefix).unwrap_or(s).trim_start();
-        }
-        // JSON never starts or ends with these, so peeling them off cannot cut data.
-        for suffix in ["-->", "]]>", "]]&gt;", "//"] {
-            s = s.strip_suffix(suffix).unwrap_or(s).trim_end();
-        }
-        if s == before {
-            break;
-        }
-    }
-    (s.len() != original.len()).then(|| s.to_string())
-}
-
-fn strip_trailing_semicolon(text: &str) -> Option<String> {
-    let trimmed = text.trim_end();
-    trimmed.strip_suffix(';').map(str::to_string)
-}
-
-/// Walks JSON text outside strings; `edit` decides what each byte becomes.
-fn outside_strings(text: &str, mut edit: impl FnMut(&str, usize) -> Option<usize>) -> String {
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let (mut i, mut in_string, mut escaped) = (0, false, false);
-    while i < bytes.len() {
-        let c = bytes[i];
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if c == b'\\' {
-                escaped = true;
-            } else if c == b'"' {
-                in_string = false;
-            }
-        } else if c == b'"' {
-            in_string = true;
-        } else if let Some(skip_to) = edit(text, i) {
-            i = skip_to;
-            continue;
-        }
-        let len = text[i..].chars().next().map_or(1, char::len_utf8);
-        out.push_str(&text[i..i + len]);
-        i += len;
-    }
-    out
-}
-
-fn strip_comments(text: &str) -> Option<String> {
-    let out = outside_strings(text, |t, i| {
-        let rest = &t[i..];
-        if rest.starts_with("//") {
-            Some(i + rest.find('\n').unwrap_or(rest.len()))
-        } else if rest.starts_with("/*") {
-            Some(i + rest.find("*/").map_or(rest.len(), |e| e + 2))
-        } else {
-            None
-        }
-    });
-    (out != text).then_some(out)
-}
-
-fn strip_trailing_commas(text: &str) -> Option<String> {
-    let out = outside_strings(text, |t, i| {
-        // `,` is one byte, so the text after it starts on a character boundary.
-        let after = t[i..].strip_prefix(',')?;
-        matches!(after.trim_start().chars().next(), Some('}' | ']')).then_some(i + 1)
-    });
-    (out != text).then_some(out)
-}
-
-/// Raw newlines and tabs inside strings (serde_json refuses them; browsers' JSON.parse too,
-/// but publishers ship them).
-fn escape_control_characters(text: &str) -> Option<String> {
-    let mut out = String::with_capacity(text.len());
-    let (mut in_string, mut escaped, mut changed) = (false, false, false);
-    for c in text.chars() {
-        if in_string && !escaped && (c as u32) < 0x20 {
-            out.push_str(&format!("\\u{:04x}", c as u32));
-            changed = true;
-            continue;
-        }
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_string = false;
-            }
-        } else if c == '"' {
-            in_string = true;
-        }
-        out.push(c);
-    }
-    changed.then_some(out)
 }
 
 #[cfg(test)]
