@@ -5,6 +5,7 @@
 
 mod layout;
 pub mod matching;
+mod words;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -355,7 +356,7 @@ fn map_columns(
                 (None, Some(owner)) => *elsewhere.entry(owner).or_default() += 1,
                 // Typeform heads option columns with the labels alone: tried as runs below.
                 (None, None) if layout == Layout::Typeform && sub.is_none() => {
-                    bare_labels.push((index, matching::canonical(main)));
+                    bare_labels.push((index, words::canonical(main)));
                 }
                 (None, None) => notes.push(format!(
                     "column `{}` ignored: not a question of `{}`",
