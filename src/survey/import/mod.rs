@@ -5,12 +5,14 @@
 
 mod layout;
 pub mod matching;
+mod records;
 mod words;
 
+use records::{ToolColumns, cell, read_record, read_records};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::answers::{AnswerRow, Value, normalise, parse_cell};
+use super::answers::{AnswerRow, normalise};
 use super::questionnaire::{Question, Questionnaire};
 use crate::spanned::{InputError, Location, Problem};
 pub use layout::{Layout, Standing};
@@ -288,35 +290,6 @@ pub fn import(
     })
 }
 
-/// Every row of the file as text cells, in whatever encoding and delimiter it was saved.
-fn read_records(bytes: &[u8], path: &Path) -> Result<Vec<Vec<String>>, InputError> {
-    let text = crate::spreadsheet::decode(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(crate::spreadsheet::sniff_delimiter(&text))
-        .from_reader(text.as_bytes());
-    let mut records = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        match record {
-            Ok(r) => records.push(r.iter().map(str::to_string).collect()),
-            Err(e) => {
-                return Err(InputError {
-                    file: path.to_path_buf(),
-                    problems: vec![Problem {
-                        location: Location::Cell {
-                            row: i + 1,
-                            column: "(row)".into(),
-                        },
-                        message: format!("unreadable CSV: {e}"),
-                    }],
-                });
-            }
-        }
-    }
-    Ok(records)
-}
-
 /// Every column's match: the tool's own columns by name, the role, then questions
 /// (see `matching`), then runs of bare option labels; the rest ignored with a note.
 fn map_columns(
@@ -431,112 +404,6 @@ fn describe(header: String, column: Column, how: How, questionnaire: &Questionna
         option,
         column,
         how,
-    }
-}
-
-/// Where the survey tool's own columns are, found once for the whole file.
-struct ToolColumns {
-    respondent: Option<usize>,
-    submitted_at: Option<usize>,
-    segment: Option<usize>,
-    completion: Option<usize>,
-    status: Option<usize>,
-}
-
-impl ToolColumns {
-    fn of(columns: &[Column]) -> Self {
-        let at = |wanted: Column| columns.iter().position(|c| *c == wanted);
-        Self {
-            respondent: at(Column::Respondent),
-            submitted_at: at(Column::SubmittedAt),
-            segment: at(Column::Segment),
-            completion: at(Column::Completion),
-            status: at(Column::Status),
-        }
-    }
-}
-
-/// A record's cell at `at`, trimmed, when it holds anything.
-fn cell(record: &[String], at: Option<usize>) -> Option<&str> {
-    at.and_then(|i| record.get(i))
-        .map(|v| v.trim())
-        .filter(|v| !v.is_empty())
-}
-
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one record's context, kept explicit"
-)]
-fn read_record(
-    record: &[String],
-    row_number: usize,
-    layout: Layout,
-    headers: &[(String, Option<String>)],
-    columns: &[Column],
-    tool: &ToolColumns,
-    questions: &[Option<&Question>],
-    rows: &mut Vec<AnswerRow>,
-    problems: &mut Vec<Problem>,
-) {
-    let get = |i: usize| cell(record, Some(i)).unwrap_or_default();
-    let respondent =
-        cell(record, tool.respondent).map_or_else(|| format!("row {row_number}"), str::to_string);
-    let submitted_at = cell(record, tool.submitted_at).map(str::to_string);
-    let segment = cell(record, tool.segment).map(str::to_string);
-    let mut multi: BTreeMap<String, (Vec<usize>, Option<String>)> = BTreeMap::new();
-    for (i, column) in columns.iter().enumerate() {
-        let cell = get(i);
-        match column {
-            Column::Answer(id) => {
-                let Some(question) = questions[i] else {
-                    continue;
-                };
-                match parse_cell(question, cell) {
-                    Ok(Some(value)) => rows.push(AnswerRow {
-                        respondent: respondent.clone(),
-                        source: layout.name().into(),
-                        submitted_at: submitted_at.clone(),
-                        segment: segment.clone(),
-                        question: id.clone(),
-                        value,
-                    }),
-                    Ok(None) => {}
-                    Err(message) => problems.push(Problem {
-                        location: Location::Cell {
-                            row: row_number,
-                            column: shorten(&headers[i].0),
-                        },
-                        message: format!("{id}: {message}"),
-                    }),
-                }
-            }
-            // Chosen when the cell holds anything but an explicit "no".
-            Column::Option { question, option }
-                if !cell.is_empty() && !matches!(cell, "0" | "N" | "No") =>
-            {
-                multi.entry(question.clone()).or_default().0.push(*option);
-            }
-            Column::NoneOfThese(question)
-                if !cell.is_empty() && !matches!(cell, "0" | "N" | "No") =>
-            {
-                multi.entry(question.clone()).or_default();
-            }
-            Column::OtherText(question) if !cell.is_empty() => {
-                multi.entry(question.clone()).or_default().1 = Some(cell.to_string());
-            }
-            _ => {}
-        }
-    }
-    for (question, (mut chosen, other)) in multi {
-        chosen.sort_unstable();
-        rows.push(AnswerRow {
-            respondent: respondent.clone(),
-            source: layout.name().into(),
-            submitted_at: submitted_at.clone(),
-            segment: segment.clone(),
-            question,
-            value: Value::Multi { chosen, other },
-        });
     }
 }
 
