@@ -3,9 +3,15 @@
 //! reliability labels, segments above the anonymity threshold, and the
 //! interview shown beside the survey. Pure functions over the long format.
 
+mod agreement;
+mod segments;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
+
+use agreement::agreement;
+use segments::segment_scores;
 
 use super::answers::{AnswerRow, Value};
 use super::questionnaire::{Kind, Question, Questionnaire};
@@ -19,7 +25,7 @@ pub const SEGMENT_MINIMUM: usize = 5;
 /// Fewer respondents than this are not scored.
 pub const SCORING_MINIMUM: usize = 3;
 /// Item score gaps (0–1) this large between roles, or interview and survey, are findings.
-const GAP: f64 = 0.25;
+pub(crate) const GAP: f64 = 0.25;
 const DONT_KNOW_FLAG: f64 = 0.3;
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -270,7 +276,7 @@ fn score_rows(
 }
 
 /// Rows grouped by question id (upper case), so each question reads only its own answers.
-fn by_question<'a>(rows: &[&'a AnswerRow]) -> HashMap<String, Vec<&'a AnswerRow>> {
+pub(crate) fn by_question<'a>(rows: &[&'a AnswerRow]) -> HashMap<String, Vec<&'a AnswerRow>> {
     let mut grouped: HashMap<String, Vec<&AnswerRow>> = HashMap::new();
     for row in rows {
         grouped
@@ -281,7 +287,7 @@ fn by_question<'a>(rows: &[&'a AnswerRow]) -> HashMap<String, Vec<&'a AnswerRow>
     grouped
 }
 
-fn question_stats(
+pub(crate) fn question_stats(
     q: &Question,
     grouped: &HashMap<String, Vec<&AnswerRow>>,
     options: Options,
@@ -418,127 +424,6 @@ fn equal_voice_mean(scored: &[(&AnswerRow, f64)]) -> Option<f64> {
             .values()
             .filter_map(|v| plain_mean(v.iter().copied())),
     )
-}
-
-/// r_wg for ordinal scales (James, Demaree & Wolf), consensus |2p − 1| for
-/// yes/no, the quartile coefficient of dispersion for numbers. Five answers at least.
-fn agreement(kind: &Kind, choices: &[usize], numbers: &[f64]) -> Option<Agreement> {
-    match kind {
-        Kind::Scale { .. } | Kind::Maturity4 if choices.len() >= SEGMENT_MINIMUM => {
-            let a = kind.labels().len() as f64;
-            let values: Vec<f64> = choices.iter().map(|c| *c as f64 + 1.0).collect();
-            let mean = values.iter().sum::<f64>() / values.len() as f64;
-            let variance = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>()
-                / (values.len() as f64 - 1.0);
-            let uniform = (a * a - 1.0) / 12.0;
-            let r_wg = (1.0 - variance / uniform).clamp(0.0, 1.0);
-            Some(Agreement {
-                measure: "r_wg",
-                value: (r_wg * 1000.0).round() / 1000.0,
-                split: r_wg < 0.5,
-            })
-        }
-        Kind::YesNo if choices.len() >= SEGMENT_MINIMUM => {
-            let p = choices.iter().filter(|c| **c == 0).count() as f64 / choices.len() as f64;
-            let consensus = (2.0 * p - 1.0).abs();
-            Some(Agreement {
-                measure: "consensus",
-                value: (consensus * 1000.0).round() / 1000.0,
-                split: consensus < 0.5,
-            })
-        }
-        Kind::Number { .. } if numbers.len() >= SEGMENT_MINIMUM => {
-            let (q1, q3) = (percentile(numbers, 25.0)?, percentile(numbers, 75.0)?);
-            let qcd = if q1 + q3 > 0.0 {
-                (q3 - q1) / (q3 + q1)
-            } else {
-                0.0
-            };
-            Some(Agreement {
-                measure: "qcd",
-                value: (qcd * 1000.0).round() / 1000.0,
-                split: qcd > 0.5,
-            })
-        }
-        _ => None,
-    }
-}
-
-/// Scores per role, only for roles with enough respondents to stay anonymous.
-fn segment_scores(
-    q: &Questionnaire,
-    rows: &[&AnswerRow],
-    options: Options,
-    findings: &mut Vec<Finding>,
-) -> Vec<SegmentScore> {
-    let mut by_segment: BTreeMap<&str, Vec<&AnswerRow>> = BTreeMap::new();
-    for row in rows {
-        if let Some(segment) = row.segment.as_deref() {
-            by_segment.entry(segment).or_default().push(row);
-        }
-    }
-    if by_segment.len() < 2 {
-        return Vec::new();
-    }
-    let mut visible = Vec::new();
-    let mut hidden = 0;
-    for (segment, seg_rows) in &by_segment {
-        let respondents = seg_rows
-            .iter()
-            .map(|r| r.respondent.as_str())
-            .collect::<BTreeSet<_>>()
-            .len();
-        if respondents < SEGMENT_MINIMUM {
-            hidden += 1;
-            continue;
-        }
-        let mut ignored = Vec::new();
-        let grouped = by_question(seg_rows);
-        let stats: Vec<QuestionStats> = q
-            .questions()
-            .map(|qq| question_stats(qq, &grouped, options, &mut ignored))
-            .collect();
-        let score = weighted_mean(
-            q.questions()
-                .zip(&stats)
-                .filter_map(|(qq, s)| s.mean_score.map(|m| (m, qq.weight))),
-        );
-        visible.push((
-            SegmentScore {
-                segment: (*segment).to_string(),
-                respondents,
-                score: score.map(|s| (s * 10.0).round() / 10.0),
-            },
-            stats,
-        ));
-    }
-    if hidden > 0 {
-        findings.push(Finding::new(
-            Severity::Info,
-            format!("{hidden} role(s) with fewer than {SEGMENT_MINIMUM} respondents are not shown separately (anonymity)."),
-            "Invite more people from those roles if their view matters on its own.",
-        ));
-    }
-    // A gap between two visible roles on one item is the classic finding (service has the knowledge base, sales not).
-    for (i, (a, a_stats)) in visible.iter().enumerate() {
-        for (b, b_stats) in &visible[i + 1..] {
-            for (sa, sb) in a_stats.iter().zip(b_stats) {
-                if let (Some(x), Some(y)) = (sa.mean_score, sb.mean_score) {
-                    if (x - y).abs() >= GAP * 100.0 {
-                        findings.push(Finding::new(
-                            Severity::Warn,
-                            format!(
-                                "{}: {} scores {x:.0}, {} scores {y:.0}.",
-                                sa.id, a.segment, b.segment,
-                            ),
-                            "Find out what one role has that the other lacks, and share it.",
-                        ));
-                    }
-                }
-            }
-        }
-    }
-    visible.into_iter().map(|(s, _)| s).collect()
 }
 
 #[cfg(test)]
