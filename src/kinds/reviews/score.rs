@@ -20,8 +20,42 @@ pub fn score(obs: &ReviewsObservation, model: &ReviewsModel) -> Scored {
         evidence: obs.sources.iter().map(evidence).collect(),
         ..Scored::default()
     };
+    let (counted, self_published) = counted_ratings(obs);
+    scored
+        .findings
+        .extend(reading_findings(obs, self_published));
+    if counted.is_empty() {
+        return nothing_counted(obs, scored);
+    }
+    let (rating, total_votes) = combined_rating(&counted, model);
+    let final_score = with_answering(rating, &counted, model);
+    scored.score = Some(final_score);
+    scored.status = Status::for_score(final_score);
+    #[expect(clippy::cast_precision_loss, reason = "source counts are small")]
+    let sources_ok = obs
+        .sources
+        .iter()
+        .filter(|s| s.outcome == SourceOutcome::Ok)
+        .count() as f64;
+    scored.metrics = vec![
+        Metric::new("rating", rating, Some(Unit::OutOf100)),
+        Metric::new("ratings", total_votes, None),
+        Metric::new("sources_read", sources_ok, None),
+    ];
+    for (source, r) in &counted {
+        platform_signals(&mut scored, source, r, model);
+    }
+    scored
+        .findings
+        .extend(summary_findings(rating, total_votes, &counted, model));
+    scored
+}
+
+/// The ratings that count (read, not about employers, not self-published), and how many
+/// self-published ones were left out.
+fn counted_ratings(obs: &ReviewsObservation) -> (Vec<(&SourceResult, &Rating)>, usize) {
     let own = obs.own_host.as_deref();
-    let mut counted: Vec<(&SourceResult, &Rating)> = Vec::new();
+    let mut counted = Vec::new();
     let mut self_published = 0;
     for source in obs
         .sources
@@ -40,45 +74,62 @@ pub fn score(obs: &ReviewsObservation, model: &ReviewsModel) -> Scored {
             }
         }
     }
-    for source in obs
+    (counted, self_published)
+}
+
+/// Sources that could not be read, and self-published ratings left out.
+fn reading_findings(obs: &ReviewsObservation, self_published: usize) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = obs
         .sources
         .iter()
         .filter(|s| matches!(s.outcome, SourceOutcome::Blocked | SourceOutcome::Error))
-    {
-        let why = source.reason.as_deref().unwrap_or("unknown reason");
-        scored.findings.push(Finding::new(
-            Severity::Warn,
-            format!("{} could not be read ({why}); its ratings are not counted.", source.source),
-            "Save the page from a browser and list the saved file as a source, or use the platform's own API.",
-        ));
-    }
+        .map(|source| {
+            let why = source.reason.as_deref().unwrap_or("unknown reason");
+            Finding::new(
+                Severity::Warn,
+                format!("{} could not be read ({why}); its ratings are not counted.", source.source),
+                "Save the page from a browser and list the saved file as a source, or use the platform's own API.",
+            )
+        })
+        .collect();
     if self_published > 0 {
-        scored.findings.push(Finding::new(
+        findings.push(Finding::new(
             Severity::Info,
             format!("{self_published} rating(s) published on the company's own site are shown but not scored."),
             "Let customers rate you on independent platforms; self-published ratings do not persuade.",
         ));
     }
-    if counted.is_empty() {
-        let readable = obs
-            .sources
-            .iter()
-            .any(|s| matches!(s.outcome, SourceOutcome::Ok | SourceOutcome::NoRating));
-        if !readable {
-            scored.status = Status::Error;
-            scored.error = Some("no review source could be read".into());
-            return scored;
-        }
-        scored.status = Status::NotApplicable;
-        scored.findings.push(Finding::new(
-            Severity::Warn,
-            "No rating of the company was found on the sources given.",
-            "Claim the company's profile on a review platform and ask every customer for a review.",
-        ));
+    findings
+}
+
+/// No rating counted: an error when nothing could be read, else not applicable, said.
+fn nothing_counted(obs: &ReviewsObservation, mut scored: Scored) -> Scored {
+    let readable = obs
+        .sources
+        .iter()
+        .any(|s| matches!(s.outcome, SourceOutcome::Ok | SourceOutcome::NoRating));
+    if !readable {
+        scored.status = Status::Error;
+        scored.error = Some("no review source could be read".into());
         return scored;
     }
+    scored.status = Status::NotApplicable;
+    scored.findings.push(Finding::new(
+        Severity::Warn,
+        "No rating of the company was found on the sources given.",
+        "Claim the company's profile on a review platform and ask every customer for a review.",
+    ));
+    scored
+}
 
-    let votes = |r: &Rating| r.votes().unwrap_or(1).max(1) as f64;
+fn votes(r: &Rating) -> f64 {
+    #[expect(clippy::cast_precision_loss, reason = "rating counts")]
+    let votes = r.votes().unwrap_or(1).max(1) as f64;
+    votes
+}
+
+/// The ratings weighted by their votes and shrunk toward the prior; with the votes in all.
+fn combined_rating(counted: &[(&SourceResult, &Rating)], model: &ReviewsModel) -> (f64, f64) {
     let total_votes: f64 = counted
         .iter()
         .map(|(_, r)| votes(r))
@@ -88,6 +139,11 @@ pub fn score(obs: &ReviewsObservation, model: &ReviewsModel) -> Scored {
         .map(|(_, r)| votes(r) * r.normalized())
         .fold(0.0, |a, b| a + b);
     let rating = (model.prior * model.prior_weight + weighted) / (model.prior_weight + total_votes);
+    (rating, total_votes)
+}
+
+/// The rating blended with how the company answers reviews in public, where a platform shows it.
+fn with_answering(rating: f64, counted: &[(&SourceResult, &Rating)], model: &ReviewsModel) -> f64 {
     let answering: Vec<f64> = counted
         .iter()
         .filter_map(|(_, r)| {
@@ -98,74 +154,72 @@ pub fn score(obs: &ReviewsObservation, model: &ReviewsModel) -> Scored {
             Some(rate.clamp(0.0, 1.0) * 100.0 * pace)
         })
         .collect();
-    let final_score = if answering.is_empty() {
-        rating
-    } else {
-        let answered = answering.iter().sum::<f64>() / answering.len() as f64;
-        (1.0 - model.answering_share) * rating + model.answering_share * answered
-    };
-
-    scored.score = Some(final_score);
-    scored.status = Status::for_score(final_score);
+    if answering.is_empty() {
+        return rating;
+    }
     #[expect(clippy::cast_precision_loss, reason = "source counts are small")]
-    let sources_ok = obs
-        .sources
-        .iter()
-        .filter(|s| s.outcome == SourceOutcome::Ok)
-        .count() as f64;
-    scored.metrics = vec![
-        Metric::new("rating", rating, Some(Unit::OutOf100)),
-        Metric::new("ratings", total_votes, None),
-        Metric::new("sources_read", sources_ok, None),
-    ];
-    for (source, r) in &counted {
-        if let Some(rate) = r.reply_rate {
+    let answered = answering.iter().sum::<f64>() / answering.len() as f64;
+    (1.0 - model.answering_share) * rating + model.answering_share * answered
+}
+
+/// What one platform shows beyond the rating: reply rate, one-star share, reply pace.
+fn platform_signals(scored: &mut Scored, source: &SourceResult, r: &Rating, model: &ReviewsModel) {
+    if let Some(rate) = r.reply_rate {
+        scored
+            .metrics
+            .push(Metric::new("reply_rate", rate, Some(Unit::Ratio)));
+        if rate < 0.5 {
+            scored.findings.push(Finding::new(
+                if rate < 0.2 { Severity::Fail } else { Severity::Warn },
+                format!("On {} the company answered {:.0}% of negative reviews.", source.profile, rate * 100.0),
+                "Answer every negative review in public: prospects read the answers as much as the reviews.",
+            ));
+        }
+    }
+    if let Some(stars) = r.distribution {
+        let all: u64 = stars.iter().sum();
+        if all > 0 {
+            #[expect(clippy::cast_precision_loss, reason = "review counts")]
+            let share = stars[0] as f64 / all as f64;
             scored
                 .metrics
-                .push(Metric::new("reply_rate", rate, Some(Unit::Ratio)));
-            if rate < 0.5 {
-                scored.findings.push(Finding::new(
-                    if rate < 0.2 { Severity::Fail } else { Severity::Warn },
-                    format!("On {} the company answered {:.0}% of negative reviews.", source.profile, rate * 100.0),
-                    "Answer every negative review in public: prospects read the answers as much as the reviews.",
-                ));
-            }
-        }
-        if let Some(stars) = r.distribution {
-            let all: u64 = stars.iter().sum();
-            if all > 0 {
-                #[expect(clippy::cast_precision_loss, reason = "review counts")]
-                let share = stars[0] as f64 / all as f64;
-                scored
-                    .metrics
-                    .push(Metric::new("one_star_share", share, Some(Unit::Ratio)));
-                if share > 0.25 {
-                    scored.findings.push(Finding::new(
-                        Severity::Warn,
-                        format!("On {} {:.0}% of reviews give one star.", source.profile, share * 100.0),
-                        "One-star reviews usually name a broken promise: find the two or three that recur.",
-                    ));
-                }
-            }
-        }
-        if let Some(days) = r.avg_reply_days {
-            scored
-                .metrics
-                .push(Metric::new("avg_reply_days", days, Some(Unit::Days)));
-            if days * 86_400.0 > model.reply_curve.median {
+                .push(Metric::new("one_star_share", share, Some(Unit::Ratio)));
+            if share > 0.25 {
                 scored.findings.push(Finding::new(
                     Severity::Warn,
-                    format!(
-                        "On {} replies to reviews take {days:.1} days on average.",
-                        source.profile
-                    ),
-                    "Reply within a day or two, while the customer is still listening.",
+                    format!("On {} {:.0}% of reviews give one star.", source.profile, share * 100.0),
+                    "One-star reviews usually name a broken promise: find the two or three that recur.",
                 ));
             }
         }
     }
+    if let Some(days) = r.avg_reply_days {
+        scored
+            .metrics
+            .push(Metric::new("avg_reply_days", days, Some(Unit::Days)));
+        if days * 86_400.0 > model.reply_curve.median {
+            scored.findings.push(Finding::new(
+                Severity::Warn,
+                format!(
+                    "On {} replies to reviews take {days:.1} days on average.",
+                    source.profile
+                ),
+                "Reply within a day or two, while the customer is still listening.",
+            ));
+        }
+    }
+}
+
+/// Across sources: a low rating, too few ratings, stale reviews, platforms that disagree.
+fn summary_findings(
+    rating: f64,
+    total_votes: f64,
+    counted: &[(&SourceResult, &Rating)],
+    model: &ReviewsModel,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
     if rating < 70.0 {
-        scored.findings.push(Finding::new(
+        findings.push(Finding::new(
             if rating < 50.0 {
                 Severity::Fail
             } else {
@@ -182,13 +236,13 @@ pub fn score(obs: &ReviewsObservation, model: &ReviewsModel) -> Scored {
     )]
     let total = total_votes as u64;
     if total < FEW_RATINGS {
-        scored.findings.push(Finding::new(
+        findings.push(Finding::new(
             Severity::Warn,
             format!("Only {total} ratings in all: the score is pulled toward {:.0}/100 until there are more.", model.prior),
             "Ask every customer for a review after each purchase or resolved contact.",
         ));
     }
-    for (source, r) in &counted {
+    for (source, r) in counted {
         let (Some(latest), Some(page)) = (&r.latest_review, &source.page) else {
             continue;
         };
@@ -197,7 +251,7 @@ pub fn score(obs: &ReviewsObservation, model: &ReviewsModel) -> Scored {
         };
         let age = (page.fetched_at.date_naive() - date).num_days();
         if age > STALE_DAYS {
-            scored.findings.push(Finding::new(
+            findings.push(Finding::new(
                 Severity::Warn,
                 format!(
                     "The newest review on {} is from {latest}, {age} days before this audit.",
@@ -207,18 +261,18 @@ pub fn score(obs: &ReviewsObservation, model: &ReviewsModel) -> Scored {
             ));
         }
     }
-    let normalised: Vec<f64> = counted.iter().map(|(_, r)| r.normalized()).collect();
-    let (low, high) = normalised
+    let (low, high) = counted
         .iter()
-        .fold((f64::MAX, f64::MIN), |(l, h), v| (l.min(*v), h.max(*v)));
+        .map(|(_, r)| r.normalized())
+        .fold((f64::MAX, f64::MIN), |(l, h), v| (l.min(v), h.max(v)));
     if high - low > DISAGREEMENT {
-        scored.findings.push(Finding::new(
+        findings.push(Finding::new(
             Severity::Warn,
             format!("Sources disagree: ratings range from {low:.0} to {high:.0}/100."),
             "Find out what differs between the platforms' customers (channel, product, country).",
         ));
     }
-    scored
+    findings
 }
 
 /// Ratings found on the audited company's own site.
