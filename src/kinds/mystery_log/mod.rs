@@ -2,21 +2,20 @@
 //! social, in store, chat…). Read and validated when the audit loads, so a
 //! bad row stops the audit before anything runs.
 
+mod log;
 pub mod score;
 
-use std::collections::HashMap;
-use std::path::Path;
+pub use log::read_log;
 
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use toml_span::de_helpers::TableHelper;
 
-use crate::benchmarks;
 use crate::benchmarks::Benchmarks;
 use crate::category::Category;
 use crate::channel::Channel;
 use crate::kind::{CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, Scored};
-use crate::spanned::{InputError, Location, Problem, at};
+use crate::spanned::at;
 use std::future::Future;
 
 /// The contacts a mystery-shopping log holds, as its check read them.
@@ -167,204 +166,10 @@ fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Categor
     }
 }
 
-/// Reads a mystery-shopping log; every bad cell is reported with its row and column.
-pub fn read_log(bytes: &[u8], path: &Path) -> Result<Vec<Contact>, InputError> {
-    // Excel saves with `;` or tabs, in UTF-16 or Windows-1252, as often as plain CSV.
-    let text = crate::spreadsheet::decode(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .delimiter(crate::spreadsheet::sniff_delimiter(&text))
-        .from_reader(text.as_bytes());
-    let mut problems = Vec::new();
-    let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|c| c.trim().to_string()).collect(),
-        Err(err) => {
-            return Err(InputError::whole_file(
-                path,
-                format!("cannot read the CSV header: {err}"),
-            ));
-        }
-    };
-    if headers.iter().all(String::is_empty) {
-        return Err(InputError::whole_file(
-            path,
-            format!(
-                "the log is empty; expected a header with {}",
-                COLUMNS.join(",")
-            ),
-        ));
-    }
-    let header_problem = |column: &str, message: String| Problem {
-        location: Location::Cell {
-            row: 1,
-            column: column.to_string(),
-        },
-        message,
-    };
-    for name in &headers {
-        if !COLUMNS.contains(&name.as_str()) {
-            problems.push(header_problem(
-                name,
-                format!("unknown column; expected columns: {}", COLUMNS.join(", ")),
-            ));
-        }
-    }
-    for required in REQUIRED {
-        if !headers.iter().any(|h| h == required) {
-            problems.push(header_problem(
-                required,
-                "required column is missing".into(),
-            ));
-        }
-    }
-    if !problems.is_empty() {
-        return Err(InputError {
-            file: path.to_path_buf(),
-            problems,
-        });
-    }
-    let channels = benchmarks::shipped().contact_channels();
-    let mut contacts = Vec::new();
-    let mut first_row_of: HashMap<String, usize> = HashMap::new();
-    for (index, record) in reader.records().enumerate() {
-        let row = index + 2;
-        let record = match record {
-            Ok(r) => r,
-            Err(err) => {
-                problems.push(Problem {
-                    location: Location::Cell {
-                        row,
-                        column: "(row)".into(),
-                    },
-                    message: format!("unreadable row: {err}"),
-                });
-                continue;
-            }
-        };
-        let cell = |name: &str| {
-            headers
-                .iter()
-                .position(|h| h == name)
-                .and_then(|i| record.get(i))
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-        };
-        let mut bad = |column: &str, message: String| {
-            problems.push(Problem {
-                location: Location::Cell {
-                    row,
-                    column: column.to_string(),
-                },
-                message,
-            });
-        };
-        let time = |name: &str, bad: &mut dyn FnMut(&str, String)| {
-            cell(name).and_then(|v| match DateTime::parse_from_rfc3339(v) {
-                Ok(t) => Some(t),
-                Err(_) => {
-                    bad(name, format!("`{v}` is not an RFC 3339 time with an offset, such as 2026-11-20T09:14:05+01:00"));
-                    None
-                }
-            })
-        };
-        let channel = cell("channel").map(str::to_ascii_lowercase);
-        match &channel {
-            None => bad(
-                "channel",
-                "empty; expected one of: ".to_string() + &channels.join(", "),
-            ),
-            Some(c) if !channels.contains(&c.as_str()) => {
-                bad(
-                    "channel",
-                    format!(
-                        "unknown channel `{c}`; expected one of: {}",
-                        channels.join(", ")
-                    ),
-                );
-            }
-            Some(_) => {}
-        }
-        let contact_id = cell("contact_id").map(str::to_string);
-        match &contact_id {
-            None => bad("contact_id", "empty; every contact needs an id".into()),
-            Some(id) => {
-                if let Some(first) = first_row_of.insert(id.clone(), row) {
-                    bad(
-                        "contact_id",
-                        format!("duplicate contact id `{id}` (also on row {first})"),
-                    );
-                }
-            }
-        }
-        let sent_at = time("sent_at", &mut bad);
-        if cell("sent_at").is_none() {
-            bad("sent_at", "empty; when was the contact made?".into());
-        }
-        let first_response_at = time("first_response_at", &mut bad);
-        let first_human_response_at = time("first_human_response_at", &mut bad);
-        let resolved_at = time("resolved_at", &mut bad);
-        if let Some(sent) = sent_at {
-            for (name, value) in [
-                ("first_response_at", first_response_at),
-                ("first_human_response_at", first_human_response_at),
-                ("resolved_at", resolved_at),
-            ] {
-                if value.is_some_and(|v| v < sent) {
-                    bad(name, "earlier than sent_at".into());
-                }
-            }
-        }
-        if let (Some(any), Some(human)) = (first_response_at, first_human_response_at) {
-            if human < any {
-                bad(
-                    "first_human_response_at",
-                    "earlier than first_response_at (the first response of any kind)".into(),
-                );
-            }
-        }
-        let outcome = cell("outcome").map(|o| o.to_ascii_lowercase().replace([' ', '-'], "_"));
-        if let Some(o) = &outcome {
-            if !OUTCOMES.contains(&o.as_str()) {
-                bad(
-                    "outcome",
-                    format!(
-                        "unknown outcome `{o}`; expected one of: {}",
-                        OUTCOMES.join(", ")
-                    ),
-                );
-            }
-        }
-        if let (Some(channel), Some(contact_id), Some(sent_at)) = (channel, contact_id, sent_at) {
-            contacts.push(Contact {
-                row,
-                channel: Channel::new(channel),
-                contact_id,
-                sent_at,
-                first_response_at,
-                first_human_response_at,
-                resolved_at,
-                outcome,
-                notes: cell("notes").map(str::to_string),
-            });
-        }
-    }
-    if !problems.is_empty() {
-        return Err(InputError {
-            file: path.to_path_buf(),
-            problems,
-        });
-    }
-    if contacts.is_empty() {
-        return Err(InputError::whole_file(
-            path,
-            "the log has a header but no contacts",
-        ));
-    }
-    Ok(contacts)
-}
-
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
 
     const LOG: &str = "channel,contact_id,sent_at,first_human_response_at,outcome,notes\n\

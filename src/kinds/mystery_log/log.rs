@@ -1,0 +1,245 @@
+//! Reading a mystery-shopping log (CSV as spreadsheets save it): every bad cell reported with
+//! its row and column.
+
+use super::{COLUMNS, Contact, OUTCOMES, REQUIRED};
+use crate::benchmarks;
+use crate::channel::Channel;
+use crate::spanned::{InputError, Location, Problem};
+use chrono::{DateTime, FixedOffset};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Reads a mystery-shopping log; every bad cell is reported with its row and column.
+pub fn read_log(bytes: &[u8], path: &Path) -> Result<Vec<Contact>, InputError> {
+    // Excel saves with `;` or tabs, in UTF-16 or Windows-1252, as often as plain CSV.
+    let text = crate::spreadsheet::decode(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .delimiter(crate::spreadsheet::sniff_delimiter(&text))
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|c| c.trim().to_string()).collect(),
+        Err(err) => {
+            return Err(InputError::whole_file(
+                path,
+                format!("cannot read the CSV header: {err}"),
+            ));
+        }
+    };
+    if headers.iter().all(String::is_empty) {
+        return Err(InputError::whole_file(
+            path,
+            format!(
+                "the log is empty; expected a header with {}",
+                COLUMNS.join(",")
+            ),
+        ));
+    }
+    let mut problems = header_problems(&headers);
+    if !problems.is_empty() {
+        return Err(InputError {
+            file: path.to_path_buf(),
+            problems,
+        });
+    }
+    let channels = benchmarks::shipped().contact_channels();
+    let mut contacts = Vec::new();
+    let mut first_row_of: HashMap<String, usize> = HashMap::new();
+    for (index, record) in reader.records().enumerate() {
+        let number = index + 2;
+        let record = match record {
+            Ok(r) => r,
+            Err(err) => {
+                problems.push(Problem {
+                    location: Location::Cell {
+                        row: number,
+                        column: "(row)".into(),
+                    },
+                    message: format!("unreadable row: {err}"),
+                });
+                continue;
+            }
+        };
+        let row = Row {
+            number,
+            headers: &headers,
+            record: &record,
+            problems: &mut problems,
+        };
+        contacts.extend(row.contact(&channels, &mut first_row_of));
+    }
+    if !problems.is_empty() {
+        return Err(InputError {
+            file: path.to_path_buf(),
+            problems,
+        });
+    }
+    if contacts.is_empty() {
+        return Err(InputError::whole_file(
+            path,
+            "the log has a header but no contacts",
+        ));
+    }
+    Ok(contacts)
+}
+
+/// Columns we do not know, and required ones missing.
+fn header_problems(headers: &[String]) -> Vec<Problem> {
+    let problem = |column: &str, message: String| Problem {
+        location: Location::Cell {
+            row: 1,
+            column: column.to_string(),
+        },
+        message,
+    };
+    let unknown = headers
+        .iter()
+        .filter(|name| !COLUMNS.contains(&name.as_str()))
+        .map(|name| {
+            problem(
+                name,
+                format!("unknown column; expected columns: {}", COLUMNS.join(", ")),
+            )
+        });
+    let missing = REQUIRED
+        .iter()
+        .filter(|required| !headers.iter().any(|h| h == *required))
+        .map(|required| problem(required, "required column is missing".into()));
+    unknown.chain(missing).collect()
+}
+
+/// One row of the log being read: its cells by column name, and where its problems go.
+struct Row<'a> {
+    number: usize,
+    headers: &'a [String],
+    record: &'a csv::StringRecord,
+    problems: &'a mut Vec<Problem>,
+}
+
+impl<'a> Row<'a> {
+    fn cell(&self, name: &str) -> Option<&'a str> {
+        let record: &'a csv::StringRecord = self.record;
+        self.headers
+            .iter()
+            .position(|h| h == name)
+            .and_then(|i| record.get(i))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    }
+
+    fn bad(&mut self, column: &str, message: String) {
+        self.problems.push(Problem {
+            location: Location::Cell {
+                row: self.number,
+                column: column.to_string(),
+            },
+            message,
+        });
+    }
+
+    fn time(&mut self, name: &str) -> Option<DateTime<FixedOffset>> {
+        let written = self.cell(name)?;
+        DateTime::parse_from_rfc3339(written)
+            .map_err(|_| {
+                self.bad(name, format!("`{written}` is not an RFC 3339 time with an offset, such as 2026-11-20T09:14:05+01:00"));
+            })
+            .ok()
+    }
+
+    /// The row's contact, or `None` when it lacks what a contact needs (problems said).
+    fn contact(
+        mut self,
+        channels: &[&str],
+        first_row_of: &mut HashMap<String, usize>,
+    ) -> Option<Contact> {
+        let channel = self.channel(channels);
+        let contact_id = self.contact_id(first_row_of);
+        let sent_at = self.time("sent_at");
+        if self.cell("sent_at").is_none() {
+            self.bad("sent_at", "empty; when was the contact made?".into());
+        }
+        let first_response_at = self.time("first_response_at");
+        let first_human_response_at = self.time("first_human_response_at");
+        let resolved_at = self.time("resolved_at");
+        if let Some(sent) = sent_at {
+            for (name, value) in [
+                ("first_response_at", first_response_at),
+                ("first_human_response_at", first_human_response_at),
+                ("resolved_at", resolved_at),
+            ] {
+                if value.is_some_and(|v| v < sent) {
+                    self.bad(name, "earlier than sent_at".into());
+                }
+            }
+        }
+        if let (Some(any), Some(human)) = (first_response_at, first_human_response_at) {
+            if human < any {
+                self.bad(
+                    "first_human_response_at",
+                    "earlier than first_response_at (the first response of any kind)".into(),
+                );
+            }
+        }
+        let outcome = self.outcome();
+        Some(Contact {
+            row: self.number,
+            channel: Channel::new(channel?),
+            contact_id: contact_id?,
+            sent_at: sent_at?,
+            first_response_at,
+            first_human_response_at,
+            resolved_at,
+            outcome,
+            notes: self.cell("notes").map(str::to_string),
+        })
+    }
+
+    fn channel(&mut self, channels: &[&str]) -> Option<String> {
+        let channel = self.cell("channel").map(str::to_ascii_lowercase);
+        match &channel {
+            None => self.bad(
+                "channel",
+                "empty; expected one of: ".to_string() + &channels.join(", "),
+            ),
+            Some(c) if !channels.contains(&c.as_str()) => self.bad(
+                "channel",
+                format!(
+                    "unknown channel `{c}`; expected one of: {}",
+                    channels.join(", ")
+                ),
+            ),
+            Some(_) => {}
+        }
+        channel
+    }
+
+    fn contact_id(&mut self, first_row_of: &mut HashMap<String, usize>) -> Option<String> {
+        let Some(id) = self.cell("contact_id").map(str::to_string) else {
+            self.bad("contact_id", "empty; every contact needs an id".into());
+            return None;
+        };
+        if let Some(first) = first_row_of.insert(id.clone(), self.number) {
+            self.bad(
+                "contact_id",
+                format!("duplicate contact id `{id}` (also on row {first})"),
+            );
+        }
+        Some(id)
+    }
+
+    fn outcome(&mut self) -> Option<String> {
+        let outcome = self
+            .cell("outcome")
+            .map(|o| o.to_ascii_lowercase().replace([' ', '-'], "_"))?;
+        if !OUTCOMES.contains(&outcome.as_str()) {
+            self.bad(
+                "outcome",
+                format!(
+                    "unknown outcome `{outcome}`; expected one of: {}",
+                    OUTCOMES.join(", ")
+                ),
+            );
+        }
+        Some(outcome)
+    }
+}
