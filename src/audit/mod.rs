@@ -11,8 +11,7 @@ use toml_span::value::ValueInner;
 use toml_span::{DeserError, Spanned, Value};
 
 use crate::spanned::{
-    DurationValue, InputError, LineIndex, Location, Number, at, custom, parse_toml, problems_from,
-    read_table,
+    DurationValue, InputError, LineIndex, Location, Number, at, custom, parse_toml, read_table,
 };
 
 use crate::category::Category;
@@ -201,10 +200,7 @@ fn parse_thresholds(th: &mut TableHelper<'_>) -> BTreeMap<String, f64> {
 fn located(errors: DeserError, text: &str, file: &Path, ctx: LoadContext<'_>) -> InvalidInput {
     let mut all = Vec::new();
     if !errors.errors.is_empty() {
-        all.push(InputError {
-            file: file.to_path_buf(),
-            problems: problems_from(errors, text),
-        });
+        all.push(InputError::in_toml(file, text, errors));
     }
     all.extend(ctx.referenced);
     InvalidInput(all)

@@ -9,7 +9,7 @@ use toml_span::value::ValueInner;
 
 pub mod curve;
 
-use crate::spanned::{DurationValue, Number, custom, parse_toml, problems_from, read_table};
+use crate::spanned::{DurationValue, Number, custom, parse_toml, read_table};
 use crate::spanned::{InputError, at};
 use curve::Curve;
 
@@ -116,10 +116,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Benchmarks, InputError> {
     if errors.errors.is_empty() {
         Ok(benchmarks)
     } else {
-        Err(InputError {
-            file: file.to_path_buf(),
-            problems: problems_from(errors, text),
-        })
+        Err(InputError::in_toml(file, text, errors))
     }
 }
 

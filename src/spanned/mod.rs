@@ -14,6 +14,16 @@ pub use values::{
     read_table, toml_string,
 };
 
+impl InputError {
+    /// The problems TOML reading found in `text`, read from `file`, each at its line and column.
+    pub fn in_toml(file: &std::path::Path, text: &str, errors: DeserError) -> Self {
+        InputError {
+            file: file.to_path_buf(),
+            problems: problems_from(errors, text),
+        }
+    }
+}
+
 /// An error at a spanned value's place.
 pub fn at<T>(message: impl Into<String>, spanned: &Spanned<T>) -> DeserError {
     toml_span::Error {

@@ -8,8 +8,8 @@ use toml_span::value::ValueInner;
 
 use super::answers::{AnswerRow, Value, parse_cell};
 use super::questionnaire::{DONT_KNOW, Kind, Questionnaire};
+use crate::spanned::parse_toml;
 use crate::spanned::{InputError, at};
-use crate::spanned::{parse_toml, problems_from};
 
 /// An interview in progress or done.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -103,10 +103,7 @@ pub fn read(
     file: &Path,
     questionnaire: &Questionnaire,
 ) -> Result<Interview, InputError> {
-    let located = |errors: toml_span::DeserError| InputError {
-        file: file.to_path_buf(),
-        problems: problems_from(errors, text),
-    };
+    let located = |errors| InputError::in_toml(file, text, errors);
     let mut root = parse_toml(text, file)?;
     let mut th = TableHelper::new(&mut root).map_err(located)?;
     let mut interview = Interview {

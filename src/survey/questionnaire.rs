@@ -10,7 +10,7 @@ use toml_span::value::ValueInner;
 
 use crate::category::Category;
 use crate::spanned::{InputError, at};
-use crate::spanned::{Number, parse_toml, problems_from, read_table};
+use crate::spanned::{Number, parse_toml, read_table};
 
 const SHIPPED: &[(&str, &str)] = &[
     (
@@ -185,10 +185,7 @@ pub fn find(id_or_path: &str, base: &Path) -> Result<Questionnaire, InputError> 
 
 /// Parses a questionnaire file; every problem is reported with its place.
 pub fn parse(text: &str, file: &Path) -> Result<Questionnaire, InputError> {
-    let located = |errors: toml_span::DeserError| InputError {
-        file: file.to_path_buf(),
-        problems: problems_from(errors, text),
-    };
+    let located = |errors| InputError::in_toml(file, text, errors);
     let mut root = parse_toml(text, file)?;
     let mut th = TableHelper::new(&mut root).map_err(located)?;
     let id = th.required::<String>("id").ok();

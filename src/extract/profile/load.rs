@@ -13,14 +13,11 @@ use toml_span::de_helpers::TableHelper;
 use super::{Document, Field, Fields, Profile, Source};
 use crate::extract::Bucket;
 use crate::spanned::{InputError, at};
-use crate::spanned::{Number, custom, parse_toml, problems_from, read_table};
+use crate::spanned::{Number, custom, parse_toml, read_table};
 
 /// Parses one profile file; every problem is reported with its place.
 pub fn parse(text: &str, file: &Path) -> Result<Profile, InputError> {
-    let located = |errors: toml_span::DeserError| InputError {
-        file: file.to_path_buf(),
-        problems: problems_from(errors, text),
-    };
+    let located = |errors| InputError::in_toml(file, text, errors);
     let mut root = parse_toml(text, file)?;
     let mut th = TableHelper::new(&mut root).map_err(located)?;
     let id = th.required::<String>("id").ok();

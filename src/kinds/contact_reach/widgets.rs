@@ -1,7 +1,7 @@
 //! The chat widgets a page may embed (`checks/widgets.toml`, embedded).
 
 use crate::spanned::InputError;
-use crate::spanned::{parse_toml, problems_from, read_table};
+use crate::spanned::{parse_toml, read_table};
 use std::path::Path;
 use std::sync::OnceLock;
 use toml_span::de_helpers::TableHelper;
@@ -28,10 +28,7 @@ pub fn widgets() -> &'static [Widget] {
 }
 
 pub fn parse_widgets(text: &str, file: &Path) -> Result<Vec<Widget>, InputError> {
-    let located = |errors: toml_span::DeserError| InputError {
-        file: file.to_path_buf(),
-        problems: problems_from(errors, text),
-    };
+    let located = |errors| InputError::in_toml(file, text, errors);
     let mut root = parse_toml(text, file)?;
     let mut th = TableHelper::new(&mut root).map_err(located)?;
     let mut widgets = Vec::new();

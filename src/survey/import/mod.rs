@@ -432,10 +432,11 @@ pub fn read_mapping(path: &Path) -> Result<Mapping, String> {
             columns
         });
     if !errors.is_empty() {
-        return Err(crate::spanned::InputError {
-            file: path.to_path_buf(),
-            problems: crate::spanned::problems_from(toml_span::DeserError { errors }, &text),
-        }
+        return Err(crate::spanned::InputError::in_toml(
+            path,
+            &text,
+            toml_span::DeserError { errors },
+        )
         .to_string());
     }
     mapping.ok_or_else(|| {
