@@ -227,6 +227,11 @@ pub(crate) mod tests {
         }
     }
 
+    fn availability(check: &Scored) -> f64 {
+        let metric = check.metrics.iter().find(|m| m.name == "availability");
+        metric.expect("an availability metric").value
+    }
+
     fn close(a: Option<f64>, b: f64) -> bool {
         a.is_some_and(|a| (a - b).abs() < 0.051)
     }
@@ -241,12 +246,7 @@ pub(crate) mod tests {
         };
         let check = Http::score(&params, &obs, crate::benchmarks::shipped());
         assert!(close(check.score, 45.0), "{:?}", check.score);
-        let availability = check
-            .metrics
-            .iter()
-            .find(|m| m.name == "availability")
-            .unwrap()
-            .value;
+        let availability = availability(&check);
         assert_eq!(availability, 0.5);
         assert!(
             check
@@ -267,12 +267,7 @@ pub(crate) mod tests {
             samples: vec![response(404, 0.2), response(200, 0.2), response(404, 0.9)],
         };
         let check = Http::score(&params, &obs, crate::benchmarks::shipped());
-        let availability = check
-            .metrics
-            .iter()
-            .find(|m| m.name == "availability")
-            .unwrap()
-            .value;
+        let availability = availability(&check);
         assert!((availability - 1.0 / 3.0).abs() < 1e-9);
     }
 
