@@ -45,6 +45,8 @@ pub struct Audit {
 pub struct ScoringConfig {
     pub weights: BTreeMap<Category, f64>,
     pub single_channel_cap: f64,
+    /// `[scoring] channel_weights`: a channel's voice in responsiveness, over the benchmarks'.
+    pub channel_weights: BTreeMap<String, f64>,
 }
 
 impl Default for ScoringConfig {
@@ -55,6 +57,7 @@ impl Default for ScoringConfig {
                 .map(|c| (*c, c.default_weight()))
                 .collect(),
             single_channel_cap: DEFAULT_SINGLE_CHANNEL_CAP,
+            channel_weights: BTreeMap::new(),
         }
     }
 }
@@ -230,6 +233,9 @@ fn parse_scoring(th: &mut TableHelper<'_>) -> ScoringConfig {
                 }
             }
         });
+    }
+    if let Some((_, mut table)) = th.take("channel_weights") {
+        scoring.channel_weights = crate::benchmarks::read_weights(&mut table, &mut th.errors);
     }
     if let Some(cap) = th.optional_s::<Number>("single_channel_cap") {
         if !(0.0..=100.0).contains(&cap.value.0) {

@@ -35,6 +35,8 @@ pub struct Benchmarks {
     pub contact: BTreeMap<String, Benchmark>,
     /// `[reviews]`: how ratings combine.
     pub reviews: ReviewsModel,
+    /// `[channel_weights]`: a channel's voice in responsiveness (1 when not listed).
+    pub channel_weights: BTreeMap<String, f64>,
 }
 
 /// How ratings from several sources become one score (`[reviews]`).
@@ -97,6 +99,9 @@ pub fn parse(text: &str, file: &Path) -> Result<Benchmarks, InputError> {
                     benchmarks.reviews = model;
                 }
             }
+            if let Some((_, mut table)) = top.take("channel_weights") {
+                benchmarks.channel_weights = read_weights(&mut table, &mut errors.errors);
+            }
             for family in ["http", "contact"] {
                 if let Some((_, mut table)) = top.take(family) {
                     let target = if family == "http" {
@@ -118,6 +123,33 @@ pub fn parse(text: &str, file: &Path) -> Result<Benchmarks, InputError> {
     } else {
         Err(InputError::in_toml(file, text, errors))
     }
+}
+
+/// A table of channel names to weights (0 or more): `[channel_weights]` here, and an audit
+/// file's `[scoring] channel_weights`.
+pub fn read_weights(
+    value: &mut toml_span::Value<'_>,
+    errors: &mut Vec<toml_span::Error>,
+) -> BTreeMap<String, f64> {
+    let mut weights = BTreeMap::new();
+    read_table(value, errors, |th| {
+        let names: Vec<String> = th.table.keys().map(|k| k.name.to_string()).collect();
+        for name in names {
+            let Some(mut value) = th.table.remove(name.as_str()) else {
+                continue;
+            };
+            match <toml_span::Spanned<Number> as toml_span::Deserialize>::deserialize(&mut value) {
+                Ok(weight) if weight.value.0 >= 0.0 => {
+                    weights.insert(name, weight.value.0);
+                }
+                Ok(weight) => th
+                    .errors
+                    .extend(at("a channel weight cannot be negative", &weight).errors),
+                Err(e) => th.errors.extend(e.errors),
+            }
+        }
+    });
+    weights
 }
 
 fn read_reviews(

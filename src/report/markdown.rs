@@ -3,11 +3,11 @@
 //! string cannot inject markup, links or HTML into a PR page.
 
 use super::model::Grade;
-use super::{CHANNEL_HEADER, Report, channel_rows, key_metric, score_text};
+use super::{CHANNEL_HEADER, Report, channel_rows, grade_text, key_metric, score_text};
 
 pub fn render(report: &Report, baseline: Option<&Report>) -> Vec<u8> {
     let mut out = String::new();
-    let grade = report.grade.map_or("not scored", Grade::as_str);
+    let grade = grade_text(report);
     let overall_delta = baseline.map_or_else(String::new, |b| {
         format!(" {}", delta(report.score, b.score))
     });

@@ -58,6 +58,25 @@ pub(crate) fn score_text(score: Option<f64>) -> String {
     score.map_or_else(|| "—".to_string(), |s| format!("{s:.1}"))
 }
 
+/// The grade as every format states it, with what it rests on: "in transition; 40% of the
+/// audit assessed, confidence low, grade provisional".
+pub(crate) fn grade_text(report: &Report) -> String {
+    let Some(grade) = report.grade else {
+        return "not scored".into();
+    };
+    let mut text = grade.as_str().to_string();
+    if let Some(coverage) = report.coverage {
+        text.push_str(&format!("; {:.0}% of the audit assessed", coverage * 100.0));
+    }
+    if let Some(confidence) = report.confidence {
+        text.push_str(&format!(", confidence {}", confidence.as_str()));
+    }
+    if report.provisional {
+        text.push_str(", grade provisional");
+    }
+    text
+}
+
 /// The header and rows of the per-channel view of the responsiveness category, as text
 /// (channel and check ids are ours; renderers escape as their format needs).
 pub(crate) const CHANNEL_HEADER: [&str; 5] =

@@ -17,6 +17,16 @@ pub struct Report {
     /// 0–100, or `null` when no category could be scored.
     pub score: Option<f64>,
     pub grade: Option<Grade>,
+    /// Share of the categories' weight that was scored (0–1). Absent in runs recorded before
+    /// it was reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<f64>,
+    /// How far the overall score can be trusted, from its coverage and whether the run completed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<Confidence>,
+    /// The grade rests on less than [`Confidence::PROVISIONAL_BELOW`] of the audit.
+    #[serde(default)]
+    pub provisional: bool,
     /// False when a check errored or the run was interrupted.
     pub complete: bool,
     pub categories: Vec<CategoryReport>,
@@ -68,6 +78,9 @@ pub struct ChannelReport {
     pub channel: Channel,
     /// Mean of the channel's scores in each check, by check weight.
     pub score: f64,
+    /// The channel's voice in the category's score (`[channel_weights]`).
+    #[serde(default = "one")]
+    pub weight: f64,
     /// Someone (or, for pages, something) answered on it: it counts for the two-channel rule.
     pub answered: bool,
     /// Contacts made on it (mystery log, e-mail probes, forms answered by mail), when any were.
@@ -77,6 +90,10 @@ pub struct ChannelReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unanswered: Option<usize>,
     pub checks: Vec<String>,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -135,6 +152,40 @@ impl Status {
             Grade::CustomerCentric => Status::Pass,
             Grade::InTransition => Status::Warn,
             Grade::ProductCentric => Status::Fail,
+        }
+    }
+}
+
+/// How far an overall score can be trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    High,
+    Medium,
+    Low,
+}
+
+impl Confidence {
+    /// Below this coverage the grade is provisional (and confidence low).
+    pub const PROVISIONAL_BELOW: f64 = 0.6;
+    /// From this coverage, in a run that completed, confidence is high.
+    pub const HIGH_FROM: f64 = 0.8;
+
+    pub fn for_coverage(coverage: f64, complete: bool) -> Confidence {
+        if coverage >= Self::HIGH_FROM && complete {
+            Confidence::High
+        } else if coverage >= Self::PROVISIONAL_BELOW {
+            Confidence::Medium
+        } else {
+            Confidence::Low
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::High => "high",
+            Confidence::Medium => "medium",
+            Confidence::Low => "low",
         }
     }
 }

@@ -7,13 +7,15 @@ use comfy_table::{
 
 use super::model::{Grade, Status};
 use super::sanitize::{cell, terminal};
-use super::{CHANNEL_HEADER, Decoration, Report, channel_rows, key_metric, score_text, shorten};
+use super::{
+    CHANNEL_HEADER, Decoration, Report, channel_rows, grade_text, key_metric, score_text, shorten,
+};
 
 const BAR_WIDTH: usize = 10;
 
 pub fn render(report: &Report, decoration: Decoration) -> Vec<u8> {
     let mut out = String::new();
-    let grade = report.grade.map_or("not scored", Grade::as_str);
+    let grade = grade_text(report);
     out.push_str(&format!(
         "{} — overall {} ({grade})",
         terminal(&report.audit.name),

@@ -96,6 +96,9 @@ mod tests {
             },
             score: Some(overall),
             grade: None,
+            coverage: None,
+            confidence: None,
+            provisional: false,
             complete: true,
             categories: categories
                 .iter()

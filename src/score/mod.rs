@@ -15,8 +15,8 @@ use crate::channel::Channel;
 use crate::kind::{ChannelScore, CheckError, Scored};
 use crate::kinds::Observation;
 use crate::report::model::{
-    AuditInfo, CategoryReport, ChannelReport, CheckReport, Finding, Grade, Report, SCHEMA_VERSION,
-    Severity, Status, Tool,
+    AuditInfo, CategoryReport, ChannelReport, CheckReport, Confidence, Finding, Grade, Report,
+    SCHEMA_VERSION, Severity, Status, Tool,
 };
 use crate::stats::weighted_mean;
 
@@ -77,11 +77,19 @@ pub fn score_run(
                 .filter(|(c, _)| c.category == *category)
                 .map(|(c, channels)| (c, channels.as_slice()))
                 .collect();
+            let channel_weight = |channel: &Channel| {
+                let name = channel.as_str();
+                (audit.scoring.channel_weights.get(name))
+                    .or_else(|| benchmarks.channel_weights.get(name))
+                    .copied()
+                    .unwrap_or(1.0)
+            };
             score_category(
                 *category,
                 weight,
                 &members,
                 audit.scoring.single_channel_cap,
+                &channel_weight,
             )
         })
         .collect();
@@ -91,6 +99,13 @@ pub fn score_run(
             .filter_map(|c| c.score.map(|s| (s, c.weight))),
     );
     let complete = !times.interrupted && checks.iter().all(|c| c.status != Status::Error);
+    // Each category counts by its weight and by how much of it was measured.
+    let coverage = weighted_mean(
+        categories
+            .iter()
+            .map(|c| (if c.score.is_some() { c.coverage } else { 0.0 }, c.weight)),
+    )
+    .unwrap_or(0.0);
     Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool::current(),
@@ -102,6 +117,9 @@ pub fn score_run(
         },
         score: score.map(round1),
         grade: score.map(Grade::for_score),
+        coverage: Some(round3(coverage)),
+        confidence: score.map(|_| Confidence::for_coverage(coverage, complete)),
+        provisional: score.is_some() && coverage < Confidence::PROVISIONAL_BELOW,
         complete,
         categories,
         checks,
@@ -147,8 +165,9 @@ fn score_category(
     weight: f64,
     members: &[(&CheckReport, &[ChannelScore])],
     single_channel_cap: f64,
+    channel_weight: &dyn Fn(&Channel) -> f64,
 ) -> CategoryReport {
-    let channels = channel_reports(members);
+    let channels = channel_reports(members, channel_weight);
     let counted: Vec<&CheckReport> = members
         .iter()
         .map(|(c, _)| *c)
@@ -202,7 +221,8 @@ fn score_category(
         ));
     }
 
-    if category == Category::Responsiveness {
+    if category == Category::Responsiveness && score.is_some() {
+        score = by_channel(&channels, members);
         let answered: Vec<&str> = channels
             .iter()
             .filter(|c| c.answered)
@@ -239,9 +259,31 @@ fn score_category(
     }
 }
 
+/// Responsiveness, channel by channel: each channel one voice, by its weight, so three fast
+/// pages cannot outweigh the people who answer slowly; a scored check that measured no channel
+/// (a plug-in without one) is a voice of its own, by its check weight.
+fn by_channel(
+    channels: &[ChannelReport],
+    members: &[(&CheckReport, &[ChannelScore])],
+) -> Option<f64> {
+    let unchannelled = members
+        .iter()
+        .filter(|(_, channels)| channels.is_empty())
+        .filter_map(|(check, _)| check.score.map(|s| (s, check.weight)));
+    weighted_mean(
+        channels
+            .iter()
+            .map(|c| (c.score, c.weight))
+            .chain(unchannelled),
+    )
+}
+
 /// Each channel across the checks that measured it, in name order: a weighted mean of its
-/// scores, whether anyone answered, and the contacts made and left unanswered.
-fn channel_reports(members: &[(&CheckReport, &[ChannelScore])]) -> Vec<ChannelReport> {
+/// scores, its voice, whether anyone answered, and the contacts made and left unanswered.
+fn channel_reports(
+    members: &[(&CheckReport, &[ChannelScore])],
+    channel_weight: &dyn Fn(&Channel) -> f64,
+) -> Vec<ChannelReport> {
     let mut by_channel: BTreeMap<&Channel, Vec<(&CheckReport, &ChannelScore)>> = BTreeMap::new();
     for (check, channels) in members {
         for channel in *channels {
@@ -261,6 +303,7 @@ fn channel_reports(members: &[(&CheckReport, &[ChannelScore])]) -> Vec<ChannelRe
             let answered_contacts = counted.iter().map(|(_, a)| a).sum::<usize>();
             ChannelReport {
                 channel: name.clone(),
+                weight: channel_weight(name),
                 score: round1(
                     weighted_mean(entries.iter().map(|(check, c)| (c.score, check.weight)))
                         .unwrap_or_default(),

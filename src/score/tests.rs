@@ -296,3 +296,67 @@ fn a_low_single_channel_score_is_not_raised_by_the_cap() {
         30.0
     ));
 }
+
+/// Three fast pages beside three slow people: (channel, score) of each responsiveness check.
+const PAGES_AND_PEOPLE: [(&str, f64); 6] = [
+    ("web", 100.0),
+    ("web", 100.0),
+    ("web", 100.0),
+    ("phone", 15.0),
+    ("chat", 14.0),
+    ("email", 22.0),
+];
+
+fn pages_and_people(scoring: ScoringConfig) -> Report {
+    let checks = PAGES_AND_PEOPLE
+        .iter()
+        .enumerate()
+        .map(|(i, (ch, _))| plugin_spec(&format!("c{i}"), Category::Responsiveness, 1.0, Some(ch)))
+        .collect();
+    let runs: Vec<CheckRun> = PAGES_AND_PEOPLE
+        .iter()
+        .map(|(_, s)| run(plugin(Some(*s))))
+        .collect();
+    let mut audit = audit(checks);
+    audit.scoring = scoring;
+    score_run(&audit, &runs, times(false), crate::benchmarks::shipped())
+}
+
+#[test]
+fn responsiveness_gives_each_channel_one_voice_and_pages_half_of_one() {
+    // By check, the pages would carry 300 of 351 points: 58.5. By channel, with the web at
+    // half a voice (checks/benchmarks.toml): (100 × 0.5 + 15 + 14 + 22) / 3.5 = 28.9.
+    let report = pages_and_people(ScoringConfig::default());
+    let resp = category(&report, Category::Responsiveness);
+    assert!(close(resp.score, 28.9), "{:?}", resp.score);
+    let web = resp.channels.iter().find(|c| c.channel.as_str() == "web");
+    assert_eq!(web.map(|c| (c.score, c.weight)), Some((100.0, 0.5)));
+    // The audit file can give the web a full voice: (100 + 15 + 14 + 22) / 4 = 37.75.
+    let mut scoring = ScoringConfig::default();
+    scoring.channel_weights.insert("web".into(), 1.0);
+    let resp = category(&pages_and_people(scoring), Category::Responsiveness).clone();
+    assert!(close(resp.score, 37.8), "{:?}", resp.score);
+}
+
+#[test]
+fn the_overall_carries_its_coverage_and_is_provisional_when_little_was_assessed() {
+    // Only responsiveness (weight 30 of 100 by default) was measured.
+    let report = pages_and_people(ScoringConfig::default());
+    assert_eq!(report.coverage, Some(0.3));
+    assert_eq!(report.confidence, Some(Confidence::Low));
+    assert!(report.provisional);
+    // Every category measured in full: high confidence, a grade that stands.
+    let checks = Category::ALL
+        .iter()
+        .map(|c| plugin_spec(c.id(), *c, 1.0, Some("phone")))
+        .collect();
+    let runs: Vec<CheckRun> = Category::ALL
+        .iter()
+        .map(|_| run(plugin(Some(80.0))))
+        .collect();
+    let full = score(checks, &runs);
+    assert_eq!(
+        (full.coverage, full.confidence, full.provisional),
+        (Some(1.0), Some(Confidence::High), false)
+    );
+}

@@ -9,16 +9,6 @@ use crate::kind::{ChannelScore, Scored, slow_finding};
 use crate::report::model::{Evidence, Finding, Metric, Severity, Unit, human_seconds};
 use crate::stats::percentile;
 
-/// The channel a page answers for in the two-channel rule: a help centre and an
-/// API are the web channel as a customer sees it.
-fn http_answer_channel(channel: &Channel) -> Channel {
-    if *channel == Channel::CHAT {
-        Channel::CHAT
-    } else {
-        Channel::WEB
-    }
-}
-
 pub fn score(params: &Params, obs: &HttpObservation, benchmarks: &Benchmarks) -> Scored {
     let Some(benchmark) = benchmarks.http.get(params.channel.as_str()) else {
         return Scored::error(format!(
@@ -144,7 +134,9 @@ pub fn score(params: &Params, obs: &HttpObservation, benchmarks: &Benchmarks) ->
         Metric::new("tls_p50", p(&tls, 50.0), Some(Unit::Seconds)),
     ];
     scored.channels.push(ChannelScore {
-        channel: http_answer_channel(&params.channel),
+        // Every page is the web channel as a customer sees it (a help centre, an API, a chat
+        // endpoint's door alike): page speed is not a person answering on chat.
+        channel: Channel::WEB,
         score: mean,
         answered: passed > 0,
         contacts: None,
