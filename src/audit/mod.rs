@@ -25,6 +25,9 @@ pub const DEFAULT_FILE: &str = "centricity.toml";
 /// one fast channel does not prove a company answers wherever customers are.
 pub const DEFAULT_SINGLE_CHANNEL_CAP: f64 = 60.0;
 
+/// An audit without a check would run, score nothing and look like a failed run.
+const NO_CHECKS: &str = "the audit has no check; add a [[check]] table (`centricity checks` lists the kinds, `centricity init` writes a starter file)";
+
 /// A validated audit, ready to run.
 #[derive(Debug, Clone)]
 pub struct Audit {
@@ -155,9 +158,17 @@ pub fn parse(text: &str, file: &Path) -> Result<Audit, InvalidInput> {
         take_table(&mut top, "thresholds", &mut errors, parse_thresholds).unwrap_or_default();
     let checks = match top.take("check") {
         Some((_, mut list)) => {
-            parse_checks(&mut list, &mut ctx, &LineIndex::new(text), &mut errors)
+            let span = list.span;
+            let checks = parse_checks(&mut list, &mut ctx, &LineIndex::new(text), &mut errors);
+            if checks.is_empty() && errors.errors.is_empty() {
+                errors.merge(at(NO_CHECKS, &Spanned { value: (), span }));
+            }
+            checks
         }
-        None => Vec::new(),
+        None => {
+            errors.merge(custom(NO_CHECKS, &root));
+            Vec::new()
+        }
     };
     if let Err(err) = top.finalize(None) {
         errors.merge(err);

@@ -25,7 +25,7 @@ pub fn run(dir: &Path, force: bool, quiet: bool, site: Option<&str>, delay: Dura
         );
         return Exit::InvalidInput;
     }
-    if !dir.is_dir() {
+    if dir.exists() && !dir.is_dir() {
         eprintln!("error: {} is not a folder", dir.display());
         return Exit::InvalidInput;
     }
@@ -39,6 +39,10 @@ pub fn run(dir: &Path, force: bool, quiet: bool, site: Option<&str>, delay: Dura
     // A drafted file must be a valid audit before it is written.
     if let Err(e) = crate::audit::parse(&text, &path) {
         eprintln!("error: the drafted audit file is invalid (a bug, please report it):\n{e}");
+        return Exit::Runtime;
+    }
+    if let Err(err) = std::fs::create_dir_all(dir) {
+        eprintln!("error: cannot create the folder {}: {err}", dir.display());
         return Exit::Runtime;
     }
     if let Err(err) = crate::output::write_atomically(&path, text.as_bytes()) {

@@ -357,6 +357,29 @@ fn init_writes_a_starter_that_validates_and_never_overwrites() {
 }
 
 #[test]
+fn init_makes_the_folder_it_is_given() {
+    let scratch = Scratch::new();
+    let folder = scratch.path("my-client/");
+    centricity().arg("init").arg(&folder).assert().success();
+    assert!(folder.join("centricity.toml").is_file());
+}
+
+#[test]
+fn an_audit_without_checks_is_invalid_input_at_its_place() {
+    let scratch = Scratch::new();
+    let file = scratch.write("empty.toml", "[audit]\nname = \"Acme\"\n");
+    centricity()
+        .arg("audit")
+        .arg(&file)
+        .arg("--no-store")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "empty.toml:1:1: the audit has no check",
+        ));
+}
+
+#[test]
 fn checks_lists_and_explains() {
     centricity().arg("checks").assert().success().stdout(
         predicate::str::contains("mystery-log").and(predicate::str::contains("contact.phone")),
