@@ -74,19 +74,23 @@ pub enum Command {
         run_b: Option<i64>,
         #[command(flatten)]
         store: StoreArg,
-        /// Only runs of this audit (by name).
+        /// Only runs of this audit: its name, or its audit file (whose store is then read).
         #[arg(long)]
         audit: Option<String>,
         #[arg(long, value_enum, default_value_t = ExtractFormat::Table)]
         format: ExtractFormat,
     },
-    /// Re-render a stored run.
+    /// Re-render a stored run: its id, or `last`.
     Report {
-        run_id: i64,
+        #[arg(value_parser = parse_run)]
+        run: RunRef,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
         #[command(flatten)]
         store: StoreArg,
+        /// The audit file whose store to read (its `.centricity/history.db`).
+        #[arg(long, value_name = "FILE")]
+        audit: Option<PathBuf>,
     },
     /// Print a shell completion script.
     Completions { shell: clap_complete::Shell },
@@ -114,11 +118,29 @@ pub enum ProbeCommand {
     },
 }
 
+/// A stored run: its id, or the newest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunRef {
+    Last,
+    Id(i64),
+}
+
+fn parse_run(text: &str) -> Result<RunRef, String> {
+    if text == "last" {
+        return Ok(RunRef::Last);
+    }
+    text.parse()
+        .map(RunRef::Id)
+        .map_err(|_| "a run id (a number, see `centricity history`) or `last`".to_string())
+}
+
 #[derive(Debug, Args)]
 pub struct StoreArg {
-    /// History store: a SQLite file or sqlite:PATH. [default: .centricity/history.db]
+    /// History store: a SQLite file or sqlite:PATH. [default: the store beside the audit file
+    /// `--audit` names, else .centricity/history.db here]
     #[arg(
         long,
+        global = true,
         env = "CENTRICITY_STORE",
         hide_env_values = true,
         value_name = "URL"
@@ -130,8 +152,8 @@ pub struct StoreArg {
 pub struct HistoryArgs {
     #[command(subcommand)]
     pub action: Option<HistoryAction>,
-    /// Only runs of this audit (by name).
-    #[arg(long)]
+    /// Only runs of this audit: its name, or its audit file (whose store is then read).
+    #[arg(long, global = true)]
     pub audit: Option<String>,
     #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]
     pub format: HistoryFormat,

@@ -132,10 +132,17 @@ where
             *format == cli::ExtractFormat::Json,
         ),
         Command::Report {
-            run_id,
+            run,
             format,
             store,
-        } => commands::history::report(*run_id, *format, store.store.as_deref(), color),
+            audit,
+        } => commands::history::report(
+            *run,
+            *format,
+            store.store.as_deref(),
+            audit.as_deref(),
+            color,
+        ),
         Command::Completions { shell } => {
             clap_complete::generate(
                 *shell,

@@ -9,33 +9,69 @@ use comfy_table::{Cell, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED}
 use crate::report::sanitize::{cell, terminal};
 use serde::Serialize;
 
-use crate::cli::{HistoryAction, HistoryArgs, HistoryFormat};
+use std::path::{Path, PathBuf};
+
+use super::audit::input_error;
+use crate::cli::{HistoryAction, HistoryArgs, HistoryFormat, RunRef};
 use crate::exit::Exit;
 use crate::report::{Decoration, Format, Report};
 use crate::store::{self, ExportedRun, RunStore, RunSummary, ScoreRow, StoreError};
 
-/// The store the user named, or the default one in the current folder.
-pub fn open_store(url: Option<&str>) -> Result<Box<dyn RunStore>, Exit> {
-    let url = url.map_or_else(
-        || store::default_url(std::path::Path::new(".")),
-        str::to_string,
-    );
-    store::open(&url).map_err(|e| store_error(&e))
+/// Where the history commands read, and which audit's runs.
+struct Reading {
+    url: String,
+    audit: Option<String>,
+}
+
+impl Reading {
+    /// `--store` (or CENTRICITY_STORE) names the store; `--audit` names an audit, or its audit
+    /// file, whose store beside it is read when no store is named; else the store of an audit
+    /// file in this folder. Named on stderr, so nobody reads the wrong history unknowingly.
+    fn locate(store: Option<&str>, audit: Option<&str>) -> Result<Reading, Exit> {
+        let file = audit.map(Path::new).filter(|p| p.is_file());
+        let (dir, audit) = match file {
+            Some(file) => {
+                let loaded = crate::audit::load(file).map_err(|e| input_error(&e.to_string()))?;
+                (loaded.dir, Some(loaded.name))
+            }
+            None => (PathBuf::from("."), audit.map(str::to_string)),
+        };
+        let url = store.map_or_else(|| store::default_url(&dir), str::to_string);
+        eprintln!("history store: {}", terminal(&store::redact(&url)));
+        Ok(Reading { url, audit })
+    }
+
+    /// The store, which must exist: reading never creates an empty one.
+    fn open(&self) -> Result<Box<dyn RunStore>, Exit> {
+        store::open_existing(&self.url).map_err(|e| store_error(&e))
+    }
 }
 
 /// Bad URLs and newer schemas are the user's input (3); an unreachable store is a runtime failure (1).
 pub fn store_error(e: &StoreError) -> Exit {
     eprintln!("error: {e}");
     match e {
-        StoreError::BadUrl(_) | StoreError::NewerSchema { .. } | StoreError::NoSuchRun(_) => {
-            Exit::InvalidInput
-        }
+        StoreError::BadUrl(_)
+        | StoreError::NewerSchema { .. }
+        | StoreError::NoSuchRun(_)
+        | StoreError::Missing(_) => Exit::InvalidInput,
         StoreError::Database(_) => Exit::Runtime,
     }
 }
 
 pub fn history(args: &HistoryArgs) -> Exit {
-    let mut store = match open_store(args.store.store.as_deref()) {
+    let reading = match Reading::locate(args.store.store.as_deref(), args.audit.as_deref()) {
+        Ok(r) => r,
+        Err(exit) => return exit,
+    };
+    // Import writes: it may create the store. The rest only read.
+    let opened = match &args.action {
+        Some(HistoryAction::Import { .. }) => {
+            store::open(&reading.url).map_err(|e| store_error(&e))
+        }
+        _ => reading.open(),
+    };
+    let mut store = match opened {
         Ok(s) => s,
         Err(exit) => return exit,
     };
@@ -45,7 +81,7 @@ pub fn history(args: &HistoryArgs) -> Exit {
         }
         Some(HistoryAction::Export) => export(store.as_mut()),
         Some(HistoryAction::Import { file }) => import(store.as_mut(), file),
-        None => list(store.as_mut(), args.audit.as_deref(), args.format),
+        None => list(store.as_mut(), reading.audit.as_deref(), args.format),
     }
 }
 
@@ -376,7 +412,12 @@ pub fn compare(
     audit: Option<&str>,
     json: bool,
 ) -> Exit {
-    let mut store = match open_store(url) {
+    let reading = match Reading::locate(url, audit) {
+        Ok(r) => r,
+        Err(exit) => return exit,
+    };
+    let audit = reading.audit.as_deref();
+    let mut store = match reading.open() {
         Ok(s) => s,
         Err(exit) => return exit,
     };
@@ -483,10 +524,37 @@ pub fn compare(
     Exit::Ok
 }
 
-pub fn report(run_id: i64, format: Format, url: Option<&str>, color: bool) -> Exit {
-    let mut store = match open_store(url) {
+pub fn report(
+    run: RunRef,
+    format: Format,
+    url: Option<&str>,
+    audit_file: Option<&Path>,
+    color: bool,
+) -> Exit {
+    let audit = audit_file.map(|f| f.to_string_lossy().into_owned());
+    let reading = match Reading::locate(url, audit.as_deref()) {
+        Ok(r) => r,
+        Err(exit) => return exit,
+    };
+    let mut store = match reading.open() {
         Ok(s) => s,
         Err(exit) => return exit,
+    };
+    let run_id = match run {
+        RunRef::Id(id) => id,
+        RunRef::Last => match store.runs(reading.audit.as_deref()) {
+            Ok(runs) => match runs.last() {
+                Some(last) => last.id,
+                None => {
+                    eprintln!(
+                        "error: no run recorded yet in {}",
+                        store::redact(&reading.url)
+                    );
+                    return Exit::InvalidInput;
+                }
+            },
+            Err(e) => return store_error(&e),
+        },
     };
     match store.report(run_id) {
         Ok(report) => {

@@ -29,6 +29,10 @@ pub enum StoreError {
     NewerSchema { place: String, found: i64 },
     #[error("no run {0} in the store")]
     NoSuchRun(i64),
+    #[error(
+        "no history store at {0} yet: a run is recorded beside its audit file (.centricity/history.db); name it with --audit FILE or --store URL"
+    )]
+    Missing(String),
     #[error("store: {0}")]
     Database(String),
 }
@@ -237,6 +241,18 @@ pub fn open(url: &str) -> Result<Box<dyn RunStore>, StoreError> {
         return Ok(Box::new(PostgresStore::open(url)?));
     }
     Ok(Box::new(SqliteStore::open(sqlite_path(url)?)?))
+}
+
+/// Opens the store at `url` to read it: a SQLite file that does not exist is `Missing`, never
+/// created empty by a command that only reads.
+pub fn open_existing(url: &str) -> Result<Box<dyn RunStore>, StoreError> {
+    if !is_postgres(url) {
+        let path = sqlite_path(url)?;
+        if !path.exists() {
+            return Err(StoreError::Missing(path.display().to_string()));
+        }
+    }
+    open(url)
 }
 
 /// A store URL fit to print, however malformed: passwords replaced by `***` —

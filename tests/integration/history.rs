@@ -462,3 +462,60 @@ fn postgres_faults_are_clear_and_never_show_the_password() {
         .code(3)
         .stderr(predicate::str::contains("is not understood"));
 }
+
+/// The binary as a first-time user runs it: no store named anywhere.
+fn bare() -> assert_cmd::Command {
+    let mut cmd = centricity();
+    cmd.env_remove("CENTRICITY_STORE");
+    cmd
+}
+
+#[test]
+fn readers_find_the_store_beside_the_audit_file_and_never_create_one() {
+    let p = Project::new("");
+    p.set(80.0, 70.0, "first");
+    // Recorded where the audit file is, as a first-time user would run it.
+    bare()
+        .arg("audit")
+        .arg(p.scratch.path("centricity.toml"))
+        .assert()
+        .success();
+    let beside = p.scratch.path(".centricity/history.db");
+    assert!(beside.is_file());
+    let elsewhere = Scratch::new();
+    // From another folder, with nothing there: a clear error naming the store, nothing created.
+    bare()
+        .current_dir(elsewhere.dir.path())
+        .arg("history")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "no history store at ./.centricity/history.db yet",
+        ));
+    assert!(!elsewhere.path(".centricity").exists());
+    // `--audit FILE` reads the store beside it and says which.
+    let file = p.scratch.path("centricity.toml");
+    let listed = bare()
+        .current_dir(elsewhere.dir.path())
+        .args(["history", "--format", "json", "--audit"])
+        .arg(&file)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&listed.get_output().stderr).into_owned();
+    assert!(stderr.contains(&beside.display().to_string()), "{stderr}");
+    let runs: Value = serde_json::from_slice(&listed.get_output().stdout).unwrap();
+    assert_eq!(runs.as_array().map(Vec::len), Some(1), "{runs}");
+    // `report last` re-renders the newest run; `--store` is taken after a subcommand too.
+    bare()
+        .current_dir(elsewhere.dir.path())
+        .args(["report", "last", "--format", "json", "--audit"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"score\""));
+    bare()
+        .args(["history", "prune", "--keep", "5", "--store"])
+        .arg(&beside)
+        .assert()
+        .success();
+}
