@@ -15,6 +15,7 @@ use tokio::task::JoinSet;
 use crate::audit::{Audit, CheckSpec};
 use crate::kind::{CheckError, CollectContext, off_workers};
 use crate::kinds::Observation;
+use crate::report::model::Status;
 use crate::score::{CheckRun, Outcome, RunTimes};
 use crate::store::Probe;
 use progress::Progress;
@@ -166,18 +167,42 @@ async fn observe(
     }
     let result = spec.params.collect(ctx).await;
     let warning = match (&result, networked) {
-        (Ok(observation), true) => evidence::save(evidence_dir, &spec.id, observation)
-            .err()
-            .map(|e| {
-                format!(
-                    "could not save evidence of `{}` in {}: {e}",
-                    spec.id,
-                    evidence_dir.display()
-                )
-            }),
+        (Ok(observation), true) => save_evidence(evidence_dir, spec, observation),
         _ => None,
     };
     (result, warning)
+}
+
+/// Saves what a networked check saw, for `--offline`. An attempt that scores as an error (DNS
+/// down, every sample failed) never replaces saved evidence that scores: it is written beside
+/// it (`ID.failed.json`) and the good one stays for the next offline run. Returns a warning.
+fn save_evidence(
+    dir: &std::path::Path,
+    spec: &CheckSpec,
+    observation: &Observation,
+) -> Option<String> {
+    let benchmarks = crate::benchmarks::shipped();
+    let errs = |o: &Observation| o.score(&spec.params, benchmarks).status == Status::Error;
+    let keep_saved =
+        errs(observation) && evidence::load(dir, &spec.id).is_ok_and(|saved| !errs(&saved));
+    let name = if keep_saved {
+        format!("{}.failed", spec.id)
+    } else {
+        spec.id.clone()
+    };
+    match evidence::save(dir, &name, observation) {
+        Err(e) => Some(format!(
+            "could not save evidence of `{}` in {}: {e}",
+            spec.id,
+            dir.display()
+        )),
+        Ok(()) if keep_saved => Some(format!(
+            "kept the saved evidence of `{}`: this attempt failed, and is saved beside it as {}",
+            spec.id,
+            evidence::path_for(dir, &name).display()
+        )),
+        Ok(()) => None,
+    }
 }
 
 fn millis(elapsed: Duration) -> u64 {

@@ -260,3 +260,33 @@ fn checks_run_concurrently_up_to_the_limit() {
         );
     }
 }
+
+#[test]
+fn a_failed_attempt_never_replaces_evidence_that_scored() {
+    let server = TestServer::start();
+    let scratch = Scratch::new();
+    let audit = scratch.audit(&http_check("page", &server.url("/delay/50"), ""));
+    let (_, online, _) = audit_json(&audit, &[]);
+    let saved = scratch.path(".centricity/evidence/page.json");
+    let good = std::fs::read(&saved).unwrap();
+    // The same check online while its site is down: the run reports the failure…
+    let dead = scratch.audit(&http_check("page", "http://127.0.0.1:9/", ""));
+    let (_, failed, stderr) = audit_json(&dead, &[]);
+    assert_eq!(check(&failed, "page")["status"], "error");
+    assert!(
+        stderr.contains("kept the saved evidence of `page`"),
+        "{stderr}"
+    );
+    // …but the evidence an offline run reads is still the good one, the attempt beside it.
+    assert_eq!(std::fs::read(&saved).unwrap(), good);
+    assert!(
+        scratch
+            .path(".centricity/evidence/page.failed.json")
+            .exists()
+    );
+    let (_, offline, _) = audit_json(&dead, &["--offline"]);
+    assert_eq!(
+        check(&offline, "page")["score"],
+        check(&online, "page")["score"]
+    );
+}
