@@ -91,6 +91,9 @@ pub enum Command {
         /// The audit file whose store to read (its `.centricity/history.db`).
         #[arg(long, value_name = "FILE")]
         audit: Option<PathBuf>,
+        /// Start CSV with a UTF-8 byte-order mark; `--csv-bom=false` for tools that dislike it.
+        #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+        csv_bom: bool,
     },
     /// Print a shell completion script.
     Completions { shell: clap_complete::Shell },
@@ -318,6 +321,10 @@ pub struct AuditArgs {
     /// Do not record this run in the history (wins over --store and CENTRICITY_STORE).
     #[arg(long)]
     pub no_store: bool,
+    /// Start CSV with a UTF-8 byte-order mark (Excel on Windows needs it); `--csv-bom=false`
+    /// for tools that dislike it.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub csv_bom: bool,
     /// Compare with a stored run: `last` (this audit's previous run) or a run id.
     #[arg(long, value_name = "last|RUN_ID")]
     pub baseline: Option<String>,

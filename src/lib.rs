@@ -136,12 +136,14 @@ where
             format,
             store,
             audit,
+            csv_bom,
         } => commands::history::report(
             *run,
             *format,
             store.store.as_deref(),
             audit.as_deref(),
             color,
+            *csv_bom,
         ),
         Command::Completions { shell } => {
             clap_complete::generate(

@@ -86,8 +86,16 @@ pub fn run(args: &AuditArgs, matches: &ArgMatches, color: bool, quiet: bool) -> 
         },
         None => None,
     };
-    if let Err(message) = write_outputs(&report, &outputs, color, baseline.as_ref().map(|(_, r)| r))
-    {
+    let decoration = Decoration {
+        color,
+        csv_bom: args.csv_bom,
+    };
+    if let Err(message) = write_outputs(
+        &report,
+        &outputs,
+        decoration,
+        baseline.as_ref().map(|(_, r)| r),
+    ) {
         eprintln!("error: {message}");
         return Exit::Runtime;
     }
@@ -344,7 +352,7 @@ fn show_progress(no_progress: bool, quiet: bool) -> bool {
 fn write_outputs(
     report: &Report,
     outputs: &[(Format, Target)],
-    color: bool,
+    decoration: Decoration,
     baseline: Option<&Report>,
 ) -> Result<(), String> {
     let rendered: Vec<(&Target, Vec<u8>)> = outputs
@@ -352,7 +360,8 @@ fn write_outputs(
         .map(|(format, target)| {
             // Files never get colour codes: they end up in slides and CI logs.
             let decoration = Decoration {
-                color: color && *target == Target::Stdout,
+                color: decoration.color && *target == Target::Stdout,
+                ..decoration
             };
             (target, format.render(report, decoration, baseline))
         })

@@ -1,10 +1,15 @@
 //! CSV for spreadsheets and slides: one row for the overall score, one per
-//! category (followed by one per channel it measured), one per check, with stable columns (documented in the README).
-//! Text cells are neutralised against formula injection: these files are
+//! category (followed by one per channel it measured), one per check, with stable columns
+//! (documented in the README); and the matrix (one row per audit, a column per category and
+//! channel) a chart reads. Numbers are rounded to what they mean: scores to one decimal, shares
+//! as percentages. Text cells are neutralised against formula injection: these files are
 //! opened in spreadsheet programs, and finding text can come from the web.
 
 use super::Report;
-use super::model::{Finding, Grade, trim_number};
+use super::model::{Finding, Grade, Unit, trim_number};
+
+/// Excel on Windows reads a CSV as UTF-8 only when it starts with this.
+const BOM: &[u8] = "\u{feff}".as_bytes();
 
 /// The columns, in order. Part of the CSV contract: add at the end, never reorder.
 pub const COLUMNS: [&str; 16] = [
@@ -37,11 +42,15 @@ struct Row {
     channel: String,
     status: String,
     score: Option<f64>,
+    /// The overall grade as stated (with "provisional"); other rows take theirs from the score.
+    grade: Option<String>,
     weight: Option<f64>,
     coverage: Option<f64>,
     key_metric: String,
     key_value: Option<f64>,
-    key_unit: String,
+    key_unit: Option<Unit>,
+    /// A unit text of our own (`of 3 contacts`) where no metric unit applies.
+    key_note: String,
     top_finding: Option<Finding>,
 }
 
@@ -60,21 +69,44 @@ impl Row {
             self.channel,
             self.status,
             self.score.map(|s| format!("{s:.1}")).unwrap_or_default(),
-            self.score
-                .map(|s| Grade::for_score(s).as_str().to_string())
+            self.grade
+                .or_else(|| self.score.map(|s| Grade::for_score(s).as_str().to_string()))
                 .unwrap_or_default(),
             self.weight.map(trim_number).unwrap_or_default(),
-            self.coverage.map(|c| format!("{c:.3}")).unwrap_or_default(),
+            self.coverage.map(percent).unwrap_or_default(),
             self.key_metric,
-            self.key_value.map(|v| format!("{v}")).unwrap_or_default(),
-            self.key_unit,
+            self.key_value
+                .map(|v| value_text(v, self.key_unit.as_ref()))
+                .unwrap_or_default(),
+            self.key_unit.as_ref().map_or(self.key_note, unit_text),
             finding,
             recommendation,
         ]
     }
 }
 
-pub fn render(report: &Report) -> Vec<u8> {
+fn percent(share: f64) -> String {
+    format!("{:.0}%", share * 100.0)
+}
+
+/// A metric's value as a slide shows it: shares as percentages, times to the hundredth.
+fn value_text(value: f64, unit: Option<&Unit>) -> String {
+    match unit {
+        Some(Unit::Ratio) => percent(value),
+        Some(Unit::Days) => format!("{value:.1}"),
+        _ => trim_number(value),
+    }
+}
+
+/// The unit column: a share is written as a percentage, so its unit is `%`.
+fn unit_text(unit: &Unit) -> String {
+    match unit {
+        Unit::Ratio => "%".into(),
+        other => other.as_str().into(),
+    }
+}
+
+pub fn render(report: &Report, bom: bool) -> Vec<u8> {
     let mut rows = vec![Row {
         level: "overall",
         title: report.audit.name.clone(),
@@ -85,6 +117,15 @@ pub fn render(report: &Report) -> Vec<u8> {
         }
         .into(),
         score: report.score,
+        grade: report.grade.map(|g| {
+            let provisional = if report.provisional {
+                " (provisional)"
+            } else {
+                ""
+            };
+            format!("{}{provisional}", g.as_str())
+        }),
+        coverage: report.coverage,
         ..Row::default()
     }];
     for category in &report.categories {
@@ -104,7 +145,8 @@ pub fn render(report: &Report) -> Vec<u8> {
             Row {
                 level: "channel",
                 id: channel.channel.to_string(),
-                title: channel.checks.join(", "),
+                title: channel.channel.to_string(),
+                weight: Some(channel.weight),
                 category: category.id.id().into(),
                 channel: channel.channel.to_string(),
                 status: if channel.answered {
@@ -120,7 +162,7 @@ pub fn render(report: &Report) -> Vec<u8> {
                     .unwrap_or_default(),
                 #[expect(clippy::cast_precision_loss, reason = "contact counts are small")]
                 key_value: channel.unanswered.map(|n| n as f64),
-                key_unit: channel
+                key_note: channel
                     .contacts
                     .map(|n| format!("of {n} contacts"))
                     .unwrap_or_default(),
@@ -145,9 +187,7 @@ pub fn render(report: &Report) -> Vec<u8> {
             weight: Some(check.weight),
             key_metric: metric.map(|m| m.name.clone()).unwrap_or_default(),
             key_value: metric.map(|m| m.value),
-            key_unit: metric
-                .and_then(|m| m.unit.as_ref())
-                .map_or_else(String::new, |u| u.as_str().to_string()),
+            key_unit: metric.and_then(|m| m.unit.clone()),
             // An errored check's finding is its error: that is what to fix first.
             top_finding: check.top_finding().cloned().or_else(|| {
                 check.error.as_ref().map(|e| {
@@ -161,17 +201,68 @@ pub fn render(report: &Report) -> Vec<u8> {
             ..Row::default()
         });
     }
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    // Writing to memory cannot fail.
-    let _ = writer.write_record(COLUMNS);
+    write(
+        bom,
+        COLUMNS.iter().map(|c| (*c).to_string()),
+        rows.into_iter().map(Row::cells),
+    )
+}
+
+/// One row per audit, one column per category and per channel measured: what a chart in a
+/// slide reads. Runs of several audits concatenate under one header when their channels agree.
+pub fn render_matrix(report: &Report, bom: bool) -> Vec<u8> {
+    let mut header: Vec<String> = [
+        "audit",
+        "site",
+        "date",
+        "overall",
+        "grade",
+        "coverage",
+        "confidence",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut row = vec![
+        report.audit.name.clone(),
+        report.audit.site.clone().unwrap_or_default(),
+        report.audit.started_at.date_naive().to_string(),
+        score_text(report.score),
+        report
+            .grade
+            .map_or(String::new(), |g| g.as_str().to_string()),
+        report.coverage.map(percent).unwrap_or_default(),
+        report
+            .confidence
+            .map_or(String::new(), |c| c.as_str().to_string()),
+    ];
+    for category in &report.categories {
+        header.push(category.id.id().to_string());
+        row.push(score_text(category.score));
+    }
+    for channel in report.categories.iter().flat_map(|c| &c.channels) {
+        header.push(format!("channel_{}", channel.channel));
+        row.push(score_text(Some(channel.score)));
+    }
+    write(bom, header.into_iter(), std::iter::once(row))
+}
+
+fn score_text(score: Option<f64>) -> String {
+    score.map(|s| format!("{s:.1}")).unwrap_or_default()
+}
+
+fn write<R: IntoIterator<Item = String>>(
+    bom: bool,
+    header: impl Iterator<Item = String>,
+    rows: impl Iterator<Item = R>,
+) -> Vec<u8> {
+    let start = if bom { BOM.to_vec() } else { Vec::new() };
+    let mut writer = csv::Writer::from_writer(start);
+    // Writing to memory cannot fail. Control characters are shown escaped (a CSV is often
+    // looked at in a terminal), then formula starters neutralised.
+    let clean = |cell: String| neutralise(&super::sanitize::terminal(&cell)).into_owned();
+    let _ = writer.write_record(header.map(clean));
     for row in rows {
-        // Control characters shown escaped (a CSV is often looked at in a terminal), then
-        // formula starters neutralised.
-        let _ = writer.write_record(
-            row.cells()
-                .iter()
-                .map(|cell| neutralise(&super::sanitize::terminal(cell)).into_owned()),
-        );
+        let _ = writer.write_record(row.into_iter().map(clean));
     }
     writer.into_inner().unwrap_or_default()
 }

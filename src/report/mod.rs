@@ -21,6 +21,8 @@ pub enum Format {
     Json,
     /// One row for the overall score, one per category, one per check, for spreadsheets and slides.
     Csv,
+    /// One row per audit, one column per category and channel: the matrix a slide's chart reads.
+    CsvMatrix,
     /// For CI job summaries and pull-request comments (with deltas against a baseline run).
     Markdown,
     /// JUnit XML, one test case per check, for CI dashboards.
@@ -28,9 +30,20 @@ pub enum Format {
 }
 
 /// How a human-facing format is decorated; machine formats ignore it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Decoration {
     pub color: bool,
+    /// CSV starts with a UTF-8 byte-order mark, so Excel on Windows reads it as UTF-8.
+    pub csv_bom: bool,
+}
+
+impl Default for Decoration {
+    fn default() -> Self {
+        Self {
+            color: false,
+            csv_bom: true,
+        }
+    }
 }
 
 impl Format {
@@ -44,7 +57,8 @@ impl Format {
         match self {
             Format::Table => table::render(report, decoration),
             Format::Json => json::render(report),
-            Format::Csv => csv::render(report),
+            Format::Csv => csv::render(report, decoration.csv_bom),
+            Format::CsvMatrix => csv::render_matrix(report, decoration.csv_bom),
             Format::Markdown => markdown::render(report, baseline),
             Format::Junit => junit::render(report),
         }

@@ -466,3 +466,46 @@ fn every_fixture_the_readme_names_exists() {
     }
     assert!(named > 5, "only {named} fixtures named");
 }
+
+#[test]
+fn csv_is_ready_for_a_slide() {
+    let csv = |extra: &[&str]| {
+        let output = centricity()
+            .arg("audit")
+            .arg(example())
+            .args(["--offline", "--no-store"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        output.stdout
+    };
+    let rows = csv(&["--format", "csv"]);
+    assert!(
+        rows.starts_with("\u{feff}level,".as_bytes()),
+        "no byte-order mark"
+    );
+    assert!(!csv(&["--format", "csv", "--csv-bom=false"]).starts_with("\u{feff}".as_bytes()));
+    let text = String::from_utf8(rows).unwrap();
+    let line = |prefix: &str| {
+        text.lines()
+            .find(|l| l.starts_with(prefix))
+            .unwrap()
+            .to_string()
+    };
+    // Shares are percentages, not 0.7142857142857143; coverage too, not 1.000.
+    assert!(line("overall,").contains(",100%,"), "{}", line("overall,"));
+    let email = line("check,support-email,");
+    assert!(email.contains(",response_rate,50%,%,"), "{email}");
+    // A channel row's title is the channel, not the ids of the checks that measured it.
+    assert!(line("channel,web,").starts_with("channel,web,web,"));
+    let matrix = String::from_utf8(csv(&["--format", "csv-matrix", "--csv-bom=false"])).unwrap();
+    let lines: Vec<&str> = matrix.lines().collect();
+    assert_eq!(lines.len(), 2, "{matrix}");
+    assert!(
+        lines[0].starts_with("audit,site,date,overall,grade,coverage,confidence,responsiveness,")
+    );
+    assert!(lines[0].contains(",channel_phone,"));
+    assert!(lines[1].starts_with("Acme Telecom,https://www.acme.example,"));
+    assert_eq!(lines[0].split(',').count(), lines[1].split(',').count());
+}
