@@ -65,10 +65,16 @@ where
         ColorChoice::Never => false,
         ColorChoice::Auto => std::io::stdout().is_terminal() && no_color_unset(),
     };
+    let decoration = report::Decoration {
+        color,
+        width: table_width(),
+        full_text: cli.verbose > 0,
+        ..report::Decoration::default()
+    };
     match &cli.command {
         Command::Audit(args) => {
             let sub = matches.subcommand_matches("audit").unwrap_or(&matches);
-            commands::audit::run(args, sub, color, cli.quiet)
+            commands::audit::run(args, sub, decoration, cli.quiet)
         }
         Command::Init {
             dir,
@@ -142,8 +148,10 @@ where
             *format,
             store.store.as_deref(),
             audit.as_deref(),
-            color,
-            *csv_bom,
+            report::Decoration {
+                csv_bom: *csv_bom,
+                ..decoration
+            },
         ),
         Command::Completions { shell } => {
             clap_complete::generate(
@@ -155,6 +163,21 @@ where
             Exit::Ok
         }
     }
+}
+
+/// The width tables are laid out in: `COLUMNS` when set (the shell's or the user's say), else
+/// the terminal's when stdout is one; `None` off a terminal.
+fn table_width() -> Option<u16> {
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok());
+    // Narrower than this no table is readable; wider, it is the user's choice.
+    columns.filter(|w| *w >= 40).or_else(|| {
+        std::io::stdout()
+            .is_terminal()
+            .then(|| comfy_table::Table::new().width())
+            .flatten()
+    })
 }
 
 /// NO_COLOR (no-color.org): any non-empty value turns colour off.

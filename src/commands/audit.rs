@@ -23,7 +23,7 @@ pub enum Target {
     File(PathBuf),
 }
 
-pub fn run(args: &AuditArgs, matches: &ArgMatches, color: bool, quiet: bool) -> Exit {
+pub fn run(args: &AuditArgs, matches: &ArgMatches, decoration: Decoration, quiet: bool) -> Exit {
     let audit = match audit::load(&args.file) {
         Ok(audit) => audit,
         Err(err) => return input_error(&err.to_string()),
@@ -87,8 +87,8 @@ pub fn run(args: &AuditArgs, matches: &ArgMatches, color: bool, quiet: bool) -> 
         None => None,
     };
     let decoration = Decoration {
-        color,
         csv_bom: args.csv_bom,
+        ..decoration
     };
     if let Err(message) = write_outputs(
         &report,

@@ -529,8 +529,7 @@ pub fn report(
     format: Format,
     url: Option<&str>,
     audit_file: Option<&Path>,
-    color: bool,
-    csv_bom: bool,
+    decoration: Decoration,
 ) -> Exit {
     let audit = audit_file.map(|f| f.to_string_lossy().into_owned());
     let reading = match Reading::locate(url, audit.as_deref()) {
@@ -559,7 +558,7 @@ pub fn report(
     };
     match store.report(run_id) {
         Ok(report) => {
-            let bytes = format.render(&report, Decoration { color, csv_bom }, None);
+            let bytes = format.render(&report, decoration, None);
             print!("{}", String::from_utf8_lossy(&bytes));
             Exit::Ok
         }

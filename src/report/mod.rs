@@ -35,6 +35,10 @@ pub struct Decoration {
     pub color: bool,
     /// CSV starts with a UTF-8 byte-order mark, so Excel on Windows reads it as UTF-8.
     pub csv_bom: bool,
+    /// The terminal's width tables fit; `None` off a terminal (a slide's width then).
+    pub width: Option<u16>,
+    /// Texts in full (`-v`): errors and findings are not cut to fit a cell.
+    pub full_text: bool,
 }
 
 impl Default for Decoration {
@@ -42,6 +46,8 @@ impl Default for Decoration {
         Self {
             color: false,
             csv_bom: true,
+            width: None,
+            full_text: false,
         }
     }
 }

@@ -12,21 +12,25 @@ use super::{
 };
 
 const BAR_WIDTH: usize = 10;
+/// Off a terminal (a file, a pipe) tables are laid out to fit a slide.
+const SLIDE_WIDTH: u16 = 140;
 
 pub fn render(report: &Report, decoration: Decoration) -> Vec<u8> {
     let mut out = String::new();
+    let width = usize::from(decoration.width.unwrap_or(SLIDE_WIDTH));
     let grade = grade_text(report);
-    out.push_str(&format!(
+    let mut headline = format!(
         "{} — overall {} ({grade})",
         terminal(&report.audit.name),
         score_text(report.score)
-    ));
+    );
     if !report.complete {
-        out.push_str(" — INCOMPLETE: some checks could not be measured");
+        headline.push_str(" — INCOMPLETE: some checks could not be measured");
     }
+    out.push_str(&wrap(&headline, width));
     out.push_str("\n\n");
 
-    let mut categories = new_table(decoration, ["Category", "Score", "", "Coverage", "Grade"]);
+    let mut categories = new_table(decoration, &["Category", "Score", "", "Coverage", "Grade"]);
     for category in &report.categories {
         categories.add_row(vec![
             Cell::new(&category.title),
@@ -44,7 +48,7 @@ pub fn render(report: &Report, decoration: Decoration) -> Vec<u8> {
     out.push_str("\n\n");
     let channels = channel_rows(report);
     if !channels.is_empty() {
-        let mut table = new_table(decoration, CHANNEL_HEADER);
+        let mut table = new_table(decoration, &CHANNEL_HEADER);
         for row in channels {
             table.add_row(row.iter().map(cell));
         }
@@ -52,17 +56,20 @@ pub fn render(report: &Report, decoration: Decoration) -> Vec<u8> {
         out.push_str("\n\n");
     }
 
-    let mut checks = new_table(
-        decoration,
-        [
-            "Check",
-            "Kind",
-            "Status",
-            "Score",
-            "Key metric",
-            "Top finding",
-        ],
-    );
+    // On a narrow terminal the kind is the column to lose: the id says most of it.
+    let with_kind = decoration.width.is_none_or(|w| w >= 100);
+    let header: Vec<&str> = [
+        "Check",
+        "Kind",
+        "Status",
+        "Score",
+        "Key metric",
+        "Top finding",
+    ]
+    .into_iter()
+    .filter(|h| with_kind || *h != "Kind")
+    .collect();
+    let mut checks = new_table(decoration, &header);
     for check in &report.checks {
         let metric = key_metric(check)
             .map(|(name, value)| format!("{name} {value}"))
@@ -72,14 +79,22 @@ pub fn render(report: &Report, decoration: Decoration) -> Vec<u8> {
             .as_deref()
             .or_else(|| check.top_finding().map(|f| f.message.as_str()))
             .unwrap_or_default();
-        checks.add_row(vec![
-            cell(&check.id),
-            cell(&check.kind),
+        let finding = if decoration.full_text {
+            finding.to_string()
+        } else {
+            shorten(finding, 90)
+        };
+        let mut row = vec![cell(&check.id)];
+        if with_kind {
+            row.push(cell(&check.kind));
+        }
+        row.extend([
             status_cell(check.status, decoration),
             score_cell(check.score, decoration),
             cell(metric),
-            cell(shorten(finding, 90)),
+            cell(finding),
         ]);
+        checks.add_row(row);
     }
     out.push_str(&checks.to_string());
     out.push('\n');
@@ -91,7 +106,7 @@ pub fn render(report: &Report, decoration: Decoration) -> Vec<u8> {
         .filter(|(_, f)| f.severity > super::model::Severity::Info)
         .map(|(c, f)| {
             let note = format!("- {}: {} {}", c.id.id(), f.message, f.recommendation);
-            terminal(&note).into_owned()
+            wrap(&terminal(&note), width)
         })
         .collect();
     if !notes.is_empty() {
@@ -102,26 +117,42 @@ pub fn render(report: &Report, decoration: Decoration) -> Vec<u8> {
     out.into_bytes()
 }
 
-fn new_table<const N: usize>(decoration: Decoration, header: [&str; N]) -> Table {
+fn new_table(decoration: Decoration, header: &[&str]) -> Table {
     let mut table = Table::new();
     table
         .load_style(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic);
+    // The width is decided once by the command (terminal, COLUMNS, or a slide's width off one).
+    table.force_no_tty();
     if decoration.color {
         table.enforce_styling();
-    } else {
-        table.force_no_tty();
     }
-    // Off a terminal (a file, a pipe) comfy-table cannot know a width: pick one that fits a slide.
-    if table.width().is_none() {
-        table.set_width(140);
-    }
+    table.set_width(decoration.width.unwrap_or(SLIDE_WIDTH));
     table.set_header(
         header
             .iter()
             .map(|h| Cell::new(h).add_attribute(Attribute::Bold)),
     );
     table
+}
+
+/// Words laid out in lines of at most `width` characters, later lines indented under the
+/// first's text ("- "); a word longer than a line stands alone.
+fn wrap(text: &str, width: usize) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let used = line.chars().count();
+        if used > 0 && used + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+            line.push_str("  ");
+        } else if used > 0 && !line.ends_with("  ") {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines.join("\n")
 }
 
 fn bar(score: Option<f64>) -> String {

@@ -509,3 +509,34 @@ fn csv_is_ready_for_a_slide() {
     assert!(lines[1].starts_with("Acme Telecom,https://www.acme.example,"));
     assert_eq!(lines[0].split(',').count(), lines[1].split(',').count());
 }
+
+#[test]
+fn tables_fit_the_terminal_and_verbose_shows_errors_in_full() {
+    let scratch = Scratch::new();
+    let words = "the plug-in could not reach the survey tool ".repeat(4);
+    scratch.plugin(
+        "broken.sh",
+        &format!("echo '{words} END-OF-ERROR' >&2; exit 1"),
+    );
+    let audit = scratch.audit(
+        "[[check]]\nid = \"broken\"\nkind = \"exec\"\ncategory = \"feedback\"\ncommand = [\"sh\", \"broken.sh\"]\n",
+    );
+    let table = |verbose: bool| {
+        let mut cmd = centricity();
+        cmd.env("COLUMNS", "80")
+            .arg("audit")
+            .arg(&audit)
+            .arg("--no-store");
+        if verbose {
+            cmd.arg("-v");
+        }
+        String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+    };
+    let short = table(false);
+    let widest = short.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(widest <= 80, "a line of {widest} characters:\n{short}");
+    assert!(!short.contains("END-OF-ERROR"), "{short}");
+    let full = table(true);
+    assert!(full.contains("END-OF-ERROR"), "{full}");
+    assert!(full.lines().all(|l| l.chars().count() <= 80), "{full}");
+}
