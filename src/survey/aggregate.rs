@@ -275,6 +275,11 @@ fn score_rows(
     }
 }
 
+/// A question as a reader of the report needs it: its id and, shortened, what was asked.
+fn asked_as(q: &Question) -> String {
+    format!("{} “{}”", q.id, crate::text::shorten(&q.text, 90))
+}
+
 /// Rows grouped by question id (upper case), so each question reads only its own answers.
 pub(crate) fn by_question<'a>(rows: &[&'a AnswerRow]) -> HashMap<String, Vec<&'a AnswerRow>> {
     let mut grouped: HashMap<String, Vec<&AnswerRow>> = HashMap::new();
@@ -362,7 +367,9 @@ pub(crate) fn question_stats(
             Severity::Warn,
             format!(
                 "{}: respondents disagree ({} {:.2}).",
-                q.id, a.measure, a.value
+                asked_as(q),
+                a.measure,
+                a.value
             ),
             "Split the answers by role or team before drawing conclusions.",
         ));
@@ -373,7 +380,7 @@ pub(crate) fn question_stats(
             Severity::Warn,
             format!(
                 "{}: {dont_know} of {asked} answered \"don't know\" (low awareness).",
-                q.id
+                asked_as(q)
             ),
             "Tell staff how this works today: not knowing is a finding in itself.",
         ));

@@ -158,12 +158,9 @@ fn statistics_distribution_top2_and_agreement() {
         (agreement.measure, agreement.value, agreement.split),
         ("r_wg", 0.0, true)
     );
-    assert!(
-        result
-            .findings
-            .iter()
-            .any(|f| f.message.contains("INF-01: respondents disagree"))
-    );
+    assert!(result.findings.iter().any(
+        |f| f.message.starts_with("INF-01 “") && f.message.contains("”: respondents disagree")
+    ));
     // Unanimous: r_wg = 1.
     let same: Vec<AnswerRow> = (0..6)
         .map(|i| row(&format!("r{i}"), "Sales", "INF-01", Value::Choice(3)))
@@ -200,7 +197,8 @@ fn numbers_report_median_and_iqr_and_dont_know_is_not_zero() {
         result
             .findings
             .iter()
-            .any(|f| f.message.contains("INF-06: 3 of 4 answered \"don't know\""))
+            .any(|f| f.message.starts_with("INF-06 “")
+                && f.message.contains("”: 3 of 4 answered \"don't know\""))
     );
 }
 
