@@ -36,6 +36,8 @@ pub struct Audit {
     pub dir: PathBuf,
     pub name: String,
     pub site: Option<String>,
+    /// `[audit] auditor`: who made the audit, for the report's cover.
+    pub auditor: Option<String>,
     /// Where network observations are saved, and read back by `--offline`.
     pub evidence_dir: PathBuf,
     pub scoring: ScoringConfig,
@@ -150,9 +152,10 @@ pub fn parse(text: &str, file: &Path) -> Result<Audit, InvalidInput> {
         let name = th.required::<String>("name").ok();
         let site = th.optional::<String>("site");
         let evidence = th.optional::<String>("evidence");
-        (name, site, evidence)
+        let auditor = th.optional::<String>("auditor");
+        (name, site, evidence, auditor)
     });
-    ctx.site = header.as_ref().and_then(|(_, site, _)| site.clone());
+    ctx.site = header.as_ref().and_then(|(_, site, _, _)| site.clone());
     let scoring = take_table(&mut top, "scoring", &mut errors, parse_scoring).unwrap_or_default();
     let thresholds =
         take_table(&mut top, "thresholds", &mut errors, parse_thresholds).unwrap_or_default();
@@ -182,7 +185,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Audit, InvalidInput> {
     if !errors.errors.is_empty() || !ctx.referenced.is_empty() {
         return Err(located(errors, text, file, ctx));
     }
-    let Some((Some(name), site, evidence)) = header else {
+    let Some((Some(name), site, evidence, auditor)) = header else {
         unreachable!("a missing [audit] name is reported above")
     };
     Ok(Audit {
@@ -191,6 +194,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Audit, InvalidInput> {
         dir,
         name,
         site,
+        auditor,
         scoring,
         thresholds,
         checks,

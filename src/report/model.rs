@@ -52,6 +52,9 @@ impl Tool {
 pub struct AuditInfo {
     pub name: String,
     pub site: Option<String>,
+    /// `[audit] auditor`: who made the audit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auditor: Option<String>,
     pub started_at: DateTime<FixedOffset>,
     pub finished_at: DateTime<FixedOffset>,
 }

@@ -91,6 +91,7 @@ mod tests {
             audit: AuditInfo {
                 name: "A".into(),
                 site: None,
+                auditor: None,
                 started_at: t,
                 finished_at: t,
             },

@@ -112,6 +112,7 @@ pub fn score_run(
         audit: AuditInfo {
             name: audit.name.clone(),
             site: audit.site.clone(),
+            auditor: audit.auditor.clone(),
             started_at: times.started_at,
             finished_at: times.finished_at,
         },

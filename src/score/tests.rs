@@ -26,6 +26,7 @@ fn audit(checks: Vec<CheckSpec>) -> Audit {
         dir: PathBuf::from("."),
         name: "Acme".into(),
         site: None,
+        auditor: None,
         evidence_dir: PathBuf::from("evidence"),
         scoring: ScoringConfig::default(),
         thresholds: Default::default(),
