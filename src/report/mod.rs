@@ -3,6 +3,7 @@
 
 mod csv;
 pub use csv::neutralise;
+mod html;
 mod json;
 mod junit;
 mod markdown;
@@ -27,6 +28,8 @@ pub enum Format {
     Markdown,
     /// JUnit XML, one test case per check, for CI dashboards.
     Junit,
+    /// One self-contained page for the client (no script, no network), printable to PDF.
+    Html,
 }
 
 /// How a human-facing format is decorated; machine formats ignore it.
@@ -67,6 +70,7 @@ impl Format {
             Format::CsvMatrix => csv::render_matrix(report, decoration.csv_bom),
             Format::Markdown => markdown::render(report, baseline),
             Format::Junit => junit::render(report),
+            Format::Html => html::render(report),
         }
     }
 }

@@ -1,0 +1,472 @@
+//! One self-contained HTML file for the client: inline CSS and SVG, no script and a
+//! Content-Security-Policy that forbids any, no request to anywhere; light, and printable to
+//! PDF with a page per part. Every text from outside (names, findings, evidence, free-text
+//! answers) is escaped, and only http(s) evidence becomes a link.
+
+use std::fmt::Write as _;
+
+use super::grade_text;
+use super::model::{CategoryReport, CheckReport, Evidence, Finding, Report, Severity, Status};
+use crate::benchmarks::{self, Benchmark};
+
+/// Scripts, plug-ins, frames, forms, fonts and fetches are all refused; inline styles and
+/// inline images (none today) are the only things the page may use.
+const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
+const STYLE: &str = "
+body{font:15px/1.45 'DejaVu Sans',Helvetica,Arial,sans-serif;color:#1d2433;margin:0 auto;max-width:60rem;padding:2rem}
+h1{font-size:2rem;margin:0 0 .3rem}h2{border-bottom:2px solid #d8dde8;padding-bottom:.2rem;margin-top:2rem}
+section{page-break-after:always;break-after:page}section:last-child{page-break-after:auto}
+table{border-collapse:collapse;width:100%;margin:.6rem 0}th,td{border-bottom:1px solid #e3e7ef;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th{background:#f3f5f9}.num{text-align:right;white-space:nowrap}.muted{color:#5b6478}
+.cover dl{display:grid;grid-template-columns:8rem 1fr;gap:.2rem 1rem}.cover dt{color:#5b6478}
+.bar{background:#e9edf4;height:.7rem;width:12rem;display:inline-block;vertical-align:middle}
+.bar i{display:block;height:100%}.good{background:#2e8b57}.mid{background:#d9a400}.bad{background:#c0392b}
+.fail{color:#c0392b}.warn{color:#9a6b00}.info{color:#5b6478}.provisional{color:#c0392b;font-weight:bold}
+.excerpt{font-size:.9em;color:#384055;overflow-wrap:anywhere}
+@media print{body{padding:0}a{color:inherit}}
+";
+
+pub fn render(report: &Report) -> Vec<u8> {
+    let mut out = String::with_capacity(64 * 1024);
+    let name = esc(&report.audit.name);
+    let _ = write!(
+        out,
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\
+         <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+         <title>Customer-centricity audit: {name}</title><style>{STYLE}</style></head><body>\n"
+    );
+    cover(&mut out, report);
+    summary(&mut out, report);
+    channels(&mut out, report);
+    by_kind(&mut out, report, "reviews", "Ratings and reviews");
+    by_kind(&mut out, report, "questionnaire", "What staff say");
+    findings(&mut out, report);
+    evidence(&mut out, report);
+    methodology(&mut out, report);
+    out.push_str("</body></html>\n");
+    out.into_bytes()
+}
+
+fn cover(out: &mut String, report: &Report) {
+    let audit = &report.audit;
+    let _ = write!(
+        out,
+        "<section class=\"cover\"><p class=\"muted\">Customer-centricity audit</p><h1>{}</h1><dl>",
+        esc(&audit.name)
+    );
+    let mut row = |term: &str, value: String| {
+        let _ = write!(out, "<dt>{term}</dt><dd>{value}</dd>");
+    };
+    if let Some(site) = &audit.site {
+        row("Site", link_or_text(site));
+    }
+    row("Date", audit.started_at.format("%-d %B %Y").to_string());
+    if let Some(auditor) = &audit.auditor {
+        row("Auditor", esc(auditor));
+    }
+    row(
+        "Tool",
+        format!("{} {}", esc(&report.tool.name), esc(&report.tool.version)),
+    );
+    out.push_str("</dl>");
+    out.push_str(&gauge(report.score));
+    let grade = grade_text(report);
+    let class = if report.provisional {
+        " class=\"provisional\""
+    } else {
+        ""
+    };
+    let _ = write!(out, "<p{class}>Overall: {}</p>", esc(&grade));
+    if !report.complete {
+        out.push_str("<p class=\"fail\">Incomplete: some checks could not be measured.</p>");
+    }
+    out.push_str("</section>\n");
+}
+
+/// The overall score on a half-circle dial, in SVG.
+fn gauge(score: Option<f64>) -> String {
+    let value = score.unwrap_or(0.0).clamp(0.0, 100.0);
+    let angle = std::f64::consts::PI * (1.0 - value / 100.0);
+    let (x, y) = (100.0 + 80.0 * angle.cos(), 100.0 - 80.0 * angle.sin());
+    let large = 0;
+    let label = score.map_or_else(|| "—".to_string(), |s| format!("{s:.1}"));
+    format!(
+        "<svg role=\"img\" aria-label=\"overall score {label}\" width=\"220\" height=\"130\" viewBox=\"0 0 200 120\">\
+         <path d=\"M20 100 A80 80 0 0 1 180 100\" fill=\"none\" stroke=\"#e9edf4\" stroke-width=\"16\"/>\
+         <path d=\"M20 100 A80 80 0 {large} 1 {x:.1} {y:.1}\" fill=\"none\" stroke=\"{}\" stroke-width=\"16\"/>\
+         <text x=\"100\" y=\"95\" text-anchor=\"middle\" font-size=\"28\" font-weight=\"bold\">{label}</text>\
+         <text x=\"100\" y=\"115\" text-anchor=\"middle\" font-size=\"11\" fill=\"#5b6478\">out of 100</text></svg>",
+        colour(score)
+    )
+}
+
+fn colour(score: Option<f64>) -> &'static str {
+    match score {
+        Some(s) if s >= 90.0 => "#2e8b57",
+        Some(s) if s >= 50.0 => "#d9a400",
+        Some(_) => "#c0392b",
+        None => "#9aa3b5",
+    }
+}
+
+fn bar(score: Option<f64>) -> String {
+    let Some(s) = score else {
+        return "<span class=\"muted\">not assessed</span>".into();
+    };
+    let class = match s {
+        s if s >= 90.0 => "good",
+        s if s >= 50.0 => "mid",
+        _ => "bad",
+    };
+    format!(
+        "<span class=\"bar\"><i class=\"{class}\" style=\"width:{:.0}%\"></i></span> {s:.1}",
+        s.clamp(0.0, 100.0)
+    )
+}
+
+fn summary(out: &mut String, report: &Report) {
+    out.push_str("<section><h2>Executive summary</h2><table><tr><th>Category</th><th>Score</th><th class=\"num\">Weight</th><th class=\"num\">Coverage</th></tr>");
+    for c in &report.categories {
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.0}%</td></tr>",
+            esc(&c.title),
+            bar(c.score),
+            c.weight,
+            c.coverage * 100.0
+        );
+    }
+    out.push_str("</table><h3>Top actions</h3>");
+    let actions = top_actions(report, 5);
+    if actions.is_empty() {
+        out.push_str("<p>No scored check leaves points to recover.</p>");
+    } else {
+        out.push_str("<ol>");
+        for (points, check, finding) in actions {
+            let _ = write!(
+                out,
+                "<li><b>+{points:.1} points</b> — {}: {} <span class=\"muted\">({})</span></li>",
+                esc(&check.title),
+                esc(&finding.recommendation),
+                esc(&finding.message)
+            );
+        }
+        out.push_str("</ol>");
+    }
+    out.push_str("</section>\n");
+}
+
+/// The checks whose score, raised to 100, would add most to the overall score: each check's
+/// gap times its share of its category, times its category's share of the overall.
+pub(crate) fn top_actions(report: &Report, count: usize) -> Vec<(f64, &CheckReport, &Finding)> {
+    let scored_weight: f64 = report
+        .categories
+        .iter()
+        .filter(|c| c.score.is_some())
+        .map(|c| c.weight)
+        .sum();
+    let mut actions: Vec<(f64, &CheckReport, &Finding)> = report
+        .checks
+        .iter()
+        .filter_map(|check| {
+            let score = check.score?;
+            let finding = check.top_finding()?;
+            let category = report.categories.iter().find(|c| c.id == check.category)?;
+            let share = check.weight / category_check_weight(report, category);
+            let points = (100.0 - score) * share * category.weight / scored_weight;
+            (points > 0.05).then_some((points, check, finding))
+        })
+        .collect();
+    actions.sort_by(|a, b| b.0.total_cmp(&a.0));
+    actions.truncate(count);
+    actions
+}
+
+fn category_check_weight(report: &Report, category: &CategoryReport) -> f64 {
+    report
+        .checks
+        .iter()
+        .filter(|c| c.category == category.id && c.score.is_some())
+        .map(|c| c.weight)
+        .sum::<f64>()
+        .max(f64::MIN_POSITIVE)
+}
+
+fn channels(out: &mut String, report: &Report) {
+    let channels: Vec<_> = report.categories.iter().flat_map(|c| &c.channels).collect();
+    if channels.is_empty() {
+        return;
+    }
+    out.push_str("<section><h2>Responsiveness by channel</h2><p class=\"muted\">Each channel is one voice in the category; the time to a person is placed on its benchmark curve (90 at the p10 time, 50 at the median).</p><table><tr><th>Channel</th><th>Score</th><th class=\"num\">Voice</th><th>Answered</th><th>Time to a person</th></tr>");
+    let shipped = benchmarks::shipped();
+    for channel in channels {
+        let name = channel.channel.as_str();
+        let metric = format!("{name}.first_human_response_median");
+        let measured = report
+            .checks
+            .iter()
+            .flat_map(|c| &c.metrics)
+            .find(|m| m.name == metric)
+            .map(|m| m.value);
+        let placed = match (measured, shipped.contact.get(name)) {
+            (Some(seconds), Some(benchmark)) => on_curve(seconds, benchmark),
+            (Some(seconds), None) => super::model::human_seconds(seconds),
+            _ => String::new(),
+        };
+        let answered = match (channel.contacts, channel.unanswered) {
+            (Some(n), Some(left)) => format!("{} of {n} contacts", n - left),
+            _ if channel.answered => "yes".into(),
+            _ => "no".into(),
+        };
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{answered}</td><td>{placed}</td></tr>",
+            esc(name),
+            bar(Some(channel.score)),
+            channel.weight
+        );
+    }
+    out.push_str("</table></section>\n");
+}
+
+/// A measured time on a line from 0 to three times the benchmark's median, with the p10 and
+/// median marked: where the company stands against the anchors.
+fn on_curve(seconds: f64, benchmark: &Benchmark) -> String {
+    let end = benchmark.curve.median * 3.0;
+    let x = |s: f64| 10.0 + 180.0 * (s / end).clamp(0.0, 1.0);
+    format!(
+        "<svg width=\"200\" height=\"34\" viewBox=\"0 0 200 34\" role=\"img\" aria-label=\"measured against the benchmark\">\
+         <line x1=\"10\" y1=\"14\" x2=\"190\" y2=\"14\" stroke=\"#c9d0dc\" stroke-width=\"4\"/>\
+         <line x1=\"{p10:.1}\" y1=\"6\" x2=\"{p10:.1}\" y2=\"22\" stroke=\"#2e8b57\"/>\
+         <line x1=\"{median:.1}\" y1=\"6\" x2=\"{median:.1}\" y2=\"22\" stroke=\"#d9a400\"/>\
+         <circle cx=\"{at:.1}\" cy=\"14\" r=\"5\" fill=\"#1d2433\"/>\
+         <text x=\"10\" y=\"32\" font-size=\"9\" fill=\"#5b6478\">{time} (p10 {p10_text}, median {median_text})</text></svg>",
+        p10 = x(benchmark.curve.p10),
+        median = x(benchmark.curve.median),
+        at = x(seconds),
+        time = super::model::human_seconds(seconds),
+        p10_text = super::model::human_seconds(benchmark.curve.p10),
+        median_text = super::model::human_seconds(benchmark.curve.median),
+    )
+}
+
+/// The checks of one kind with their metrics and evidence (review sources, questionnaires).
+fn by_kind(out: &mut String, report: &Report, kind: &str, title: &str) {
+    let checks: Vec<&CheckReport> = report.checks.iter().filter(|c| c.kind == kind).collect();
+    if checks.is_empty() {
+        return;
+    }
+    let _ = write!(out, "<section><h2>{title}</h2>");
+    for check in checks {
+        let _ = write!(
+            out,
+            "<h3>{}</h3><p>{}</p><table><tr><th>Measure</th><th class=\"num\">Value</th></tr>",
+            esc(&check.title),
+            bar(check.score)
+        );
+        for metric in &check.metrics {
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td class=\"num\">{}</td></tr>",
+                esc(&metric.name),
+                esc(&metric.display_value())
+            );
+        }
+        out.push_str("</table>");
+        finding_list(out, &check.findings);
+        evidence_table(out, &check.evidence);
+    }
+    if kind == "questionnaire" {
+        out.push_str("<p class=\"muted\">Agreement among respondents is r<sub>wg</sub> for scales and consensus for yes/no questions: 1 when everyone agrees; below about 0.5 they do not share a view, and the answers should be split by role before drawing conclusions.</p>");
+    }
+    out.push_str("</section>\n");
+}
+
+fn findings(out: &mut String, report: &Report) {
+    out.push_str("<section><h2>All findings</h2>");
+    for category in &report.categories {
+        let mut all: Vec<(&str, &Finding)> = category
+            .findings
+            .iter()
+            .map(|f| ("category", f))
+            .chain(
+                report
+                    .checks
+                    .iter()
+                    .filter(|c| c.category == category.id)
+                    .flat_map(|c| c.findings.iter().map(move |f| (c.title.as_str(), f))),
+            )
+            .collect();
+        if all.is_empty() {
+            continue;
+        }
+        all.sort_by_key(|(_, f)| std::cmp::Reverse(f.severity));
+        let _ = write!(out, "<h3>{}</h3><ul>", esc(&category.title));
+        for (from, finding) in all {
+            let _ = write!(
+                out,
+                "<li class=\"{}\"><b>{}</b> {}: {} <span class=\"muted\">→ {}</span></li>",
+                severity_class(finding.severity),
+                severity_word(finding.severity),
+                esc(from),
+                esc(&finding.message),
+                esc(&finding.recommendation)
+            );
+        }
+        out.push_str("</ul>");
+    }
+    let errors: Vec<&CheckReport> = report
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Error)
+        .collect();
+    if !errors.is_empty() {
+        out.push_str("<h3>Checks that could not measure</h3><ul>");
+        for check in errors {
+            let _ = write!(
+                out,
+                "<li class=\"fail\">{}: {}</li>",
+                esc(&check.title),
+                esc(check.error.as_deref().unwrap_or("error"))
+            );
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("</section>\n");
+}
+
+fn finding_list(out: &mut String, findings: &[Finding]) {
+    if findings.is_empty() {
+        return;
+    }
+    out.push_str("<ul>");
+    for finding in findings {
+        let _ = write!(
+            out,
+            "<li class=\"{}\">{} <span class=\"muted\">→ {}</span></li>",
+            severity_class(finding.severity),
+            esc(&finding.message),
+            esc(&finding.recommendation)
+        );
+    }
+    out.push_str("</ul>");
+}
+
+fn evidence(out: &mut String, report: &Report) {
+    out.push_str("<section><h2>Evidence</h2>");
+    for check in report.checks.iter().filter(|c| !c.evidence.is_empty()) {
+        let _ = write!(out, "<h3>{}</h3>", esc(&check.title));
+        evidence_table(out, &check.evidence);
+    }
+    out.push_str("</section>\n");
+}
+
+fn evidence_table(out: &mut String, evidence: &[Evidence]) {
+    if evidence.is_empty() {
+        return;
+    }
+    out.push_str("<table><tr><th>Source</th><th>When</th><th>What was seen</th></tr>");
+    for item in evidence {
+        let when = item
+            .observed_at
+            .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default();
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{when}</td><td class=\"excerpt\">{}</td></tr>",
+            link_or_text(&item.source),
+            esc(&item.excerpt)
+        );
+    }
+    out.push_str("</table>");
+}
+
+fn methodology(out: &mut String, report: &Report) {
+    out.push_str("<section><h2>Appendix: methodology</h2><p>Checks score 0–100; a category is the weighted mean of its checks, responsiveness the mean of its channels by their voice; the overall is the weighted mean of the categories that could be scored, with its coverage (the share of the audit that was measured). Below 60% coverage the grade is provisional. Grades: 90–100 customer-centric, 50–89 in transition, 0–49 product- or channel-centric.</p><table><tr><th>Category</th><th class=\"num\">Weight</th></tr>");
+    for c in &report.categories {
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td class=\"num\">{}</td></tr>",
+            esc(&c.title),
+            c.weight
+        );
+    }
+    out.push_str("</table><p>Times score on a log-normal curve: 90 at the p10 time, 50 at the median.</p><table><tr><th>Benchmark</th><th class=\"num\">p10</th><th class=\"num\">Median</th><th>Source</th></tr>");
+    for b in benchmarks::shipped().all() {
+        let _ = write!(
+            out,
+            "<tr><td>{}.{}: {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"excerpt\">{}</td></tr>",
+            esc(&b.family),
+            esc(&b.channel),
+            esc(&b.measure),
+            super::model::human_seconds(b.curve.p10),
+            super::model::human_seconds(b.curve.median),
+            esc(&b.source)
+        );
+    }
+    out.push_str("</table></section>\n");
+}
+
+fn severity_class(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Fail => "fail",
+        Severity::Warn => "warn",
+        Severity::Info => "info",
+    }
+}
+
+fn severity_word(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Fail => "Fail",
+        Severity::Warn => "Warn",
+        Severity::Info => "Note",
+    }
+}
+
+/// A link when the text is an http(s) URL (so `javascript:` and the like stay text), else text.
+fn link_or_text(text: &str) -> String {
+    match url::Url::parse(text) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => {
+            let href = esc(url.as_str());
+            format!("<a href=\"{href}\" rel=\"noreferrer\">{}</a>", esc(text))
+        }
+        _ => esc(text),
+    }
+}
+
+/// Text for HTML content and attribute values; characters HTML does not allow are dropped.
+fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if super::sanitize::xml_allows(c) => out.push(c),
+            _ => out.push('\u{fffd}'),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outside_text_cannot_become_markup_or_a_script_link() {
+        assert_eq!(
+            esc("<script>alert('x')</script> & \"q\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
+        );
+        assert_eq!(link_or_text("javascript:alert(1)"), "javascript:alert(1)");
+        assert!(
+            link_or_text("https://a.example/?q=\"><b>")
+                .starts_with("<a href=\"https://a.example/?q=%22%3E%3Cb%3E\"")
+        );
+    }
+}
