@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Headless Chromium from Debian's packages, for the HTML report test (tests/integration/html.rs).
 # Installs it when missing, then prints `export CENTRICITY_TEST_CHROMIUM=/usr/bin/chromium`
-# for `eval "$(bash scripts/chromium.sh)"`. .ci/run does this.
+# for `eval "$(bash scripts/chromium.sh start)"`. .ci/run does this.
 set -euo pipefail
 if ! command -v chromium >/dev/null 2>&1; then
   apt-get update -qq >&2

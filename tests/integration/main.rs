@@ -10,6 +10,7 @@ mod exec_check;
 mod fuzz_regressions;
 mod history;
 mod hostile;
+mod html;
 mod http_check;
 mod interview;
 mod layers;
