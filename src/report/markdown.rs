@@ -21,6 +21,7 @@ pub fn render(report: &Report, baseline: Option<&Report>) -> Vec<u8> {
             " — **incomplete**: some checks could not be measured"
         }
     ));
+    out.push_str(&about(report));
     let (delta_head, delta_rule) = if baseline.is_some() {
         (" Δ |", "---:|")
     } else {
@@ -71,26 +72,6 @@ pub fn render(report: &Report, baseline: Option<&Report>) -> Vec<u8> {
             escape(&metric)
         ));
     }
-    let findings: Vec<String> = report
-        .categories
-        .iter()
-        .flat_map(|c| c.findings.iter().map(move |f| (c.id.id().to_string(), f)))
-        .chain(
-            report
-                .checks
-                .iter()
-                .flat_map(|c| c.findings.iter().map(move |f| (c.id.clone(), f))),
-        )
-        .filter(|(_, f)| f.severity > super::model::Severity::Info)
-        .map(|(id, f)| {
-            format!(
-                "- **{}** `{id}`: {} — {}",
-                f.severity.as_str(),
-                escape(&f.message),
-                escape(&f.recommendation)
-            )
-        })
-        .collect();
     let errors: Vec<String> = report
         .checks
         .iter()
@@ -105,13 +86,79 @@ pub fn render(report: &Report, baseline: Option<&Report>) -> Vec<u8> {
         out.push_str(&errors.join("\n"));
         out.push('\n');
     }
-    if !findings.is_empty() {
-        out.push_str("\n### Findings\n\n");
-        out.push_str(&findings.join("\n"));
-        out.push('\n');
-    }
+    out.push_str(&findings(report));
+    out.push_str(GLOSSARY);
     out.into_bytes()
 }
+
+/// Where, when, by whom, then what to do first: the top actions by the points they recover.
+fn about(report: &Report) -> String {
+    let audit = &report.audit;
+    let mut facts = vec![audit.started_at.format("%-d %B %Y").to_string()];
+    facts.extend(audit.site.as_deref().map(escape));
+    facts.extend(
+        audit
+            .auditor
+            .as_deref()
+            .map(|a| format!("by {}", escape(a))),
+    );
+    facts.push(format!("centricity {}", escape(&report.tool.version)));
+    let mut out = format!("{}\n\n", facts.join(" · "));
+    let actions = super::html::top_actions(report, 5);
+    if !actions.is_empty() {
+        out.push_str("### Top actions\n\n");
+        for (i, (points, check, finding)) in actions.iter().enumerate() {
+            out.push_str(&format!(
+                "{}. **+{points:.1} points**: {} — {}\n",
+                i + 1,
+                escape(&check.title),
+                escape(&finding.recommendation)
+            ));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Warnings and failures, by category, the most severe first.
+fn findings(report: &Report) -> String {
+    let mut out = String::new();
+    for category in &report.categories {
+        let mut found: Vec<(&str, &super::model::Finding)> = category
+            .findings
+            .iter()
+            .map(|f| ("category", f))
+            .chain(
+                report
+                    .checks
+                    .iter()
+                    .filter(|c| c.category == category.id)
+                    .flat_map(|c| c.findings.iter().map(move |f| (c.id.as_str(), f))),
+            )
+            .filter(|(_, f)| f.severity > super::model::Severity::Info)
+            .collect();
+        if found.is_empty() {
+            continue;
+        }
+        found.sort_by_key(|(_, f)| std::cmp::Reverse(f.severity));
+        out.push_str(&format!("\n### {}\n\n", escape(&category.title)));
+        for (id, f) in found {
+            out.push_str(&format!(
+                "- **{}** `{id}`: {} — {}\n",
+                f.severity.as_str(),
+                escape(&f.message),
+                escape(&f.recommendation)
+            ));
+        }
+    }
+    out
+}
+
+/// The few words of the trade a reader meets above, explained once.
+const GLOSSARY: &str = "\n---\n*Coverage*: the share of the audit (by weight) that could be measured; below 60% the grade is provisional. \
+*Confidence*: high from 80% coverage in a complete run, medium from 60%, low below. \
+*Agreement* (r_wg for scales, consensus for yes/no): 1 when all respondents agree; below about 0.5 they do not share a view. \
+*Points*: how much the overall score would rise if that check reached 100.\n";
 
 /// A change in points, `+3.2`, `−1.0`, `±0`, or `new` when there was nothing before.
 fn delta(now: Option<f64>, before: Option<f64>) -> String {
