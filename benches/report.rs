@@ -48,7 +48,11 @@ fn main() {
     let (json, json_size) = time(Format::Json);
     let (html, html_size) = time(Format::Html);
     println!("{CHECKS}-check report, best of {ROUNDS}:");
-    println!("  json  {:>8.2} ms  {:>8} bytes  (baseline)", ms(json), json_size);
+    println!(
+        "  json  {:>8.2} ms  {:>8} bytes  (baseline)",
+        ms(json),
+        json_size
+    );
     println!(
         "  html  {:>8.2} ms  {:>8} bytes  {:.1}x the JSON render  (target: under 100 ms)",
         ms(html),
