@@ -81,6 +81,9 @@ impl Account {
 /// What a probe message is.
 pub struct Outgoing<'a> {
     pub from: &'a str,
+    /// The envelope sender (SMTP `MAIL FROM`), where delivery failures go: a per-probe
+    /// address, so a failure finds its probe even when it quotes nothing of it.
+    pub envelope_from: &'a str,
     pub reply_to: &'a str,
     pub to: &'a str,
     pub subject: &'a str,
@@ -140,15 +143,24 @@ async fn send_unscrubbed(account: &Account, message: &Outgoing<'_>) -> Result<()
         Security::StartTls => builder.tls(Tls::Required(tls(&account.host)?)),
         Security::Tls => builder.tls(Tls::Wrapper(tls(&account.host)?)),
     };
+    let address = |text: &str| {
+        text.parse::<lettre::Address>()
+            .map_err(|e| format!("`{text}` is not an address: {e}"))
+    };
+    let envelope = lettre::address::Envelope::new(
+        Some(address(message.envelope_from)?),
+        vec![parse(message.to)?.email],
+    )
+    .map_err(|e| format!("cannot build the envelope: {e}"))?;
     builder
         .build()
-        .send(email)
+        .send_raw(&envelope, &email.formatted())
         .await
         .map(|_| ())
         .map_err(|e| format!("SMTP {}:{}: {e}", account.host, account.port))
 }
 
-/// One message's headers as the mailbox holds them.
+/// One message as the mailbox holds it: its headers, or its first [`WHOLE_BYTES`] when read whole.
 #[derive(Debug, Clone)]
 pub struct Header {
     pub uid: u32,
@@ -167,9 +179,18 @@ pub struct Query<'a> {
     /// Nothing older (day granularity, per IMAP).
     pub since: DateTime<FixedOffset>,
     /// IMAP search keys (`SUBJECT "cx12"`) for the messages that must be read however many
-    /// others arrived: direct replies are never lost to the cap on the rest.
+    /// others arrived: direct replies are never lost to the cap on the rest. These are read
+    /// whole (their first [`WHOLE_BYTES`]).
     pub wanted: &'a [String],
+    /// Which other messages to read whole, judged by their header (a delivery failure returns
+    /// the probe in its body).
+    pub whole: &'a (dyn Fn(&[u8]) -> bool + Sync),
 }
+
+/// How much of a message is read when it is read whole: notices and returned headers fit.
+pub const WHOLE_BYTES: usize = 64 * 1024;
+/// At most this many messages are read whole per collection.
+pub const MAX_WHOLE: usize = 200;
 
 /// Everything read reaches the caller scrubbed of the password (errors and headers alike).
 pub async fn headers_since(account: &Account, query: &Query<'_>) -> Result<Vec<Header>, String> {
@@ -255,12 +276,14 @@ where
     // The newest ones when a flood of unrelated mail arrived, and whatever names a probe.
     let mut uids = all[all.len().saturating_sub(MAX_MESSAGES)..].to_vec();
     // One search for them all (`OR a OR b c`): the server scans the mailbox once.
+    let mut named = Vec::new();
     if let Some((last, rest)) = query.wanted.split_last() {
         let any = rest
             .iter()
             .rev()
             .fold(last.clone(), |acc, key| format!("OR {key} {acc}"));
-        uids.extend(search(&format!("{since} {any}")).await?);
+        named = search(&format!("{since} {any}")).await?;
+        uids.extend(&named);
     }
     uids.sort_unstable();
     uids.dedup();
@@ -282,6 +305,32 @@ where
                 received_at: fetch.internal_date(),
                 raw: fetch.header().map(<[u8]>::to_vec).unwrap_or_default(),
             });
+        }
+    }
+    let whole: Vec<u32> = headers
+        .iter()
+        .filter(|h| named.binary_search(&h.uid).is_ok() || (query.whole)(&h.raw))
+        .map(|h| h.uid)
+        .take(MAX_WHOLE)
+        .collect();
+    if !whole.is_empty() {
+        let set = whole
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let mut fetches = session
+            .uid_fetch(&set, format!("(UID BODY.PEEK[]<0.{WHOLE_BYTES}>)"))
+            .await
+            .map_err(|e| format!("{place}: fetch: {e}"))?;
+        while let Some(fetch) = fetches.next().await {
+            let fetch = fetch.map_err(|e| format!("{place}: fetch: {e}"))?;
+            let (Some(uid), Some(body)) = (fetch.uid, fetch.body()) else {
+                continue;
+            };
+            if let Some(header) = headers.iter_mut().find(|h| h.uid == uid) {
+                header.raw = body.to_vec();
+            }
         }
     }
     let _ = session.logout().await;

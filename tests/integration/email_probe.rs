@@ -193,6 +193,11 @@ impl<'a> Agent<'a> {
             "From: Support <support@localhost>\r\nTo: {to}\r\nDate: {}\r\n{headers}\r\n\r\nHello,\r\nthank you for writing.\r\n",
             chrono::Utc::now().to_rfc2822()
         );
+        self.send_raw(to, &raw);
+    }
+
+    /// Sends a message written whole (headers and body), through support's account.
+    fn send_raw(&self, to: &str, raw: &str) {
         let envelope = Envelope::new(
             Some("support@localhost".parse().unwrap()),
             vec![to.parse().unwrap()],
@@ -212,6 +217,41 @@ impl<'a> Agent<'a> {
 /// Gives the server time to deliver what the agent sent (delivery is asynchronous).
 fn settle() {
     std::thread::sleep(Duration::from_millis(1500));
+}
+
+#[test]
+fn a_plain_text_bounce_is_matched_by_the_probe_it_returns_and_never_counts_as_a_person() {
+    let Some(server) = mail_server() else { return };
+    let scratch = Scratch::new();
+    let store = scratch.path("history.db").to_string_lossy().into_owned();
+    let file = scratch.audit(&email_check(&server, "bounced", "1s", None));
+    let tokens = send_probes(&file, &store);
+    let agent = Agent::new(&server);
+    let probe = agent.receive(&tokens[0].1);
+    // As Lotus Domino writes them: plain text from the postmaster, to the plain address, with
+    // neither threading headers nor the token in its own headers; only the returned subject.
+    agent.send_raw(
+        "customer@localhost",
+        &format!(
+            "From: Postmaster <postmaster@localhost>\r\nTo: customer@localhost\r\nDate: {}\r\n\
+             Subject: DELIVERY FAILURE: User support (support@localhost) not listed in Domino Directory\r\n\r\n\
+             Your message\r\n\r\n  Subject: {}\r\n\r\nwas not delivered to:\r\n\r\n  support@localhost\r\n",
+            chrono::Utc::now().to_rfc2822(),
+            probe.subject
+        ),
+    );
+    settle();
+    let (_, report, stderr) = audit(&file, &store);
+    let bounced = check(&report, "bounced");
+    let excerpt = bounced["evidence"][0]["excerpt"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        excerpt.contains("bounce after") && excerpt.contains("failure subject"),
+        "{bounced}\n{stderr}"
+    );
+    assert!(!excerpt.contains("a person after"), "{excerpt}");
+    assert_eq!(bounced["score"], 0.0, "{bounced}");
 }
 
 #[test]
@@ -314,7 +354,7 @@ fn probes_on(server: &MailServer, store: Option<String>) {
         acknowledged["evidence"][0]["excerpt"]
             .as_str()
             .unwrap()
-            .contains("X-Autoreply present"),
+            .contains("X-Autoreply: yes"),
         "{acknowledged}"
     );
 

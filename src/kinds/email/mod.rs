@@ -284,6 +284,7 @@ pub async fn collect(
         mailbox: &params.mailbox,
         since,
         wanted: &wanted,
+        whole: &|header: &[u8]| parse_message(header).is_some_and(|m| replies::may_report(&m)),
     };
     let headers = mail::headers_since(&params.imap, &query)
         .await

@@ -8,9 +8,11 @@ use crate::net::mail::{self, Outgoing};
 pub async fn send(params: &Params, token: &str) -> Result<String, String> {
     let domain = split_address(&params.from).1;
     let message_id = format!("<centricity.{token}@{domain}>");
+    let reply_to = reply_address(&params.from, token);
     let outgoing = Outgoing {
         from: &params.from,
-        reply_to: &reply_address(&params.from, token),
+        envelope_from: &reply_to,
+        reply_to: &reply_to,
         to: &params.to,
         subject: &format!("{} [ref {token}]", params.subject),
         body: &params.body,

@@ -3,6 +3,7 @@
 //! newsletter or human, with the reasons.
 
 use chrono::{DateTime, FixedOffset};
+use mail_parser::MimeHeaders;
 
 use super::{Reply, ReplyClass};
 use crate::store::Probe;
@@ -15,6 +16,8 @@ pub(super) fn search_keys(probe: &Probe) -> Vec<String> {
         format!("SUBJECT \"{token}\""),
         format!("TO \"+{token}@\""),
         format!("HEADER Delivered-To \"+{token}@\""),
+        // A delivery failure returns the probe in its body.
+        format!("BODY \"{token}\""),
     ];
     if !probe.message_id.is_empty() {
         let id = &probe.message_id;
@@ -76,7 +79,7 @@ fn header<'a>(message: &'a mail_parser::Message<'_>, name: &'static str) -> &'a 
 }
 
 /// Threading headers first, then the plus-address token, then the subject token.
-fn matches_probe(message: &mail_parser::Message<'_>, probe: &Probe, thread: &[String]) -> bool {
+pub fn matches_probe(message: &mail_parser::Message<'_>, probe: &Probe, thread: &[String]) -> bool {
     let threading = format!(
         "{} {}",
         header(message, "In-Reply-To"),
@@ -102,22 +105,158 @@ fn matches_probe(message: &mail_parser::Message<'_>, probe: &Probe, thread: &[St
             .unwrap_or_default()
             .to_lowercase()
             .contains(&token)
+        || returns_probe(message, probe)
 }
 
-/// RFC 3834 and the de-facto headers decide "automatic"; delivery reports are bounces;
-/// list headers mark newsletters; anything else is a person.
-fn classify(message: &mail_parser::Message<'_>) -> (ReplyClass, Vec<String>) {
-    let get = |name: &'static str| header(message, name).trim().to_string();
-    let from = get("From").to_lowercase();
-    let content_type = get("Content-Type").to_lowercase();
-    if content_type.contains("report-type=delivery-status") || from.contains("mailer-daemon") {
+/// A delivery failure echoes neither the token nor the threading headers in its own headers:
+/// it returns the probe inside (`message/rfc822`, `text/rfc822-headers` or quoted text), so
+/// the probe's token or Message-ID anywhere in the message marks it as the probe's.
+fn returns_probe(message: &mail_parser::Message<'_>, probe: &Probe) -> bool {
+    let raw = message.raw_message();
+    let contains = |needle: &str| {
+        !needle.is_empty()
+            && raw
+                .windows(needle.len())
+                .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    };
+    contains(&probe.token) || contains(probe.message_id.trim_matches(['<', '>']))
+}
+
+/// Bounce first (the channel failed, whatever else the message says), then other reports and
+/// automatic responses, then newsletters; a person only when nothing automatic is found.
+/// Every class keeps the signals that decided it.
+pub fn classify(message: &mail_parser::Message<'_>) -> (ReplyClass, Vec<String>) {
+    let bounce = bounce_signals(message);
+    let strong = bounce.iter().any(|(strong, _)| *strong);
+    if strong || bounce.len() >= 2 {
         return (
             ReplyClass::Bounce,
-            vec![format!("delivery report (From: {from})")],
+            bounce.into_iter().map(|(_, reason)| reason).collect(),
         );
     }
+    let automatic = automatic_signals(message);
+    if !automatic.is_empty() {
+        return (ReplyClass::Automatic, automatic);
+    }
+    if !header(message, "List-Id").is_empty() || !header(message, "List-Unsubscribe").is_empty() {
+        return (ReplyClass::Newsletter, vec!["list headers".into()]);
+    }
+    (ReplyClass::Human, vec!["no automatic markers".into()])
+}
+
+/// Whether a message's header says it may be a report (a bounce above all): such messages are
+/// read whole, since what they report on (the probe) and their notice are in the body.
+pub fn may_report(message: &mail_parser::Message<'_>) -> bool {
+    let content_type = header(message, "Content-Type").to_lowercase();
+    let from = header(message, "From").to_lowercase();
+    let subject = message.subject().unwrap_or_default().to_lowercase();
+    content_type.contains("multipart/report")
+        || from.contains("mailer-daemon")
+        || from.contains("postmaster@")
+        || header(message, "Return-Path").trim() == "<>"
+        || FAILURE_SUBJECTS.iter().any(|p| subject.contains(*p))
+}
+
+/// Subjects mail servers give delivery failures, in the languages they are met in (lower case).
+const FAILURE_SUBJECTS: &[&str] = &[
+    "undeliverable",
+    "undelivered mail",
+    "delivery status notification (failure)",
+    "delivery status notification (delay)",
+    "delivery failure",
+    "delivery has failed",
+    "mail delivery failed",
+    "mail delivery failure",
+    "returned mail",
+    "failure notice",
+    "could not be delivered",
+    "unzustellbar",
+    "nicht zustellbar",
+    "non remis",
+    "non distribuable",
+    "non recapitabile",
+    "no se puede entregar",
+    "onbestelbaar",
+];
+
+/// Words of a failure notice's body, beside a status code (lower case).
+const FAILURE_WORDS: &[&str] = &[
+    "could not be delivered",
+    "couldn't be found",
+    "not delivered",
+    "wasn't delivered",
+    "delivery has failed",
+    "permanent error",
+    "permanent fatal error",
+    "user unknown",
+    "no mailbox",
+    "address rejected",
+    "does not exist",
+    "not listed in",
+    "recipient not found",
+    "nicht zugestellt",
+];
+
+/// (strong, reason) for each sign of a delivery failure. One strong sign is a bounce; so are
+/// two weak ones (a postmaster's "DELIVERY FAILURE" in plain text).
+fn bounce_signals(message: &mail_parser::Message<'_>) -> Vec<(bool, String)> {
+    let mut signals = Vec::new();
+    let content_type = header(message, "Content-Type").to_lowercase();
+    if content_type.contains("report-type=delivery-status")
+        || has_part(message, "message", "delivery-status")
+    {
+        signals.push((true, "delivery status report (RFC 3464)".to_string()));
+    }
+    let from = header(message, "From").trim().to_lowercase();
+    if from.contains("mailer-daemon") {
+        signals.push((true, format!("sender is the mail system: {from}")));
+    } else if from.contains("postmaster@") {
+        signals.push((false, format!("sender is the postmaster: {from}")));
+    }
+    let return_path = header(message, "Return-Path").trim();
+    if return_path == "<>" {
+        signals.push((false, "null return path (<>)".to_string()));
+    }
+    let subject = message.subject().unwrap_or_default().to_lowercase();
+    if let Some(phrase) = FAILURE_SUBJECTS.iter().find(|p| subject.contains(*p)) {
+        signals.push((false, format!("failure subject: {phrase}")));
+    }
+    let body = body_text(message);
+    let code = status_code(&body);
+    if let (Some(code), Some(words)) = (code, FAILURE_WORDS.iter().find(|w| body.contains(*w))) {
+        signals.push((
+            false,
+            format!("body reports a failure: status {code}, \"{words}\""),
+        ));
+    }
+    signals
+}
+
+/// The reasons a message is automatic: reports other than bounces, RFC 3834 and the de-facto
+/// auto-reply headers, responders' subjects and senders. Empty for anything a person wrote.
+fn automatic_signals(message: &mail_parser::Message<'_>) -> Vec<String> {
+    let get = |name: &'static str| header(message, name).trim().to_lowercase();
     let mut reasons = Vec::new();
-    let auto_submitted = get("Auto-Submitted").to_lowercase();
+    let content_type = get("Content-Type");
+    for (report, part, what) in [
+        (
+            "disposition-notification",
+            "disposition-notification",
+            "read receipt (RFC 8098)",
+        ),
+        (
+            "feedback-report",
+            "feedback-report",
+            "abuse report (RFC 5965)",
+        ),
+    ] {
+        if content_type.contains(&format!("report-type={report}"))
+            || has_part(message, "message", part)
+        {
+            reasons.push(what.to_string());
+        }
+    }
+    let auto_submitted = get("Auto-Submitted");
     if !auto_submitted.is_empty() && auto_submitted.split([';', ' ', '(']).next() != Some("no") {
         reasons.push(format!("Auto-Submitted: {auto_submitted}"));
     }
@@ -127,44 +266,98 @@ fn classify(message: &mail_parser::Message<'_>) -> (ReplyClass, Vec<String>) {
         "X-Autoresponder",
         "X-Autogenerated",
         "X-Amazon-Auto-Reply",
+        "X-Apple-Action",
     ] {
         if !get(name).is_empty() {
-            reasons.push(format!("{name} present"));
+            reasons.push(format!("{name}: {}", get(name)));
         }
     }
-    let precedence = get("Precedence").to_lowercase();
+    let mailer = get("X-Mailer");
+    if ["vacation", "autorespond", "auto-reply", "autoreply"]
+        .iter()
+        .any(|r| mailer.contains(r))
+    {
+        reasons.push(format!("X-Mailer: {mailer}"));
+    }
+    let precedence = get("Precedence");
     if matches!(precedence.as_str(), "auto_reply" | "bulk" | "junk" | "list") {
         reasons.push(format!("Precedence: {precedence}"));
     }
-    if !reasons.is_empty() {
-        return (ReplyClass::Automatic, reasons);
+    let subject = message.subject().unwrap_or_default().trim().to_lowercase();
+    if let Some(prefix) = AUTOMATIC_SUBJECTS.iter().find(|p| subject.starts_with(*p)) {
+        reasons.push(format!("automatic subject: {prefix}"));
     }
-    if !get("List-Id").is_empty() || !get("List-Unsubscribe").is_empty() {
-        return (ReplyClass::Newsletter, vec!["list headers".into()]);
-    }
-    let subject = message.subject().unwrap_or_default().to_lowercase();
-    let auto_subject = [
-        "auto:",
-        "automatic reply",
-        "auto-reply",
-        "autoreply",
-        "out of office",
-        "réponse automatique",
-        "automatische antwort",
-    ];
-    if auto_subject.iter().any(|p| subject.starts_with(p))
-        || ["no-reply", "noreply", "donotreply", "do-not-reply"]
-            .iter()
-            .any(|p| from.contains(p))
+    let from = get("From");
+    if let Some(sender) = ["no-reply", "noreply", "donotreply", "do-not-reply"]
+        .iter()
+        .find(|p| from.contains(*p))
     {
-        return (
-            ReplyClass::Automatic,
-            vec![format!(
-                "subject or sender reads automatic: {subject} / {from}"
-            )],
-        );
+        reasons.push(format!("sender reads automatic: {sender}"));
     }
-    (ReplyClass::Human, vec!["no automatic markers".into()])
+    reasons
+}
+
+/// How responders begin their subjects (lower case): RFC 3834's `Auto:` and the wordings of
+/// the common mail clients and servers, in the languages they are met in.
+const AUTOMATIC_SUBJECTS: &[&str] = &[
+    "auto:",
+    "automatic reply",
+    "auto reply",
+    "auto-reply",
+    "autoreply",
+    "auto response",
+    "automatic response",
+    "out of office",
+    "out-of-office",
+    "abwesenheitsnotiz",
+    "automatische antwort",
+    "réponse automatique",
+    "reponse automatique",
+    "risposta automatica",
+    "respuesta automática",
+    "respuesta automatica",
+    "automatisch antwoord",
+    "resposta automática",
+];
+
+fn has_part(message: &mail_parser::Message<'_>, kind: &str, subtype: &str) -> bool {
+    message.parts.iter().any(|part| {
+        part.content_type().is_some_and(|ct| {
+            ct.ctype().eq_ignore_ascii_case(kind)
+                && ct
+                    .subtype()
+                    .is_some_and(|s| s.eq_ignore_ascii_case(subtype))
+        })
+    })
+}
+
+/// The message's readable text, lower case, at most 64 KiB of it.
+fn body_text(message: &mail_parser::Message<'_>) -> String {
+    let text = message.body_text(0).unwrap_or_default();
+    crate::text::prefix(&text, 64 * 1024).to_lowercase()
+}
+
+/// An enhanced status code (`5.1.1`, RFC 3463) of a failure or a delay in `text`.
+fn status_code(text: &str) -> Option<&str> {
+    let bytes = text.as_bytes();
+    (0..bytes.len()).find_map(|i| {
+        let starts = matches!(bytes[i], b'4' | b'5')
+            && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric() && bytes[i - 1] != b'.');
+        if !starts || bytes.get(i + 1) != Some(&b'.') {
+            return None;
+        }
+        // An ASCII digit starts a character: the slice is on a boundary.
+        let rest = &text[i..];
+        let digits = |from: usize| rest[from..].bytes().take_while(u8::is_ascii_digit).count();
+        let second = digits(2);
+        if !(1..=3).contains(&second) || rest.as_bytes().get(2 + second) != Some(&b'.') {
+            return None;
+        }
+        let third = digits(3 + second);
+        (1..=3)
+            .contains(&third)
+            .then(|| &rest[..3 + second + third])
+    })
 }
 
 #[cfg(test)]
@@ -206,5 +399,53 @@ mod tests {
             class_of("From: a@b.c\r\nSubject: Automatic reply: Question"),
             ReplyClass::Automatic
         );
+    }
+
+    /// The probe every message of `fixtures/mail/replies/` answers.
+    fn corpus_probe() -> Probe {
+        Probe {
+            audit: "Acme".into(),
+            check_id: "support-email".into(),
+            token: "cx0a1b2c3d4e5f".into(),
+            message_id: "<centricity.cx0a1b2c3d4e5f@auditor.example>".into(),
+            sent_to: "support@acme.example".into(),
+            sent_at: DateTime::parse_from_rfc3339("2026-01-05T09:00:00+01:00").unwrap(),
+        }
+    }
+
+    #[test]
+    fn replies_as_servers_and_people_write_them_are_classified_and_matched() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/mail/replies");
+        let expected = std::fs::read_to_string(dir.join("expected.toml")).unwrap();
+        let probe = corpus_probe();
+        let mut checked = 0;
+        for line in expected.lines().filter(|l| l.starts_with('"')) {
+            let (name, class) = line.split_once(" = ").unwrap();
+            let (name, class) = (name.trim_matches('"'), class.trim_matches('"'));
+            let raw = std::fs::read(dir.join(format!("{name}.eml"))).unwrap();
+            let message = mail_parser::MessageParser::default().parse(&raw).unwrap();
+            let (got, reasons) = classify(&message);
+            assert_eq!(
+                format!("{got:?}").to_lowercase(),
+                class,
+                "{name}: {reasons:?}"
+            );
+            assert!(!reasons.is_empty(), "{name}: no reason given");
+            assert!(
+                matches_probe(&message, &probe, &[]),
+                "{name} is not matched to its probe"
+            );
+            checked += 1;
+        }
+        assert!(checked >= 18, "{checked} messages");
+    }
+
+    #[test]
+    fn status_codes_are_read_where_they_stand_alone() {
+        assert_eq!(status_code("said: 550 5.1.1 user unknown"), Some("5.1.1"));
+        assert_eq!(status_code("(#5.1.1)"), Some("5.1.1"));
+        assert_eq!(status_code("4.4.7 delayed"), Some("4.4.7"));
+        assert_eq!(status_code("version 15.1.1 and 2.5.1.1"), None);
+        assert_eq!(status_code("5.10 and 5."), None);
     }
 }
