@@ -119,6 +119,25 @@ pub enum ProbeCommand {
         )]
         store: Option<String>,
     },
+    /// Say how saved messages (.eml) would be read as replies: bounce, automatic, newsletter or
+    /// a person, with the reasons; with --audit, which probe of that audit each answers. The
+    /// audit reads replies the same way.
+    Classify {
+        /// Messages saved from a mail client (.eml, RFC 5322).
+        #[arg(required = true, value_name = "FILE.eml")]
+        files: Vec<PathBuf>,
+        /// The audit file whose probes the messages are matched to.
+        #[arg(long, value_name = "FILE")]
+        audit: Option<PathBuf>,
+        /// History store with the probes [default: beside the audit file].
+        #[arg(
+            long,
+            env = "CENTRICITY_STORE",
+            hide_env_values = true,
+            value_name = "URL"
+        )]
+        store: Option<String>,
+    },
 }
 
 /// A stored run: its id, or the newest.

@@ -123,6 +123,11 @@ where
         Command::Probe(cli::ProbeCommand::Send { file, check, store }) => {
             commands::probe::send(file, check.as_deref(), store.as_deref(), cli.quiet)
         }
+        Command::Probe(cli::ProbeCommand::Classify {
+            files,
+            audit,
+            store,
+        }) => commands::probe::classify(files, audit.as_deref(), store.as_deref()),
         Command::History(args) => commands::history::history(args),
         Command::Compare {
             run_a,

@@ -757,3 +757,61 @@ fn echoing_imap() -> u16 {
     });
     port
 }
+
+#[test]
+fn probe_classify_says_why_and_which_probe_a_saved_message_answers() {
+    let scratch = Scratch::new();
+    let audit = scratch.audit(
+        "[[check]]\nid = \"support-email\"\nkind = \"email\"\nto = \"support@acme.example\"\nfrom = \"auditor@auditor.example\"\nsubject = \"Question\"\nwait = \"1h\"\n\
+         smtp = { host = \"127.0.0.1\", port = 9, user = \"u\", password_env = \"NONE\", tls = \"none\" }\n\
+         imap = { host = \"127.0.0.1\", port = 9, user = \"u\", password_env = \"NONE\", tls = \"none\" }\n",
+    );
+    let store_path = scratch.path("history.db");
+    let mut store = centricity::store::SqliteStore::open(&store_path).unwrap();
+    centricity::store::RunStore::record_probe(
+        &mut store,
+        &centricity::store::Probe {
+            audit: "Test Co".into(),
+            check_id: "support-email".into(),
+            token: "cx0a1b2c3d4e5f".into(),
+            message_id: "<centricity.cx0a1b2c3d4e5f@auditor.example>".into(),
+            sent_to: "support@acme.example".into(),
+            sent_at: chrono::DateTime::parse_from_rfc3339("2026-01-05T09:00:00+01:00").unwrap(),
+        },
+    )
+    .unwrap();
+    drop(store);
+    let replies = crate::common::repo_path("fixtures/mail/replies");
+    let output = centricity()
+        .args(["probe", "classify", "--audit"])
+        .arg(&audit)
+        .arg("--store")
+        .arg(&store_path)
+        .arg(replies.join("gmail-dsn.eml"))
+        .arg(replies.join("apple-vacation.eml"))
+        .arg(crate::common::repo_path("fixtures/mail/human-reply.eml"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let out = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    // The bounce quotes the probe only in the headers it returns: still the probe's, a bounce.
+    assert!(lines[0].ends_with("gmail-dsn.eml: bounce (delivery status report (RFC 3464); sender is the mail system: mail delivery subsystem <mailer-daemon@googlemail.com>; failure subject: delivery status notification (failure); body reports a failure: status 5.1.1, \"couldn't be found\")"), "{out}");
+    assert!(
+        lines[1].contains("answers probe cx0a1b2c3d4e5f of `support-email`"),
+        "{out}"
+    );
+    assert!(
+        lines[2].contains("apple-vacation.eml: automatic (X-Apple-Action: vacation"),
+        "{out}"
+    );
+    // A reply to some other probe answers none of this audit's.
+    assert!(lines[5].contains("answers no probe of this audit"), "{out}");
+    // Not a message: invalid input, said.
+    let bad = scratch.write("empty.eml", "");
+    centricity()
+        .args(["probe", "classify"])
+        .arg(&bad)
+        .assert()
+        .code(3);
+}

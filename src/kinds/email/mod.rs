@@ -235,6 +235,18 @@ pub enum ReplyClass {
     Human,
 }
 
+impl ReplyClass {
+    /// The class as a report says it: who or what answered.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ReplyClass::Bounce => "bounce",
+            ReplyClass::Automatic => "automatic",
+            ReplyClass::Newsletter => "newsletter",
+            ReplyClass::Human => "a person",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reply {
     pub received_at: DateTime<FixedOffset>,
@@ -323,6 +335,20 @@ pub fn read_replies(
 /// auditor's mailbox, and mail-parser asserts on some malformed MIME (found by
 /// fuzzing, `fixtures/fuzz/email-replies/`): such a message is skipped, not
 /// allowed to take the whole check down.
+/// How one saved message reads as a reply, as the audit reads it: its class and reasons, and
+/// which of `probes` (if any) it answers. `None` when it is not a message at all.
+pub fn judge<'p>(
+    raw: &[u8],
+    probes: &'p [Probe],
+) -> Option<(ReplyClass, Vec<String>, Option<&'p Probe>)> {
+    let message = parse_message(raw)?;
+    let (class, reasons) = replies::classify(&message);
+    let answered = probes
+        .iter()
+        .find(|probe| replies::matches_probe(&message, probe, &[]));
+    Some((class, reasons, answered))
+}
+
 fn parse_message(raw: &[u8]) -> Option<mail_parser::Message<'_>> {
     std::panic::catch_unwind(|| mail_parser::MessageParser::default().parse(raw))
         .ok()

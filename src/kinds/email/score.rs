@@ -188,12 +188,7 @@ fn describe_replies(probe: &ProbeResult) -> String {
         .map(|r| {
             format!(
                 "{} after {} ({})",
-                match r.class {
-                    ReplyClass::Bounce => "bounce",
-                    ReplyClass::Automatic => "automatic",
-                    ReplyClass::Newsletter => "newsletter",
-                    ReplyClass::Human => "a person",
-                },
+                r.class.describe(),
                 human_seconds(seconds_between(probe.sent_at, r.received_at)),
                 r.reasons.join("; ")
             )
