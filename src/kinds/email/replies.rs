@@ -157,12 +157,19 @@ pub fn may_report(message: &mail_parser::Message<'_>) -> bool {
         || FAILURE_SUBJECTS.iter().any(|p| subject.contains(*p))
 }
 
+/// How mail systems name themselves as senders (lower case).
+const MAIL_SYSTEM: &[&str] = &[
+    "mailer-daemon",
+    "mailer daemon",
+    "mail delivery system",
+    "mail delivery subsystem",
+];
+
 /// Subjects mail servers give delivery failures, in the languages they are met in (lower case).
 const FAILURE_SUBJECTS: &[&str] = &[
     "undeliverable",
     "undelivered mail",
-    "delivery status notification (failure)",
-    "delivery status notification (delay)",
+    "delivery status notification",
     "delivery failure",
     "delivery has failed",
     "mail delivery failed",
@@ -177,6 +184,7 @@ const FAILURE_SUBJECTS: &[&str] = &[
     "non recapitabile",
     "no se puede entregar",
     "onbestelbaar",
+    "メールエラー",
 ];
 
 /// Words of a failure notice's body, beside a status code (lower case).
@@ -194,6 +202,12 @@ const FAILURE_WORDS: &[&str] = &[
     "does not exist",
     "not listed in",
     "recipient not found",
+    "no such user",
+    "invalid user",
+    "requested action not taken",
+    "mailbox unavailable",
+    "mailbox is full",
+    "over quota",
     "nicht zugestellt",
 ];
 
@@ -208,12 +222,18 @@ fn bounce_signals(message: &mail_parser::Message<'_>) -> Vec<(bool, String)> {
         signals.push((true, "delivery status report (RFC 3464)".to_string()));
     }
     let from = header(message, "From").trim().to_lowercase();
-    if from.contains("mailer-daemon") {
-        signals.push((true, format!("sender is the mail system: {from}")));
-    } else if from.contains("postmaster@") {
+    let return_path = header(message, "Return-Path").trim().to_lowercase();
+    if let Some(sender) = [&from, &return_path]
+        .into_iter()
+        .find(|s| MAIL_SYSTEM.iter().any(|m| s.contains(m)))
+    {
+        signals.push((true, format!("sender is the mail system: {sender}")));
+    } else if ["postmaster@", "post_master@"]
+        .iter()
+        .any(|p| from.contains(p))
+    {
         signals.push((false, format!("sender is the postmaster: {from}")));
     }
-    let return_path = header(message, "Return-Path").trim();
     if return_path == "<>" {
         signals.push((false, "null return path (<>)".to_string()));
     }
@@ -222,12 +242,10 @@ fn bounce_signals(message: &mail_parser::Message<'_>) -> Vec<(bool, String)> {
         signals.push((false, format!("failure subject: {phrase}")));
     }
     let body = body_text(message);
-    let code = status_code(&body);
-    if let (Some(code), Some(words)) = (code, FAILURE_WORDS.iter().find(|w| body.contains(*w))) {
-        signals.push((
-            false,
-            format!("body reports a failure: status {code}, \"{words}\""),
-        ));
+    if let Some(words) = FAILURE_WORDS.iter().find(|w| body.contains(*w)) {
+        let code = status_code(&body).or_else(|| smtp_reply(&body));
+        let code = code.map_or_else(String::new, |c| format!("status {c}, "));
+        signals.push((false, format!("body reports a failure: {code}\"{words}\"")));
     }
     signals
 }
@@ -270,6 +288,11 @@ fn automatic_signals(message: &mail_parser::Message<'_>) -> Vec<String> {
     ] {
         if !get(name).is_empty() {
             reasons.push(format!("{name}: {}", get(name)));
+        }
+    }
+    for name in ["X-MLServer", "Mailing-List", "X-ML-Name"] {
+        if !get(name).is_empty() {
+            reasons.push(format!("mailing-list manager ({name})"));
         }
     }
     let mailer = get("X-Mailer");
@@ -318,6 +341,8 @@ const AUTOMATIC_SUBJECTS: &[&str] = &[
     "respuesta automatica",
     "automatisch antwoord",
     "resposta automática",
+    // Hotmail's abuse reports before ARF.
+    "complaint about message from",
 ];
 
 fn has_part(message: &mail_parser::Message<'_>, kind: &str, subtype: &str) -> bool {
@@ -331,10 +356,47 @@ fn has_part(message: &mail_parser::Message<'_>, kind: &str, subtype: &str) -> bo
     })
 }
 
-/// The message's readable text, lower case, at most 64 KiB of it.
+/// The message's plain-text parts, however deep in its multiparts, lower case, at most 64 KiB.
 fn body_text(message: &mail_parser::Message<'_>) -> String {
-    let text = message.body_text(0).unwrap_or_default();
-    crate::text::prefix(&text, 64 * 1024).to_lowercase()
+    const MAX: usize = 64 * 1024;
+    let mut text = String::new();
+    for part in &message.parts {
+        let part_text = match &part.body {
+            mail_parser::PartType::Text(part_text) => part_text.clone(),
+            // A multipart whose boundary the sender wrote wrongly is left as bytes: its text
+            // (the notice) is still there to read.
+            mail_parser::PartType::Binary(bytes) | mail_parser::PartType::InlineBinary(bytes)
+                if part.content_type().is_none_or(|ct| {
+                    ct.ctype().eq_ignore_ascii_case("text")
+                        || ct.ctype().eq_ignore_ascii_case("multipart")
+                }) =>
+            {
+                String::from_utf8_lossy(bytes)
+            }
+            _ => continue,
+        };
+        text.push_str(crate::text::prefix(&part_text, MAX - text.len()));
+        text.push('\n');
+        if text.len() >= MAX {
+            break;
+        }
+    }
+    text.to_lowercase()
+}
+
+/// A basic SMTP failure reply (`550`, `452`) standing alone in `text`.
+fn smtp_reply(text: &str) -> Option<&str> {
+    let bytes = text.as_bytes();
+    (0..bytes.len().saturating_sub(2)).find_map(|i| {
+        let code = &bytes[i..i + 3];
+        let alone = (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
+            && bytes
+                .get(i + 3)
+                .is_none_or(|b| !b.is_ascii_alphanumeric() && *b != b'.');
+        let failure = matches!(code[0], b'4' | b'5') && code[1] == b'5' && code[2].is_ascii_digit();
+        // ASCII digits: the slice is on character boundaries.
+        (alone && failure).then(|| &text[i..i + 3])
+    })
 }
 
 /// An enhanced status code (`5.1.1`, RFC 3463) of a failure or a delay in `text`.
@@ -413,31 +475,65 @@ mod tests {
         }
     }
 
-    #[test]
-    fn replies_as_servers_and_people_write_them_are_classified_and_matched() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/mail/replies");
+    /// The messages of a labelled folder of `fixtures/mail/` with the class `expected.toml`
+    /// gives each.
+    fn labelled(folder: &str) -> Vec<(String, String, Vec<u8>)> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/mail")
+            .join(folder);
         let expected = std::fs::read_to_string(dir.join("expected.toml")).unwrap();
-        let probe = corpus_probe();
-        let mut checked = 0;
-        for line in expected.lines().filter(|l| l.starts_with('"')) {
-            let (name, class) = line.split_once(" = ").unwrap();
-            let (name, class) = (name.trim_matches('"'), class.trim_matches('"'));
-            let raw = std::fs::read(dir.join(format!("{name}.eml"))).unwrap();
-            let message = mail_parser::MessageParser::default().parse(&raw).unwrap();
+        expected
+            .lines()
+            .filter(|l| l.starts_with('"'))
+            .map(|line| {
+                let (name, class) = line.split_once(" = ").unwrap();
+                let (name, class) = (name.trim_matches('"'), class.trim_matches('"'));
+                let raw = std::fs::read(dir.join(format!("{name}.eml"))).unwrap();
+                (name.to_string(), class.to_string(), raw)
+            })
+            .collect()
+    }
+
+    fn assert_classified(messages: &[(String, String, Vec<u8>)]) {
+        for (name, class, raw) in messages {
+            let message = mail_parser::MessageParser::default().parse(raw).unwrap();
             let (got, reasons) = classify(&message);
             assert_eq!(
                 format!("{got:?}").to_lowercase(),
-                class,
+                *class,
                 "{name}: {reasons:?}"
             );
             assert!(!reasons.is_empty(), "{name}: no reason given");
+        }
+    }
+
+    #[test]
+    fn replies_as_servers_and_people_write_them_are_classified_and_matched() {
+        let replies = labelled("replies");
+        assert!(replies.len() >= 18, "{} messages", replies.len());
+        assert_classified(&replies);
+        let probe = corpus_probe();
+        for (name, _, raw) in &replies {
+            let message = mail_parser::MessageParser::default().parse(raw).unwrap();
             assert!(
                 matches_probe(&message, &probe, &[]),
                 "{name} is not matched to its probe"
             );
-            checked += 1;
         }
-        assert!(checked >= 18, "{checked} messages");
+    }
+
+    #[test]
+    fn real_messages_from_a_public_collection_are_classified_as_labelled() {
+        let public = labelled("public");
+        assert!(public.len() >= 45, "{} messages", public.len());
+        assert_classified(&public);
+    }
+
+    #[test]
+    fn smtp_replies_are_read_where_they_stand_alone() {
+        assert_eq!(smtp_reply("550 - Requested action not taken"), Some("550"));
+        assert_eq!(smtp_reply("said: 452 too many"), Some("452"));
+        assert_eq!(smtp_reply("room 5501 and 250 ok and 55.5"), None);
     }
 
     #[test]
