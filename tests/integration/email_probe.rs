@@ -117,6 +117,8 @@ struct Received {
     message_id: String,
     reply_to: String,
     subject: String,
+    /// The envelope sender the server recorded (`Return-Path`): where failures go.
+    return_path: String,
 }
 
 impl<'a> Agent<'a> {
@@ -184,6 +186,12 @@ impl<'a> Agent<'a> {
                 .unwrap()
                 .to_string(),
             subject: message.subject().unwrap().to_string(),
+            return_path: message
+                .header_raw("Return-Path")
+                .unwrap_or_default()
+                .trim()
+                .trim_matches(['<', '>'])
+                .to_string(),
         })
     }
 
@@ -241,6 +249,23 @@ fn a_plain_text_bounce_is_matched_by_the_probe_it_returns_and_never_counts_as_a_
         ),
     );
     settle();
+    // The envelope sender is the probe's own plus-address (VERP): a failure a server writes
+    // goes there. One arrives there as Postfix writes them, returning the probe whole.
+    assert_eq!(
+        probe.return_path, probe.reply_to,
+        "the envelope sender is not the probe's"
+    );
+    let postfix = std::fs::read_to_string(crate::common::repo_path(
+        "fixtures/mail/replies/postfix-returned-to-sender.eml",
+    ))
+    .unwrap()
+    .replace("cx0a1b2c3d4e5f", &tokens[0].1)
+    .replace(
+        "<centricity.cx0a1b2c3d4e5f@auditor.example>",
+        &probe.message_id,
+    );
+    agent.send_raw(&probe.return_path, &postfix);
+    settle();
     let (_, report, stderr) = audit(&file, &store);
     let bounced = check(&report, "bounced");
     let excerpt = bounced["evidence"][0]["excerpt"]
@@ -251,6 +276,10 @@ fn a_plain_text_bounce_is_matched_by_the_probe_it_returns_and_never_counts_as_a_
         "{bounced}\n{stderr}"
     );
     assert!(!excerpt.contains("a person after"), "{excerpt}");
+    assert!(
+        excerpt.contains("delivery status report (RFC 3464)"),
+        "{excerpt}"
+    );
     assert_eq!(bounced["score"], 0.0, "{bounced}");
 }
 
