@@ -825,7 +825,7 @@ fn probe_classify_says_why_and_which_probe_a_saved_message_answers() {
     let out = String::from_utf8(output.stdout).unwrap();
     let lines: Vec<&str> = out.lines().collect();
     // The bounce quotes the probe only in the headers it returns: still the probe's, a bounce.
-    assert!(lines[0].ends_with("gmail-dsn.eml: bounce (delivery status report (RFC 3464); sender is the mail system: mail delivery subsystem <mailer-daemon@googlemail.com>; failure subject: delivery status notification (failure); body reports a failure: status 5.1.1, \"couldn't be found\")"), "{out}");
+    assert!(lines[0].ends_with("gmail-dsn.eml: bounce (delivery status report (RFC 3464); sender is the mail system: mail delivery subsystem <mailer-daemon@googlemail.com>; failure subject: delivery status notification; body reports a failure: status 5.1.1, \"couldn't be found\")"), "{out}");
     assert!(
         lines[1].contains("answers probe cx0a1b2c3d4e5f of `support-email`"),
         "{out}"
