@@ -95,6 +95,20 @@ pub enum Command {
         #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
         csv_bom: bool,
     },
+    /// Audit many companies: one audit per row of a CSV, from an audit file with `{column}`
+    /// placeholders, run concurrently, each recorded under its own name, then ranked.
+    Portfolio(PortfolioArgs),
+    /// Rank the JSON outputs of several `portfolio --shard K/N` runs together.
+    Merge {
+        /// The shards' outputs (`portfolio --format json`).
+        #[arg(required = true, value_name = "SHARD.json")]
+        files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = PortfolioFormat::Table)]
+        format: PortfolioFormat,
+        /// Write here instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Print a shell completion script.
     Completions { shell: clap_complete::Shell },
 }
@@ -138,6 +152,58 @@ pub enum ProbeCommand {
         )]
         store: Option<String>,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct PortfolioArgs {
+    /// The companies: a CSV with a header, a `name` column, optionally `sector`, and any
+    /// columns the template's placeholders name.
+    pub companies: PathBuf,
+    /// The audit file every company's audit is made from: `{name}`, `{site}`, any column.
+    #[arg(long, value_name = "AUDIT_FILE")]
+    pub template: PathBuf,
+    /// The portfolio's name [default: the CSV file's name].
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Only shard K of N (rows split by a hash of the company's name), for a CI matrix or an
+    /// indexed job; `centricity merge` ranks the shards together.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    #[arg(long, value_enum, default_value_t = PortfolioFormat::Table)]
+    pub format: PortfolioFormat,
+    /// Write here instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Companies audited at once.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub concurrency: u16,
+    /// A check's limit unless the template sets one.
+    #[arg(long, default_value = "60s", value_parser = crate::spanned::parse_duration)]
+    pub timeout: std::time::Duration,
+    /// Re-score from each company's saved evidence, no network.
+    #[arg(long)]
+    pub offline: bool,
+    /// History store every company's run is recorded in [default: beside the template].
+    #[arg(
+        long,
+        env = "CENTRICITY_STORE",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub store: Option<String>,
+    /// Record nothing.
+    #[arg(long)]
+    pub no_store: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PortfolioFormat {
+    /// The ranking, for people.
+    Table,
+    /// Every company with its place and sector percentile (what `merge` reads).
+    Json,
+    /// One row per company, a column per category and channel, for a chart.
+    CsvMatrix,
 }
 
 /// A stored run: its id, or the newest.

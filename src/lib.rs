@@ -16,6 +16,7 @@ pub mod kind;
 pub mod kinds;
 pub mod net;
 pub mod output;
+pub mod portfolio;
 pub mod report;
 pub mod run;
 pub mod score;
@@ -158,6 +159,12 @@ where
                 ..decoration
             },
         ),
+        Command::Portfolio(args) => commands::portfolio::run(args, cli.quiet),
+        Command::Merge {
+            files,
+            format,
+            output,
+        } => commands::portfolio::merge(files, *format, output.as_deref()),
         Command::Completions { shell } => {
             clap_complete::generate(
                 *shell,

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod checks;
 pub mod history;
 pub mod init;
+pub mod portfolio;
 pub mod probe;
 pub mod reviews;
 pub mod survey;

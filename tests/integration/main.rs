@@ -14,6 +14,7 @@ mod html;
 mod http_check;
 mod interview;
 mod layers;
+mod portfolio;
 mod reviews;
 mod smtp_flood;
 mod survey;

@@ -1,0 +1,276 @@
+//! `centricity portfolio COMPANIES.csv --template AUDIT_FILE`: one audit per company, run
+//! concurrently under one bound, each recorded under its own name, then ranked; and
+//! `centricity merge` to rank the outputs of several shards together.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use tokio::task::JoinSet;
+
+use super::audit::input_error;
+use crate::cli::{PortfolioArgs, PortfolioFormat};
+use crate::exit::Exit;
+use crate::portfolio::{
+    Company, CompanyResult, PortfolioOutput, Shard, Template, evidence_dir, rank, read_companies,
+};
+use crate::report::sanitize::terminal;
+use crate::run::{self, RunOptions};
+use crate::store::{self, RunContext, RunStore};
+
+pub fn run(args: &PortfolioArgs, quiet: bool) -> Exit {
+    let shard = match args.shard.as_deref().map(Shard::parse).transpose() {
+        Ok(shard) => shard,
+        Err(message) => return input_error(&message),
+    };
+    let template = match Template::load(&args.template) {
+        Ok(t) => t,
+        Err(e) => return input_error(&e.to_string()),
+    };
+    let (columns, rows) = match read_companies(&args.companies) {
+        Ok(read) => read,
+        Err(e) => return input_error(&e.to_string()),
+    };
+    if let Err(e) = template.check_columns(&columns, &args.companies) {
+        return input_error(&e.to_string());
+    }
+    let mut store = if args.no_store {
+        None
+    } else {
+        let url = args.store.clone().unwrap_or_else(|| {
+            store::default_url(template.path.parent().unwrap_or(Path::new(".")))
+        });
+        match store::open(&url) {
+            Ok(s) => Some(s),
+            Err(e) => return input_error(&e.to_string()),
+        }
+    };
+    let name = args.name.clone().unwrap_or_else(|| {
+        args.companies
+            .file_stem()
+            .map_or_else(|| "portfolio".into(), |s| s.to_string_lossy().into_owned())
+    });
+    let runtime = match super::runtime(true) {
+        Ok(rt) => rt,
+        Err(exit) => return exit,
+    };
+    let mut bad_rows = false;
+    let mut progress = Progress::new(quiet);
+    let companies = runtime.block_on(async {
+        let mut running: JoinSet<CompanyResult> = JoinSet::new();
+        let mut done: Vec<CompanyResult> = Vec::new();
+        for row in rows {
+            let company = match row {
+                Ok(company) => company,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    bad_rows = true;
+                    continue;
+                }
+            };
+            if shard.is_some_and(|s| !s.takes(&company.name)) {
+                continue;
+            }
+            // A bounded queue: never more companies in flight than the bound.
+            while running.len() >= usize::from(args.concurrency) {
+                if let Some(result) = running.join_next().await {
+                    done.push(finish(result, store.as_deref_mut(), &mut progress));
+                }
+            }
+            running.spawn(audit_company(
+                template.clone(),
+                company,
+                args.timeout,
+                args.offline,
+            ));
+        }
+        while let Some(result) = running.join_next().await {
+            done.push(finish(result, store.as_deref_mut(), &mut progress));
+        }
+        done
+    });
+    progress.summary();
+    let output = PortfolioOutput {
+        portfolio: name,
+        shard: args.shard.clone(),
+        companies,
+    };
+    let exit = write(&output, args.format, args.output.as_deref());
+    if bad_rows { Exit::InvalidInput } else { exit }
+}
+
+/// One company's audit, from its filled template to the summary the ranking keeps.
+async fn audit_company(
+    template: Template,
+    company: Company,
+    timeout: std::time::Duration,
+    offline: bool,
+) -> CompanyResult {
+    let text = template.fill(&company);
+    let mut audit = match crate::audit::parse(&text, &template.path) {
+        Ok(audit) => audit,
+        Err(e) => {
+            let reason = format!("the filled template is invalid: {e}");
+            return CompanyResult::failed(&company, reason);
+        }
+    };
+    audit.evidence_dir = evidence_dir(&template.path, &company.name);
+    let options = RunOptions {
+        // The portfolio's bound is on companies; a company's own checks take turns.
+        concurrency: 2,
+        timeout,
+        offline,
+        progress: false,
+        selected: vec![true; audit.checks.len()],
+        probes: Ok(HashMap::new()),
+    };
+    let outcome = run::run(&audit, &options).await;
+    let report = crate::score::score_run(
+        &audit,
+        &outcome.runs,
+        outcome.times,
+        crate::benchmarks::shipped(),
+    );
+    let mut result = CompanyResult::from_report(&company, &report);
+    result.report = Some(report);
+    result
+}
+
+/// Records a finished company (its report goes to the store, then is dropped: only the summary
+/// stays) and says how far the portfolio is.
+fn finish(
+    joined: Result<CompanyResult, tokio::task::JoinError>,
+    store: Option<&mut (dyn RunStore + 'static)>,
+    progress: &mut Progress,
+) -> CompanyResult {
+    let mut result = joined.unwrap_or_else(|e| CompanyResult {
+        error: Some(format!("the audit crashed (a bug, please report it): {e}")),
+        ..CompanyResult::default()
+    });
+    if let (Some(store), Some(report)) = (store, result.report.take()) {
+        if let Err(e) = store.record(&report, &RunContext::from_env()) {
+            eprintln!("warning: {} was not recorded: {e}", terminal(&result.name));
+        }
+    }
+    progress.company(&result);
+    result
+}
+
+fn write(output: &PortfolioOutput, format: PortfolioFormat, to: Option<&Path>) -> Exit {
+    let bytes = match format {
+        PortfolioFormat::Table => rank::table(output),
+        PortfolioFormat::Json => rank::json(output),
+        PortfolioFormat::CsvMatrix => rank::matrix(output),
+    };
+    match to {
+        Some(path) => {
+            if let Err(e) = crate::output::write_atomically(path, &bytes) {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return Exit::Runtime;
+            }
+        }
+        None => print!("{}", String::from_utf8_lossy(&bytes)),
+    }
+    Exit::Ok
+}
+
+/// `centricity merge SHARD.json…`: the shards' companies ranked together.
+pub fn merge(files: &[PathBuf], format: PortfolioFormat, to: Option<&Path>) -> Exit {
+    let mut merged: Option<PortfolioOutput> = None;
+    for file in files {
+        let read = std::fs::read(file)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| {
+                serde_json::from_slice::<PortfolioOutput>(&bytes).map_err(|e| e.to_string())
+            });
+        let part = match read {
+            Ok(part) => part,
+            Err(e) => {
+                return input_error(&format!(
+                    "{}: not a portfolio's JSON output ({e})",
+                    file.display()
+                ));
+            }
+        };
+        match &mut merged {
+            None => {
+                merged = Some(PortfolioOutput {
+                    shard: None,
+                    ..part
+                })
+            }
+            Some(all) => {
+                if let Some(twice) = part
+                    .companies
+                    .iter()
+                    .find(|c| all.companies.iter().any(|a| a.name == c.name))
+                {
+                    return input_error(&format!(
+                        "{}: {} is in two shards' outputs",
+                        file.display(),
+                        terminal(&twice.name)
+                    ));
+                }
+                all.companies.extend(part.companies);
+            }
+        }
+    }
+    match merged {
+        Some(output) => write(&output, format, to),
+        None => input_error("give the shards' JSON outputs to merge"),
+    }
+}
+
+/// Companies done, failed and the rate, on stderr (unless quiet).
+struct Progress {
+    quiet: bool,
+    started: Instant,
+    done: usize,
+    failed: usize,
+}
+
+impl Progress {
+    fn new(quiet: bool) -> Self {
+        Self {
+            quiet,
+            started: Instant::now(),
+            done: 0,
+            failed: 0,
+        }
+    }
+
+    fn company(&mut self, result: &CompanyResult) {
+        self.done += 1;
+        if result.score.is_none() {
+            self.failed += 1;
+        }
+        if self.quiet {
+            return;
+        }
+        let what = match (result.score, &result.error) {
+            (Some(score), _) => format!("{score:.1}"),
+            (None, Some(error)) => format!("failed: {error}"),
+            (None, None) => "no score".into(),
+        };
+        eprintln!(
+            "[{} done, {} failed] {}: {}",
+            self.done,
+            self.failed,
+            terminal(&result.name),
+            terminal(&what)
+        );
+    }
+
+    fn summary(&self) {
+        if self.quiet {
+            return;
+        }
+        let seconds = self.started.elapsed().as_secs_f64();
+        eprintln!(
+            "{} companies in {seconds:.1} s ({:.1}/s), {} failed",
+            self.done,
+            self.done as f64 / seconds.max(1e-9),
+            self.failed
+        );
+    }
+}

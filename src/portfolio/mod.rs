@@ -1,0 +1,176 @@
+//! Many companies at once: a CSV of companies and an audit file with `{column}` placeholders
+//! make one audit per row, run concurrently under one bound, each company's result kept as a
+//! small summary (nothing else stays in memory), then ranked (`rank.rs`). `--shard K/N` runs a
+//! stable subset of the rows, so a CI matrix or an indexed job can split a study; `merge`
+//! ranks the shards' outputs together.
+
+mod companies;
+pub mod rank;
+mod template;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+pub use companies::{Company, read_companies};
+pub use template::Template;
+
+use crate::report::Report;
+
+/// Which of the rows a run takes: shard `index` (1-based) of `count`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u32,
+    pub count: u32,
+}
+
+impl Shard {
+    /// `K/N`, 1 ≤ K ≤ N.
+    pub fn parse(text: &str) -> Result<Shard, String> {
+        let wrong = || format!("`{text}` is not a shard: write K/N, such as 2/5 (1 ≤ K ≤ N)");
+        let (k, n) = text.split_once('/').ok_or_else(wrong)?;
+        let (index, count) = (
+            k.trim().parse::<u32>().map_err(|_| wrong())?,
+            n.trim().parse::<u32>().map_err(|_| wrong())?,
+        );
+        if index == 0 || index > count {
+            return Err(wrong());
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// Whether this shard takes the company: by a hash of its name, so adding a row moves
+    /// only that company and every shard of a run agrees without talking to the others.
+    pub fn takes(self, name: &str) -> bool {
+        fnv1a(name.trim().to_lowercase().as_bytes()) % u64::from(self.count)
+            == u64::from(self.index - 1)
+    }
+}
+
+/// FNV-1a, 64 bits: stable across runs, machines and versions (the standard library's hasher
+/// is seeded per process).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
+        (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// What the ranking keeps of one company's audit.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CompanyResult {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sector: Option<String>,
+    /// The CSV row it came from (1 is the header).
+    pub row: usize,
+    pub score: Option<f64>,
+    pub coverage: Option<f64>,
+    /// Category id → score (null when not assessed).
+    pub categories: BTreeMap<String, Option<f64>>,
+    /// Channel → score, across the categories that measured channels.
+    pub channels: BTreeMap<String, f64>,
+    /// Why the company has no result, when it has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The whole report, only until it is recorded.
+    #[serde(skip)]
+    pub report: Option<Report>,
+}
+
+impl CompanyResult {
+    pub fn from_report(company: &Company, report: &Report) -> Self {
+        let categories = report
+            .categories
+            .iter()
+            .map(|c| (c.id.id().to_string(), c.score))
+            .collect();
+        let channels = report
+            .categories
+            .iter()
+            .flat_map(|c| &c.channels)
+            .map(|c| (c.channel.to_string(), c.score))
+            .collect();
+        let error = report
+            .score
+            .is_none()
+            .then(|| "nothing could be scored: see each check's error".to_string());
+        Self {
+            name: company.name.clone(),
+            sector: company.sector.clone(),
+            row: company.row,
+            score: report.score,
+            coverage: report.coverage,
+            categories,
+            channels,
+            error,
+            report: None,
+        }
+    }
+
+    pub fn failed(company: &Company, reason: String) -> Self {
+        Self {
+            name: company.name.clone(),
+            sector: company.sector.clone(),
+            row: company.row,
+            score: None,
+            coverage: None,
+            categories: BTreeMap::new(),
+            channels: BTreeMap::new(),
+            error: Some(reason),
+            report: None,
+        }
+    }
+}
+
+/// A portfolio run's output, what `merge` reads back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PortfolioOutput {
+    pub portfolio: String,
+    /// `K/N` when the run took one shard of the rows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
+    pub companies: Vec<CompanyResult>,
+}
+
+/// Where a company's saved evidence goes: its own folder beside the template, so two companies'
+/// checks of the same id never read each other's observations.
+pub fn evidence_dir(template: &Path, company: &str) -> PathBuf {
+    let slug: String = company
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let slug = slug.trim_matches('-');
+    let base = template.parent().unwrap_or(Path::new("."));
+    base.join(".centricity")
+        .join("portfolio")
+        .join(format!("{slug}-{:08x}", fnv1a(company.as_bytes()) as u32))
+        .join("evidence")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_split_the_rows_between_them_stably() {
+        let names: Vec<String> = (0..300).map(|i| format!("Company {i}")).collect();
+        let shards: Vec<Shard> = (1..=3).map(|k| Shard { index: k, count: 3 }).collect();
+        for name in &names {
+            let takers = shards.iter().filter(|s| s.takes(name)).count();
+            assert_eq!(takers, 1, "{name} is taken by {takers} shards");
+        }
+        let sizes: Vec<usize> = shards
+            .iter()
+            .map(|s| names.iter().filter(|n| s.takes(n)).count())
+            .collect();
+        assert!(sizes.iter().all(|n| (70..=130).contains(n)), "{sizes:?}");
+        // The same name lands in the same shard however it is cased or padded.
+        assert_eq!(shards[0].takes("Acme"), shards[0].takes(" ACME "));
+        assert_eq!(Shard::parse("2/5"), Ok(Shard { index: 2, count: 5 }));
+        for bad in ["0/3", "4/3", "x", "1/0", "2"] {
+            assert!(Shard::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

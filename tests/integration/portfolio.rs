@@ -1,0 +1,139 @@
+//! Portfolios on loopback: companies audited from a CSV and a template, ranked, a failing one
+//! reported; shards merged equal the whole; a placeholder without a column is a located error.
+
+use serde_json::Value;
+
+use crate::common::{Scratch, TestServer, centricity};
+
+/// One page check per company; the single-channel cap lifted so the pages' speed ranks them.
+const TEMPLATE: &str = "[audit]\nname = \"{name}\"\nsite = \"{site}\"\n\n[scoring]\nsingle_channel_cap = 100\n\n[[check]]\nid = \"site\"\nkind = \"http\"\nurl = \"{site}\"\nsamples = 2\ntimeout = \"5s\"\n";
+
+/// Five companies: four answering at different speeds, one not at all.
+fn companies(scratch: &Scratch, server: &TestServer) -> std::path::PathBuf {
+    let rows = [
+        ("Fast Co", "telecom", server.url("/delay/10")),
+        ("Slow Co", "telecom", server.url("/delay/1500")),
+        ("Mid Co", "energy", server.url("/delay/700")),
+        ("Broken Co", "energy", "http://127.0.0.1:9/".to_string()),
+        ("Other Co", "energy", server.url("/delay/300")),
+    ];
+    let mut csv = String::from("name,sector,site\n");
+    for (name, sector, site) in rows {
+        csv.push_str(&format!("{name},{sector},{site}\n"));
+    }
+    scratch.write("companies.csv", &csv)
+}
+
+fn portfolio(scratch: &Scratch, extra: &[&str]) -> Value {
+    let output = centricity()
+        .arg("portfolio")
+        .arg(scratch.path("companies.csv"))
+        .arg("--template")
+        .arg(scratch.path("template.toml"))
+        .args(["--format", "json", "--no-store", "--name", "study"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// (place, name) of every company, and the failed ones' errors.
+fn places(ranking: &Value) -> Vec<(Option<u64>, String)> {
+    ranking["companies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["place"].as_u64(), c["name"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+#[test]
+fn a_portfolio_ranks_its_companies_reports_a_failure_and_shards_merge_to_the_whole() {
+    let server = TestServer::start();
+    let scratch = Scratch::new();
+    scratch.write("template.toml", TEMPLATE);
+    companies(&scratch, &server);
+    let whole = portfolio(&scratch, &[]);
+    let order = places(&whole);
+    assert_eq!(
+        order,
+        [
+            (Some(1), "Fast Co".to_string()),
+            (Some(2), "Other Co".to_string()),
+            (Some(3), "Mid Co".to_string()),
+            (Some(4), "Slow Co".to_string()),
+            (None, "Broken Co".to_string()),
+        ],
+        "{whole}"
+    );
+    let broken = &whole["companies"][4];
+    assert!(
+        broken["error"]
+            .as_str()
+            .unwrap()
+            .contains("nothing could be scored"),
+        "{broken}"
+    );
+    // Within its sector, Fast Co leads telecom's two; Other Co leads energy's scored two.
+    assert_eq!(whole["companies"][0]["sector_percentile"], 100.0);
+    assert_eq!(whole["companies"][1]["sector_percentile"], 100.0);
+    assert_eq!(whole["companies"][3]["sector_percentile"], 0.0);
+
+    // Three shards, each a stable share of the rows; merged, the same ranking.
+    let mut outputs = Vec::new();
+    let mut seen = 0;
+    for k in 1..=3 {
+        let part = portfolio(&scratch, &["--shard", &format!("{k}/3")]);
+        seen += part["companies"].as_array().unwrap().len();
+        let file = scratch.path(&format!("shard-{k}.json"));
+        std::fs::write(&file, serde_json::to_vec(&part).unwrap()).unwrap();
+        outputs.push(file);
+    }
+    assert_eq!(seen, 5, "every company in exactly one shard");
+    let merged = centricity()
+        .arg("merge")
+        .args(&outputs)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(merged.status.code(), Some(0));
+    let merged: Value = serde_json::from_slice(&merged.stdout).unwrap();
+    assert_eq!(places(&merged), order);
+    // The matrix for a slide: one row per company.
+    let matrix = centricity()
+        .arg("merge")
+        .args(&outputs)
+        .args(["--format", "csv-matrix"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(matrix.stdout).unwrap();
+    assert!(
+        text.starts_with("place,company,sector,overall,sector_percentile,coverage,"),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 6);
+}
+
+#[test]
+fn a_placeholder_without_a_column_is_a_located_error() {
+    let scratch = Scratch::new();
+    scratch.write("template.toml", "[audit]\nname = \"{name}\"\n\n[[check]]\nid = \"site\"\nkind = \"http\"\nurl = \"{website}\"\n");
+    scratch.write("companies.csv", "name,site\nAcme,https://acme.example\n");
+    centricity()
+        .arg("portfolio")
+        .arg(scratch.path("companies.csv"))
+        .arg("--template")
+        .arg(scratch.path("template.toml"))
+        .arg("--no-store")
+        .assert()
+        .code(3)
+        .stderr(predicates::str::contains(
+            "template.toml:7:8: placeholder `{website}` has no column in",
+        ));
+}
