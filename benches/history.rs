@@ -35,6 +35,7 @@ fn main() {
         commit: Some("0123456789abcdef".into()),
         branch: Some("main".into()),
         ci_url: None,
+        ..RunContext::default()
     };
     let fill = Instant::now();
     for _ in 0..RUNS {

@@ -98,6 +98,25 @@ pub enum Command {
     /// Audit many companies: one audit per row of a CSV, from an audit file with `{column}`
     /// placeholders, run concurrently, each recorded under its own name, then ranked.
     Portfolio(PortfolioArgs),
+    /// Rank a portfolio again from the store: each company's newest run recorded for it.
+    Rank {
+        /// The portfolio's name (`portfolio --name`, or its CSV file's name).
+        #[arg(long)]
+        portfolio: String,
+        /// History store the portfolio's runs were recorded in [default: .centricity/history.db here].
+        #[arg(
+            long,
+            env = "CENTRICITY_STORE",
+            hide_env_values = true,
+            value_name = "URL"
+        )]
+        store: Option<String>,
+        #[arg(long, value_enum, default_value_t = PortfolioFormat::Table)]
+        format: PortfolioFormat,
+        /// Write here instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Rank the JSON outputs of several `portfolio --shard K/N` runs together.
     Merge {
         /// The shards' outputs (`portfolio --format json`).

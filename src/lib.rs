@@ -160,6 +160,17 @@ where
             },
         ),
         Command::Portfolio(args) => commands::portfolio::run(args, cli.quiet),
+        Command::Rank {
+            portfolio,
+            store,
+            format,
+            output,
+        } => commands::portfolio::rank_stored(
+            portfolio,
+            store.as_deref(),
+            *format,
+            output.as_deref(),
+        ),
         Command::Merge {
             files,
             format,

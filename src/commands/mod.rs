@@ -36,8 +36,20 @@ struct Runtime(Option<tokio::runtime::Runtime>);
 
 impl Runtime {
     fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+        self.inner().block_on(future)
+    }
+
+    /// Runs `future` on the runtime's workers, the caller going on without waiting.
+    fn spawn<F>(&self, future: F)
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        self.inner().spawn(future);
+    }
+
+    fn inner(&self) -> &tokio::runtime::Runtime {
         match &self.0 {
-            Some(rt) => rt.block_on(future),
+            Some(rt) => rt,
             None => unreachable!("the runtime is only taken when dropped"),
         }
     }

@@ -6,8 +6,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use tokio::task::JoinSet;
-
 use super::audit::input_error;
 use crate::cli::{PortfolioArgs, PortfolioFormat};
 use crate::exit::Exit;
@@ -56,39 +54,44 @@ pub fn run(args: &PortfolioArgs, quiet: bool) -> Exit {
     };
     let mut bad_rows = false;
     let mut progress = Progress::new(quiet);
-    let companies = runtime.block_on(async {
-        let mut running: JoinSet<CompanyResult> = JoinSet::new();
-        let mut done: Vec<CompanyResult> = Vec::new();
-        for row in rows {
-            let company = match row {
-                Ok(company) => company,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    bad_rows = true;
-                    continue;
-                }
-            };
-            if shard.is_some_and(|s| !s.takes(&company.name)) {
+    // Audits run on the runtime; results come back here, off it, where the store (whose
+    // PostgreSQL client blocks on a runtime of its own) records them one at a time.
+    let (results, mut finished) = tokio::sync::mpsc::unbounded_channel();
+    let mut in_flight = 0usize;
+    let mut companies: Vec<CompanyResult> = Vec::new();
+    let mut collect_one = |companies: &mut Vec<CompanyResult>, in_flight: &mut usize| {
+        if let Some(result) = finished.blocking_recv() {
+            *in_flight -= 1;
+            companies.push(finish(result, store.as_deref_mut(), &name, &mut progress));
+        }
+    };
+    for row in rows {
+        let company = match row {
+            Ok(company) => company,
+            Err(e) => {
+                eprintln!("error: {e}");
+                bad_rows = true;
                 continue;
             }
-            // A bounded queue: never more companies in flight than the bound.
-            while running.len() >= usize::from(args.concurrency) {
-                if let Some(result) = running.join_next().await {
-                    done.push(finish(result, store.as_deref_mut(), &mut progress));
-                }
-            }
-            running.spawn(audit_company(
-                template.clone(),
-                company,
-                args.timeout,
-                args.offline,
-            ));
+        };
+        if shard.is_some_and(|s| !s.takes(&company.name)) {
+            continue;
         }
-        while let Some(result) = running.join_next().await {
-            done.push(finish(result, store.as_deref_mut(), &mut progress));
+        // A bounded queue: never more companies in flight than the bound.
+        while in_flight >= usize::from(args.concurrency) {
+            collect_one(&mut companies, &mut in_flight);
         }
-        done
-    });
+        let audit = audit_company(template.clone(), company, args.timeout, args.offline);
+        let results = results.clone();
+        runtime.spawn(async move {
+            // A panic in one company's audit is its result, not the portfolio's end.
+            let _ = results.send(tokio::spawn(audit).await);
+        });
+        in_flight += 1;
+    }
+    while in_flight > 0 {
+        collect_one(&mut companies, &mut in_flight);
+    }
     progress.summary();
     let output = PortfolioOutput {
         portfolio: name,
@@ -141,6 +144,7 @@ async fn audit_company(
 fn finish(
     joined: Result<CompanyResult, tokio::task::JoinError>,
     store: Option<&mut (dyn RunStore + 'static)>,
+    portfolio: &str,
     progress: &mut Progress,
 ) -> CompanyResult {
     let mut result = joined.unwrap_or_else(|e| CompanyResult {
@@ -148,7 +152,12 @@ fn finish(
         ..CompanyResult::default()
     });
     if let (Some(store), Some(report)) = (store, result.report.take()) {
-        if let Err(e) = store.record(&report, &RunContext::from_env()) {
+        let context = RunContext {
+            portfolio: Some(portfolio.to_string()),
+            sector: result.sector.clone(),
+            ..RunContext::from_env()
+        };
+        if let Err(e) = store.record(&report, &context) {
             eprintln!("warning: {} was not recorded: {e}", terminal(&result.name));
         }
     }
@@ -172,6 +181,48 @@ fn write(output: &PortfolioOutput, format: PortfolioFormat, to: Option<&Path>) -
         None => print!("{}", String::from_utf8_lossy(&bytes)),
     }
     Exit::Ok
+}
+
+/// `centricity rank --portfolio NAME`: the ranking again, from each company's newest run in the
+/// store (a shared PostgreSQL store holds every shard's).
+pub fn rank_stored(
+    portfolio: &str,
+    url: Option<&str>,
+    format: PortfolioFormat,
+    to: Option<&Path>,
+) -> Exit {
+    let url = url.map_or_else(|| store::default_url(Path::new(".")), str::to_string);
+    let runs = store::open_existing(&url).and_then(|mut store| store.portfolio(portfolio));
+    let runs = match runs {
+        Ok(runs) => runs,
+        Err(e) => return super::history::store_error(&e),
+    };
+    if runs.is_empty() {
+        return input_error(&format!(
+            "no run of portfolio `{}` in {}",
+            terminal(portfolio),
+            store::redact(&url)
+        ));
+    }
+    let companies = runs
+        .into_iter()
+        .enumerate()
+        .map(|(i, (sector, report))| {
+            let company = Company {
+                row: i + 2,
+                name: report.audit.name.clone(),
+                sector,
+                fields: Default::default(),
+            };
+            CompanyResult::from_report(&company, &report)
+        })
+        .collect();
+    let output = PortfolioOutput {
+        portfolio: portfolio.to_string(),
+        shard: None,
+        companies,
+    };
+    write(&output, format, to)
 }
 
 /// `centricity merge SHARD.json…`: the shards' companies ranked together.

@@ -15,7 +15,7 @@ pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 /// The store schema this build writes. A store written by a newer build is refused, not damaged.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -49,6 +49,12 @@ pub struct RunContext {
     pub commit: Option<String>,
     pub branch: Option<String>,
     pub ci_url: Option<String>,
+    /// The portfolio the run was part of (`centricity portfolio --name`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portfolio: Option<String>,
+    /// The company's sector in that portfolio, for sector percentiles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sector: Option<String>,
 }
 
 impl RunContext {
@@ -69,6 +75,7 @@ impl RunContext {
             commit: var("GITHUB_SHA").or_else(|| var("CI_COMMIT_SHA")),
             branch: var("GITHUB_REF_NAME").or_else(|| var("CI_COMMIT_REF_NAME")),
             ci_url: github_url.or_else(|| var("CI_PIPELINE_URL")),
+            ..Self::default()
         }
     }
 }
@@ -145,7 +152,20 @@ pub trait RunStore {
     fn record_probe(&mut self, probe: &Probe) -> Result<(), StoreError>;
     /// The probes of one check, oldest first.
     fn probes(&mut self, audit: &str, check_id: &str) -> Result<Vec<Probe>, StoreError>;
+    /// The newest run of each audit recorded as part of `portfolio`, with the company's sector.
+    fn portfolio(&mut self, portfolio: &str) -> Result<Vec<(Option<String>, Report)>, StoreError>;
 }
+
+/// Schema 3: runs remember the portfolio and sector they were recorded for.
+pub(crate) const PORTFOLIO_COLUMNS: &str = "
+    ALTER TABLE runs ADD COLUMN portfolio TEXT;
+    ALTER TABLE runs ADD COLUMN sector TEXT;
+    CREATE INDEX runs_by_portfolio ON runs (portfolio, id);
+";
+
+/// The newest run of each audit of a portfolio (the same SQL for both backends, `?1`/`$1` aside).
+pub(crate) const PORTFOLIO_RUNS: &str = "SELECT sector, report FROM runs WHERE id IN \
+     (SELECT MAX(id) FROM runs WHERE portfolio = $1 GROUP BY audit) ORDER BY id";
 
 /// A probe as its columns read back: the send time was stored by [`utc`].
 fn probe_from_row(

@@ -37,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     );
 ",
     super::PROBES_TABLE,
+    super::PORTFOLIO_COLUMNS,
 ];
 
 /// Any number: the lock only has to be the same for every centricity.
@@ -134,8 +135,8 @@ impl RunStore for PostgresStore {
             let tx = self.client.transaction().await.map_err(|e| db(&e))?;
             let id: i64 = tx
                 .query_one(
-                    "INSERT INTO runs (audit, started_at, finished_at, tool_version, commit_sha, branch, ci_url, score, complete, report)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                    "INSERT INTO runs (audit, started_at, finished_at, tool_version, commit_sha, branch, ci_url, score, complete, report, portfolio, sector)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
                     &[
                         &report.audit.name,
                         &utc(&report.audit.started_at),
@@ -147,6 +148,8 @@ impl RunStore for PostgresStore {
                         &report.score,
                         &report.complete,
                         &json,
+                        &context.portfolio,
+                        &context.sector,
                     ],
                 )
                 .await
@@ -183,7 +186,7 @@ impl RunStore for PostgresStore {
                     tool_version: r.get(4),
                     score: r.get(5),
                     complete: r.get(6),
-                    context: RunContext { commit: r.get(7), branch: r.get(8), ci_url: r.get(9) },
+                    context: RunContext { commit: r.get(7), branch: r.get(8), ci_url: r.get(9), ..RunContext::default() },
                 })
                 .collect())
         })
@@ -223,7 +226,7 @@ impl RunStore for PostgresStore {
             let row = self
                 .client
                 .query_opt(
-                    "SELECT commit_sha, branch, ci_url FROM runs WHERE id = $1",
+                    "SELECT commit_sha, branch, ci_url, portfolio, sector FROM runs WHERE id = $1",
                     &[&id],
                 )
                 .await
@@ -233,6 +236,8 @@ impl RunStore for PostgresStore {
                 commit: row.get(0),
                 branch: row.get(1),
                 ci_url: row.get(2),
+                portfolio: row.get(3),
+                sector: row.get(4),
             })
         })
     }
@@ -299,6 +304,25 @@ impl RunStore for PostgresStore {
                         r.get(4),
                         r.get::<_, &str>(5),
                     )
+                })
+                .collect()
+        })
+    }
+
+    fn portfolio(&mut self, portfolio: &str) -> Result<Vec<(Option<String>, Report)>, StoreError> {
+        self.runtime.block_on(async {
+            let rows = self
+                .client
+                .query(super::PORTFOLIO_RUNS, &[&portfolio])
+                .await
+                .map_err(|e| db(&e))?;
+            rows.iter()
+                .map(|row| {
+                    let json: String = row.get(1);
+                    let report = serde_json::from_str(&json).map_err(|e| {
+                        StoreError::Database(format!("a run has an unreadable report: {e}"))
+                    })?;
+                    Ok((row.get(0), report))
                 })
                 .collect()
         })

@@ -38,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     );
 ",
     super::PROBES_TABLE,
+    super::PORTFOLIO_COLUMNS,
 ];
 
 pub struct SqliteStore {
@@ -105,8 +106,8 @@ impl RunStore for SqliteStore {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute(
-            "INSERT INTO runs (audit, started_at, finished_at, tool_version, commit_sha, branch, ci_url, score, complete, report)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            "INSERT INTO runs (audit, started_at, finished_at, tool_version, commit_sha, branch, ci_url, score, complete, report, portfolio, sector)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params![
                 report.audit.name,
                 utc(&report.audit.started_at),
@@ -117,7 +118,9 @@ impl RunStore for SqliteStore {
                 context.ci_url,
                 report.score,
                 report.complete,
-                json
+                json,
+                context.portfolio,
+                context.sector
             ],
         )?;
         let id = tx.last_insert_rowid();
@@ -151,6 +154,7 @@ impl RunStore for SqliteStore {
                     commit: r.get(7)?,
                     branch: r.get(8)?,
                     ci_url: r.get(9)?,
+                    ..RunContext::default()
                 },
             })
         })?;
@@ -187,13 +191,15 @@ impl RunStore for SqliteStore {
     fn context(&mut self, id: i64) -> Result<RunContext, StoreError> {
         self.conn
             .query_row(
-                "SELECT commit_sha, branch, ci_url FROM runs WHERE id = ?1",
+                "SELECT commit_sha, branch, ci_url, portfolio, sector FROM runs WHERE id = ?1",
                 [id],
                 |r| {
                     Ok(RunContext {
                         commit: r.get(0)?,
                         branch: r.get(1)?,
                         ci_url: r.get(2)?,
+                        portfolio: r.get(3)?,
+                        sector: r.get(4)?,
                     })
                 },
             )
@@ -258,6 +264,23 @@ impl RunStore for SqliteStore {
         rows.map(|row| {
             let (audit, check_id, token, message_id, sent_to, sent_at) = row?;
             probe_from_row(audit, check_id, token, message_id, sent_to, &sent_at)
+        })
+        .collect()
+    }
+
+    fn portfolio(&mut self, portfolio: &str) -> Result<Vec<(Option<String>, Report)>, StoreError> {
+        let mut query = self
+            .conn
+            .prepare(&super::PORTFOLIO_RUNS.replace("$1", "?1"))?;
+        let rows = query.query_map([portfolio], |r| {
+            Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?))
+        })?;
+        rows.map(|row| {
+            let (sector, json) = row?;
+            let report = serde_json::from_str(&json).map_err(|e| {
+                StoreError::Database(format!("a run has an unreadable report: {e}"))
+            })?;
+            Ok((sector, report))
         })
         .collect()
     }

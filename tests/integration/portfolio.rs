@@ -137,3 +137,69 @@ fn a_placeholder_without_a_column_is_a_located_error() {
             "template.toml:7:8: placeholder `{website}` has no column in",
         ));
 }
+
+#[test]
+fn shards_recorded_in_one_store_rank_from_it_as_the_whole_did() {
+    let server = TestServer::start();
+    for store in crate::common::backends() {
+        let scratch = Scratch::new();
+        scratch.write("template.toml", TEMPLATE);
+        companies(&scratch, &server);
+        let store = store.unwrap_or_else(|| scratch.path("runs.db").to_string_lossy().into_owned());
+        let whole = portfolio(&scratch, &[]);
+        // Three processes at once, as a CI matrix would run them, writing to one store.
+        let shards: Vec<std::process::Child> = (1..=3)
+            .map(|k| {
+                std::process::Command::new(assert_cmd::cargo::cargo_bin("centricity"))
+                    .arg("portfolio")
+                    .arg(scratch.path("companies.csv"))
+                    .arg("--template")
+                    .arg(scratch.path("template.toml"))
+                    .args([
+                        "--name", "study", "--quiet", "--format", "json", "--store", &store,
+                    ])
+                    .args(["--shard", &format!("{k}/3")])
+                    .stdout(std::process::Stdio::null())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for mut shard in shards {
+            assert!(shard.wait().unwrap().success());
+        }
+        let ranked = centricity()
+            .args([
+                "rank",
+                "--portfolio",
+                "study",
+                "--format",
+                "json",
+                "--store",
+                &store,
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(
+            ranked.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&ranked.stderr)
+        );
+        let ranked: Value = serde_json::from_slice(&ranked.stdout).unwrap();
+        let names = |v: &Value| -> Vec<(Option<u64>, String, Option<String>)> {
+            v["companies"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| {
+                    (
+                        c["place"].as_u64(),
+                        c["name"].as_str().unwrap().to_string(),
+                        c["sector"].as_str().map(str::to_string),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(names(&ranked), names(&whole), "store {store}");
+    }
+}
