@@ -99,7 +99,15 @@ struct Host {
 pub struct Fetcher {
     client: reqwest::Client,
     policy: Policy,
-    hosts: Mutex<HashMap<String, Arc<tokio::sync::Mutex<Host>>>>,
+}
+
+/// Every host's pace and robots.txt, shared by all the fetchers of the process: two checks,
+/// or two companies of a portfolio, on one review platform wait their turn there and read its
+/// rules once.
+fn hosts() -> &'static Mutex<HashMap<String, Arc<tokio::sync::Mutex<Host>>>> {
+    static HOSTS: std::sync::OnceLock<Mutex<HashMap<String, Arc<tokio::sync::Mutex<Host>>>>> =
+        std::sync::OnceLock::new();
+    HOSTS.get_or_init(Mutex::default)
 }
 
 impl Fetcher {
@@ -111,11 +119,7 @@ impl Fetcher {
             .timeout(policy.timeout)
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-        Ok(Self {
-            client,
-            policy,
-            hosts: Mutex::new(HashMap::new()),
-        })
+        Ok(Self { client, policy })
     }
 
     pub async fn get(&self, url: &Url) -> Fetched {
@@ -198,8 +202,7 @@ impl Fetcher {
 
     fn host(&self, url: &Url) -> Arc<tokio::sync::Mutex<Host>> {
         let key = url.origin().ascii_serialization();
-        let mut hosts = self
-            .hosts
+        let mut hosts = hosts()
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         Arc::clone(hosts.entry(key).or_insert_with(|| {

@@ -581,3 +581,35 @@ fn a_user_profile_recognises_a_platform_by_its_generator() {
     assert_eq!(records[1]["profile"], "schema-org", "{}", records[1]);
     assert_eq!(records[1]["outcome"], "no_rating");
 }
+
+#[test]
+fn fetchers_of_one_process_share_each_hosts_pace_and_robots_txt() {
+    use centricity::net::fetch::{Fetcher, Policy};
+    let server = TestServer::start();
+    let policy = || Policy {
+        delay: Duration::from_millis(400),
+        ..Policy::default()
+    };
+    // Two checks (or two companies of a portfolio) reading one review platform at once.
+    let (first, second) = (
+        Fetcher::new(policy()).unwrap(),
+        Fetcher::new(policy()).unwrap(),
+    );
+    let page: url::Url = server.url("/delay/1").parse().unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let started = std::time::Instant::now();
+    runtime.block_on(async {
+        tokio::join!(first.get(&page), second.get(&page));
+    });
+    assert!(
+        started.elapsed() >= Duration::from_millis(400),
+        "the second request did not wait for the host's pace: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        server.hits("/robots.txt"),
+        1,
+        "robots.txt read by each fetcher"
+    );
+    assert_eq!(server.hits("/delay/1"), 2);
+}
