@@ -8,7 +8,7 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use centricity::report::{Decoration, Format, Report};
+use centricity::report::{Decoration, Format, History, Report};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_centricity");
 const CHECKS: usize = 100;
@@ -40,7 +40,9 @@ fn main() {
         let mut size = 0;
         for _ in 0..ROUNDS {
             let started = Instant::now();
-            size = format.render(&report, Decoration::default(), None).len();
+            size = format
+                .render(&report, Decoration::default(), &History::default())
+                .len();
             best = best.min(started.elapsed());
         }
         (best, size)

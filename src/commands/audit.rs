@@ -10,7 +10,7 @@ use crate::audit::{self, Audit};
 use crate::benchmarks;
 use crate::cli::AuditArgs;
 use crate::exit::Exit;
-use crate::report::{Decoration, Format, Report};
+use crate::report::{Decoration, Format, History as ReportHistory, Report, TrendPoint};
 use crate::run::{self, RunOptions};
 use crate::score;
 use crate::score::gates::{self, Gates};
@@ -90,12 +90,16 @@ pub fn run(args: &AuditArgs, matches: &ArgMatches, decoration: Decoration, quiet
         csv_bom: args.csv_bom,
         ..decoration
     };
-    if let Err(message) = write_outputs(
-        &report,
-        &outputs,
-        decoration,
-        baseline.as_ref().map(|(_, r)| r),
-    ) {
+    let mut trend = history.trend(&report.audit.name);
+    trend.extend(report.score.map(|score| TrendPoint {
+        date: report.audit.started_at.date_naive().to_string(),
+        score,
+    }));
+    let context = ReportHistory {
+        baseline: baseline.as_ref().map(|(_, r)| r),
+        trend: &trend,
+    };
+    if let Err(message) = write_outputs(&report, &outputs, decoration, &context) {
         eprintln!("error: {message}");
         return Exit::Runtime;
     }
@@ -152,6 +156,17 @@ impl History {
                 Ok((id.to_string(), probes))
             })
             .collect()
+    }
+
+    /// This audit's recorded runs, for a trend line: none when there is no store to ask.
+    fn trend(&mut self, audit: &str) -> Vec<TrendPoint> {
+        match &mut self.store {
+            Some(Ok(store)) => store
+                .runs(Some(audit))
+                .map(|runs| super::history::trend(&runs))
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
     }
 
     /// The run to compare with: `last` (this audit's latest) or an id.
@@ -353,7 +368,7 @@ fn write_outputs(
     report: &Report,
     outputs: &[(Format, Target)],
     decoration: Decoration,
-    baseline: Option<&Report>,
+    history: &ReportHistory<'_>,
 ) -> Result<(), String> {
     let rendered: Vec<(&Target, Vec<u8>)> = outputs
         .iter()
@@ -363,7 +378,7 @@ fn write_outputs(
                 color: decoration.color && *target == Target::Stdout,
                 ..decoration
             };
-            (target, format.render(report, decoration, baseline))
+            (target, format.render(report, decoration, history))
         })
         .collect();
     for (target, bytes) in &rendered {

@@ -17,6 +17,20 @@ use crate::exit::Exit;
 use crate::report::{Decoration, Format, Report};
 use crate::store::{self, ExportedRun, RunStore, RunSummary, ScoreRow, StoreError};
 
+/// Runs' overall scores as a trend line's points, oldest first, the newest 24.
+pub(super) fn trend(runs: &[RunSummary]) -> Vec<crate::report::TrendPoint> {
+    let points: Vec<crate::report::TrendPoint> = runs
+        .iter()
+        .filter_map(|run| {
+            Some(crate::report::TrendPoint {
+                date: run.started_at.get(..10)?.to_string(),
+                score: run.score?,
+            })
+        })
+        .collect();
+    points[points.len().saturating_sub(24)..].to_vec()
+}
+
 /// Where the history commands read, and which audit's runs.
 struct Reading {
     url: String,
@@ -556,9 +570,20 @@ pub fn report(
             Err(e) => return store_error(&e),
         },
     };
+    // The trend up to the run shown, as it stood then.
+    let runs = store.runs(reading.audit.as_deref()).unwrap_or_default();
     match store.report(run_id) {
         Ok(report) => {
-            let bytes = format.render(&report, decoration, None);
+            let earlier: Vec<RunSummary> = runs
+                .into_iter()
+                .filter(|r| r.audit == report.audit.name && r.id <= run_id)
+                .collect();
+            let trend = trend(&earlier);
+            let context = crate::report::History {
+                baseline: None,
+                trend: &trend,
+            };
+            let bytes = format.render(&report, decoration, &context);
             print!("{}", String::from_utf8_lossy(&bytes));
             Exit::Ok
         }

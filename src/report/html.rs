@@ -5,8 +5,8 @@
 
 use std::fmt::Write as _;
 
-use super::grade_text;
 use super::model::{CategoryReport, CheckReport, Evidence, Finding, Report, Severity, Status};
+use super::{TrendPoint, grade_text};
 use crate::benchmarks::{self, Benchmark};
 
 /// Scripts, plug-ins, frames, forms, fonts and fetches are all refused; inline styles and
@@ -27,7 +27,7 @@ th{background:#f3f5f9}.num{text-align:right;white-space:nowrap}.muted{color:#5b6
 @media print{body{padding:0}a{color:inherit}}
 ";
 
-pub fn render(report: &Report) -> Vec<u8> {
+pub fn render(report: &Report, trend: &[TrendPoint]) -> Vec<u8> {
     let mut out = String::with_capacity(64 * 1024);
     let name = esc(&report.audit.name);
     let _ = write!(
@@ -39,6 +39,7 @@ pub fn render(report: &Report) -> Vec<u8> {
     );
     cover(&mut out, report);
     summary(&mut out, report);
+    over_time(&mut out, trend);
     channels(&mut out, report);
     by_kind(&mut out, report, "reviews", "Ratings and reviews");
     by_kind(&mut out, report, "questionnaire", "What staff say");
@@ -192,6 +193,46 @@ fn category_check_weight(report: &Report, category: &CategoryReport) -> f64 {
         .map(|c| c.weight)
         .sum::<f64>()
         .max(f64::MIN_POSITIVE)
+}
+
+/// The overall score over this audit's stored runs, as a line (when there are two or more).
+fn over_time(out: &mut String, trend: &[TrendPoint]) {
+    if trend.len() < 2 {
+        return;
+    }
+    let (width, height) = (560.0, 160.0);
+    let step = (width - 40.0) / (trend.len() - 1) as f64;
+    let points: Vec<String> = trend
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let x = 20.0 + step * i as f64;
+            let y = 10.0 + (height - 30.0) * (1.0 - p.score.clamp(0.0, 100.0) / 100.0);
+            format!("{x:.1},{y:.1}")
+        })
+        .collect();
+    let (first, last) = (&trend[0], &trend[trend.len() - 1]);
+    let _ = writeln!(
+        out,
+        "<section><h2>Over time</h2><p>The overall score of this audit's {} recorded runs, from {} ({:.1}) to {} ({:.1}).</p>\
+         <svg role=\"img\" aria-label=\"overall score over time\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">\
+         <line x1=\"20\" y1=\"10\" x2=\"{right}\" y2=\"10\" stroke=\"#e3e7ef\"/>\
+         <line x1=\"20\" y1=\"{bottom}\" x2=\"{right}\" y2=\"{bottom}\" stroke=\"#c9d0dc\"/>\
+         <polyline points=\"{}\" fill=\"none\" stroke=\"#1d2433\" stroke-width=\"2\"/>\
+         <text x=\"20\" y=\"{label}\" font-size=\"10\" fill=\"#5b6478\">{}</text>\
+         <text x=\"{right}\" y=\"{label}\" font-size=\"10\" fill=\"#5b6478\" text-anchor=\"end\">{}</text></svg></section>",
+        trend.len(),
+        esc(&first.date),
+        first.score,
+        esc(&last.date),
+        last.score,
+        points.join(" "),
+        esc(&first.date),
+        esc(&last.date),
+        right = width - 20.0,
+        bottom = height - 20.0,
+        label = height - 5.0,
+    );
 }
 
 fn channels(out: &mut String, report: &Report) {

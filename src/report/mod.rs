@@ -13,6 +13,22 @@ mod table;
 
 pub use model::Report;
 
+/// What the run history adds to a report: an earlier run to compare with (`--baseline`), and
+/// the overall score of this audit's runs up to this one, oldest first.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct History<'a> {
+    pub baseline: Option<&'a Report>,
+    pub trend: &'a [TrendPoint],
+}
+
+/// One run's overall score, for a trend line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrendPoint {
+    /// The run's day, `YYYY-MM-DD`.
+    pub date: String,
+    pub score: f64,
+}
+
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -56,13 +72,9 @@ impl Default for Decoration {
 }
 
 impl Format {
-    /// Renders `report`; `baseline` (an earlier run) adds deltas where a format shows them.
-    pub fn render(
-        self,
-        report: &Report,
-        decoration: Decoration,
-        baseline: Option<&Report>,
-    ) -> Vec<u8> {
+    /// Renders `report`; the history around it adds deltas and trends where a format shows them.
+    pub fn render(self, report: &Report, decoration: Decoration, history: &History<'_>) -> Vec<u8> {
+        let baseline = history.baseline;
         match self {
             Format::Table => table::render(report, decoration),
             Format::Json => json::render(report),
@@ -70,7 +82,7 @@ impl Format {
             Format::CsvMatrix => csv::render_matrix(report, decoration.csv_bom),
             Format::Markdown => markdown::render(report, baseline),
             Format::Junit => junit::render(report),
-            Format::Html => html::render(report),
+            Format::Html => html::render(report, history.trend),
         }
     }
 }

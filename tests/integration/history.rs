@@ -519,3 +519,43 @@ fn readers_find_the_store_beside_the_audit_file_and_never_create_one() {
         .assert()
         .success();
 }
+
+#[test]
+fn the_html_report_shows_the_overall_score_over_the_stored_runs() {
+    let p = Project::new("");
+    for (alpha, beta) in [(40.0, 50.0), (60.0, 70.0)] {
+        p.set(alpha, beta, "x");
+        p.audit(&[]).success();
+    }
+    p.set(80.0, 90.0, "x");
+    let page = p.scratch.path("report.html");
+    p.audit(&["--format", "html", "--output", page.to_str().unwrap()])
+        .success();
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("<h2>Over time</h2>"), "no trend");
+    let points = html
+        .split("<polyline points=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap();
+    // Three runs, this one included; the line rises as the scores did.
+    let ys: Vec<f64> = points
+        .split(' ')
+        .map(|xy| xy.split(',').nth(1).unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(ys.len(), 3, "{points}");
+    assert!(ys[0] > ys[1] && ys[1] > ys[2], "{points}");
+    // The first run re-rendered has no history before it: no trend.
+    let first = p
+        .cmd()
+        .args(["report", "1", "--format", "html"])
+        .output()
+        .unwrap();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let first = String::from_utf8_lossy(&first.stdout);
+    assert!(first.contains("Executive summary") && !first.contains("Over time"));
+}
