@@ -32,6 +32,35 @@ pub fn score(params: &Params, obs: &QuestionnaireObservation) -> Scored {
             ),
         })
         .collect();
+    // How each question was answered: the distribution a reader weighs a score by.
+    for stats in result
+        .questions
+        .iter()
+        .filter(|q| !q.distribution.is_empty())
+    {
+        let asked = params
+            .questionnaire
+            .question(&stats.id)
+            .map_or_else(String::new, |q| {
+                format!(" “{}”", crate::text::shorten(&q.text, 80))
+            });
+        let mut answers: Vec<String> = stats
+            .distribution
+            .iter()
+            .map(|(label, count)| format!("{label} {count}"))
+            .collect();
+        if stats.dont_know > 0 {
+            answers.push(format!("don't know {}", stats.dont_know));
+        }
+        let agreement = stats.agreement.as_ref().map_or_else(String::new, |a| {
+            format!("; agreement {} {:.2}", a.measure, a.value)
+        });
+        evidence.push(Evidence {
+            source: format!("{}{asked}", stats.id),
+            observed_at: None,
+            excerpt: format!("{} answered: {}{agreement}", stats.n, answers.join(" · ")),
+        });
+    }
     // Free-text answers are the consultant's evidence; they are shown without who said them.
     for stats in result.questions.iter().filter(|q| !q.texts.is_empty()) {
         for text in &stats.texts {
