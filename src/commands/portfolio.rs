@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use super::audit::input_error;
@@ -54,6 +56,15 @@ pub fn run(args: &PortfolioArgs, quiet: bool) -> Exit {
     };
     let mut bad_rows = false;
     let mut progress = Progress::new(quiet);
+    // Ctrl-C: no new company starts; those running stop as an audit does, and every company
+    // already finished stays recorded.
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&interrupted);
+    runtime.spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            flag.store(true, Ordering::SeqCst);
+        }
+    });
     // Audits run on the runtime; results come back here, off it, where the store (whose
     // PostgreSQL client blocks on a runtime of its own) records them one at a time.
     let (results, mut finished) = tokio::sync::mpsc::unbounded_channel();
@@ -77,6 +88,9 @@ pub fn run(args: &PortfolioArgs, quiet: bool) -> Exit {
         if shard.is_some_and(|s| !s.takes(&company.name)) {
             continue;
         }
+        if interrupted.load(Ordering::SeqCst) {
+            break;
+        }
         // A bounded queue: never more companies in flight than the bound.
         while in_flight >= usize::from(args.concurrency) {
             collect_one(&mut companies, &mut in_flight);
@@ -99,7 +113,13 @@ pub fn run(args: &PortfolioArgs, quiet: bool) -> Exit {
         companies,
     };
     let exit = write(&output, args.format, args.output.as_deref());
-    if bad_rows { Exit::InvalidInput } else { exit }
+    if bad_rows {
+        Exit::InvalidInput
+    } else if interrupted.load(Ordering::SeqCst) {
+        Exit::Incomplete
+    } else {
+        exit
+    }
 }
 
 /// One company's audit, from its filled template to the summary the ranking keeps.
@@ -128,6 +148,10 @@ async fn audit_company(
         probes: Ok(HashMap::new()),
     };
     let outcome = run::run(&audit, &options).await;
+    if outcome.times.interrupted {
+        // Half an audit is not a company's result: it is neither ranked nor recorded.
+        return CompanyResult::failed(&company, "interrupted before it finished".into());
+    }
     let report = crate::score::score_run(
         &audit,
         &outcome.runs,

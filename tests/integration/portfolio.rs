@@ -203,3 +203,69 @@ fn shards_recorded_in_one_store_rank_from_it_as_the_whole_did() {
         assert_eq!(names(&ranked), names(&whole), "store {store}");
     }
 }
+
+#[test]
+fn ctrl_c_keeps_every_company_already_finished_recorded() {
+    use std::io::{BufRead, BufReader};
+    let server = TestServer::start();
+    let scratch = Scratch::new();
+    scratch.write("template.toml", TEMPLATE);
+    let mut csv = String::from("name,sector,site\n");
+    for i in 1..=6 {
+        csv.push_str(&format!(
+            "Company {i},telecom,{}\n",
+            server.url("/delay/700")
+        ));
+    }
+    scratch.write("companies.csv", &csv);
+    let store = scratch.path("runs.db");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("centricity"))
+        .arg("portfolio")
+        .arg(scratch.path("companies.csv"))
+        .arg("--template")
+        .arg(scratch.path("template.toml"))
+        .args([
+            "--name",
+            "study",
+            "--concurrency",
+            "1",
+            "--format",
+            "json",
+            "--store",
+        ])
+        .arg(&store)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Once the first company is done, interrupt.
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(first.starts_with("[1 done, 0 failed]"), "{first}");
+    let pid = i32::try_from(child.id()).unwrap();
+    // SAFETY: signals a child this test started and still owns.
+    unsafe { libc::kill(pid, libc::SIGINT) };
+    let status = child.wait().unwrap();
+    assert_eq!(
+        status.code(),
+        Some(4),
+        "an interrupted portfolio is incomplete"
+    );
+    let ranked = centricity()
+        .args([
+            "rank",
+            "--portfolio",
+            "study",
+            "--format",
+            "json",
+            "--store",
+        ])
+        .arg(&store)
+        .output()
+        .unwrap();
+    let ranked: Value = serde_json::from_slice(&ranked.stdout).unwrap();
+    let recorded = ranked["companies"].as_array().unwrap();
+    // The finished one (or two, if the second finished before the signal) is there; not all six.
+    assert!((1..6).contains(&recorded.len()), "{ranked}");
+    assert!(recorded.iter().all(|c| c["score"].is_number()), "{ranked}");
+}
