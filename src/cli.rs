@@ -138,8 +138,15 @@ pub enum ProbeCommand {
     /// `reply_via` (or only `--check ID`), and record each probe in the history store.
     /// Exit 0 when all were sent and recorded, 1 when one was not, 3 on invalid input.
     Send {
-        /// The audit file.
+        /// The audit file; with --template, the companies CSV of a portfolio.
         file: PathBuf,
+        /// Send a whole study's probes: FILE is the companies, this the audit file made for
+        /// each (as `portfolio`); a company already probed is skipped, so a study resumes.
+        #[arg(long, value_name = "AUDIT_FILE")]
+        template: Option<PathBuf>,
+        /// With --template, the pause between two companies' probes.
+        #[arg(long, default_value = "2s", value_parser = crate::spanned::parse_duration)]
+        pace: std::time::Duration,
         /// Only this check (an `email` check, or a `web-form` with `reply_via`).
         #[arg(long, value_name = "ID")]
         check: Option<String>,

@@ -121,9 +121,19 @@ where
             questionnaire,
             format,
         }) => commands::survey::template(questionnaire, *format == cli::TemplateFormat::Markdown),
-        Command::Probe(cli::ProbeCommand::Send { file, check, store }) => {
-            commands::probe::send(file, check.as_deref(), store.as_deref(), cli.quiet)
-        }
+        Command::Probe(cli::ProbeCommand::Send {
+            file,
+            template,
+            pace,
+            check,
+            store,
+        }) => commands::probe::send(
+            file,
+            check.as_deref(),
+            store.as_deref(),
+            template.as_deref().map(|t| (t, *pace)),
+            cli.quiet,
+        ),
         Command::Probe(cli::ProbeCommand::Classify {
             files,
             audit,

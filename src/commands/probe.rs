@@ -12,6 +12,7 @@ use crate::audit::{self, Audit, CheckSpec};
 use crate::exit::Exit;
 use crate::kind::CollectContext;
 use crate::kinds::email;
+use crate::portfolio::{Template, read_companies};
 use crate::report::sanitize::terminal;
 use crate::store::{self, Probe, RunStore};
 
@@ -19,9 +20,14 @@ pub fn send(
     file: &std::path::Path,
     check: Option<&str>,
     store_url: Option<&str>,
+    portfolio: Option<(&Path, Duration)>,
     quiet: bool,
 ) -> Exit {
-    send_all(file, check, store_url, quiet).unwrap_or_else(|exit| exit)
+    match portfolio {
+        None => send_all(file, check, store_url, quiet),
+        Some((template, pace)) => send_portfolio(file, template, store_url, pace, quiet),
+    }
+    .unwrap_or_else(|exit| exit)
 }
 
 /// `Err` is the exit code of a problem found before anything was sent (already said on stderr).
@@ -41,25 +47,115 @@ fn send_all(
         Exit::Runtime
     })?;
     let runtime = super::runtime(false)?;
+    let failed = send_probes(&runtime, &audit, &targets, store.as_mut(), "", quiet);
+    Ok(if failed { Exit::Runtime } else { Exit::Ok })
+}
+
+/// Sends and records the probes of `targets`; whether any failed (each said on stderr). Each
+/// line starts with `label` (the company, in a portfolio) and the check's id.
+fn send_probes(
+    runtime: &super::Runtime,
+    audit: &Audit,
+    targets: &[&CheckSpec],
+    store: &mut dyn RunStore,
+    label: &str,
+    quiet: bool,
+) -> bool {
     let mut failed = false;
     for spec in targets {
         let sent = runtime
-            .block_on(start(&audit, spec))
-            .and_then(|(probe, note)| record(store.as_mut(), &probe).map(|()| (probe, note)));
+            .block_on(start(audit, spec))
+            .and_then(|(probe, note)| record(store, &probe).map(|()| (probe, note)));
         match sent {
             Ok((probe, note)) => {
                 if !quiet {
                     println!(
-                        "{}: sent probe {} to {}{note}; replies are read by `centricity audit`",
-                        spec.id, probe.token, probe.sent_to
+                        "{label}{}: sent probe {} to {}{note}; replies are read by `centricity audit`",
+                        spec.id,
+                        probe.token,
+                        terminal(&probe.sent_to)
                     );
                 }
             }
             Err(message) => {
-                eprintln!("error: {}: {message}", spec.id);
+                eprintln!("error: {label}{}: {message}", spec.id);
                 failed = true;
             }
         }
+    }
+    failed
+}
+
+/// `probe send COMPANIES.csv --template AUDIT_FILE`: the probes of a whole study, one company
+/// after another with `pace` between them. A check that already has a probe in the store is
+/// skipped, so a study interrupted half-way is resumed by running the command again.
+fn send_portfolio(
+    companies: &Path,
+    template: &Path,
+    store_url: Option<&str>,
+    pace: Duration,
+    quiet: bool,
+) -> Result<Exit, Exit> {
+    let template = Template::load(template).map_err(|e| input_error(&e.to_string()))?;
+    let (columns, rows) = read_companies(companies).map_err(|e| input_error(&e.to_string()))?;
+    template
+        .check_columns(&columns, companies)
+        .map_err(|e| input_error(&e.to_string()))?;
+    let url = store_url.map_or_else(
+        || store::default_url(template.path.parent().unwrap_or(Path::new("."))),
+        str::to_string,
+    );
+    store::check_url(&url).map_err(|e| input_error(&e.to_string()))?;
+    let mut store = store::open(&url).map_err(|e| {
+        eprintln!("error: {e}");
+        Exit::Runtime
+    })?;
+    let runtime = super::runtime(false)?;
+    let (mut failed, mut sent_before) = (false, false);
+    for row in rows {
+        let company = match row {
+            Ok(company) => company,
+            Err(e) => {
+                eprintln!("error: {e}");
+                failed = true;
+                continue;
+            }
+        };
+        let audit = match audit::parse(&template.fill(&company), &template.path) {
+            Ok(audit) => audit,
+            Err(e) => {
+                eprintln!(
+                    "error: {} (row {}): {e}",
+                    terminal(&company.name),
+                    company.row
+                );
+                failed = true;
+                continue;
+            }
+        };
+        let mut targets = Vec::new();
+        for spec in audit.checks.iter().filter(|s| s.params.waits_for_replies()) {
+            match store.probes(&audit.name, &spec.id) {
+                Ok(probes) if probes.is_empty() => targets.push(spec),
+                Ok(_) => {}
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return Err(Exit::Runtime);
+                }
+            }
+        }
+        if targets.is_empty() {
+            if !quiet {
+                println!("{}: already probed", terminal(&audit.name));
+            }
+            continue;
+        }
+        if sent_before {
+            std::thread::sleep(pace);
+        }
+        sent_before = true;
+        let label = format!("{}: ", terminal(&audit.name));
+        failed |= send_probes(&runtime, &audit, &targets, store.as_mut(), &label, quiet);
     }
     Ok(if failed { Exit::Runtime } else { Exit::Ok })
 }

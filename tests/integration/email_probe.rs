@@ -844,3 +844,57 @@ fn probe_classify_says_why_and_which_probe_a_saved_message_answers() {
         .assert()
         .code(3);
 }
+
+#[test]
+fn a_studys_probes_are_sent_company_by_company_and_a_second_run_resumes() {
+    let Some(server) = mail_server() else { return };
+    let scratch = Scratch::new();
+    let store = scratch.path("history.db").to_string_lossy().into_owned();
+    scratch.write(
+        "template.toml",
+        &format!(
+            "[audit]\nname = \"{{name}}\"\n\n{}",
+            email_check(&server, "support", "1h", None)
+        ),
+    );
+    scratch.write("companies.csv", "name\nAlpha Ltd\nBeta Ltd\n");
+    let send = || {
+        let output = cli(&store)
+            .args(["probe", "send"])
+            .arg(scratch.path("companies.csv"))
+            .arg("--template")
+            .arg(scratch.path("template.toml"))
+            .args(["--pace", "10ms"])
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let first = send();
+    let lines: Vec<&str> = first.lines().collect();
+    assert_eq!(lines.len(), 2, "{first}");
+    assert!(
+        lines[0].starts_with("Alpha Ltd: support: sent probe cx"),
+        "{first}"
+    );
+    assert!(
+        lines[1].starts_with("Beta Ltd: support: sent probe cx"),
+        "{first}"
+    );
+    // Run again (say, after an interruption): nothing is sent twice.
+    let again = send();
+    assert_eq!(
+        again,
+        "Alpha Ltd: already probed\nBeta Ltd: already probed\n"
+    );
+    let mut history = centricity::store::SqliteStore::open(std::path::Path::new(&store)).unwrap();
+    for company in ["Alpha Ltd", "Beta Ltd"] {
+        let probes = centricity::store::RunStore::probes(&mut history, company, "support").unwrap();
+        assert_eq!(probes.len(), 1, "{company}");
+    }
+}
