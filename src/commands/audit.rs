@@ -98,6 +98,7 @@ pub fn run(args: &AuditArgs, matches: &ArgMatches, decoration: Decoration, quiet
     let context = ReportHistory {
         baseline: baseline.as_ref().map(|(_, r)| r),
         trend: &trend,
+        standing: None,
     };
     if let Err(message) = write_outputs(&report, &outputs, decoration, &context) {
         eprintln!("error: {message}");

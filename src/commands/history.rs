@@ -17,6 +17,13 @@ use crate::exit::Exit;
 use crate::report::{Decoration, Format, Report};
 use crate::store::{self, ExportedRun, RunStore, RunSummary, ScoreRow, StoreError};
 
+/// Where a run's company stands in the portfolio the run was recorded for, if any.
+fn standing(store: &mut dyn RunStore, run_id: i64, audit: &str) -> Option<crate::report::Standing> {
+    let portfolio = store.context(run_id).ok()?.portfolio?;
+    let companies = crate::portfolio::from_store(store.portfolio(&portfolio).ok()?);
+    crate::portfolio::rank::standing(&portfolio, &companies, audit)
+}
+
 /// Runs' overall scores as a trend line's points, oldest first, the newest 24.
 pub(super) fn trend(runs: &[RunSummary]) -> Vec<crate::report::TrendPoint> {
     let points: Vec<crate::report::TrendPoint> = runs
@@ -579,9 +586,11 @@ pub fn report(
                 .filter(|r| r.audit == report.audit.name && r.id <= run_id)
                 .collect();
             let trend = trend(&earlier);
+            let standing = standing(store.as_mut(), run_id, &report.audit.name);
             let context = crate::report::History {
                 baseline: None,
                 trend: &trend,
+                standing: standing.as_ref(),
             };
             let bytes = format.render(&report, decoration, &context);
             print!("{}", String::from_utf8_lossy(&bytes));

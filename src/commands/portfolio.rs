@@ -228,19 +228,7 @@ pub fn rank_stored(
             store::redact(&url)
         ));
     }
-    let companies = runs
-        .into_iter()
-        .enumerate()
-        .map(|(i, (sector, report))| {
-            let company = Company {
-                row: i + 2,
-                name: report.audit.name.clone(),
-                sector,
-                fields: Default::default(),
-            };
-            CompanyResult::from_report(&company, &report)
-        })
-        .collect();
+    let companies = crate::portfolio::from_store(runs);
     let output = PortfolioOutput {
         portfolio: portfolio.to_string(),
         shard: None,

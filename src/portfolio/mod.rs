@@ -123,6 +123,22 @@ impl CompanyResult {
     }
 }
 
+/// The companies of a portfolio as the store holds them: each audit's newest run and sector.
+pub fn from_store(runs: Vec<(Option<String>, Report)>) -> Vec<CompanyResult> {
+    runs.into_iter()
+        .enumerate()
+        .map(|(i, (sector, report))| {
+            let company = Company {
+                row: i + 2,
+                name: report.audit.name.clone(),
+                sector,
+                fields: BTreeMap::new(),
+            };
+            CompanyResult::from_report(&company, &report)
+        })
+        .collect()
+}
+
 /// A portfolio run's output, what `merge` reads back.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PortfolioOutput {

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use super::{CompanyResult, PortfolioOutput};
+use crate::report::Standing;
 use crate::report::sanitize::terminal;
 
 /// The companies with a score, best first (ties by name), then the ones without.
@@ -18,6 +19,23 @@ pub fn ranked(companies: &[CompanyResult]) -> Vec<&CompanyResult> {
             .then_with(|| a.name.cmp(&b.name))
     });
     order
+}
+
+/// Where the company `name` stands among `companies`: its place, and its sector percentile.
+pub fn standing(portfolio: &str, companies: &[CompanyResult], name: &str) -> Option<Standing> {
+    let order = ranked(companies);
+    let scored = order.iter().filter(|c| c.score.is_some()).count();
+    let (place, company) = order
+        .iter()
+        .enumerate()
+        .find(|(_, c)| c.name == name && c.score.is_some())?;
+    Some(Standing {
+        portfolio: portfolio.to_string(),
+        place: place + 1,
+        of: scored,
+        sector: company.sector.clone(),
+        sector_percentile: sector_percentile(companies, company, |c| c.score),
+    })
 }
 
 /// Where `value` stands among its sector's values: the share below it, ties counting half,

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use super::model::{CategoryReport, CheckReport, Evidence, Finding, Report, Severity, Status};
-use super::{TrendPoint, grade_text};
+use super::{History, Standing, TrendPoint, grade_text};
 use crate::benchmarks::{self, Benchmark};
 
 /// Scripts, plug-ins, frames, forms, fonts and fetches are all refused; inline styles and
@@ -27,7 +27,7 @@ th{background:#f3f5f9}.num{text-align:right;white-space:nowrap}.muted{color:#5b6
 @media print{body{padding:0}a{color:inherit}}
 ";
 
-pub fn render(report: &Report, trend: &[TrendPoint]) -> Vec<u8> {
+pub fn render(report: &Report, history: &History<'_>) -> Vec<u8> {
     let mut out = String::with_capacity(64 * 1024);
     let name = esc(&report.audit.name);
     let _ = write!(
@@ -37,9 +37,9 @@ pub fn render(report: &Report, trend: &[TrendPoint]) -> Vec<u8> {
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
          <title>Customer-centricity audit: {name}</title><style>{STYLE}</style></head><body>\n"
     );
-    cover(&mut out, report);
+    cover(&mut out, report, history.standing);
     summary(&mut out, report);
-    over_time(&mut out, trend);
+    over_time(&mut out, history.trend);
     channels(&mut out, report);
     by_kind(&mut out, report, "reviews", "Ratings and reviews");
     by_kind(&mut out, report, "questionnaire", "What staff say");
@@ -50,7 +50,7 @@ pub fn render(report: &Report, trend: &[TrendPoint]) -> Vec<u8> {
     out.into_bytes()
 }
 
-fn cover(out: &mut String, report: &Report) {
+fn cover(out: &mut String, report: &Report, standing: Option<&Standing>) {
     let audit = &report.audit;
     let _ = write!(
         out,
@@ -82,6 +82,22 @@ fn cover(out: &mut String, report: &Report) {
     let _ = write!(out, "<p{class}>Overall: {}</p>", esc(&grade));
     if !report.complete {
         out.push_str("<p class=\"fail\">Incomplete: some checks could not be measured.</p>");
+    }
+    if let Some(s) = standing {
+        let sector = match (&s.sector, s.sector_percentile) {
+            (Some(sector), Some(p)) => format!(
+                "; in its sector ({}), ahead of {p:.0}% of its peers",
+                esc(sector)
+            ),
+            _ => String::new(),
+        };
+        let _ = write!(
+            out,
+            "<p>In the portfolio {}: place {} of {}{sector}.</p>",
+            esc(&s.portfolio),
+            s.place,
+            s.of
+        );
     }
     out.push_str("</section>\n");
 }

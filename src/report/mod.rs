@@ -19,6 +19,20 @@ pub use model::Report;
 pub struct History<'a> {
     pub baseline: Option<&'a Report>,
     pub trend: &'a [TrendPoint],
+    /// Where the company stands in the portfolio its run was recorded for.
+    pub standing: Option<&'a Standing>,
+}
+
+/// A company's place in its portfolio.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Standing {
+    pub portfolio: String,
+    pub place: usize,
+    /// Companies ranked.
+    pub of: usize,
+    pub sector: Option<String>,
+    /// Where it stands in its sector, 0–100.
+    pub sector_percentile: Option<f64>,
 }
 
 /// One run's overall score, for a trend line.
@@ -82,7 +96,7 @@ impl Format {
             Format::CsvMatrix => csv::render_matrix(report, decoration.csv_bom),
             Format::Markdown => markdown::render(report, baseline),
             Format::Junit => junit::render(report),
-            Format::Html => html::render(report, history.trend),
+            Format::Html => html::render(report, history),
         }
     }
 }

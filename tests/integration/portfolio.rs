@@ -201,6 +201,24 @@ fn shards_recorded_in_one_store_rank_from_it_as_the_whole_did() {
                 .collect()
         };
         assert_eq!(names(&ranked), names(&whole), "store {store}");
+        // A company's own report says where it stands in its portfolio.
+        let runs = centricity()
+            .args([
+                "history", "--format", "json", "--audit", "Fast Co", "--store", &store,
+            ])
+            .output()
+            .unwrap();
+        let runs: Value = serde_json::from_slice(&runs.stdout).unwrap();
+        let id = runs[0]["id"].as_i64().unwrap().to_string();
+        let page = centricity()
+            .args(["report", &id, "--format", "html", "--store", &store])
+            .output()
+            .unwrap();
+        let page = String::from_utf8_lossy(&page.stdout);
+        assert!(
+            page.contains("In the portfolio study: place 1 of 4; in its sector (telecom), ahead of 100% of its peers."),
+            "{page}"
+        );
     }
 }
 
