@@ -39,16 +39,21 @@ fn send_all(
 ) -> Result<Exit, Exit> {
     let audit = audit::load(file).map_err(|err| input_error(&err.to_string()))?;
     let targets = probe_checks(&audit, check).map_err(|message| input_error(&message))?;
-    let url = store_url.map_or_else(|| store::default_url(&audit.dir), str::to_string);
-    store::check_url(&url).map_err(|e| input_error(&e.to_string()))?;
-    // The store is opened before anything is sent: a probe nobody records is a question wasted.
-    let mut store = store::open(&url).map_err(|e| {
-        eprintln!("error: {e}");
-        Exit::Runtime
-    })?;
+    let mut store = open_store(store_url, &audit.dir)?;
     let runtime = super::runtime(false)?;
     let failed = send_probes(&runtime, &audit, &targets, store.as_mut(), "", quiet);
     Ok(if failed { Exit::Runtime } else { Exit::Ok })
+}
+
+/// The store probes are recorded in: the one named, else the one in `dir`. It is opened before
+/// anything is sent: a probe nobody records is a question wasted.
+fn open_store(url: Option<&str>, dir: &Path) -> Result<Box<dyn RunStore>, Exit> {
+    let url = url.map_or_else(|| store::default_url(dir), str::to_string);
+    store::check_url(&url).map_err(|e| input_error(&e.to_string()))?;
+    store::open(&url).map_err(|e| {
+        eprintln!("error: {e}");
+        Exit::Runtime
+    })
 }
 
 /// Sends and records the probes of `targets`; whether any failed (each said on stderr). Each
@@ -101,15 +106,7 @@ fn send_portfolio(
     template
         .check_columns(&columns, companies)
         .map_err(|e| input_error(&e.to_string()))?;
-    let url = store_url.map_or_else(
-        || store::default_url(template.path.parent().unwrap_or(Path::new("."))),
-        str::to_string,
-    );
-    store::check_url(&url).map_err(|e| input_error(&e.to_string()))?;
-    let mut store = store::open(&url).map_err(|e| {
-        eprintln!("error: {e}");
-        Exit::Runtime
-    })?;
+    let mut store = open_store(store_url, template.path.parent().unwrap_or(Path::new(".")))?;
     let runtime = super::runtime(false)?;
     let (mut failed, mut sent_before) = (false, false);
     for row in rows {

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::model::{CategoryReport, CheckReport, Evidence, Finding, Report, Severity, Status};
+use super::model::{CheckReport, Evidence, Finding, Report, Severity, Status};
 use super::{History, Standing, TrendPoint, grade_text};
 use crate::benchmarks::{self, Benchmark};
 
@@ -156,7 +156,7 @@ fn summary(out: &mut String, report: &Report) {
         );
     }
     out.push_str("</table><h3>Top actions</h3>");
-    let actions = top_actions(report, 5);
+    let actions = super::top_actions(report, 5);
     if actions.is_empty() {
         out.push_str("<p>No scored check leaves points to recover.</p>");
     } else {
@@ -173,42 +173,6 @@ fn summary(out: &mut String, report: &Report) {
         out.push_str("</ol>");
     }
     out.push_str("</section>\n");
-}
-
-/// The checks whose score, raised to 100, would add most to the overall score: each check's
-/// gap times its share of its category, times its category's share of the overall.
-pub(crate) fn top_actions(report: &Report, count: usize) -> Vec<(f64, &CheckReport, &Finding)> {
-    let scored_weight: f64 = report
-        .categories
-        .iter()
-        .filter(|c| c.score.is_some())
-        .map(|c| c.weight)
-        .sum();
-    let mut actions: Vec<(f64, &CheckReport, &Finding)> = report
-        .checks
-        .iter()
-        .filter_map(|check| {
-            let score = check.score?;
-            let finding = check.top_finding()?;
-            let category = report.categories.iter().find(|c| c.id == check.category)?;
-            let share = check.weight / category_check_weight(report, category);
-            let points = (100.0 - score) * share * category.weight / scored_weight;
-            (points > 0.05).then_some((points, check, finding))
-        })
-        .collect();
-    actions.sort_by(|a, b| b.0.total_cmp(&a.0));
-    actions.truncate(count);
-    actions
-}
-
-fn category_check_weight(report: &Report, category: &CategoryReport) -> f64 {
-    report
-        .checks
-        .iter()
-        .filter(|c| c.category == category.id && c.score.is_some())
-        .map(|c| c.weight)
-        .sum::<f64>()
-        .max(f64::MIN_POSITIVE)
 }
 
 /// The overall score over this audit's stored runs, as a line (when there are two or more).
@@ -343,23 +307,7 @@ fn by_kind(out: &mut String, report: &Report, kind: &str, title: &str) {
 
 fn findings(out: &mut String, report: &Report) {
     out.push_str("<section><h2>All findings</h2>");
-    for category in &report.categories {
-        let mut all: Vec<(&str, &Finding)> = category
-            .findings
-            .iter()
-            .map(|f| ("category", f))
-            .chain(
-                report
-                    .checks
-                    .iter()
-                    .filter(|c| c.category == category.id)
-                    .flat_map(|c| c.findings.iter().map(move |f| (c.title.as_str(), f))),
-            )
-            .collect();
-        if all.is_empty() {
-            continue;
-        }
-        all.sort_by_key(|(_, f)| std::cmp::Reverse(f.severity));
+    for (category, all) in super::findings_by_category(report, |c| c.title.as_str()) {
         let _ = write!(out, "<h3>{}</h3><ul>", esc(&category.title));
         for (from, finding) in all {
             let _ = write!(

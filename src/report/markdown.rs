@@ -104,7 +104,7 @@ fn about(report: &Report) -> String {
     );
     facts.push(format!("centricity {}", escape(&report.tool.version)));
     let mut out = format!("{}\n\n", facts.join(" · "));
-    let actions = super::html::top_actions(report, 5);
+    let actions = super::top_actions(report, 5);
     if !actions.is_empty() {
         out.push_str("### Top actions\n\n");
         for (i, (points, check, finding)) in actions.iter().enumerate() {
@@ -123,24 +123,14 @@ fn about(report: &Report) -> String {
 /// Warnings and failures, by category, the most severe first.
 fn findings(report: &Report) -> String {
     let mut out = String::new();
-    for category in &report.categories {
-        let mut found: Vec<(&str, &super::model::Finding)> = category
-            .findings
-            .iter()
-            .map(|f| ("category", f))
-            .chain(
-                report
-                    .checks
-                    .iter()
-                    .filter(|c| c.category == category.id)
-                    .flat_map(|c| c.findings.iter().map(move |f| (c.id.as_str(), f))),
-            )
+    for (category, found) in super::findings_by_category(report, |c| c.id.as_str()) {
+        let found: Vec<_> = found
+            .into_iter()
             .filter(|(_, f)| f.severity > super::model::Severity::Info)
             .collect();
         if found.is_empty() {
             continue;
         }
-        found.sort_by_key(|(_, f)| std::cmp::Reverse(f.severity));
         out.push_str(&format!("\n### {}\n\n", escape(&category.title)));
         for (id, f) in found {
             out.push_str(&format!(

@@ -127,6 +127,76 @@ pub(crate) fn grade_text(report: &Report) -> String {
     text
 }
 
+/// The checks whose score, raised to 100, would add most to the overall score: each check's
+/// gap times its share of its category, times its category's share of the overall.
+pub(crate) fn top_actions(
+    report: &Report,
+    count: usize,
+) -> Vec<(f64, &model::CheckReport, &model::Finding)> {
+    let scored_weight: f64 = report
+        .categories
+        .iter()
+        .filter(|c| c.score.is_some())
+        .map(|c| c.weight)
+        .sum();
+    let mut actions: Vec<(f64, &model::CheckReport, &model::Finding)> = report
+        .checks
+        .iter()
+        .filter_map(|check| {
+            let score = check.score?;
+            let finding = check.top_finding()?;
+            let category = report.categories.iter().find(|c| c.id == check.category)?;
+            let share = check.weight / category_check_weight(report, category);
+            let points = (100.0 - score) * share * category.weight / scored_weight;
+            (points > 0.05).then_some((points, check, finding))
+        })
+        .collect();
+    actions.sort_by(|a, b| b.0.total_cmp(&a.0));
+    actions.truncate(count);
+    actions
+}
+
+fn category_check_weight(report: &Report, category: &model::CategoryReport) -> f64 {
+    report
+        .checks
+        .iter()
+        .filter(|c| c.category == category.id && c.score.is_some())
+        .map(|c| c.weight)
+        .sum::<f64>()
+        .max(f64::MIN_POSITIVE)
+}
+
+/// Each category with its own findings and its checks', labelled (`category` or the check's
+/// label), the most severe first; categories without any are left out.
+pub(crate) fn findings_by_category<'r>(
+    report: &'r Report,
+    label: impl Fn(&'r model::CheckReport) -> &'r str,
+) -> Vec<(
+    &'r model::CategoryReport,
+    Vec<(&'r str, &'r model::Finding)>,
+)> {
+    report
+        .categories
+        .iter()
+        .filter_map(|category| {
+            let mut found: Vec<(&str, &model::Finding)> = category
+                .findings
+                .iter()
+                .map(|f| ("category", f))
+                .chain(
+                    report
+                        .checks
+                        .iter()
+                        .filter(|c| c.category == category.id)
+                        .flat_map(|c| c.findings.iter().map(|f| (label(c), f))),
+                )
+                .collect();
+            found.sort_by_key(|(_, f)| std::cmp::Reverse(f.severity));
+            (!found.is_empty()).then_some((category, found))
+        })
+        .collect()
+}
+
 /// The header and rows of the per-channel view of the responsiveness category, as text
 /// (channel and check ids are ours; renderers escape as their format needs).
 pub(crate) const CHANNEL_HEADER: [&str; 5] =
