@@ -67,6 +67,11 @@ pub const TARGETS: &[Target] = &[
         seeds: &["fixtures/mail"],
     },
     Target {
+        name: "portfolio-companies",
+        run: portfolio_companies,
+        seeds: &["fixtures/portfolio"],
+    },
+    Target {
         name: "robots-txt",
         run: robots_txt,
         seeds: &["fixtures/robots"],
@@ -139,6 +144,28 @@ fn survey_import(input: &[u8]) {
 fn interview_file(input: &[u8]) {
     for q in questionnaires() {
         let _ = centricity::survey::interview_file::read(&text(input), Path::new("fuzz.toml"), q);
+    }
+}
+
+/// A portfolio's companies CSV: every row filled into the template and read as an audit file
+/// (a value must never break out of its TOML string).
+fn portfolio_companies(input: &[u8]) {
+    use centricity::portfolio::{Template, read_companies_from};
+    static TEMPLATE: OnceLock<Option<Template>> = OnceLock::new();
+    let Some(template) =
+        TEMPLATE.get_or_init(|| Template::load(&repo("fixtures/portfolio/template.toml")).ok())
+    else {
+        return;
+    };
+    let Ok((_, rows)) = read_companies_from(input, Path::new("fuzz.csv")) else {
+        return;
+    };
+    for company in rows.flatten() {
+        let filled = template.fill(&company);
+        if let Ok(audit) = centricity::audit::parse(&filled, &template.path) {
+            // Whatever a row holds, it lands only where its placeholder stands.
+            assert_eq!(audit.checks.len(), 1, "a row added a check:\n{filled}");
+        }
     }
 }
 

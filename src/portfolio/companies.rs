@@ -29,7 +29,21 @@ pub fn read_companies(
 > {
     let file = std::fs::File::open(path)
         .map_err(|e| InputError::whole_file(path, format!("cannot read the companies: {e}")))?;
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(file);
+    read_companies_from(file, path)
+}
+
+/// The same from any reader (`path` names it in messages).
+pub fn read_companies_from<R: std::io::Read>(
+    source: R,
+    path: &Path,
+) -> Result<
+    (
+        Vec<String>,
+        impl Iterator<Item = Result<Company, InputError>>,
+    ),
+    InputError,
+> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(source);
     let columns: Vec<String> = reader
         .headers()
         .map_err(|e| InputError::whole_file(path, format!("cannot read the CSV header: {e}")))?

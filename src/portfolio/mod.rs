@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-pub use companies::{Company, read_companies};
+pub use companies::{Company, read_companies, read_companies_from};
 pub use template::Template;
 
 use crate::report::Report;
