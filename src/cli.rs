@@ -116,6 +116,9 @@ pub enum Command {
         /// Write here instead of stdout.
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Exit 0 even when some companies could not be ranked.
+        #[arg(long)]
+        allow_incomplete: bool,
     },
     /// Rank the JSON outputs of several `portfolio --shard K/N` runs together.
     Merge {
@@ -127,6 +130,9 @@ pub enum Command {
         /// Write here instead of stdout.
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Exit 0 even when some companies could not be ranked.
+        #[arg(long)]
+        allow_incomplete: bool,
     },
     /// Print a shell completion script.
     Completions { shell: clap_complete::Shell },
@@ -220,6 +226,9 @@ pub struct PortfolioArgs {
     /// Record nothing.
     #[arg(long)]
     pub no_store: bool,
+    /// Exit 0 even when some companies could not be ranked (listed apart, with why).
+    #[arg(long)]
+    pub allow_incomplete: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -451,6 +460,10 @@ pub struct AuditArgs {
     /// Use saved evidence instead of the network.
     #[arg(long)]
     pub offline: bool,
+    /// Submit the contact forms again: without it, a `web-form` check submits once, and later
+    /// runs (of any format) read that submission back from the saved evidence.
+    #[arg(long, conflicts_with = "offline")]
+    pub resubmit: bool,
     /// Never show a progress bar.
     #[arg(long)]
     pub no_progress: bool,

@@ -175,9 +175,11 @@ where
             store,
             format,
             output,
+            allow_incomplete,
         } => commands::portfolio::rank_stored(
             portfolio,
             store.as_deref(),
+            *allow_incomplete,
             *format,
             output.as_deref(),
         ),
@@ -185,7 +187,8 @@ where
             files,
             format,
             output,
-        } => commands::portfolio::merge(files, *format, output.as_deref()),
+            allow_incomplete,
+        } => commands::portfolio::merge(files, *allow_incomplete, *format, output.as_deref()),
         Command::Completions { shell } => {
             clap_complete::generate(
                 *shell,

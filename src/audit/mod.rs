@@ -35,6 +35,9 @@ pub struct Audit {
     /// Relative paths in the audit file resolve against this folder.
     pub dir: PathBuf,
     pub name: String,
+    /// `[audit] id`: the audit's stable identity in the history store (runs, baselines,
+    /// compare); without one, the name is. Renaming `name` then keeps the history.
+    pub id: Option<String>,
     pub site: Option<String>,
     /// `[audit] auditor`: who made the audit, for the report's cover.
     pub auditor: Option<String>,
@@ -153,9 +156,18 @@ pub fn parse(text: &str, file: &Path) -> Result<Audit, InvalidInput> {
         let site = th.optional::<String>("site");
         let evidence = th.optional::<String>("evidence");
         let auditor = th.optional::<String>("auditor");
-        (name, site, evidence, auditor)
+        let id =
+            th.optional_s::<String>("id")
+                .and_then(|id| match validate_id("audit", &id.value) {
+                    Ok(()) => Some(id.value),
+                    Err(problem) => {
+                        th.errors.extend(at(problem, &id).errors);
+                        None
+                    }
+                });
+        (name, site, evidence, auditor, id)
     });
-    ctx.site = header.as_ref().and_then(|(_, site, _, _)| site.clone());
+    ctx.site = header.as_ref().and_then(|(_, site, ..)| site.clone());
     let scoring = take_table(&mut top, "scoring", &mut errors, parse_scoring).unwrap_or_default();
     let thresholds =
         take_table(&mut top, "thresholds", &mut errors, parse_thresholds).unwrap_or_default();
@@ -185,7 +197,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Audit, InvalidInput> {
     if !errors.errors.is_empty() || !ctx.referenced.is_empty() {
         return Err(located(errors, text, file, ctx));
     }
-    let Some((Some(name), site, evidence, auditor)) = header else {
+    let Some((Some(name), site, evidence, auditor, id)) = header else {
         unreachable!("a missing [audit] name is reported above")
     };
     Ok(Audit {
@@ -193,6 +205,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Audit, InvalidInput> {
         evidence_dir: dir.join(evidence.as_deref().unwrap_or(".centricity/evidence")),
         dir,
         name,
+        id,
         site,
         auditor,
         scoring,
@@ -299,7 +312,7 @@ fn parse_checks(
             }
         }
         if let Some(id) = &id {
-            if let Err(message) = validate_id(&id.value) {
+            if let Err(message) = validate_id("check", &id.value) {
                 th.errors.extend(at(message, id).errors);
             } else if let Some(first) = first_seen.get(&id.value) {
                 let line = match index.locate(*first) {
@@ -425,8 +438,8 @@ fn refuse_inline_secrets(value: &mut Value<'_>, errors: &mut DeserError) {
     value.set(inner);
 }
 
-/// Check ids go into JSON, CSV, history and file names: keep them kebab-case.
-fn validate_id(id: &str) -> Result<(), String> {
+/// Check and audit ids go into JSON, CSV, history and file names: keep them kebab-case.
+fn validate_id(what: &str, id: &str) -> Result<(), String> {
     let valid = !id.is_empty()
         && id.len() <= 64
         && id
@@ -437,7 +450,7 @@ fn validate_id(id: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "check id `{id}` must be 1 to 64 characters of lowercase letters, digits and `-` (kebab-case)"
+            "{what} id `{id}` must be 1 to 64 characters of lowercase letters, digits and `-` (kebab-case)"
         ))
     }
 }

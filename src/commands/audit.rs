@@ -64,6 +64,7 @@ pub fn run(args: &AuditArgs, matches: &ArgMatches, decoration: Decoration, quiet
         progress: show_progress(args.no_progress, quiet),
         selected,
         probes,
+        resubmit: args.resubmit,
     };
     let runtime = match super::runtime(true) {
         Ok(rt) => rt,

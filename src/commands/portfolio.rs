@@ -106,13 +106,18 @@ pub fn run(args: &PortfolioArgs, quiet: bool) -> Exit {
     while in_flight > 0 {
         collect_one(&mut companies, &mut in_flight);
     }
-    progress.summary();
     let output = PortfolioOutput {
         portfolio: name,
         shard: args.shard.clone(),
         companies,
     };
-    let exit = write(&output, args.format, args.output.as_deref());
+    progress.summary(rank::rank(&output.companies).unranked.len());
+    let exit = write(
+        &output,
+        args.format,
+        args.output.as_deref(),
+        args.allow_incomplete,
+    );
     if bad_rows {
         Exit::InvalidInput
     } else if interrupted.load(Ordering::SeqCst) {
@@ -146,6 +151,8 @@ async fn audit_company(
         progress: false,
         selected: vec![true; audit.checks.len()],
         probes: Ok(HashMap::new()),
+        // A company's form is submitted once, by its first online run.
+        resubmit: false,
     };
     let outcome = run::run(&audit, &options).await;
     if outcome.times.interrupted {
@@ -189,7 +196,13 @@ fn finish(
     result
 }
 
-fn write(output: &PortfolioOutput, format: PortfolioFormat, to: Option<&Path>) -> Exit {
+/// Writes the ranking; exit 4 when some companies could not be ranked, unless allowed.
+fn write(
+    output: &PortfolioOutput,
+    format: PortfolioFormat,
+    to: Option<&Path>,
+    allow_incomplete: bool,
+) -> Exit {
     let bytes = match format {
         PortfolioFormat::Table => rank::table(output),
         PortfolioFormat::Json => rank::json(output),
@@ -204,7 +217,16 @@ fn write(output: &PortfolioOutput, format: PortfolioFormat, to: Option<&Path>) -
         }
         None => print!("{}", String::from_utf8_lossy(&bytes)),
     }
-    Exit::Ok
+    let unranked = rank::rank(&output.companies).unranked.len();
+    if unranked > 0 && !allow_incomplete {
+        eprintln!(
+            "{unranked} of {} companies not ranked (see why in the output); --allow-incomplete to exit 0",
+            output.companies.len()
+        );
+        Exit::Incomplete
+    } else {
+        Exit::Ok
+    }
 }
 
 /// `centricity rank --portfolio NAME`: the ranking again, from each company's newest run in the
@@ -212,6 +234,7 @@ fn write(output: &PortfolioOutput, format: PortfolioFormat, to: Option<&Path>) -
 pub fn rank_stored(
     portfolio: &str,
     url: Option<&str>,
+    allow_incomplete: bool,
     format: PortfolioFormat,
     to: Option<&Path>,
 ) -> Exit {
@@ -234,11 +257,16 @@ pub fn rank_stored(
         shard: None,
         companies,
     };
-    write(&output, format, to)
+    write(&output, format, to, allow_incomplete)
 }
 
 /// `centricity merge SHARD.json…`: the shards' companies ranked together.
-pub fn merge(files: &[PathBuf], format: PortfolioFormat, to: Option<&Path>) -> Exit {
+pub fn merge(
+    files: &[PathBuf],
+    allow_incomplete: bool,
+    format: PortfolioFormat,
+    to: Option<&Path>,
+) -> Exit {
     let mut merged: Option<PortfolioOutput> = None;
     for file in files {
         let read = std::fs::read(file)
@@ -279,7 +307,7 @@ pub fn merge(files: &[PathBuf], format: PortfolioFormat, to: Option<&Path>) -> E
         }
     }
     match merged {
-        Some(output) => write(&output, format, to),
+        Some(output) => write(&output, format, to, allow_incomplete),
         None => input_error("give the shards' JSON outputs to merge"),
     }
 }
@@ -324,13 +352,13 @@ impl Progress {
         );
     }
 
-    fn summary(&self) {
+    fn summary(&self, unranked: usize) {
         if self.quiet {
             return;
         }
         let seconds = self.started.elapsed().as_secs_f64();
         eprintln!(
-            "{} companies in {seconds:.1} s ({:.1}/s), {} failed",
+            "{} companies in {seconds:.1} s ({:.1}/s), {} failed, {unranked} not ranked",
             self.done,
             self.done as f64 / seconds.max(1e-9),
             self.failed

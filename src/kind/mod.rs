@@ -18,6 +18,7 @@ use toml_span::de_helpers::TableHelper;
 use crate::benchmarks::Benchmarks;
 use crate::category::Category;
 use crate::channel::Channel;
+use crate::report::model::ErrorCode;
 use crate::spanned::InputError;
 use crate::store::Probe;
 
@@ -64,6 +65,14 @@ pub trait Kind {
     /// The channel the check measures, where it measures one.
     fn channel(_params: &Self::Params) -> Option<Channel> {
         None
+    }
+
+    /// Whether collecting sends something to the company (a form submission): such an
+    /// observation is a probe, made once. Online runs read it back from the saved evidence,
+    /// as `--offline` does, until `audit --resubmit` sends it again; only a check with no
+    /// saved observation yet sends on its own.
+    fn submits(_params: &Self::Params) -> bool {
+        false
     }
 
     /// Whether the check waits for replies to probes that `centricity probe send` sent.
@@ -193,6 +202,21 @@ pub enum CheckError {
     BadEvidence(String),
     #[error("the check crashed (a bug in centricity, please report it): {0}")]
     Crashed(String),
+}
+
+impl CheckError {
+    /// The cause as a stable code.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            CheckError::Timeout(_) => ErrorCode::Timeout,
+            CheckError::Interrupted => ErrorCode::Interrupted,
+            CheckError::Network(_) => ErrorCode::Network,
+            CheckError::Plugin(_) => ErrorCode::PluginFailure,
+            CheckError::NoSavedEvidence(_) => ErrorCode::NoSavedEvidence,
+            CheckError::BadEvidence(_) => ErrorCode::BadEvidence,
+            CheckError::Crashed(_) => ErrorCode::Crashed,
+        }
+    }
 }
 
 /// What a kind's collector may use.

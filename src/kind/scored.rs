@@ -2,9 +2,10 @@
 
 use std::collections::BTreeSet;
 
+use super::CheckError;
 use crate::benchmarks::Benchmark;
 use crate::channel::Channel;
-use crate::report::model::{Evidence, Finding, Metric, Severity, Status, human_seconds};
+use crate::report::model::{ErrorCode, Evidence, Finding, Metric, Severity, Status, human_seconds};
 
 /// A check's judgement, before it is placed in the report.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,6 +16,7 @@ pub struct Scored {
     pub findings: Vec<Finding>,
     pub evidence: Vec<Evidence>,
     pub error: Option<String>,
+    pub error_code: Option<ErrorCode>,
     /// How each channel the check measured fared: the responsiveness category
     /// scores channels from these and needs two of them answered.
     pub channels: Vec<ChannelScore>,
@@ -51,16 +53,23 @@ impl Default for Scored {
             findings: Vec::new(),
             evidence: Vec::new(),
             error: None,
+            error_code: None,
             channels: Vec::new(),
         }
     }
 }
 
 impl Scored {
-    pub fn error(message: String) -> Self {
+    /// A check that could not observe, with the cause in words and as a code.
+    pub fn failed(error: &CheckError) -> Self {
+        Self::error(error.code(), error.to_string())
+    }
+
+    pub fn error(code: ErrorCode, message: String) -> Self {
         Self {
             status: Status::Error,
             error: Some(message),
+            error_code: Some(code),
             ..Self::default()
         }
     }

@@ -27,6 +27,7 @@ use crate::channel::Channel;
 use crate::kind::{
     CheckError, CollectContext, Kind, KindInfo, LoadContext, OtherCheck, ProbeSent, Scored,
 };
+use crate::report::model::ErrorCode;
 
 /// Generates the closed enums and their dispatch from one list of `Variant => Type` lines,
 /// in the order `centricity checks` lists the kinds. A variant's name in kebab-case is the
@@ -76,6 +77,13 @@ macro_rules! kinds {
             pub fn networked(&self) -> bool {
                 match self {
                     $(CheckParams::$variant(p) => <$kind as Kind>::networked(p)),+
+                }
+            }
+
+            /// Whether collecting sends something to the company (see [`Kind::submits`]).
+            pub fn submits(&self) -> bool {
+                match self {
+                    $(CheckParams::$variant(p) => <$kind as Kind>::submits(p)),+
                 }
             }
 
@@ -142,7 +150,7 @@ macro_rules! kinds {
                     $((Observation::$variant(o), CheckParams::$variant(p)) => {
                         <$kind as Kind>::score(p, o, benchmarks)
                     })+
-                    (observation, params) => Scored::error(format!(
+                    (observation, params) => Scored::error(ErrorCode::BadEvidence, format!(
                         "saved evidence is of kind `{}` but the check is `{}`: delete it and run online",
                         observation.kind().name,
                         params.kind().name

@@ -15,3 +15,18 @@ pub const USER_AGENT: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     " (customer-centricity audit; +https://github.com/centricity-audit/centricity)"
 );
+
+/// A socket error's kind as a check's error code.
+pub fn io_error_code(kind: std::io::ErrorKind) -> crate::report::model::ErrorCode {
+    use crate::report::model::ErrorCode;
+    use std::io::ErrorKind;
+    match kind {
+        ErrorKind::ConnectionRefused => ErrorCode::ConnectionRefused,
+        ErrorKind::ConnectionReset
+        | ErrorKind::ConnectionAborted
+        | ErrorKind::BrokenPipe
+        | ErrorKind::UnexpectedEof => ErrorCode::ConnectionReset,
+        ErrorKind::TimedOut => ErrorCode::Timeout,
+        _ => ErrorCode::Network,
+    }
+}

@@ -1,6 +1,7 @@
 //! One timed HTTP exchange, redirects followed, every phase measured on the
 //! connection that carried the request (the way `curl -w` reports it).
 
+use crate::report::model::ErrorCode;
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -46,17 +47,35 @@ pub enum ProbeError {
     #[error("DNS lookup of {host} failed: {reason}")]
     Dns { host: String, reason: String },
     #[error("cannot connect to {addr}: {reason}")]
-    Connect { addr: String, reason: String },
+    Connect {
+        addr: String,
+        reason: String,
+        code: ErrorCode,
+    },
     #[error("TLS handshake with {host} failed: {reason}")]
     Tls { host: String, reason: String },
-    #[error("HTTP exchange failed: {0}")]
-    Http(String),
+    #[error("HTTP exchange failed: {reason}")]
+    Http { reason: String, code: ErrorCode },
     #[error("timed out after {}", humantime::format_duration(*.0))]
     Timeout(Duration),
     #[error("more than {MAX_REDIRECTS} redirects (last to {0})")]
     TooManyRedirects(String),
     #[error("unusable URL {0}")]
     BadUrl(String),
+}
+
+impl ProbeError {
+    /// The cause as a stable code.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ProbeError::Dns { .. } => ErrorCode::Dns,
+            ProbeError::Connect { code, .. } | ProbeError::Http { code, .. } => *code,
+            ProbeError::Tls { .. } => ErrorCode::Tls,
+            ProbeError::Timeout(_) => ErrorCode::Timeout,
+            ProbeError::TooManyRedirects(_) => ErrorCode::TooManyRedirects,
+            ProbeError::BadUrl(_) => ErrorCode::InvalidInput,
+        }
+    }
 }
 
 /// Sends `method` to `url`, follows redirects, and times everything, within `limit`.
@@ -197,6 +216,7 @@ async fn connect_any(addrs: &[SocketAddr]) -> Result<TcpStream, ProbeError> {
                 last = Some(ProbeError::Connect {
                     addr: addr.to_string(),
                     reason: err.to_string(),
+                    code: super::io_error_code(err.kind()),
                 })
             }
         }
@@ -204,6 +224,7 @@ async fn connect_any(addrs: &[SocketAddr]) -> Result<TcpStream, ProbeError> {
     Err(last.unwrap_or_else(|| ProbeError::Connect {
         addr: "(none)".into(),
         reason: "no address".into(),
+        code: ErrorCode::Dns,
     }))
 }
 
@@ -211,7 +232,14 @@ async fn request<IO>(io: IO, url: &Url, method: &Method) -> Result<Hop, ProbeErr
 where
     IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let http_error = |e: hyper::Error| ProbeError::Http(e.to_string());
+    let http_error = |e: hyper::Error| ProbeError::Http {
+        code: if e.is_incomplete_message() || e.is_closed() {
+            ErrorCode::ConnectionReset
+        } else {
+            ErrorCode::Network
+        },
+        reason: e.to_string(),
+    };
     let (mut sender, connection) = http1::handshake(TokioIo::new(io))
         .await
         .map_err(http_error)?;

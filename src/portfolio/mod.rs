@@ -17,6 +17,10 @@ pub use companies::{Company, read_companies, read_companies_from};
 pub use template::Template;
 
 use crate::report::Report;
+use crate::report::model::{Confidence, Status};
+
+/// A company is ranked only from this coverage: below it, its grade is provisional.
+pub const RANK_FLOOR: f64 = Confidence::PROVISIONAL_BELOW;
 
 /// Which of the rows a run takes: shard `index` (1-based) of `count`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +77,10 @@ pub struct CompanyResult {
     /// Why the company has no result, when it has none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The checks that could not be measured, when the run is incomplete (absent in outputs of
+    /// versions that did not say: those are taken as complete).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incomplete: Option<String>,
     /// The whole report, only until it is recorded.
     #[serde(skip)]
     pub report: Option<Report>,
@@ -95,6 +103,20 @@ impl CompanyResult {
             .score
             .is_none()
             .then(|| "nothing could be scored: see each check's error".to_string());
+        let errored: Vec<String> = (report.checks.iter())
+            .filter(|c| c.status == Status::Error)
+            .map(|c| match c.error_code {
+                Some(code) => format!("{} ({})", c.id, code.as_str()),
+                None => c.id.clone(),
+            })
+            .collect();
+        let incomplete = (!report.complete).then(|| {
+            if errored.is_empty() {
+                "the run was interrupted".to_string()
+            } else {
+                format!("not measured: {}", errored.join(", "))
+            }
+        });
         Self {
             name: company.name.clone(),
             sector: company.sector.clone(),
@@ -104,7 +126,29 @@ impl CompanyResult {
             categories,
             channels,
             error,
+            incomplete,
             report: None,
+        }
+    }
+
+    /// Why the company is not ranked among the others, or `None` when it is: a company is
+    /// ranked only when its run completed and at least [`RANK_FLOOR`] of its audit was
+    /// measured (below it, the grade itself is provisional).
+    pub fn unranked_reason(&self) -> Option<String> {
+        if self.score.is_none() {
+            return Some(self.error.clone().unwrap_or_else(|| "no score".into()));
+        }
+        if let Some(incomplete) = &self.incomplete {
+            return Some(format!("incomplete run, {incomplete}"));
+        }
+        match self.coverage {
+            Some(coverage) if coverage >= RANK_FLOOR => None,
+            Some(coverage) => Some(format!(
+                "only {:.0}% of the audit was measured, below the {:.0}% a ranking needs",
+                coverage * 100.0,
+                RANK_FLOOR * 100.0
+            )),
+            None => Some("how much of the audit was measured is unknown".into()),
         }
     }
 
@@ -118,6 +162,7 @@ impl CompanyResult {
             categories: BTreeMap::new(),
             channels: BTreeMap::new(),
             error: Some(reason),
+            incomplete: None,
             report: None,
         }
     }

@@ -1,7 +1,7 @@
 //! Ranking a portfolio: by overall score and by each category and channel, with each
 //! company's percentile within its sector; as a table, long CSV, the wide matrix, or JSON.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -9,55 +9,84 @@ use super::{CompanyResult, PortfolioOutput};
 use crate::report::Standing;
 use crate::report::sanitize::terminal;
 
-/// The companies with a score, best first (ties by name), then the ones without.
-pub fn ranked(companies: &[CompanyResult]) -> Vec<&CompanyResult> {
-    let mut order: Vec<&CompanyResult> = companies.iter().collect();
-    order.sort_by(|a, b| {
-        b.score
-            .unwrap_or(f64::NEG_INFINITY)
-            .total_cmp(&a.score.unwrap_or(f64::NEG_INFINITY))
-            .then_with(|| a.name.cmp(&b.name))
-    });
-    order
+/// A portfolio ranked: the companies measured well enough, best first (ties by name), each
+/// with its place and its percentile among the ranked companies of its sector; then the
+/// others, each with why it is not ranked. A company nobody could measure is never placed.
+pub struct Ranking<'a> {
+    pub ranked: Vec<Placed<'a>>,
+    pub unranked: Vec<(&'a CompanyResult, String)>,
 }
 
-/// Where the company `name` stands among `companies`: its place, and its sector percentile.
-pub fn standing(portfolio: &str, companies: &[CompanyResult], name: &str) -> Option<Standing> {
-    let order = ranked(companies);
-    let scored = order.iter().filter(|c| c.score.is_some()).count();
-    let (place, company) = order
-        .iter()
+pub struct Placed<'a> {
+    pub place: usize,
+    pub company: &'a CompanyResult,
+    pub sector_percentile: Option<f64>,
+}
+
+/// Ranks in O(n log n): one sort, then each sector's sorted scores searched for each company.
+pub fn rank(companies: &[CompanyResult]) -> Ranking<'_> {
+    let mut ranked: Vec<(&CompanyResult, f64)> = Vec::new();
+    let mut unranked = Vec::new();
+    for company in companies {
+        match (company.unranked_reason(), company.score) {
+            (None, Some(score)) => ranked.push((company, score)),
+            (reason, _) => unranked.push((company, reason.unwrap_or_else(|| "no score".into()))),
+        }
+    }
+    ranked.sort_by(|(a, x), (b, y)| y.total_cmp(x).then_with(|| a.name.cmp(&b.name)));
+    let mut sectors: HashMap<&str, Vec<f64>> = HashMap::new();
+    for (company, score) in &ranked {
+        if let Some(sector) = company.sector.as_deref() {
+            sectors.entry(sector).or_default().push(*score);
+        }
+    }
+    for scores in sectors.values_mut() {
+        scores.sort_by(f64::total_cmp);
+    }
+    let ranked = ranked
+        .into_iter()
         .enumerate()
-        .find(|(_, c)| c.name == name && c.score.is_some())?;
-    Some(Standing {
-        portfolio: portfolio.to_string(),
-        place: place + 1,
-        of: scored,
-        sector: company.sector.clone(),
-        sector_percentile: sector_percentile(companies, company, |c| c.score),
-    })
+        .map(|(i, (company, score))| Placed {
+            place: i + 1,
+            company,
+            sector_percentile: company
+                .sector
+                .as_deref()
+                .and_then(|s| sectors.get(s))
+                .and_then(|peers| percentile_among(peers, score)),
+        })
+        .collect();
+    Ranking { ranked, unranked }
 }
 
-/// Where `value` stands among its sector's values: the share below it, ties counting half,
-/// 0–100. `None` without a sector or a value.
-pub fn sector_percentile(
-    companies: &[CompanyResult],
-    company: &CompanyResult,
-    value_of: impl Fn(&CompanyResult) -> Option<f64>,
-) -> Option<f64> {
-    let sector = company.sector.as_deref()?;
-    let own = value_of(company)?;
-    let peers: Vec<f64> = companies
-        .iter()
-        .filter(|c| c.sector.as_deref() == Some(sector))
-        .filter_map(&value_of)
-        .collect();
+/// Where `own` stands among `peers` (sorted, own included): the share below it, ties counting
+/// half, 0–100; `None` when it has no peer.
+fn percentile_among(peers: &[f64], own: f64) -> Option<f64> {
     if peers.len() < 2 {
         return None;
     }
-    let below = peers.iter().filter(|v| **v < own).count() as f64;
-    let equal = peers.iter().filter(|v| (**v - own).abs() < 1e-9).count() as f64;
-    Some(((below + (equal - 1.0) / 2.0) / (peers.len() - 1) as f64 * 100.0).clamp(0.0, 100.0))
+    let below = peers.partition_point(|v| *v < own);
+    let equal = peers.partition_point(|v| *v <= own) - below;
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "company counts are far below 2^52"
+    )]
+    let (below, equal, others) = (below as f64, equal as f64, (peers.len() - 1) as f64);
+    Some(((below + (equal - 1.0) / 2.0) / others * 100.0).clamp(0.0, 100.0))
+}
+
+/// Where the company `name` stands among `companies`: its place among the ranked, and its
+/// sector percentile; `None` when it is not ranked.
+pub fn standing(portfolio: &str, companies: &[CompanyResult], name: &str) -> Option<Standing> {
+    let ranking = rank(companies);
+    let placed = ranking.ranked.iter().find(|p| p.company.name == name)?;
+    Some(Standing {
+        portfolio: portfolio.to_string(),
+        place: placed.place,
+        of: ranking.ranked.len(),
+        sector: placed.company.sector.clone(),
+        sector_percentile: placed.sector_percentile,
+    })
 }
 
 fn categories(companies: &[CompanyResult]) -> Vec<String> {
@@ -101,16 +130,16 @@ pub fn table(output: &PortfolioOutput) -> Vec<u8> {
     header.extend(ids.iter().map(String::as_str));
     out.push_str(&header.join(" | "));
     out.push('\n');
-    for (place, company) in ranked(companies).iter().enumerate() {
-        if company.score.is_none() {
-            continue;
-        }
+    let ranking = rank(companies);
+    for placed in &ranking.ranked {
+        let company = placed.company;
         let mut cells = vec![
-            (place + 1).to_string(),
+            placed.place.to_string(),
             terminal(&company.name).into_owned(),
             terminal(company.sector.as_deref().unwrap_or("")).into_owned(),
             score(company.score),
-            sector_percentile(companies, company, |c| c.score)
+            placed
+                .sector_percentile
                 .map_or_else(String::new, |p| format!("{p:.0}")),
         ];
         cells.extend(
@@ -120,15 +149,20 @@ pub fn table(output: &PortfolioOutput) -> Vec<u8> {
         out.push_str(&cells.join(" | "));
         out.push('\n');
     }
-    let failed: Vec<&CompanyResult> = companies.iter().filter(|c| c.score.is_none()).collect();
-    if !failed.is_empty() {
-        out.push_str("\nNot ranked:\n");
-        for company in failed {
+    if !ranking.unranked.is_empty() {
+        out.push_str(&format!(
+            "\nNot ranked ({}): what was measured is not enough to compare\n",
+            ranking.unranked.len()
+        ));
+        for (company, reason) in &ranking.unranked {
             out.push_str(&format!(
-                "- {} (row {}): {}\n",
+                "- {} (row {}, coverage {}): {}\n",
                 terminal(&company.name),
                 company.row,
-                terminal(company.error.as_deref().unwrap_or("no score"))
+                company
+                    .coverage
+                    .map_or_else(|| "—".to_string(), |c| format!("{:.0}%", c * 100.0)),
+                terminal(reason)
             ));
         }
     }
@@ -151,21 +185,25 @@ pub fn matrix(output: &PortfolioOutput) -> Vec<u8> {
     ];
     header.extend(ids.iter().cloned());
     header.extend(channels.iter().map(|c| format!("channel_{c}")));
+    // Why a company is not ranked (its error, an incomplete run, too little measured).
     header.push("error".into());
     let clean = |cell: String| crate::report::neutralise(&terminal(&cell)).into_owned();
     let _ = writer.write_record(header.into_iter().map(clean));
-    for (place, company) in ranked(companies).iter().enumerate() {
+    let ranking = rank(companies);
+    let rows = (ranking.ranked.iter())
+        .map(|p| (Some(p.place), p.company, p.sector_percentile, None))
+        .chain(
+            (ranking.unranked.iter()).map(|(company, reason)| (None, *company, None, Some(reason))),
+        );
+    for (place, company, percentile, not_ranked) in rows {
         let mut row = vec![
-            company
-                .score
-                .map_or_else(String::new, |_| (place + 1).to_string()),
+            place.map_or_else(String::new, |p| p.to_string()),
             company.name.clone(),
             company.sector.clone().unwrap_or_default(),
             company
                 .score
                 .map_or_else(String::new, |s| format!("{s:.1}")),
-            sector_percentile(companies, company, |c| c.score)
-                .map_or_else(String::new, |p| format!("{p:.0}")),
+            percentile.map_or_else(String::new, |p| format!("{p:.0}")),
             company
                 .coverage
                 .map_or_else(String::new, |c| format!("{:.0}%", c * 100.0)),
@@ -184,7 +222,7 @@ pub fn matrix(output: &PortfolioOutput) -> Vec<u8> {
                 .get(c)
                 .map_or_else(String::new, |s| format!("{s:.1}"))
         }));
-        row.push(company.error.clone().unwrap_or_default());
+        row.push(not_ranked.cloned().unwrap_or_default());
         let _ = writer.write_record(row.into_iter().map(clean));
     }
     writer.into_inner().unwrap_or_default()
@@ -196,10 +234,13 @@ struct RankedCompany<'a> {
     #[serde(flatten)]
     company: &'a CompanyResult,
     sector_percentile: Option<f64>,
+    /// Why the company is not ranked; absent when it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    not_ranked: Option<&'a str>,
 }
 
 #[derive(Serialize)]
-struct Ranking<'a> {
+struct RankingJson<'a> {
     portfolio: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     shard: Option<&'a str>,
@@ -208,20 +249,26 @@ struct Ranking<'a> {
 
 /// The ranking as JSON: every company with its place and sector percentile; `merge` reads it.
 pub fn json(output: &PortfolioOutput) -> Vec<u8> {
-    let companies = &output.companies;
-    let ranking = Ranking {
+    let ranking = rank(&output.companies);
+    let placed = ranking.ranked.iter().map(|p| RankedCompany {
+        place: Some(p.place),
+        company: p.company,
+        sector_percentile: p.sector_percentile.map(|p| (p * 10.0).round() / 10.0),
+        not_ranked: None,
+    });
+    let apart = ranking
+        .unranked
+        .iter()
+        .map(|(company, reason)| RankedCompany {
+            place: None,
+            company,
+            sector_percentile: None,
+            not_ranked: Some(reason),
+        });
+    let ranking = RankingJson {
         portfolio: &output.portfolio,
         shard: output.shard.as_deref(),
-        companies: ranked(companies)
-            .into_iter()
-            .enumerate()
-            .map(|(place, company)| RankedCompany {
-                place: company.score.map(|_| place + 1),
-                company,
-                sector_percentile: sector_percentile(companies, company, |c| c.score)
-                    .map(|p| (p * 10.0).round() / 10.0),
-            })
-            .collect(),
+        companies: placed.chain(apart).collect(),
     };
     let mut bytes = serde_json::to_vec_pretty(&ranking).unwrap_or_default();
     bytes.push(b'\n');
@@ -242,6 +289,7 @@ mod tests {
             categories: Default::default(),
             channels: Default::default(),
             error: None,
+            incomplete: None,
             report: None,
         }
     }
@@ -255,15 +303,66 @@ mod tests {
             company("D", "energy", Some(90.0)),
             company("E", "telecom", None),
         ];
-        let names: Vec<&str> = ranked(&all).iter().map(|c| c.name.as_str()).collect();
-        assert_eq!(names, ["D", "A", "B", "C", "E"]);
+        let ranking = rank(&all);
+        let names: Vec<&str> = ranking
+            .ranked
+            .iter()
+            .map(|p| p.company.name.as_str())
+            .collect();
+        assert_eq!(names, ["D", "A", "B", "C"]);
+        assert_eq!(ranking.unranked[0].0.name, "E");
         let pct = |name: &str| {
-            let c = all.iter().find(|c| c.name == name).unwrap();
-            sector_percentile(&all, c, |c| c.score)
+            (ranking.ranked.iter().find(|p| p.company.name == name))
+                .and_then(|p| p.sector_percentile)
         };
         // Among telecom's three scores (70, 70, 40): 40 is the bottom, the 70s share the top.
         assert_eq!(pct("C"), Some(0.0));
         assert_eq!(pct("A"), Some(75.0));
         assert_eq!(pct("E"), None);
+    }
+
+    #[test]
+    fn a_company_measured_too_little_or_incompletely_is_listed_apart_and_not_a_peer() {
+        let mut thin = company("Thin", "telecom", Some(95.0));
+        thin.coverage = Some(0.32);
+        let mut broken = company("Broken", "telecom", Some(99.0));
+        broken.incomplete = Some("not measured: ratings (connection-refused)".into());
+        let all = vec![
+            company("A", "telecom", Some(70.0)),
+            thin,
+            broken,
+            company("B", "telecom", Some(40.0)),
+        ];
+        let ranking = rank(&all);
+        let names: Vec<&str> = ranking
+            .ranked
+            .iter()
+            .map(|p| p.company.name.as_str())
+            .collect();
+        assert_eq!(names, ["A", "B"], "neither ranks above the measured ones");
+        // Percentiles among ranked companies only: A tops its sector, B is its bottom.
+        assert_eq!(ranking.ranked[0].sector_percentile, Some(100.0));
+        assert_eq!(ranking.ranked[1].sector_percentile, Some(0.0));
+        let reasons: Vec<(&str, &str)> = (ranking.unranked.iter())
+            .map(|(c, r)| (c.name.as_str(), r.as_str()))
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                (
+                    "Thin",
+                    "only 32% of the audit was measured, below the 60% a ranking needs"
+                ),
+                (
+                    "Broken",
+                    "incomplete run, not measured: ratings (connection-refused)"
+                ),
+            ]
+        );
+        assert!(standing("p", &all, "Thin").is_none());
+        assert_eq!(
+            standing("p", &all, "B").map(|s| (s.place, s.of)),
+            Some((2, 2))
+        );
     }
 }

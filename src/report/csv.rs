@@ -12,7 +12,7 @@ use super::model::{Finding, Grade, Unit, trim_number};
 const BOM: &[u8] = "\u{feff}".as_bytes();
 
 /// The columns, in order. Part of the CSV contract: add at the end, never reorder.
-pub const COLUMNS: [&str; 16] = [
+pub const COLUMNS: [&str; 17] = [
     "level",
     "id",
     "title",
@@ -29,6 +29,7 @@ pub const COLUMNS: [&str; 16] = [
     "key_unit",
     "top_finding",
     "recommendation",
+    "points",
 ];
 
 /// One CSV line; empty cells stay empty.
@@ -52,14 +53,19 @@ struct Row {
     /// A unit text of our own (`of 3 contacts`) where no metric unit applies.
     key_note: String,
     top_finding: Option<Finding>,
+    /// A top action's points: what the overall gains with the check at 100.
+    points: Option<f64>,
+    /// A top action's advice, when it has no finding of its own.
+    recommendation: Option<String>,
 }
 
 impl Row {
-    fn cells(self) -> [String; 16] {
+    fn cells(self) -> [String; 17] {
         let (finding, recommendation) = self
             .top_finding
             .map(|f| (f.message, f.recommendation))
             .unwrap_or_default();
+        let recommendation = self.recommendation.unwrap_or(recommendation);
         [
             self.level.to_string(),
             self.id,
@@ -81,6 +87,7 @@ impl Row {
             self.key_unit.as_ref().map_or(self.key_note, unit_text),
             finding,
             recommendation,
+            self.points.map(|p| format!("{p:.1}")).unwrap_or_default(),
         ]
     }
 }
@@ -201,6 +208,27 @@ pub fn render(report: &Report, bom: bool) -> Vec<u8> {
             ..Row::default()
         });
     }
+    // What to do first, most points first: each a check raised to 100, re-scored.
+    rows.extend(report.top_actions.iter().map(|action| {
+        let check = report.checks.iter().find(|c| c.id == action.check);
+        Row {
+            level: "action",
+            id: action.check.clone(),
+            title: action.title.clone(),
+            category: check
+                .map(|c| c.category.id().to_string())
+                .unwrap_or_default(),
+            kind: check.map(|c| c.kind.clone()).unwrap_or_default(),
+            score: check.and_then(|c| c.score),
+            top_finding: action
+                .finding
+                .as_ref()
+                .map(|f| Finding::new(super::model::Severity::Warn, f, &action.recommendation)),
+            recommendation: Some(action.recommendation.clone()),
+            points: Some(action.points),
+            ..Row::default()
+        }
+    }));
     write(
         bom,
         COLUMNS.iter().map(|c| (*c).to_string()),

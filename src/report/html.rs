@@ -158,17 +158,21 @@ fn summary(out: &mut String, report: &Report) {
     out.push_str("</table><h3>Top actions</h3>");
     let actions = super::top_actions(report, 5);
     if actions.is_empty() {
-        out.push_str("<p>No scored check leaves points to recover.</p>");
+        let _ = write!(out, "<p>{}</p>", super::no_actions_text(report));
     } else {
         out.push_str("<ol>");
-        for (points, check, finding) in actions {
+        for action in actions {
             let _ = write!(
                 out,
-                "<li><b>+{points:.1} points</b> — {}: {} <span class=\"muted\">({})</span></li>",
-                esc(&check.title),
-                esc(&finding.recommendation),
-                esc(&finding.message)
+                "<li><b>+{:.1} points</b> — {}: {}",
+                action.points,
+                esc(&action.title),
+                esc(&action.recommendation),
             );
+            if let Some(finding) = &action.finding {
+                let _ = write!(out, " <span class=\"muted\">({})</span>", esc(finding));
+            }
+            out.push_str("</li>");
         }
         out.push_str("</ol>");
     }

@@ -107,12 +107,13 @@ fn about(report: &Report) -> String {
     let actions = super::top_actions(report, 5);
     if !actions.is_empty() {
         out.push_str("### Top actions\n\n");
-        for (i, (points, check, finding)) in actions.iter().enumerate() {
+        for (i, action) in actions.iter().enumerate() {
             out.push_str(&format!(
-                "{}. **+{points:.1} points**: {} — {}\n",
+                "{}. **+{:.1} points**: {} — {}\n",
                 i + 1,
-                escape(&check.title),
-                escape(&finding.recommendation)
+                action.points,
+                escape(&action.title),
+                escape(&action.recommendation)
             ));
         }
         out.push('\n');

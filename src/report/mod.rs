@@ -12,6 +12,7 @@ pub mod sanitize;
 mod table;
 
 pub use model::Report;
+use model::trim_number;
 
 /// What the run history adds to a report: an earlier run to compare with (`--baseline`), and
 /// the overall score of this audit's runs up to this one, oldest first.
@@ -127,43 +128,24 @@ pub(crate) fn grade_text(report: &Report) -> String {
     text
 }
 
-/// The checks whose score, raised to 100, would add most to the overall score: each check's
-/// gap times its share of its category, times its category's share of the overall.
-pub(crate) fn top_actions(
-    report: &Report,
-    count: usize,
-) -> Vec<(f64, &model::CheckReport, &model::Finding)> {
-    let scored_weight: f64 = report
-        .categories
-        .iter()
-        .filter(|c| c.score.is_some())
-        .map(|c| c.weight)
-        .sum();
-    let mut actions: Vec<(f64, &model::CheckReport, &model::Finding)> = report
-        .checks
-        .iter()
-        .filter_map(|check| {
-            let score = check.score?;
-            let finding = check.top_finding()?;
-            let category = report.categories.iter().find(|c| c.id == check.category)?;
-            let share = check.weight / category_check_weight(report, category);
-            let points = (100.0 - score) * share * category.weight / scored_weight;
-            (points > 0.05).then_some((points, check, finding))
-        })
-        .collect();
-    actions.sort_by(|a, b| b.0.total_cmp(&a.0));
-    actions.truncate(count);
-    actions
+/// The first `count` top actions (scoring ranked them), as every format for people lists them.
+pub(crate) fn top_actions(report: &Report, count: usize) -> &[model::TopAction] {
+    &report.top_actions[..report.top_actions.len().min(count)]
 }
 
-fn category_check_weight(report: &Report, category: &model::CategoryReport) -> f64 {
-    report
+/// What a report says when it lists no action: why, in words.
+pub(crate) fn no_actions_text(report: &Report) -> &'static str {
+    if report.score.is_none() {
+        "Nothing was scored, so no action can be weighed yet."
+    } else if report
         .checks
         .iter()
-        .filter(|c| c.category == category.id && c.score.is_some())
-        .map(|c| c.weight)
-        .sum::<f64>()
-        .max(f64::MIN_POSITIVE)
+        .any(|c| c.score.is_some_and(|s| s < 100.0))
+    {
+        "This run was recorded before top actions were reported: run the audit again."
+    } else {
+        "Every scored check is at 100."
+    }
 }
 
 /// Each category with its own findings and its checks', labelled (`category` or the check's
@@ -199,10 +181,17 @@ pub(crate) fn findings_by_category<'r>(
 
 /// The header and rows of the per-channel view of the responsiveness category, as text
 /// (channel and check ids are ours; renderers escape as their format needs).
-pub(crate) const CHANNEL_HEADER: [&str; 5] =
-    ["Channel", "Score", "Answered", "Unanswered", "Checks"];
+/// The voice is each row's weight in the category's score, so the category recomputes from them.
+pub(crate) const CHANNEL_HEADER: [&str; 6] = [
+    "Channel",
+    "Score",
+    "Voice",
+    "Answered",
+    "Unanswered",
+    "Checks",
+];
 
-pub(crate) fn channel_rows(report: &Report) -> Vec<[String; 5]> {
+pub(crate) fn channel_rows(report: &Report) -> Vec<[String; 6]> {
     report
         .categories
         .iter()
@@ -211,6 +200,7 @@ pub(crate) fn channel_rows(report: &Report) -> Vec<[String; 5]> {
             [
                 channel.channel.to_string(),
                 format!("{:.1}", channel.score),
+                trim_number(channel.weight),
                 if channel.answered { "yes" } else { "no" }.to_string(),
                 match (channel.unanswered, channel.contacts) {
                     (Some(unanswered), Some(contacts)) => format!("{unanswered} of {contacts}"),

@@ -30,7 +30,24 @@ pub struct Report {
     /// False when a check errored or the run was interrupted.
     pub complete: bool,
     pub categories: Vec<CategoryReport>,
+    /// The checks below 100, by the points raising each to 100 would add to the overall, most
+    /// first. Absent in runs recorded before it was reported.
+    #[serde(default)]
+    pub top_actions: Vec<TopAction>,
     pub checks: Vec<CheckReport>,
+}
+
+/// A check worth improving, and by how much: `points` is what the overall would gain with
+/// this check at 100, found by scoring the run again that way.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TopAction {
+    pub check: String,
+    pub title: String,
+    pub points: f64,
+    /// The check's most severe warning or failure; `null` when it has none (the advice is then
+    /// its kind's).
+    pub finding: Option<String>,
+    pub recommendation: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -51,6 +68,9 @@ impl Tool {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditInfo {
     pub name: String,
+    /// `[audit] id`: the audit's stable identity, when the file gives one (else the name is).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     pub site: Option<String>,
     /// `[audit] auditor`: who made the audit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -114,7 +134,94 @@ pub struct CheckReport {
     pub findings: Vec<Finding>,
     pub evidence: Vec<Evidence>,
     pub error: Option<String>,
+    /// Why the check errored, from a closed set; absent when it did not (and in runs recorded
+    /// before causes were typed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<ErrorCode>,
     pub duration_ms: u64,
+}
+
+/// Why a check could not observe: a stable, closed set, written in kebab-case in the JSON
+/// report and in saved evidence, so dashboards can count causes without parsing messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorCode {
+    /// The host name did not resolve.
+    Dns,
+    ConnectionRefused,
+    ConnectionReset,
+    Tls,
+    Timeout,
+    /// The server answered with a status the check cannot use (the code is in the message).
+    HttpStatus,
+    TooManyRedirects,
+    BodyTooLarge,
+    /// A robots.txt disallows the address (or, per RFC 9309, could not be read for a 5xx).
+    RobotsDisallow,
+    /// A bot-protection challenge (the vendor is in the message).
+    BotWall,
+    /// The target answered, but not with what the check reads (no form, no message, bad data).
+    ParseError,
+    /// The audit's settings do not fit what was found, or a needed input is missing.
+    InvalidInput,
+    PluginFailure,
+    /// Any other failure of the network or of a mail server.
+    Network,
+    /// Ctrl-C, before the check finished.
+    Interrupted,
+    /// `--offline` and nothing saved for the check.
+    NoSavedEvidence,
+    /// Saved evidence that cannot be read back.
+    BadEvidence,
+    /// A bug in centricity.
+    Crashed,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Dns => "dns",
+            ErrorCode::ConnectionRefused => "connection-refused",
+            ErrorCode::ConnectionReset => "connection-reset",
+            ErrorCode::Tls => "tls",
+            ErrorCode::Timeout => "timeout",
+            ErrorCode::HttpStatus => "http-status",
+            ErrorCode::TooManyRedirects => "too-many-redirects",
+            ErrorCode::BodyTooLarge => "body-too-large",
+            ErrorCode::RobotsDisallow => "robots-disallow",
+            ErrorCode::BotWall => "bot-wall",
+            ErrorCode::ParseError => "parse-error",
+            ErrorCode::InvalidInput => "invalid-input",
+            ErrorCode::PluginFailure => "plugin-failure",
+            ErrorCode::Network => "network",
+            ErrorCode::Interrupted => "interrupted",
+            ErrorCode::NoSavedEvidence => "no-saved-evidence",
+            ErrorCode::BadEvidence => "bad-evidence",
+            ErrorCode::Crashed => "crashed",
+        }
+    }
+
+    /// Every code, for the schema test and the README.
+    pub const ALL: [ErrorCode; 18] = [
+        ErrorCode::Dns,
+        ErrorCode::ConnectionRefused,
+        ErrorCode::ConnectionReset,
+        ErrorCode::Tls,
+        ErrorCode::Timeout,
+        ErrorCode::HttpStatus,
+        ErrorCode::TooManyRedirects,
+        ErrorCode::BodyTooLarge,
+        ErrorCode::RobotsDisallow,
+        ErrorCode::BotWall,
+        ErrorCode::ParseError,
+        ErrorCode::InvalidInput,
+        ErrorCode::PluginFailure,
+        ErrorCode::Network,
+        ErrorCode::Interrupted,
+        ErrorCode::NoSavedEvidence,
+        ErrorCode::BadEvidence,
+        ErrorCode::Crashed,
+    ];
 }
 
 impl CheckReport {

@@ -114,6 +114,18 @@ pub fn render(report: &Report, decoration: Decoration) -> Vec<u8> {
         out.push_str(&notes.join("\n"));
         out.push('\n');
     }
+    let actions = super::top_actions(report, 5);
+    if !actions.is_empty() {
+        out.push_str("\nTop actions (what the overall gains with the check at 100):\n");
+        for action in actions {
+            let line = format!(
+                "- +{:.1} {}: {}",
+                action.points, action.title, action.recommendation
+            );
+            out.push_str(&wrap(&terminal(&line), width));
+            out.push('\n');
+        }
+    }
     out.into_bytes()
 }
 

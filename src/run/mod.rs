@@ -33,6 +33,8 @@ pub struct RunOptions {
     pub selected: Vec<bool>,
     /// The probes of the checks that sent some, by check id, or why the store could not say.
     pub probes: Result<HashMap<String, Vec<Probe>>, String>,
+    /// Send again what checks that submit to the company sent before (`--resubmit`).
+    pub resubmit: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -71,16 +73,19 @@ pub async fn run(audit: &Audit, options: &RunOptions) -> RunOutcome {
                 .map_err(Clone::clone),
         };
         let evidence_dir = audit.evidence_dir.clone();
+        let resubmit = options.resubmit;
         let permits = Arc::clone(&permits);
         let handle = tasks.spawn(async move {
             let _permit = permits.acquire_owned().await;
             let start = Instant::now();
             // The check's time starts when it gets its turn, not while it queues.
             ctx.deadline = start + limit;
-            let result =
-                tokio::time::timeout_at(ctx.deadline.into(), observe(&spec, &ctx, &evidence_dir))
-                    .await
-                    .unwrap_or((Err(CheckError::Timeout(limit)), None));
+            let result = tokio::time::timeout_at(
+                ctx.deadline.into(),
+                observe(&spec, &ctx, &evidence_dir, resubmit),
+            )
+            .await
+            .unwrap_or((Err(CheckError::Timeout(limit)), None));
             (result, start.elapsed())
         });
         index_of.insert(handle.id(), index);
@@ -152,15 +157,19 @@ pub async fn run(audit: &Audit, options: &RunOptions) -> RunOutcome {
     }
 }
 
-/// Collects, or with `--offline` reads back what a networked check saw last time.
-/// Returns a warning alongside when saving the evidence failed.
+/// Collects, or with `--offline` reads back what a networked check saw last time; a check
+/// that submits to the company reads back its one submission online too (unless
+/// `resubmit`). Returns a warning alongside when saving the evidence failed.
 async fn observe(
     spec: &CheckSpec,
     ctx: &CollectContext,
     evidence_dir: &std::path::Path,
+    resubmit: bool,
 ) -> (Result<Observation, CheckError>, Option<String>) {
     let networked = spec.params.networked();
-    if networked && ctx.offline {
+    let saved_submission =
+        spec.params.submits() && !resubmit && evidence::path_for(evidence_dir, &spec.id).exists();
+    if networked && (ctx.offline || saved_submission) {
         let (dir, id) = (evidence_dir.to_path_buf(), spec.id.clone());
         let loaded = off_workers(move || evidence::load(&dir, &id)).await;
         return (loaded.and_then(|observation| observation), None);

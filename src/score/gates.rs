@@ -90,6 +90,7 @@ mod tests {
             tool: Tool::current(),
             audit: AuditInfo {
                 name: "A".into(),
+                id: None,
                 site: None,
                 auditor: None,
                 started_at: t,
@@ -114,6 +115,7 @@ mod tests {
                     channels: vec![],
                 })
                 .collect(),
+            top_actions: vec![],
             checks: checks
                 .iter()
                 .map(|(id, s)| CheckReport {
@@ -128,6 +130,7 @@ mod tests {
                     metrics: vec![],
                     findings: vec![],
                     evidence: vec![],
+                    error_code: None,
                     error: None,
                     duration_ms: 0,
                 })

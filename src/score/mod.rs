@@ -16,7 +16,7 @@ use crate::kind::{ChannelScore, CheckError, Scored};
 use crate::kinds::Observation;
 use crate::report::model::{
     AuditInfo, CategoryReport, ChannelReport, CheckReport, Confidence, Finding, Grade, Report,
-    SCHEMA_VERSION, Severity, Status, Tool,
+    SCHEMA_VERSION, Severity, Status, Tool, TopAction,
 };
 use crate::stats::weighted_mean;
 
@@ -51,66 +51,33 @@ pub fn score_run(
     times: RunTimes,
     benchmarks: &Benchmarks,
 ) -> Report {
-    let mut answered = Vec::new();
+    let mut members = Vec::new();
     let checks: Vec<CheckReport> = audit
         .checks
         .iter()
         .zip(runs)
         .map(|(spec, run)| {
             let scored = score_check(spec, &run.outcome, benchmarks);
-            answered.push(scored.channels.clone());
-            to_report(spec, scored, run.duration_ms)
+            let report = to_report(spec, scored.clone(), run.duration_ms);
+            members.push(Member::of(&report, scored.channels));
+            report
         })
         .collect();
-    let categories: Vec<CategoryReport> = Category::ALL
-        .iter()
-        .map(|category| {
-            let weight = audit
-                .scoring
-                .weights
-                .get(category)
-                .copied()
-                .unwrap_or(category.default_weight());
-            let members: Vec<(&CheckReport, &[ChannelScore])> = checks
-                .iter()
-                .zip(&answered)
-                .filter(|(c, _)| c.category == *category)
-                .map(|(c, channels)| (c, channels.as_slice()))
-                .collect();
-            let channel_weight = |channel: &Channel| {
-                let name = channel.as_str();
-                (audit.scoring.channel_weights.get(name))
-                    .or_else(|| benchmarks.channel_weights.get(name))
-                    .copied()
-                    .unwrap_or(1.0)
-            };
-            score_category(
-                *category,
-                weight,
-                &members,
-                audit.scoring.single_channel_cap,
-                &channel_weight,
-            )
-        })
-        .collect();
-    let score = weighted_mean(
-        categories
-            .iter()
-            .filter_map(|c| c.score.map(|s| (s, c.weight))),
-    );
+    let model = Model { audit, benchmarks };
+    let headline = model.headline(&members);
     let complete = !times.interrupted && checks.iter().all(|c| c.status != Status::Error);
-    // Each category counts by its weight and by how much of it was measured.
-    let coverage = weighted_mean(
-        categories
-            .iter()
-            .map(|c| (if c.score.is_some() { c.coverage } else { 0.0 }, c.weight)),
-    )
-    .unwrap_or(0.0);
+    let top_actions = model.top_actions(&members, &checks, headline.score);
+    let Headline {
+        categories,
+        score,
+        coverage,
+    } = headline;
     Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool::current(),
         audit: AuditInfo {
             name: audit.name.clone(),
+            id: audit.id.clone(),
             site: audit.site.clone(),
             auditor: audit.auditor.clone(),
             started_at: times.started_at,
@@ -123,14 +90,185 @@ pub fn score_run(
         provisional: score.is_some() && coverage < Confidence::PROVISIONAL_BELOW,
         complete,
         categories,
+        top_actions,
         checks,
+    }
+}
+
+/// What scoring reads of a check: enough to score its category again with the check changed.
+#[derive(Debug, Clone)]
+struct Member {
+    id: String,
+    category: Category,
+    channel: Option<Channel>,
+    status: Status,
+    score: Option<f64>,
+    weight: f64,
+    channels: Vec<ChannelScore>,
+}
+
+impl Member {
+    fn of(check: &CheckReport, channels: Vec<ChannelScore>) -> Self {
+        Self {
+            id: check.id.clone(),
+            category: check.category,
+            channel: check.channel.clone(),
+            status: check.status,
+            score: check.score,
+            weight: check.weight,
+            channels,
+        }
+    }
+
+    /// The check as if it scored 100: every channel it measured answered, at 100.
+    fn raised(&self) -> Self {
+        let mut raised = self.clone();
+        raised.score = Some(100.0);
+        raised.status = Status::Pass;
+        for channel in &mut raised.channels {
+            channel.score = 100.0;
+            channel.answered = true;
+        }
+        raised
+    }
+
+    /// The channels the check stands for in responsiveness. A scored check that reported no
+    /// channel (a plug-in without one) still has a row, under its declared channel or
+    /// `unspecified`, so every check that moves the category is in its breakdown; it proves
+    /// nobody answered, so it does not count for the two-channel rule.
+    fn channel_scores(&self) -> Vec<ChannelScore> {
+        match self.score {
+            Some(score) if self.channels.is_empty() => vec![ChannelScore {
+                channel: self
+                    .channel
+                    .clone()
+                    .unwrap_or_else(|| Channel::new("unspecified")),
+                score,
+                answered: false,
+                contacts: None,
+            }],
+            _ => self.channels.clone(),
+        }
+    }
+}
+
+/// The audit's weights and the benchmarks: the model that makes the headline.
+struct Model<'a> {
+    audit: &'a Audit,
+    benchmarks: &'a Benchmarks,
+}
+
+/// The categories and the overall before rounding.
+struct Headline {
+    categories: Vec<CategoryReport>,
+    score: Option<f64>,
+    coverage: f64,
+}
+
+impl Model<'_> {
+    fn headline(&self, members: &[Member]) -> Headline {
+        let categories: Vec<CategoryReport> = Category::ALL
+            .iter()
+            .map(|category| {
+                let weight = (self.audit.scoring.weights.get(category).copied())
+                    .unwrap_or(category.default_weight());
+                let in_category: Vec<&Member> =
+                    members.iter().filter(|m| m.category == *category).collect();
+                score_category(
+                    *category,
+                    weight,
+                    &in_category,
+                    self.audit.scoring.single_channel_cap,
+                    &|channel| self.channel_weight(channel),
+                )
+            })
+            .collect();
+        let score = weighted_mean(
+            categories
+                .iter()
+                .filter_map(|c| c.score.map(|s| (s, c.weight))),
+        );
+        // Each category counts by its weight and by how much of it was measured.
+        let coverage = weighted_mean(
+            categories
+                .iter()
+                .map(|c| (if c.score.is_some() { c.coverage } else { 0.0 }, c.weight)),
+        )
+        .unwrap_or(0.0);
+        Headline {
+            categories,
+            score,
+            coverage,
+        }
+    }
+
+    fn channel_weight(&self, channel: &Channel) -> f64 {
+        let name = channel.as_str();
+        (self.audit.scoring.channel_weights.get(name))
+            .or_else(|| self.benchmarks.channel_weights.get(name))
+            .copied()
+            .unwrap_or(1.0)
+    }
+
+    /// The checks below 100, each with what raising it to 100 would add to the overall,
+    /// found by scoring the run again with that check raised: the very model of the headline
+    /// (channels, channel weights, the two-channel cap, category weights, coverage), not a
+    /// formula beside it. Most points first.
+    fn top_actions(
+        &self,
+        members: &[Member],
+        checks: &[CheckReport],
+        overall: Option<f64>,
+    ) -> Vec<TopAction> {
+        let Some(overall) = overall else {
+            return Vec::new();
+        };
+        let mut actions: Vec<TopAction> = members
+            .iter()
+            .zip(checks)
+            .enumerate()
+            .filter(|(_, (member, _))| member.score.is_some_and(|s| s < 100.0))
+            .filter_map(|(i, (_, check))| {
+                let mut raised = members.to_vec();
+                raised[i] = raised[i].raised();
+                let points = self.headline(&raised).score? - overall;
+                Some(TopAction::new(check, round1(points.max(0.0))))
+            })
+            .collect();
+        actions.sort_by(|a, b| b.points.total_cmp(&a.points));
+        actions
+    }
+}
+
+impl TopAction {
+    /// What to do about `check`: its most severe warning or failure (a note, reported but not
+    /// scored, is never an action), else what its kind advises.
+    fn new(check: &CheckReport, points: f64) -> Self {
+        let finding = (check.findings.iter())
+            .filter(|f| f.severity >= Severity::Warn)
+            .max_by_key(|f| f.severity);
+        let recommendation = finding.map_or_else(
+            || {
+                crate::kinds::find_kind(&check.kind)
+                    .map_or("Raise this check's score.", |info| info.improve)
+                    .to_string()
+            },
+            |f| f.recommendation.clone(),
+        );
+        Self {
+            check: check.id.clone(),
+            title: check.title.clone(),
+            points,
+            finding: finding.map(|f| f.message.clone()),
+            recommendation,
+        }
     }
 }
 
 fn score_check(spec: &CheckSpec, outcome: &Outcome, benchmarks: &Benchmarks) -> Scored {
     match outcome {
         Outcome::Observed(observation) => observation.score(&spec.params, benchmarks),
-        Outcome::Failed(error) => Scored::error(error.to_string()),
+        Outcome::Failed(error) => Scored::failed(error),
         Outcome::Skipped => Scored {
             status: Status::Skipped,
             ..Scored::default()
@@ -152,6 +290,7 @@ fn to_report(spec: &CheckSpec, scored: Scored, duration_ms: u64) -> CheckReport 
         findings: scored.findings,
         evidence: scored.evidence,
         error: scored.error,
+        error_code: scored.error_code,
         duration_ms,
     }
 }
@@ -164,14 +303,13 @@ fn counts_toward_coverage(status: Status) -> bool {
 fn score_category(
     category: Category,
     weight: f64,
-    members: &[(&CheckReport, &[ChannelScore])],
+    members: &[&Member],
     single_channel_cap: f64,
     channel_weight: &dyn Fn(&Channel) -> f64,
 ) -> CategoryReport {
-    let channels = channel_reports(members, channel_weight);
-    let counted: Vec<&CheckReport> = members
+    let counted: Vec<&Member> = members
         .iter()
-        .map(|(c, _)| *c)
+        .copied()
         .filter(|c| counts_toward_coverage(c.status))
         .collect();
     let total_weight = total(counted.iter().map(|c| c.weight));
@@ -222,8 +360,15 @@ fn score_category(
         ));
     }
 
+    // Only responsiveness is scored by channel, so only it shows channel rows: every row
+    // shown is a term of its score, and a reader can recompute it from them.
+    let channels = if category == Category::Responsiveness {
+        channel_reports(members, channel_weight)
+    } else {
+        Vec::new()
+    };
     if category == Category::Responsiveness && score.is_some() {
-        score = by_channel(&channels, members);
+        score = weighted_mean(channels.iter().map(|c| (c.score, c.weight)));
         let answered: Vec<&str> = channels
             .iter()
             .filter(|c| c.answered)
@@ -254,44 +399,26 @@ fn score_category(
         score: score.map(round1),
         weight,
         coverage: round3(coverage),
-        checks: members.iter().map(|(c, _)| c.id.clone()).collect(),
+        checks: members.iter().map(|c| c.id.clone()).collect(),
         findings,
         channels,
     }
 }
 
-/// Responsiveness, channel by channel: each channel one voice, by its weight, so three fast
-/// pages cannot outweigh the people who answer slowly; a scored check that measured no channel
-/// (a plug-in without one) is a voice of its own, by its check weight.
-fn by_channel(
-    channels: &[ChannelReport],
-    members: &[(&CheckReport, &[ChannelScore])],
-) -> Option<f64> {
-    let unchannelled = members
-        .iter()
-        .filter(|(_, channels)| channels.is_empty())
-        .filter_map(|(check, _)| check.score.map(|s| (s, check.weight)));
-    weighted_mean(
-        channels
-            .iter()
-            .map(|c| (c.score, c.weight))
-            .chain(unchannelled),
-    )
-}
-
 /// Each channel across the checks that measured it, in name order: a weighted mean of its
-/// scores, its voice, whether anyone answered, and the contacts made and left unanswered.
+/// scores (rounded as shown, so the category recomputes from the rows), its voice, whether
+/// anyone answered, and the contacts made and left unanswered.
 fn channel_reports(
-    members: &[(&CheckReport, &[ChannelScore])],
+    members: &[&Member],
     channel_weight: &dyn Fn(&Channel) -> f64,
 ) -> Vec<ChannelReport> {
-    let mut by_channel: BTreeMap<&Channel, Vec<(&CheckReport, &ChannelScore)>> = BTreeMap::new();
-    for (check, channels) in members {
-        for channel in *channels {
+    let mut by_channel: BTreeMap<Channel, Vec<(&Member, ChannelScore)>> = BTreeMap::new();
+    for member in members {
+        for channel in member.channel_scores() {
             by_channel
-                .entry(&channel.channel)
+                .entry(channel.channel.clone())
                 .or_default()
-                .push((check, channel));
+                .push((member, channel));
         }
     }
     by_channel
@@ -303,8 +430,8 @@ fn channel_reports(
                 (!counted.is_empty()).then(|| counted.iter().map(|(n, _)| n).sum::<usize>());
             let answered_contacts = counted.iter().map(|(_, a)| a).sum::<usize>();
             ChannelReport {
-                channel: name.clone(),
-                weight: channel_weight(name),
+                weight: channel_weight(&name),
+                channel: name,
                 score: round1(
                     weighted_mean(entries.iter().map(|(check, c)| (c.score, check.weight)))
                         .unwrap_or_default(),

@@ -25,6 +25,7 @@ fn audit(checks: Vec<CheckSpec>) -> Audit {
         file: PathBuf::from("a.toml"),
         dir: PathBuf::from("."),
         name: "Acme".into(),
+        id: None,
         site: None,
         auditor: None,
         evidence_dir: PathBuf::from("evidence"),
@@ -360,4 +361,145 @@ fn the_overall_carries_its_coverage_and_is_provisional_when_little_was_assessed(
         (full.coverage, full.confidence, full.provisional),
         (Some(1.0), Some(Confidence::High), false)
     );
+}
+
+/// The category a reader recomputes from the channel rows shown: each row's score by its voice.
+fn recomputed(category: &CategoryReport) -> Option<f64> {
+    weighted_mean(category.channels.iter().map(|c| (c.score, c.weight)))
+}
+
+#[test]
+fn every_check_that_moves_responsiveness_has_a_channel_row() {
+    // A plug-in with no channel used to count as a hidden voice of its own.
+    let checks = vec![
+        plugin_spec("phone", Category::Responsiveness, 1.0, Some("phone")),
+        plugin_spec("chat", Category::Responsiveness, 1.0, Some("chat")),
+        plugin_spec("hidden", Category::Responsiveness, 2.0, None),
+    ];
+    let runs = vec![
+        run(plugin(Some(20.0))),
+        run(plugin(Some(40.0))),
+        run(plugin(Some(100.0))),
+    ];
+    let report = score(checks, &runs);
+    let resp = category(&report, Category::Responsiveness);
+    for check in report.checks.iter().filter(|c| c.score.is_some()) {
+        assert!(
+            resp.channels
+                .iter()
+                .any(|row| row.checks.contains(&check.id)),
+            "{} moves the category but is in no row: {:?}",
+            check.id,
+            resp.channels
+        );
+    }
+    let unspecified = resp.channels.iter().find(|c| c.checks == ["hidden"]);
+    assert_eq!(
+        unspecified.map(|c| (c.channel.as_str(), c.answered)),
+        Some(("unspecified", false)),
+        "a check without a channel proves nobody answered"
+    );
+    assert!(close(resp.score, recomputed(resp).unwrap()), "{resp:?}");
+    assert!(close(resp.score, (20.0 + 40.0 + 100.0) / 3.0));
+}
+
+#[test]
+fn the_shipped_example_reconciles_category_by_category() {
+    let (rows, report) = (
+        PAGES_AND_PEOPLE.len(),
+        pages_and_people(ScoringConfig::default()),
+    );
+    let resp = category(&report, Category::Responsiveness);
+    assert_eq!(
+        resp.channels.iter().map(|c| c.checks.len()).sum::<usize>(),
+        rows
+    );
+    assert!(close(resp.score, recomputed(resp).unwrap()));
+}
+
+/// The overall of `checks` with check `raised` replaced by a plug-in report of 100.
+fn overall_with(checks: &[CheckSpec], scores: &[f64], raised: usize) -> f64 {
+    let runs: Vec<CheckRun> = scores
+        .iter()
+        .enumerate()
+        .map(|(i, s)| run(plugin(Some(if i == raised { 100.0 } else { *s }))))
+        .collect();
+    score(checks.to_vec(), &runs).score.unwrap()
+}
+
+#[test]
+fn top_actions_are_what_re_scoring_with_the_check_at_100_adds() {
+    let checks = vec![
+        plugin_spec("phone", Category::Responsiveness, 1.0, Some("phone")),
+        plugin_spec("web", Category::Responsiveness, 1.0, Some("web")),
+        plugin_spec("email", Category::Responsiveness, 1.0, Some("email")),
+        plugin_spec("ratings", Category::Reputation, 1.0, None),
+        plugin_spec("survey", Category::Feedback, 3.0, None),
+        plugin_spec("loop", Category::Feedback, 1.0, None),
+        plugin_spec("perfect", Category::Frontline, 1.0, None),
+    ];
+    let scores = [30.0, 90.0, 10.0, 70.0, 60.0, 20.0, 100.0];
+    let runs: Vec<CheckRun> = scores.iter().map(|s| run(plugin(Some(*s)))).collect();
+    let report = score(checks.clone(), &runs);
+    let overall = report.score.unwrap();
+    assert_eq!(
+        report.top_actions.len(),
+        6,
+        "every scored check below 100 is an action: {:?}",
+        report.top_actions
+    );
+    for action in &report.top_actions {
+        let index = checks.iter().position(|c| c.id == action.check).unwrap();
+        let gain = overall_with(&checks, &scores, index) - overall;
+        assert!(
+            (action.points - gain).abs() < 0.11,
+            "{}: {} points, re-scoring gives {gain:.2}",
+            action.check,
+            action.points
+        );
+    }
+    let points: Vec<f64> = report.top_actions.iter().map(|a| a.points).collect();
+    assert!(points.windows(2).all(|w| w[0] >= w[1]), "{points:?}");
+    // Responsiveness is scored by channel, the web at half a voice: a slow e-mail costs more
+    // than a slow page, which a share-of-checks formula gets wrong.
+    let gain = |id: &str| {
+        report
+            .top_actions
+            .iter()
+            .find(|a| a.check == id)
+            .unwrap()
+            .points
+    };
+    assert!(gain("email") > gain("web") * 2.0);
+}
+
+#[test]
+fn an_action_without_a_warning_takes_its_kinds_advice_and_a_note_is_never_one() {
+    let checks = vec![
+        plugin_spec("a", Category::Feedback, 1.0, None),
+        plugin_spec("b", Category::Reputation, 1.0, None),
+    ];
+    let with_note = Outcome::Observed(Observation::Exec(PluginReport {
+        score: Some(88.0),
+        status: None,
+        metrics: vec![],
+        findings: vec![Finding::new(
+            Severity::Info,
+            "Resolution on first contact: 40% (reported, not scored).",
+            "Settle questions at once.",
+        )],
+        evidence: vec![],
+    }));
+    let report = score(checks, &[run(with_note), run(plugin(Some(100.0)))]);
+    let action = &report.top_actions[0];
+    assert_eq!(report.top_actions.len(), 1, "{:?}", report.top_actions);
+    assert_eq!(
+        (action.check.as_str(), action.finding.as_deref()),
+        ("a", None)
+    );
+    assert_eq!(
+        action.recommendation,
+        crate::kinds::find_kind("exec").unwrap().improve
+    );
+    assert!(action.points > 0.0);
 }

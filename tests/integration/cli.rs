@@ -122,17 +122,26 @@ fn several_formats_in_one_run_each_to_its_place() {
             "key_value",
             "key_unit",
             "top_finding",
-            "recommendation"
+            "recommendation",
+            "points"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let checks = report["checks"].as_array().unwrap().len();
     let channels = report["categories"][0]["channels"].as_array().unwrap();
+    let actions = report["top_actions"].as_array().unwrap().len();
+    assert!(actions > 0, "the example has checks below 100");
     assert_eq!(
         rows.len(),
-        1 + 5 + channels.len() + checks,
-        "overall + 5 categories + one row per responsiveness channel + one row per check"
+        1 + 5 + channels.len() + checks + actions,
+        "overall + 5 categories + one row per responsiveness channel + one row per check + one per top action"
     );
+    // Each action row carries the points raising its check to 100 adds, most first.
+    let points: Vec<f64> = (rows.iter().filter(|r| &r[0] == "action"))
+        .map(|r| r[16].parse().unwrap())
+        .collect();
+    assert_eq!(points.len(), actions);
+    assert!(points.windows(2).all(|w| w[0] >= w[1]), "{points:?}");
     // The channel rows follow their category and carry the unanswered contacts (the example's
     // mystery log has one phone call that never reached a person).
     let phone = rows

@@ -15,6 +15,7 @@ mod http_check;
 mod interview;
 mod layers;
 mod portfolio;
+mod reconcile;
 mod reviews;
 mod smtp_flood;
 mod survey;

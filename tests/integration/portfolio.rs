@@ -5,8 +5,9 @@ use serde_json::Value;
 
 use crate::common::{Scratch, TestServer, centricity};
 
-/// One page check per company; the single-channel cap lifted so the pages' speed ranks them.
-const TEMPLATE: &str = "[audit]\nname = \"{name}\"\nsite = \"{site}\"\n\n[scoring]\nsingle_channel_cap = 100\n\n[[check]]\nid = \"site\"\nkind = \"http\"\nurl = \"{site}\"\nsamples = 2\ntimeout = \"5s\"\n";
+/// One page check per company, the whole audit; the single-channel cap lifted so the pages'
+/// speed ranks them.
+const TEMPLATE: &str = "[audit]\nname = \"{name}\"\nsite = \"{site}\"\n\n[scoring]\nsingle_channel_cap = 100\nweights = { responsiveness = 100, reach = 0, reputation = 0, feedback = 0, frontline = 0 }\n\n[[check]]\nid = \"site\"\nkind = \"http\"\nurl = \"{site}\"\nsamples = 2\ntimeout = \"5s\"\n";
 
 /// Five companies: four answering at different speeds, one not at all.
 fn companies(scratch: &Scratch, server: &TestServer) -> std::path::PathBuf {
@@ -24,7 +25,12 @@ fn companies(scratch: &Scratch, server: &TestServer) -> std::path::PathBuf {
     scratch.write("companies.csv", &csv)
 }
 
+/// The portfolio's JSON ranking; a company not ranked (Broken Co) is allowed.
 fn portfolio(scratch: &Scratch, extra: &[&str]) -> Value {
+    portfolio_exiting(scratch, &[&["--allow-incomplete"], extra].concat(), 0)
+}
+
+fn portfolio_exiting(scratch: &Scratch, extra: &[&str], code: i32) -> Value {
     let output = centricity()
         .arg("portfolio")
         .arg(scratch.path("companies.csv"))
@@ -36,7 +42,7 @@ fn portfolio(scratch: &Scratch, extra: &[&str]) -> Value {
         .unwrap();
     assert_eq!(
         output.status.code(),
-        Some(0),
+        Some(code),
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
@@ -99,7 +105,7 @@ fn a_portfolio_ranks_its_companies_reports_a_failure_and_shards_merge_to_the_who
     let merged = centricity()
         .arg("merge")
         .args(&outputs)
-        .args(["--format", "json"])
+        .args(["--format", "json", "--allow-incomplete"])
         .output()
         .unwrap();
     assert_eq!(merged.status.code(), Some(0));
@@ -118,6 +124,78 @@ fn a_portfolio_ranks_its_companies_reports_a_failure_and_shards_merge_to_the_who
         "{text}"
     );
     assert_eq!(text.lines().count(), 6);
+}
+
+/// A page check and a review source per company, the two categories weighing alike.
+const TWO_PARTS: &str = "[audit]\nname = \"{name}\"\n\n[scoring]\nsingle_channel_cap = 100\n\
+weights = { responsiveness = 50, reputation = 50, reach = 0, feedback = 0, frontline = 0 }\n\n\
+[[check]]\nid = \"site\"\nkind = \"http\"\nurl = \"{site}\"\nsamples = 1\ntimeout = \"5s\"\n\n\
+[[check]]\nid = \"ratings\"\nkind = \"reviews\"\nsources = [\"{reviews}\"]\ntimeout = \"5s\"\n";
+
+#[test]
+fn a_company_whose_review_source_was_unreachable_is_not_ranked() {
+    let server = TestServer::start();
+    let scratch = Scratch::new();
+    scratch.write("template.toml", TWO_PARTS);
+    let mut csv = String::from("name,sector,site,reviews\n");
+    for (name, reviews) in [
+        ("Steady Co", server.url("/rating")),
+        ("Other Co", server.url("/rating")),
+        // Its page is the fastest, but its reviews could not be read at all.
+        ("Unreachable Co", "http://127.0.0.1:9/reviews".to_string()),
+    ] {
+        let site = if name == "Unreachable Co" {
+            server.url("/ok")
+        } else {
+            server.url("/delay/300")
+        };
+        csv.push_str(&format!("{name},telecom,{site},{reviews}\n"));
+    }
+    scratch.write("companies.csv", &csv);
+    // Exit 4: the run is incomplete for one company, as an audit's would be.
+    let ranking = portfolio_exiting(&scratch, &[], 4);
+    let companies = ranking["companies"].as_array().unwrap();
+    let unreachable = companies
+        .iter()
+        .find(|c| c["name"] == "Unreachable Co")
+        .unwrap();
+    assert_eq!(
+        (&unreachable["place"], &unreachable["sector_percentile"]),
+        (&Value::Null, &Value::Null),
+        "{unreachable}"
+    );
+    let reason = unreachable["not_ranked"].as_str().unwrap();
+    assert!(
+        reason.contains("ratings"),
+        "the reason names what was not measured: {reason}"
+    );
+    // The others rank among themselves, percentiles among the ranked only.
+    let ranked: Vec<(u64, f64)> = (companies.iter())
+        .filter_map(|c| Some((c["place"].as_u64()?, c["sector_percentile"].as_f64()?)))
+        .collect();
+    let places: Vec<u64> = ranked.iter().map(|(p, _)| *p).collect();
+    assert_eq!(places, [1, 2], "{ranking}");
+    let (a, b) = (ranked[0].1, ranked[1].1);
+    assert!(
+        (a + b - 100.0).abs() < 1e-9,
+        "two peers: 100 and 0, or 50 each when tied: {a}, {b}"
+    );
+    let table = centricity()
+        .arg("portfolio")
+        .arg(scratch.path("companies.csv"))
+        .arg("--template")
+        .arg(scratch.path("template.toml"))
+        .args(["--no-store", "--allow-incomplete"])
+        .output()
+        .unwrap();
+    assert_eq!(table.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&table.stderr);
+    assert!(stderr.contains("1 not ranked"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        stdout.contains("Not ranked (1)") && stdout.contains("Unreachable Co"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -156,7 +234,14 @@ fn shards_recorded_in_one_store_rank_from_it_as_the_whole_did() {
                     .arg("--template")
                     .arg(scratch.path("template.toml"))
                     .args([
-                        "--name", "study", "--quiet", "--format", "json", "--store", &store,
+                        "--name",
+                        "study",
+                        "--quiet",
+                        "--format",
+                        "json",
+                        "--store",
+                        &store,
+                        "--allow-incomplete",
                     ])
                     .args(["--shard", &format!("{k}/3")])
                     .stdout(std::process::Stdio::null())
@@ -181,7 +266,13 @@ fn shards_recorded_in_one_store_rank_from_it_as_the_whole_did() {
             .unwrap();
         assert_eq!(
             ranked.status.code(),
-            Some(0),
+            Some(4),
+            "Broken Co is not ranked: rank exits as the portfolio did: {}",
+            String::from_utf8_lossy(&ranked.stderr)
+        );
+        assert_eq!(
+            Some(4),
+            ranked.status.code(),
             "{}",
             String::from_utf8_lossy(&ranked.stderr)
         );

@@ -14,6 +14,7 @@ use crate::category::Category;
 use crate::channel::Channel;
 use crate::kind::{CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, Scored};
 use crate::net::probe;
+use crate::report::model::ErrorCode;
 use crate::spanned::DurationValue;
 use crate::spanned::at;
 use std::future::Future;
@@ -220,6 +221,9 @@ pub enum SampleOutcome {
     },
     Failed {
         reason: String,
+        /// Absent in evidence saved before causes were typed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        code: Option<ErrorCode>,
     },
 }
 
@@ -247,6 +251,7 @@ pub async fn collect(params: &Params, ctx: &CollectContext) -> Result<HttpObserv
             },
             Err(err) => SampleOutcome::Failed {
                 reason: err.to_string(),
+                code: Some(err.code()),
             },
         };
         tracing::debug!(check = %ctx.check_id, ?outcome, "http sample");

@@ -6,21 +6,22 @@ use super::{HttpObservation, Params, Sample, SampleOutcome};
 use crate::benchmarks::Benchmarks;
 use crate::channel::Channel;
 use crate::kind::{ChannelScore, Scored, slow_finding};
-use crate::report::model::{Evidence, Finding, Metric, Severity, Unit, human_seconds};
+use crate::report::model::{ErrorCode, Evidence, Finding, Metric, Severity, Unit, human_seconds};
 use crate::stats::percentile;
 
 pub fn score(params: &Params, obs: &HttpObservation, benchmarks: &Benchmarks) -> Scored {
     let Some(benchmark) = benchmarks.http.get(params.channel.as_str()) else {
-        return Scored::error(format!(
-            "no benchmark curve for http channel `{}`",
-            params.channel
-        ));
+        return Scored::error(
+            ErrorCode::InvalidInput,
+            format!("no benchmark curve for http channel `{}`", params.channel),
+        );
     };
     let total = obs.samples.len();
     let mut sample_scores = Vec::with_capacity(total);
     let (mut ttfbs, mut totals, mut dns, mut connect, mut tls) =
         (vec![], vec![], vec![], vec![], vec![]);
     let mut problems: BTreeMap<String, usize> = BTreeMap::new();
+    let mut failure_code = None;
     let mut evidence = Vec::with_capacity(total);
     for sample in &obs.samples {
         match &sample.outcome {
@@ -88,7 +89,8 @@ pub fn score(params: &Params, obs: &HttpObservation, benchmarks: &Benchmarks) ->
                     *problems.entry(problem).or_default() += 1;
                 }
             }
-            SampleOutcome::Failed { reason } => {
+            SampleOutcome::Failed { reason, code } => {
+                failure_code = failure_code.or(*code);
                 sample_scores.push(0.0);
                 evidence.push(Evidence {
                     source: obs.url.clone(),
@@ -105,10 +107,11 @@ pub fn score(params: &Params, obs: &HttpObservation, benchmarks: &Benchmarks) ->
             .next()
             .cloned()
             .unwrap_or_else(|| "no sample was taken".into());
-        let mut scored = Scored::error(format!(
-            "no sample of {} got an HTTP response: {reason}",
-            obs.url
-        ));
+        let code = failure_code.unwrap_or(ErrorCode::Network);
+        let mut scored = Scored::error(
+            code,
+            format!("no sample of {} got an HTTP response: {reason}", obs.url),
+        );
         scored.evidence = evidence;
         return scored;
     }
@@ -270,6 +273,7 @@ pub(crate) mod tests {
             observed_at: t0(),
             outcome: SampleOutcome::Failed {
                 reason: "connection refused".into(),
+                code: Some(ErrorCode::ConnectionRefused),
             },
         };
         let obs = HttpObservation {

@@ -7,7 +7,9 @@ use super::{Contact, RESOLUTION_OUTCOMES};
 use crate::benchmarks::Benchmarks;
 use crate::channel::Channel;
 use crate::kind::{ChannelScore, Scored, slow_finding};
-use crate::report::model::{Evidence, Finding, Metric, Severity, Status, Unit, human_seconds};
+use crate::report::model::{
+    ErrorCode, Evidence, Finding, Metric, Severity, Status, Unit, human_seconds,
+};
 use crate::stats::median;
 
 /// Share of a channel's contacts settled on that contact (`resolved` among the resolution
@@ -150,6 +152,7 @@ pub fn score_contacts(
     if channel_scores.is_empty() {
         return Scored {
             error: Some("no contact on a benchmarked channel".into()),
+            error_code: Some(ErrorCode::InvalidInput),
             status: Status::Error,
             ..scored
         };

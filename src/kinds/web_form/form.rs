@@ -63,6 +63,7 @@ pub async fn submit(
         } => (action, post, values),
         Prepared::Captcha(kind) => {
             return Ok(FormObservation {
+                submitted_at: None,
                 page: page.final_url,
                 action: String::new(),
                 fields_sent: Vec::new(),
@@ -71,6 +72,7 @@ pub async fn submit(
         }
     };
     let fields_sent = values.iter().map(|(n, _)| n.clone()).collect();
+    let submitted_at = chrono::Local::now().fixed_offset();
     let started = Instant::now();
     tracing::debug!(check = %ctx.check_id, %action, "submitting the contact form");
     let outcome = match fetcher
@@ -111,6 +113,7 @@ pub async fn submit(
         | Fetched::Failed { reason } => FormOutcome::Refused { reason },
     };
     Ok(FormObservation {
+        submitted_at: Some(submitted_at),
         page: page.final_url,
         action: action.to_string(),
         fields_sent,

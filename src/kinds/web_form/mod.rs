@@ -34,7 +34,9 @@ impl Kind for WebForm {
     const INFO: KindInfo = KindInfo {
         name: "web-form",
         summary: "The contact form, filled in and sent as a customer would, and its confirmation checked.",
-        category: KindCategory::Fixed(Category::Responsiveness),
+        category: KindCategory::PerCheck(
+            "`reach` (the form takes a message), or `responsiveness` with `reply_via` (a person's answer)",
+        ),
         keys: &[
             "url",
             "fields (table)",
@@ -46,11 +48,16 @@ impl Kind for WebForm {
                      away at the moment they asked for help.",
         measures: "Fetches the contact page (robots.txt obeyed), fills the configured fields, keeps hidden \
                    inputs (CSRF tokens) and cookies, submits once, and looks for the confirmation text. Metrics \
-                   submit_status, confirmation_s. With `reply_via`, `centricity probe send` submits the form \
+                   submit_status, confirmation_s. The submission is a probe: later audits read it back from the \
+                   saved evidence until `audit --resubmit`. With `reply_via`, `centricity probe send` submits the form \
                    with `{reply_to}` (a tagged plus-address of that e-mail check) and each audit times the answer \
                    in its mailbox like an e-mail: web_form.first_human_response_median, web_form.response_rate.",
-        scoring: "Confirmed: 100. Sent but no confirmation text: 50 (the customer cannot tell it worked). \
-                  Refused or failed: 0. A CAPTCHA is not bypassed: the check is not applicable, with a finding.",
+        scoring: "Without `reply_via`, the form's own answer is a machine's: it proves the form works, so it \
+                  scores into `reach` (ease of reaching customer service), never as a person answering. Confirmed: \
+                  100. Sent but no confirmation text: 50 (the customer cannot tell it worked). Refused or failed: 0. \
+                  With `reply_via`, the check is the web_form channel of `responsiveness`, scored by the time until \
+                  a person's e-mail answer like an e-mail probe. A CAPTCHA is not bypassed: the check is not \
+                  applicable, with a finding.",
         improve: "Keep the form short, confirm on screen what happens next and when, and send an automatic \
                   acknowledgement with a reference.",
     };
@@ -81,6 +88,11 @@ impl Kind for WebForm {
 
     fn channel(_params: &Params) -> Option<Channel> {
         Some(Channel::WEB_FORM)
+    }
+
+    fn submits(params: &Params) -> bool {
+        // With `reply_via`, `probe send` submits, and audits read the mailbox.
+        params.reply_via.is_none()
     }
 
     fn waits_for_replies(params: &Params) -> bool {
@@ -186,8 +198,15 @@ fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Catego
             None
         }
     });
+    // A confirmation page is the site answering, not a person: only the answer a person sends
+    // (`reply_via`) measures responsiveness.
+    let category = if reply_via.is_some() {
+        Category::Responsiveness
+    } else {
+        Category::Reach
+    };
     Some((
-        Category::Responsiveness,
+        category,
         Params {
             url: url?,
             fields,
@@ -223,6 +242,9 @@ pub enum FormOutcome {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FormObservation {
+    /// When the form was submitted (absent in evidence saved before it was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitted_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     pub page: String,
     pub action: String,
     /// Field names sent (values are not kept: they may hold the auditor's address).

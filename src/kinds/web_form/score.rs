@@ -24,6 +24,11 @@ pub fn score(obs: &FormObservation) -> Scored {
                 Metric::new("submit_status", f64::from(*status), None),
                 Metric::new("confirmation_s", *confirmation_s, Some(Unit::Seconds)),
             ];
+            scored.findings.push(Finding::new(
+                Severity::Info,
+                "The form's answer is the site's automatic confirmation: it shows the form works, not that a person answers.",
+                "Time a person's answer too: give the check `reply_via` (an e-mail check) and run `centricity probe send`.",
+            ));
             if *confirmed == Some(false) {
                 scored.findings.push(Finding::new(
                     Severity::Warn,
@@ -58,7 +63,7 @@ pub fn score(obs: &FormObservation) -> Scored {
     };
     scored.evidence = vec![Evidence {
         source: obs.page.clone(),
-        observed_at: None,
+        observed_at: obs.submitted_at,
         excerpt,
     }];
     scored
