@@ -74,7 +74,8 @@ pub enum Command {
         run_b: Option<i64>,
         #[command(flatten)]
         store: StoreArg,
-        /// Only runs of this audit: its name, or its audit file (whose store is then read).
+        /// Only runs of this audit: its `[audit] id` (else name), or its audit file (whose store is
+        /// then read); needed when the store holds several audits.
         #[arg(long)]
         audit: Option<String>,
         #[arg(long, value_enum, default_value_t = ExtractFormat::Table)]
@@ -275,7 +276,8 @@ pub struct StoreArg {
 pub struct HistoryArgs {
     #[command(subcommand)]
     pub action: Option<HistoryAction>,
-    /// Only runs of this audit: its name, or its audit file (whose store is then read).
+    /// Only runs of this audit: its `[audit] id` (else name), or its audit file (whose store is
+    /// then read); needed when the store holds several audits.
     #[arg(long, global = true)]
     pub audit: Option<String>,
     #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]

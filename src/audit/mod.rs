@@ -49,6 +49,13 @@ pub struct Audit {
     pub checks: Vec<CheckSpec>,
 }
 
+impl Audit {
+    /// The audit's identity in the history store: `[audit] id`, else the name.
+    pub fn key(&self) -> &str {
+        self.id.as_deref().unwrap_or(&self.name)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScoringConfig {
     pub weights: BTreeMap<Category, f64>,

@@ -78,7 +78,7 @@ pub fn run(args: &AuditArgs, matches: &ArgMatches, decoration: Decoration, quiet
     }
     let report = score::score_run(&audit, &outcome.runs, outcome.times, benchmarks::shipped());
     let baseline = match &args.baseline {
-        Some(which) => match history.baseline(which, &audit.name) {
+        Some(which) => match history.baseline(which, audit.key()) {
             Ok(found) => found,
             Err(message) => {
                 eprintln!("error: {message}");
@@ -91,7 +91,7 @@ pub fn run(args: &AuditArgs, matches: &ArgMatches, decoration: Decoration, quiet
         csv_bom: args.csv_bom,
         ..decoration
     };
-    let mut trend = history.trend(&report.audit.name);
+    let mut trend = history.trend(report.audit_key());
     trend.extend(report.score.map(|score| TrendPoint {
         date: report.audit.started_at.date_naive().to_string(),
         score,
@@ -154,7 +154,7 @@ impl History {
         waiting
             .into_iter()
             .map(|id| {
-                let probes = store.probes(&audit.name, id).map_err(|e| e.to_string())?;
+                let probes = store.probes(audit.key(), id).map_err(|e| e.to_string())?;
                 Ok((id.to_string(), probes))
             })
             .collect()
@@ -195,10 +195,15 @@ impl History {
                 .parse()
                 .map_err(|_| format!("--baseline takes `last` or a run id, not `{which}`"))?
         };
-        store
-            .report(id)
-            .map(|r| Some((id, r)))
-            .map_err(|e| e.to_string())
+        let report = store.report(id).map_err(|e| e.to_string())?;
+        // A baseline is one of this audit's own runs, never another company's.
+        if report.audit_key() != audit {
+            return Err(format!(
+                "run #{id} is a run of `{}`, not of `{audit}`: a baseline must be a run of the same audit",
+                crate::report::sanitize::terminal(report.audit_key())
+            ));
+        }
+        Ok(Some((id, report)))
     }
 
     /// Records the run; `false` when it could not be (and says why).

@@ -53,7 +53,7 @@ impl Reading {
         let (dir, audit) = match file {
             Some(file) => {
                 let loaded = crate::audit::load(file).map_err(|e| input_error(&e.to_string()))?;
-                (loaded.dir, Some(loaded.name))
+                (loaded.dir.clone(), Some(loaded.key().to_string()))
             }
             None => (PathBuf::from("."), audit.map(str::to_string)),
         };
@@ -426,6 +426,32 @@ fn delta(before: Option<f64>, after: Option<f64>) -> Delta {
     }
 }
 
+/// The last two runs of one audit: the one named, or the only one in the store. Two audits'
+/// runs are never compared (one company against another is not a change).
+fn last_two(store: &mut dyn RunStore, audit: Option<&str>) -> Result<(i64, i64), Exit> {
+    let runs = store.runs(audit).map_err(|e| store_error(&e))?;
+    let audits: BTreeSet<&str> = runs.iter().map(|r| r.audit.as_str()).collect();
+    if audits.len() > 1 {
+        let listed: Vec<String> = audits
+            .iter()
+            .map(|a| format!("`{}`", terminal(a)))
+            .collect();
+        eprintln!(
+            "error: the store holds runs of {} audits ({}): say which with --audit NAME or --audit FILE",
+            audits.len(),
+            listed.join(", ")
+        );
+        return Err(Exit::InvalidInput);
+    }
+    match runs.as_slice() {
+        [.., a, b] => Ok((a.id, b.id)),
+        _ => {
+            eprintln!("error: fewer than two runs recorded; nothing to compare");
+            Err(Exit::Runtime)
+        }
+    }
+}
+
 pub fn compare(
     run_a: Option<i64>,
     run_b: Option<i64>,
@@ -448,19 +474,23 @@ pub fn compare(
             eprintln!("error: give two run ids, or none to compare the last two runs");
             return Exit::InvalidInput;
         }
-        (None, None) => match store.runs(audit) {
-            Ok(runs) if runs.len() >= 2 => (runs[runs.len() - 2].id, runs[runs.len() - 1].id),
-            Ok(_) => {
-                eprintln!("error: fewer than two runs recorded; nothing to compare");
-                return Exit::Runtime;
-            }
-            Err(e) => return store_error(&e),
+        (None, None) => match last_two(store.as_mut(), audit) {
+            Ok(pair) => pair,
+            Err(exit) => return exit,
         },
     };
     let (before, after) = match (store.report(a), store.report(b)) {
         (Ok(x), Ok(y)) => (x, y),
         (Err(e), _) | (_, Err(e)) => return store_error(&e),
     };
+    if before.audit_key() != after.audit_key() {
+        eprintln!(
+            "error: run #{a} is of `{}` and run #{b} of `{}`: compare two runs of one audit",
+            terminal(before.audit_key()),
+            terminal(after.audit_key())
+        );
+        return Exit::InvalidInput;
+    }
     let findings = |r: &Report| -> BTreeSet<String> {
         r.checks
             .iter()
@@ -583,10 +613,10 @@ pub fn report(
         Ok(report) => {
             let earlier: Vec<RunSummary> = runs
                 .into_iter()
-                .filter(|r| r.audit == report.audit.name && r.id <= run_id)
+                .filter(|r| r.audit == report.audit_key() && r.id <= run_id)
                 .collect();
             let trend = trend(&earlier);
-            let standing = standing(store.as_mut(), run_id, &report.audit.name);
+            let standing = standing(store.as_mut(), run_id, report.audit_key());
             let context = crate::report::History {
                 baseline: None,
                 trend: &trend,

@@ -132,7 +132,7 @@ fn send_portfolio(
         };
         let mut targets = Vec::new();
         for spec in audit.checks.iter().filter(|s| s.params.waits_for_replies()) {
-            match store.probes(&audit.name, &spec.id) {
+            match store.probes(audit.key(), &spec.id) {
                 Ok(probes) if probes.is_empty() => targets.push(spec),
                 Ok(_) => {}
                 Err(e) => {
@@ -196,7 +196,7 @@ async fn start(audit: &Audit, spec: &CheckSpec) -> Result<(Probe, String), Strin
         .await
         .unwrap_or_else(|| Err("this check sends no probe".into()))?;
     let probe = Probe {
-        audit: audit.name.clone(),
+        audit: audit.key().to_string(),
         check_id: spec.id.clone(),
         token,
         message_id: sent.message_id,
@@ -293,7 +293,7 @@ fn probes_of(file: &Path, store_url: Option<&str>) -> Result<Vec<Probe>, Exit> {
     let mut probes = Vec::new();
     for spec in audit.checks.iter().filter(|s| s.params.waits_for_replies()) {
         let sent = store
-            .probes(&audit.name, &spec.id)
+            .probes(audit.key(), &spec.id)
             .map_err(|e| super::history::store_error(&e))?;
         probes.extend(sent);
     }

@@ -50,6 +50,14 @@ pub struct TopAction {
     pub recommendation: String,
 }
 
+impl Report {
+    /// The audit's identity in the history store: its `[audit] id`, else its name. Runs,
+    /// baselines, trends and comparisons never cross it.
+    pub fn audit_key(&self) -> &str {
+        self.audit.id.as_deref().unwrap_or(&self.audit.name)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tool {
     pub name: String,

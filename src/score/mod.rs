@@ -244,9 +244,13 @@ impl TopAction {
     /// What to do about `check`: its most severe warning or failure (a note, reported but not
     /// scored, is never an action), else what its kind advises.
     fn new(check: &CheckReport, points: f64) -> Self {
+        // The first of the most severe: a kind lists its main finding first.
         let finding = (check.findings.iter())
             .filter(|f| f.severity >= Severity::Warn)
-            .max_by_key(|f| f.severity);
+            .fold(None::<&Finding>, |best, f| match best {
+                Some(b) if b.severity >= f.severity => Some(b),
+                _ => Some(f),
+            });
         let recommendation = finding.map_or_else(
             || {
                 crate::kinds::find_kind(&check.kind)

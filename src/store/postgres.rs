@@ -138,7 +138,7 @@ impl RunStore for PostgresStore {
                     "INSERT INTO runs (audit, started_at, finished_at, tool_version, commit_sha, branch, ci_url, score, complete, report, portfolio, sector)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
                     &[
-                        &report.audit.name,
+                        &report.audit_key(),
                         &utc(&report.audit.started_at),
                         &utc(&report.audit.finished_at),
                         &report.tool.version,

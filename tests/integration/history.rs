@@ -559,3 +559,144 @@ fn the_html_report_shows_the_overall_score_over_the_stored_runs() {
     let first = String::from_utf8_lossy(&first.stdout);
     assert!(first.contains("Executive summary") && !first.contains("Over time"));
 }
+
+/// Two clients' audits recording into one store.
+fn two_audits(store: &str) -> (Scratch, std::path::PathBuf, std::path::PathBuf) {
+    let scratch = Scratch::new();
+    let mut files = Vec::new();
+    for (name, score) in [("Alpha Co", 30), ("Beta Co", 90)] {
+        let slug = name.split(' ').next().unwrap().to_lowercase();
+        scratch.plugin(
+            &format!("{slug}.sh"),
+            &format!("echo '{{\"score\": {score}}}'"),
+        );
+        files.push(scratch.write(
+            &format!("{slug}.toml"),
+            &format!("[audit]\nname = \"{name}\"\n\n[[check]]\nid = \"c\"\nkind = \"exec\"\ncategory = \"feedback\"\ncommand = [\"sh\", \"{slug}.sh\"]\n"),
+        ));
+    }
+    let run = |file: &Path| {
+        centricity()
+            .arg("audit")
+            .arg(file)
+            .args(["--store", store, "-q"])
+            .assert()
+            .success();
+    };
+    run(&files[0]);
+    run(&files[1]);
+    (scratch, files.remove(0), files.remove(0))
+}
+
+#[test]
+fn history_and_baselines_never_cross_audits() {
+    let scratch = Scratch::new();
+    let store = scratch.path("shared.db").to_string_lossy().into_owned();
+    let (_dir, alpha, beta) = two_audits(&store);
+    // With no run and no audit named, compare would set one company against the other.
+    centricity()
+        .args(["compare", "--store", &store])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("`Alpha Co`").and(predicate::str::contains("`Beta Co`")));
+    // Beta's second run has its first as baseline: never Alpha's run, recorded just before.
+    centricity()
+        .arg("audit")
+        .arg(&beta)
+        .args([
+            "--store",
+            &store,
+            "-q",
+            "--baseline",
+            "last",
+            "--max-drop",
+            "5",
+        ])
+        .assert()
+        .success();
+    let compared = success_json(
+        centricity()
+            .arg("compare")
+            .args(["--store", &store, "--audit"])
+            .arg(&beta)
+            .args(["--format", "json"]),
+    );
+    assert_eq!(compared["overall"]["change"], 0.0, "{compared}");
+    assert_eq!(
+        (compared["from"].as_i64(), compared["to"].as_i64()),
+        (Some(2), Some(3))
+    );
+    // Alpha's first run is not a baseline for Beta, nor a run to compare it with.
+    centricity()
+        .arg("audit")
+        .arg(&beta)
+        .args(["--store", &store, "-q", "--baseline", "1"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("not of `Beta Co`"));
+    centricity()
+        .args(["compare", "1", "2", "--store", &store])
+        .assert()
+        .code(3);
+    // A first run's `--baseline last` is a note, whatever else the store holds.
+    let gamma = std::fs::read_to_string(&alpha)
+        .unwrap()
+        .replace("Alpha Co", "Gamma Co");
+    let gamma = _dir.write("gamma.toml", &gamma);
+    centricity()
+        .arg("audit")
+        .arg(&gamma)
+        .args(["--store", &store, "--baseline", "last", "--max-drop", "1"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("no earlier run of `Gamma Co`"));
+}
+
+#[test]
+fn an_audit_with_an_id_keeps_its_history_when_renamed() {
+    let scratch = Scratch::new();
+    let store = scratch.path("h.db").to_string_lossy().into_owned();
+    scratch.plugin("p.sh", "echo '{\"score\": 70}'");
+    let write = |name: &str| {
+        scratch.write(
+            "centricity.toml",
+            &format!("[audit]\nid = \"acme-retail\"\nname = \"{name}\"\n\n[[check]]\nid = \"c\"\nkind = \"exec\"\ncategory = \"feedback\"\ncommand = [\"sh\", \"p.sh\"]\n"),
+        )
+    };
+    for name in ["Acme Retail", "Acme Retail Group"] {
+        let file = write(name);
+        centricity()
+            .arg("audit")
+            .arg(&file)
+            .args(["--store", &store, "-q"])
+            .assert()
+            .success();
+    }
+    let file = scratch.path("centricity.toml");
+    let runs = success_json(
+        centricity()
+            .args(["history", "--format", "json", "--store", &store, "--audit"])
+            .arg(&file),
+    );
+    assert_eq!(runs.as_array().map(Vec::len), Some(2), "{runs}");
+    let report =
+        success_json(centricity().args(["report", "last", "--format", "json", "--store", &store]));
+    assert_eq!(report["audit"]["id"], "acme-retail");
+    assert_eq!(report["audit"]["name"], "Acme Retail Group");
+    // The baseline of the renamed audit is its run under the old name.
+    centricity()
+        .arg("audit")
+        .arg(&file)
+        .args([
+            "--store",
+            &store,
+            "-q",
+            "--baseline",
+            "last",
+            "--max-drop",
+            "1",
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("no earlier run").not());
+}

@@ -33,8 +33,9 @@ fn resolution(scored: &mut Scored, channel: &str, contacts: &[&Contact]) {
     ));
     // Around 70 % is the usual first-contact resolution across contact centres (SQM Group's benchmark).
     if rate < 0.7 {
+        // A note: the score does not move with it, so it carries no points as an action.
         scored.findings.push(Finding::new(
-            Severity::Warn,
+            Severity::Info,
             format!(
                 "{channel}: {:.0} % of {} contacts with a known result were resolved on that contact.",
                 rate * 100.0,
