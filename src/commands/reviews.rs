@@ -37,6 +37,9 @@ pub struct Found {
     pub avg_reply_days: Option<f64>,
     pub repairs: Vec<String>,
     pub outcome: SourceOutcome,
+    /// Why a record has no rating that counts: none on the page, a bot wall, an error, or a
+    /// rating that cannot be true; `null` for a rating read.
+    pub reason: Option<String>,
 }
 
 impl Found {
@@ -59,18 +62,26 @@ impl Found {
             avg_reply_days: None,
             repairs: result.repairs.clone(),
             outcome: result.outcome,
+            reason: result.reason.clone(),
         };
-        if result.ratings.is_empty() {
+        if result.ratings.is_empty() && result.invalid.is_empty() {
             return vec![base];
         }
-        result
-            .ratings
-            .iter()
-            .map(|r| Found {
-                outcome: SourceOutcome::Ok,
-                ..with_rating(base.clone(), r)
-            })
-            .collect()
+        let read = result.ratings.iter().map(|r| Found {
+            outcome: SourceOutcome::Ok,
+            reason: None,
+            ..with_rating(base.clone(), r)
+        });
+        // A rating that cannot be true is a record of its own: whose it was and why, no numbers.
+        let invalid = result.invalid.iter().map(|r| Found {
+            syntax: Some(r.syntax),
+            entity: Some(r.entity.clone()),
+            bucket: Some(r.bucket),
+            outcome: SourceOutcome::Invalid,
+            reason: Some(r.reason.to_string()),
+            ..base.clone()
+        });
+        read.chain(invalid).collect()
     }
 }
 
@@ -165,9 +176,12 @@ pub fn run(request: &Request<'_>) -> Exit {
             to_table(&found)
         }
     );
-    let readable = results
-        .iter()
-        .any(|r| matches!(r.outcome, SourceOutcome::Ok | SourceOutcome::NoRating));
+    let readable = results.iter().any(|r| {
+        matches!(
+            r.outcome,
+            SourceOutcome::Ok | SourceOutcome::NoRating | SourceOutcome::Invalid
+        )
+    });
     if readable { Exit::Ok } else { Exit::Runtime }
 }
 
@@ -225,9 +239,13 @@ fn to_table(found: &[Found]) -> String {
             (Some(p), None) => p.clone(),
             _ => String::new(),
         };
+        let outcome = match (f.outcome, &f.reason) {
+            (SourceOutcome::Invalid, Some(reason)) => format!("invalid: {reason}"),
+            (outcome, _) => label(outcome),
+        };
         table.add_row(vec![
             cell(&f.source),
-            cell(label(f.outcome)),
+            cell(outcome),
             cell(entity.unwrap_or_default()),
             cell(f.bucket.map(label).unwrap_or_default()),
             cell(rating),

@@ -5,8 +5,9 @@
 use std::collections::HashSet;
 use std::rc::Rc;
 
-use super::numbers::{parse_count, parse_rating};
-use super::{Bucket, Entity, Rating, Syntax};
+use super::numbers::{non_finite, parse_rating, stated_count, stated_number};
+use super::plausible::{self, Stated};
+use super::{Bucket, Entity, InvalidRating, Rating, Syntax};
 
 /// Work allowed on one page, in steps (an element read, a node expanded, a
 /// property looked at). Pages share nodes (`@id` references, `itemref`,
@@ -177,24 +178,22 @@ impl Node {
         })
     }
 
+    /// The first number of a property as the page states it, judged later (signed, NaN kept).
     fn number(&self, name: &str) -> Option<f64> {
         self.values(name).find_map(|v| match v {
             Val::Number(n) => Some(*n),
-            Val::Text(t) => parse_rating(t).map(|r| r.value),
+            Val::Text(t) => stated_number(t),
             Val::Node(_) => None,
         })
     }
 
-    fn count(&self, name: &str) -> Option<u64> {
+    /// The first count of a property as the page states it: a negative or absurd one is kept
+    /// to be judged, not dropped (the next value would then be read as if it were the count).
+    fn count(&self, name: &str) -> Option<f64> {
         self.values(name).find_map(|v| match v {
-            #[expect(
-                clippy::cast_possible_truncation,
-                clippy::cast_sign_loss,
-                reason = "checked non-negative"
-            )]
-            Val::Number(n) if *n >= 0.0 => Some(n.round() as u64),
-            Val::Text(t) => parse_count(t),
-            _ => None,
+            Val::Number(n) => Some(*n),
+            Val::Text(t) => stated_count(t),
+            Val::Node(_) => None,
         })
     }
 
@@ -270,7 +269,7 @@ pub fn collect(
     graph: &Graph,
     root: NodeRef,
     syntax: Syntax,
-    out: &mut Vec<Rating>,
+    out: &mut Vec<Result<Rating, InvalidRating>>,
     budget: &mut Budget,
 ) {
     let mut expanded: HashSet<NodeRef> = HashSet::new();
@@ -314,7 +313,7 @@ fn consider(
     host: Option<&Node>,
     via: Option<&str>,
     syntax: Syntax,
-    out: &mut Vec<Rating>,
+    out: &mut Vec<Result<Rating, InvalidRating>>,
     budget: &mut Budget,
 ) {
     let aggregate_type = node.types.iter().any(|t| {
@@ -340,7 +339,13 @@ fn consider(
     }
 }
 
-fn build(graph: &Graph, node: &Node, entity: Option<&Node>, syntax: Syntax) -> Option<Rating> {
+/// The rating `node` states, or why it cannot be true; `None` when it states none.
+fn build(
+    graph: &Graph,
+    node: &Node,
+    entity: Option<&Node>,
+    syntax: Syntax,
+) -> Option<Result<Rating, InvalidRating>> {
     // data-vocabulary.org spells it `rating` (a Rating item with `average`) or `average`.
     let inner = node.node(graph, "rating");
     let raw = node
@@ -348,7 +353,15 @@ fn build(graph: &Graph, node: &Node, entity: Option<&Node>, syntax: Syntax) -> O
         .or_else(|| node.text("average"))
         .or_else(|| inner.and_then(|r| r.text("average").or_else(|| r.text("value"))))
         .or_else(|| node.text("rating"))?;
-    let parsed = parse_rating(&raw)?;
+    // `NaN` holds no digit to parse, yet it is a value stated, and one that cannot be true.
+    let parsed = if non_finite(&raw) {
+        super::numbers::RatingText {
+            value: f64::NAN,
+            best_hint: None,
+        }
+    } else {
+        parse_rating(&raw)?
+    };
     let explicit_best = node
         .number("bestRating")
         .or_else(|| node.number("best"))
@@ -361,7 +374,7 @@ fn build(graph: &Graph, node: &Node, entity: Option<&Node>, syntax: Syntax) -> O
     let review_count = node.count("reviewCount").or_else(|| node.count("count"));
     let mut value = parsed.value;
     // The 0/0 sentinel ("No rating yet") is the absence of a rating, not a zero.
-    if value == 0.0 && rating_count.unwrap_or(0) == 0 && review_count.unwrap_or(0) == 0 {
+    if value == 0.0 && rating_count.unwrap_or(0.0) == 0.0 && review_count.unwrap_or(0.0) == 0.0 {
         return None;
     }
     let (best, scale_defaulted) = match explicit_best.or(parsed.best_hint) {
@@ -379,9 +392,13 @@ fn build(graph: &Graph, node: &Node, entity: Option<&Node>, syntax: Syntax) -> O
     } else {
         0.0
     });
-    if !(worst..=best).contains(&value) || best <= worst {
-        return None;
-    }
+    let judged = plausible::judge(&Stated {
+        value,
+        best,
+        worst,
+        rating_count,
+        review_count,
+    });
     let employer = node.has_type("EmployerAggregateRating");
     let entity_types: Vec<Name> = entity.map(|e| e.types.clone()).unwrap_or_default();
     let bucket = if employer {
@@ -391,27 +408,40 @@ fn build(graph: &Graph, node: &Node, entity: Option<&Node>, syntax: Syntax) -> O
     } else {
         Bucket::Product
     };
-    Some(Rating {
-        // The legacy Google vocabulary is told apart by its type name, whatever syntax carried it.
-        syntax: if node.has_type("Review-aggregate") {
-            Syntax::DataVocabulary
-        } else {
-            syntax
-        },
-        entity: Entity {
-            kind: entity_types.first().map(ToString::to_string),
-            name: entity
-                .and_then(|e| e.text("name").or_else(|| e.text("fn")))
-                .or_else(|| {
-                    // data-vocabulary's `itemreviewed` is often plain text.
-                    node.text("itemreviewed")
-                        .or_else(|| node.text("itemReviewed"))
-                }),
-            url: entity.and_then(|e| {
-                e.text("url")
-                    .or_else(|| e.id.as_deref().map(str::to_string))
+    // The legacy Google vocabulary is told apart by its type name, whatever syntax carried it.
+    let syntax = if node.has_type("Review-aggregate") {
+        Syntax::DataVocabulary
+    } else {
+        syntax
+    };
+    let described = Entity {
+        kind: entity_types.first().map(ToString::to_string),
+        name: entity
+            .and_then(|e| e.text("name").or_else(|| e.text("fn")))
+            .or_else(|| {
+                // data-vocabulary's `itemreviewed` is often plain text.
+                node.text("itemreviewed")
+                    .or_else(|| node.text("itemReviewed"))
             }),
-        },
+        url: entity.and_then(|e| {
+            e.text("url")
+                .or_else(|| e.id.as_deref().map(str::to_string))
+        }),
+    };
+    let (rating_count, review_count) = match judged {
+        Ok(counts) => counts,
+        Err(reason) => {
+            return Some(Err(InvalidRating {
+                syntax,
+                entity: described,
+                bucket,
+                reason,
+            }));
+        }
+    };
+    Some(Ok(Rating {
+        syntax,
+        entity: described,
         bucket,
         value,
         best,
@@ -423,7 +453,7 @@ fn build(graph: &Graph, node: &Node, entity: Option<&Node>, syntax: Syntax) -> O
         avg_reply_days: None,
         latest_review: entity.and_then(|e| latest_review(graph, e)),
         distribution: None,
-    })
+    }))
 }
 
 /// The newest `datePublished` among an entity's reviews, as `YYYY-MM-DD`.

@@ -10,9 +10,11 @@ mod items;
 mod jsonld;
 mod microformats;
 pub mod numbers;
+pub mod plausible;
 pub mod profile;
 
 use graph::{Budget, Graph};
+pub use plausible::Implausible;
 use serde::{Deserialize, Serialize};
 
 /// Where a rating was read from. The order is the preference when the same
@@ -84,10 +86,22 @@ impl Rating {
     }
 }
 
+/// A rating a page states that cannot be true (see [`plausible`]): reported with why, never a
+/// [`Rating`], so nothing can score it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvalidRating {
+    pub syntax: Syntax,
+    pub entity: Entity,
+    pub bucket: Bucket,
+    pub reason: Implausible,
+}
+
 /// What one page yielded.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PageRatings {
     pub ratings: Vec<Rating>,
+    /// Ratings the page states that cannot be true.
+    pub invalid: Vec<InvalidRating>,
     /// Repairs needed to read the page's JSON-LD (`comments`, `trailing-commas`…).
     pub repairs: Vec<&'static str>,
 }
@@ -103,7 +117,7 @@ pub fn extract_html(text: &str) -> PageRatings {
         .iter()
         .flat_map(|p| p.html.root_element().descendent_elements())
         .collect();
-    let mut ratings = Vec::new();
+    let mut found = Vec::new();
     // Every syntax reads into one graph of the page's nodes.
     let mut nodes = Graph::default();
     let (json_roots, mut repairs) = jsonld::roots(&json_ld, &mut nodes, &mut budget);
@@ -119,7 +133,7 @@ pub fn extract_html(text: &str) -> PageRatings {
         (Syntax::Microformats, microformats),
     ] {
         for root in &roots {
-            graph::collect(&nodes, *root, syntax, &mut ratings, &mut walk);
+            graph::collect(&nodes, *root, syntax, &mut found, &mut walk);
         }
     }
     let (flattened, cut) = parsed
@@ -131,8 +145,16 @@ pub fn extract_html(text: &str) -> PageRatings {
     if budget.truncated || walk.truncated || cut {
         repairs.push(TRUNCATED);
     }
+    let (mut ratings, mut invalid) = (Vec::new(), Vec::new());
+    for rating in found {
+        match rating {
+            Ok(rating) => ratings.push(rating),
+            Err(rejected) => invalid.push(rejected),
+        }
+    }
     PageRatings {
         ratings: deduplicate(ratings),
+        invalid: deduplicate_invalid(invalid),
         repairs,
     }
 }
@@ -197,6 +219,22 @@ fn deduplicate(mut ratings: Vec<Rating>) -> Vec<Rating> {
                 existing.review_count = existing.review_count.or(rating.review_count);
             }
             None => kept.push(rating),
+        }
+    }
+    kept.sort_by_key(|r| (r.bucket, r.syntax));
+    kept
+}
+
+/// The same impossible rating in several syntaxes is reported once, in the preferred syntax.
+fn deduplicate_invalid(mut invalid: Vec<InvalidRating>) -> Vec<InvalidRating> {
+    invalid.sort_by_key(|r| r.syntax);
+    let mut kept: Vec<InvalidRating> = Vec::new();
+    for rating in invalid {
+        if !kept
+            .iter()
+            .any(|k| k.bucket == rating.bucket && k.reason == rating.reason)
+        {
+            kept.push(rating);
         }
     }
     kept.sort_by_key(|r| (r.bucket, r.syntax));

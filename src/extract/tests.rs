@@ -199,3 +199,109 @@ fn items_are_found_however_their_start_is_spelled() {
     let prose = "<p>itemscope and typeof and h-review-aggregate</p>";
     assert_eq!(extract_html(prose), PageRatings::default());
 }
+
+#[test]
+fn ratings_that_cannot_be_true_are_invalid_with_their_reason() {
+    use plausible::RatingField::{BestRating, RatingCount, RatingValue, ReviewCount};
+    let org = |aggregate: &str| {
+        ld(&format!(
+            r#"{{"@type":"Organization","name":"Acme","aggregateRating":{{"@type":"AggregateRating",{aggregate}}}}}"#
+        ))
+    };
+    let out_of_scale = |value| Implausible::OutOfScale {
+        value,
+        worst: 1.0,
+        best: 5.0,
+    };
+    let table = [
+        (r#""ratingValue":"-5","bestRating":"5""#, out_of_scale(-5.0)),
+        (r#""ratingValue":-5,"bestRating":5"#, out_of_scale(-5.0)),
+        (r#""ratingValue":"-5""#, out_of_scale(-5.0)),
+        (
+            r#""ratingValue":"7","bestRating":"5","ratingCount":"10""#,
+            out_of_scale(7.0),
+        ),
+        (
+            r#""ratingValue":"4.5","ratingCount":"-3""#,
+            Implausible::NegativeCount {
+                field: RatingCount,
+                count: -3.0,
+            },
+        ),
+        (
+            r#""ratingValue":4.5,"reviewCount":-3"#,
+            Implausible::NegativeCount {
+                field: ReviewCount,
+                count: -3.0,
+            },
+        ),
+        (
+            r#""ratingValue":"1","ratingCount":1e300"#,
+            Implausible::CountTooLarge {
+                field: RatingCount,
+                count: 1e300,
+            },
+        ),
+        (
+            r#""ratingValue":"1","ratingCount":"1e300""#,
+            Implausible::CountTooLarge {
+                field: RatingCount,
+                count: 1e300,
+            },
+        ),
+        (
+            r#""ratingValue":"4","reviewCount":"2000000000""#,
+            Implausible::CountTooLarge {
+                field: ReviewCount,
+                count: 2e9,
+            },
+        ),
+        (
+            r#""ratingValue":"NaN","ratingCount":"12""#,
+            Implausible::NotANumber { field: RatingValue },
+        ),
+        (
+            r#""ratingValue":"Infinity""#,
+            Implausible::NotANumber { field: RatingValue },
+        ),
+        (
+            r#""ratingValue":"4.5","ratingCount":"NaN""#,
+            Implausible::NotANumber { field: RatingCount },
+        ),
+        (
+            r#""ratingValue":"4.5","bestRating":"-Infinity""#,
+            Implausible::NotANumber { field: BestRating },
+        ),
+    ];
+    for (aggregate, reason) in table {
+        let page = extract_html(&org(aggregate));
+        assert!(
+            page.ratings.is_empty(),
+            "{aggregate}: read as {:?}",
+            page.ratings
+        );
+        assert_eq!(page.invalid.len(), 1, "{aggregate}: {:?}", page.invalid);
+        let invalid = &page.invalid[0];
+        assert_eq!(invalid.reason, reason, "{aggregate}");
+        assert_eq!(
+            (invalid.entity.name.as_deref(), invalid.bucket),
+            (Some("Acme"), Bucket::Company),
+            "{aggregate}"
+        );
+    }
+    // Microdata reads through the same judgement.
+    let microdata = r#"<div itemscope itemtype="https://schema.org/Organization"><span itemprop="name">Acme</span>
+        <div itemprop="aggregateRating" itemscope itemtype="https://schema.org/AggregateRating">
+        <meta itemprop="ratingValue" content="-4.5"><meta itemprop="ratingCount" content="20"></div></div>"#;
+    let page = extract_html(microdata);
+    assert!(page.ratings.is_empty(), "{:?}", page.ratings);
+    assert_eq!(
+        page.invalid.first().map(|i| &i.reason),
+        Some(&out_of_scale(-4.5))
+    );
+    // At the bound a count is real; "no rating yet" (0 from 0) is neither a rating nor invalid.
+    let at_bound = only(&org(r#""ratingValue":"4.5","ratingCount":1000000000"#));
+    assert_eq!(at_bound.rating_count, Some(1_000_000_000));
+    let none_yet = extract_html(&org(r#""ratingValue":"0","ratingCount":"0""#));
+    assert_eq!((none_yet.ratings.len(), none_yet.invalid.len()), (0, 0));
+}

@@ -203,6 +203,7 @@ fn every_upstream_page_yields_its_facts_through_the_cli() {
                 "profile",
                 "profile_reason",
                 "rating_count",
+                "reason",
                 "repairs",
                 "reply_rate",
                 "review_count",

@@ -613,3 +613,134 @@ fn fetchers_of_one_process_share_each_hosts_pace_and_robots_txt() {
     );
     assert_eq!(server.hits("/delay/1"), 2);
 }
+
+#[test]
+fn ratings_that_cannot_be_true_are_invalid_records_with_their_reason() {
+    let paths = fixture_paths(["implausible-value.html", "implausible-count.html"].into_iter());
+    let args: Vec<&str> = paths.iter().map(String::as_str).collect();
+    let (code, records, stderr) = extract_json("20ms", &args);
+    assert_eq!(code, 0, "a page read is a page read: {stderr}");
+    assert_eq!(records.len(), 2, "{records:#?}");
+    for (record, (entity, reason)) in records.iter().zip([
+        (
+            "Minus Five Ltd",
+            "ratingValue -5 is outside its scale of 1 to 5",
+        ),
+        (
+            "Acme Telecom",
+            "ratingCount 1e300 is more than any platform has",
+        ),
+    ]) {
+        assert_eq!(record["outcome"], "invalid", "{record:#}");
+        assert_eq!(record["entity"]["name"], entity, "{record:#}");
+        assert!(
+            record["reason"]
+                .as_str()
+                .is_some_and(|r| r.contains(reason)),
+            "{record:#}"
+        );
+        // Never a rating: no value, nothing normalised.
+        assert_eq!(
+            (&record["value"], &record["normalized"]),
+            (&Value::Null, &Value::Null),
+            "{record:#}"
+        );
+    }
+    let table = centricity()
+        .args(["reviews", "extract", "--delay", "20ms"])
+        .args(&args)
+        .output()
+        .unwrap();
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(table.contains("invalid: ratingValue -5"), "{table}");
+}
+
+#[test]
+fn an_implausible_source_cannot_drown_the_real_one_and_is_a_finding() {
+    let scratch = Scratch::new();
+    for name in ["plausible-2000.html", "implausible-count.html"] {
+        std::fs::copy(
+            repo_path(&format!("fixtures/reviews/{name}")),
+            scratch.path(name),
+        )
+        .unwrap();
+    }
+    let audit = scratch.write(
+        "centricity.toml",
+        "[audit]\nname = \"Acme Telecom\"\nsite = \"https://www.acme.example\"\n\n[[check]]\nid = \"ratings\"\nkind = \"reviews\"\nsources = [\"plausible-2000.html\", \"implausible-count.html\"]\n",
+    );
+    let (_, report, stderr) = audit_json(&audit, &["--no-store"]);
+    let ratings = check(&report, "ratings");
+    // 4.5/5 from 2,000, shrunk by 7 ratings at 62.5; the 1 star "from 1e300" is not in it.
+    let expected = (62.5 * 7.0 + 87.5 * 2000.0) / 2007.0;
+    let rating = metric(ratings, "rating");
+    assert!(
+        (rating - expected).abs() < 0.01,
+        "rating {rating}, expected {expected}\n{stderr}"
+    );
+    assert_eq!(metric(ratings, "ratings"), 2000.0);
+    let findings = ratings["findings"].as_array().unwrap();
+    let invalid: Vec<&Value> = findings
+        .iter()
+        .filter(|f| {
+            f["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("cannot be true"))
+        })
+        .collect();
+    assert_eq!(invalid.len(), 1, "{findings:#?}");
+    let message = invalid[0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("implausible-count.html"), "{message}");
+    assert!(message.contains("ratingCount 1e300"), "{message}");
+    assert!(
+        invalid[0]["recommendation"]
+            .as_str()
+            .is_some_and(|r| !r.is_empty())
+    );
+}
+
+#[test]
+fn a_platforms_own_data_stating_the_impossible_is_invalid_not_a_rating() {
+    use centricity::extract::Implausible;
+    use centricity::extract::plausible::RatingField;
+    let url = "https://www.trustpilot.com/review/acme.example";
+    let text =
+        std::fs::read_to_string(repo_path("fixtures/reviews/trustpilot-page-data.html")).unwrap();
+    for (from, to, reason) in [
+        (
+            "\"numberOfReviews\": 1240",
+            "\"numberOfReviews\": 1e300",
+            Implausible::CountTooLarge {
+                field: RatingField::RatingCount,
+                count: 1e300,
+            },
+        ),
+        (
+            "\"trustScore\": 3.8",
+            "\"trustScore\": -3.8",
+            Implausible::OutOfScale {
+                value: -3.8,
+                worst: 1.0,
+                best: 5.0,
+            },
+        ),
+    ] {
+        assert!(text.contains(from), "{from}");
+        let page = Profiles::shipped()
+            .for_url(url)
+            .apply(url, &text.replacen(from, to, 1))
+            .page;
+        assert_eq!(
+            page.invalid.first().map(|i| &i.reason),
+            Some(&reason),
+            "{to}: {page:#?}"
+        );
+        assert!(
+            page.ratings
+                .iter()
+                .all(|r| r.votes().is_some_and(|n| n < 1_000_000) && r.value > 0.0),
+            "{to}: {:#?}",
+            page.ratings
+        );
+    }
+}

@@ -9,8 +9,9 @@ use scraper::Html;
 use serde_json::Value;
 
 use super::{Applied, Document, Field, Profile, Source};
-use crate::extract::numbers::{parse_count, parse_rating};
-use crate::extract::{Bucket, Entity, PageRatings, Rating, Syntax, extract_html};
+use crate::extract::numbers::{parse_count, parse_rating, stated_count, stated_number};
+use crate::extract::plausible::{self, Stated};
+use crate::extract::{Bucket, Entity, InvalidRating, PageRatings, Rating, Syntax, extract_html};
 
 impl Profile {
     /// The URL patterns the profile reads.
@@ -62,30 +63,43 @@ impl Profile {
             .and_then(|r| r.captures(url))
             .and_then(|c| c.get(1))
             .map(|m| m.as_str().to_ascii_lowercase());
-        if let Some(rating) = self.own_rating(text) {
+        let own_invalid = match self.own_rating(text) {
+            Some(Ok(rating)) => {
+                return Applied {
+                    page: PageRatings {
+                        ratings: vec![rating],
+                        invalid: Vec::new(),
+                        repairs: Vec::new(),
+                    },
+                    subject,
+                };
+            }
+            Some(Err(invalid)) => Some(invalid),
+            None => None,
+        };
+        if !self.markup {
             return Applied {
                 page: PageRatings {
-                    ratings: vec![rating],
-                    repairs: Vec::new(),
+                    invalid: own_invalid.into_iter().collect(),
+                    ..PageRatings::default()
                 },
                 subject,
             };
         }
-        if !self.markup {
-            return Applied {
-                page: PageRatings::default(),
-                subject,
-            };
-        }
+        // The platform's own data stating the impossible is said, and the markup still read:
+        // a field that moved may point at something else while the markup is right.
         let mut page = extract_html(text);
         if let Some(subject) = &subject {
             // On a platform page, only the reviewed business's rating is the company's.
             page.ratings.retain(|r| mentions(&r.entity, subject));
+            page.invalid.retain(|r| mentions(&r.entity, subject));
         }
+        page.invalid.splice(0..0, own_invalid);
         Applied { page, subject }
     }
 
-    fn own_rating(&self, text: &str) -> Option<Rating> {
+    /// The rating the profile's own fields state, or why it cannot be true; `None` when they state none.
+    fn own_rating(&self, text: &str) -> Option<Result<Rating, InvalidRating>> {
         let value_field = self.fields.value.as_ref()?;
         let document = self.document(text);
         // Parsed only if a field reads it by selector (page data and regexes need no DOM).
@@ -97,19 +111,49 @@ impl Profile {
         };
         let value = value_field.read(document.as_ref(), &html, text)?;
         let number = |raw: &str| parse_rating(raw).map(|r| r.value);
-        let value = number(&value)? * value_field.scale;
+        let value = stated_number(&value)? * value_field.scale;
+        // Stated, then judged: a negative or absurd count is a reason, not a missing count.
+        let stated = |field: &Option<Field>| read(field).and_then(|raw| stated_count(&raw));
         let count = |field: &Option<Field>| read(field).and_then(|raw| parse_count(&raw));
         let (rating_count, review_count) = (
-            count(&self.fields.rating_count),
-            count(&self.fields.review_count),
+            stated(&self.fields.rating_count),
+            stated(&self.fields.review_count),
         );
         // Platforms show 0 until the first review: that is no rating.
-        if value == 0.0 && rating_count.unwrap_or(0) == 0 && review_count.unwrap_or(0) == 0 {
+        if value == 0.0 && rating_count.unwrap_or(0.0) == 0.0 && review_count.unwrap_or(0.0) == 0.0
+        {
             return None;
         }
-        if !(self.worst..=self.best).contains(&value) {
-            return None;
-        }
+        let judged = plausible::judge(&Stated {
+            value,
+            best: self.best,
+            worst: self.worst,
+            rating_count,
+            review_count,
+        });
+        let entity = Entity {
+            kind: Some(
+                if self.bucket == Bucket::Company {
+                    "Organization"
+                } else {
+                    "Product"
+                }
+                .into(),
+            ),
+            name: read(&self.fields.name),
+            url: read(&self.fields.url),
+        };
+        let (rating_count, review_count) = match judged {
+            Ok(counts) => counts,
+            Err(reason) => {
+                return Some(Err(InvalidRating {
+                    syntax: Syntax::Profile,
+                    entity,
+                    bucket: self.bucket,
+                    reason,
+                }));
+            }
+        };
         let scaled = |field: &Option<Field>| {
             field.as_ref().and_then(|f| {
                 f.read(document.as_ref(), &html, text)
@@ -117,20 +161,9 @@ impl Profile {
                     .map(|v| v * f.scale)
             })
         };
-        Some(Rating {
+        Some(Ok(Rating {
             syntax: Syntax::Profile,
-            entity: Entity {
-                kind: Some(
-                    if self.bucket == Bucket::Company {
-                        "Organization"
-                    } else {
-                        "Product"
-                    }
-                    .into(),
-                ),
-                name: read(&self.fields.name),
-                url: read(&self.fields.url),
-            },
+            entity,
             bucket: self.bucket,
             value,
             best: self.best,
@@ -150,7 +183,7 @@ impl Profile {
                 .map(count)
                 .collect::<Option<Vec<u64>>>()
                 .and_then(|v| <[u64; 5]>::try_from(v).ok()),
-        })
+        }))
     }
 
     fn document(&self, text: &str) -> Option<Value> {

@@ -17,8 +17,8 @@ use url::Url;
 
 use crate::benchmarks::Benchmarks;
 use crate::category::Category;
-use crate::extract::Rating;
 use crate::extract::profile::Profiles;
+use crate::extract::{InvalidRating, Rating};
 use crate::kind::{CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, Scored};
 use crate::net::fetch::{Fetcher, Policy};
 use crate::spanned::DurationValue;
@@ -212,6 +212,8 @@ pub enum SourceOutcome {
     NoRating,
     Blocked,
     Error,
+    /// Read, and every rating on it cannot be true (see `SourceResult::invalid` for why).
+    Invalid,
 }
 
 /// One source's result, kept as evidence and re-scored offline.
@@ -227,6 +229,10 @@ pub struct SourceResult {
     pub reason: Option<String>,
     pub page: Option<PageRecord>,
     pub ratings: Vec<Rating>,
+    /// Ratings the source states that cannot be true: shown with why, never scored.
+    /// Absent from observations stored before it was read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub invalid: Vec<InvalidRating>,
     pub repairs: Vec<String>,
 }
 

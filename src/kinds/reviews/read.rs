@@ -73,6 +73,7 @@ pub async fn read(
                 reason: Some(reason),
                 page: None,
                 ratings: Vec::new(),
+                invalid: Vec::new(),
                 repairs: Vec::new(),
             };
         }
@@ -128,6 +129,7 @@ pub async fn read(
             saved_as,
         }),
         ratings: Vec::new(),
+        invalid: Vec::new(),
         repairs: Vec::new(),
     };
     if let Some(wall) = wall {
@@ -152,13 +154,25 @@ pub async fn read(
                 .map(|r| (*r).to_string())
                 .collect();
             result.ratings = applied.page.ratings;
-            if result.ratings.is_empty() {
+            result.invalid = applied.page.invalid;
+            if !result.ratings.is_empty() {
+                result.outcome = SourceOutcome::Ok;
+            } else if result.invalid.is_empty() {
                 result.reason = Some(format!(
                     "no aggregate rating on the page (read with the `{}` profile)",
                     result.profile
                 ));
             } else {
-                result.outcome = SourceOutcome::Ok;
+                result.outcome = SourceOutcome::Invalid;
+                let why: Vec<String> = result
+                    .invalid
+                    .iter()
+                    .map(|r| r.reason.to_string())
+                    .collect();
+                result.reason = Some(format!(
+                    "no rating on the page can be true: {}",
+                    why.join("; ")
+                ));
             }
         }
     }

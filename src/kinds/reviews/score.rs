@@ -92,6 +92,20 @@ fn reading_findings(obs: &ReviewsObservation, self_published: usize) -> Vec<Find
             )
         })
         .collect();
+    // Never scored, always said: whoever reads the score should know a source was set aside.
+    for source in &obs.sources {
+        for invalid in &source.invalid {
+            findings.push(Finding::new(
+                Severity::Warn,
+                format!(
+                    "{}: a rating that cannot be true was not scored ({}).",
+                    source.source, invalid.reason
+                ),
+                "Check the source: on a platform's page, tell the platform; on a saved or own page, fix its markup \
+                 (ratingValue between worstRating and bestRating, counts whole and plausible).",
+            ));
+        }
+    }
     if self_published > 0 {
         findings.push(Finding::new(
             Severity::Info,
@@ -104,10 +118,12 @@ fn reading_findings(obs: &ReviewsObservation, self_published: usize) -> Vec<Find
 
 /// No rating counted: an error when nothing could be read, else not applicable, said.
 fn nothing_counted(obs: &ReviewsObservation, mut scored: Scored) -> Scored {
-    let readable = obs
-        .sources
-        .iter()
-        .any(|s| matches!(s.outcome, SourceOutcome::Ok | SourceOutcome::NoRating));
+    let readable = obs.sources.iter().any(|s| {
+        matches!(
+            s.outcome,
+            SourceOutcome::Ok | SourceOutcome::NoRating | SourceOutcome::Invalid
+        )
+    });
     if !readable {
         scored.status = Status::Error;
         scored.error = Some("no review source could be read".into());
@@ -294,6 +310,12 @@ fn evidence(source: &SourceResult) -> Evidence {
             .ratings
             .iter()
             .map(describe)
+            .chain(
+                source
+                    .invalid
+                    .iter()
+                    .map(|r| format!("invalid: {}", r.reason)),
+            )
             .collect::<Vec<_>>()
             .join("; "),
         SourceOutcome::NoRating => "no rating on this page".into(),
@@ -302,6 +324,9 @@ fn evidence(source: &SourceResult) -> Evidence {
         }
         SourceOutcome::Error => {
             format!("not read: {}", source.reason.as_deref().unwrap_or_default())
+        }
+        SourceOutcome::Invalid => {
+            format!("invalid: {}", source.reason.as_deref().unwrap_or_default())
         }
     };
     let page = source.page.as_ref().map_or_else(String::new, |p| {
@@ -370,6 +395,7 @@ mod tests {
                 saved_as: None,
             }),
             ratings,
+            invalid: vec![],
             repairs: vec![],
         }
     }
@@ -505,5 +531,75 @@ mod tests {
         };
         assert!(stale(old));
         assert!(!stale(fresh));
+    }
+
+    #[test]
+    fn an_implausible_source_is_a_finding_and_cannot_drown_the_real_ones() {
+        use crate::extract::InvalidRating;
+        use crate::extract::plausible::{Implausible, RatingField};
+        // 1 star "from 1e300 ratings" beside 4.5 from 2,000: the real one decides.
+        let mut absurd = source("https://b.test/", SourceOutcome::Invalid, vec![]);
+        absurd.reason = Some("no rating on the page can be true".into());
+        absurd.invalid = vec![InvalidRating {
+            syntax: Syntax::JsonLd,
+            entity: Entity::default(),
+            bucket: Bucket::Company,
+            reason: Implausible::CountTooLarge {
+                field: RatingField::RatingCount,
+                count: 1e300,
+            },
+        }];
+        // A source with a real rating and an invalid one: the real one counts, the other is said.
+        let mut mixed = source(
+            "https://c.test/",
+            SourceOutcome::Ok,
+            vec![rating(4.5, Some(2000))],
+        );
+        mixed.invalid = vec![InvalidRating {
+            syntax: Syntax::Microdata,
+            entity: Entity::default(),
+            bucket: Bucket::Company,
+            reason: Implausible::OutOfScale {
+                value: -5.0,
+                worst: 1.0,
+                best: 5.0,
+            },
+        }];
+        let s = score_of(vec![mixed, absurd]);
+        let expected = (62.5 * 7.0 + 87.5 * 2000.0) / 2007.0;
+        assert!(
+            (s.score.unwrap() - expected).abs() < 1e-9,
+            "{:?} vs {expected}",
+            s.score
+        );
+        let invalid: Vec<&Finding> = s
+            .findings
+            .iter()
+            .filter(|f| f.message.contains("cannot be true"))
+            .collect();
+        assert_eq!(invalid.len(), 2, "{:#?}", s.findings);
+        assert!(invalid[0].message.contains("https://c.test/"));
+        assert!(invalid[0].message.contains("ratingValue -5 is outside"));
+        assert!(invalid[1].message.contains("https://b.test/"));
+        assert!(invalid[1].message.contains("ratingCount 1e300"));
+        assert!(invalid.iter().all(|f| !f.recommendation.is_empty()));
+        // Alone, an implausible source is read but scores nothing.
+        let mut only = source("https://b.test/", SourceOutcome::Invalid, vec![]);
+        only.invalid = vec![InvalidRating {
+            syntax: Syntax::JsonLd,
+            entity: Entity::default(),
+            bucket: Bucket::Company,
+            reason: Implausible::NotANumber {
+                field: RatingField::RatingValue,
+            },
+        }];
+        let alone = score_of(vec![only]);
+        assert_eq!((alone.score, alone.status), (None, Status::NotApplicable));
+        assert!(
+            alone
+                .findings
+                .iter()
+                .any(|f| f.message.contains("cannot be true"))
+        );
     }
 }
