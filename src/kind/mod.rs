@@ -192,8 +192,10 @@ pub enum CheckError {
     Timeout(Duration),
     #[error("interrupted before it finished")]
     Interrupted,
-    #[error("{0}")]
-    Network(String),
+    /// The target could not be reached or read, or did not hold what the check reads: the
+    /// cause from a closed set, and in words.
+    #[error("{reason}")]
+    Failed { code: ErrorCode, reason: String },
     #[error("plug-in failed: {0}")]
     Plugin(String),
     #[error("no saved evidence at {} (run the audit once without --offline)", .0.display())]
@@ -205,12 +207,26 @@ pub enum CheckError {
 }
 
 impl CheckError {
+    pub fn failed(code: ErrorCode, reason: impl Into<String>) -> Self {
+        CheckError::Failed {
+            code,
+            reason: reason.into(),
+        }
+    }
+
+    /// A fetch that brought no page, as the check's error.
+    pub fn fetch(fetched: &crate::net::fetch::Fetched) -> Option<Self> {
+        fetched
+            .failure()
+            .map(|(code, reason)| Self::failed(code, reason))
+    }
+
     /// The cause as a stable code.
     pub fn code(&self) -> ErrorCode {
         match self {
             CheckError::Timeout(_) => ErrorCode::Timeout,
             CheckError::Interrupted => ErrorCode::Interrupted,
-            CheckError::Network(_) => ErrorCode::Network,
+            CheckError::Failed { code, .. } => *code,
             CheckError::Plugin(_) => ErrorCode::PluginFailure,
             CheckError::NoSavedEvidence(_) => ErrorCode::NoSavedEvidence,
             CheckError::BadEvidence(_) => ErrorCode::BadEvidence,

@@ -3,6 +3,7 @@
 //! with backoff on 429/5xx honouring Retry-After, a body-size cap, and bot
 //! walls recognised and reported, never bypassed.
 
+use crate::report::model::ErrorCode;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -76,17 +77,32 @@ pub struct Submission {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fetched {
     Page(Page),
-    /// robots.txt says no (or could not be read, which RFC 9309 treats as no).
+    /// robots.txt says no (or answered 5xx, which RFC 9309 treats as no).
     Disallowed {
         reason: String,
     },
     /// A bot wall, a 403, or rate limiting we will not wait out.
     Blocked {
         reason: String,
+        code: ErrorCode,
     },
     Failed {
         reason: String,
+        code: ErrorCode,
     },
+}
+
+impl Fetched {
+    /// Why no page came, as a code and in words; `None` for a page.
+    pub fn failure(&self) -> Option<(ErrorCode, &str)> {
+        match self {
+            Fetched::Page(_) => None,
+            Fetched::Disallowed { reason } => Some((ErrorCode::RobotsDisallow, reason)),
+            Fetched::Blocked { reason, code } | Fetched::Failed { reason, code } => {
+                Some((*code, reason))
+            }
+        }
+    }
 }
 
 const MAX_REDIRECTS: usize = 10;
@@ -141,6 +157,7 @@ impl Fetcher {
             .await
             .unwrap_or_else(|_| Fetched::Failed {
                 reason: format!("not read: the check's time ran out while fetching {url}"),
+                code: ErrorCode::Timeout,
             })
     }
 
@@ -152,12 +169,20 @@ impl Fetcher {
             // Holding the host's lock for the whole exchange keeps one request at a time per host.
             let mut host = host.lock().await;
             if host.robots.is_none() {
-                host.robots = Some(self.robots(&current, &mut host).await);
+                // A robots.txt that could not be reached (refused, DNS, TLS) says nothing: the
+                // page cannot be reached either, and that is the failure to report.
+                match self.robots(&current, &mut host).await {
+                    Ok(robots) => host.robots = Some(robots),
+                    Err(failed) => return failed,
+                }
             }
             let path = &current[url::Position::BeforePath..url::Position::AfterQuery];
             if !host.robots.as_ref().is_some_and(|r| r.allows(path)) {
                 return Fetched::Disallowed {
-                    reason: format!("disallowed by robots.txt: {current}"),
+                    reason: host.robots.as_ref().map_or_else(
+                        || format!("disallowed by robots.txt: {current}"),
+                        |r| r.why_disallowed(&current),
+                    ),
                 };
             }
             let response = match self
@@ -186,6 +211,7 @@ impl Fetcher {
                     None => {
                         return Fetched::Failed {
                             reason: format!("HTTP {status} without a usable Location"),
+                            code: ErrorCode::HttpStatus,
                         };
                     }
                 }
@@ -197,6 +223,7 @@ impl Fetcher {
         }
         Fetched::Failed {
             reason: format!("more than {MAX_REDIRECTS} redirects (a redirect loop?) from {url}"),
+            code: ErrorCode::TooManyRedirects,
         }
     }
 
@@ -213,9 +240,9 @@ impl Fetcher {
         }))
     }
 
-    async fn robots(&self, url: &Url, host: &mut Host) -> Robots {
+    async fn robots(&self, url: &Url, host: &mut Host) -> Result<Robots, Fetched> {
         let Ok(mut robots_url) = url.join("/robots.txt") else {
-            return Robots::disallow_all();
+            return Ok(Robots::disallow_all());
         };
         // RFC 9309 §2.3.1.2: follow at least five redirects (http → https is common).
         for _ in 0..=5 {
@@ -224,7 +251,12 @@ impl Fetcher {
             host.last_request = Some(Instant::now());
             let response = match result {
                 Ok(response) => response,
-                Err(_) => return Robots::disallow_all(),
+                Err(e) => {
+                    return Err(Fetched::Failed {
+                        code: error_code(&e),
+                        reason: describe(&e),
+                    });
+                }
             };
             let status = response.status();
             if status.is_redirection() {
@@ -238,23 +270,23 @@ impl Fetcher {
                         robots_url = next;
                         continue;
                     }
-                    None => return Robots::allow_all(),
+                    None => return Ok(Robots::allow_all()),
                 }
             }
-            return if status.is_success() {
+            return Ok(if status.is_success() {
                 match read_prefix(response, super::robots::MAX_BYTES).await {
                     Ok(body) => Robots::parse(&String::from_utf8_lossy(&body), ROBOTS_AGENT),
-                    Err(_) => Robots::disallow_all(),
+                    Err(_) => Robots::unreachable(status.as_u16()),
                 }
             } else if status.is_client_error() {
                 // A missing robots.txt (4xx) allows everything; an unreachable one (5xx) nothing.
                 Robots::allow_all()
             } else {
-                Robots::disallow_all()
-            };
+                Robots::unreachable(status.as_u16())
+            });
         }
         // More than five redirects: RFC 9309 treats it as unavailable (4xx), allowing all.
-        Robots::allow_all()
+        Ok(Robots::allow_all())
     }
 
     async fn wait_turn(&self, host: &Host) {
@@ -284,6 +316,7 @@ impl Fetcher {
             let result = request.send().await;
             host.last_request = Some(Instant::now());
             let response = result.map_err(|e| Fetched::Failed {
+                code: error_code(&e),
                 reason: describe(&e),
             })?;
             let status = response.status().as_u16();
@@ -307,10 +340,11 @@ impl Fetcher {
                     humantime::format_duration(wait),
                     humantime::format_duration(self.policy.max_retry_wait)
                 );
+                let code = ErrorCode::HttpStatus;
                 return Err(if status == 429 {
-                    Fetched::Blocked { reason }
+                    Fetched::Blocked { reason, code }
                 } else {
-                    Fetched::Failed { reason }
+                    Fetched::Failed { reason, code }
                 });
             }
             tracing::debug!(%url, status, ?wait, "retrying");
@@ -332,10 +366,12 @@ impl Fetcher {
             Ok(None) => {
                 return Fetched::Failed {
                     reason: format!("page larger than {} bytes; not read", self.policy.max_body),
+                    code: ErrorCode::BodyTooLarge,
                 };
             }
             Err(e) => {
                 return Fetched::Failed {
+                    code: error_code(&e),
                     reason: describe(&e),
                 };
             }
@@ -346,9 +382,11 @@ impl Fetcher {
         match status {
             403 => Fetched::Blocked {
                 reason: "HTTP 403 Forbidden".into(),
+                code: ErrorCode::HttpStatus,
             },
             429 => Fetched::Blocked {
                 reason: "HTTP 429 Too Many Requests, after retries".into(),
+                code: ErrorCode::HttpStatus,
             },
             _ => Fetched::Page(Page {
                 url: url.to_string(),
@@ -433,6 +471,38 @@ fn retry_after(response: &reqwest::Response) -> Option<Duration> {
 fn walled(status: u16, wall: super::walls::Wall) -> Fetched {
     Fetched::Blocked {
         reason: format!("HTTP {status}: {wall}"),
+        code: ErrorCode::BotWall,
+    }
+}
+
+/// reqwest's error as a cause: the socket's own kind where the chain has one.
+fn error_code(error: &reqwest::Error) -> ErrorCode {
+    if error.is_timeout() {
+        return ErrorCode::Timeout;
+    }
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            let code = super::io_error_code(io.kind());
+            if code != ErrorCode::Network {
+                return code;
+            }
+        }
+        let text = cause.to_string().to_lowercase();
+        // hyper-util reports a failed lookup as its own error type, rustls as its own: their
+        // types are private, so their messages are what names them.
+        if text.contains("dns error") || text.contains("failed to lookup address") {
+            return ErrorCode::Dns;
+        }
+        if text.contains("certificate") || text.contains("tls") || text.contains("handshake") {
+            return ErrorCode::Tls;
+        }
+        source = cause.source();
+    }
+    if error.is_redirect() {
+        ErrorCode::TooManyRedirects
+    } else {
+        ErrorCode::Network
     }
 }
 

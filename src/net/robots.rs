@@ -12,8 +12,10 @@ struct Group {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Robots {
     rules: Vec<(bool, String)>,
-    /// RFC 9309 §2.3.1.4: an unreachable robots.txt (5xx, network) means "disallow everything".
+    /// RFC 9309 §2.3.1.4: an unreachable robots.txt (5xx) means "disallow everything".
     disallow_all: bool,
+    /// The status of a robots.txt that could not be read, for the reason shown.
+    unreachable_status: Option<u16>,
 }
 
 impl Robots {
@@ -27,6 +29,26 @@ impl Robots {
         Self {
             rules: Vec::new(),
             disallow_all: true,
+            unreachable_status: None,
+        }
+    }
+
+    /// Everything is disallowed: the robots.txt answered `status` (5xx) or its body broke off.
+    pub fn unreachable(status: u16) -> Self {
+        Self {
+            unreachable_status: Some(status),
+            ..Self::disallow_all()
+        }
+    }
+
+    /// Why `url` may not be fetched, in words: what the robots.txt said, or that it could not
+    /// be read (so nobody takes a server error for the site's wish).
+    pub fn why_disallowed(&self, url: &url::Url) -> String {
+        match self.unreachable_status {
+            Some(status) => format!(
+                "not fetched: the site's robots.txt answered HTTP {status}, which RFC 9309 treats as disallowing everything: {url}"
+            ),
+            None => format!("disallowed by robots.txt: {url}"),
         }
     }
 
@@ -80,6 +102,7 @@ impl Robots {
         Self {
             rules,
             disallow_all: false,
+            unreachable_status: None,
         }
     }
 

@@ -22,6 +22,7 @@ use crate::benchmarks::Benchmarks;
 use crate::category::Category;
 use crate::kind::{CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, Scored};
 use crate::kinds::reviews::bare_host;
+use crate::report::model::ErrorCode;
 use crate::net::fetch::{Fetched, Fetcher, Policy};
 use crate::spanned::DurationValue;
 use crate::spanned::at;
@@ -206,7 +207,7 @@ pub async fn collect(
         deadline: Some(wrap_up_at),
         ..Policy::default()
     })
-    .map_err(CheckError::Network)?;
+    .map_err(|e| CheckError::failed(ErrorCode::Network, e))?;
     let site = params.start.host_str().map(bare_host).unwrap_or_default();
     let mut queue = VecDeque::from([(params.start.clone(), 0u32)]);
     let mut seen: HashSet<String> = HashSet::from([key(&params.start)]);
@@ -221,6 +222,7 @@ pub async fn collect(
         out_of_time: 0,
         pages: Vec::new(),
     };
+    let mut first_failure = None;
     // Breadth first: the first time a channel is seen is the fewest clicks to it.
     while let Some((url, depth)) = queue.pop_front() {
         if observation.pages_crawled >= params.max_pages as usize {
@@ -236,13 +238,15 @@ pub async fn collect(
                 observation.disallowed.push((url.to_string(), depth));
                 continue;
             }
-            Fetched::Blocked { reason } | Fetched::Failed { reason } => {
+            Fetched::Blocked { reason, code } | Fetched::Failed { reason, code } => {
+                first_failure.get_or_insert(code);
                 observation.failed.push((url.to_string(), reason));
                 continue;
             }
         };
         // An error page is not a page of the site: its (absent) channels must not read as "none".
         if !(200..300).contains(&page.status) {
+            first_failure.get_or_insert(ErrorCode::HttpStatus);
             observation
                 .failed
                 .push((url.to_string(), format!("HTTP {}", page.status)));
@@ -307,9 +311,12 @@ pub async fn collect(
                     .map(|(u, _)| format!("{u}: disallowed by robots.txt"))
             })
             .unwrap_or_else(|| "nothing could be read".into());
-        return Err(CheckError::Network(format!(
-            "the site could not be crawled: {reason}"
-        )));
+        // Only when robots.txt kept every page out is that the cause.
+        let code = first_failure.unwrap_or(ErrorCode::RobotsDisallow);
+        return Err(CheckError::failed(
+            code,
+            format!("the site could not be crawled: {reason}"),
+        ));
     }
     Ok(observation)
 }

@@ -20,6 +20,7 @@ use crate::channel::Channel;
 use crate::kind::{
     CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, ProbeSent, Scored,
 };
+use crate::report::model::ErrorCode;
 use crate::net::mail::{self, Account, Security};
 use crate::spanned::at;
 use crate::spanned::{DurationValue, read_table};
@@ -283,9 +284,9 @@ pub async fn collect(
     let sent = ctx
         .probes
         .as_ref()
-        .map_err(|e| CheckError::Network(e.clone()))?;
+        .map_err(|e| CheckError::failed(ErrorCode::InvalidInput, e.clone()))?;
     if sent.is_empty() {
-        return Err(CheckError::Network(format!(
+        return Err(CheckError::failed(ErrorCode::InvalidInput, format!(
             "no probe sent for `{}` yet: run `centricity probe send` first (it records the probe in the history store)",
             ctx.check_id
         )));
@@ -300,7 +301,7 @@ pub async fn collect(
     };
     let headers = mail::headers_since(&params.imap, &query)
         .await
-        .map_err(CheckError::Network)?;
+        .map_err(|e| CheckError::failed(ErrorCode::Network, e))?;
     let probes = read_replies(sent, &headers, observed_at);
     Ok(EmailObservation {
         channel,

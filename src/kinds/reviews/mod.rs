@@ -20,6 +20,7 @@ use crate::category::Category;
 use crate::extract::profile::Profiles;
 use crate::extract::{InvalidRating, Rating};
 use crate::kind::{CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, Scored};
+use crate::report::model::ErrorCode;
 use crate::net::fetch::{Fetcher, Policy};
 use crate::spanned::DurationValue;
 use crate::spanned::at;
@@ -262,7 +263,8 @@ pub async fn collect(
 ) -> Result<ReviewsObservation, CheckError> {
     let profiles = match &params.sites {
         Some(dir) => Profiles::with_folder(dir).map_err(|errors| {
-            CheckError::Network(
+            CheckError::failed(
+                ErrorCode::InvalidInput,
                 errors
                     .iter()
                     .map(ToString::to_string)
@@ -277,7 +279,7 @@ pub async fn collect(
         deadline: Some(ctx.deadline),
         ..Policy::default()
     })
-    .map_err(CheckError::Network)?;
+    .map_err(|e| CheckError::failed(ErrorCode::Network, e))?;
     let pages_dir = ctx.evidence_dir.join("pages");
     let mut sources = Vec::with_capacity(params.sources.len());
     for source in &params.sources {

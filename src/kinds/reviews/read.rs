@@ -188,8 +188,8 @@ async fn fetch(fetcher: &Fetcher, url: &Url) -> Result<Loaded, (SourceOutcome, S
             final_url: page.final_url,
             fetched_at: page.fetched_at,
         }),
-        Fetched::Blocked { reason } => Err((SourceOutcome::Blocked, reason)),
-        Fetched::Disallowed { reason } | Fetched::Failed { reason } => {
+        Fetched::Blocked { reason, .. } => Err((SourceOutcome::Blocked, reason)),
+        Fetched::Disallowed { reason } | Fetched::Failed { reason, .. } => {
             Err((SourceOutcome::Error, reason))
         }
     }

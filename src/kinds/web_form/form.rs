@@ -9,6 +9,7 @@ use url::Url;
 
 use super::{FormObservation, FormOutcome, Params};
 use crate::kind::{CheckError, CollectContext};
+use crate::report::model::ErrorCode;
 use crate::net::fetch::{Fetched, Fetcher, Policy, Submission};
 
 const CAPTCHAS: &[(&str, &str)] = &[
@@ -30,19 +31,19 @@ pub async fn submit(
         deadline: Some(ctx.deadline),
         ..Policy::default()
     })
-    .map_err(CheckError::Network)?;
+    .map_err(|e| CheckError::failed(ErrorCode::Network, e))?;
     let mut page = match fetcher.get(&params.url).await {
         Fetched::Page(page) if (200..300).contains(&page.status) => page,
         Fetched::Page(page) => {
-            return Err(CheckError::Network(format!(
-                "the contact page answered HTTP {}",
-                page.status
-            )));
+            return Err(CheckError::failed(
+                ErrorCode::HttpStatus,
+                format!("the contact page answered HTTP {}", page.status),
+            ));
         }
-        Fetched::Disallowed { reason }
-        | Fetched::Blocked { reason }
-        | Fetched::Failed { reason } => {
-            return Err(CheckError::Network(reason));
+        failed => {
+            return Err(CheckError::fetch(&failed).unwrap_or_else(|| {
+                CheckError::failed(ErrorCode::Network, "the contact page was not read")
+            }));
         }
     };
     let base = Url::parse(&page.final_url).unwrap_or_else(|_| params.url.clone());
@@ -109,8 +110,8 @@ pub async fn submit(
             reason: format!("the form answered HTTP {}", reply.status),
         },
         Fetched::Disallowed { reason }
-        | Fetched::Blocked { reason }
-        | Fetched::Failed { reason } => FormOutcome::Refused { reason },
+        | Fetched::Blocked { reason, .. }
+        | Fetched::Failed { reason, .. } => FormOutcome::Refused { reason },
     };
     Ok(FormObservation {
         submitted_at: Some(submitted_at),
@@ -139,7 +140,7 @@ fn prepare(
 ) -> Result<Prepared, CheckError> {
     let html = crate::extract::html::parse(text).html;
     let form = find_form(&html, submit)
-        .ok_or_else(|| CheckError::Network(format!("no contact form on {base}")))?;
+        .ok_or_else(|| CheckError::failed(ErrorCode::ParseError, format!("no contact form on {base}")))?;
     let form_html = form.html().to_lowercase();
     if let Some((_, kind)) = CAPTCHAS
         .iter()
@@ -152,9 +153,10 @@ fn prepare(
         match values.iter_mut().find(|(n, _)| n == name) {
             Some(slot) => slot.1.clone_from(value),
             None => {
-                return Err(CheckError::Network(format!(
-                    "the form has no field `{name}`"
-                )));
+                return Err(CheckError::failed(
+                    ErrorCode::InvalidInput,
+                    format!("the form has no field `{name}`"),
+                ));
             }
         }
     }
