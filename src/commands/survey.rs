@@ -149,6 +149,7 @@ pub fn map(args: &ExportArgs, write_mapping: Option<&Path>, json: bool) -> Exit 
         };
         let how = match column.how {
             How::Similar { similarity } => format!("similar ({similarity:.2})"),
+            How::Duplicate { first } => format!("duplicate of {first}"),
             other => serde_json::to_value(other)
                 .ok()
                 .and_then(|v| v["how"].as_str().map(str::to_string))

@@ -521,3 +521,77 @@ fn real_qualtrics_exports_current_and_legacy_read_their_one_respondent() {
         assert_eq!(report["questions"][0]["n"], 1, "{file}");
     }
 }
+
+#[test]
+fn a_question_in_two_columns_counts_each_respondent_once_and_says_so() {
+    const COPIED: &str = "fixtures/surveys/google-forms-copied-question.csv";
+    // Column 28 is a copy of column 9 (ROU-02), answered "Strongly disagree" by all six.
+    let (code, copied, stderr) = import(COPIED, "feedback-loop", &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let (_, plain, _) = import("fixtures/surveys/google-forms.csv", "feedback-loop", &[]);
+    assert_eq!(
+        scores(&copied),
+        scores(&plain),
+        "the first column is used, the copy ignored"
+    );
+    let rou_02 = copied["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == "ROU-02")
+        .unwrap();
+    assert_eq!(rou_02["n"], 6, "six respondents, each once: {rou_02}");
+    let names_both = |text: &str| {
+        text.contains("columns 9 \"Customer feedback reaches the people")
+            && text.contains("and 28 \"Customer feedback reaches the people")
+            && text.contains("… (copy)\" both match ROU-02; the first is used")
+    };
+    assert!(names_both(&stderr), "survey import: {stderr}");
+    // survey map, JSON: the note, and the copy shown as a duplicate of column 9.
+    let mapped = map(COPIED, "feedback-loop", &[]);
+    assert!(
+        mapped["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| names_both(n.as_str().unwrap_or_default())),
+        "{mapped:#}"
+    );
+    let copy = &mapped["columns"][27];
+    assert_eq!(
+        (&copy["question"], &copy["how"], &copy["first"]),
+        (
+            &Value::from("ROU-02"),
+            &Value::from("duplicate"),
+            &Value::from(9)
+        ),
+        "{copy}"
+    );
+    // survey map, table.
+    let output = centricity()
+        .args(["survey", "map"])
+        .arg(repo_path(COPIED))
+        .args(["--questionnaire", "feedback-loop"])
+        .output()
+        .unwrap();
+    let table = String::from_utf8_lossy(&output.stdout);
+    assert!(names_both(&table), "{table}");
+    assert!(table.contains("duplicate of 9"), "{table}");
+    // An audit's questionnaire check names it among its import notes.
+    let scratch = Scratch::new();
+    std::fs::copy(repo_path(COPIED), scratch.path("copied.csv")).unwrap();
+    let audit = scratch.audit(
+        "[[check]]\nid = \"loop\"\nkind = \"questionnaire\"\nquestionnaire = \"feedback-loop\"\nanswers = [\"copied.csv\"]\n",
+    );
+    let (_, report, stderr) = crate::common::audit_json(&audit, &["--no-store"]);
+    let findings: Vec<&str> = crate::common::check(&report, "loop")["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert!(
+        findings.iter().any(|f| names_both(f)),
+        "{findings:#?}\n{stderr}"
+    );
+}

@@ -14,7 +14,7 @@ use super::super::questionnaire::{Kind, Question, Questionnaire};
 use super::Mapping;
 
 /// What a column holds.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Column {
     Answer(String),
     Option {
@@ -71,6 +71,9 @@ pub enum How {
     Similar { similarity: f64 },
     /// Bare option labels that fit one multi-select of the whole question bank (Typeform).
     BareOptions,
+    /// The same question (or option) as an earlier column, `first` (counted from 1): ignored,
+    /// so each respondent answers it once, and said in a note.
+    Duplicate { first: usize },
     /// Not matched: said in a note.
     None,
 }

@@ -9,7 +9,7 @@ mod records;
 mod words;
 
 use records::{ToolColumns, cell, read_record, read_records};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use super::answers::{AnswerRow, normalise};
@@ -56,10 +56,15 @@ impl Mapped {
     /// One line on how the columns were matched, for stderr.
     pub fn summary(&self) -> String {
         let count = |f: &dyn Fn(&How) -> bool| self.columns.iter().filter(|c| f(&c.how)).count();
-        let matched = count(&|h| !matches!(h, How::Tool | How::Segment | How::None));
+        let matched = count(&|h| {
+            !matches!(
+                h,
+                How::Tool | How::Segment | How::None | How::Duplicate { .. }
+            )
+        });
         let similar = count(&|h| matches!(h, How::Similar { .. }));
         let grid = count(&|h| matches!(h, How::GridRow));
-        let ignored = count(&|h| matches!(h, How::None));
+        let ignored = count(&|h| matches!(h, How::None | How::Duplicate { .. }));
         format!(
             "{} export: {matched} column(s) matched to questions ({grid} by grid row, {similar} by similarity), {ignored} ignored; {} question(s) without a column",
             self.layout.name(),
@@ -77,6 +82,14 @@ impl Mapped {
             questionnaire.id
         );
         for column in &self.columns {
+            // A second line for a question would make the file unreadable (a key twice): said only.
+            if let (Some(question), How::Duplicate { first }) = (&column.question, column.how) {
+                out.push_str(&format!(
+                    "# {question}: {} is a copy of column {first}, ignored\n",
+                    crate::spanned::toml_string(&column.header)
+                ));
+                continue;
+            }
             let (Some(question), false) = (
                 &column.question,
                 matches!(column.how, How::Tool | How::Segment),
@@ -375,7 +388,62 @@ fn map_columns(
             ));
         }
     }
+    // First, as they change the counts most: said before the columns merely ignored.
+    let duplicates = ignore_duplicates(&mut matched);
+    notes.splice(0..0, duplicates);
     (matched, notes)
+}
+
+/// One answer per respondent and question: a question copied in the form (or two exports
+/// pasted side by side) gives two columns for it, which would count every respondent twice.
+/// The first column is read; each later one is ignored and named, with the first, in a note.
+fn ignore_duplicates(matched: &mut [Matched]) -> Vec<String> {
+    let mut first_of: HashMap<Column, usize> = HashMap::new();
+    let mut notes = Vec::new();
+    for index in 0..matched.len() {
+        let column = &matched[index].column;
+        if column.question().is_none() {
+            continue;
+        }
+        let Some(&first) = first_of.get(column) else {
+            first_of.insert(column.clone(), index);
+            continue;
+        };
+        let later = &mut matched[index];
+        let question = match (&later.question, &later.option) {
+            (Some(q), Some(option)) => format!("{q} [{option}]"),
+            (Some(q), None) => q.clone(),
+            (None, _) => String::new(),
+        };
+        later.column = Column::Ignored;
+        later.how = How::Duplicate { first: first + 1 };
+        let (shown_first, shown_later) =
+            quoted_pair(&matched[first].header, &matched[index].header);
+        notes.push(format!(
+            "columns {} \"{shown_first}\" and {} \"{shown_later}\" both match {question}; the first is used",
+            first + 1,
+            index + 1,
+        ));
+    }
+    notes
+}
+
+/// Two headers as a note quotes them: shortened, but a copy never shortened into its original
+/// (`… (copy)` is what tells them apart).
+fn quoted_pair(first: &str, later: &str) -> (String, String) {
+    let (a, b) = (shorten(first), shorten(later));
+    if a != b || first == later {
+        return (a, b);
+    }
+    let common = first
+        .chars()
+        .zip(later.chars())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let tail: String = later.chars().skip(common).collect();
+    let head: String = later.chars().take(40).collect();
+    let tail = crate::text::shorten(tail.trim(), 30);
+    (a, format!("{}… {tail}", head.trim_end()))
 }
 
 /// A match with its question and option named, for people and mapping files.
@@ -445,4 +513,73 @@ pub fn read_mapping(path: &Path) -> Result<Mapping, String> {
             path.display()
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_question_in_two_columns_is_read_once_from_the_first() {
+        let feedback = super::super::questionnaire::bank()
+            .iter()
+            .find(|q| q.id == "feedback-loop")
+            .expect("shipped");
+        let channels =
+            "Through which channels does the company ask for or accept customer feedback?";
+        let reaches = "Customer feedback reaches the people who can act on it (product, operations, management), not only the team that received it.";
+        let export = |copies: bool| {
+            let mut header = vec!["Timestamp".to_string(), "ROU-02".into()];
+            let mut row = vec!["2026/11/10 9:10:03 AM GMT+1", "Agree"];
+            if copies {
+                header.push(format!("{reaches} (copy)"));
+                row.push("Strongly disagree");
+            }
+            header.push(format!("{channels} [Email]"));
+            row.push("Yes");
+            if copies {
+                header.push(format!("{channels} [Email]"));
+                row.push("Yes");
+            }
+            let quoted: Vec<String> = header.iter().map(|h| format!("\"{h}\"")).collect();
+            format!("{}\n{}\n", quoted.join(","), row.join(","))
+        };
+        let options = Options {
+            layout: Some(Layout::GoogleForms),
+            ..Options::default()
+        };
+        let read = |text: String| {
+            import(text.as_bytes(), Path::new("export.csv"), feedback, &options)
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
+        let (copied, plain) = (read(export(true)), read(export(false)));
+        assert_eq!(
+            copied.rows, plain.rows,
+            "each answer once, from the first column"
+        );
+        let notes = copied.mapped.notes.join("\n");
+        assert!(
+            notes.contains(
+                "columns 2 \"ROU-02\" and 3 \"Customer feedback reaches the people who can act on it"
+            ) && notes.contains("both match ROU-02; the first is used"),
+            "{notes}"
+        );
+        assert!(
+            notes.contains("columns 4 \"Through which channels")
+                && notes.contains("both match CAP-02 [Email]; the first is used"),
+            "{notes}"
+        );
+        assert_eq!(
+            copied.mapped.columns[2].how,
+            How::Duplicate { first: 2 },
+            "{:?}",
+            copied.mapped.columns[2]
+        );
+        // A mapping file written from it reads back: one line per question, the copy a comment.
+        let file = copied
+            .mapped
+            .mapping_file(feedback, Path::new("export.csv"));
+        assert_eq!(file.matches("\n\"ROU-02\" = ").count(), 1, "{file}");
+        assert!(file.contains("is a copy of column 2, ignored"), "{file}");
+    }
 }
