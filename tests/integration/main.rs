@@ -7,6 +7,7 @@ mod conformance;
 mod contact_reach;
 mod email_probe;
 mod exec_check;
+mod failures;
 mod fuzz_regressions;
 mod history;
 mod hostile;

@@ -20,8 +20,8 @@ use crate::channel::Channel;
 use crate::kind::{
     CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, ProbeSent, Scored,
 };
-use crate::report::model::ErrorCode;
 use crate::net::mail::{self, Account, Security};
+use crate::report::model::ErrorCode;
 use crate::spanned::at;
 use crate::spanned::{DurationValue, read_table};
 use crate::store::Probe;
@@ -286,10 +286,13 @@ pub async fn collect(
         .as_ref()
         .map_err(|e| CheckError::failed(ErrorCode::InvalidInput, e.clone()))?;
     if sent.is_empty() {
-        return Err(CheckError::failed(ErrorCode::InvalidInput, format!(
-            "no probe sent for `{}` yet: run `centricity probe send` first (it records the probe in the history store)",
-            ctx.check_id
-        )));
+        return Err(CheckError::failed(
+            ErrorCode::InvalidInput,
+            format!(
+                "no probe sent for `{}` yet: run `centricity probe send` first (it records the probe in the history store)",
+                ctx.check_id
+            ),
+        ));
     }
     let since = sent.iter().map(|p| p.sent_at).min().unwrap_or(observed_at);
     let wanted: Vec<String> = sent.iter().flat_map(search_keys).collect();

@@ -9,8 +9,8 @@ use url::Url;
 
 use super::{FormObservation, FormOutcome, Params};
 use crate::kind::{CheckError, CollectContext};
-use crate::report::model::ErrorCode;
 use crate::net::fetch::{Fetched, Fetcher, Policy, Submission};
+use crate::report::model::ErrorCode;
 
 const CAPTCHAS: &[(&str, &str)] = &[
     ("g-recaptcha", "reCAPTCHA"),
@@ -139,8 +139,9 @@ fn prepare(
     fields: &BTreeMap<String, String>,
 ) -> Result<Prepared, CheckError> {
     let html = crate::extract::html::parse(text).html;
-    let form = find_form(&html, submit)
-        .ok_or_else(|| CheckError::failed(ErrorCode::ParseError, format!("no contact form on {base}")))?;
+    let form = find_form(&html, submit).ok_or_else(|| {
+        CheckError::failed(ErrorCode::ParseError, format!("no contact form on {base}"))
+    })?;
     let form_html = form.html().to_lowercase();
     if let Some((_, kind)) = CAPTCHAS
         .iter()
