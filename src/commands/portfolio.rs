@@ -111,12 +111,13 @@ pub fn run(args: &PortfolioArgs, quiet: bool) -> Exit {
         shard: args.shard.clone(),
         companies,
     };
-    progress.summary(rank::rank(&output.companies).unranked.len());
+    let unranked = rank::rank(&output.companies).unranked.len();
+    progress.summary(unranked);
     let exit = write(
         &output,
         args.format,
         args.output.as_deref(),
-        args.allow_incomplete,
+        (unranked, args.allow_incomplete),
     );
     if bad_rows {
         Exit::InvalidInput
@@ -196,12 +197,12 @@ fn finish(
     result
 }
 
-/// Writes the ranking; exit 4 when some companies could not be ranked, unless allowed.
+/// Writes the ranking; exit 4 when `unranked` companies could not be ranked, unless allowed.
 fn write(
     output: &PortfolioOutput,
     format: PortfolioFormat,
     to: Option<&Path>,
-    allow_incomplete: bool,
+    (unranked, allow_incomplete): (usize, bool),
 ) -> Exit {
     let bytes = match format {
         PortfolioFormat::Table => rank::table(output),
@@ -217,7 +218,6 @@ fn write(
         }
         None => print!("{}", String::from_utf8_lossy(&bytes)),
     }
-    let unranked = rank::rank(&output.companies).unranked.len();
     if unranked > 0 && !allow_incomplete {
         eprintln!(
             "{unranked} of {} companies not ranked (see why in the output); --allow-incomplete to exit 0",
@@ -257,7 +257,8 @@ pub fn rank_stored(
         shard: None,
         companies,
     };
-    write(&output, format, to, allow_incomplete)
+    let unranked = rank::rank(&output.companies).unranked.len();
+    write(&output, format, to, (unranked, allow_incomplete))
 }
 
 /// `centricity merge SHARD.json…`: the shards' companies ranked together.
@@ -307,7 +308,10 @@ pub fn merge(
         }
     }
     match merged {
-        Some(output) => write(&output, format, to, allow_incomplete),
+        Some(output) => {
+            let unranked = rank::rank(&output.companies).unranked.len();
+            write(&output, format, to, (unranked, allow_incomplete))
+        }
         None => input_error("give the shards' JSON outputs to merge"),
     }
 }

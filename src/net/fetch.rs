@@ -276,7 +276,13 @@ impl Fetcher {
             return Ok(if status.is_success() {
                 match read_prefix(response, super::robots::MAX_BYTES).await {
                     Ok(body) => Robots::parse(&String::from_utf8_lossy(&body), ROBOTS_AGENT),
-                    Err(_) => Robots::unreachable(status.as_u16()),
+                    // A body that broke off is the network failing, not the site's wish.
+                    Err(e) => {
+                        return Err(Fetched::Failed {
+                            code: error_code(&e),
+                            reason: describe(&e),
+                        });
+                    }
                 }
             } else if status.is_client_error() {
                 // A missing robots.txt (4xx) allows everything; an unreachable one (5xx) nothing.

@@ -33,7 +33,7 @@ impl Robots {
         }
     }
 
-    /// Everything is disallowed: the robots.txt answered `status` (5xx) or its body broke off.
+    /// Everything is disallowed: the robots.txt answered `status` (5xx).
     pub fn unreachable(status: u16) -> Self {
         Self {
             unreachable_status: Some(status),

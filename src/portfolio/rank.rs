@@ -294,6 +294,12 @@ mod tests {
         }
     }
 
+    fn names<'a>(ranking: &Ranking<'a>) -> Vec<&'a str> {
+        (ranking.ranked.iter())
+            .map(|p| p.company.name.as_str())
+            .collect()
+    }
+
     #[test]
     fn ranks_by_score_and_places_each_within_its_sector() {
         let all = vec![
@@ -304,12 +310,7 @@ mod tests {
             company("E", "telecom", None),
         ];
         let ranking = rank(&all);
-        let names: Vec<&str> = ranking
-            .ranked
-            .iter()
-            .map(|p| p.company.name.as_str())
-            .collect();
-        assert_eq!(names, ["D", "A", "B", "C"]);
+        assert_eq!(names(&ranking), ["D", "A", "B", "C"]);
         assert_eq!(ranking.unranked[0].0.name, "E");
         let pct = |name: &str| {
             (ranking.ranked.iter().find(|p| p.company.name == name))
@@ -334,12 +335,11 @@ mod tests {
             company("B", "telecom", Some(40.0)),
         ];
         let ranking = rank(&all);
-        let names: Vec<&str> = ranking
-            .ranked
-            .iter()
-            .map(|p| p.company.name.as_str())
-            .collect();
-        assert_eq!(names, ["A", "B"], "neither ranks above the measured ones");
+        assert_eq!(
+            names(&ranking),
+            ["A", "B"],
+            "neither ranks above the measured ones"
+        );
         // Percentiles among ranked companies only: A tops its sector, B is its bottom.
         assert_eq!(ranking.ranked[0].sector_percentile, Some(100.0));
         assert_eq!(ranking.ranked[1].sector_percentile, Some(0.0));

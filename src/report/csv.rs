@@ -55,8 +55,6 @@ struct Row {
     top_finding: Option<Finding>,
     /// A top action's points: what the overall gains with the check at 100.
     points: Option<f64>,
-    /// A top action's advice, when it has no finding of its own.
-    recommendation: Option<String>,
 }
 
 impl Row {
@@ -65,7 +63,6 @@ impl Row {
             .top_finding
             .map(|f| (f.message, f.recommendation))
             .unwrap_or_default();
-        let recommendation = self.recommendation.unwrap_or(recommendation);
         [
             self.level.to_string(),
             self.id,
@@ -220,11 +217,12 @@ pub fn render(report: &Report, bom: bool) -> Vec<u8> {
                 .unwrap_or_default(),
             kind: check.map(|c| c.kind.clone()).unwrap_or_default(),
             score: check.and_then(|c| c.score),
-            top_finding: action
-                .finding
-                .as_ref()
-                .map(|f| Finding::new(super::model::Severity::Warn, f, &action.recommendation)),
-            recommendation: Some(action.recommendation.clone()),
+            // An action's advice stands even when its check has no warning to quote.
+            top_finding: Some(Finding::new(
+                super::model::Severity::Warn,
+                action.finding.clone().unwrap_or_default(),
+                &action.recommendation,
+            )),
             points: Some(action.points),
             ..Row::default()
         }

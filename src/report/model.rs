@@ -511,6 +511,22 @@ mod tests {
     }
 
     #[test]
+    fn every_error_code_is_named_alike_in_words_json_and_the_schema() {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../schema/report.v1.json")).unwrap();
+        let listed = &schema["properties"]["checks"]["items"]["properties"]["error_code"]["enum"];
+        let names: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(
+            listed,
+            &serde_json::json!(names),
+            "the schema lists every code, in order"
+        );
+        for code in ErrorCode::ALL {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+        }
+    }
+
+    #[test]
     fn grade_bands_follow_design() {
         assert_eq!(Grade::for_score(90.0), Grade::CustomerCentric);
         assert_eq!(Grade::for_score(89.99), Grade::InTransition);

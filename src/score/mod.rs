@@ -57,9 +57,10 @@ pub fn score_run(
         .iter()
         .zip(runs)
         .map(|(spec, run)| {
-            let scored = score_check(spec, &run.outcome, benchmarks);
-            let report = to_report(spec, scored.clone(), run.duration_ms);
-            members.push(Member::of(&report, scored.channels));
+            let mut scored = score_check(spec, &run.outcome, benchmarks);
+            let channels = std::mem::take(&mut scored.channels);
+            let report = to_report(spec, scored, run.duration_ms);
+            members.push(Member::of(&report, channels));
             report
         })
         .collect();
@@ -223,18 +224,20 @@ impl Model<'_> {
         let Some(overall) = overall else {
             return Vec::new();
         };
-        let mut actions: Vec<TopAction> = members
-            .iter()
-            .zip(checks)
-            .enumerate()
-            .filter(|(_, (member, _))| member.score.is_some_and(|s| s < 100.0))
-            .filter_map(|(i, (_, check))| {
-                let mut raised = members.to_vec();
-                raised[i] = raised[i].raised();
-                let points = self.headline(&raised).score? - overall;
-                Some(TopAction::new(check, round1(points.max(0.0))))
-            })
-            .collect();
+        // One copy of the run, each check raised in turn and put back.
+        let mut run = members.to_vec();
+        let mut actions: Vec<TopAction> = Vec::new();
+        for (i, (member, check)) in members.iter().zip(checks).enumerate() {
+            if !member.score.is_some_and(|s| s < 100.0) {
+                continue;
+            }
+            run[i] = member.raised();
+            let raised = self.headline(&run).score;
+            run[i] = member.clone();
+            if let Some(raised) = raised {
+                actions.push(TopAction::new(check, round1((raised - overall).max(0.0))));
+            }
+        }
         actions.sort_by(|a, b| b.points.total_cmp(&a.points));
         actions
     }
