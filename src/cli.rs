@@ -141,8 +141,9 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum ProbeCommand {
-    /// Send the tagged question of every `email` check, and submit every `web-form` with
-    /// `reply_via` (or only `--check ID`), and record each probe in the history store.
+    /// Send the tagged question of every `email` check, and submit every `web-form` (with
+    /// `reply_via`, its answer comes by e-mail; else its answer page becomes its evidence), or
+    /// only `--check ID`, and record each probe in the history store.
     /// Exit 0 when all were sent and recorded, 1 when one was not, 3 on invalid input.
     Send {
         /// The audit file; with --template, the companies CSV of a portfolio.

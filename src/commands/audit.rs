@@ -10,6 +10,7 @@ use crate::audit::{self, Audit};
 use crate::benchmarks;
 use crate::cli::AuditArgs;
 use crate::exit::Exit;
+use crate::kind::Sent;
 use crate::report::{Decoration, Format, History as ReportHistory, Report, TrendPoint};
 use crate::run::{self, RunOptions};
 use crate::score;
@@ -71,6 +72,7 @@ pub fn run(args: &AuditArgs, matches: &ArgMatches, decoration: Decoration, quiet
         Err(exit) => return exit,
     };
     let outcome = runtime.block_on(run::run(&audit, &options));
+    history.record_sent(&audit, &outcome.sent);
     if !quiet {
         for warning in &outcome.warnings {
             eprintln!("warning: {}", crate::report::sanitize::terminal(warning));
@@ -158,6 +160,20 @@ impl History {
                 Ok((id.to_string(), probes))
             })
             .collect()
+    }
+
+    /// Records what the run sent to the company (forms submitted), so the store says when and
+    /// how often a client's form was sent to; a warning when it cannot.
+    fn record_sent(&mut self, audit: &Audit, sent: &[(String, Sent)]) {
+        let Some(Ok(store)) = &mut self.store else {
+            return;
+        };
+        for (check_id, sent) in sent {
+            let probe = store::Probe::submitted(audit.key(), check_id, &sent.to, sent.at);
+            if let Err(e) = store.record_probe(&probe) {
+                eprintln!("warning: the submission of `{check_id}` was not recorded: {e}");
+            }
+        }
     }
 
     /// This audit's recorded runs, for a trend line: none when there is no store to ask.

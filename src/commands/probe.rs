@@ -1,9 +1,9 @@
-//! `centricity probe send`: starts the probes that wait for replies — each
-//! `email` check's question, each `web-form` with `reply_via` — tagged so
-//! their replies can be found, and records them in the history store, where
-//! every later `centricity audit` looks for what came back.
+//! `centricity probe send`: starts the probes — each `email` check's question, each
+//! `web-form` with `reply_via`, tagged so their replies can be found, and each other
+//! `web-form`'s submission, whose answer page is saved as its evidence — and records them in
+//! the history store, where every later `centricity audit` looks for what came back.
 
-use std::hash::{BuildHasher, Hasher};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -14,6 +14,8 @@ use crate::kind::CollectContext;
 use crate::kinds::email;
 use crate::portfolio::{Template, read_companies};
 use crate::report::sanitize::terminal;
+use crate::run::{self, RunOptions};
+use crate::score::Outcome;
 use crate::store::{self, Probe, RunStore};
 
 pub fn send(
@@ -131,7 +133,7 @@ fn send_portfolio(
             }
         };
         let mut targets = Vec::new();
-        for spec in audit.checks.iter().filter(|s| s.params.waits_for_replies()) {
+        for spec in audit.checks.iter().filter(|s| sends_probe(s)) {
             match store.probes(audit.key(), &spec.id) {
                 Ok(probes) if probes.is_empty() => targets.push(spec),
                 Ok(_) => {}
@@ -157,12 +159,18 @@ fn send_portfolio(
     Ok(if failed { Exit::Runtime } else { Exit::Ok })
 }
 
-/// The checks to start probes for: the one `--check` names, or every one that waits for replies.
+/// Whether `probe send` sends something for the check: a question that waits for replies, or a
+/// submission (a form) whose answer is read from its page.
+fn sends_probe(spec: &CheckSpec) -> bool {
+    spec.params.waits_for_replies() || spec.params.submits()
+}
+
+/// The checks to start probes for: the one `--check` names, or every one that sends one.
 fn probe_checks<'a>(audit: &'a Audit, check: Option<&str>) -> Result<Vec<&'a CheckSpec>, String> {
     let targets: Vec<&CheckSpec> = audit
         .checks
         .iter()
-        .filter(|spec| spec.params.waits_for_replies())
+        .filter(|spec| sends_probe(spec))
         .filter(|spec| check.is_none_or(|id| spec.id == id))
         .collect();
     if !targets.is_empty() {
@@ -170,19 +178,20 @@ fn probe_checks<'a>(audit: &'a Audit, check: Option<&str>) -> Result<Vec<&'a Che
     }
     let file = audit.file.display();
     Err(match check {
-        Some(id) if audit.checks.iter().any(|c| c.id == id) => format!(
-            "check `{id}` in {file} sends no probe: only `email` checks and `web-form` checks with `reply_via` do"
-        ),
+        Some(id) if audit.checks.iter().any(|c| c.id == id) => {
+            format!("check `{id}` in {file} sends no probe: only `email` and `web-form` checks do")
+        }
         Some(id) => format!("no check `{id}` in {file}"),
-        None => format!(
-            "{file} has no check that sends a probe (`email`, or `web-form` with `reply_via`)"
-        ),
+        None => format!("{file} has no check that sends a probe (`email` or `web-form`)"),
     })
 }
 
 /// Sends one probe; returns it, with a note for the person running the command.
 async fn start(audit: &Audit, spec: &CheckSpec) -> Result<(Probe, String), String> {
-    let token = new_token();
+    if spec.params.submits() {
+        return submit(audit, spec).await;
+    }
+    let token = store::new_token();
     let ctx = CollectContext::standalone(
         &spec.id,
         audit.dir.clone(),
@@ -206,6 +215,36 @@ async fn start(audit: &Audit, spec: &CheckSpec) -> Result<(Probe, String), Strin
     Ok((probe, sent.note))
 }
 
+/// Submits a check's form again as an audit would (`--resubmit`, that check alone), so its
+/// answer page replaces the saved evidence every later audit reads.
+async fn submit(audit: &Audit, spec: &CheckSpec) -> Result<(Probe, String), String> {
+    let options = RunOptions {
+        concurrency: 1,
+        timeout: spec.timeout.unwrap_or(Duration::from_secs(60)),
+        offline: false,
+        progress: false,
+        selected: audit.checks.iter().map(|c| c.id == spec.id).collect(),
+        probes: Ok(HashMap::new()),
+        resubmit: true,
+    };
+    let outcome = run::run(audit, &options).await;
+    let ran = audit.checks.iter().position(|c| c.id == spec.id);
+    if let Some(Outcome::Failed(error)) = ran.map(|i| &outcome.runs[i].outcome) {
+        return Err(error.to_string());
+    }
+    let Some((_, sent)) = outcome.sent.into_iter().find(|(id, _)| *id == spec.id) else {
+        return Err(
+            "the form was not submitted (a CAPTCHA?): see `centricity audit --offline`".into(),
+        );
+    };
+    let probe = Probe::submitted(audit.key(), &spec.id, &sent.to, sent.at);
+    let note = outcome.warnings.first().map_or_else(
+        || " (its answer page is saved as the check's evidence)".to_string(),
+        |w| format!(" (warning: {w})"),
+    );
+    Ok((probe, note))
+}
+
 fn record(store: &mut dyn RunStore, probe: &Probe) -> Result<(), String> {
     store.record_probe(probe).map_err(|e| {
         format!(
@@ -213,18 +252,6 @@ fn record(store: &mut dyn RunStore, probe: &Probe) -> Result<(), String> {
             probe.token
         )
     })
-}
-
-/// A tag no earlier probe has: time, process and the standard library's random hash seed.
-fn new_token() -> String {
-    let mut hasher = std::hash::RandomState::new().build_hasher();
-    hasher.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos()),
-    );
-    hasher.write_u32(std::process::id());
-    format!("cx{:012x}", hasher.finish() & 0xffff_ffff_ffff)
 }
 
 /// Messages larger than this are not e-mail a person saved from a mail client.

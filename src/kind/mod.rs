@@ -68,11 +68,17 @@ pub trait Kind {
     }
 
     /// Whether collecting sends something to the company (a form submission): such an
-    /// observation is a probe, made once. Online runs read it back from the saved evidence,
-    /// as `--offline` does, until `audit --resubmit` sends it again; only a check with no
-    /// saved observation yet sends on its own.
+    /// observation is a probe, made once and recorded in the history store. Online runs read
+    /// it back from the saved evidence, as `--offline` does, until `probe send` or `audit
+    /// --resubmit` sends it again; only a check with no saved observation yet sends on its own.
     fn submits(_params: &Self::Params) -> bool {
         false
+    }
+
+    /// What an observation sent to the company, where and when (a form behind a CAPTCHA sent
+    /// nothing): the record the history store keeps of it.
+    fn sent(_observation: &Self::Observation) -> Option<Sent> {
+        None
     }
 
     /// Whether the check waits for replies to probes that `centricity probe send` sent.
@@ -140,6 +146,13 @@ impl KindInfo {
             .iter()
             .map(|key| key.split_whitespace().next().unwrap_or(key))
     }
+}
+
+/// What a check sent to the company while collecting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sent {
+    pub to: String,
+    pub at: chrono::DateTime<chrono::FixedOffset>,
 }
 
 /// A probe as its kind sent it.

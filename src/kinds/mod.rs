@@ -25,7 +25,7 @@ use crate::benchmarks::Benchmarks;
 use crate::category::Category;
 use crate::channel::Channel;
 use crate::kind::{
-    CheckError, CollectContext, Kind, KindInfo, LoadContext, OtherCheck, ProbeSent, Scored,
+    CheckError, CollectContext, Kind, KindInfo, LoadContext, OtherCheck, ProbeSent, Scored, Sent,
 };
 use crate::report::model::ErrorCode;
 
@@ -140,6 +140,13 @@ macro_rules! kinds {
             pub fn kind(&self) -> &'static KindInfo {
                 match self {
                     $(Observation::$variant(_) => &<$kind as Kind>::INFO),+
+                }
+            }
+
+            /// What the observation sent to the company (see [`Kind::sent`]).
+            pub fn sent(&self) -> Option<Sent> {
+                match self {
+                    $(Observation::$variant(o) => <$kind as Kind>::sent(o)),+
                 }
             }
 

@@ -13,7 +13,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::audit::{Audit, CheckSpec};
-use crate::kind::{CheckError, CollectContext, off_workers};
+use crate::kind::{CheckError, CollectContext, Sent, off_workers};
 use crate::kinds::Observation;
 use crate::report::model::Status;
 use crate::score::{CheckRun, Outcome, RunTimes};
@@ -44,6 +44,8 @@ pub struct RunOutcome {
     pub times: RunTimes,
     /// Things the user should know that did not change any result.
     pub warnings: Vec<String>,
+    /// What this run sent to the company (form submissions), by check id, for the history store.
+    pub sent: Vec<(String, Sent)>,
 }
 
 pub async fn run(audit: &Audit, options: &RunOptions) -> RunOutcome {
@@ -85,7 +87,7 @@ pub async fn run(audit: &Audit, options: &RunOptions) -> RunOutcome {
                 observe(&spec, &ctx, &evidence_dir, resubmit),
             )
             .await
-            .unwrap_or((Err(CheckError::Timeout(limit)), None));
+            .unwrap_or((Err(CheckError::Timeout(limit)), None, false));
             (result, start.elapsed())
         });
         index_of.insert(handle.id(), index);
@@ -93,6 +95,7 @@ pub async fn run(audit: &Audit, options: &RunOptions) -> RunOutcome {
 
     let mut runs: Vec<Option<CheckRun>> = vec![None; audit.checks.len()];
     let mut warnings = Vec::new();
+    let mut sent = Vec::new();
     let mut interrupted = false;
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
@@ -101,10 +104,16 @@ pub async fn run(audit: &Audit, options: &RunOptions) -> RunOutcome {
             joined = tasks.join_next_with_id() => {
                 let Some(joined) = joined else { break };
                 let (index, outcome, elapsed) = match joined {
-                    Ok((id, ((result, warning), elapsed))) => {
+                    Ok((id, ((result, warning, fresh), elapsed))) => {
                         warnings.extend(warning);
                         let outcome = match result {
-                            Ok(observation) => Outcome::Observed(observation),
+                            Ok(observation) => {
+                                if fresh {
+                                    let id = audit.checks[index_of[&id]].id.clone();
+                                    sent.extend(observation.sent().map(|s| (id, s)));
+                                }
+                                Outcome::Observed(observation)
+                            }
                             Err(error) => Outcome::Failed(error),
                         };
                         (index_of[&id], outcome, elapsed)
@@ -154,32 +163,34 @@ pub async fn run(audit: &Audit, options: &RunOptions) -> RunOutcome {
             interrupted,
         },
         warnings,
+        sent,
     }
 }
 
 /// Collects, or with `--offline` reads back what a networked check saw last time; a check
 /// that submits to the company reads back its one submission online too (unless
-/// `resubmit`). Returns a warning alongside when saving the evidence failed.
+/// `resubmit`). Returns a warning alongside when saving the evidence failed, and whether the
+/// observation was collected now (not read back).
 async fn observe(
     spec: &CheckSpec,
     ctx: &CollectContext,
     evidence_dir: &std::path::Path,
     resubmit: bool,
-) -> (Result<Observation, CheckError>, Option<String>) {
+) -> (Result<Observation, CheckError>, Option<String>, bool) {
     let networked = spec.params.networked();
     let saved_submission =
         spec.params.submits() && !resubmit && evidence::path_for(evidence_dir, &spec.id).exists();
     if networked && (ctx.offline || saved_submission) {
         let (dir, id) = (evidence_dir.to_path_buf(), spec.id.clone());
         let loaded = off_workers(move || evidence::load(&dir, &id)).await;
-        return (loaded.and_then(|observation| observation), None);
+        return (loaded.and_then(|observation| observation), None, false);
     }
     let result = spec.params.collect(ctx).await;
     let warning = match (&result, networked) {
         (Ok(observation), true) => save_evidence(evidence_dir, spec, observation),
         _ => None,
     };
-    (result, warning)
+    (result, warning, true)
 }
 
 /// Saves what a networked check saw, for `--offline`. An attempt that scores as an error (DNS

@@ -136,6 +136,39 @@ pub struct Probe {
     pub sent_at: chrono::DateTime<chrono::FixedOffset>,
 }
 
+impl Probe {
+    /// The record of what a check sent to the company while collecting (a form submitted),
+    /// under a fresh token: a form's answer is on its page, so nothing comes back to match.
+    pub fn submitted(
+        audit: &str,
+        check_id: &str,
+        sent_to: &str,
+        sent_at: chrono::DateTime<chrono::FixedOffset>,
+    ) -> Self {
+        Self {
+            audit: audit.to_string(),
+            check_id: check_id.to_string(),
+            token: new_token(),
+            message_id: String::new(),
+            sent_to: sent_to.to_string(),
+            sent_at,
+        }
+    }
+}
+
+/// A tag no earlier probe has: time, process and the standard library's random hash seed.
+pub fn new_token() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::hash::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    hasher.write_u32(std::process::id());
+    format!("cx{:012x}", hasher.finish() & 0xffff_ffff_ffff)
+}
+
 /// What every backend does.
 pub trait RunStore {
     /// Records a run in one transaction: afterwards it is there whole, or not at all.

@@ -115,29 +115,59 @@ fn responsiveness_recomputes_from_its_rows_and_a_thank_you_page_is_not_a_person(
     );
 }
 
+/// The form submissions the store holds for the `form` check.
+fn submissions(store: &str) -> usize {
+    centricity::store::open(store)
+        .unwrap()
+        .probes("Test Co", "form")
+        .unwrap()
+        .len()
+}
+
 #[test]
 fn a_form_is_submitted_once_however_often_the_audit_runs() {
     let server = TestServer::start();
     let scratch = Scratch::new();
     let audit = engagement(&scratch, &server);
+    let store = scratch.path("h.db").to_string_lossy().into_owned();
     for format in ["json", "table", "csv"] {
         let output = centricity()
             .arg("audit")
             .arg(&audit)
-            .args(["--format", format, "--no-store"])
+            .args(["--format", format, "--store", &store])
             .output()
             .unwrap();
         assert!(output.status.code().is_some_and(|c| c <= 2));
     }
     assert_eq!(server.hits("/form/send"), 1, "three runs, one submission");
-    let (_, report, _) = audit_json(&audit, &["--no-store"]);
+    assert_eq!(
+        submissions(&store),
+        1,
+        "the submission is recorded in the store"
+    );
+    let (_, report, _) = audit_json(&audit, &["--store", &store]);
     let evidence = &check(&report, "form")["evidence"][0];
     assert!(
         evidence["observed_at"].is_string(),
         "the evidence says when the form was submitted: {evidence}"
     );
     assert_eq!(server.hits("/form/send"), 1);
-    // Told to, the audit submits again.
-    audit_json(&audit, &["--no-store", "--resubmit"]);
-    assert_eq!(server.hits("/form/send"), 2);
+    // Told to, the audit submits again; so does `probe send`, and the audits after it read
+    // what that submission answered.
+    audit_json(&audit, &["--store", &store, "--resubmit"]);
+    assert_eq!((server.hits("/form/send"), submissions(&store)), (2, 2));
+    centricity()
+        .args(["probe", "send"])
+        .arg(&audit)
+        .args(["--check", "form", "--store", &store])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("form: sent probe"));
+    assert_eq!((server.hits("/form/send"), submissions(&store)), (3, 3));
+    audit_json(&audit, &["--store", &store]);
+    assert_eq!(
+        server.hits("/form/send"),
+        3,
+        "the audit reads probe send's submission"
+    );
 }

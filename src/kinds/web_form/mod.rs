@@ -21,7 +21,7 @@ use crate::category::Category;
 use crate::channel::Channel;
 use crate::kind::{
     CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, OtherCheck, ProbeSent,
-    Scored,
+    Scored, Sent,
 };
 use crate::spanned::at;
 use std::future::Future;
@@ -48,8 +48,8 @@ impl Kind for WebForm {
                      away at the moment they asked for help.",
         measures: "Fetches the contact page (robots.txt obeyed), fills the configured fields, keeps hidden \
                    inputs (CSRF tokens) and cookies, submits once, and looks for the confirmation text. Metrics \
-                   submit_status, confirmation_s. The submission is a probe: later audits read it back from the \
-                   saved evidence until `audit --resubmit`. With `reply_via`, `centricity probe send` submits the form \
+                   submit_status, confirmation_s. The submission is a probe, recorded in the history store: later \
+                   audits read it back from the saved evidence until `probe send` or `audit --resubmit` submits again. With `reply_via`, `centricity probe send` submits the form \
                    with `{reply_to}` (a tagged plus-address of that e-mail check) and each audit times the answer \
                    in its mailbox like an e-mail: web_form.first_human_response_median, web_form.response_rate.",
         scoring: "Without `reply_via`, the form's own answer is a machine's: it proves the form works, so it \
@@ -93,6 +93,16 @@ impl Kind for WebForm {
     fn submits(params: &Params) -> bool {
         // With `reply_via`, `probe send` submits, and audits read the mailbox.
         params.reply_via.is_none()
+    }
+
+    fn sent(observation: &FormAnswer) -> Option<Sent> {
+        match observation {
+            FormAnswer::Page(page) => page.submitted_at.map(|at| Sent {
+                to: page.action.clone(),
+                at,
+            }),
+            FormAnswer::Mail(_) => None,
+        }
     }
 
     fn waits_for_replies(params: &Params) -> bool {
