@@ -2,6 +2,7 @@
 //! mailbox's headers by IMAP (async-imap), with TLS by rustls except on
 //! loopback, where tests run a plain local server.
 
+use crate::report::model::ErrorCode;
 use std::time::Duration;
 
 use async_imap::Client;
@@ -192,8 +193,28 @@ pub const WHOLE_BYTES: usize = 64 * 1024;
 /// At most this many messages are read whole per collection.
 pub const MAX_WHOLE: usize = 200;
 
+/// Why a mailbox could not be read: the cause as a code, and in words (scrubbed of the password).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl MailError {
+    fn new(code: ErrorCode, message: String) -> Self {
+        Self { code, message }
+    }
+}
+
+/// Whatever the mail server answered that is not a connection's failure.
+impl From<String> for MailError {
+    fn from(message: String) -> Self {
+        Self::new(ErrorCode::Network, message)
+    }
+}
+
 /// Everything read reaches the caller scrubbed of the password (errors and headers alike).
-pub async fn headers_since(account: &Account, query: &Query<'_>) -> Result<Vec<Header>, String> {
+pub async fn headers_since(account: &Account, query: &Query<'_>) -> Result<Vec<Header>, MailError> {
     match headers_unscrubbed(account, query).await {
         Ok(headers) => Ok(headers
             .into_iter()
@@ -202,33 +223,62 @@ pub async fn headers_since(account: &Account, query: &Query<'_>) -> Result<Vec<H
                 ..h
             })
             .collect()),
-        Err(e) => Err(account.scrub_message(&e)),
+        Err(e) => Err(MailError::new(e.code, account.scrub_message(&e.message))),
     }
 }
 
-async fn headers_unscrubbed(account: &Account, query: &Query<'_>) -> Result<Vec<Header>, String> {
-    let password = account.password()?;
+async fn headers_unscrubbed(
+    account: &Account,
+    query: &Query<'_>,
+) -> Result<Vec<Header>, MailError> {
+    let password = account
+        .password()
+        .map_err(|e| MailError::new(ErrorCode::InvalidInput, e))?;
     let place = format!("IMAP {}:{}", account.host, account.port);
     let tcp = tokio::time::timeout(
         Duration::from_secs(15),
         TcpStream::connect((account.host.as_str(), account.port)),
     )
     .await
-    .map_err(|_| format!("{place}: no answer within 15 s"))?
-    .map_err(|e| format!("{place}: {e}"))?;
-    match account.security {
-        Security::None => read(Client::new(tcp), account, &password, query, &place).await,
+    .map_err(|_| {
+        MailError::new(
+            ErrorCode::Timeout,
+            format!("{place}: no answer within 15 s"),
+        )
+    })?
+    .map_err(|e| MailError::new(connect_code(&e), format!("{place}: {e}")))?;
+    Ok(match account.security {
+        Security::None => read(Client::new(tcp), account, &password, query, &place).await?,
         Security::Tls => {
             let name =
                 ServerName::try_from(account.host.clone()).map_err(|e| format!("{place}: {e}"))?;
             let stream = TlsConnector::from(super::probe::tls_config())
                 .connect(name, tcp)
                 .await
-                .map_err(|e| format!("{place}: TLS handshake failed: {e}"))?;
-            read(Client::new(stream), account, &password, query, &place).await
+                .map_err(|e| {
+                    MailError::new(
+                        ErrorCode::Tls,
+                        format!("{place}: TLS handshake failed: {e}"),
+                    )
+                })?;
+            read(Client::new(stream), account, &password, query, &place).await?
         }
         // Refused when the audit file loads: IMAP is read over TLS from the start.
-        Security::StartTls => Err(format!("{place}: use tls = \"tls\" (port 993) for IMAP")),
+        Security::StartTls => {
+            return Err(MailError::new(
+                ErrorCode::InvalidInput,
+                format!("{place}: use tls = \"tls\" (port 993) for IMAP"),
+            ));
+        }
+    })
+}
+
+/// A failed connection's cause; a name that does not resolve is an error of its own kind in
+/// the standard library, told apart only by having no socket error behind it.
+fn connect_code(error: &std::io::Error) -> ErrorCode {
+    match super::io_error_code(error.kind()) {
+        ErrorCode::Network if error.raw_os_error().is_none() => ErrorCode::Dns,
+        code => code,
     }
 }
 
@@ -238,7 +288,7 @@ async fn read<T>(
     password: &str,
     query: &Query<'_>,
     place: &str,
-) -> Result<Vec<Header>, String>
+) -> Result<Vec<Header>, MailError>
 where
     T: AsyncRead + AsyncWrite + Unpin + std::fmt::Debug + Send,
 {
@@ -250,12 +300,21 @@ where
     let mut session = client
         .login(&account.user, password)
         .await
-        .map_err(|(e, _)| format!("{place}: login as {} failed: {e}", account.user))?;
+        .map_err(|(e, _)| {
+            // The account's name or password is wrong: the audit's input, not the network.
+            MailError::new(
+                ErrorCode::InvalidInput,
+                format!("{place}: login as {} failed: {e}", account.user),
+            )
+        })?;
     let mailbox = query.mailbox;
-    session
-        .select(mailbox)
-        .await
-        .map_err(|e| format!("{place}: mailbox {mailbox}: {e}"))?;
+    session.select(mailbox).await.map_err(|e| {
+        // The audit's `mailbox` names one the account does not have.
+        MailError::new(
+            ErrorCode::InvalidInput,
+            format!("{place}: mailbox {mailbox}: {e}"),
+        )
+    })?;
     // SINCE compares dates in the server's time zone: a day earlier never misses one.
     let since = format!(
         "SINCE {}",

@@ -539,6 +539,24 @@ fn mail_faults_are_check_errors_that_never_show_the_password() {
         "{}",
         error("echoing-server")
     );
+    // Each cause as its code: a wrong login or a missing password is the audit's input, a
+    // closed port a refused connection, a plain-text server behind `tls` a TLS failure.
+    let code_of = |id: &str| {
+        check(&report, id)["error_code"]
+            .as_str()
+            .map(str::to_string)
+    };
+    for (id, code) in [
+        ("wrong-login", "invalid-input"),
+        ("server-down", "connection-refused"),
+        ("not-tls", "tls"),
+        ("no-password", "invalid-input"),
+        ("no-mailbox", "invalid-input"),
+        ("never-sent", "invalid-input"),
+        ("echoing-server", "invalid-input"),
+    ] {
+        assert_eq!(code_of(id).as_deref(), Some(code), "{id}: {}", error(id));
+    }
     // Every format, the most verbose stderr, the evidence folder and the store.
     let mut everything = format!(
         "{report}{stderr}{}",

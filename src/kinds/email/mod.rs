@@ -304,7 +304,7 @@ pub async fn collect(
     };
     let headers = mail::headers_since(&params.imap, &query)
         .await
-        .map_err(|e| CheckError::failed(ErrorCode::Network, e))?;
+        .map_err(|e| CheckError::failed(e.code, e.message))?;
     let probes = read_replies(sent, &headers, observed_at);
     Ok(EmailObservation {
         channel,
