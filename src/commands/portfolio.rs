@@ -16,7 +16,7 @@ use crate::portfolio::{
 };
 use crate::report::sanitize::terminal;
 use crate::run::{self, RunOptions};
-use crate::store::{self, RunContext, RunStore};
+use crate::store::{self, Probe, RunContext, RunStore};
 
 pub fn run(args: &PortfolioArgs, quiet: bool) -> Exit {
     let shard = match args.shard.as_deref().map(Shard::parse).transpose() {
@@ -168,6 +168,9 @@ async fn audit_company(
     );
     let mut result = CompanyResult::from_report(&company, &report);
     result.report = Some(report);
+    result.sent = (outcome.sent.iter())
+        .map(|(id, sent)| Probe::submitted(audit.key(), id, &sent.to, sent.at))
+        .collect();
     result
 }
 
@@ -191,6 +194,15 @@ fn finish(
         };
         if let Err(e) = store.record(&report, &context) {
             eprintln!("warning: {} was not recorded: {e}", terminal(&result.name));
+        }
+        for probe in std::mem::take(&mut result.sent) {
+            if let Err(e) = store.record_probe(&probe) {
+                eprintln!(
+                    "warning: {}: the submission of `{}` was not recorded: {e}",
+                    terminal(&result.name),
+                    probe.check_id
+                );
+            }
         }
     }
     progress.company(&result);

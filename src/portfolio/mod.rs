@@ -84,6 +84,9 @@ pub struct CompanyResult {
     /// The whole report, only until it is recorded.
     #[serde(skip)]
     pub report: Option<Report>,
+    /// What its run sent to the company (forms submitted), only until it is recorded.
+    #[serde(skip)]
+    pub sent: Vec<crate::store::Probe>,
 }
 
 impl CompanyResult {
@@ -128,6 +131,7 @@ impl CompanyResult {
             error,
             incomplete,
             report: None,
+            sent: Vec::new(),
         }
     }
 
@@ -164,6 +168,7 @@ impl CompanyResult {
             error: Some(reason),
             incomplete: None,
             report: None,
+            sent: Vec::new(),
         }
     }
 }

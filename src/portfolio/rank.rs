@@ -291,6 +291,7 @@ mod tests {
             error: None,
             incomplete: None,
             report: None,
+            sent: Vec::new(),
         }
     }
 

@@ -378,3 +378,42 @@ fn ctrl_c_keeps_every_company_already_finished_recorded() {
     assert!((1..6).contains(&recorded.len()), "{ranked}");
     assert!(recorded.iter().all(|c| c["score"].is_number()), "{ranked}");
 }
+
+#[test]
+fn each_companys_form_is_submitted_once_and_recorded() {
+    let server = TestServer::start();
+    let scratch = Scratch::new();
+    scratch.write(
+        "template.toml",
+        &format!(
+            "[audit]\nname = \"{{name}}\"\n\n[scoring]\nweights = {{ responsiveness = 0, reach = 100, reputation = 0, feedback = 0, frontline = 0 }}\n\n\
+             [[check]]\nid = \"form\"\nkind = \"web-form\"\nurl = \"{}\"\nsuccess_contains = \"Thank you\"\n",
+            server.url("/form/contact")
+        ),
+    );
+    scratch.write("companies.csv", "name\nAlpha Co\nBeta Co\n");
+    let store = scratch.path("h.db").to_string_lossy().into_owned();
+    for _ in 0..2 {
+        centricity()
+            .arg("portfolio")
+            .arg(scratch.path("companies.csv"))
+            .arg("--template")
+            .arg(scratch.path("template.toml"))
+            .args(["--store", &store, "--quiet"])
+            .assert()
+            .success();
+    }
+    assert_eq!(
+        server.hits("/form/send"),
+        2,
+        "one submission per company, however many runs"
+    );
+    let mut opened = centricity::store::open(&store).unwrap();
+    for company in ["Alpha Co", "Beta Co"] {
+        assert_eq!(
+            opened.probes(company, "form").unwrap().len(),
+            1,
+            "{company}"
+        );
+    }
+}
