@@ -20,6 +20,7 @@ pub mod portfolio;
 pub mod report;
 pub mod run;
 pub mod score;
+pub mod secret;
 pub mod spanned;
 pub mod spreadsheet;
 pub mod stats;

@@ -7,7 +7,15 @@ pub fn prefix(text: &str, max_bytes: usize) -> &str {
         .rev()
         .find(|i| text.is_char_boundary(*i))
         .unwrap_or(0);
-    &text[..end]
+    text.get(..end).unwrap_or_default()
+}
+
+/// The first `n` characters of `text` (all of it when shorter): a short form of an outside
+/// identifier, such as a commit or a digest, that may hold any character.
+pub fn first_chars(text: &str, n: usize) -> &str {
+    text.char_indices()
+        .nth(n)
+        .map_or(text, |(end, _)| text.get(..end).unwrap_or(text))
 }
 
 /// `text` trimmed and cut to `max_chars` characters with an ellipsis, for a one-line cell or note.
@@ -27,5 +35,13 @@ mod tests {
         assert_eq!(super::prefix("aツb", 2), "a");
         assert_eq!(super::prefix("aツb", 4), "aツ");
         assert_eq!(super::prefix("abc", 10), "abc");
+    }
+
+    #[test]
+    fn first_chars_counts_characters_not_bytes() {
+        assert_eq!(super::first_chars("ééééé", 2), "éé");
+        assert_eq!(super::first_chars("abcdefghijkl", 10), "abcdefghij");
+        assert_eq!(super::first_chars("ab", 10), "ab");
+        assert_eq!(super::first_chars("", 3), "");
     }
 }

@@ -7,6 +7,7 @@ use std::io::BufRead;
 use comfy_table::{Cell, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
 use crate::report::sanitize::{cell, terminal};
+use crate::text;
 use serde::Serialize;
 
 use std::path::{Path, PathBuf};
@@ -72,7 +73,7 @@ impl Reading {
 pub fn store_error(e: &StoreError) -> Exit {
     eprintln!("error: {e}");
     match e {
-        StoreError::BadUrl(_)
+        StoreError::BadUrl { .. }
         | StoreError::NewerSchema { .. }
         | StoreError::NoSuchRun(_)
         | StoreError::Missing(_) => Exit::InvalidInput,
@@ -203,7 +204,7 @@ fn table<'a>(
                 run.context
                     .commit
                     .as_deref()
-                    .map_or("", |c| &c[..c.len().min(10)]),
+                    .map_or("", |c| text::first_chars(c, 10)),
             ),
         ]);
     }

@@ -104,7 +104,7 @@ fn company_name(start: &Url, obs: &ReachObservation) -> String {
                 .filter_map(|s| title.find(s))
                 .min()
                 .unwrap_or(title.len());
-            let first = title[..cut].trim();
+            let first = title.get(..cut).unwrap_or_default().trim();
             (!first.is_empty()).then(|| first.to_string())
         })
         .unwrap_or_else(|| start.host_str().unwrap_or("the company").to_string())

@@ -3,6 +3,7 @@
 //! loopback, where tests run a plain local server.
 
 use crate::report::model::ErrorCode;
+use crate::secret::Secrets;
 use std::time::Duration;
 
 use async_imap::Client;
@@ -38,31 +39,14 @@ pub struct Account {
 
 impl Account {
     /// Text a mail server sent (a refusal that repeats the login, a header) with this
-    /// account's password replaced by `***`, in the forms a server may echo: as typed, and
-    /// base64-encoded alone (AUTH LOGIN) or with the user (AUTH PLAIN).
+    /// account's password replaced by `***`, in every form a server may echo it
+    /// (`crate::secret`: as typed, IMAP-quoted, base64 alone or with the user).
     pub fn scrub(&self, text: &[u8]) -> Vec<u8> {
-        let Ok(password) = self.password() else {
-            return text.to_vec();
-        };
-        // A password this short would blank out ordinary text; there is nothing to recognise.
-        if password.len() < 3 {
-            return text.to_vec();
+        let mut secrets = Secrets::default();
+        if let Ok(password) = self.password() {
+            secrets.add_login(&self.user, &password);
         }
-        use base64::Engine as _;
-        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
-        let mut forms = [
-            password.clone(),
-            b64(&password),
-            b64(&format!("\0{}\0{password}", self.user)),
-            b64(&format!("{0}\0{0}\0{password}", self.user)),
-        ];
-        // Longest first: one form can end with another.
-        forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
-        let mut out = text.to_vec();
-        for form in &forms {
-            out = replace_bytes(&out, form.as_bytes(), b"***");
-        }
-        out
+        secrets.scrub_bytes(text)
     }
 
     fn scrub_message(&self, message: &str) -> String {
@@ -90,22 +74,6 @@ pub struct Outgoing<'a> {
     pub subject: &'a str,
     pub body: &'a str,
     pub message_id: &'a str,
-}
-
-/// Every occurrence of `needle` in `haystack` replaced by `with`.
-fn replace_bytes(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(haystack.len());
-    let mut i = 0;
-    while i < haystack.len() {
-        if haystack[i..].starts_with(needle) {
-            out.extend_from_slice(with);
-            i += needle.len();
-        } else {
-            out.push(haystack[i]);
-            i += 1;
-        }
-    }
-    out
 }
 
 /// Sends one message through `account`'s submission server. Whatever the server

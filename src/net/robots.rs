@@ -190,7 +190,7 @@ fn matches(pattern: &str, path: &str) -> bool {
             let Some(at) = rest.find(part) else {
                 return false;
             };
-            rest = &rest[at + part.len()..];
+            rest = rest.get(at + part.len()..).unwrap_or_default();
         }
     }
     !anchored || rest.is_empty() || (parts.len() > 1 && parts.last() == Some(&""))

@@ -16,9 +16,7 @@ pub struct Template {
 /// (`{ host = … }`) have spaces and `=`, so they are never taken for one.
 fn placeholders(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.match_indices('{').filter_map(move |(at, _)| {
-        let rest = &text[at + 1..];
-        let end = rest.find('}')?;
-        let name = &rest[..end];
+        let (name, _) = text.get(at + 1..)?.split_once('}')?;
         let valid = !name.is_empty()
             && name
                 .chars()
@@ -67,12 +65,12 @@ impl Template {
         let mut out = String::with_capacity(self.text.len());
         let mut from = 0;
         for (at, name) in placeholders(&self.text) {
-            out.push_str(&self.text[from..at]);
+            out.push_str(self.text.get(from..at).unwrap_or_default());
             let value = company.fields.get(name).map_or("", String::as_str);
             out.push_str(&escape(value));
             from = at + name.len() + 2;
         }
-        out.push_str(&self.text[from..]);
+        out.push_str(self.text.get(from..).unwrap_or_default());
         out
     }
 }

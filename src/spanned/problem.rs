@@ -76,19 +76,12 @@ impl<'a> LineIndex<'a> {
 
     pub fn locate(&self, offset: usize) -> Location {
         let offset = offset.min(self.text.len());
-        let before = &self.text[..floor_char_boundary(self.text, offset)];
+        let before = crate::text::prefix(self.text, offset);
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
+        let col = before.get(line_start..).unwrap_or_default().chars().count() + 1;
         Location::LineCol { line, col }
     }
-}
-
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 mod postgres;
 mod sqlite;
+mod url;
 
 use std::path::Path;
 
@@ -13,16 +14,18 @@ use crate::report::Report;
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
+pub use url::{StoreUrl, redact, scrub};
 
 /// The store schema this build writes. A store written by a newer build is refused, not damaged.
 pub const SCHEMA_VERSION: i64 = 3;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// `shown` is the URL with its passwords masked.
     #[error(
-        "store URL `{0}` is not understood; use a file path, sqlite:PATH, or postgres://user@host/db"
+        "store URL `{shown}` is not understood: {why}; use a file path, sqlite:PATH, or postgres://user@host/db"
     )]
-    BadUrl(String),
+    BadUrl { shown: String, why: String },
     #[error(
         "the store at {place} was written by a newer centricity (schema {found}, this build knows {SCHEMA_VERSION}); upgrade centricity"
     )]
@@ -247,104 +250,26 @@ fn score_rows(report: &Report) -> impl Iterator<Item = (&'static str, String, Op
 
 /// Checks that a store URL is one this build understands, without opening it.
 pub fn check_url(url: &str) -> Result<(), StoreError> {
-    if is_postgres(url) {
-        return url
-            .parse::<tokio_postgres::Config>()
-            .map(|_| ())
-            .map_err(|e| {
-                // The parser's message may quote the part it choked on: scrubbed like the URL.
-                StoreError::BadUrl(format!("{} ({})", redact(url), scrub(&e.to_string(), url)))
-            });
-    }
-    sqlite_path(url).map(|_| ())
-}
-
-/// A PostgreSQL URL, or a libpq key=value string (`host=db user=ci password=…`), which the
-/// driver reads too; anything else is a SQLite path.
-fn is_postgres(url: &str) -> bool {
-    url.starts_with("postgres://") || url.starts_with("postgresql://") || is_key_value(url)
-}
-
-/// `host=… dbname=…`: words of `key=value`, the first a libpq key.
-fn is_key_value(url: &str) -> bool {
-    const KEYS: &[&str] = &[
-        "host", "hostaddr", "port", "dbname", "user", "password", "sslmode",
-    ];
-    url.split_whitespace()
-        .next()
-        .and_then(|w| w.split_once('='))
-        .is_some_and(|(key, _)| KEYS.contains(&key))
-}
-
-fn sqlite_path(url: &str) -> Result<&Path, StoreError> {
-    let path = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-        .unwrap_or(url);
-    if path.is_empty() || path.contains("://") {
-        return Err(StoreError::BadUrl(redact(url)));
-    }
-    Ok(Path::new(path))
+    StoreUrl::parse(url).map(|_| ())
 }
 
 /// Opens the store at `url`: `postgres://…`, or a path or `sqlite:PATH` (SQLite, created if missing).
 pub fn open(url: &str) -> Result<Box<dyn RunStore>, StoreError> {
-    if is_postgres(url) {
-        check_url(url)?;
-        return Ok(Box::new(PostgresStore::open(url)?));
-    }
-    Ok(Box::new(SqliteStore::open(sqlite_path(url)?)?))
+    Ok(match StoreUrl::parse(url)? {
+        StoreUrl::Postgres(conninfo) => Box::new(PostgresStore::open(&conninfo)?),
+        StoreUrl::Sqlite(path) => Box::new(SqliteStore::open(&path)?),
+    })
 }
 
 /// Opens the store at `url` to read it: a SQLite file that does not exist is `Missing`, never
 /// created empty by a command that only reads.
 pub fn open_existing(url: &str) -> Result<Box<dyn RunStore>, StoreError> {
-    if !is_postgres(url) {
-        let path = sqlite_path(url)?;
+    if let StoreUrl::Sqlite(path) = StoreUrl::parse(url)? {
         if !path.exists() {
             return Err(StoreError::Missing(path.display().to_string()));
         }
     }
     open(url)
-}
-
-/// A store URL fit to print, however malformed: passwords replaced by `***` —
-/// in the user-info, in password-like query parameters, in key=value words.
-pub fn redact(url: &str) -> String {
-    scrub(url, url)
-}
-
-/// `text` with every password that `url` carries replaced by `***`. Read from the
-/// text itself, not a parser: a URL too broken to parse still has a password.
-pub fn scrub(text: &str, url: &str) -> String {
-    let mut out = text.to_string();
-    for secret in secrets_of(url) {
-        out = out.replace(&secret, "***");
-    }
-    out
-}
-
-fn secrets_of(url: &str) -> Vec<String> {
-    let mut secrets = Vec::new();
-    // scheme://user:PASSWORD@host — up to the last `@`, as an unencoded `@` may be in it.
-    if let Some((_, rest)) = url.split_once("://") {
-        let authority_end = rest.rfind('@');
-        if let Some((_, password)) = authority_end.and_then(|at| rest[..at].split_once(':')) {
-            secrets.push(password.to_string());
-        }
-    }
-    // ?password=… and key=value words; quoted values (libpq's 'it''s') whole.
-    for word in url.split(['?', '&', ' ', '\t']) {
-        if let Some((key, value)) = word.split_once('=') {
-            if key.to_ascii_lowercase().contains("pass") {
-                secrets.push(value.trim_matches('\'').to_string());
-            }
-        }
-    }
-    secrets.retain(|s| !s.is_empty() && s != "***");
-    // Longest first, so a password containing another is replaced whole.
-    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    secrets
 }
 
 /// The default store: `.centricity/history.db` beside the audit file.
@@ -354,45 +279,4 @@ pub fn default_url(audit_dir: &Path) -> String {
         .join("history.db")
         .to_string_lossy()
         .into_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn passwords_are_redacted_however_malformed_the_url() {
-        for url in [
-            "postgres://u:S3cret!@db.example:5432/runs",
-            "postgres://u:S3cret!@db.example:99999/runs",
-            "postgres://u:S3cret!@[::1/runs",
-            "postgres://u:S3cret!@h1,h2:x/runs",
-            "postgres://u:S3cret!@/runs?host=",
-            "postgres://u@/runs?password=S3cret!&host=/tmp",
-            "postgres://u:S3c@ret!@host/runs",
-            "host=db.example password=S3cret! dbname=runs",
-            "host=db.example password='S3cret!' dbname=runs",
-        ] {
-            let shown = redact(url);
-            assert!(!shown.contains("S3cret"), "{url} → {shown}");
-            let message = format!(
-                "{} ({})",
-                redact(url),
-                check_url(url)
-                    .err()
-                    .map(|e| e.to_string())
-                    .unwrap_or_default()
-            );
-            assert!(!message.contains("S3cret"), "{url} → {message}");
-        }
-    }
-
-    #[test]
-    fn key_value_strings_are_postgres_not_file_names() {
-        assert!(is_postgres("host=localhost user=ci password=x dbname=runs"));
-        assert!(!is_postgres("history.db"));
-        // A file whose name holds `=` is still a file, not a connection string.
-        assert!(!is_postgres("runs/host=1.db"));
-        assert!(sqlite_path("runs/host=1.db").is_ok());
-    }
 }

@@ -132,7 +132,9 @@ fn choice(labels: &[&str], raw: &str) -> Result<usize, String> {
         return Ok(i);
     }
     let digits: String = raw.chars().take_while(char::is_ascii_digit).collect();
-    let rest = raw[digits.len()..]
+    let rest = raw
+        .get(digits.len()..)
+        .unwrap_or_default()
         .trim_start_matches([' ', '-', '–', '.', ')', ':'])
         .trim();
     if let Ok(n) = digits.parse::<usize>() {

@@ -257,6 +257,38 @@ fn a_bad_store_is_refused_before_running_and_a_broken_one_keeps_the_report() {
 }
 
 #[test]
+fn a_mistyped_postgres_url_is_refused_never_taken_for_a_file() {
+    let p = Project::new("");
+    p.set(50.0, 50.0, "x");
+    // One slash: before, a SQLite file under a folder named after the password, exit 0.
+    for url in [
+        "postgres:/u:Hunter2pw@db.example/runs",
+        "user=ci pasword = Hunter2pw",
+    ] {
+        let out = p
+            .cmd()
+            .current_dir(p.scratch.path(""))
+            .arg("audit")
+            .arg(p.scratch.path("centricity.toml"))
+            .env("CENTRICITY_STORE", url)
+            .assert()
+            .code(3)
+            .get_output()
+            .clone();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("is not understood"), "{stderr}");
+        assert!(!stderr.contains("Hunter2pw"), "{stderr}");
+        assert!(stderr.contains("***"), "{stderr}");
+        let created: Vec<_> = std::fs::read_dir(p.scratch.path(""))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.contains("Hunter2pw") || name.starts_with("postgres"))
+            .collect();
+        assert!(created.is_empty(), "{created:?}");
+    }
+}
+
+#[test]
 fn prune_export_and_import_move_runs() {
     for store in backends() {
         prune_export_import(Project::with_store("", store));

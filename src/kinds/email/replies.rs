@@ -396,8 +396,7 @@ fn smtp_reply(text: &str) -> Option<&str> {
                 .get(i + 3)
                 .is_none_or(|b| !b.is_ascii_alphanumeric() && *b != b'.');
         let failure = matches!(code[0], b'4' | b'5') && code[1] == b'5' && code[2].is_ascii_digit();
-        // ASCII digits: the slice is on character boundaries.
-        (alone && failure).then(|| &text[i..i + 3])
+        (alone && failure).then(|| text.get(i..i + 3)).flatten()
     })
 }
 
@@ -410,9 +409,12 @@ fn status_code(text: &str) -> Option<&str> {
         if !starts || bytes.get(i + 1) != Some(&b'.') {
             return None;
         }
-        // An ASCII digit starts a character: the slice is on a boundary.
-        let rest = &text[i..];
-        let digits = |from: usize| rest[from..].bytes().take_while(u8::is_ascii_digit).count();
+        let rest = text.get(i..)?;
+        let digits = |from: usize| {
+            rest.as_bytes()
+                .get(from..)
+                .map_or(0, |b| b.iter().take_while(|d| d.is_ascii_digit()).count())
+        };
         let second = digits(2);
         if !(1..=3).contains(&second) || rest.as_bytes().get(2 + second) != Some(&b'.') {
             return None;
@@ -420,7 +422,8 @@ fn status_code(text: &str) -> Option<&str> {
         let third = digits(3 + second);
         (1..=3)
             .contains(&third)
-            .then(|| &rest[..3 + second + third])
+            .then(|| rest.get(..3 + second + third))
+            .flatten()
     })
 }
 

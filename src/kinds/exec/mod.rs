@@ -226,7 +226,7 @@ fn stderr_excerpt(stderr: &[u8]) -> String {
     let start = (start..text.len())
         .find(|i| text.is_char_boundary(*i))
         .unwrap_or(0);
-    format!("; stderr: {}", &text[start..])
+    format!("; stderr: {}", text.get(start..).unwrap_or_default())
 }
 
 /// The plug-in's process group, killed whole when the check ends, however it

@@ -7,6 +7,7 @@ use crate::extract::{Bucket, Rating};
 use crate::kind::Scored;
 use crate::kinds::reviews::{ReviewsObservation, SourceOutcome, SourceResult, bare_host};
 use crate::report::model::{Evidence, Finding, Metric, Severity, Status, Unit};
+use crate::text;
 
 /// Fewer ratings than this in all are called out.
 const FEW_RATINGS: u64 = 30;
@@ -333,7 +334,7 @@ fn evidence(source: &SourceResult) -> Evidence {
         format!(
             " · {} bytes, sha256 {}",
             p.bytes,
-            &p.sha256[..12.min(p.sha256.len())]
+            text::first_chars(&p.sha256, 12)
         )
     });
     Evidence {
@@ -412,6 +413,14 @@ mod tests {
             },
             &model(),
         )
+    }
+
+    #[test]
+    fn a_digest_of_any_characters_is_shortened_without_a_panic() {
+        // Saved evidence is outside text: its digest may be anything.
+        let mut source = source("https://a.example/", SourceOutcome::Ok, vec![]);
+        source.page.as_mut().unwrap().sha256 = "0123456789aé€😀bcd".into();
+        assert!(evidence(&source).excerpt.ends_with("sha256 0123456789aé"));
     }
 
     #[test]

@@ -238,10 +238,12 @@ fn grid_parts<'a>(main: &'a str, sub: Option<&'a str>) -> Vec<(&'a str, &'a str)
     }
     let trimmed = main.trim_end();
     if let (Some(open), true) = (trimmed.rfind(" ["), trimmed.ends_with(']')) {
-        parts.push((&trimmed[..open], &trimmed[open + 2..trimmed.len() - 1]));
+        let title = trimmed.get(..open).unwrap_or_default();
+        let row = trimmed.get(open + 2..trimmed.len() - 1).unwrap_or_default();
+        parts.push((title, row));
     }
-    if let Some(dash) = main.rfind(" - ") {
-        parts.push((&main[..dash], &main[dash + 3..]));
+    if let Some((title, row)) = main.rsplit_once(" - ") {
+        parts.push((title, row));
     }
     parts
 }

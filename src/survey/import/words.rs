@@ -50,7 +50,7 @@ pub(super) fn strip_numbering(text: &str) -> &str {
     if end == 0 {
         return text;
     }
-    let after = &rest[end..];
+    let after = rest.get(end..).unwrap_or_default();
     let marked = after
         .strip_prefix(['.', ')', ':', '-'])
         .or_else(|| after.strip_prefix('–'));
@@ -86,10 +86,9 @@ pub(super) fn words(text: &str) -> BTreeSet<String> {
         .filter(|w| !w.is_empty() && !STOP_WORDS.contains(w))
         .map(|w| {
             // Plurals: "questions" and "question" are one word here.
-            if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") {
-                w[..w.len() - 1].to_string()
-            } else {
-                w.to_string()
+            match w.strip_suffix('s') {
+                Some(singular) if w.len() > 3 && !w.ends_with("ss") => singular.to_string(),
+                _ => w.to_string(),
             }
         })
         .collect()
