@@ -1,11 +1,11 @@
 //! `centricity history`, `compare` and `report`: reading the run history.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
 use std::io::BufRead;
 
 use comfy_table::{Cell, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
+use crate::report::Sheet;
 use crate::report::sanitize::{cell, terminal};
 use crate::text;
 use serde::Serialize;
@@ -252,8 +252,8 @@ fn long_csv<'a>(
     runs: &[RunSummary],
     scores_of: &dyn Fn(&RunSummary) -> &'a Vec<&'a ScoreRow>,
 ) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record([
+    let mut sheet = Sheet::new(false);
+    sheet.row([
         "run_id",
         "audit",
         "started_at",
@@ -263,32 +263,25 @@ fn long_csv<'a>(
         "id",
         "score",
     ]);
-    let mut number = String::new();
     for run in runs {
-        // Text cells are neutralised against formula injection; ids, times and scores are ours.
         let id = run.id.to_string();
-        let audit = crate::report::neutralise(&run.audit);
-        let commit = crate::report::neutralise(run.context.commit.as_deref().unwrap_or_default());
-        let branch = crate::report::neutralise(run.context.branch.as_deref().unwrap_or_default());
+        let commit = run.context.commit.as_deref().unwrap_or_default();
+        let branch = run.context.branch.as_deref().unwrap_or_default();
         for row in scores_of(run) {
-            number.clear();
-            if let Some(score) = row.score {
-                let _ = write!(number, "{score:.1}");
-            }
-            let key = crate::report::neutralise(&row.key);
-            let _ = writer.write_record([
-                &id,
-                audit.as_ref(),
+            let score = row.score.map_or_else(String::new, |s| format!("{s:.1}"));
+            sheet.row([
+                id.as_str(),
+                &run.audit,
                 &run.started_at,
-                commit.as_ref(),
-                branch.as_ref(),
+                commit,
+                branch,
                 &row.level,
-                key.as_ref(),
-                &number,
+                &row.key,
+                &score,
             ]);
         }
     }
-    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+    String::from_utf8(sheet.into_bytes()).unwrap_or_default()
 }
 
 fn prune(

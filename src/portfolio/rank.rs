@@ -6,8 +6,8 @@ use std::collections::{BTreeSet, HashMap};
 use serde::Serialize;
 
 use super::{CompanyResult, PortfolioOutput};
-use crate::report::Standing;
 use crate::report::sanitize::terminal;
+use crate::report::{Sheet, Standing};
 
 /// A portfolio ranked: the companies measured well enough, best first (ties by name), each
 /// with its place and its percentile among the ranked companies of its sector; then the
@@ -174,7 +174,7 @@ pub fn matrix(output: &PortfolioOutput) -> Vec<u8> {
     let companies = &output.companies;
     let ids = categories(companies);
     let channels = channels(companies);
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut sheet = Sheet::new(false);
     let mut header = vec![
         "place".to_string(),
         "company".into(),
@@ -187,8 +187,7 @@ pub fn matrix(output: &PortfolioOutput) -> Vec<u8> {
     header.extend(channels.iter().map(|c| format!("channel_{c}")));
     // Why a company is not ranked (its error, an incomplete run, too little measured).
     header.push("error".into());
-    let clean = |cell: String| crate::report::neutralise(&terminal(&cell)).into_owned();
-    let _ = writer.write_record(header.into_iter().map(clean));
+    sheet.row(header);
     let ranking = rank(companies);
     let rows = (ranking.ranked.iter())
         .map(|p| (Some(p.place), p.company, p.sector_percentile, None))
@@ -223,9 +222,9 @@ pub fn matrix(output: &PortfolioOutput) -> Vec<u8> {
                 .map_or_else(String::new, |s| format!("{s:.1}"))
         }));
         row.push(not_ranked.cloned().unwrap_or_default());
-        let _ = writer.write_record(row.into_iter().map(clean));
+        sheet.row(row);
     }
-    writer.into_inner().unwrap_or_default()
+    sheet.into_bytes()
 }
 
 #[derive(Serialize)]

@@ -2,14 +2,13 @@
 //! category (followed by one per channel it measured), one per check, with stable columns
 //! (documented in the README); and the matrix (one row per audit, a column per category and
 //! channel) a chart reads. Numbers are rounded to what they mean: scores to one decimal, shares
-//! as percentages. Text cells are neutralised against formula injection: these files are
-//! opened in spreadsheet programs, and finding text can come from the web.
+//! as percentages. Cells are written by the one CSV writer ([`Sheet`]), safe in any
+//! spreadsheet: these files are opened in spreadsheet programs, and finding text can come
+//! from the web.
 
 use super::Report;
 use super::model::{Finding, Grade, Unit, trim_number};
-
-/// Excel on Windows reads a CSV as UTF-8 only when it starts with this.
-const BOM: &[u8] = "\u{feff}".as_bytes();
+use super::sheet::Sheet;
 
 /// The columns, in order. Part of the CSV contract: add at the end, never reorder.
 pub const COLUMNS: [&str; 17] = [
@@ -281,45 +280,10 @@ fn write<R: IntoIterator<Item = String>>(
     header: impl Iterator<Item = String>,
     rows: impl Iterator<Item = R>,
 ) -> Vec<u8> {
-    let start = if bom { BOM.to_vec() } else { Vec::new() };
-    let mut writer = csv::Writer::from_writer(start);
-    // Writing to memory cannot fail. Control characters are shown escaped (a CSV is often
-    // looked at in a terminal), then formula starters neutralised.
-    let clean = |cell: String| neutralise(&super::sanitize::terminal(&cell)).into_owned();
-    let _ = writer.write_record(header.map(clean));
+    let mut sheet = Sheet::new(bom);
+    sheet.row(header);
     for row in rows {
-        let _ = writer.write_record(row.into_iter().map(clean));
+        sheet.row(row);
     }
-    writer.into_inner().unwrap_or_default()
-}
-
-/// Prefixes a cell a spreadsheet would read as a formula with `'`, which
-/// spreadsheets show as text (OWASP's advice against CSV injection).
-pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
-        _ => cell.into(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formula_starters_are_neutralised() {
-        for (cell, want) in [
-            ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"),
-            ("+1", "'+1"),
-            ("-2+3", "'-2+3"),
-            ("@SUM(A1)", "'@SUM(A1)"),
-            ("\tx", "'\tx"),
-            ("\rx", "'\rx"),
-            ("plain", "plain"),
-            ("72.4", "72.4"),
-            ("", ""),
-        ] {
-            assert_eq!(neutralise(cell), want, "cell {cell:?}");
-        }
-    }
+    sheet.into_bytes()
 }

@@ -2,13 +2,14 @@
 //! [`Report`] to bytes; one enum selects it, and one run can write several.
 
 mod csv;
-pub use csv::neutralise;
+pub use sheet::Sheet;
 mod html;
 mod json;
 mod junit;
 mod markdown;
 pub mod model;
 pub mod sanitize;
+mod sheet;
 mod table;
 
 pub use model::Report;

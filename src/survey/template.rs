@@ -2,12 +2,13 @@
 //! `centricity` layout), and a Markdown version for reading or printing.
 
 use super::questionnaire::{Kind, Questionnaire};
+use crate::report::Sheet;
 
 /// The columns before the questions.
 pub const FIXED: [&str; 3] = ["respondent", "submitted_at", "role"];
 
 pub fn csv(q: &Questionnaire) -> Vec<u8> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut sheet = Sheet::new(false);
     let header: Vec<String> = FIXED
         .iter()
         .map(|s| (*s).to_string())
@@ -16,9 +17,8 @@ pub fn csv(q: &Questionnaire) -> Vec<u8> {
                 .map(|question| format!("{}: {}", question.id, question.text)),
         )
         .collect();
-    // Writing to memory cannot fail.
-    let _ = writer.write_record(&header);
-    writer.into_inner().unwrap_or_default()
+    sheet.row(&header);
+    sheet.into_bytes()
 }
 
 pub fn markdown(q: &Questionnaire) -> Vec<u8> {

@@ -181,7 +181,7 @@ fn output_options_must_follow_their_format() {
 #[test]
 fn scraped_text_is_neutralised_in_csv_and_escaped_in_markdown() {
     let scratch = Scratch::new();
-    let hostile = r#"{"score": 40, "findings": [{"severity": "fail", "message": "=HYPERLINK(\"http://evil.test\",\"click\") | <script>alert(1)</script>", "recommendation": "@SUM(A1:A9)"}]}"#;
+    let hostile = r#"{"score": 40, "findings": [{"severity": "fail", "message": "=HYPERLINK(\"http://evil.test\",\"click\") | <script>alert(1)</script>", "recommendation": "@SUM(A1:A9);=1+1; -2+3"}]}"#;
     let audit = scratch.audit(&plugin_check(&scratch, "hostile", "reputation", hostile));
     let csv = centricity()
         .arg("audit")
@@ -197,7 +197,23 @@ fn scraped_text_is_neutralised_in_csv_and_escaped_in_markdown() {
         "finding cell not neutralised: {:?}",
         &row[14]
     );
-    assert_eq!(&row[15], "'@SUM(A1:A9)");
+    assert_eq!(&row[15], "'@SUM(A1:A9);'=1+1; '-2+3");
+    // A spreadsheet set to split on `;` (Europe's default) or tab sees no formula either.
+    for delimiter in [b';', b'\t', b','] {
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(&csv.stdout[..]);
+        for record in reader.records() {
+            for field in record.unwrap().iter() {
+                let field = field.trim_start();
+                let formula = field.starts_with(['=', '+', '@'])
+                    || (field.starts_with('-') && field.parse::<f64>().is_err());
+                assert!(!formula, "split on {:?}: {field:?}", delimiter as char);
+            }
+        }
+    }
     let md = centricity()
         .arg("audit")
         .arg(&audit)
