@@ -6,7 +6,7 @@ use std::io::BufRead;
 use comfy_table::{Cell, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
 use crate::report::Sheet;
-use crate::report::sanitize::{cell, terminal};
+use crate::report::sanitize::{cell, terminal, terminal_lines};
 use crate::text;
 use serde::Serialize;
 
@@ -244,7 +244,9 @@ fn table<'a>(
     } else {
         String::new()
     };
-    format!("{table}\n{note}\n{trends}\n")
+    // Every cell may be outside text (a stored run may have been imported): the whole
+    // table is shown, not obeyed, whichever cell a control came in.
+    terminal_lines(&format!("{table}\n{note}\n{trends}\n")).into_owned()
 }
 
 /// One row per run × overall/category/check: the shape charting tools want.
@@ -561,11 +563,11 @@ pub fn compare(
         if !list.is_empty() {
             out.push_str(&format!("\n{title}:\n"));
             for item in list {
-                out.push_str(&format!("  - {}\n", terminal(item)));
+                out.push_str(&format!("  - {item}\n"));
             }
         }
     }
-    print!("{out}");
+    print!("{}", terminal_lines(&out));
     Exit::Ok
 }
 

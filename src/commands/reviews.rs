@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
-use crate::report::sanitize::{cell, terminal};
+use crate::report::sanitize::{cell, terminal, terminal_lines};
 use serde::Serialize;
 
 use crate::exit::Exit;
@@ -254,5 +254,8 @@ fn to_table(found: &[Found]) -> String {
             cell(read_from),
         ]);
     }
-    format!("{table}\n* scale not stated by the page; assumed\n")
+    terminal_lines(&format!(
+        "{table}\n* scale not stated by the page; assumed\n"
+    ))
+    .into_owned()
 }

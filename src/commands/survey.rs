@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::cli::ExportArgs;
 use crate::exit::Exit;
 use crate::report::model::Finding;
-use crate::report::sanitize::{cell, terminal};
+use crate::report::sanitize::{cell, terminal, terminal_lines};
 use crate::survey::aggregate::{self, Options, SurveyResult};
 use crate::survey::import::matching::{How, Matched};
 use crate::survey::import::{self, Layout};
@@ -174,9 +174,9 @@ pub fn map(args: &ExportArgs, write_mapping: Option<&Path>, json: bool) -> Exit 
         ));
     }
     for note in &mapped.notes {
-        out.push_str(&format!("note: {}\n", terminal(note)));
+        out.push_str(&format!("note: {note}\n"));
     }
-    print!("{out}");
+    print!("{}", terminal_lines(&out));
     Exit::Ok
 }
 
@@ -366,5 +366,5 @@ fn table(layout: Layout, q: &Questionnaire, result: &SurveyResult) -> String {
             f.recommendation
         ));
     }
-    out
+    terminal_lines(&out).into_owned()
 }

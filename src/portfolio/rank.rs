@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use serde::Serialize;
 
 use super::{CompanyResult, PortfolioOutput};
-use crate::report::sanitize::terminal;
+use crate::report::sanitize::{terminal, terminal_lines};
 use crate::report::{Sheet, Standing};
 
 /// A portfolio ranked: the companies measured well enough, best first (ties by name), each
@@ -166,7 +166,7 @@ pub fn table(output: &PortfolioOutput) -> Vec<u8> {
             ));
         }
     }
-    out.into_bytes()
+    terminal_lines(&out).into_owned().into_bytes()
 }
 
 /// One row per company: its place, overall, sector percentile, each category and each channel.

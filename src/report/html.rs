@@ -445,10 +445,11 @@ fn link_or_text(text: &str) -> String {
     }
 }
 
-/// Text for HTML content and attribute values; characters HTML does not allow are dropped.
+/// Text for HTML content and attribute values: control and bidi characters shown escaped
+/// (`\u{202e}`), as in a terminal, so no text reorders or hides what is around it.
 fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for c in super::sanitize::terminal_lines(text).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),

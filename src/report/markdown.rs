@@ -3,6 +3,7 @@
 //! string cannot inject markup, links or HTML into a PR page.
 
 use super::model::Grade;
+use super::sanitize::code_span;
 use super::{CHANNEL_HEADER, Report, channel_rows, grade_text, key_metric, score_text};
 
 pub fn render(report: &Report, baseline: Option<&Report>) -> Vec<u8> {
@@ -65,8 +66,8 @@ pub fn render(report: &Report, baseline: Option<&Report>) -> Vec<u8> {
             .map(|(n, v)| format!("{n} {v}"))
             .unwrap_or_default();
         out.push_str(&format!(
-            "| `{}` | {} | {} | {} |\n",
-            check.id,
+            "| {} | {} | {} | {} |\n",
+            code_span(&check.id, true),
             check.status.as_str(),
             score_text(check.score),
             escape(&metric)
@@ -78,7 +79,7 @@ pub fn render(report: &Report, baseline: Option<&Report>) -> Vec<u8> {
         .filter_map(|c| {
             c.error
                 .as_ref()
-                .map(|e| format!("- `{}`: {}", c.id, escape(e)))
+                .map(|e| format!("- {}: {}", code_span(&c.id, false), escape(e)))
         })
         .collect();
     if !errors.is_empty() {
@@ -135,8 +136,9 @@ fn findings(report: &Report) -> String {
         out.push_str(&format!("\n### {}\n\n", escape(&category.title)));
         for (id, f) in found {
             out.push_str(&format!(
-                "- **{}** `{id}`: {} — {}\n",
+                "- **{}** {}: {} — {}\n",
                 f.severity.as_str(),
+                code_span(id, false),
                 escape(&f.message),
                 escape(&f.recommendation)
             ));

@@ -36,6 +36,42 @@ pub fn terminal(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Text of several lines for a terminal (a rendered table, a listing): each line as
+/// [`terminal`] shows it, the line breaks kept.
+pub fn terminal_lines(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c != '\n' && is_unsafe(c)) {
+        return Cow::Borrowed(text);
+    }
+    let lines: Vec<Cow<'_, str>> = text.split('\n').map(terminal).collect();
+    Cow::Owned(lines.join("\n"))
+}
+
+/// Outside text as a Markdown code span that nothing in it can end: the fence is one
+/// backtick longer than the longest run of backticks inside (CommonMark), padded when
+/// the text starts or ends with one; in a table cell a `|` is escaped, as GFM splits cells
+/// before it reads code spans.
+pub fn code_span(text: &str, in_table: bool) -> String {
+    let text = terminal(text);
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') || text.trim().is_empty() {
+        " "
+    } else {
+        ""
+    };
+    let inside = if in_table {
+        text.replace('|', "\\|")
+    } else {
+        text.into_owned()
+    };
+    format!("{fence}{pad}{inside}{pad}{fence}")
+}
+
 /// A table cell holding outside text, sanitized for the terminal.
 pub fn cell(text: impl AsRef<str>) -> comfy_table::Cell {
     comfy_table::Cell::new(terminal(text.as_ref()))
@@ -60,6 +96,32 @@ mod tests {
             "ok\\u{1b}]0;pwned\\u{7}\\u{1b}[2J\\u{0} \\u{202e}txt.exe\\u{85} next"
         );
         assert!(matches!(terminal("Café – 4.5 ★"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn lines_keep_their_breaks_and_lose_their_controls() {
+        assert_eq!(
+            terminal_lines("a\u{1b}[31m\nb\u{202e}"),
+            "a\\u{1b}[31m\nb\\u{202e}"
+        );
+        assert!(matches!(terminal_lines("a\nb"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn no_text_ends_its_code_span() {
+        for (text, want) in [
+            ("web-form", "`web-form`"),
+            (
+                "a`<img src=x onerror=alert(1)>`",
+                "`` a`<img src=x onerror=alert(1)>` ``",
+            ),
+            ("``x", "``` ``x ```"),
+            ("a|b", "`a\\|b`"),
+            ("", "`  `"),
+        ] {
+            assert_eq!(code_span(text, true), want, "{text:?}");
+        }
+        assert_eq!(code_span("a|b", false), "`a|b`");
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod failures;
 mod fuzz_regressions;
 mod history;
 mod hostile;
+mod hostile_text;
 mod html;
 mod http_check;
 mod interview;
