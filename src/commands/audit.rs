@@ -156,7 +156,9 @@ impl History {
         waiting
             .into_iter()
             .map(|id| {
-                let probes = store.probes(audit.key(), id).map_err(|e| e.to_string())?;
+                let probes = store
+                    .probes(audit.key(), Some(id))
+                    .map_err(|e| e.to_string())?;
                 Ok((id.to_string(), probes))
             })
             .collect()

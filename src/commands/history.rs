@@ -63,9 +63,9 @@ impl Reading {
         Ok(Reading { url, audit })
     }
 
-    /// The store, which must exist: reading never creates an empty one.
+    /// The store, which must exist, opened only to read: reading never creates an empty one.
     fn open(&self) -> Result<Box<dyn RunStore>, Exit> {
-        store::open_existing(&self.url).map_err(|e| store_error(&e))
+        store::open_to_read(&self.url).map_err(|e| store_error(&e))
     }
 }
 
@@ -86,10 +86,13 @@ pub fn history(args: &HistoryArgs) -> Exit {
         Ok(r) => r,
         Err(exit) => return exit,
     };
-    // Import writes: it may create the store. The rest only read.
+    // Import writes: it may create the store. Prune changes one that exists. The rest read.
     let opened = match &args.action {
         Some(HistoryAction::Import { .. }) => {
             store::open(&reading.url).map_err(|e| store_error(&e))
+        }
+        Some(HistoryAction::Prune { .. }) => {
+            store::open_existing(&reading.url).map_err(|e| store_error(&e))
         }
         _ => reading.open(),
     };
@@ -313,12 +316,23 @@ fn export(store: &mut dyn RunStore) -> Exit {
         Ok(r) => r,
         Err(e) => return store_error(&e),
     };
+    // An audit's probes ride on its last line, so the store they move to can time replies.
+    let last_of_audit: BTreeMap<&str, i64> =
+        runs.iter().map(|r| (r.audit.as_str(), r.id)).collect();
     let mut out = std::io::stdout().lock();
-    for run in runs {
-        let line = store.report(run.id).map(|report| ExportedRun {
-            context: run.context.clone(),
-            report,
-        });
+    for run in &runs {
+        let line = (|| {
+            let probes = if last_of_audit.get(run.audit.as_str()) == Some(&run.id) {
+                store.probes(&run.audit, None)?
+            } else {
+                Vec::new()
+            };
+            Ok(ExportedRun {
+                context: store.context(run.id)?,
+                report: store.report(run.id)?,
+                probes,
+            })
+        })();
         match line {
             Ok(line) => {
                 let _ = std::io::Write::write_all(
@@ -337,40 +351,48 @@ fn import(store: &mut dyn RunStore, file: &std::path::Path) -> Exit {
         eprintln!("error: cannot read {}", file.display());
         return Exit::InvalidInput;
     };
-    // Read and check every line first: a bad line imports nothing.
+    // Read and check every line first, then store them all in one transaction: a bad line
+    // imports nothing.
     let mut runs = Vec::new();
     for (index, line) in reader.lines().enumerate() {
+        let place = format!("{}:{}", file.display(), index + 1);
         let Ok(line) = line else {
-            eprintln!(
-                "error: {}: line {} is unreadable",
-                file.display(),
-                index + 1
-            );
+            eprintln!("error: {place}: the line is unreadable");
             return Exit::InvalidInput;
         };
         if line.trim().is_empty() {
             continue;
         }
-        match serde_json::from_str::<ExportedRun>(&line) {
-            Ok(run) => runs.push(run),
+        let run = match serde_json::from_str::<ExportedRun>(&line) {
+            Ok(run) => run,
             Err(e) => {
                 eprintln!(
-                    "error: {}:{}:{}: not a run exported by centricity: {e}",
-                    file.display(),
-                    index + 1,
-                    e.column()
+                    "error: {place}:{}: not a run exported by centricity: {}",
+                    e.column(),
+                    terminal(&e.to_string())
                 );
                 return Exit::InvalidInput;
             }
+        };
+        if let Err(problem) = run.report.validate() {
+            eprintln!(
+                "error: {place}: not a run centricity could have recorded: {}",
+                terminal(&problem)
+            );
+            return Exit::InvalidInput;
         }
+        runs.push(run);
     }
-    for run in &runs {
-        if let Err(e) = store.record(&run.report, &run.context) {
-            return store_error(&e);
+    match store.import(&runs) {
+        Ok(imported) => {
+            eprintln!(
+                "imported {} run(s) ({} already in the store) and {} probe(s)",
+                imported.runs, imported.runs_known, imported.probes
+            );
+            Exit::Ok
         }
+        Err(e) => store_error(&e),
     }
-    eprintln!("imported {} run(s)", runs.len());
-    Exit::Ok
 }
 
 /// What changed between two runs.

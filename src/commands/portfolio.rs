@@ -251,7 +251,7 @@ pub fn rank_stored(
     to: Option<&Path>,
 ) -> Exit {
     let url = url.map_or_else(|| store::default_url(Path::new(".")), str::to_string);
-    let runs = store::open_existing(&url).and_then(|mut store| store.portfolio(portfolio));
+    let runs = store::open_to_read(&url).and_then(|mut store| store.portfolio(portfolio));
     let runs = match runs {
         Ok(runs) => runs,
         Err(e) => return super::history::store_error(&e),

@@ -134,7 +134,7 @@ fn send_portfolio(
         };
         let mut targets = Vec::new();
         for spec in audit.checks.iter().filter(|s| sends_probe(s)) {
-            match store.probes(audit.key(), &spec.id) {
+            match store.probes(audit.key(), Some(&spec.id)) {
                 Ok(probes) if probes.is_empty() => targets.push(spec),
                 Ok(_) => {}
                 Err(e) => {
@@ -316,11 +316,11 @@ fn read_message(file: &Path) -> Result<Vec<u8>, String> {
 fn probes_of(file: &Path, store_url: Option<&str>) -> Result<Vec<Probe>, Exit> {
     let audit = audit::load(file).map_err(|err| input_error(&err.to_string()))?;
     let url = store_url.map_or_else(|| store::default_url(&audit.dir), str::to_string);
-    let mut store = store::open_existing(&url).map_err(|e| super::history::store_error(&e))?;
+    let mut store = store::open_to_read(&url).map_err(|e| super::history::store_error(&e))?;
     let mut probes = Vec::new();
     for spec in audit.checks.iter().filter(|s| s.params.waits_for_replies()) {
         let sent = store
-            .probes(audit.key(), &spec.id)
+            .probes(audit.key(), Some(&spec.id))
             .map_err(|e| super::history::store_error(&e))?;
         probes.extend(sent);
     }

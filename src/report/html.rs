@@ -241,7 +241,7 @@ fn channels(out: &mut String, report: &Report) {
             _ => String::new(),
         };
         let answered = match (channel.contacts, channel.unanswered) {
-            (Some(n), Some(left)) => format!("{} of {n} contacts", n - left),
+            (Some(n), Some(left)) => format!("{} of {n} contacts", n.saturating_sub(left)),
             _ if channel.answered => "yes".into(),
             _ => "no".into(),
         };

@@ -56,6 +56,55 @@ impl Report {
     pub fn audit_key(&self) -> &str {
         self.audit.id.as_deref().unwrap_or(&self.audit.name)
     }
+
+    /// The first thing in the report that no run of this tool can produce — a score
+    /// outside 0–100, a share outside 0–1, a negative weight, more contacts unanswered than
+    /// made — named by where it is. A report read from outside (an imported run) is checked
+    /// so, as every renderer and every sum trusts these ranges.
+    pub fn validate(&self) -> Result<(), String> {
+        let score = |at: &str, s: Option<f64>| match s {
+            Some(s) if !(0.0..=100.0).contains(&s) => Err(format!("{at}: score {s} is not 0–100")),
+            _ => Ok(()),
+        };
+        let share = |at: &str, s: Option<f64>| match s {
+            Some(s) if !(0.0..=1.0).contains(&s) => Err(format!("{at}: share {s} is not 0–1")),
+            _ => Ok(()),
+        };
+        let weight = |at: &str, w: f64| match w {
+            w if !(w.is_finite() && w >= 0.0) => Err(format!("{at}: weight {w} is not ≥ 0")),
+            _ => Ok(()),
+        };
+        score("score", self.score)?;
+        share("coverage", self.coverage)?;
+        for (i, c) in self.categories.iter().enumerate() {
+            let at = format!("categories[{i}]");
+            score(&at, c.score)?;
+            share(&at, Some(c.coverage))?;
+            weight(&at, c.weight)?;
+            for (j, ch) in c.channels.iter().enumerate() {
+                let at = format!("{at}.channels[{j}]");
+                score(&at, Some(ch.score))?;
+                weight(&at, ch.weight)?;
+                if let (Some(made), Some(unanswered)) = (ch.contacts, ch.unanswered) {
+                    if unanswered > made {
+                        return Err(format!(
+                            "{at}: {unanswered} contacts unanswered of {made} made"
+                        ));
+                    }
+                }
+            }
+        }
+        for (i, c) in self.checks.iter().enumerate() {
+            let at = format!("checks[{i}]");
+            score(&at, c.score)?;
+            weight(&at, c.weight)?;
+        }
+        for (i, a) in self.top_actions.iter().enumerate() {
+            let at = format!("top_actions[{i}]");
+            score(&at, Some(a.points))?;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

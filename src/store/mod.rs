@@ -106,11 +106,24 @@ pub struct ScoreRow {
     pub score: Option<f64>,
 }
 
-/// A whole run as `history export` writes it (one JSON line each) and `history import` reads it.
+/// A whole run as `history export` writes it (one JSON line each) and `history import` reads
+/// it: its context (portfolio and sector included) and report, and on the last line of each
+/// audit the probes that audit sent (absent in exports of versions that did not move them).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExportedRun {
     pub context: RunContext,
     pub report: Report,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub probes: Vec<Probe>,
+}
+
+/// What an import stored: runs and probes new to the store, and those it already had (a run
+/// is the same when its audit, start and report are; a probe when its token is).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Imported {
+    pub runs: usize,
+    pub runs_known: usize,
+    pub probes: usize,
 }
 
 /// Schema 2 for both backends: the probes `centricity probe send` started.
@@ -176,6 +189,9 @@ pub fn new_token() -> String {
 pub trait RunStore {
     /// Records a run in one transaction: afterwards it is there whole, or not at all.
     fn record(&mut self, report: &Report, context: &RunContext) -> Result<i64, StoreError>;
+    /// Records exported runs and their probes in one transaction, skipping what the store
+    /// already holds, so a retried import adds nothing twice; on an error, nothing is stored.
+    fn import(&mut self, runs: &[ExportedRun]) -> Result<Imported, StoreError>;
     /// Runs, oldest first, of one audit or all.
     fn runs(&mut self, audit: Option<&str>) -> Result<Vec<RunSummary>, StoreError>;
     fn report(&mut self, id: i64) -> Result<Report, StoreError>;
@@ -186,8 +202,8 @@ pub trait RunStore {
     fn prune(&mut self, keep: Option<usize>, older_than: Option<&str>)
     -> Result<usize, StoreError>;
     fn record_probe(&mut self, probe: &Probe) -> Result<(), StoreError>;
-    /// The probes of one check, oldest first.
-    fn probes(&mut self, audit: &str, check_id: &str) -> Result<Vec<Probe>, StoreError>;
+    /// The probes of one check (or, with `None`, of every check of the audit), oldest first.
+    fn probes(&mut self, audit: &str, check_id: Option<&str>) -> Result<Vec<Probe>, StoreError>;
     /// The newest run of each audit recorded as part of `portfolio`, with the company's sector.
     fn portfolio(&mut self, portfolio: &str) -> Result<Vec<(Option<String>, Report)>, StoreError>;
 }
@@ -261,8 +277,8 @@ pub fn open(url: &str) -> Result<Box<dyn RunStore>, StoreError> {
     })
 }
 
-/// Opens the store at `url` to read it: a SQLite file that does not exist is `Missing`, never
-/// created empty by a command that only reads.
+/// Opens the store at `url` to change what it holds (prune): a SQLite file that does not
+/// exist is `Missing`, never created empty.
 pub fn open_existing(url: &str) -> Result<Box<dyn RunStore>, StoreError> {
     if let StoreUrl::Sqlite(path) = StoreUrl::parse(url)? {
         if !path.exists() {
@@ -270,6 +286,18 @@ pub fn open_existing(url: &str) -> Result<Box<dyn RunStore>, StoreError> {
         }
     }
     open(url)
+}
+
+/// Opens the store at `url` only to read it: a SQLite file read-only (so a store the user
+/// may only read, or one a running audit is writing, reads at once), never created.
+pub fn open_to_read(url: &str) -> Result<Box<dyn RunStore>, StoreError> {
+    match StoreUrl::parse(url)? {
+        StoreUrl::Sqlite(path) if !path.exists() => {
+            Err(StoreError::Missing(path.display().to_string()))
+        }
+        StoreUrl::Sqlite(path) => Ok(Box::new(SqliteStore::open_to_read(&path)?)),
+        StoreUrl::Postgres(_) => open(url),
+    }
 }
 
 /// The default store: `.centricity/history.db` beside the audit file.

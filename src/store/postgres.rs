@@ -2,11 +2,11 @@
 //! jobs writing to one place. Migrations take an advisory lock, so concurrent
 //! first runs do not race.
 
-use tokio_postgres::{Client, NoTls};
+use tokio_postgres::{Client, GenericClient, NoTls, Transaction};
 
 use super::{
-    Probe, RunContext, RunStore, RunSummary, SCHEMA_VERSION, ScoreRow, StoreError, probe_from_row,
-    redact, score_rows, utc,
+    ExportedRun, Imported, Probe, RunContext, RunStore, RunSummary, SCHEMA_VERSION, ScoreRow,
+    StoreError, probe_from_row, redact, score_rows, utc,
 };
 use crate::report::Report;
 
@@ -129,39 +129,44 @@ impl PostgresStore {
 
 impl RunStore for PostgresStore {
     fn record(&mut self, report: &Report, context: &RunContext) -> Result<i64, StoreError> {
-        let json =
-            serde_json::to_string(report).map_err(|e| StoreError::Database(e.to_string()))?;
         self.runtime.block_on(async {
             let tx = self.client.transaction().await.map_err(|e| db(&e))?;
-            let id: i64 = tx
-                .query_one(
-                    "INSERT INTO runs (audit, started_at, finished_at, tool_version, commit_sha, branch, ci_url, score, complete, report, portfolio, sector)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-                    &[
-                        &report.audit_key(),
-                        &utc(&report.audit.started_at),
-                        &utc(&report.audit.finished_at),
-                        &report.tool.version,
-                        &context.commit,
-                        &context.branch,
-                        &context.ci_url,
-                        &report.score,
-                        &report.complete,
-                        &json,
-                        &context.portfolio,
-                        &context.sector,
-                    ],
-                )
-                .await
-                .map_err(|e| db(&e))?
-                .get(0);
-            let insert =
-                tx.prepare("INSERT INTO scores (run_id, level, key, score) VALUES ($1, $2, $3, $4)").await.map_err(|e| db(&e))?;
-            for (level, key, score) in score_rows(report) {
-                tx.execute(&insert, &[&id, &level, &key, &score]).await.map_err(|e| db(&e))?;
-            }
+            let id = insert_run(&tx, report, context).await?;
             tx.commit().await.map_err(|e| db(&e))?;
             Ok(id)
+        })
+    }
+
+    fn import(&mut self, runs: &[ExportedRun]) -> Result<Imported, StoreError> {
+        self.runtime.block_on(async {
+            let tx = self.client.transaction().await.map_err(|e| db(&e))?;
+            let mut imported = Imported::default();
+            for run in runs {
+                let json = report_json(&run.report)?;
+                let known = tx
+                    .query_opt(
+                        "SELECT 1 FROM runs WHERE audit = $1 AND started_at = $2 AND report = $3",
+                        &[
+                            &run.report.audit_key(),
+                            &utc(&run.report.audit.started_at),
+                            &json,
+                        ],
+                    )
+                    .await
+                    .map_err(|e| db(&e))?
+                    .is_some();
+                if known {
+                    imported.runs_known += 1;
+                } else {
+                    insert_run(&tx, &run.report, &run.context).await?;
+                    imported.runs += 1;
+                }
+                for probe in &run.probes {
+                    imported.probes += insert_probe(&tx, probe).await?;
+                }
+            }
+            tx.commit().await.map_err(|e| db(&e))?;
+            Ok(imported)
         })
     }
 
@@ -271,25 +276,18 @@ impl RunStore for PostgresStore {
     }
 
     fn record_probe(&mut self, probe: &Probe) -> Result<(), StoreError> {
-        self.runtime.block_on(async {
-            self.client
-                .execute(
-                    "INSERT INTO probes (token, audit, check_id, message_id, sent_to, sent_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                    &[&probe.token, &probe.audit, &probe.check_id, &probe.message_id, &probe.sent_to, &utc(&probe.sent_at)],
-                )
-                .await
-                .map_err(|e| db(&e))?;
-            Ok(())
-        })
+        self.runtime
+            .block_on(insert_probe(&self.client, probe))
+            .map(|_| ())
     }
 
-    fn probes(&mut self, audit: &str, check_id: &str) -> Result<Vec<Probe>, StoreError> {
+    fn probes(&mut self, audit: &str, check_id: Option<&str>) -> Result<Vec<Probe>, StoreError> {
         self.runtime.block_on(async {
             let rows = self
                 .client
                 .query(
                     "SELECT audit, check_id, token, message_id, sent_to, sent_at FROM probes
-                     WHERE audit = $1 AND check_id = $2 ORDER BY sent_at, token",
+                     WHERE audit = $1 AND ($2::TEXT IS NULL OR check_id = $2) ORDER BY sent_at, token",
                     &[&audit, &check_id],
                 )
                 .await
@@ -327,4 +325,62 @@ impl RunStore for PostgresStore {
                 .collect()
         })
     }
+}
+
+fn report_json(report: &Report) -> Result<String, StoreError> {
+    serde_json::to_string(report).map_err(|e| StoreError::Database(e.to_string()))
+}
+
+/// One run and its score rows, inside the caller's transaction.
+async fn insert_run(
+    tx: &Transaction<'_>,
+    report: &Report,
+    context: &RunContext,
+) -> Result<i64, StoreError> {
+    let json = report_json(report)?;
+    let id: i64 = tx
+        .query_one(
+            "INSERT INTO runs (audit, started_at, finished_at, tool_version, commit_sha, branch, ci_url, score, complete, report, portfolio, sector)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+            &[
+                &report.audit_key(),
+                &utc(&report.audit.started_at),
+                &utc(&report.audit.finished_at),
+                &report.tool.version,
+                &context.commit,
+                &context.branch,
+                &context.ci_url,
+                &report.score,
+                &report.complete,
+                &json,
+                &context.portfolio,
+                &context.sector,
+            ],
+        )
+        .await
+        .map_err(|e| db(&e))?
+        .get(0);
+    let insert = tx
+        .prepare("INSERT INTO scores (run_id, level, key, score) VALUES ($1, $2, $3, $4)")
+        .await
+        .map_err(|e| db(&e))?;
+    for (level, key, score) in score_rows(report) {
+        tx.execute(&insert, &[&id, &level, &key, &score])
+            .await
+            .map_err(|e| db(&e))?;
+    }
+    Ok(id)
+}
+
+/// A probe, unless the store has its token already: how many were added (0 or 1).
+async fn insert_probe(client: &impl GenericClient, probe: &Probe) -> Result<usize, StoreError> {
+    let added = client
+        .execute(
+            "INSERT INTO probes (token, audit, check_id, message_id, sent_to, sent_at) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (token) DO NOTHING",
+            &[&probe.token, &probe.audit, &probe.check_id, &probe.message_id, &probe.sent_to, &utc(&probe.sent_at)],
+        )
+        .await
+        .map_err(|e| db(&e))?;
+    Ok(usize::try_from(added).unwrap_or(usize::MAX))
 }

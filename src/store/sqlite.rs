@@ -4,11 +4,11 @@
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::{
-    Probe, RunContext, RunStore, RunSummary, SCHEMA_VERSION, ScoreRow, StoreError, probe_from_row,
-    score_rows, utc,
+    ExportedRun, Imported, Probe, RunContext, RunStore, RunSummary, SCHEMA_VERSION, ScoreRow,
+    StoreError, probe_from_row, score_rows, utc,
 };
 use crate::report::Report;
 
@@ -66,6 +66,39 @@ impl SqliteStore {
         Ok(store)
     }
 
+    /// The store, read-only: no migration, no lock taken. A store of an older schema is
+    /// brought up to date first, which needs it writable once.
+    pub fn open_to_read(path: &Path) -> Result<Self, StoreError> {
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        conn.busy_timeout(Duration::from_secs(30))?;
+        let versioned: bool = conn.query_row(
+            "SELECT COUNT(*) > 0 FROM sqlite_master WHERE name = 'schema_version'",
+            [],
+            |r| r.get(0),
+        )?;
+        let version: i64 = if versioned {
+            conn.query_row(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_version",
+                [],
+                |r| r.get(0),
+            )?
+        } else {
+            0
+        };
+        let place = path.display().to_string();
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                place,
+                found: version,
+            });
+        }
+        if version < SCHEMA_VERSION {
+            drop(conn);
+            return Self::open(path);
+        }
+        Ok(Self { conn, place })
+    }
+
     fn migrate(&mut self) -> Result<(), StoreError> {
         let tx = self
             .conn
@@ -100,40 +133,45 @@ impl SqliteStore {
 
 impl RunStore for SqliteStore {
     fn record(&mut self, report: &Report, context: &RunContext) -> Result<i64, StoreError> {
-        let json =
-            serde_json::to_string(report).map_err(|e| StoreError::Database(e.to_string()))?;
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute(
-            "INSERT INTO runs (audit, started_at, finished_at, tool_version, commit_sha, branch, ci_url, score, complete, report, portfolio, sector)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params![
-                report.audit_key(),
-                utc(&report.audit.started_at),
-                utc(&report.audit.finished_at),
-                report.tool.version,
-                context.commit,
-                context.branch,
-                context.ci_url,
-                report.score,
-                report.complete,
-                json,
-                context.portfolio,
-                context.sector
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
-        {
-            let mut insert = tx.prepare(
-                "INSERT INTO scores (run_id, level, key, score) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for (level, key, score) in score_rows(report) {
-                insert.execute(params![id, level, key, score])?;
+        let id = insert_run(&tx, report, context)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    fn import(&mut self, runs: &[ExportedRun]) -> Result<Imported, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut imported = Imported::default();
+        for run in runs {
+            let json = report_json(&run.report)?;
+            let known = tx
+                .query_row(
+                    "SELECT 1 FROM runs WHERE audit = ?1 AND started_at = ?2 AND report = ?3",
+                    params![
+                        run.report.audit_key(),
+                        utc(&run.report.audit.started_at),
+                        json
+                    ],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some();
+            if known {
+                imported.runs_known += 1;
+            } else {
+                insert_run(&tx, &run.report, &run.context)?;
+                imported.runs += 1;
+            }
+            for probe in &run.probes {
+                imported.probes += insert_probe(&tx, probe)?;
             }
         }
         tx.commit()?;
-        Ok(id)
+        Ok(imported)
     }
 
     fn runs(&mut self, audit: Option<&str>) -> Result<Vec<RunSummary>, StoreError> {
@@ -232,26 +270,15 @@ impl RunStore for SqliteStore {
     }
 
     fn record_probe(&mut self, probe: &Probe) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT INTO probes (token, audit, check_id, message_id, sent_to, sent_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                probe.token,
-                probe.audit,
-                probe.check_id,
-                probe.message_id,
-                probe.sent_to,
-                utc(&probe.sent_at)
-            ],
-        )?;
-        Ok(())
+        insert_probe(&self.conn, probe).map(|_| ())
     }
 
-    fn probes(&mut self, audit: &str, check_id: &str) -> Result<Vec<Probe>, StoreError> {
+    fn probes(&mut self, audit: &str, check_id: Option<&str>) -> Result<Vec<Probe>, StoreError> {
         let mut query = self.conn.prepare(
             "SELECT audit, check_id, token, message_id, sent_to, sent_at FROM probes
-             WHERE audit = ?1 AND check_id = ?2 ORDER BY sent_at, token",
+             WHERE audit = ?1 AND (?2 IS NULL OR check_id = ?2) ORDER BY sent_at, token",
         )?;
-        let rows = query.query_map([audit, check_id], |r| {
+        let rows = query.query_map(params![audit, check_id], |r| {
             Ok((
                 r.get(0)?,
                 r.get(1)?,
@@ -284,4 +311,53 @@ impl RunStore for SqliteStore {
         })
         .collect()
     }
+}
+
+fn report_json(report: &Report) -> Result<String, StoreError> {
+    serde_json::to_string(report).map_err(|e| StoreError::Database(e.to_string()))
+}
+
+/// One run and its score rows, inside the caller's transaction.
+fn insert_run(conn: &Connection, report: &Report, context: &RunContext) -> Result<i64, StoreError> {
+    conn.execute(
+        "INSERT INTO runs (audit, started_at, finished_at, tool_version, commit_sha, branch, ci_url, score, complete, report, portfolio, sector)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            report.audit_key(),
+            utc(&report.audit.started_at),
+            utc(&report.audit.finished_at),
+            report.tool.version,
+            context.commit,
+            context.branch,
+            context.ci_url,
+            report.score,
+            report.complete,
+            report_json(report)?,
+            context.portfolio,
+            context.sector
+        ],
+    )?;
+    let id = conn.last_insert_rowid();
+    let mut insert =
+        conn.prepare("INSERT INTO scores (run_id, level, key, score) VALUES (?1, ?2, ?3, ?4)")?;
+    for (level, key, score) in score_rows(report) {
+        insert.execute(params![id, level, key, score])?;
+    }
+    Ok(id)
+}
+
+/// A probe, unless the store has its token already: how many were added (0 or 1).
+fn insert_probe(conn: &Connection, probe: &Probe) -> Result<usize, StoreError> {
+    Ok(conn.execute(
+        "INSERT INTO probes (token, audit, check_id, message_id, sent_to, sent_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (token) DO NOTHING",
+        params![
+            probe.token,
+            probe.audit,
+            probe.check_id,
+            probe.message_id,
+            probe.sent_to,
+            utc(&probe.sent_at)
+        ],
+    )?)
 }

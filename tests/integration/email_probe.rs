@@ -912,7 +912,8 @@ fn a_studys_probes_are_sent_company_by_company_and_a_second_run_resumes() {
     );
     let mut history = centricity::store::SqliteStore::open(std::path::Path::new(&store)).unwrap();
     for company in ["Alpha Ltd", "Beta Ltd"] {
-        let probes = centricity::store::RunStore::probes(&mut history, company, "support").unwrap();
+        let probes =
+            centricity::store::RunStore::probes(&mut history, company, Some("support")).unwrap();
         assert_eq!(probes.len(), 1, "{company}");
     }
 }

@@ -732,3 +732,173 @@ fn an_audit_with_an_id_keeps_its_history_when_renamed() {
         .success()
         .stderr(predicate::str::contains("no earlier run").not());
 }
+
+/// `history export` of `store`, as text.
+fn export_of(store: &str) -> String {
+    let out = centricity()
+        .env("CENTRICITY_STORE", store)
+        .args(["history", "export"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn import_into(store: &str, file: &Path) -> assert_cmd::assert::Assert {
+    centricity()
+        .env("CENTRICITY_STORE", store)
+        .args(["history", "import"])
+        .arg(file)
+        .assert()
+}
+
+fn read_with(store: &str, args: &[&str]) -> String {
+    let out = centricity()
+        .env("CENTRICITY_STORE", store)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{args:?}: {out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn export_then_import_loses_nothing_and_a_retry_adds_nothing() {
+    for (store, other) in backends().into_iter().zip(backends()) {
+        let p = Project::with_store("", store);
+        let other = other.unwrap_or_else(|| p.scratch.path("other.db").to_string_lossy().into());
+        round_trip(&p, &other);
+    }
+}
+
+fn round_trip(p: &Project, other: &str) {
+    for score in [50.0, 60.0] {
+        p.set(score, 70.0, "x");
+        p.audit(&[]).code(0);
+    }
+    // Two companies of a portfolio, each with its sector, one with a probe it sent.
+    let mut lines: Vec<Value> = export_of(&p.store)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    for (i, line) in lines.iter_mut().enumerate() {
+        line["context"]["portfolio"] = "Telecoms".into();
+        line["context"]["sector"] = ["mobile", "fixed"][i].into();
+        line["report"]["audit"]["id"] = format!("company-{i}").into();
+    }
+    lines[1]["probes"] = serde_json::json!([{
+        "audit": "company-1", "check_id": "alpha", "token": "cx0123456789ab",
+        "message_id": "<probe@auditor.example>", "sent_to": "care@company.example",
+        "sent_at": "2026-11-30T10:00:00+01:00"
+    }]);
+    let text: Vec<String> = lines.iter().map(Value::to_string).collect();
+    let seeded = p.scratch.write("seeded.jsonl", &(text.join("\n") + "\n"));
+    import_into(&p.store, &seeded).code(0);
+
+    let exported = export_of(&p.store);
+    let file = p.scratch.write("moved.jsonl", &exported);
+    import_into(other, &file)
+        .code(0)
+        .stderr(predicate::str::contains(
+            "imported 4 run(s) (0 already in the store) and 1 probe(s)",
+        ));
+    // Everything came across: the export, the listing, the ranking read the same.
+    assert_eq!(export_of(other), exported);
+    assert!(exported.contains("\"sector\":\"fixed\"") && exported.contains("cx0123456789ab"));
+    for args in [
+        &["history", "--format", "json"][..],
+        &[
+            "rank",
+            "--portfolio",
+            "Telecoms",
+            "--format",
+            "json",
+            "--allow-incomplete",
+        ],
+    ] {
+        assert_eq!(
+            read_with(other, args),
+            read_with(&p.store, args),
+            "{args:?}"
+        );
+    }
+    let ranked: Value = serde_json::from_str(&read_with(
+        other,
+        &[
+            "rank",
+            "--portfolio",
+            "Telecoms",
+            "--format",
+            "json",
+            "--allow-incomplete",
+        ],
+    ))
+    .unwrap();
+    assert_eq!(ranked["companies"].as_array().unwrap().len(), 2, "{ranked}");
+    // A retry adds nothing.
+    import_into(other, &file)
+        .code(0)
+        .stderr(predicate::str::contains(
+            "imported 0 run(s) (4 already in the store) and 0 probe(s)",
+        ));
+    assert_eq!(export_of(other), exported);
+}
+
+#[test]
+fn an_import_with_a_run_no_tool_could_record_stores_nothing_and_names_the_line() {
+    let p = Project::new("");
+    p.set(50.0, 70.0, "x");
+    p.audit(&[]).code(0);
+    let good: Value = serde_json::from_str(export_of(&p.store).lines().next().unwrap()).unwrap();
+    let mut out_of_range = good.clone();
+    out_of_range["report"]["checks"][0]["score"] = 150.into();
+    let mut contacts = good.clone();
+    contacts["report"]["categories"][0]["channels"] = serde_json::json!([{
+        "channel": "phone", "score": 50.0, "weight": 1.0, "answered": false,
+        "contacts": 1, "unanswered": 4, "checks": []
+    }]);
+    for (bad, why) in [
+        (out_of_range, "checks[0]: score 150 is not 0–100"),
+        (
+            contacts,
+            "categories[0].channels[0]: 4 contacts unanswered of 1 made",
+        ),
+    ] {
+        let file = p.scratch.write("bad.jsonl", &format!("{good}\n{bad}\n"));
+        let fresh = p.scratch.path("fresh.db").to_string_lossy().into_owned();
+        import_into(&fresh, &file)
+            .code(3)
+            .stderr(predicate::str::contains(format!(
+                "bad.jsonl:2: not a run centricity could have recorded: {why}"
+            )));
+        assert_eq!(
+            read_with(&fresh, &["history", "--format", "json"]).trim(),
+            "[]"
+        );
+    }
+}
+
+#[test]
+fn readers_read_while_a_writer_holds_the_store() {
+    let p = Project::new("");
+    for score in [50.0, 60.0] {
+        p.set(score, 70.0, "x");
+        p.audit(&[]).code(0);
+    }
+    // A long audit recording, or a store the user may only read: readers take no write lock.
+    let writer = rusqlite::Connection::open(&p.store).unwrap();
+    writer.execute_batch("BEGIN IMMEDIATE").unwrap();
+    for args in [
+        &["history", "--format", "json"][..],
+        &["history", "export"],
+        &["report", "last", "--format", "json"],
+        &["compare", "--format", "json"],
+    ] {
+        p.cmd()
+            .args(args)
+            .timeout(std::time::Duration::from_secs(15))
+            .assert()
+            .code(0);
+    }
+    writer.execute_batch("ROLLBACK").unwrap();
+}

@@ -411,7 +411,7 @@ fn each_companys_form_is_submitted_once_and_recorded() {
     let mut opened = centricity::store::open(&store).unwrap();
     for company in ["Alpha Co", "Beta Co"] {
         assert_eq!(
-            opened.probes(company, "form").unwrap().len(),
+            opened.probes(company, Some("form")).unwrap().len(),
             1,
             "{company}"
         );

@@ -119,7 +119,7 @@ fn responsiveness_recomputes_from_its_rows_and_a_thank_you_page_is_not_a_person(
 fn submissions(store: &str) -> usize {
     centricity::store::open(store)
         .unwrap()
-        .probes("Test Co", "form")
+        .probes("Test Co", Some("form"))
         .unwrap()
         .len()
 }
