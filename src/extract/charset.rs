@@ -44,10 +44,10 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).to_ascii_lowercase();
     let mut rest = head.as_str();
     while let Some(at) = rest.find("<meta") {
-        rest = &rest[at + 5..];
-        let tag = &rest[..rest.find('>').unwrap_or(rest.len())];
-        if let Some(pos) = tag.find("charset") {
-            let after = tag[pos + 7..].trim_start().strip_prefix('=')?.trim_start();
+        rest = rest.get(at + 5..).unwrap_or_default();
+        let tag = rest.split('>').next().unwrap_or_default();
+        if let Some((_, after)) = tag.split_once("charset") {
+            let after = after.trim_start().strip_prefix('=')?.trim_start();
             let label: String = after
                 .trim_start_matches(['"', '\''])
                 .chars()

@@ -208,7 +208,7 @@ pub fn local_name(name: &str) -> String {
     let cut = name
         .rfind(['/', '#'])
         .map_or_else(|| name.rfind(':').map_or(0, |i| i + 1), |i| i + 1);
-    name[cut..].to_string()
+    name.get(cut..).unwrap_or(name).to_string()
 }
 
 /// Properties whose ratings belong to one review or are not customer ratings at all.

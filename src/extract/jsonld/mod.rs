@@ -171,7 +171,10 @@ enum Value {
 impl Reader<'_, '_> {
     fn read(&mut self, text: &str, spans: &[(usize, usize)]) {
         for (start, end) in spans {
-            let mut deserializer = serde_json::Deserializer::from_str(&text[*start..*end]);
+            let Some(span) = text.get(*start..*end) else {
+                continue;
+            };
+            let mut deserializer = serde_json::Deserializer::from_str(span);
             // Already checked to be JSON: an error here could only be a limit, and is skipped.
             let _ = Seed {
                 reader: self,

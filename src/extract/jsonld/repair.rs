@@ -60,8 +60,11 @@ fn outside_strings(text: &str, mut edit: impl FnMut(&str, usize) -> Option<usize
             i = skip_to;
             continue;
         }
-        let len = text[i..].chars().next().map_or(1, char::len_utf8);
-        out.push_str(&text[i..i + len]);
+        let len = text
+            .get(i..)
+            .and_then(|t| t.chars().next())
+            .map_or(1, char::len_utf8);
+        out.push_str(text.get(i..i + len).unwrap_or_default());
         i += len;
     }
     out
@@ -69,7 +72,7 @@ fn outside_strings(text: &str, mut edit: impl FnMut(&str, usize) -> Option<usize
 
 pub(super) fn strip_comments(text: &str) -> Option<String> {
     let out = outside_strings(text, |t, i| {
-        let rest = &t[i..];
+        let rest = t.get(i..)?;
         if rest.starts_with("//") {
             Some(i + rest.find('\n').unwrap_or(rest.len()))
         } else if rest.starts_with("/*") {
@@ -83,8 +86,7 @@ pub(super) fn strip_comments(text: &str) -> Option<String> {
 
 pub(super) fn strip_trailing_commas(text: &str) -> Option<String> {
     let out = outside_strings(text, |t, i| {
-        // `,` is one byte, so the text after it starts on a character boundary.
-        let after = t[i..].strip_prefix(',')?;
+        let after = t.get(i..)?.strip_prefix(',')?;
         matches!(after.trim_start().chars().next(), Some('}' | ']')).then_some(i + 1)
     });
     (out != text).then_some(out)

@@ -207,9 +207,8 @@ pub(super) fn callback_data(text: &str, key: &str) -> Option<Value> {
     ]
     .iter()
     .find_map(|needle| text.find(needle.as_str()))?;
-    let rest = &text[at..];
-    let data_at = rest.find("data:")? + 5;
-    serde_json::Deserializer::from_str(rest[data_at..].trim_start())
+    let (_, data) = text.get(at..)?.split_once("data:")?;
+    serde_json::Deserializer::from_str(data.trim_start())
         .into_iter::<Value>()
         .next()?
         .ok()

@@ -214,7 +214,7 @@ fn glob(pattern: &str, text: &str) -> bool {
             return rest.ends_with(part);
         }
         match rest.find(part) {
-            Some(at) => rest = &rest[at + part.len()..],
+            Some(at) => rest = rest.get(at + part.len()..).unwrap_or_default(),
             None => return false,
         }
     }
