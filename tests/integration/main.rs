@@ -15,6 +15,7 @@ mod html;
 mod http_check;
 mod interview;
 mod layers;
+mod plugin_processes;
 mod portfolio;
 mod reconcile;
 mod reviews;
