@@ -12,7 +12,7 @@ use super::audit::input_error;
 use crate::cli::{PortfolioArgs, PortfolioFormat};
 use crate::exit::Exit;
 use crate::portfolio::{
-    Company, CompanyResult, PortfolioOutput, Shard, Template, evidence_dir, rank, read_companies,
+    Company, CompanyResult, PortfolioOutput, Shard, Template, open_evidence, rank, read_companies,
 };
 use crate::report::sanitize::terminal;
 use crate::run::{self, RunOptions};
@@ -143,7 +143,11 @@ async fn audit_company(
             return CompanyResult::failed(&company, reason);
         }
     };
-    audit.evidence_dir = evidence_dir(&template.path, &company.name);
+    let (evidence, note) = open_evidence(&template.path, &company.name);
+    if let Some(note) = note {
+        eprintln!("note: {}", terminal(&note));
+    }
+    audit.evidence_dir = evidence;
     let options = RunOptions {
         // The portfolio's bound is on companies; a company's own checks take turns.
         concurrency: 2,

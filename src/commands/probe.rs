@@ -12,7 +12,7 @@ use crate::audit::{self, Audit, CheckSpec};
 use crate::exit::Exit;
 use crate::kind::CollectContext;
 use crate::kinds::email;
-use crate::portfolio::{Template, read_companies};
+use crate::portfolio::{Template, open_evidence, read_companies};
 use crate::report::sanitize::terminal;
 use crate::run::{self, RunOptions};
 use crate::score::Outcome;
@@ -120,7 +120,7 @@ fn send_portfolio(
                 continue;
             }
         };
-        let audit = match audit::parse(&template.fill(&company), &template.path) {
+        let mut audit = match audit::parse(&template.fill(&company), &template.path) {
             Ok(audit) => audit,
             Err(e) => {
                 eprintln!(
@@ -132,6 +132,12 @@ fn send_portfolio(
                 continue;
             }
         };
+        // Its own folder, as `portfolio` reads it: a submission's answer page is evidence.
+        let (evidence, note) = open_evidence(&template.path, &company.name);
+        if let Some(note) = note {
+            eprintln!("note: {}", terminal(&note));
+        }
+        audit.evidence_dir = evidence;
         let mut targets = Vec::new();
         for spec in audit.checks.iter().filter(|s| sends_probe(s)) {
             match store.probes(audit.key(), Some(&spec.id)) {

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 pub use companies::{Company, read_companies, read_companies_from};
 pub use template::Template;
@@ -200,20 +201,81 @@ pub struct PortfolioOutput {
 }
 
 /// Where a company's saved evidence goes: its own folder beside the template, so two companies'
-/// checks of the same id never read each other's observations.
+/// checks of the same id never read each other's observations. The folder is named by the
+/// SHA-256 of the exact name, all 256 bits of it (no two names share one, crafted or not: a
+/// shorter hash once let `Acme Telecom!=<#!!|{` overwrite `Acme Telecom`'s), after a slug of the
+/// name for people to find theirs.
 pub fn evidence_dir(template: &Path, company: &str) -> PathBuf {
+    let hash = format!("{:x}", Sha256::digest(company.as_bytes()));
+    company_dir(template, company, &hash).join("evidence")
+}
+
+/// A company's evidence folder, for a run about to use it, and a note for the user when its
+/// evidence was moved there from where an older version kept it.
+pub fn open_evidence(template: &Path, company: &str) -> (PathBuf, Option<String>) {
+    let note = adopt_legacy_evidence(template, company);
+    (evidence_dir(template, company), note)
+}
+
+/// Moves a company's evidence from the folder versions before this one named by a 32-bit hash,
+/// when the new one does not exist yet: it holds what `--offline` re-scores and the form
+/// submissions that must not be sent again. Returns what was done, for the user. Two names
+/// that shared the old folder cannot be told apart: the first to run takes it.
+fn adopt_legacy_evidence(template: &Path, company: &str) -> Option<String> {
+    let new = evidence_dir(template, company);
+    let new = new.parent()?;
+    let old = portfolio_dir(template).join(format!(
+        "{}-{:08x}",
+        slug(company),
+        fnv1a(company.as_bytes()) as u32
+    ));
+    if new.exists() || !old.join("evidence").is_dir() {
+        return None;
+    }
+    Some(match std::fs::rename(&old, new) {
+        Ok(()) => format!(
+            "moved the saved evidence of {company} to {} (from {}, named as older versions did)",
+            new.display(),
+            old.display()
+        ),
+        Err(e) => format!(
+            "the saved evidence of {company} is in {}, named as older versions did, and cannot \
+             be moved to {} ({e}): move it there to use it",
+            old.display(),
+            new.display()
+        ),
+    })
+}
+
+/// A company's folder beside the template: a slug of its name cut to [`SLUG_BYTES`] (a file
+/// name has 255), then `id`.
+fn company_dir(template: &Path, company: &str, id: &str) -> PathBuf {
+    let slug = slug(company);
+    let slug = crate::text::prefix(&slug, SLUG_BYTES).trim_end_matches('-');
+    let folder = if slug.is_empty() {
+        id.to_string()
+    } else {
+        format!("{slug}-{id}")
+    };
+    portfolio_dir(template).join(folder)
+}
+
+fn portfolio_dir(template: &Path) -> PathBuf {
+    let base = template.parent().unwrap_or(Path::new("."));
+    base.join(".centricity").join("portfolio")
+}
+
+fn slug(company: &str) -> String {
     let slug: String = company
         .to_lowercase()
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
-    let slug = slug.trim_matches('-');
-    let base = template.parent().unwrap_or(Path::new("."));
-    base.join(".centricity")
-        .join("portfolio")
-        .join(format!("{slug}-{:08x}", fnv1a(company.as_bytes()) as u32))
-        .join("evidence")
+    slug.trim_matches('-').to_string()
 }
+
+/// How much of a company's name its folder shows.
+const SLUG_BYTES: usize = 48;
 
 #[cfg(test)]
 mod tests {
@@ -238,5 +300,53 @@ mod tests {
         for bad in ["0/3", "4/3", "x", "1/0", "2"] {
             assert!(Shard::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn names_differing_only_in_punctuation_never_share_an_evidence_folder() {
+        let template = Path::new("study/template.toml");
+        // The first two shared a folder when it was named by a 32-bit hash.
+        let names = [
+            "Acme Telecom",
+            "Acme Telecom!=<#!!|{",
+            "acme telecom",
+            "Acme-Telecom",
+            "Acme  Telecom",
+            "Acme Telecom.",
+            "ACME TELECOM!",
+        ];
+        let folders: std::collections::BTreeSet<PathBuf> =
+            names.iter().map(|n| evidence_dir(template, n)).collect();
+        assert_eq!(folders.len(), names.len(), "{folders:#?}");
+        // People still see whose folder it is.
+        let folder = evidence_dir(template, "Acme Telecom");
+        let name = folder.parent().and_then(Path::file_name).unwrap();
+        assert!(
+            name.to_string_lossy().starts_with("acme-telecom-"),
+            "{name:?}"
+        );
+        // A name of any length makes a folder name a file system takes.
+        let long = evidence_dir(template, &"Ab".repeat(5000));
+        let name = long.parent().and_then(Path::file_name).unwrap();
+        assert!(name.len() <= 255, "{} bytes", name.len());
+    }
+
+    #[test]
+    fn evidence_in_the_folder_an_older_version_named_is_moved_once() {
+        let scratch = tempfile::tempdir().unwrap();
+        let template = scratch.path().join("template.toml");
+        // Where versions before this one kept Acme Telecom's evidence (slug, 32-bit FNV-1a).
+        let old = scratch
+            .path()
+            .join(".centricity/portfolio/acme-telecom-42d3828e");
+        std::fs::create_dir_all(old.join("evidence")).unwrap();
+        std::fs::write(old.join("evidence/site.json"), "{}").unwrap();
+        let (dir, note) = open_evidence(&template, "Acme Telecom");
+        assert!(note.is_some_and(|n| n.starts_with("moved the saved evidence of Acme Telecom")));
+        assert!(dir.join("site.json").is_file(), "{dir:?}");
+        assert!(!old.exists());
+        // Once moved, nothing more is said, and a name that never had a folder gets a new one.
+        assert_eq!(open_evidence(&template, "Acme Telecom"), (dir, None));
+        assert_eq!(open_evidence(&template, "Acme Telecom!=<#!!|{").1, None);
     }
 }

@@ -313,7 +313,12 @@ fn serve(mut stream: TcpStream, state: &State) {
 
 /// The binary, with a clean environment so the caller's settings cannot leak in.
 pub fn centricity() -> Command {
-    let mut cmd = Command::cargo_bin("centricity").unwrap();
+    Command::from_std(centricity_process())
+}
+
+/// [`centricity`] as a process to start and signal while it runs.
+pub fn centricity_process() -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("centricity"));
     // Runs are recorded in a store of the test process, never beside the repository's fixtures.
     let store = std::env::temp_dir()
         .join(format!("centricity-tests-{}", std::process::id()))

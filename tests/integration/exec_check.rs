@@ -5,7 +5,8 @@ use std::time::{Duration, Instant};
 
 use crate::common::{Scratch, audit_json, check, metric};
 
-fn exec_check(id: &str, script: &str, extra: &str) -> String {
+/// An `exec` check running `sh SCRIPT`, with `extra` lines in its table.
+pub fn exec_check(id: &str, script: &str, extra: &str) -> String {
     format!(
         "[[check]]\nid = \"{id}\"\nkind = \"exec\"\ncategory = \"feedback\"\ncommand = [\"sh\", \"{script}\"]\n{extra}\n"
     )

@@ -16,6 +16,7 @@ mod html;
 mod http_check;
 mod interview;
 mod layers;
+mod plugin_processes;
 mod portfolio;
 mod reconcile;
 mod reviews;

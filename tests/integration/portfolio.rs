@@ -417,3 +417,38 @@ fn each_companys_form_is_submitted_once_and_recorded() {
         );
     }
 }
+
+#[test]
+fn a_studys_form_sent_by_probe_send_is_the_one_its_portfolio_reads() {
+    let server = TestServer::start();
+    let scratch = Scratch::new();
+    scratch.write(
+        "template.toml",
+        &format!(
+            "[audit]\nname = \"{{name}}\"\n\n[[check]]\nid = \"form\"\nkind = \"web-form\"\nurl = \"{}\"\n\
+             success_contains = \"we will answer\"\nfields = {{ email = \"auditor@example.test\", message = \"Where is my order?\" }}\n",
+            server.url("/form/contact")
+        ),
+    );
+    scratch.write("companies.csv", "name\nAlpha Ltd\nBeta Ltd\n");
+    let sent = centricity()
+        .args(["probe", "send"])
+        .arg(scratch.path("companies.csv"))
+        .arg("--template")
+        .arg(scratch.path("template.toml"))
+        .args(["--pace", "10ms"])
+        .output()
+        .unwrap();
+    assert!(
+        sent.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sent.stderr)
+    );
+    let ranking = portfolio(&scratch, &[]);
+    // Each company's answer page was saved in its own folder, where its audit reads it: no
+    // form is sent twice.
+    assert_eq!(server.bodies("/form/send").len(), 2, "{ranking}");
+    for company in ranking["companies"].as_array().unwrap() {
+        assert_eq!(company["score"], 100.0, "{company}");
+    }
+}

@@ -2,6 +2,8 @@
 //! reads one JSON result from its stdout. The protocol is in the README.
 
 mod score;
+mod stderr;
+mod tree;
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -18,6 +20,7 @@ use crate::kind::{CheckError, CollectContext, Kind, KindCategory, KindInfo, Load
 use crate::report::model::{Evidence, Finding, Metric, Status};
 use crate::spanned::at;
 use std::future::Future;
+use tree::Tree;
 
 /// The `exec` kind.
 pub struct Exec;
@@ -62,8 +65,6 @@ impl Kind for Exec {
 
 /// A plug-in's stdout beyond this is a runaway, not a result.
 pub const MAX_STDOUT_BYTES: usize = 1024 * 1024;
-/// How much of stderr an error message quotes.
-const STDERR_EXCERPT_BYTES: usize = 600;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Params {
@@ -124,34 +125,42 @@ pub async fn collect(params: &Params, ctx: &CollectContext) -> Result<PluginRepo
         .env("CENTRICITY_OFFLINE", if ctx.offline { "1" } else { "0" })
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        // A timed-out or cancelled check must not leave the plug-in running.
-        .kill_on_drop(true);
-    // Its own process group: Ctrl-C at the terminal reaches us, not it, and whatever it
-    // started is killed with it (see `ProcessGroup`).
-    #[cfg(unix)]
-    command.process_group(0);
-    let mut child = command.spawn().map_err(|err| {
+        .stderr(Stdio::piped());
+    // Ended whole when this future ends, however it ends (see `tree`).
+    let mut tree = Tree::spawn(&mut command).map_err(|err| {
         CheckError::Plugin(format!("cannot start `{}`: {err}", program.display()))
     })?;
-    let _group = ProcessGroup(child.id());
-    let stdout = child.stdout.take().expect("stdout is piped");
-    let stderr = child.stderr.take().expect("stderr is piped");
-    // stderr drains on its own task so a plug-in that fills it cannot block on a full pipe.
-    let stderr_task = tokio::spawn(read_capped(stderr, 64 * 1024));
-    let (stdout, overflowed) = read_capped(stdout, MAX_STDOUT_BYTES)
-        .await
-        .map_err(|e| CheckError::Plugin(format!("reading stdout: {e}")))?;
-    if overflowed {
-        let _ = child.start_kill();
-    }
-    let status = child.wait().await;
-    // A grandchild may hold stderr open after the plug-in exits: do not wait on it for long.
+    let (stdout, stderr) = tree.pipes();
+    // stderr drains on its own task so a plug-in that fills it never blocks on a full pipe.
+    let stderr_task = tokio::spawn(stderr::drain(stderr, ctx.check_id.clone()));
+    let stdout = read_capped(stdout, MAX_STDOUT_BYTES);
+    tokio::pin!(stdout);
+    let mut read = None;
+    let status = loop {
+        tokio::select! {
+            result = &mut stdout, if read.is_none() => {
+                if matches!(result, Ok((_, true))) {
+                    tree.kill();
+                }
+                read = Some(result);
+            }
+            status = tree.wait() => break status,
+        }
+    };
+    // Whatever it left running dies with it, so a daemon holding its pipes cannot hold us up.
+    tree.end();
+    let read = match read {
+        Some(read) => read,
+        None => stdout.await,
+    };
+    let (stdout, overflowed) =
+        read.map_err(|e| CheckError::Plugin(format!("reading stdout: {e}")))?;
+    // A descendant that escaped (outside Linux) may hold stderr open: do not wait on it for long.
     let stderr = match tokio::time::timeout(std::time::Duration::from_secs(1), stderr_task).await {
-        Ok(Ok(Ok((bytes, _)))) => bytes,
+        Ok(Ok(tail)) => tail,
         _ => Vec::new(),
     };
-    let excerpt = stderr_excerpt(&stderr);
+    let excerpt = stderr::excerpt(&stderr);
     if overflowed {
         return Err(CheckError::Plugin(format!(
             "wrote more than {MAX_STDOUT_BYTES} bytes to stdout{excerpt}"
@@ -213,36 +222,5 @@ async fn read_capped(
             return Ok((buf, true));
         }
         buf.extend_from_slice(&chunk[..n]);
-    }
-}
-
-fn stderr_excerpt(stderr: &[u8]) -> String {
-    let text = String::from_utf8_lossy(stderr);
-    let text = text.trim();
-    if text.is_empty() {
-        return String::new();
-    }
-    let start = text.len().saturating_sub(STDERR_EXCERPT_BYTES);
-    let start = (start..text.len())
-        .find(|i| text.is_char_boundary(*i))
-        .unwrap_or(0);
-    format!("; stderr: {}", text.get(start..).unwrap_or_default())
-}
-
-/// The plug-in's process group, killed whole when the check ends, however it
-/// ends: finished, timed out, or cancelled by Ctrl-C (the future is dropped).
-/// `kill_on_drop` alone would leave the plug-in's own children running.
-struct ProcessGroup(Option<u32>);
-
-impl Drop for ProcessGroup {
-    fn drop(&mut self) {
-        #[cfg(unix)]
-        if let Some(pid) = self.0.and_then(|pid| libc::pid_t::try_from(pid).ok()) {
-            // SAFETY: kill(2) with a negative pid signals that process group; it touches no memory.
-            // The group is the plug-in's own (process_group(0) at spawn), never ours.
-            unsafe {
-                libc::kill(-pid, libc::SIGKILL);
-            }
-        }
     }
 }
