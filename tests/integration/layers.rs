@@ -20,7 +20,15 @@ const LAYERS: &[&[&str]] = &[
     &["store", "net", "extract", "survey"],
     &["report"],
     &["benchmarks", "category", "channel"],
-    &["spanned", "stats", "text", "spreadsheet", "output", "exit"],
+    &[
+        "spanned",
+        "stats",
+        "text",
+        "spreadsheet",
+        "output",
+        "exit",
+        "input",
+    ],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {

@@ -13,6 +13,7 @@ mod history;
 mod hostile;
 mod html;
 mod http_check;
+mod input_caps;
 mod interview;
 mod layers;
 mod portfolio;
