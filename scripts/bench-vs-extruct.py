@@ -2,17 +2,22 @@
 saved pages in the same run. Prints throughputs, their ratio, and centricity's peak
 memory on large JSON-LD graphs against the page size. Run by scripts/bench-vs-extruct.sh.
 
+The machine may be shared: beside the best wall time of ROUNDS runs, each side's CPU time
+(user + system, every core) is printed, and, when valgrind is installed, the instructions
+centricity executes on the corpus (callgrind, every thread): a figure that does not move
+with the machine's load, to compare two builds.
+
 Two page families:
   corpus  the project's saved pages (fixtures/reviews, fixtures/acme/reviews) and the
           conformance pages in ../shared (when present)
   graphs  Trustpilot-shaped JSON-LD @graph pages with 10..300 reviews, every review, author
           and rating a node reached through @id references
 """
-import json, os, subprocess, sys, tempfile, time
+import json, os, re, resource, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BINARY = ROOT / "target/release/centricity"
+BINARY = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release/centricity"
 ROUNDS = int(os.environ.get("ROUNDS", "3"))
 
 
@@ -67,13 +72,28 @@ for path in sys.argv[1:]:
 
 
 def best_time(command):
+    """The best wall time of ROUNDS runs, and the CPU time (user + system) of that run."""
     best = None
     for _ in range(ROUNDS):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         took = time.perf_counter() - started
-        best = took if best is None else min(best, took)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+        best = (took, cpu) if best is None or took < best[0] else best
     return best
+
+
+def instructions(command):
+    """Instructions the command executes, every thread, counted by callgrind (None without valgrind)."""
+    if shutil.which("valgrind") is None:
+        return None
+    with tempfile.TemporaryDirectory() as scratch:
+        run = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={scratch}/out", *command],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        found = re.search(r"Collected : (\d+)", run.stderr)
+        return int(found.group(1)) if found else None
 
 
 def peak_mb(command):
@@ -93,10 +113,14 @@ def peak_mb(command):
 
 def compare(name, pages, python):
     size = sum(p.stat().st_size for p in pages) / 1e6
-    ours = best_time([str(BINARY), "reviews", "extract", "--format", "json", *map(str, pages)])
-    theirs = best_time([python, "-c", EXTRUCT, *map(str, pages)])
+    command = [str(BINARY), "reviews", "extract", "--format", "json", *map(str, pages)]
+    (ours, ours_cpu), (theirs, theirs_cpu) = best_time(command), best_time([python, "-c", EXTRUCT, *map(str, pages)])
     print(f"{name:<8} {len(pages):>4} pages {size:>7.2f} MB   centricity {len(pages) / ours:>8.1f} pages/s"
-          f"   extruct {len(pages) / theirs:>7.1f} pages/s   ratio {theirs / ours:>6.1f}x")
+          f"   extruct {len(pages) / theirs:>7.1f} pages/s   ratio {theirs / ours:>6.1f}x"
+          f"   (CPU time {ours_cpu:.2f} s vs {theirs_cpu:.2f} s: {theirs_cpu / ours_cpu:.1f}x)")
+    counted = instructions(command)
+    if counted:
+        print(f"{'':<8} centricity executes {counted / 1e6:,.0f} M instructions, {counted / len(pages) / 1e6:,.2f} M per page")
 
 
 def main():

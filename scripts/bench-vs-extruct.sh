@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --locked --release --quiet
-if [ ! -x target/bench-venv/bin/python ]; then
-  python3 -m venv target/bench-venv
-  target/bench-venv/bin/pip install --quiet --disable-pip-version-check extruct
+target="${CARGO_TARGET_DIR:-target}"
+if [ ! -x "$target/bench-venv/bin/python" ]; then
+  python3 -m venv "$target/bench-venv"
+  "$target/bench-venv/bin/pip" install --quiet --disable-pip-version-check extruct
 fi
-exec target/bench-venv/bin/python scripts/bench-vs-extruct.py target/bench-venv/bin/python
+exec "$target/bench-venv/bin/python" scripts/bench-vs-extruct.py "$target/bench-venv/bin/python"

@@ -12,6 +12,7 @@ pub mod cli;
 mod commands;
 pub mod exit;
 pub mod extract;
+pub mod input;
 pub mod kind;
 pub mod kinds;
 pub mod net;

@@ -3,27 +3,24 @@
 //! `;` (European Excel) or tab between cells. Survey exports and contact logs
 //! are read the same way.
 
-/// The file's text, whatever of those encodings it is in.
-pub fn decode(bytes: &[u8]) -> String {
+use std::borrow::Cow;
+
+/// The file's text, whatever of those encodings it is in: UTF-8 borrowed, not copied.
+pub fn decode(bytes: &[u8]) -> Cow<'_, str> {
     if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-        return encoding_rs::UTF_16LE
-            .decode_without_bom_handling(rest)
-            .0
-            .into_owned();
+        return encoding_rs::UTF_16LE.decode_without_bom_handling(rest).0;
     }
     if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-        return encoding_rs::UTF_16BE
-            .decode_without_bom_handling(rest)
-            .0
-            .into_owned();
+        return encoding_rs::UTF_16BE.decode_without_bom_handling(rest).0;
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_string(),
-        Err(_) => encoding_rs::WINDOWS_1252
-            .decode_without_bom_handling(bytes)
-            .0
-            .into_owned(),
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => {
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+        }
     }
 }
 

@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::exit::Exit;
 use crate::extract::profile::Profiles;
 use crate::extract::{Bucket, Entity, Rating, Syntax};
+use crate::input::{self, ReadError};
 use crate::kinds::reviews::{self, Source, SourceOutcome, SourceResult};
 use crate::net::fetch::{Fetcher, Policy};
 
@@ -135,6 +136,14 @@ pub fn run(request: &Request<'_>) -> Exit {
             }
         } else {
             let path = written.strip_prefix("file://").unwrap_or(written);
+            // A page past the cap is the user's to fix (exit 3); one that cannot be read is
+            // that source's failure, said with the others.
+            if let Err(e @ (ReadError::TooLarge { .. } | ReadError::BadCap { .. })) =
+                input::within_cap(Path::new(path), &input::PAGE)
+            {
+                eprintln!("error: {}", terminal(&e.to_string()));
+                return Exit::InvalidInput;
+            }
             sources.push(Source::File {
                 written: written.clone(),
                 path: path.into(),
@@ -155,13 +164,13 @@ pub fn run(request: &Request<'_>) -> Exit {
         Ok(rt) => rt,
         Err(exit) => return exit,
     };
-    let results: Vec<SourceResult> = runtime.block_on(async {
-        let mut results = Vec::new();
-        for source in &sources {
-            results.push(reviews::read(source, request.country, &profiles, &fetcher, None).await);
-        }
-        results
-    });
+    let results: Vec<SourceResult> = runtime.block_on(reviews::read_all(
+        &sources,
+        request.country,
+        &profiles,
+        &fetcher,
+        None,
+    ));
     for result in &results {
         if let Some(reason) = &result.reason {
             eprintln!("{}: {}", terminal(&result.source), terminal(reason));

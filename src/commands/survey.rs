@@ -59,8 +59,8 @@ fn open_export(args: &ExportArgs) -> Result<(Questionnaire, Vec<u8>, import::Opt
         .transpose()
         .map_err(|message| invalid(&message))?
         .unwrap_or_default();
-    let bytes = std::fs::read(&args.file)
-        .map_err(|e| invalid(&format!("{}: cannot read: {e}", args.file.display())))?;
+    let bytes = crate::input::read(&args.file, &crate::input::TABLE)
+        .map_err(|e| invalid(&e.to_string()))?;
     let options = import::Options {
         layout: args.layout,
         mapping,
@@ -78,6 +78,8 @@ pub fn import(args: &ExportArgs, equal_voice: bool, json: bool) -> Exit {
         Ok(imported) => imported,
         Err(e) => return invalid(&e.to_string()),
     };
+    // The answers are read: the file's bytes need not stay for the scoring.
+    drop(bytes);
     eprintln!(
         "{} (`centricity survey map` shows each match)",
         imported.mapped.summary()

@@ -20,13 +20,23 @@ pub struct Parsed {
     pub cut: bool,
 }
 
-/// Parses a document with its nesting capped at [`MAX_NESTING`], within a time budget.
+/// Parses a document with its nesting capped at [`MAX_NESTING`] and each tag's attributes at
+/// [`MAX_ATTRIBUTES`], within a time budget.
 pub fn parse(text: &str) -> Parsed {
-    let flat = flatten(text, MAX_NESTING);
-    let (html, cut) = parse_within(flat.as_deref().unwrap_or(text), budget_for(text.len()));
+    let scan = scan(text, MAX_NESTING, None, None);
+    parse_scanned(text, &scan)
+}
+
+fn parse_scanned(text: &str, scan: &Scan) -> Parsed {
+    let budget = budget_for(text.len());
+    let (html, cut) = if scan.cuts.is_empty() {
+        parse_within(text, budget)
+    } else {
+        parse_within(&without(text, &scan.cuts), budget)
+    };
     Parsed {
         html,
-        flattened: flat.is_some(),
+        flattened: scan.flattened,
         cut,
     }
 }
@@ -71,18 +81,20 @@ const NOT_NESTING: &[&str] = &[
     "tbody", "thead", "tfoot", "colgroup", "rb", "rt", "rtc", "rp",
 ];
 
-/// Elements whose content is text up to their end tag, not markup.
+/// Elements whose content is text up to their end tag, not markup (`noscript` too: the
+/// parser runs with scripting on, as browsers do).
 const RAW_TEXT: &[&str] = &[
-    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
+    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
 ];
 
 /// The text with start tags deeper than `cap` removed (and as many end tags
 /// after them), or `None` when the page is shallow enough as it is. The depth
 /// is an estimate from the tags alone; it only has to be close, and it never
 /// runs ahead of the parser's by more than the elements it ignores.
-pub fn flatten(text: &str, cap: usize) -> Option<String> {
+#[cfg(test)]
+fn flatten(text: &str, cap: usize) -> Option<String> {
     let scan = scan(text, cap, None, None);
-    (!scan.cuts.is_empty()).then(|| without(text, &scan.cuts))
+    scan.flattened.then(|| without(text, &scan.cuts))
 }
 
 /// A page parsed for rating extraction: its JSON-LD blocks are lifted out of the text before
@@ -90,30 +102,31 @@ pub fn flatten(text: &str, cap: usize) -> Option<String> {
 /// as slices of the page itself. The page is parsed only when some start tag's attribute text
 /// passes `needs_dom` (a DOM costs several times the markup it holds, and a page whose data is
 /// all JSON-LD needs none).
-pub fn parse_lifting_json_ld<'t>(
-    text: &'t str,
-    needs_dom: &dyn Fn(&str) -> bool,
-) -> (Option<Parsed>, Vec<&'t str>) {
+pub fn parse_lifting_json_ld<'t>(text: &'t str, needs_dom: &dyn Fn(&str) -> bool) -> Lifted<'t> {
     let json_ld = |attributes: &str| attribute(attributes, "type").is_some_and(is_json_ld);
-    let scan = scan(text, MAX_NESTING, Some(&json_ld), Some(needs_dom));
-    let blocks = scan.blocks.iter().map(|(a, b)| &text[*a..*b]).collect();
-    if !scan.wanted_tag {
-        return (None, blocks);
-    }
-    let flattened = scan.cuts.len() > scan.blocks.len();
-    let (html, cut) = if scan.cuts.is_empty() {
-        parse_within(text, budget_for(text.len()))
-    } else {
-        parse_within(&without(text, &scan.cuts), budget_for(text.len()))
+    // Once one tag wants a DOM, the others need not be asked.
+    let mut wanted = false;
+    let mut tags = |_: &str, attributes: &str| {
+        wanted = wanted || needs_dom(attributes);
+        wanted
     };
-    (
-        Some(Parsed {
-            html,
-            flattened,
-            cut,
-        }),
-        blocks,
-    )
+    let scan = scan(text, MAX_NESTING, Some(&json_ld), Some(&mut tags));
+    Lifted {
+        json_ld: scan.blocks.iter().map(|(a, b)| &text[*a..*b]).collect(),
+        parsed: scan.wanted_tag.then(|| parse_scanned(text, &scan)),
+        capped: scan.capped,
+    }
+}
+
+/// What [`parse_lifting_json_ld`] found.
+pub struct Lifted<'t> {
+    /// The page, when some tag wanted a DOM.
+    pub parsed: Option<Parsed>,
+    /// The JSON-LD blocks' text, slices of the page.
+    pub json_ld: Vec<&'t str>,
+    /// Whether a tag had attributes past [`MAX_ATTRIBUTES`] (said whether or not a DOM was
+    /// built, so a page's repairs do not depend on which way it was read).
+    pub capped: bool,
 }
 
 /// The text of the first `<script id="…">` with this id, found by the same linear scan (a
@@ -124,12 +137,48 @@ pub fn script_text<'t>(text: &'t str, id: &str) -> Option<&'t str> {
     scan.blocks.first().map(|(start, end)| &text[*start..*end])
 }
 
-/// Where a scan would cut the text, the script contents it found, and whether a start tag's
-/// attributes were wanted.
+/// The start tags named `wanted` (lower case), in the page's order, with their attribute text,
+/// found by the same linear scan as the rest: no DOM is built for what a page's head states.
+pub fn start_tags<'t>(text: &'t str, wanted: &[&str]) -> Vec<(String, &'t str)> {
+    let mut found = Vec::new();
+    let mut each = |name: &str, attributes: &'t str| {
+        if wanted.contains(&name) {
+            found.push((name.to_string(), attributes));
+        }
+        false
+    };
+    scan(text, usize::MAX, None, Some(&mut each));
+    found
+}
+
+/// The value of attribute `name` in a tag's attribute text, character references decoded as
+/// the parser decodes them (by the parser itself, for the few values that hold one).
+pub fn attribute_value(tag: &str, attributes: &str, name: &str) -> Option<String> {
+    let raw = attribute(attributes, name)?;
+    if !raw.contains('&') {
+        return Some(raw.to_string());
+    }
+    let fragment = Html::parse_fragment(&format!("<{tag}{attributes}"));
+    let selector = scraper::Selector::parse(tag).ok()?;
+    fragment
+        .select(&selector)
+        .next()
+        .and_then(|e| e.attr(name))
+        .map(str::to_string)
+}
+
+/// Asked of every complete start tag: its name (lower case; empty when the tokenizer would
+/// read a name the scan does not) and attribute text; whether it wants a DOM.
+type TagVisitor<'f, 't> = dyn FnMut(&str, &'t str) -> bool + 'f;
+
+/// Where a scan would cut the text, the script contents it found, whether a start tag's
+/// attributes were wanted, and whether tags nested too deep or attributes past the cap were cut.
 struct Scan {
     cuts: Vec<(usize, usize)>,
     blocks: Vec<(usize, usize)>,
     wanted_tag: bool,
+    flattened: bool,
+    capped: bool,
 }
 
 fn without(text: &str, cuts: &[(usize, usize)]) -> String {
@@ -144,16 +193,17 @@ fn without(text: &str, cuts: &[(usize, usize)]) -> String {
 }
 
 /// One linear pass over the tags: start tags deeper than `cap` to cut (and as many end tags
-/// after them), the contents of the scripts whose attributes `scripts` wants (to cut too), and
-/// whether any other start tag's attributes pass `tags`.
-fn scan(
-    text: &str,
+/// after them), attributes past [`MAX_ATTRIBUTES`] (to cut too), the contents of the scripts
+/// whose attributes `scripts` wants (to cut too), and
+/// whether any start tag's (name, attributes) pass `tags` (asked of every start tag).
+fn scan<'t>(
+    text: &'t str,
     cap: usize,
     scripts: Option<&dyn Fn(&str) -> bool>,
-    tags: Option<&dyn Fn(&str) -> bool>,
+    mut tags: Option<&mut TagVisitor<'_, 't>>,
 ) -> Scan {
     let bytes = text.as_bytes();
-    let mut wanted_tag = false;
+    let (mut wanted_tag, mut flattened, mut capped) = (false, false, false);
     let mut cuts: Vec<(usize, usize)> = Vec::new();
     let mut blocks: Vec<(usize, usize)> = Vec::new();
     let (mut depth, mut dropped, mut i) = (0usize, 0usize, 0usize);
@@ -175,20 +225,44 @@ fn scan(
             continue;
         }
         let name = text[name_at..name_at + name_len].to_ascii_lowercase();
-        let end = tag_end(bytes, name_at + name_len);
+        let Tag {
+            end,
+            complete,
+            excess,
+        } = read_tag(bytes, name_at + name_len);
+        // A tag cut whole (below) needs no attributes cut.
+        let mut cut_excess = || {
+            if let Some(excess) = excess {
+                cuts.push(excess);
+                capped = true;
+            }
+        };
         if closing {
             if dropped > 0 {
                 dropped -= 1;
                 cuts.push((start, end));
-            } else if !NOT_NESTING.contains(&name.as_str()) {
-                depth = depth.saturating_sub(1);
+            } else {
+                cut_excess();
+                if !NOT_NESTING.contains(&name.as_str()) {
+                    depth = depth.saturating_sub(1);
+                }
             }
             i = end;
             continue;
         }
         let self_closing = end >= 2 && bytes[end - 2] == b'/';
-        if !wanted_tag && tags.is_some_and(|wanted| wanted(&text[name_at + name_len..end])) {
-            wanted_tag = true;
+        if let Some(tags) = tags.as_mut().filter(|_| complete) {
+            // The name as the tokenizer reads it: up to a space, `/` or `>`.
+            let full = bytes[name_at..]
+                .iter()
+                .take_while(|b| !b.is_ascii_whitespace() && !matches!(b, b'/' | b'>'))
+                .count();
+            let tag_name = if full == name_len { name.as_str() } else { "" };
+            wanted_tag |= tags(tag_name, &text[name_at + name_len..end]);
+        }
+        let deep = !self_closing && !NOT_NESTING.contains(&name.as_str()) && depth >= cap;
+        if !deep {
+            cut_excess();
         }
         if RAW_TEXT.contains(&name.as_str()) {
             // Its content cannot open elements; skip to its end tag.
@@ -202,13 +276,12 @@ fn scan(
             i = close;
             continue;
         }
-        if !self_closing && !NOT_NESTING.contains(&name.as_str()) {
-            if depth >= cap {
-                dropped += 1;
-                cuts.push((start, end));
-            } else {
-                depth += 1;
-            }
+        if deep {
+            dropped += 1;
+            flattened = true;
+            cuts.push((start, end));
+        } else if !self_closing && !NOT_NESTING.contains(&name.as_str()) {
+            depth += 1;
         }
         i = end;
     }
@@ -217,6 +290,8 @@ fn scan(
         cuts,
         blocks,
         wanted_tag,
+        flattened,
+        capped,
     }
 }
 
@@ -281,29 +356,98 @@ fn attribute<'a>(attributes: &'a str, wanted: &str) -> Option<&'a str> {
     None
 }
 
-/// Just past the `>` closing a tag. As the HTML tokenizer does, a quote starts a quoted value
-/// only after `=` (a stray `"` in an attribute name is just a character), so a page cannot
-/// hide tags from this count with unbalanced quotes.
-fn tag_end(bytes: &[u8], mut i: usize) -> usize {
-    let mut after_equals = false;
+/// Attributes one tag keeps; later ones are cut before parsing. html5ever drops a duplicate
+/// attribute by comparing its name with every attribute before it in the tag, so a tag's cost
+/// is the square of its attribute count: one element with 400,000 of them took seconds. No
+/// real element carries more than a few dozen; the cap makes a tag's cost at most
+/// `MAX_ATTRIBUTES` comparisons per byte of it.
+pub const MAX_ATTRIBUTES: usize = 128;
+
+/// A tag read as the HTML tokenizer reads it, from just after its name's first characters.
+struct Tag {
+    /// Just past its closing `>` (or the end of the text).
+    end: usize,
+    /// Whether it has its `>`: the tokenizer drops a tag the text ends in.
+    complete: bool,
+    /// Where its attributes past [`MAX_ATTRIBUTES`] start and end, when it has more.
+    excess: Option<(usize, usize)>,
+}
+
+/// The tokenizer's states inside a tag (HTML's tag name, attribute and self-closing states).
+#[derive(Clone, Copy, PartialEq)]
+enum At {
+    TagName,
+    BeforeName,
+    Name,
+    AfterName,
+    BeforeValue,
+    Quoted(u8),
+    Unquoted,
+    AfterQuoted,
+    SelfClosing,
+}
+
+/// Walks a tag as the tokenizer does, so a page cannot hide tags from the nesting count with
+/// quotes (a quote opens a value only after `=`), and counts its attributes.
+fn read_tag(bytes: &[u8], from: usize) -> Tag {
+    let (mut state, mut i, mut count) = (At::TagName, from, 0usize);
+    let (mut excess_from, mut last_end) = (None, from);
     while i < bytes.len() {
         let b = bytes[i];
-        match b {
-            b'>' => return i + 1,
-            b'=' => after_equals = true,
-            b'"' | b'\'' if after_equals => {
-                i = bytes[i + 1..]
-                    .iter()
-                    .position(|c| *c == b)
-                    .map_or(bytes.len(), |p| i + 1 + p);
-                after_equals = false;
+        let space = b.is_ascii_whitespace();
+        let mut start_name = false;
+        state = match state {
+            _ if b == b'>' && !matches!(state, At::Quoted(_)) => {
+                return Tag {
+                    end: i + 1,
+                    complete: true,
+                    excess: excess_from.map(|s| (s, last_end)),
+                };
             }
-            b if b.is_ascii_whitespace() => {}
-            _ => after_equals = false,
+            At::TagName | At::Unquoted | At::AfterQuoted if space => At::BeforeName,
+            At::TagName | At::Name | At::AfterQuoted if b == b'/' => At::SelfClosing,
+            At::TagName => At::TagName,
+            At::BeforeName | At::AfterName | At::BeforeValue if space => state,
+            At::Name if space => At::AfterName,
+            At::BeforeName | At::AfterName if b == b'/' => At::SelfClosing,
+            At::Name | At::AfterName if b == b'=' => At::BeforeValue,
+            At::Name => At::Name,
+            At::BeforeValue if b == b'"' || b == b'\'' => At::Quoted(b),
+            At::BeforeValue | At::Unquoted => At::Unquoted,
+            At::Quoted(q) if b == q => At::AfterQuoted,
+            At::Quoted(q) => At::Quoted(q),
+            // Anything else after a value or a `/` starts the next attribute, as does any
+            // character (`=` too) where a name may begin.
+            At::AfterQuoted | At::SelfClosing => {
+                state = At::BeforeName;
+                continue;
+            }
+            At::BeforeName | At::AfterName => {
+                start_name = true;
+                At::Name
+            }
+        };
+        if start_name {
+            count += 1;
+            if count == MAX_ATTRIBUTES + 1 {
+                excess_from = Some(i);
+            }
+        }
+        // Where the last attribute ends: its name, `=`, value or closing quote.
+        let in_attribute = matches!(
+            state,
+            At::Name | At::BeforeValue | At::Quoted(_) | At::Unquoted | At::AfterQuoted
+        );
+        if in_attribute && (!space || matches!(state, At::Quoted(_))) {
+            last_end = i + 1;
         }
         i += 1;
     }
-    bytes.len()
+    Tag {
+        end: bytes.len(),
+        complete: false,
+        excess: excess_from.map(|s| (s, last_end)),
+    }
 }
 
 /// Where `</name` starts at or after `from`, ASCII case-insensitively.
@@ -417,8 +561,10 @@ mod tests {
             "<script>var x = '<script type=\"application/ld+json\">';</script>",
             "<script data-x=\"type=application/ld+json\" type=\"text/javascript\">var y;</script></head>",
         );
-        let (parsed, blocks) = parse_lifting_json_ld(page, &|_| true);
-        assert_eq!(blocks, ["{\"a\":1}", "[2]"]);
+        let Lifted {
+            parsed, json_ld, ..
+        } = parse_lifting_json_ld(page, &|_| true);
+        assert_eq!(json_ld, ["{\"a\":1}", "[2]"]);
         let parsed = parsed.expect("a tag was wanted");
         // The DOM keeps the scripts, without the lifted text.
         let scripts = scraper::Selector::parse("script").unwrap_or_else(|_| unreachable!());
@@ -437,9 +583,74 @@ mod tests {
             ]
         );
         assert!(!parsed.flattened);
-        let (unparsed, blocks) = parse_lifting_json_ld(page, &|_| false);
-        assert!(unparsed.is_none());
-        assert_eq!(blocks, ["{\"a\":1}", "[2]"]);
+        let unparsed = parse_lifting_json_ld(page, &|_| false);
+        assert!(unparsed.parsed.is_none());
+        assert_eq!(unparsed.json_ld, ["{\"a\":1}", "[2]"]);
+    }
+
+    /// The attributes of the page's first element named `name`.
+    fn attributes_of(html: &Html, name: &str) -> Vec<(String, String)> {
+        let selector = scraper::Selector::parse(name).unwrap_or_else(|_| unreachable!());
+        html.select(&selector)
+            .next()
+            .map(|e| {
+                e.value()
+                    .attrs()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_tag_reaches_the_parser_with_at_most_the_capped_attributes() {
+        // html5ever compares each attribute with those before it in the tag: with the cap, the
+        // comparisons a tag costs are bounded by MAX_ATTRIBUTES per attribute, whatever its count.
+        let names: Vec<String> = (0..20_000).map(|i| format!("a{i}")).collect();
+        let page = format!(
+            "<div itemscope itemtype=\"https://schema.org/Thing\" {} last='x>y'>text</div \
+             {}><p>after</p>",
+            names.join(" "),
+            names.join("=1 ")
+        );
+        let lifted = parse_lifting_json_ld(&page, &|_| true);
+        assert!(lifted.capped);
+        let parsed = lifted.parsed.expect("a DOM");
+        let kept = attributes_of(&parsed.html, "div");
+        assert_eq!(kept.len(), MAX_ATTRIBUTES);
+        // The first ones are kept (scraper sorts them by name), and the tag ends where the
+        // tokenizer says.
+        assert!(
+            kept.contains(&("itemscope".into(), String::new())),
+            "{kept:?}"
+        );
+        assert!(kept.contains(&("a125".into(), String::new())), "{kept:?}");
+        assert!(!kept.contains(&("a126".into(), String::new())), "{kept:?}");
+        assert_eq!(attributes_of(&parsed.html, "p").len(), 0);
+        assert_eq!(
+            parsed.html.root_element().text().collect::<String>(),
+            "textafter"
+        );
+        assert!(!parsed.flattened);
+    }
+
+    #[test]
+    fn tags_within_the_attribute_cap_are_parsed_as_written() {
+        let names: Vec<String> = (0..MAX_ATTRIBUTES).map(|i| format!("a{i}")).collect();
+        for page in [
+            format!("<div {}>x</div>", names.join(" ")),
+            format!("<div {} />x", names.join("='1' ")),
+            "<div a b= =\"x>y\" c>z</div>".to_string(),
+        ] {
+            let scan = scan(&page, MAX_NESTING, None, None);
+            assert!(scan.cuts.is_empty() && !scan.capped, "{page}");
+        }
+        // `b`'s unquoted value is `="x`: the tag ends at the first `>`, as the tokenizer reads it.
+        let parsed = parse("<div a b= =\"x>y\" c>z</div>");
+        assert_eq!(
+            attributes_of(&parsed.html, "div")[1],
+            ("b".into(), "=\"x".into())
+        );
     }
 
     #[test]

@@ -110,7 +110,17 @@ pub struct PageRatings {
 /// Work on a page is bounded (see [`graph::Budget`]); a page that needed more
 /// is read as far as the budget went and says so in its repairs.
 pub fn extract_html(text: &str) -> PageRatings {
-    let (parsed, json_ld) = html::parse_lifting_json_ld(text, &may_start_item);
+    extract_reading(text, &may_start_item)
+}
+
+/// [`extract_html`] with a DOM built when some start tag's attribute text passes `needs_dom`:
+/// a page whose tags cannot start an item gives the same ratings without one.
+fn extract_reading(text: &str, needs_dom: &dyn Fn(&str) -> bool) -> PageRatings {
+    let html::Lifted {
+        parsed,
+        json_ld,
+        capped,
+    } = html::parse_lifting_json_ld(text, needs_dom);
     let mut budget = Budget::for_input(text.len());
     // One walk over the tree serves every syntax.
     let all: Vec<_> = parsed
@@ -141,6 +151,9 @@ pub fn extract_html(text: &str) -> PageRatings {
         .map_or((false, false), |p| (p.flattened, p.cut));
     if flattened {
         repairs.push(FLATTENED);
+    }
+    if capped {
+        repairs.push(ATTRIBUTES_CAPPED);
     }
     if budget.truncated || walk.truncated || cut {
         repairs.push(TRUNCATED);
@@ -175,6 +188,9 @@ fn may_start_item(attributes: &str) -> bool {
 
 /// Repair named when a page nested deeper than browsers keep was flattened to be parsed.
 pub const FLATTENED: &str = "deep-nesting-flattened";
+/// Repair named when a tag had more attributes than [`html::MAX_ATTRIBUTES`]: the rest were
+/// not read.
+pub const ATTRIBUTES_CAPPED: &str = "attributes-capped";
 /// Repair named when a page asked for more work than its size allows: it was read in part.
 pub const TRUNCATED: &str = "truncated-work-budget";
 

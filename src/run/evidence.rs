@@ -12,7 +12,10 @@ pub fn path_for(dir: &Path, check_id: &str) -> PathBuf {
 
 pub fn load(dir: &Path, check_id: &str) -> Result<Observation, CheckError> {
     let path = path_for(dir, check_id);
-    let bytes = std::fs::read(&path).map_err(|_| CheckError::NoSavedEvidence(path.clone()))?;
+    let bytes = crate::input::read(&path, &crate::input::TABLE).map_err(|e| match e {
+        crate::input::ReadError::Io { .. } => CheckError::NoSavedEvidence(path.clone()),
+        too_large => CheckError::BadEvidence(too_large.to_string()),
+    })?;
     serde_json::from_slice(&bytes)
         .map_err(|e| CheckError::BadEvidence(format!("{}: {e}", path.display())))
 }

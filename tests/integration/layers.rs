@@ -28,6 +28,7 @@ const LAYERS: &[&[&str]] = &[
         "spreadsheet",
         "output",
         "exit",
+        "input",
     ],
 ];
 

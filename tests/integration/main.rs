@@ -14,6 +14,7 @@ mod hostile;
 mod hostile_text;
 mod html;
 mod http_check;
+mod input_caps;
 mod interview;
 mod layers;
 mod plugin_processes;

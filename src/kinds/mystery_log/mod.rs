@@ -143,11 +143,10 @@ impl Contact {
 fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Category, Params)> {
     let file = th.required_s::<String>("file").ok()?;
     let path = ctx.resolve(&file.value);
-    let text = match std::fs::read(&path) {
+    let text = match crate::input::read(&path, &crate::input::TABLE) {
         Ok(bytes) => bytes,
         Err(err) => {
-            th.errors
-                .extend(at(format!("cannot read `{}`: {err}", path.display()), &file).errors);
+            th.errors.extend(at(err.to_string(), &file).errors);
             return None;
         }
     };

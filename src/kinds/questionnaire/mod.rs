@@ -151,15 +151,13 @@ fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Categor
     let mut notes = Vec::new();
     for written in &answers.value {
         let path = ctx.resolve(written);
-        let Ok(bytes) = std::fs::read(&path) else {
-            th.errors.extend(
-                at(
-                    format!("cannot read answers `{}`", path.display()),
-                    &answers,
-                )
-                .errors,
-            );
-            continue;
+        let bytes = match crate::input::read(&path, &crate::input::TABLE) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                th.errors
+                    .extend(at(format!("answers: {err}"), &answers).errors);
+                continue;
+            }
         };
         let result = if written.ends_with(".toml") {
             interview_file::read(&String::from_utf8_lossy(&bytes), &path, &questionnaire)

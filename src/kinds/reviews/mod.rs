@@ -5,7 +5,7 @@
 mod read;
 mod score;
 
-pub use read::read;
+use read::read;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -188,6 +188,7 @@ fn read_source_spec(written: &str, ctx: &LoadContext<'_>) -> Result<Source, Stri
     }
     let path = ctx.resolve(written.strip_prefix("file://").unwrap_or(written));
     if path.is_file() {
+        crate::input::within_cap(&path, &crate::input::PAGE).map_err(|e| e.to_string())?;
         Ok(Source::File {
             written: written.to_string(),
             path,
@@ -198,6 +199,28 @@ fn read_source_spec(written: &str, ctx: &LoadContext<'_>) -> Result<Source, Stri
             path.display()
         ))
     }
+}
+
+/// Reads every source, as many at once as there are cores: pages are independent and each
+/// one's parse runs on the blocking pool, so they use every core, while fetches still keep
+/// each host's pace. The results come in the sources' order; at most that many pages are in
+/// memory at once.
+pub async fn read_all(
+    sources: &[Source],
+    country: Option<&str>,
+    profiles: &Profiles,
+    fetcher: &Fetcher,
+    keep_pages: Option<&std::path::Path>,
+) -> Vec<SourceResult> {
+    use futures_util::stream::{self, StreamExt};
+    let at_once = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    // Made before the stream (they start only when polled): a mapping closure in the stream
+    // would make the check's future not provably `Send`.
+    let reads: Vec<_> = sources
+        .iter()
+        .map(|source| read(source, country, profiles, fetcher, keep_pages))
+        .collect();
+    stream::iter(reads).buffered(at_once).collect().await
 }
 
 /// `www.acme.example` and `acme.example` are the same company site.
@@ -281,19 +304,14 @@ pub async fn collect(
     })
     .map_err(|e| CheckError::failed(ErrorCode::Network, e))?;
     let pages_dir = ctx.evidence_dir.join("pages");
-    let mut sources = Vec::with_capacity(params.sources.len());
-    for source in &params.sources {
-        sources.push(
-            read(
-                source,
-                params.country.as_deref(),
-                &profiles,
-                &fetcher,
-                Some(&pages_dir),
-            )
-            .await,
-        );
-    }
+    let sources = read_all(
+        &params.sources,
+        params.country.as_deref(),
+        &profiles,
+        &fetcher,
+        Some(&pages_dir),
+    )
+    .await;
     Ok(ReviewsObservation {
         sources,
         own_host: params.own_host.clone(),

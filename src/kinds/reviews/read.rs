@@ -34,7 +34,7 @@ pub async fn read(
             let loaded = fetch(fetcher, &url).await;
             (url, loaded)
         }
-        Source::File { path, .. } => match std::fs::read(path) {
+        Source::File { path, .. } => match crate::input::read(path, &crate::input::PAGE) {
             Ok(bytes) => {
                 // Until the page is decoded, a file's address is its path; the page may state a better one.
                 let origin = file_url(path);
@@ -47,13 +47,7 @@ pub async fn read(
                 };
                 (origin, Ok(loaded))
             }
-            Err(e) => (
-                file_url(path),
-                Err((
-                    SourceOutcome::Error,
-                    format!("cannot read {}: {e}", path.display()),
-                )),
-            ),
+            Err(e) => (file_url(path), Err((SourceOutcome::Error, e.to_string()))),
         },
     };
     let Loaded {

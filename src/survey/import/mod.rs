@@ -8,7 +8,7 @@ pub mod matching;
 mod records;
 mod words;
 
-use records::{ToolColumns, cell, read_record, read_records};
+use records::{Rows, ToolColumns, cell, read_record};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -121,30 +121,43 @@ pub fn map(
     questionnaire: &Questionnaire,
     options: &Options,
 ) -> Result<Mapped, InputError> {
-    read_and_map(bytes, path, questionnaire, options).map(|read| read.mapped)
+    let text = crate::spreadsheet::decode(bytes);
+    read_and_map(&text, path, questionnaire, options).map(|read| read.mapped)
 }
 
-/// The file's rows, its headers, and how they were matched.
-struct Read {
-    records: Vec<Vec<String>>,
+/// The file's first rows (headers, and maybe answers), the rows after them still to read,
+/// its headers, and how they were matched.
+struct Read<'t> {
+    head: Vec<Vec<String>>,
+    rest: Rows<'t>,
     headers: Vec<(String, Option<String>)>,
     mapped: Mapped,
 }
 
-fn read_and_map(
-    bytes: &[u8],
+/// Rows read to detect the layout: the most header rows a layout has.
+const HEAD_ROWS: usize = 3;
+
+fn read_and_map<'t>(
+    text: &'t str,
     path: &Path,
     questionnaire: &Questionnaire,
     options: &Options,
-) -> Result<Read, InputError> {
-    let records = read_records(bytes, path)?;
-    let Some(first) = records.first() else {
+) -> Result<Read<'t>, InputError> {
+    let mut rest = Rows::new(text);
+    let mut head: Vec<Vec<String>> = Vec::new();
+    while head.len() < HEAD_ROWS {
+        let Some((_, row)) = rest.next(path)? else {
+            break;
+        };
+        head.push(row.into_iter().map(str::to_string).collect());
+    }
+    let Some(first) = head.first() else {
         return Err(InputError::whole_file(path, "the file is empty"));
     };
     let detected = Layout::detect(
         first,
-        records.get(1).map(Vec::as_slice),
-        records.get(2).map(Vec::as_slice),
+        head.get(1).map(Vec::as_slice),
+        head.get(2).map(Vec::as_slice),
     );
     let Some(layout) = options.layout.or(detected) else {
         return Err(InputError::whole_file(
@@ -157,13 +170,13 @@ fn read_and_map(
         ));
     };
     let header_rows = layout.header_rows();
-    if records.len() < header_rows {
+    if head.len() < header_rows {
         return Err(InputError::whole_file(
             path,
             format!("a {} export has {header_rows} header rows", layout.name()),
         ));
     }
-    let headers = layout.headers(&records[..header_rows]);
+    let headers = layout.headers(&head[..header_rows]);
     let bank = Bank::new(questionnaire, super::questionnaire::bank());
     let (columns, mut notes) = map_columns(&headers, layout, &bank, &options.mapping);
     let unanswered: Vec<String> = questionnaire
@@ -177,7 +190,8 @@ fn read_and_map(
         }
     }
     Ok(Read {
-        records,
+        head,
+        rest,
         headers,
         mapped: Mapped {
             layout,
@@ -196,11 +210,13 @@ pub fn import(
     questionnaire: &Questionnaire,
     options: &Options,
 ) -> Result<Imported, InputError> {
+    let text = crate::spreadsheet::decode(bytes);
     let Read {
-        records,
+        head,
+        mut rest,
         headers,
         mut mapped,
-    } = read_and_map(bytes, path, questionnaire, options)?;
+    } = read_and_map(&text, path, questionnaire, options)?;
     let layout = mapped.layout;
     let header_rows = layout.header_rows();
     let matched = &mapped.columns;
@@ -231,8 +247,17 @@ pub fn import(
     let mut excluded: BTreeMap<String, usize> = BTreeMap::new();
     let mut rows = Vec::new();
     let mut problems = Vec::new();
-    for (index, record) in records.iter().enumerate().skip(header_rows) {
-        let row_number = index + 1;
+    // The rows read with the headers, then the rest one at a time.
+    let mut head_rows = head.iter().enumerate().skip(header_rows);
+    loop {
+        let (row_number, record): (usize, Vec<&str>) = match head_rows.next() {
+            Some((index, row)) => (index + 1, row.iter().map(String::as_str).collect()),
+            None => match rest.next(path)? {
+                Some(row) => row,
+                None => break,
+            },
+        };
+        let record = record.as_slice();
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }

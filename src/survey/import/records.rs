@@ -10,33 +10,47 @@ use crate::spanned::{InputError, Location, Problem};
 use crate::survey::answers::{AnswerRow, Value, parse_cell};
 use crate::survey::questionnaire::Question;
 
-/// Every row of the file as text cells, in whatever encoding and delimiter it was saved.
-pub(super) fn read_records(bytes: &[u8], path: &Path) -> Result<Vec<Vec<String>>, InputError> {
-    let text = crate::spreadsheet::decode(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(crate::spreadsheet::sniff_delimiter(&text))
-        .from_reader(text.as_bytes());
-    let mut records = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        match record {
-            Ok(r) => records.push(r.iter().map(str::to_string).collect()),
-            Err(e) => {
-                return Err(InputError {
-                    file: path.to_path_buf(),
-                    problems: vec![Problem {
-                        location: Location::Cell {
-                            row: i + 1,
-                            column: "(row)".into(),
-                        },
-                        message: format!("unreadable CSV: {e}"),
-                    }],
-                });
-            }
+/// An export's rows, read one at a time from its decoded text, whatever delimiter it was
+/// saved with: the whole file held as cells would cost many times the file.
+pub(super) struct Rows<'t> {
+    reader: csv::Reader<&'t [u8]>,
+    record: csv::StringRecord,
+    /// 1-based number of the row last read.
+    number: usize,
+}
+
+impl<'t> Rows<'t> {
+    pub(super) fn new(text: &'t str) -> Self {
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(crate::spreadsheet::sniff_delimiter(text))
+            .from_reader(text.as_bytes());
+        Self {
+            reader,
+            record: csv::StringRecord::new(),
+            number: 0,
         }
     }
-    Ok(records)
+
+    /// The next row's number (from 1) and cells, `None` after the last.
+    pub(super) fn next(&mut self, path: &Path) -> Result<Option<(usize, Vec<&str>)>, InputError> {
+        self.number += 1;
+        match self.reader.read_record(&mut self.record) {
+            Ok(true) => Ok(Some((self.number, self.record.iter().collect()))),
+            Ok(false) => Ok(None),
+            Err(e) => Err(InputError {
+                file: path.to_path_buf(),
+                problems: vec![Problem {
+                    location: Location::Cell {
+                        row: self.number,
+                        column: "(row)".into(),
+                    },
+                    message: format!("unreadable CSV: {e}"),
+                }],
+            }),
+        }
+    }
 }
 
 /// Where the survey tool's own columns are, found once for the whole file.
@@ -62,7 +76,7 @@ impl ToolColumns {
 }
 
 /// A record's cell at `at`, trimmed, when it holds anything.
-pub(super) fn cell(record: &[String], at: Option<usize>) -> Option<&str> {
+pub(super) fn cell<'r>(record: &[&'r str], at: Option<usize>) -> Option<&'r str> {
     at.and_then(|i| record.get(i))
         .map(|v| v.trim())
         .filter(|v| !v.is_empty())
@@ -73,7 +87,7 @@ pub(super) fn cell(record: &[String], at: Option<usize>) -> Option<&str> {
     reason = "one record's context, kept explicit"
 )]
 pub(super) fn read_record(
-    record: &[String],
+    record: &[&str],
     row_number: usize,
     layout: Layout,
     headers: &[(String, Option<String>)],
