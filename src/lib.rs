@@ -4,6 +4,10 @@
 //! ([`check`], [`checks`]) → pure scoring ([`score`]) → report and renderers
 //! ([`report`]). `main.rs` only maps [`run`]'s result to an exit code.
 
+// Outside text is never cut by a byte index, which panics inside a character: cuts go
+// through `str::get`, `split_once` or `text::prefix` (CI runs clippy with -D warnings).
+#![warn(clippy::string_slice)]
+
 pub mod audit;
 pub mod benchmarks;
 pub mod category;

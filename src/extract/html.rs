@@ -62,10 +62,12 @@ fn parse_within(text: &str, budget: Duration) -> (Html, bool) {
         // At least one character, so a chunk boundary never stalls on a multi-byte one.
         let mut chunk = crate::text::prefix(rest, CHUNK);
         if chunk.is_empty() {
-            chunk = &rest[..rest.chars().next().map_or(rest.len(), char::len_utf8)];
+            chunk = rest
+                .get(..rest.chars().next().map_or(rest.len(), char::len_utf8))
+                .unwrap_or(rest);
         }
         parser.process(chunk.into());
-        rest = &rest[chunk.len()..];
+        rest = rest.get(chunk.len()..).unwrap_or_default();
         if !rest.is_empty() && started.elapsed() > budget {
             return (parser.finish(), true);
         }
@@ -112,7 +114,11 @@ pub fn parse_lifting_json_ld<'t>(text: &'t str, needs_dom: &dyn Fn(&str) -> bool
     };
     let scan = scan(text, MAX_NESTING, Some(&json_ld), Some(&mut tags));
     Lifted {
-        json_ld: scan.blocks.iter().map(|(a, b)| &text[*a..*b]).collect(),
+        json_ld: scan
+            .blocks
+            .iter()
+            .filter_map(|(a, b)| text.get(*a..*b))
+            .collect(),
         parsed: scan.wanted_tag.then(|| parse_scanned(text, &scan)),
         capped: scan.capped,
     }
@@ -134,7 +140,9 @@ pub struct Lifted<'t> {
 pub fn script_text<'t>(text: &'t str, id: &str) -> Option<&'t str> {
     let with_id = |attributes: &str| attribute(attributes, "id") == Some(id);
     let scan = scan(text, usize::MAX, Some(&with_id), None);
-    scan.blocks.first().map(|(start, end)| &text[*start..*end])
+    scan.blocks
+        .first()
+        .and_then(|(start, end)| text.get(*start..*end))
 }
 
 /// The start tags named `wanted` (lower case), in the page's order, with their attribute text,
@@ -185,10 +193,10 @@ fn without(text: &str, cuts: &[(usize, usize)]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut from = 0;
     for (start, end) in cuts {
-        out.push_str(&text[from..*start]);
+        out.push_str(text.get(from..*start).unwrap_or_default());
         from = *end;
     }
-    out.push_str(&text[from..]);
+    out.push_str(text.get(from..).unwrap_or_default());
     out
 }
 
@@ -224,7 +232,10 @@ fn scan<'t>(
             i = start + 1;
             continue;
         }
-        let name = text[name_at..name_at + name_len].to_ascii_lowercase();
+        let name = text
+            .get(name_at..name_at + name_len)
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         let Tag {
             end,
             complete,
@@ -258,7 +269,10 @@ fn scan<'t>(
                 .take_while(|b| !b.is_ascii_whitespace() && !matches!(b, b'/' | b'>'))
                 .count();
             let tag_name = if full == name_len { name.as_str() } else { "" };
-            wanted_tag |= tags(tag_name, &text[name_at + name_len..end]);
+            wanted_tag |= tags(
+                tag_name,
+                text.get(name_at + name_len..end).unwrap_or_default(),
+            );
         }
         let deep = !self_closing && !NOT_NESTING.contains(&name.as_str()) && depth >= cap;
         if !deep {
@@ -268,7 +282,9 @@ fn scan<'t>(
             // Its content cannot open elements; skip to its end tag.
             let close = find_end_tag(bytes, end, &name).unwrap_or(bytes.len());
             if name == "script"
-                && scripts.is_some_and(|wanted| wanted(&text[name_at + name_len..end]))
+                && scripts.is_some_and(|wanted| {
+                    wanted(text.get(name_at + name_len..end).unwrap_or_default())
+                })
             {
                 blocks.push((end, close));
                 cuts.push((end, close));
@@ -318,7 +334,7 @@ fn attribute<'a>(attributes: &'a str, wanted: &str) -> Option<&'a str> {
         {
             i += 1;
         }
-        let name = &attributes[name_start..i];
+        let name = attributes.get(name_start..i).unwrap_or_default();
         while i < bytes.len() && bytes[i].is_ascii_whitespace() {
             i += 1;
         }
@@ -334,7 +350,7 @@ fn attribute<'a>(attributes: &'a str, wanted: &str) -> Option<&'a str> {
                         .iter()
                         .position(|c| c == q)
                         .map_or(bytes.len(), |p| i + 1 + p);
-                    value = &attributes[i + 1..close];
+                    value = attributes.get(i + 1..close).unwrap_or_default();
                     i = close + 1;
                 }
                 _ => {
@@ -342,7 +358,7 @@ fn attribute<'a>(attributes: &'a str, wanted: &str) -> Option<&'a str> {
                     while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>' {
                         i += 1;
                     }
-                    value = &attributes[value_start..i];
+                    value = attributes.get(value_start..i).unwrap_or_default();
                 }
             }
         }

@@ -76,7 +76,11 @@ impl<'a> LineIndex<'a> {
 
     pub fn locate(&self, offset: usize) -> Location {
         let offset = offset.min(self.text.len());
-        let before = crate::text::prefix(self.text, offset);
+        // The offset may fall inside a character: count up to the boundary before it.
+        let before = (0..=offset)
+            .rev()
+            .find_map(|end| self.text.get(..end))
+            .unwrap_or_default();
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let col = before.get(line_start..).unwrap_or_default().chars().count() + 1;

@@ -16,7 +16,12 @@ const LOUD: &str =
 /// and writes its pid to `FILE`.
 fn daemon(file: &str, holds_stdout: bool) -> String {
     let redirect = if holds_stdout { "" } else { " >/dev/null 2>&1" };
-    format!("(setsid sh -c 'echo $$ > {file}; exec sleep 300'{redirect} &)")
+    // The plug-in goes on only once the daemon has written its pid: else a busy machine may
+    // end the tree before the daemon ran, and the test would wait for a file never written.
+    format!(
+        "(setsid sh -c 'echo $$ > {file}.tmp && mv {file}.tmp {file}; exec sleep 300'{redirect} &)\n\
+         while [ ! -s {file} ]; do sleep 0.01; done"
+    )
 }
 
 /// Waits for the pid a plug-in wrote, then whether that process is still alive (a zombie

@@ -12,13 +12,10 @@ pub fn stated_address(text: &str) -> Option<(url::Url, &'static str)> {
             .filter(|u| matches!(u.scheme(), "http" | "https"))
     };
     if let Some(at) = head.find("saved from url=(") {
-        let rest = &head[at + 16..];
+        let rest = head.get(at + 16..).unwrap_or_default();
         if let Some(url) = rest
-            .find(')')
-            .and_then(|close| {
-                let rest = &rest[close + 1..];
-                rest.find("-->").map(|end| &rest[..end])
-            })
+            .split_once(')')
+            .and_then(|(_, rest)| rest.split_once("-->").map(|(url, _)| url))
             .and_then(absolute)
         {
             return Some((url, "saved-from mark"));
