@@ -13,10 +13,13 @@ const LOUD: &str =
     "dd if=/dev/zero bs=1024 count=1024 2>/dev/null | tr '\\0' x >&2\necho 'last words' >&2";
 
 /// Starts `sleep 300` in a session of its own, detached from the plug-in (a double fork),
-/// and writes its pid to `FILE`.
+/// and waits until it has written its pid to `FILE`.
 fn daemon(file: &str, holds_stdout: bool) -> String {
     let redirect = if holds_stdout { "" } else { " >/dev/null 2>&1" };
-    format!("(setsid sh -c 'echo $$ > {file}; exec sleep 300'{redirect} &)")
+    format!(
+        "(setsid sh -c 'echo $$ > {file}; exec sleep 300'{redirect} &)\n\
+         while [ ! -s {file} ]; do sleep 0.01; done"
+    )
 }
 
 /// Waits for the pid a plug-in wrote, then whether that process is still alive (a zombie
