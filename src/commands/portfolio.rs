@@ -12,7 +12,8 @@ use super::audit::input_error;
 use crate::cli::{PortfolioArgs, PortfolioFormat};
 use crate::exit::Exit;
 use crate::portfolio::{
-    Company, CompanyResult, PortfolioOutput, Shard, Template, open_evidence, rank, read_companies,
+    Company, CompanyResult, Merged, PortfolioOutput, Shard, Template, open_evidence, rank,
+    read_companies,
 };
 use crate::report::sanitize::terminal;
 use crate::run::{self, RunOptions};
@@ -284,7 +285,7 @@ pub fn merge(
     format: PortfolioFormat,
     to: Option<&Path>,
 ) -> Exit {
-    let mut merged: Option<PortfolioOutput> = None;
+    let mut merged = Merged::default();
     for file in files {
         let read = std::fs::read(file)
             .map_err(|e| e.to_string())
@@ -300,30 +301,15 @@ pub fn merge(
                 ));
             }
         };
-        match &mut merged {
-            None => {
-                merged = Some(PortfolioOutput {
-                    shard: None,
-                    ..part
-                })
-            }
-            Some(all) => {
-                if let Some(twice) = part
-                    .companies
-                    .iter()
-                    .find(|c| all.companies.iter().any(|a| a.name == c.name))
-                {
-                    return input_error(&format!(
-                        "{}: {} is in two shards' outputs",
-                        file.display(),
-                        terminal(&twice.name)
-                    ));
-                }
-                all.companies.extend(part.companies);
-            }
+        if let Err(twice) = merged.add(part) {
+            return input_error(&format!(
+                "{}: {} is in two shards' outputs",
+                file.display(),
+                terminal(&twice)
+            ));
         }
     }
-    match merged {
+    match merged.finish() {
         Some(output) => {
             let unranked = rank::rank(&output.companies).unranked.len();
             write(&output, format, to, (unranked, allow_incomplete))

@@ -5,6 +5,7 @@
 //! ranks the shards' outputs together.
 
 mod companies;
+mod merge;
 pub mod rank;
 mod template;
 
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use companies::{Company, read_companies, read_companies_from};
+pub use merge::Merged;
 pub use template::Template;
 
 use crate::report::Report;

@@ -1,7 +1,7 @@
 //! Ranking a portfolio: by overall score and by each category and channel, with each
 //! company's percentile within its sector; as a table, long CSV, the wide matrix, or JSON.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -89,13 +89,14 @@ pub fn standing(portfolio: &str, companies: &[CompanyResult], name: &str) -> Opt
     })
 }
 
+/// Every category id, in the order the companies first name them (one lookup per id: a
+/// shard is outside input, with as many ids as it likes).
 fn categories(companies: &[CompanyResult]) -> Vec<String> {
+    let mut seen = HashSet::new();
     let mut ids: Vec<String> = Vec::new();
-    for c in companies {
-        for id in c.categories.keys() {
-            if !ids.contains(id) {
-                ids.push(id.clone());
-            }
+    for id in companies.iter().flat_map(|c| c.categories.keys()) {
+        if seen.insert(id.as_str()) {
+            ids.push(id.clone());
         }
     }
     ids

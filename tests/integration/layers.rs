@@ -122,6 +122,30 @@ fn no_module_imports_from_its_own_layer_or_above() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// centricity is a child subreaper (`src/kinds/exec/tree.rs`): it reaps every child it did
+/// not start through the plug-in tree, so a process started anywhere else would lose its
+/// exit status to it.
+#[test]
+fn only_the_plugin_tree_starts_processes() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    let starters: Vec<String> = (files.iter())
+        .filter(|file| {
+            let text = std::fs::read_to_string(file).unwrap();
+            ["Command::new(", "libc::fork", "libc::exec", "posix_spawn"]
+                .iter()
+                .any(|call| text.contains(call))
+        })
+        .map(|file| file.strip_prefix(&src).unwrap().display().to_string())
+        .collect();
+    assert_eq!(
+        starters,
+        ["kinds/exec/mod.rs"],
+        "they must spawn through `Tree::spawn`"
+    );
+}
+
 #[test]
 fn the_import_reader_sees_groups_and_paths() {
     let text = "use crate::{a::{B, C}, d, e::f, z};\nfn x() { crate::g::h(); }\n// crate::ignored\n#[cfg(test)]\nmod tests { use crate::late; }";

@@ -13,6 +13,9 @@
 //! it waits on are listed in [`SPAWNED`], written under the lock held while spawning, and we
 //! reap only the other children, one pid at a time (never `waitpid(-1)`).
 //!
+//! So every process centricity starts must be spawned here (`layers.rs` checks the source):
+//! a child started elsewhere would be taken for a leftover and its exit status lost.
+//!
 //! Elsewhere (macOS, the BSDs) the plug-in's process group is killed, which ends everything it
 //! starts except what leaves the group (`setsid`, `setpgid`).
 
