@@ -1,7 +1,6 @@
 //! `centricity history`, `compare` and `report`: reading the run history.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::BufRead;
 
 use comfy_table::{Cell, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
@@ -16,7 +15,7 @@ use super::audit::input_error;
 use crate::cli::{HistoryAction, HistoryArgs, HistoryFormat, RunRef};
 use crate::exit::Exit;
 use crate::report::{Decoration, Format, Report};
-use crate::store::{self, ExportedRun, RunStore, RunSummary, ScoreRow, StoreError};
+use crate::store::{self, ExportedRun, ImportError, RunStore, RunSummary, ScoreRow, StoreError};
 
 /// Where a run's company stands in the portfolio the run was recorded for, if any.
 fn standing(store: &mut dyn RunStore, run_id: i64, audit: &str) -> Option<crate::report::Standing> {
@@ -351,39 +350,14 @@ fn import(store: &mut dyn RunStore, file: &std::path::Path) -> Exit {
         eprintln!("error: cannot read {}", file.display());
         return Exit::InvalidInput;
     };
-    // Read and check every line first, then store them all in one transaction: a bad line
-    // imports nothing.
-    let mut runs = Vec::new();
-    for (index, line) in reader.lines().enumerate() {
-        let place = format!("{}:{}", file.display(), index + 1);
-        let Ok(line) = line else {
-            eprintln!("error: {place}: the line is unreadable");
-            return Exit::InvalidInput;
-        };
-        if line.trim().is_empty() {
-            continue;
-        }
-        let run = match serde_json::from_str::<ExportedRun>(&line) {
-            Ok(run) => run,
-            Err(e) => {
-                eprintln!(
-                    "error: {place}:{}: not a run exported by centricity: {}",
-                    e.column(),
-                    terminal(&e.to_string())
-                );
-                return Exit::InvalidInput;
-            }
-        };
-        if let Err(problem) = run.report.validate() {
-            eprintln!(
-                "error: {place}: not a run centricity could have recorded: {}",
-                terminal(&problem)
-            );
-            return Exit::InvalidInput;
-        }
-        runs.push(run);
-    }
-    match store.import(&runs) {
+    // One line the size of the largest local table: a run is far smaller.
+    let cap = crate::input::TABLE;
+    let max_line = match cap.bytes() {
+        Ok(bytes) => bytes,
+        Err(e) => return input_error(&e.to_string()),
+    };
+    let mut runs = store::read_export(reader, max_line, cap.variable);
+    match store.import(&mut runs) {
         Ok(imported) => {
             eprintln!(
                 "imported {} run(s) ({} already in the store) and {} probe(s)",
@@ -391,7 +365,11 @@ fn import(store: &mut dyn RunStore, file: &std::path::Path) -> Exit {
             );
             Exit::Ok
         }
-        Err(e) => store_error(&e),
+        Err(ImportError::Line(e)) => {
+            eprintln!("error: {}:{}", file.display(), terminal(&e.to_string()));
+            Exit::InvalidInput
+        }
+        Err(ImportError::Store(e)) => store_error(&e),
     }
 }
 

@@ -2,6 +2,7 @@
 //! and consultants can compare runs and gate on regressions. One contract
 //! ([`RunStore`]); SQLite is the embedded default.
 
+mod export;
 mod postgres;
 mod sqlite;
 mod url;
@@ -12,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::report::Report;
 
+pub use export::{ExportError, ExportLines, read_export};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 pub use url::{StoreUrl, redact, scrub};
@@ -117,6 +119,21 @@ pub struct ExportedRun {
     pub probes: Vec<Probe>,
 }
 
+/// Why an import stored nothing: a line of the file, or the store.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Line(#[from] ExportError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for ImportError {
+    fn from(e: rusqlite::Error) -> Self {
+        ImportError::Store(e.into())
+    }
+}
+
 /// What an import stored: runs and probes new to the store, and those it already had (a run
 /// is the same when its audit, start and report are; a probe when its token is).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -190,8 +207,12 @@ pub trait RunStore {
     /// Records a run in one transaction: afterwards it is there whole, or not at all.
     fn record(&mut self, report: &Report, context: &RunContext) -> Result<i64, StoreError>;
     /// Records exported runs and their probes in one transaction, skipping what the store
-    /// already holds, so a retried import adds nothing twice; on an error, nothing is stored.
-    fn import(&mut self, runs: &[ExportedRun]) -> Result<Imported, StoreError>;
+    /// already holds, so a retried import adds nothing twice. Runs are read one at a time;
+    /// on an error, a bad line or the store's, nothing is stored.
+    fn import(
+        &mut self,
+        runs: &mut dyn Iterator<Item = Result<ExportedRun, ExportError>>,
+    ) -> Result<Imported, ImportError>;
     /// Runs, oldest first, of one audit or all.
     fn runs(&mut self, audit: Option<&str>) -> Result<Vec<RunSummary>, StoreError>;
     fn report(&mut self, id: i64) -> Result<Report, StoreError>;

@@ -5,8 +5,8 @@
 use tokio_postgres::{Client, GenericClient, NoTls, Transaction};
 
 use super::{
-    ExportedRun, Imported, Probe, RunContext, RunStore, RunSummary, SCHEMA_VERSION, ScoreRow,
-    StoreError, probe_from_row, redact, score_rows, utc,
+    ExportError, ExportedRun, ImportError, Imported, Probe, RunContext, RunStore, RunSummary,
+    SCHEMA_VERSION, ScoreRow, StoreError, probe_from_row, redact, score_rows, utc,
 };
 use crate::report::Report;
 
@@ -137,11 +137,15 @@ impl RunStore for PostgresStore {
         })
     }
 
-    fn import(&mut self, runs: &[ExportedRun]) -> Result<Imported, StoreError> {
+    fn import(
+        &mut self,
+        runs: &mut dyn Iterator<Item = Result<ExportedRun, ExportError>>,
+    ) -> Result<Imported, ImportError> {
         self.runtime.block_on(async {
             let tx = self.client.transaction().await.map_err(|e| db(&e))?;
             let mut imported = Imported::default();
             for run in runs {
+                let run = run?;
                 let json = report_json(&run.report)?;
                 let known = tx
                     .query_opt(

@@ -7,8 +7,8 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::{
-    ExportedRun, Imported, Probe, RunContext, RunStore, RunSummary, SCHEMA_VERSION, ScoreRow,
-    StoreError, probe_from_row, score_rows, utc,
+    ExportError, ExportedRun, ImportError, Imported, Probe, RunContext, RunStore, RunSummary,
+    SCHEMA_VERSION, ScoreRow, StoreError, probe_from_row, score_rows, utc,
 };
 use crate::report::Report;
 
@@ -141,12 +141,16 @@ impl RunStore for SqliteStore {
         Ok(id)
     }
 
-    fn import(&mut self, runs: &[ExportedRun]) -> Result<Imported, StoreError> {
+    fn import(
+        &mut self,
+        runs: &mut dyn Iterator<Item = Result<ExportedRun, ExportError>>,
+    ) -> Result<Imported, ImportError> {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut imported = Imported::default();
         for run in runs {
+            let run = run?;
             let json = report_json(&run.report)?;
             let known = tx
                 .query_row(
