@@ -2,7 +2,7 @@
 issue 21, each in its own process. Prints one line per input: size, wall time, peak resident
 memory (from /usr/bin/time -v), peak / size, and the exit code.
 
-  python3 scripts/flood.py [BINARY]      (default target/release/centricity; build it first)
+  python3 scripts/flood.py [BINARY]      (default $CARGO_TARGET_DIR/release/centricity; build it first)
 
 Inputs, generated into a scratch folder:
   attrs-400k      one element with 400,000 distinct attributes (a saved page)
@@ -98,7 +98,8 @@ def measure(binary, args):
 
 
 def main():
-    binary = sys.argv[1] if len(sys.argv) > 1 else str(ROOT / "target/release/centricity")
+    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    binary = sys.argv[1] if len(sys.argv) > 1 else str(target / "release/centricity")
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         inputs = {

@@ -175,7 +175,7 @@ fn score_rows(
     rows: &[&AnswerRow],
     options: Options,
 ) -> SurveyResult {
-    let respondents: BTreeSet<&str> = rows.iter().map(|r| r.respondent.as_str()).collect();
+    let respondents: BTreeSet<&str> = rows.iter().map(|r| &*r.respondent).collect();
     let n = respondents.len();
     let reliability = match n {
         0..=2 => "insufficient",

@@ -42,11 +42,11 @@ impl Interview {
         self.answers
             .iter()
             .map(|(question, value)| AnswerRow {
-                respondent: self.respondent.clone(),
+                respondent: self.respondent.as_str().into(),
                 source: "interview".into(),
-                submitted_at: Some(self.started_at.clone()),
-                segment: self.role.clone(),
-                question: question.clone(),
+                submitted_at: Some(self.started_at.as_str().into()),
+                segment: self.role.as_deref().map(Into::into),
+                question: question.as_str().into(),
                 value: value.clone(),
             })
             .collect()

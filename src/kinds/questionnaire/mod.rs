@@ -15,7 +15,9 @@ use crate::survey::answers::AnswerRow;
 use crate::survey::import::{self, Layout, Mapping};
 use crate::survey::interview_file;
 use crate::survey::questionnaire;
+use std::collections::HashMap;
 use std::future::Future;
+use std::sync::Arc;
 
 /// The `questionnaire` kind.
 pub struct Questionnaire;
@@ -168,9 +170,15 @@ fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Categor
         };
         match result {
             Ok((mut file_rows, layout, file_notes)) => {
-                // Respondent ids are per file: keep them apart across files.
+                // Respondent ids are per file: keep them apart across files (one new id per
+                // respondent, shared by their answers).
+                let mut renamed: HashMap<Arc<str>, Arc<str>> = HashMap::new();
                 for row in &mut file_rows {
-                    row.respondent = format!("{written}#{}", row.respondent);
+                    row.respondent = Arc::clone(
+                        renamed
+                            .entry(Arc::clone(&row.respondent))
+                            .or_insert_with(|| format!("{written}#{}", row.respondent).into()),
+                    );
                 }
                 let respondents = file_rows
                     .iter()

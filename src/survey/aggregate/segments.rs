@@ -30,7 +30,7 @@ pub(super) fn segment_scores(
     for (segment, seg_rows) in &by_segment {
         let respondents = seg_rows
             .iter()
-            .map(|r| r.respondent.as_str())
+            .map(|r| &*r.respondent)
             .collect::<BTreeSet<_>>()
             .len();
         if respondents < SEGMENT_MINIMUM {

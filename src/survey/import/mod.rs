@@ -233,11 +233,11 @@ pub fn import(
         ));
     }
     let columns: Vec<Column> = matched.iter().map(|m| m.column.clone()).collect();
-    // Each column's question, looked up once rather than once per cell.
-    let questions: Vec<Option<&Question>> = columns
+    // Each column's question and id, looked up once rather than once per cell.
+    let questions: Vec<Option<(&Question, std::sync::Arc<str>)>> = columns
         .iter()
         .map(|c| match c {
-            Column::Answer(id) => questionnaire.question(id),
+            Column::Answer(id) => questionnaire.question(id).map(|q| (q, id.as_str().into())),
             _ => None,
         })
         .collect();

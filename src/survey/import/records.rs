@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use super::layout::Layout;
 use super::matching::{Column, shorten};
@@ -93,21 +94,21 @@ pub(super) fn read_record(
     headers: &[(String, Option<String>)],
     columns: &[Column],
     tool: &ToolColumns,
-    questions: &[Option<&Question>],
+    questions: &[Option<(&Question, Arc<str>)>],
     rows: &mut Vec<AnswerRow>,
     problems: &mut Vec<Problem>,
 ) {
     let get = |i: usize| cell(record, Some(i)).unwrap_or_default();
-    let respondent =
-        cell(record, tool.respondent).map_or_else(|| format!("row {row_number}"), str::to_string);
-    let submitted_at = cell(record, tool.submitted_at).map(str::to_string);
-    let segment = cell(record, tool.segment).map(str::to_string);
+    let respondent: Arc<str> =
+        cell(record, tool.respondent).map_or_else(|| format!("row {row_number}").into(), Arc::from);
+    let submitted_at = cell(record, tool.submitted_at).map(Arc::from);
+    let segment = cell(record, tool.segment).map(Arc::from);
     let mut multi: BTreeMap<String, (Vec<usize>, Option<String>)> = BTreeMap::new();
     for (i, column) in columns.iter().enumerate() {
         let cell = get(i);
         match column {
-            Column::Answer(id) => {
-                let Some(question) = questions[i] else {
+            Column::Answer(_) => {
+                let Some((question, id)) = &questions[i] else {
                     continue;
                 };
                 match parse_cell(question, cell) {
@@ -116,7 +117,7 @@ pub(super) fn read_record(
                         source: layout.name().into(),
                         submitted_at: submitted_at.clone(),
                         segment: segment.clone(),
-                        question: id.clone(),
+                        question: Arc::clone(id),
                         value,
                     }),
                     Ok(None) => {}
@@ -153,7 +154,7 @@ pub(super) fn read_record(
             source: layout.name().into(),
             submitted_at: submitted_at.clone(),
             segment: segment.clone(),
-            question,
+            question: question.into(),
             value: Value::Multi { chosen, other },
         });
     }
