@@ -2,7 +2,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::io::BufRead;
 
 use comfy_table::{Cell, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
@@ -341,33 +340,13 @@ fn import(store: &mut dyn RunStore, file: &std::path::Path) -> Exit {
         eprintln!("error: cannot read {}", file.display());
         return Exit::InvalidInput;
     };
-    // Read and check every line first: a bad line imports nothing.
-    let mut runs = Vec::new();
-    for (index, line) in reader.lines().enumerate() {
-        let Ok(line) = line else {
-            eprintln!(
-                "error: {}: line {} is unreadable",
-                file.display(),
-                index + 1
-            );
+    let runs = match store::read_export(reader) {
+        Ok(runs) => runs,
+        Err(e) => {
+            eprintln!("error: {}:{e}", file.display());
             return Exit::InvalidInput;
-        };
-        if line.trim().is_empty() {
-            continue;
         }
-        match serde_json::from_str::<ExportedRun>(&line) {
-            Ok(run) => runs.push(run),
-            Err(e) => {
-                eprintln!(
-                    "error: {}:{}:{}: not a run exported by centricity: {e}",
-                    file.display(),
-                    index + 1,
-                    e.column()
-                );
-                return Exit::InvalidInput;
-            }
-        }
-    }
+    };
     for run in &runs {
         if let Err(e) = store.record(&run.report, &run.context) {
             return store_error(&e);

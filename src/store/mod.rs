@@ -110,6 +110,39 @@ pub struct ExportedRun {
     pub report: Report,
 }
 
+/// Why a `history export` file is not one: where (1-based line, and column) and what;
+/// printed after the file's name and a colon.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{line}: unreadable (not UTF-8 text)")]
+    Unreadable { line: usize },
+    #[error("{line}:{column}: not a run exported by centricity: {message}")]
+    NotARun {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+}
+
+/// Reads what `history export` wrote, every line checked before any is kept (a bad line
+/// imports nothing); blank lines are skipped.
+pub fn read_export(reader: impl std::io::BufRead) -> Result<Vec<ExportedRun>, ExportError> {
+    let mut runs = Vec::new();
+    for (index, line) in reader.lines().enumerate() {
+        let line = line.map_err(|_| ExportError::Unreadable { line: index + 1 })?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let run = serde_json::from_str(&line).map_err(|e| ExportError::NotARun {
+            line: index + 1,
+            column: e.column(),
+            message: e.to_string(),
+        })?;
+        runs.push(run);
+    }
+    Ok(runs)
+}
+
 /// Schema 2 for both backends: the probes `centricity probe send` started.
 const PROBES_TABLE: &str = "
     CREATE TABLE probes (
@@ -359,6 +392,22 @@ pub fn default_url(audit_dir: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_export_is_read_whole_or_refused_at_its_first_bad_line() {
+        let run = include_str!("../../fixtures/history/two-runs.jsonl");
+        let runs = read_export(format!("\n{run}\n  \n").as_bytes()).unwrap();
+        assert_eq!(runs.len(), 2);
+        let first = run.lines().next().unwrap();
+        let bad = format!("{first}\n{{\"context\": 1}}\n{first}\n");
+        let e = read_export(bad.as_bytes()).unwrap_err().to_string();
+        assert!(
+            e.starts_with("2:13: not a run exported by centricity"),
+            "{e}"
+        );
+        let e = read_export(&b"\n\xff\n"[..]).unwrap_err().to_string();
+        assert_eq!(e, "2: unreadable (not UTF-8 text)");
+    }
 
     #[test]
     fn passwords_are_redacted_however_malformed_the_url() {
