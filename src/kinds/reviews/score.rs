@@ -333,7 +333,7 @@ fn evidence(source: &SourceResult) -> Evidence {
         format!(
             " · {} bytes, sha256 {}",
             p.bytes,
-            &p.sha256[..12.min(p.sha256.len())]
+            crate::text::prefix(&p.sha256, 12)
         )
     });
     Evidence {
