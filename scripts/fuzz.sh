@@ -2,10 +2,9 @@
 # Coverage-guided fuzzing (libFuzzer, through cargo-fuzz) of every parser of outside input
 # (fuzz/targets.rs), each for a bounded time: FUZZ_SECONDS per target (default 20: under five
 # minutes of fuzzing for 14 targets, plus the fuzz crate's release build). Each starts from a
-# scratch corpus of its seeds
-# (fuzz/seeds.txt) and the inputs that once crashed it (fixtures/fuzz/<target>/). A crash or a
-# slow input is minimised and its path printed, and the run exits 1: put it in
-# fixtures/fuzz/<target>/ with the fix, and `cargo test` replays it from then on.
+# scratch corpus of its seeds (fuzz/seeds.txt) and the inputs that once crashed it
+# (fixtures/fuzz/<target>/). A crash or a slow input is minimised and its path printed, and the
+# run exits 1: put it in fixtures/fuzz/<target>/ with the fix, and `cargo test` replays it.
 #   scripts/fuzz.sh [TARGET…]
 set -euo pipefail
 cd "$(dirname "$0")/.."
