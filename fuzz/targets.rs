@@ -1,7 +1,8 @@
-//! The fuzz targets: one per parser that reads what strangers write. Shared by
-//! the fuzzer (`fuzz/main.rs`, run by `scripts/fuzz.sh`) and the regression test
-//! that replays every input it ever crashed on (`fixtures/fuzz/<target>/`).
-//! A target must not panic, on any input; errors are values and are dropped.
+//! The fuzz targets: one per parser that reads what strangers write, each a function
+//! that must not panic on any input (errors are values, and are dropped). The one
+//! definition of what each target does, shared by the libFuzzer binaries
+//! (`fuzz/fuzz_targets/<name>.rs`, run by `scripts/fuzz.sh`) and the stable test that
+//! replays every seed and every input that once crashed one (`fixtures/fuzz/<name>/`).
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -10,82 +11,97 @@ use centricity::extract::profile::Profiles;
 use centricity::survey::import::{self, Layout};
 use centricity::survey::questionnaire::{self, Questionnaire};
 
-/// A parser under test, and where its seed inputs come from (paths relative to
-/// the repository; `../shared/…` is used when present).
+/// A parser under test: its name is its libFuzzer binary's and its folders'.
 pub struct Target {
     pub name: &'static str,
     pub run: fn(&[u8]),
-    pub seeds: &'static [&'static str],
 }
 
 pub const TARGETS: &[Target] = &[
     Target {
         name: "audit-file",
         run: audit_file,
-        seeds: &["fixtures/configs", "fixtures/acme/centricity.toml"],
     },
     Target {
         name: "mystery-log",
         run: mystery_log,
-        seeds: &["fixtures/acme/mystery-log.csv", "fixtures/configs"],
     },
     Target {
         name: "survey-import",
         run: survey_import,
-        seeds: &["fixtures/surveys", "fixtures/acme/surveys/employees.csv"],
     },
     Target {
         name: "interview-file",
         run: interview_file,
-        seeds: &[
-            "fixtures/acme/surveys/manager-interview.toml",
-            "fixtures/configs/answers",
-        ],
     },
     Target {
         name: "extract-html",
         run: extract_html,
-        seeds: &[
-            "fixtures/reviews",
-            "fixtures/acme/reviews",
-            "../shared/conformance/reviews",
-        ],
+    },
+    Target {
+        name: "jsonld-repair",
+        run: jsonld_repair,
     },
     Target {
         name: "site-profiles",
         run: site_profiles,
-        seeds: &["fixtures/reviews", "fixtures/acme/reviews"],
     },
     Target {
         name: "saved-evidence",
         run: saved_evidence,
-        seeds: &["fixtures/acme/evidence"],
     },
     Target {
         name: "email-replies",
         run: email_replies,
-        seeds: &["fixtures/mail"],
     },
     Target {
         name: "portfolio-companies",
         run: portfolio_companies,
-        seeds: &["fixtures/portfolio"],
     },
     Target {
         name: "robots-txt",
         run: robots_txt,
-        seeds: &["fixtures/robots"],
+    },
+    Target {
+        name: "history-jsonl",
+        run: history_jsonl,
+    },
+    Target {
+        name: "shard-json",
+        run: shard_json,
+    },
+    Target {
+        name: "store-url",
+        run: store_url,
     },
 ];
 
+/// `path` in the repository (the fuzz crate is its `fuzz/` folder).
 pub fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = if env!("CARGO_PKG_NAME") == "centricity-fuzz" {
+        manifest.parent().unwrap_or(manifest)
+    } else {
+        manifest
+    };
+    root.join(path)
+}
+
+/// Each target's seed files and folders, as `fuzz/seeds.txt` lists them.
+pub fn seeds(target: &Target) -> Vec<&'static str> {
+    include_str!("seeds.txt")
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| line.split_once(' '))
+        .filter(|(name, _)| *name == target.name)
+        .flat_map(|(_, paths)| paths.split_whitespace())
+        .collect()
 }
 
 /// The files a target starts from: its seeds, then every input it once crashed on.
 pub fn inputs(target: &Target) -> Vec<PathBuf> {
     let mut files = Vec::new();
-    for seed in target.seeds {
+    for seed in seeds(target) {
         collect_files(&repo(seed), &mut files);
     }
     collect_files(&repo(&format!("fixtures/fuzz/{}", target.name)), &mut files);
@@ -108,11 +124,11 @@ fn text(input: &[u8]) -> std::borrow::Cow<'_, str> {
     String::from_utf8_lossy(input)
 }
 
-fn audit_file(input: &[u8]) {
+pub fn audit_file(input: &[u8]) {
     let _ = centricity::audit::parse(&text(input), Path::new("fuzz.toml"));
 }
 
-fn mystery_log(input: &[u8]) {
+pub fn mystery_log(input: &[u8]) {
     let _ = centricity::kinds::mystery_log::read_log(input, Path::new("fuzz.csv"));
 }
 
@@ -123,7 +139,7 @@ fn questionnaires() -> &'static [Questionnaire] {
 
 /// Each input is read by every questionnaire, detected and forced into a layout picked by its
 /// length, with partial responses kept or not.
-fn survey_import(input: &[u8]) {
+pub fn survey_import(input: &[u8]) {
     let layouts = <Layout as clap::ValueEnum>::value_variants();
     for q in questionnaires() {
         for layout in [None, Some(layouts[input.len() % layouts.len()])] {
@@ -141,7 +157,7 @@ fn survey_import(input: &[u8]) {
     }
 }
 
-fn interview_file(input: &[u8]) {
+pub fn interview_file(input: &[u8]) {
     for q in questionnaires() {
         let _ = centricity::survey::interview_file::read(&text(input), Path::new("fuzz.toml"), q);
     }
@@ -149,7 +165,7 @@ fn interview_file(input: &[u8]) {
 
 /// A portfolio's companies CSV: every row filled into the template and read as an audit file
 /// (a value must never break out of its TOML string).
-fn portfolio_companies(input: &[u8]) {
+pub fn portfolio_companies(input: &[u8]) {
     use centricity::portfolio::{Template, read_companies_from};
     static TEMPLATE: OnceLock<Option<Template>> = OnceLock::new();
     let Some(template) =
@@ -169,7 +185,7 @@ fn portfolio_companies(input: &[u8]) {
     }
 }
 
-fn extract_html(input: &[u8]) {
+pub fn extract_html(input: &[u8]) {
     let (decoded, _) = centricity::extract::charset::decode(input.to_vec(), None);
     let _ = centricity::extract::extract_html(&decoded);
     let _ = centricity::extract::visible_text(&decoded);
@@ -177,7 +193,7 @@ fn extract_html(input: &[u8]) {
 
 /// Every shipped profile (JSON pointers into page data, selectors, regexes) on the input, and
 /// the choice of profile by the address the page states or by its content.
-fn site_profiles(input: &[u8]) {
+pub fn site_profiles(input: &[u8]) {
     static PROFILES: OnceLock<Profiles> = OnceLock::new();
     let profiles = PROFILES.get_or_init(Profiles::shipped);
     let decoded = text(input);
@@ -194,7 +210,7 @@ fn site_profiles(input: &[u8]) {
 }
 
 /// A robots.txt from any host, and the paths it is asked about.
-fn robots_txt(input: &[u8]) {
+pub fn robots_txt(input: &[u8]) {
     let robots = centricity::net::robots::Robots::parse(&text(input), "centricity");
     for path in [
         "/",
@@ -208,7 +224,7 @@ fn robots_txt(input: &[u8]) {
 }
 
 /// Saved evidence is read back by `--offline`: parsed, then scored.
-fn saved_evidence(input: &[u8]) {
+pub fn saved_evidence(input: &[u8]) {
     if let Ok(observation) = serde_json::from_slice::<centricity::kinds::Observation>(input) {
         score_with_example(&observation);
     }
@@ -226,7 +242,7 @@ fn score_with_example(observation: &centricity::kinds::Observation) {
 }
 
 /// A message in the mailbox, judged as a reply to a probe (threading, tokens, bounce/automatic/human).
-fn email_replies(input: &[u8]) {
+pub fn email_replies(input: &[u8]) {
     let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).ok();
     let (Some(sent_at), Some(observed_at)) = (
         at("2026-01-05T09:00:00+01:00"),
@@ -256,4 +272,53 @@ fn email_replies(input: &[u8]) {
             probes: results,
         },
     ));
+}
+
+/// A JSON-LD block as pages write it (escaped twice, wrapped in comments, with trailing
+/// commas, several values), in a page: repaired, then read into the page's graph.
+pub fn jsonld_repair(input: &[u8]) {
+    let page = format!(
+        "<script type=\"application/ld+json\">{}</script>",
+        text(input)
+    );
+    let _ = centricity::extract::extract_html(&page);
+}
+
+/// `history import`: each line a run, checked and recorded in a store (SQLite in memory) in
+/// one transaction, and read back.
+pub fn history_jsonl(input: &[u8]) {
+    let Ok(mut store) = centricity::store::open(":memory:") else {
+        return;
+    };
+    let mut runs = centricity::store::read_export(input, 1 << 20, "CENTRICITY_MAX_TABLE_BYTES");
+    if store.import(&mut runs).is_err() {
+        return;
+    }
+    if let Ok(listed) = store.runs(None) {
+        for run in listed {
+            let _ = store.report(run.id);
+            let _ = store.context(run.id);
+            let _ = store.probes(&run.audit, None);
+        }
+    }
+    let _ = store.scores(None);
+}
+
+/// A shard's output read back by `merge`: ranked and written in every format.
+pub fn shard_json(input: &[u8]) {
+    use centricity::portfolio::rank;
+    if let Ok(output) = serde_json::from_slice::<centricity::portfolio::PortfolioOutput>(input) {
+        let _ = rank::table(&output);
+        let _ = rank::matrix(&output);
+        let _ = rank::json(&output);
+    }
+}
+
+/// A store URL (`CENTRICITY_STORE`, `--store`): the backend it names, and how it is printed.
+pub fn store_url(input: &[u8]) {
+    let url = text(input);
+    if let Ok(parsed) = centricity::store::StoreUrl::parse(&url) {
+        let _ = parsed.shown();
+    }
+    let _ = centricity::store::redact(&url);
 }
