@@ -19,7 +19,7 @@ pub use sqlite::SqliteStore;
 pub use url::{StoreUrl, redact, scrub};
 
 /// The store schema this build writes. A store written by a newer build is refused, not damaged.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -235,6 +235,10 @@ pub(crate) const PORTFOLIO_COLUMNS: &str = "
     ALTER TABLE runs ADD COLUMN sector TEXT;
     CREATE INDEX runs_by_portfolio ON runs (portfolio, id);
 ";
+
+/// Schema 4: runs found by audit and start, so an import asks whether it has a run in one
+/// lookup, not a scan of the audit's runs.
+pub(crate) const RUNS_BY_START: &str = "CREATE INDEX runs_by_start ON runs (audit, started_at);";
 
 /// The newest run of each audit of a portfolio (the same SQL for both backends, `?1`/`$1` aside).
 pub(crate) const PORTFOLIO_RUNS: &str = "SELECT sector, report FROM runs WHERE id IN \

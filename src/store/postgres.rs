@@ -38,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
 ",
     super::PROBES_TABLE,
     super::PORTFOLIO_COLUMNS,
+    super::RUNS_BY_START,
 ];
 
 /// Any number: the lock only has to be the same for every centricity.

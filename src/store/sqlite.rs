@@ -39,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
 ",
     super::PROBES_TABLE,
     super::PORTFOLIO_COLUMNS,
+    super::RUNS_BY_START,
 ];
 
 pub struct SqliteStore {
