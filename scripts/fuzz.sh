@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing (libFuzzer, through cargo-fuzz) of every parser of outside input
-# (fuzz/targets.rs), each for a bounded time: FUZZ_SECONDS per target (default 20: under five
+# (fuzz/targets.rs), each for a bounded time: FUZZ_SECONDS per target (default 12: under three
 # minutes of fuzzing for 14 targets, plus the fuzz crate's release build). Each starts from a
 # scratch corpus of its seeds (fuzz/seeds.txt) and the inputs that once crashed it
 # (fixtures/fuzz/<target>/). A crash or a slow input is minimised and its path printed, and the
@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-seconds="${FUZZ_SECONDS:-20}"
+seconds="${FUZZ_SECONDS:-12}"
 # libFuzzer's limits: a slow input is a finding (work must be linear in the input; the page
 # parser's own budget is 2 s and more), memory is capped, inputs stay page-sized; and the
 # fragments hostile input is made of (fuzz/fuzz.dict).
