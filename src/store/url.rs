@@ -61,11 +61,11 @@ impl StoreUrl {
         if text.starts_with("postgres://") || text.starts_with("postgresql://") {
             return postgres(raw);
         }
-        if let Some(key) = first_key(text) {
-            if !LIBPQ_KEYS.contains(&key) {
+        if first_key(text).is_some() {
+            if let Some(key) = unknown_key(text) {
                 return Err(refuse(&format!(
-                    "`{key}` is not a PostgreSQL connection keyword; a connection string \
-                     starts with one such as host= or dbname="
+                    "`{key}` is not a PostgreSQL connection keyword (they are {})",
+                    LIBPQ_KEYS.join(", ")
                 )));
             }
             return postgres(raw);
@@ -119,6 +119,36 @@ fn first_key(text: &str) -> Option<&str> {
         .unwrap_or(text.len());
     let (key, rest) = text.split_at_checked(end)?;
     (!key.is_empty() && rest.trim_start().starts_with('=')).then_some(key)
+}
+
+/// The first key of a `key = value …` string that libpq does not know, read by its grammar
+/// (a value quoted with `'` may hold spaces and `=`; `\` escapes the next character).
+fn unknown_key(text: &str) -> Option<String> {
+    let mut chars = text.chars().peekable();
+    loop {
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        chars.peek()?;
+        let mut key = String::new();
+        while let Some(c) = chars.next_if(|c| !c.is_whitespace() && *c != '=') {
+            key.push(c);
+        }
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        if chars.next() != Some('=') || !LIBPQ_KEYS.contains(&key.as_str()) {
+            return Some(key);
+        }
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        let quoted = chars.next_if_eq(&'\'').is_some();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => {
+                    chars.next();
+                }
+                '\'' if quoted => break,
+                c if c.is_whitespace() && !quoted => break,
+                _ => {}
+            }
+        }
+    }
 }
 
 /// A leading URL scheme (`name:`), but not a Windows drive letter (`C:\`).
@@ -260,6 +290,10 @@ mod tests {
                 "host = db password = 'a b' dbname=runs",
                 StoreUrl::Postgres("host = db password = 'a b' dbname=runs".into()),
             ),
+            (
+                r"host=db password='x=y \' z' dbname=runs",
+                StoreUrl::Postgres(r"host=db password='x=y \' z' dbname=runs".into()),
+            ),
         ] {
             assert_eq!(StoreUrl::parse(raw).unwrap(), expected, "{raw}");
         }
@@ -275,6 +309,7 @@ mod tests {
             "u:S3cret!@host/db",
             "hots=db password=S3cret!",
             "user = ci passwd = S3cret!",
+            "host=db user=ci pasword='S3cret! a=b' dbname=runs",
             "sqlite:",
             "",
         ] {
