@@ -902,3 +902,21 @@ fn readers_read_while_a_writer_holds_the_store() {
     }
     writer.execute_batch("ROLLBACK").unwrap();
 }
+
+#[test]
+fn a_commit_with_a_character_across_its_tenth_byte_is_listed() {
+    let p = Project::new("");
+    p.set(50.0, 70.0, "x");
+    // "é" takes bytes 9 and 10: a cut at byte 10 panicked every later `history`.
+    p.cmd()
+        .env("GITHUB_SHA", "abcdefghiéjkl")
+        .arg("audit")
+        .arg(p.scratch.path("centricity.toml"))
+        .assert()
+        .code(0);
+    p.cmd()
+        .arg("history")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("abcdefghié"));
+}
