@@ -36,7 +36,6 @@ impl Secrets {
                 .to_string(),
         );
         self.forms.extend(forms.into_iter().map(String::into_bytes));
-        self.settle();
     }
 
     /// A login's password, also in the SASL PLAIN forms that carry the user beside it.
@@ -52,26 +51,22 @@ impl Secrets {
             self.forms.push(STANDARD.encode(&plain).into_bytes());
             self.forms.push(STANDARD_NO_PAD.encode(&plain).into_bytes());
         }
-        self.settle();
     }
 
     pub fn is_empty(&self) -> bool {
         self.forms.is_empty()
     }
 
-    /// Longest first, so a form that contains another (padded base64 contains the
-    /// unpadded) is replaced whole; no duplicates, no empty form.
-    fn settle(&mut self) {
-        self.forms.retain(|f| f.len() >= 3);
-        self.forms
-            .sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-        self.forms.dedup();
-    }
-
     /// `text` with every form of every secret replaced by [`MASK`].
     pub fn scrub_bytes(&self, text: &[u8]) -> Vec<u8> {
+        // Longest first, so a form that contains another (padded base64 contains the
+        // unpadded) is replaced whole; sorted once here, not at every `add`.
+        let mut forms: Vec<&[u8]> = self.forms.iter().map(Vec::as_slice).collect();
+        forms.retain(|f| f.len() >= 3);
+        forms.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        forms.dedup();
         let mut out = text.to_vec();
-        for form in &self.forms {
+        for form in forms {
             out = replace_all(&out, form, MASK.as_bytes());
         }
         out

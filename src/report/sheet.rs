@@ -64,7 +64,13 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
     let mut out = String::new();
     let mut at_start = true;
     for (i, c) in cell.char_indices() {
-        if at_start && matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r') {
+        // Full-width forms too: some spreadsheets read them as the ASCII ones.
+        if at_start
+            && matches!(
+                c,
+                '=' | '+' | '-' | '@' | '\t' | '\r' | '＝' | '＋' | '－' | '＠'
+            )
+        {
             if out.is_empty() {
                 out.push_str(cell.get(..i).unwrap_or_default());
             }
@@ -74,7 +80,8 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
             out.push(c);
         }
         // Spaces before a trigger do not disarm it: some spreadsheets trim them.
-        at_start = matches!(c, ',' | ';' | '\t') || (at_start && c == ' ');
+        at_start =
+            matches!(c, ',' | ';' | '\t') || (at_start && (c.is_whitespace() || c == '\u{feff}'));
     }
     if out.is_empty() {
         Cow::Borrowed(cell)
@@ -112,6 +119,9 @@ mod tests {
             ("a\t+b", "a\t'+b"),
             ("a; =b", "a; '=b"),
             ("  =b", "  '=b"),
+            ("\u{a0}=1+1", "\u{a0}'=1+1"),
+            ("\u{feff}=1", "\u{feff}'=1"),
+            ("x;\u{3000}＝1", "x;\u{3000}'＝1"),
             ("é;-x", "é;'-x"),
             ("plain", "plain"),
             ("72.4", "72.4"),

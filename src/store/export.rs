@@ -67,6 +67,7 @@ impl<R: BufRead> ExportLines<R> {
                 Ok(_) => {}
             }
             let body = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
+            let body = body.strip_suffix(b"\r").unwrap_or(body);
             if body.len() as u64 > self.max_line {
                 return Err(ExportError::TooLong {
                     line,
@@ -150,6 +151,12 @@ mod tests {
             1
         );
         assert_eq!(read(first.as_bytes(), exact).unwrap().len(), 1);
+        assert_eq!(
+            read(format!("{first}\r\n").as_bytes(), exact)
+                .unwrap()
+                .len(),
+            1
+        );
         assert!(read(first.as_bytes(), exact - 1).is_err());
     }
 }

@@ -215,59 +215,59 @@ const PLAIN_KEYS: &[&str] = &[
 /// unclosed quote to the end.
 fn secret_values(text: &str) -> Vec<String> {
     let mut values = Vec::new();
-    for (at, _) in text.match_indices('=') {
-        let (Some(before), Some(after)) = (text.get(..at), text.get(at + 1..)) else {
-            continue;
-        };
-        let before = before.trim_end();
+    // Each value is read once: the scan goes on after it, so the work is linear however
+    // many `=` the text holds (`a=a=a=…`).
+    let mut from = 0;
+    while let Some(at) = text
+        .get(from..)
+        .and_then(|rest| rest.find('='))
+        .map(|i| from + i)
+    {
+        let before = text.get(..at).unwrap_or_default().trim_end();
         let key_start = before
             .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .map_or(0, |i| i + 1);
         let key = before.get(key_start..).unwrap_or_default();
-        if PLAIN_KEYS.contains(&key.to_ascii_lowercase().as_str()) {
-            continue;
-        }
+        let after = text.get(at + 1..).unwrap_or_default();
         let value = after.trim_start();
-        match value.strip_prefix('\'') {
+        let value_at = text.len() - value.len();
+        let (decoded, raw) = match value.strip_prefix(['\'', '"']) {
+            // libpq's quoting, or a user's with `"`: the whole of it is the secret.
             Some(quoted) => {
-                let (unquoted, raw) = unquote(quoted);
-                values.push(unquoted);
-                // As written too, escapes and all: a driver's message may quote it so.
-                values.push(raw.to_string());
+                let quote = if value.starts_with('"') { '"' } else { '\'' };
+                let (decoded, raw) = unquote(quoted, |c| c == quote);
+                (decoded, raw.len() + 1)
             }
-            // Not libpq's quoting, but a user's: the whole of it is the secret.
-            None if value.starts_with('"') => values.push(
-                value
-                    .get(1..)
-                    .and_then(|v| v.split('"').next())
-                    .unwrap_or_default()
-                    .to_string(),
-            ),
-            None => values.push(
-                value
-                    .split(|c: char| c.is_whitespace() || c == '&')
-                    .next()
-                    .unwrap_or_default()
-                    .to_string(),
-            ),
+            // Unquoted, up to a space or `&`; the driver undoes `\` escapes here too.
+            None => {
+                let (decoded, raw) = unquote(value, |c| c.is_whitespace() || c == '&');
+                (decoded, raw.len())
+            }
+        };
+        if !PLAIN_KEYS.contains(&key.to_ascii_lowercase().as_str()) {
+            values.push(decoded);
+            if let Some(written) = text.get(value_at..value_at + raw) {
+                values.push(written.trim_start_matches(['\'', '"']).to_string());
+            }
         }
+        from = (value_at + raw).max(at + 1);
     }
     values
 }
 
-/// The inside of a libpq single-quoted value, its `\` escapes undone, and as written:
-/// up to the closing quote or the end.
-fn unquote(quoted: &str) -> (String, &str) {
+/// A value with its `\` escapes undone, up to the first unescaped character that `ends` it
+/// (a closing quote, a space) or the end; and the value as written, without that character.
+fn unquote(text: &str, ends: impl Fn(char) -> bool) -> (String, &str) {
     let mut out = String::new();
-    let mut chars = quoted.char_indices();
+    let mut chars = text.char_indices();
     while let Some((at, c)) = chars.next() {
         match c {
             '\\' => out.extend(chars.next().map(|(_, c)| c)),
-            '\'' => return (out, quoted.get(..at).unwrap_or(quoted)),
+            c if ends(c) => return (out, text.get(..at).unwrap_or(text)),
             c => out.push(c),
         }
     }
-    (out, quoted)
+    (out, text)
 }
 
 #[cfg(test)]
@@ -337,6 +337,7 @@ mod tests {
             r"host=db password='S3cret!\' q' dbname=runs",
             "host=db password='S3cret! unclosed",
             "host=db sslpassword=S3cret!",
+            r"host=db password=S3c\ ret! dbname=runs",
             "host=db pasword = S3cret!",
             "host=db password = \"S3cret! and more\"",
             "postgres://u@db/runs?pwd=S3cret!",
@@ -350,6 +351,15 @@ mod tests {
                 .unwrap_or_default();
             assert!(!message.contains("S3c"), "{url} → {message}");
         }
+        // A driver echoes an escaped password unescaped.
+        let url = r"host=db password=S3c\ ret! dbname=runs";
+        assert_eq!(
+            scrub("auth failed for S3c ret!", url),
+            "auth failed for ***"
+        );
+        // Linear in the `=` a string holds (this took minutes when each began a value).
+        let flood = "a=".repeat(50_000);
+        assert!(!redact(&flood).is_empty());
         // A driver echoes an encoded password decoded.
         let url = "postgres://u:S3c%40ret%21@host/runs";
         assert_eq!(scrub("login S3c@ret! refused", url), "login *** refused");
