@@ -11,6 +11,7 @@
 //! taken for a file name, it would record runs into a file named after the password
 //! while the shared store silently misses them.
 
+use std::ops::Range;
 use std::path::PathBuf;
 
 use super::StoreError;
@@ -163,7 +164,24 @@ fn scheme(text: &str) -> Option<&str> {
 
 /// A store URL fit to print, however malformed: its passwords replaced by `***`.
 pub fn redact(url: &str) -> String {
-    scrub(url, url)
+    // By position, not by searching for the password's text: a password equal to another
+    // part of the URL (`postgres://postgres:postgres@…`) must not show where it sits, and a
+    // short one is masked too.
+    let mut spans: Vec<Range<usize>> = secret_spans(url).into_iter().map(|(_, at)| at).collect();
+    spans.sort_by_key(|at| (at.start, at.end));
+    let mut out = String::with_capacity(url.len());
+    let mut from = 0;
+    for at in spans {
+        if at.is_empty() || at.end <= from {
+            continue;
+        }
+        let start = at.start.max(from);
+        out.push_str(url.get(from..start).unwrap_or_default());
+        out.push_str(crate::secret::MASK);
+        from = at.end;
+    }
+    out.push_str(url.get(from..).unwrap_or_default());
+    out
 }
 
 /// `text` with every password that `url` carries masked, in every echoed form. Read
@@ -177,6 +195,18 @@ pub fn scrub(text: &str, url: &str) -> String {
 /// not known to be plain.
 fn secrets_of(url: &str) -> Secrets {
     let mut secrets = Secrets::default();
+    for (decoded, at) in secret_spans(url) {
+        secrets.add(&decoded);
+        if let Some(written) = url.get(at) {
+            secrets.add(written);
+        }
+    }
+    secrets
+}
+
+/// Each password in `url`, undone of its escapes, and where it is written.
+fn secret_spans(url: &str) -> Vec<(String, Range<usize>)> {
+    let mut spans = Vec::new();
     if let Some((before_at, _)) = url.rsplit_once('@') {
         let user_info = match before_at.split_once(':') {
             Some((_, rest)) if scheme(before_at).is_some() && rest.contains(':') => {
@@ -185,13 +215,13 @@ fn secrets_of(url: &str) -> Secrets {
             _ => before_at,
         };
         if let Some((_, password)) = user_info.split_once(':') {
-            secrets.add(password);
+            // A piece of `url` itself: its place is its distance from the start.
+            let start = password.as_ptr() as usize - url.as_ptr() as usize;
+            spans.push((password.to_string(), start..start + password.len()));
         }
     }
-    for value in secret_values(url) {
-        secrets.add(&value);
-    }
-    secrets
+    spans.extend(secret_values(url));
+    spans
 }
 
 /// Keys whose values are not secret: everything else in `key = value` form is masked,
@@ -213,7 +243,7 @@ const PLAIN_KEYS: &[&str] = &[
 /// them (and a URL's query, split at `&`): spaces allowed around `=`, a quoted value whole
 /// with its `\` escapes undone and as written, an unquoted one up to a space or `&`, an
 /// unclosed quote to the end.
-fn secret_values(text: &str) -> Vec<String> {
+fn secret_values(text: &str) -> Vec<(String, Range<usize>)> {
     let mut values = Vec::new();
     // Each value is read once: the scan goes on after it, so the work is linear however
     // many `=` the text holds (`a=a=a=…`).
@@ -231,26 +261,23 @@ fn secret_values(text: &str) -> Vec<String> {
         let after = text.get(at + 1..).unwrap_or_default();
         let value = after.trim_start();
         let value_at = text.len() - value.len();
-        let (decoded, raw) = match value.strip_prefix(['\'', '"']) {
+        let (decoded, start, raw) = match value.strip_prefix(['\'', '"']) {
             // libpq's quoting, or a user's with `"`: the whole of it is the secret.
             Some(quoted) => {
                 let quote = if value.starts_with('"') { '"' } else { '\'' };
                 let (decoded, raw) = unquote(quoted, |c| c == quote);
-                (decoded, raw.len() + 1)
+                (decoded, value_at + 1, raw.len())
             }
             // Unquoted, up to a space or `&`; the driver undoes `\` escapes here too.
             None => {
                 let (decoded, raw) = unquote(value, |c| c.is_whitespace() || c == '&');
-                (decoded, raw.len())
+                (decoded, value_at, raw.len())
             }
         };
         if !PLAIN_KEYS.contains(&key.to_ascii_lowercase().as_str()) {
-            values.push(decoded);
-            if let Some(written) = text.get(value_at..value_at + raw) {
-                values.push(written.trim_start_matches(['\'', '"']).to_string());
-            }
+            values.push((decoded, start..start + raw));
         }
-        from = (value_at + raw).max(at + 1);
+        from = (start + raw).max(at + 1);
     }
     values
 }
@@ -351,6 +378,19 @@ mod tests {
                 .unwrap_or_default();
             assert!(!message.contains("S3c"), "{url} → {message}");
         }
+        // Masked where it is written, however short, and only there.
+        assert_eq!(
+            redact("postgres://postgres:postgres@localhost/postgres"),
+            "postgres://postgres:***@localhost/postgres"
+        );
+        assert_eq!(
+            redact("postgres://u:pw@db/runs"),
+            "postgres://u:***@db/runs"
+        );
+        assert_eq!(
+            redact("host=db password='a b' dbname=x"),
+            "host=db password='***' dbname=x"
+        );
         // A driver echoes an escaped password unescaped.
         let url = r"host=db password=S3c\ ret! dbname=runs";
         assert_eq!(
