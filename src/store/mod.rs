@@ -266,6 +266,11 @@ fn probe_from_row(
     })
 }
 
+/// A report as the store keeps it: its JSON, the same text an import compares.
+fn report_json(report: &Report) -> Result<String, StoreError> {
+    serde_json::to_string(report).map_err(|e| StoreError::Database(e.to_string()))
+}
+
 /// A time as stored: UTC, so runs from machines in different zones order and compare as text.
 fn utc(time: &chrono::DateTime<chrono::FixedOffset>) -> String {
     time.with_timezone(&chrono::Utc)

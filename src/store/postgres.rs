@@ -6,7 +6,7 @@ use tokio_postgres::{Client, GenericClient, NoTls, Transaction};
 
 use super::{
     ExportError, ExportedRun, ImportError, Imported, Probe, RunContext, RunStore, RunSummary,
-    SCHEMA_VERSION, ScoreRow, StoreError, probe_from_row, redact, score_rows, utc,
+    SCHEMA_VERSION, ScoreRow, StoreError, probe_from_row, redact, report_json, score_rows, utc,
 };
 use crate::report::Report;
 
@@ -330,10 +330,6 @@ impl RunStore for PostgresStore {
                 .collect()
         })
     }
-}
-
-fn report_json(report: &Report) -> Result<String, StoreError> {
-    serde_json::to_string(report).map_err(|e| StoreError::Database(e.to_string()))
 }
 
 /// One run and its score rows, inside the caller's transaction.

@@ -8,7 +8,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::{
     ExportError, ExportedRun, ImportError, Imported, Probe, RunContext, RunStore, RunSummary,
-    SCHEMA_VERSION, ScoreRow, StoreError, probe_from_row, score_rows, utc,
+    SCHEMA_VERSION, ScoreRow, StoreError, probe_from_row, report_json, score_rows, utc,
 };
 use crate::report::Report;
 
@@ -316,10 +316,6 @@ impl RunStore for SqliteStore {
         })
         .collect()
     }
-}
-
-fn report_json(report: &Report) -> Result<String, StoreError> {
-    serde_json::to_string(report).map_err(|e| StoreError::Database(e.to_string()))
 }
 
 /// One run and its score rows, inside the caller's transaction.
