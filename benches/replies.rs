@@ -35,6 +35,7 @@ fn main() {
         sent_to: "support@acme.example".into(),
         sent_at: chrono::DateTime::parse_from_rfc3339("2026-01-05T09:00:00+01:00").unwrap(),
     }];
+    let rules = centricity::kinds::email::signals::Rules::shipped();
     let bytes: usize = (0..MESSAGES).map(|i| corpus[i % corpus.len()].len()).sum();
     let started = Instant::now();
     let mut parsed = 0;
@@ -49,7 +50,7 @@ fn main() {
     let started = Instant::now();
     let mut judged = 0;
     for i in 0..MESSAGES {
-        judged += usize::from(judge(&corpus[i % corpus.len()], &probes).is_some());
+        judged += usize::from(judge(&corpus[i % corpus.len()], &probes, rules).is_some());
     }
     let judging = started.elapsed();
     let per = |d: std::time::Duration| d.as_secs_f64() * 1e6 / MESSAGES as f64;

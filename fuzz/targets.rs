@@ -263,7 +263,12 @@ pub fn email_replies(input: &[u8]) {
         received_at: Some(observed_at),
         raw: input.to_vec(),
     };
-    let results = centricity::kinds::email::read_replies(&[probe], &[header], observed_at);
+    let results = centricity::kinds::email::read_replies(
+        &[probe],
+        &[header],
+        observed_at,
+        centricity::kinds::email::signals::Rules::shipped(),
+    );
     score_with_example(&centricity::kinds::Observation::Email(
         centricity::kinds::email::EmailObservation {
             channel: "email".into(),

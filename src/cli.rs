@@ -174,9 +174,13 @@ pub enum ProbeCommand {
         /// Messages saved from a mail client (.eml, RFC 5322).
         #[arg(required = true, value_name = "FILE.eml")]
         files: Vec<PathBuf>,
-        /// The audit file whose probes the messages are matched to.
+        /// The audit file whose probes the messages are matched to (and whose email check's
+        /// `signals` are used).
         #[arg(long, value_name = "FILE")]
         audit: Option<PathBuf>,
+        /// Reply signals of your own, added to the shipped checks/replies.toml (same shape).
+        #[arg(long, value_name = "FILE")]
+        signals: Option<PathBuf>,
         /// History store with the probes [default: beside the audit file].
         #[arg(
             long,

@@ -143,8 +143,14 @@ where
         Command::Probe(cli::ProbeCommand::Classify {
             files,
             audit,
+            signals,
             store,
-        }) => commands::probe::classify(files, audit.as_deref(), store.as_deref()),
+        }) => commands::probe::classify(
+            files,
+            audit.as_deref(),
+            signals.as_deref(),
+            store.as_deref(),
+        ),
         Command::History(args) => commands::history::history(args),
         Command::Compare {
             run_a,

@@ -5,7 +5,9 @@
 
 pub mod probe;
 pub mod score;
+pub mod signals;
 
+mod classify;
 mod replies;
 
 use std::time::Duration;
@@ -46,6 +48,7 @@ impl Kind for Email {
             "imap { … }",
             "mailbox",
             "wait",
+            "signals",
         ],
         motivation: "E-mail is the channel customers use for anything that needs a written answer, and the one \
                      most often left unanswered.",
@@ -118,13 +121,15 @@ pub struct Params {
     pub imap: Account,
     pub mailbox: String,
     pub wait: Duration,
+    /// How replies are judged: the shipped signals, with the audit's own `signals` file added.
+    pub signals: std::sync::Arc<signals::Rules>,
 }
 
 const DEFAULT_SUBJECT: &str = "Question about my contract";
 const DEFAULT_BODY: &str = "Hello,\n\nI would like to move my contract to a new address next month. What do I need to do, \
      and will it change my price?\n\nThank you.";
 
-fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Category, Params)> {
+fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Category, Params)> {
     let to = th.required_s::<String>("to").ok();
     let from = th.required_s::<String>("from").ok();
     let subject = th
@@ -141,6 +146,12 @@ fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Catego
         .map_or(Duration::from_secs(48 * 3600), |d| d.0);
     let smtp = account(th, "smtp");
     let imap = account(th, "imap");
+    let signals = match th.optional_s::<String>("signals") {
+        None => Some(signals::Rules::shipped().clone()),
+        Some(file) => signals::Rules::shipped_and(&ctx.resolve(&file.value))
+            .map_err(|err| ctx.referenced.push(err))
+            .ok(),
+    };
     for address in [&to, &from].into_iter().flatten() {
         if !address.value.contains('@') {
             th.errors.extend(
@@ -163,6 +174,7 @@ fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Catego
             imap: imap?,
             mailbox,
             wait,
+            signals: std::sync::Arc::new(signals?),
         },
     ))
 }
@@ -300,12 +312,14 @@ pub async fn collect(
         mailbox: &params.mailbox,
         since,
         wanted: &wanted,
-        whole: &|header: &[u8]| parse_message(header).is_some_and(|m| replies::may_report(&m)),
+        whole: &|header: &[u8]| {
+            parse_message(header).is_some_and(|m| classify::may_report(&m, &params.signals))
+        },
     };
     let headers = mail::headers_since(&params.imap, &query)
         .await
         .map_err(|e| CheckError::failed(e.code, e.message))?;
-    let probes = read_replies(sent, &headers, observed_at);
+    let probes = read_replies(sent, &headers, observed_at, &params.signals);
     Ok(EmailObservation {
         channel,
         observed_at,
@@ -320,6 +334,7 @@ pub fn read_replies(
     sent: &[Probe],
     headers: &[mail::Header],
     observed_at: DateTime<FixedOffset>,
+    rules: &signals::Rules,
 ) -> Vec<ProbeResult> {
     let parsed: Vec<(Option<DateTime<FixedOffset>>, mail_parser::Message<'_>)> = headers
         .iter()
@@ -330,7 +345,7 @@ pub fn read_replies(
             token: probe.token.clone(),
             sent_to: probe.sent_to.clone(),
             sent_at: probe.sent_at,
-            replies: replies_to(probe, &parsed, observed_at),
+            replies: replies_to(probe, &parsed, observed_at, rules),
         })
         .collect()
 }
@@ -340,16 +355,22 @@ pub fn read_replies(
 /// fuzzing, `fixtures/fuzz/email-replies/`): such a message is skipped, not
 /// allowed to take the whole check down.
 /// How one saved message reads as a reply, as the audit reads it: its class and reasons, and
-/// which of `probes` (if any) it answers. `None` when it is not a message at all.
+/// which of `probes` (if any) it answers, timed by its `Date` against that probe's sending.
+/// `None` when it is not a message at all.
 pub fn judge<'p>(
     raw: &[u8],
     probes: &'p [Probe],
+    rules: &signals::Rules,
 ) -> Option<(ReplyClass, Vec<String>, Option<&'p Probe>)> {
     let message = parse_message(raw)?;
-    let (class, reasons) = replies::classify(&message);
     let answered = probes
         .iter()
         .find(|probe| replies::matches_probe(&message, probe, &[]));
+    let elapsed = answered.zip(message.date()).and_then(|(probe, date)| {
+        let date = DateTime::parse_from_rfc3339(&date.to_rfc3339()).ok()?;
+        (date - probe.sent_at).to_std().ok()
+    });
+    let (class, reasons) = classify::classify(&message, rules, elapsed);
     Some((class, reasons, answered))
 }
 

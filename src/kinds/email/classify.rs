@@ -1,0 +1,629 @@
+//! Judging one reply: bounce, automatic, newsletter or a person, by the entries of
+//! `checks/replies.toml` and the signals only code can read (reports, `Auto-Submitted`, the
+//! time since the probe), each kept as a reason.
+
+use std::time::Duration;
+
+use mail_parser::{Message, MimeHeaders, PartType};
+
+use super::ReplyClass;
+use super::signals::{Place, Rule, Rules, Strength, Table, normalise};
+
+/// Sooner than this after the probe left, nobody has read it: an answer is a machine's.
+const MACHINE_QUICK: Duration = Duration::from_secs(60);
+/// How much of a message's text is read.
+const MAX_TEXT: usize = 64 * 1024;
+const OPENING_CHARS: usize = 300;
+
+/// One piece of evidence for a table.
+struct Signal {
+    table: Table,
+    strength: Strength,
+    transport: bool,
+    /// Found in what the message says (subject or text), not in who sent it.
+    said: bool,
+    reason: String,
+}
+
+/// Bounce first (the channel failed, whatever else the message says), then automatic or
+/// newsletter (the one with more evidence), a person when neither is decided. `elapsed` is
+/// the time since the probe was sent, when known.
+pub fn classify(
+    message: &Message<'_>,
+    rules: &Rules,
+    elapsed: Option<Duration>,
+) -> (ReplyClass, Vec<String>) {
+    let view = View::of(message);
+    let mut signals = structural(message, elapsed);
+    signals.extend(rules.rules.iter().filter_map(|rule| {
+        view.find(rule).map(|reason| Signal {
+            table: rule.table,
+            strength: rule.strength,
+            transport: rule.transport,
+            said: !matches!(rule.place, Place::From | Place::Sender | Place::Header(_)),
+            reason,
+        })
+    }));
+    let list = signals
+        .iter()
+        .find(|s| s.table == Table::List)
+        .map(|s| s.reason.clone())
+        // An announcement list takes no posts: what it delivers is a mailing.
+        .filter(|_| !header(message, "List-Post").trim().eq_ignore_ascii_case("no"));
+    if list.is_some() {
+        signals.retain(|s| !s.transport);
+    }
+    decide(&signals, list)
+}
+
+fn decide(signals: &[Signal], list: Option<String>) -> (ReplyClass, Vec<String>) {
+    let weight = |table: Table| -> u32 {
+        signals
+            .iter()
+            .filter(|s| s.table == table)
+            .map(|s| s.strength.weight())
+            .sum()
+    };
+    let (bounce, automatic, newsletter) = (
+        weight(Table::Bounce),
+        weight(Table::Automatic),
+        weight(Table::Newsletter),
+    );
+    let reasons = |tables: &[Table]| -> Vec<String> {
+        let mut chosen: Vec<&Signal> = signals
+            .iter()
+            .filter(|s| tables.contains(&s.table))
+            .collect();
+        chosen.sort_by_key(|s| {
+            let order = tables.iter().position(|t| *t == s.table);
+            (order, s.strength == Strength::Weak)
+        });
+        chosen.iter().map(|s| describe(s)).collect()
+    };
+    // A machine's message that says delivery failed is a failure notice.
+    let failure_said = signals.iter().any(|s| s.table == Table::Bounce && s.said);
+    if bounce >= 2 || (failure_said && automatic >= 1) {
+        return (
+            ReplyClass::Bounce,
+            reasons(&[Table::Bounce, Table::Automatic]),
+        );
+    }
+    if automatic >= 2 && automatic >= newsletter {
+        return (ReplyClass::Automatic, reasons(&[Table::Automatic]));
+    }
+    if newsletter >= 2 {
+        return (ReplyClass::Newsletter, reasons(&[Table::Newsletter]));
+    }
+    let mut why = Vec::new();
+    if let Some(list) = list {
+        why.push(format!(
+            "a person's post delivered by a mailing list ({list})"
+        ));
+    }
+    let weak = reasons(&[Table::Bounce, Table::Automatic, Table::Newsletter]);
+    if weak.is_empty() {
+        why.push("no automatic markers".to_string());
+    } else {
+        why.push(format!("too little to tell a machine: {}", weak.join("; ")));
+    }
+    (ReplyClass::Human, why)
+}
+
+fn describe(signal: &Signal) -> String {
+    match signal.strength {
+        Strength::Strong => signal.reason.clone(),
+        Strength::Weak => format!("{} (weak)", signal.reason),
+    }
+}
+
+/// Signals of a message's structure and timing, which no phrase list can say.
+fn structural(message: &Message<'_>, elapsed: Option<Duration>) -> Vec<Signal> {
+    let signal = |table, strength, reason: String| Signal {
+        table,
+        strength,
+        transport: false,
+        said: false,
+        reason,
+    };
+    let mut signals = Vec::new();
+    let content_type = header(message, "Content-Type").to_lowercase();
+    let report = |kind: &str| {
+        content_type.contains(&format!("report-type={kind}")) || has_part(message, "message", kind)
+    };
+    if report("delivery-status") {
+        signals.push(signal(
+            Table::Bounce,
+            Strength::Strong,
+            "delivery status report (RFC 3464)".into(),
+        ));
+    }
+    for (kind, what) in [
+        ("disposition-notification", "read receipt (RFC 8098)"),
+        ("feedback-report", "abuse report (RFC 5965)"),
+    ] {
+        if report(kind) {
+            signals.push(signal(Table::Automatic, Strength::Strong, what.into()));
+        }
+    }
+    let auto_submitted = header(message, "Auto-Submitted").trim().to_lowercase();
+    if !auto_submitted.is_empty() && auto_submitted.split([';', ' ', '(']).next() != Some("no") {
+        signals.push(signal(
+            Table::Automatic,
+            Strength::Strong,
+            format!(
+                "Auto-Submitted: {}",
+                crate::text::first_chars(&auto_submitted, 60)
+            ),
+        ));
+    }
+    // RFC 3834 asks responders to send with a null return path, as mail systems do.
+    if header(message, "Return-Path").trim() == "<>" {
+        signals.push(signal(
+            Table::Automatic,
+            Strength::Weak,
+            "null return path (<>)".into(),
+        ));
+    }
+    let tnef = message.parts.iter().any(|part| {
+        part.attachment_name()
+            .is_some_and(|name| name.eq_ignore_ascii_case("winmail.dat"))
+            || part.content_type().is_some_and(|ct| {
+                ct.subtype().is_some_and(|s| {
+                    s.eq_ignore_ascii_case("ms-tnef") || s.eq_ignore_ascii_case("vnd.ms-tnef")
+                })
+            })
+    });
+    if tnef {
+        signals.push(signal(
+            Table::Automatic,
+            Strength::Weak,
+            "Outlook's TNEF body (winmail.dat), as its read receipts are sent".into(),
+        ));
+    }
+    if let Some(elapsed) = elapsed.filter(|e| *e < MACHINE_QUICK) {
+        signals.push(signal(
+            Table::Automatic,
+            Strength::Weak,
+            format!("answered {} s after the probe was sent", elapsed.as_secs()),
+        ));
+    }
+    signals
+}
+
+/// The parts of a message the entries look in, each read once and normalised.
+struct View<'m> {
+    message: &'m Message<'m>,
+    from: String,
+    sender: String,
+    subject: String,
+    own: String,
+    notice: String,
+    links: String,
+}
+
+impl<'m> View<'m> {
+    fn of(message: &'m Message<'m>) -> Self {
+        let from = addresses(message, "From");
+        let sender = format!(
+            "{from} {} {}",
+            addresses(message, "Sender"),
+            header(message, "Return-Path").to_lowercase()
+        );
+        let own = own_words(message);
+        let notice = every_text(message);
+        Self {
+            message,
+            from,
+            sender,
+            subject: normalise(message.subject().unwrap_or_default()),
+            links: links(message, &own),
+            own: normalise(&own),
+            notice: normalise(&notice),
+        }
+    }
+
+    /// The reason `rule` gives for this message, if it matches.
+    fn find(&self, rule: &Rule) -> Option<String> {
+        if let Place::Header(name) = &rule.place {
+            let value = self.message.header_raw(name.as_str())?;
+            let value = normalise(value);
+            let matched =
+                rule.phrases.is_empty() || rule.phrases.iter().any(|p| value.contains(p.as_str()));
+            return matched.then(|| {
+                format!(
+                    "{} ({name}: {})",
+                    rule.signal,
+                    crate::text::first_chars(&value, 60)
+                )
+            });
+        }
+        let text = match rule.place {
+            Place::From => &self.from,
+            Place::Sender => &self.sender,
+            Place::Subject | Place::SubjectStart => &self.subject,
+            Place::Text => &self.own,
+            Place::Opening => crate::text::first_chars(&self.own, OPENING_CHARS),
+            Place::Notice => &self.notice,
+            Place::Links => &self.links,
+            Place::Header(_) => return None,
+        };
+        let phrase = if rule.place == Place::SubjectStart {
+            rule.phrases.iter().find(|p| text.starts_with(p.as_str()))
+        } else {
+            rule.phrases.iter().find(|p| text.contains(p.as_str()))
+        }?;
+        let code = (rule.place == Place::Notice)
+            .then(|| status_code(&self.notice).or_else(|| smtp_reply(&self.notice)))
+            .flatten()
+            .map_or_else(String::new, |code| format!(", status {code}"));
+        Some(format!("{}: \"{phrase}\"{code}", rule.signal))
+    }
+}
+
+/// Whether a message's header says it may be a report (a bounce above all): such messages are
+/// read whole, since what they report on (the probe) and their notice are in the body.
+pub fn may_report(message: &Message<'_>, rules: &Rules) -> bool {
+    let view = View {
+        message,
+        from: addresses(message, "From"),
+        sender: String::new(),
+        subject: normalise(message.subject().unwrap_or_default()),
+        own: String::new(),
+        notice: String::new(),
+        links: String::new(),
+    };
+    header(message, "Content-Type")
+        .to_lowercase()
+        .contains("multipart/report")
+        || header(message, "Return-Path").trim() == "<>"
+        || rules.rules.iter().any(|rule| {
+            rule.table == Table::Bounce
+                && matches!(
+                    rule.place,
+                    Place::From | Place::Subject | Place::SubjectStart
+                )
+                && view.find(rule).is_some()
+        })
+}
+
+fn header<'a>(message: &'a Message<'_>, name: &'static str) -> &'a str {
+    message.header_raw(name).unwrap_or_default()
+}
+
+/// A header's addresses as `name <address>`, decoded, lower case; the raw value when it has none.
+fn addresses(message: &Message<'_>, name: &'static str) -> String {
+    let parsed = message
+        .header(name)
+        .and_then(|h| h.as_address())
+        .map(|list| {
+            list.iter()
+                .map(|a| {
+                    format!(
+                        "{} <{}>",
+                        a.name().unwrap_or_default(),
+                        a.address().unwrap_or_default()
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .filter(|s| !s.trim_matches([' ', '<', '>', ',']).is_empty());
+    normalise(&parsed.unwrap_or_else(|| header(message, name).to_string()))
+}
+
+/// What the sender wrote: the body text (HTML read as text), without the replies it quotes.
+fn own_words(message: &Message<'_>) -> String {
+    let mut words = String::new();
+    for index in 0..message.text_body_count() {
+        let Some(text) = message.body_text(index) else {
+            continue;
+        };
+        for line in text.lines() {
+            let line = line.trim();
+            if starts_quote(line) {
+                break;
+            }
+            if line.starts_with('>') {
+                continue;
+            }
+            words.push_str(crate::text::prefix(
+                line,
+                MAX_TEXT.saturating_sub(words.len()),
+            ));
+            words.push('\n');
+        }
+        if words.len() >= MAX_TEXT {
+            break;
+        }
+    }
+    words
+}
+
+/// Where a reply's quotation of an earlier message begins.
+fn starts_quote(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    let separator = lower.trim_matches(['-', '_', '=', ' ', '*']);
+    const SEPARATORS: &[&str] = &[
+        "original message",
+        "ursprüngliche nachricht",
+        "ursprungliche nachricht",
+        "message d'origine",
+        "messaggio originale",
+        "mensaje original",
+        "oorspronkelijk bericht",
+        "mensagem original",
+        "wiadomość oryginalna",
+        "původní zpráva",
+        "ursprungligt meddelande",
+        "oprindelig meddelelse",
+        "alkuperäinen viesti",
+        "forwarded message",
+        "begin forwarded message",
+    ];
+    if lower.starts_with("---") && SEPARATORS.iter().any(|s| separator.starts_with(s)) {
+        return true;
+    }
+    const WROTE: &[&str] = &[
+        "wrote:",
+        "schrieb:",
+        "a écrit :",
+        "a écrit:",
+        "escribió:",
+        "ha scritto:",
+        "schreef:",
+        "escreveu:",
+        "napisał:",
+        "napisała:",
+        "napisał(a):",
+        "napsal:",
+        "skrev:",
+        "kirjoitti:",
+        "rakstīja:",
+        "написал:",
+        "написала:",
+    ];
+    lower.chars().count() < 300 && WROTE.iter().any(|w| lower.ends_with(w))
+}
+
+/// Every text part, however deep in its multiparts, at most [`MAX_TEXT`] bytes: a notice
+/// and the copy it returns.
+fn every_text(message: &Message<'_>) -> String {
+    let mut text = String::new();
+    for part in &message.parts {
+        let part_text = match &part.body {
+            PartType::Text(part_text) => part_text.clone(),
+            // A multipart whose boundary the sender wrote wrongly is left as bytes: its text
+            // (the notice) is still there to read.
+            PartType::Binary(bytes) | PartType::InlineBinary(bytes)
+                if part.content_type().is_none_or(|ct| {
+                    ct.ctype().eq_ignore_ascii_case("text")
+                        || ct.ctype().eq_ignore_ascii_case("multipart")
+                }) =>
+            {
+                String::from_utf8_lossy(bytes)
+            }
+            _ => continue,
+        };
+        text.push_str(crate::text::prefix(&part_text, MAX_TEXT - text.len()));
+        text.push('\n');
+        if text.len() >= MAX_TEXT {
+            break;
+        }
+    }
+    text
+}
+
+/// The addresses the message links to: HTML `href`s and the URLs in its own words.
+fn links(message: &Message<'_>, own: &str) -> String {
+    let mut links = String::new();
+    let mut add = |url: &str| {
+        if links.len() < MAX_TEXT {
+            links.push_str(&url.to_lowercase());
+            links.push(' ');
+        }
+    };
+    for part in message.html_bodies() {
+        if let PartType::Html(html) = &part.body {
+            let html = crate::text::prefix(html, MAX_TEXT).to_lowercase();
+            let mut rest = html.as_str();
+            while let Some(at) = rest.find("href=") {
+                rest = rest.get(at + 5..).unwrap_or_default();
+                let value = rest.trim_start_matches(['"', '\'']);
+                let end = value.find(['"', '\'', ' ', '>']).unwrap_or(value.len());
+                add(value.get(..end).unwrap_or_default());
+            }
+        }
+    }
+    for word in own.split_whitespace().filter(|w| w.starts_with("http")) {
+        add(word);
+    }
+    links
+}
+
+pub(super) fn has_part(message: &Message<'_>, kind: &str, subtype: &str) -> bool {
+    message.parts.iter().any(|part| {
+        part.content_type().is_some_and(|ct| {
+            ct.ctype().eq_ignore_ascii_case(kind)
+                && ct
+                    .subtype()
+                    .is_some_and(|s| s.eq_ignore_ascii_case(subtype))
+        })
+    })
+}
+
+/// A basic SMTP failure reply (`550`, `452`) standing alone in `text`.
+fn smtp_reply(text: &str) -> Option<&str> {
+    let bytes = text.as_bytes();
+    (0..bytes.len().saturating_sub(2)).find_map(|i| {
+        let code = &bytes[i..i + 3];
+        let alone = (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
+            && bytes
+                .get(i + 3)
+                .is_none_or(|b| !b.is_ascii_alphanumeric() && *b != b'.');
+        let failure = matches!(code[0], b'4' | b'5') && code[1] == b'5' && code[2].is_ascii_digit();
+        (alone && failure).then(|| text.get(i..i + 3)).flatten()
+    })
+}
+
+/// An enhanced status code (`5.1.1`, RFC 3463) of a failure or a delay in `text`.
+fn status_code(text: &str) -> Option<&str> {
+    let bytes = text.as_bytes();
+    (0..bytes.len()).find_map(|i| {
+        let starts = matches!(bytes[i], b'4' | b'5')
+            && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric() && bytes[i - 1] != b'.');
+        if !starts || bytes.get(i + 1) != Some(&b'.') {
+            return None;
+        }
+        let rest = text.get(i..)?;
+        let digits = |from: usize| {
+            rest.as_bytes()
+                .get(from..)
+                .map_or(0, |b| b.iter().take_while(|d| d.is_ascii_digit()).count())
+        };
+        let second = digits(2);
+        if !(1..=3).contains(&second) || rest.as_bytes().get(2 + second) != Some(&b'.') {
+            return None;
+        }
+        let third = digits(3 + second);
+        (1..=3)
+            .contains(&third)
+            .then(|| rest.get(..3 + second + third))
+            .flatten()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn judged(raw: &str, elapsed: Option<Duration>) -> (ReplyClass, Vec<String>) {
+        let raw = raw.replace('\n', "\r\n");
+        let message = mail_parser::MessageParser::default()
+            .parse(raw.as_bytes())
+            .unwrap();
+        classify(&message, Rules::shipped(), elapsed)
+    }
+
+    fn class_of(headers: &str) -> ReplyClass {
+        judged(&format!("{headers}\n\n"), None).0
+    }
+
+    #[test]
+    fn replies_are_classified_by_their_headers() {
+        let base = "From: Support <support@acme.example>\nSubject: Re: Question";
+        for (extra, class) in [
+            ("", ReplyClass::Human),
+            ("\nAuto-Submitted: auto-replied", ReplyClass::Automatic),
+            ("\nAuto-Submitted: no", ReplyClass::Human),
+            ("\nX-Autoreply: yes", ReplyClass::Automatic),
+            ("\nPrecedence: junk", ReplyClass::Automatic),
+            // Mailing lists and responders both say bulk: alone it tells nothing.
+            ("\nPrecedence: bulk", ReplyClass::Human),
+            ("\nList-Unsubscribe: <mailto:x@y>", ReplyClass::Newsletter),
+            ("\nX-Mailer: MailChimp Mailer - **CID1234**", ReplyClass::Newsletter),
+            ("\nContent-Class: urn:content-classes:mdn", ReplyClass::Automatic),
+            (
+                "\nContent-Type: multipart/report; report-type=delivery-status; boundary=x",
+                ReplyClass::Bounce,
+            ),
+        ] {
+            assert_eq!(class_of(&format!("{base}{extra}")), class, "{extra:?}");
+        }
+        assert_eq!(
+            class_of("From: noreply@acme.example\nSubject: We received your message"),
+            ReplyClass::Automatic
+        );
+        for subject in [
+            "Automatic reply: Question",
+            "Automātiskā atbilde: Question",
+            "Odpowiedź automatyczna: Question",
+            "Poza biurem: Question",
+            "Read: Question",
+            "Jane Doe is out of the office.",
+        ] {
+            assert_eq!(
+                class_of(&format!("From: a@b.c\nSubject: {subject}")),
+                ReplyClass::Automatic,
+                "{subject}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_persons_post_through_a_discussion_list_is_a_person() {
+        let post = "From: Jane <jane@acme.example>\nSubject: Re: Question\nList-Id: <help.lists.acme.example>\n\
+                    List-Post: <mailto:help@lists.acme.example>\nList-Unsubscribe: <mailto:help-leave@lists.acme.example>\n\
+                    Precedence: bulk\nX-Mailman-Version: 2.1.39\n\nYou can move the contract online.\n\
+                    _______________________________________________\nhelp mailing list\nTo unsubscribe visit …\n";
+        let (class, reasons) = judged(post, None);
+        assert_eq!(class, ReplyClass::Human, "{reasons:?}");
+        assert!(reasons[0].contains("mailing list"), "{reasons:?}");
+        // The same list's manager writing is a machine; an announcement list's mailing, bulk.
+        let manager = post.replace("jane@acme.example", "help-owner@lists.acme.example");
+        assert_eq!(judged(&manager, None).0, ReplyClass::Automatic);
+        let announcement = post.replace("<mailto:help@lists.acme.example>", "NO");
+        assert_eq!(judged(&announcement, None).0, ReplyClass::Newsletter);
+    }
+
+    #[test]
+    fn a_failure_notice_is_a_bounce_whatever_else_it_says() {
+        let filter = "From: filter@mail.acme.example\nAuto-Submitted: auto-replied\n\n\
+                      Your message could not be delivered to support@acme.example.\n";
+        let (class, reasons) = judged(filter, None);
+        assert_eq!(class, ReplyClass::Bounce, "{reasons:?}");
+        let postmaster = "From: postmaster@acme.example\nSubject: failed mail\nPrecedence: bulk\n\nSorry.\n";
+        assert_eq!(judged(postmaster, None).0, ReplyClass::Bounce);
+        // A person telling of a failed delivery is no notice.
+        let person = "From: Tom <tom@acme.example>\nSubject: Re: Question\n\n\
+                      Our letter could not be delivered, we will send it again.\n";
+        assert_eq!(judged(person, None).0, ReplyClass::Human);
+    }
+
+    #[test]
+    fn an_acknowledgement_is_automatic_when_it_says_so_twice_or_comes_within_seconds() {
+        let ack = "From: Acme Support <support@acme.example>\nSubject: Re: Question\n\n\
+                   Dear customer, we have received your message and will get back to you.\n";
+        assert_eq!(judged(ack, None).0, ReplyClass::Automatic);
+        let thanks = "From: Acme Support <support@acme.example>\nSubject: Re: Question\n\n\
+                      Thanks, we have received your documents. Moving is free of charge.\n";
+        let (class, reasons) = judged(thanks, None);
+        assert_eq!(class, ReplyClass::Human, "{reasons:?}");
+        assert!(reasons[0].starts_with("too little"), "{reasons:?}");
+        let (class, reasons) = judged(thanks, Some(Duration::from_secs(4)));
+        assert_eq!(class, ReplyClass::Automatic, "{reasons:?}");
+        assert!(reasons.iter().any(|r| r.contains("4 s after")), "{reasons:?}");
+    }
+
+    #[test]
+    fn quoted_text_is_not_the_senders_words() {
+        let reply = "From: Anna <anna@acme.example>\nSubject: Re: Question\n\n\
+                     Hello, the move is free.\n\nOn Mon, 5 Jan 2026, Acme wrote:\n\
+                     > This is an automated message. We have received your request.\n";
+        assert_eq!(judged(reply, None).0, ReplyClass::Human);
+    }
+
+    #[test]
+    fn a_newsletter_shows_itself_without_list_headers() {
+        let html = "From: Acme News <news@acme.example>\nSubject: Winter offers\n\
+                    Content-Type: text/html\n\n<p>Offers!</p>\
+                    <a href=\"https://acme.example/?utm_campaign=winter\">Shop</a> <a href=\"https://acme.example/u\">Unsubscribe</a>\n";
+        let (class, reasons) = judged(html, None);
+        assert_eq!(class, ReplyClass::Newsletter, "{reasons:?}");
+    }
+
+    #[test]
+    fn smtp_replies_are_read_where_they_stand_alone() {
+        assert_eq!(smtp_reply("550 - Requested action not taken"), Some("550"));
+        assert_eq!(smtp_reply("said: 452 too many"), Some("452"));
+        assert_eq!(smtp_reply("room 5501 and 250 ok and 55.5"), None);
+    }
+
+    #[test]
+    fn status_codes_are_read_where_they_stand_alone() {
+        assert_eq!(status_code("said: 550 5.1.1 user unknown"), Some("5.1.1"));
+        assert_eq!(status_code("(#5.1.1)"), Some("5.1.1"));
+        assert_eq!(status_code("4.4.7 delayed"), Some("4.4.7"));
+        assert_eq!(status_code("version 15.1.1 and 2.5.1.1"), None);
+        assert_eq!(status_code("5.10 and 5."), None);
+    }
+}
