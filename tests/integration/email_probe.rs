@@ -843,13 +843,15 @@ fn probe_classify_says_why_and_which_probe_a_saved_message_answers() {
     let out = String::from_utf8(output.stdout).unwrap();
     let lines: Vec<&str> = out.lines().collect();
     // The bounce quotes the probe only in the headers it returns: still the probe's, a bounce.
-    assert!(lines[0].ends_with("gmail-dsn.eml: bounce (delivery status report (RFC 3464); sender is the mail system: mail delivery subsystem <mailer-daemon@googlemail.com>; failure subject: delivery status notification; body reports a failure: status 5.1.1, \"couldn't be found\")"), "{out}");
+    assert!(lines[0].ends_with("gmail-dsn.eml: bounce (delivery status report (RFC 3464); sender is the mail system: \"mailer-daemon\"; failure subject: \"delivery status notification (failure)\" (weak); the notice reports a failure: \"couldn't be found\", status 5.1.1 (weak))"), "{out}");
     assert!(
         lines[1].contains("answers probe cx0a1b2c3d4e5f of `support-email`"),
         "{out}"
     );
     assert!(
-        lines[2].contains("apple-vacation.eml: automatic (X-Apple-Action: vacation"),
+        lines[2].contains(
+            "apple-vacation.eml: automatic (automatic-reply header (X-Apple-Action: vacation)"
+        ),
         "{out}"
     );
     // A reply to some other probe answers none of this audit's.
@@ -861,6 +863,69 @@ fn probe_classify_says_why_and_which_probe_a_saved_message_answers() {
         .arg(&bad)
         .assert()
         .code(3);
+}
+
+#[test]
+fn a_users_own_reply_signals_are_added_and_checked_where_they_are_wrong() {
+    let scratch = Scratch::new();
+    // How this company's helpdesk acknowledges, in words no shipped entry knows.
+    let ack = scratch.write(
+        "ack.eml",
+        "From: Acme <care@acme.example>\r\nSubject: Re: Question\r\n\r\nYour Acme case is filed under our queue.\r\n",
+    );
+    let classify = |extra: &[&std::path::Path]| {
+        let output = centricity()
+            .args(["probe", "classify"])
+            .args(extra)
+            .arg(&ack)
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (code, out, _) = classify(&[]);
+    assert_eq!(code, Some(0));
+    assert!(
+        out.contains("ack.eml: a person (no automatic markers)"),
+        "{out}"
+    );
+    let mine = scratch.write(
+        "signals.toml",
+        "[[automatic]]\nsignal = \"Acme's acknowledgement\"\nin = \"text\"\nstrength = \"strong\"\nphrases = [\"case is filed under\"]\n",
+    );
+    let (code, out, _) = classify(&[std::path::Path::new("--signals"), &mine]);
+    assert_eq!(code, Some(0));
+    assert!(
+        out.contains("ack.eml: automatic (Acme's acknowledgement: \"case is filed under\")"),
+        "{out}"
+    );
+    // A mistake in the file is shown where it is, and nothing is judged.
+    let wrong = scratch.write(
+        "wrong.toml",
+        "[[automatic]]\nsignal = \"x\"\nin = \"body\"\nstrength = \"strong\"\nphrases = [\"y\"]\n",
+    );
+    let (code, out, err) = classify(&[std::path::Path::new("--signals"), &wrong]);
+    assert_eq!(code, Some(3), "{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.contains("wrong.toml:3:") && err.contains("`in` is one of"),
+        "{err}"
+    );
+    // An audit's email check names its file the same way; a wrong one stops the audit at load.
+    let audit = scratch.audit(
+        "[[check]]\nid = \"support-email\"\nkind = \"email\"\nto = \"support@acme.example\"\nfrom = \"auditor@auditor.example\"\nsignals = \"wrong.toml\"\n\
+         smtp = { host = \"127.0.0.1\", port = 9, user = \"u\", password_env = \"NONE\", tls = \"none\" }\n\
+         imap = { host = \"127.0.0.1\", port = 9, user = \"u\", password_env = \"NONE\", tls = \"none\" }\n",
+    );
+    let output = centricity().arg("validate").arg(&audit).output().unwrap();
+    assert_eq!(output.status.code(), Some(3), "{output:?}");
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("wrong.toml:3:"),
+        "{output:?}"
+    );
 }
 
 #[test]

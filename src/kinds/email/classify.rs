@@ -14,6 +14,8 @@ const MACHINE_QUICK: Duration = Duration::from_secs(60);
 /// How much of a message's text is read.
 const MAX_TEXT: usize = 64 * 1024;
 const OPENING_CHARS: usize = 300;
+/// A person's message links to a few pages at most; a designed mailing, to many.
+const MANY_LINKS: usize = 10;
 
 /// One piece of evidence for a table.
 struct Signal {
@@ -34,7 +36,7 @@ pub fn classify(
     elapsed: Option<Duration>,
 ) -> (ReplyClass, Vec<String>) {
     let view = View::of(message);
-    let mut signals = structural(message, elapsed);
+    let mut signals = structural(message, &view, elapsed);
     signals.extend(rules.rules.iter().filter_map(|rule| {
         view.find(rule).map(|reason| Signal {
             table: rule.table,
@@ -49,7 +51,14 @@ pub fn classify(
         .find(|s| s.table == Table::List)
         .map(|s| s.reason.clone())
         // An announcement list takes no posts: what it delivers is a mailing.
-        .filter(|_| !header(message, "List-Post").trim().eq_ignore_ascii_case("no"));
+        .filter(|_| {
+            !header(message, "List-Post")
+                .trim()
+                .eq_ignore_ascii_case("no")
+                && !header(message, "List-Id")
+                    .to_lowercase()
+                    .contains("announce")
+        });
     if list.is_some() {
         signals.retain(|s| !s.transport);
     }
@@ -64,10 +73,11 @@ fn decide(signals: &[Signal], list: Option<String>) -> (ReplyClass, Vec<String>)
             .map(|s| s.strength.weight())
             .sum()
     };
-    let (bounce, automatic, newsletter) = (
+    let (bounce, automatic, newsletter, machine) = (
         weight(Table::Bounce),
         weight(Table::Automatic),
         weight(Table::Newsletter),
+        weight(Table::Machine),
     );
     let reasons = |tables: &[Table]| -> Vec<String> {
         let mut chosen: Vec<&Signal> = signals
@@ -82,17 +92,26 @@ fn decide(signals: &[Signal], list: Option<String>) -> (ReplyClass, Vec<String>)
     };
     // A machine's message that says delivery failed is a failure notice.
     let failure_said = signals.iter().any(|s| s.table == Table::Bounce && s.said);
-    if bounce >= 2 || (failure_said && automatic >= 1) {
+    if bounce >= 2 || (failure_said && automatic + newsletter + machine >= 1) {
         return (
             ReplyClass::Bounce,
-            reasons(&[Table::Bounce, Table::Automatic]),
+            reasons(&[Table::Bounce, Table::Automatic, Table::Machine]),
         );
     }
-    if automatic >= 2 && automatic >= newsletter {
-        return (ReplyClass::Automatic, reasons(&[Table::Automatic]));
-    }
-    if newsletter >= 2 {
-        return (ReplyClass::Newsletter, reasons(&[Table::Newsletter]));
+    // Machine-written, of whichever kind has more evidence: a mailing's footer in a
+    // responder's message does not make it a person's.
+    if automatic + newsletter + machine >= 2 {
+        return if newsletter > automatic {
+            (
+                ReplyClass::Newsletter,
+                reasons(&[Table::Newsletter, Table::Machine]),
+            )
+        } else {
+            (
+                ReplyClass::Automatic,
+                reasons(&[Table::Automatic, Table::Machine]),
+            )
+        };
     }
     let mut why = Vec::new();
     if let Some(list) = list {
@@ -100,7 +119,12 @@ fn decide(signals: &[Signal], list: Option<String>) -> (ReplyClass, Vec<String>)
             "a person's post delivered by a mailing list ({list})"
         ));
     }
-    let weak = reasons(&[Table::Bounce, Table::Automatic, Table::Newsletter]);
+    let weak = reasons(&[
+        Table::Bounce,
+        Table::Automatic,
+        Table::Newsletter,
+        Table::Machine,
+    ]);
     if weak.is_empty() {
         why.push("no automatic markers".to_string());
     } else {
@@ -117,7 +141,14 @@ fn describe(signal: &Signal) -> String {
 }
 
 /// Signals of a message's structure and timing, which no phrase list can say.
-fn structural(message: &Message<'_>, elapsed: Option<Duration>) -> Vec<Signal> {
+fn structural(message: &Message<'_>, view: &View<'_>, elapsed: Option<Duration>) -> Vec<Signal> {
+    let notice = &view.notice;
+    let links = view
+        .links
+        .split(' ')
+        .filter(|l| !l.is_empty())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
     let signal = |table, strength, reason: String| Signal {
         table,
         strength,
@@ -131,11 +162,19 @@ fn structural(message: &Message<'_>, elapsed: Option<Duration>) -> Vec<Signal> {
         content_type.contains(&format!("report-type={kind}")) || has_part(message, "message", kind)
     };
     if report("delivery-status") {
-        signals.push(signal(
-            Table::Bounce,
-            Strength::Strong,
-            "delivery status report (RFC 3464)".into(),
-        ));
+        signals.push(if reports_only_success(notice) {
+            signal(
+                Table::Automatic,
+                Strength::Strong,
+                "delivery status report of a success (RFC 3464, Action: delivered)".into(),
+            )
+        } else {
+            signal(
+                Table::Bounce,
+                Strength::Strong,
+                "delivery status report (RFC 3464)".into(),
+            )
+        });
     }
     for (kind, what) in [
         ("disposition-notification", "read receipt (RFC 8098)"),
@@ -159,7 +198,7 @@ fn structural(message: &Message<'_>, elapsed: Option<Duration>) -> Vec<Signal> {
     // RFC 3834 asks responders to send with a null return path, as mail systems do.
     if header(message, "Return-Path").trim() == "<>" {
         signals.push(signal(
-            Table::Automatic,
+            Table::Machine,
             Strength::Weak,
             "null return path (<>)".into(),
         ));
@@ -180,6 +219,20 @@ fn structural(message: &Message<'_>, elapsed: Option<Duration>) -> Vec<Signal> {
             "Outlook's TNEF body (winmail.dat), as its read receipts are sent".into(),
         ));
     }
+    if let Some(number) = ticket_number(&view.subject) {
+        signals.push(signal(
+            Table::Automatic,
+            Strength::Weak,
+            format!("a ticket number in the subject: #{number}"),
+        ));
+    }
+    if links >= MANY_LINKS {
+        signals.push(signal(
+            Table::Newsletter,
+            Strength::Weak,
+            format!("a designed mailing of {links} links"),
+        ));
+    }
     if let Some(elapsed) = elapsed.filter(|e| *e < MACHINE_QUICK) {
         signals.push(signal(
             Table::Automatic,
@@ -188,6 +241,28 @@ fn structural(message: &Message<'_>, elapsed: Option<Duration>) -> Vec<Signal> {
         ));
     }
     signals
+}
+
+/// A `#` and three or more digits in a subject: how ticket systems number their requests.
+fn ticket_number(subject: &str) -> Option<&str> {
+    subject.match_indices('#').find_map(|(at, _)| {
+        let digits = subject.get(at + 1..)?;
+        let end = digits
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(digits.len());
+        (end >= 3).then(|| digits.get(..end)).flatten()
+    })
+}
+
+/// Whether a delivery report's every `Action:` is a success (RFC 3464 reports those too, when
+/// the sender asked): a report that reached someone is no bounce.
+fn reports_only_success(notice: &str) -> bool {
+    let mut actions = notice
+        .match_indices("action: ")
+        .filter_map(|(at, _)| notice.get(at + 8..))
+        .map(|rest| rest.split([' ', ';']).next().unwrap_or_default())
+        .peekable();
+    actions.peek().is_some() && actions.all(|a| matches!(a, "delivered" | "relayed" | "expanded"))
 }
 
 /// The parts of a message the entries look in, each read once and normalised.
@@ -520,8 +595,14 @@ mod tests {
             // Mailing lists and responders both say bulk: alone it tells nothing.
             ("\nPrecedence: bulk", ReplyClass::Human),
             ("\nList-Unsubscribe: <mailto:x@y>", ReplyClass::Newsletter),
-            ("\nX-Mailer: MailChimp Mailer - **CID1234**", ReplyClass::Newsletter),
-            ("\nContent-Class: urn:content-classes:mdn", ReplyClass::Automatic),
+            (
+                "\nX-Mailer: MailChimp Mailer - **CID1234**",
+                ReplyClass::Newsletter,
+            ),
+            (
+                "\nContent-Class: urn:content-classes:mdn",
+                ReplyClass::Automatic,
+            ),
             (
                 "\nContent-Type: multipart/report; report-type=delivery-status; boundary=x",
                 ReplyClass::Bounce,
@@ -571,7 +652,8 @@ mod tests {
                       Your message could not be delivered to support@acme.example.\n";
         let (class, reasons) = judged(filter, None);
         assert_eq!(class, ReplyClass::Bounce, "{reasons:?}");
-        let postmaster = "From: postmaster@acme.example\nSubject: failed mail\nPrecedence: bulk\n\nSorry.\n";
+        let postmaster =
+            "From: postmaster@acme.example\nSubject: failed mail\nPrecedence: bulk\n\nSorry.\n";
         assert_eq!(judged(postmaster, None).0, ReplyClass::Bounce);
         // A person telling of a failed delivery is no notice.
         let person = "From: Tom <tom@acme.example>\nSubject: Re: Question\n\n\
@@ -591,7 +673,10 @@ mod tests {
         assert!(reasons[0].starts_with("too little"), "{reasons:?}");
         let (class, reasons) = judged(thanks, Some(Duration::from_secs(4)));
         assert_eq!(class, ReplyClass::Automatic, "{reasons:?}");
-        assert!(reasons.iter().any(|r| r.contains("4 s after")), "{reasons:?}");
+        assert!(
+            reasons.iter().any(|r| r.contains("4 s after")),
+            "{reasons:?}"
+        );
     }
 
     #[test]

@@ -17,15 +17,19 @@ pub enum Table {
     Bounce,
     Automatic,
     Newsletter,
+    /// A machine sent it, of whichever kind: counts towards automatic or newsletter, decides
+    /// neither.
+    Machine,
     /// A discussion list delivered the message: its transport signals are set aside.
     List,
 }
 
 impl Table {
-    const ALL: [(Table, &'static str); 4] = [
+    const ALL: [(Table, &'static str); 5] = [
         (Table::Bounce, "bounce"),
         (Table::Automatic, "automatic"),
         (Table::Newsletter, "newsletter"),
+        (Table::Machine, "machine"),
         (Table::List, "list"),
     ];
 }
