@@ -54,10 +54,10 @@ impl Kind for Email {
                      most often left unanswered.",
         measures: "`centricity probe send` sends a uniquely tagged question and records it in the history store; \
                    each audit reads the replies from the IMAP mailbox (matched by In-Reply-To/References, the \
-                   plus-address token or the subject token) and classifies them (bounce, automatic by RFC 3834 \
-                   and common headers, newsletter, human), timing them by the server's receive time. Metrics \
-                   email.first_human_response_median, email.response_rate, email.contacts, email.first_reply_median, \
-                   email.first_automatic_median, email.replies.",
+                   plus-address token or the subject token) and judges each one bounce, automatic, newsletter or a \
+                   person by the signals of checks/replies.toml (plus the check's own `signals` file), timing them by \
+                   the server's receive time. Metrics email.first_human_response_median, email.response_rate, \
+                   email.contacts, email.first_reply_median, email.first_automatic_median, email.replies.",
         scoring: "Time to the first human reply on the contact.email curve; within `wait` with no human reply a \
                   probe is pending (neither 0 nor an error); past it, 0 with a finding. Automatic \
                   acknowledgements are reported, not counted as answers.",
