@@ -843,7 +843,7 @@ fn probe_classify_says_why_and_which_probe_a_saved_message_answers() {
     let out = String::from_utf8(output.stdout).unwrap();
     let lines: Vec<&str> = out.lines().collect();
     // The bounce quotes the probe only in the headers it returns: still the probe's, a bounce.
-    assert!(lines[0].ends_with("gmail-dsn.eml: bounce (delivery status report (RFC 3464); sender is the mail system: \"mailer-daemon\"; failure subject: \"delivery status notification (failure)\" (weak); the notice reports a failure: \"couldn't be found\", status 5.1.1 (weak))"), "{out}");
+    assert!(lines[0].ends_with("gmail-dsn.eml: bounce (delivery status report (RFC 3464); sender is the mail system: \"mailer-daemon\"; failure subject: \"delivery status notification (failure)\" (weak); the notice reports a failure: \"couldn't be found\", status 5.1.1 (weak); answered 4 s after the probe was sent (weak))"), "{out}");
     assert!(
         lines[1].contains("answers probe cx0a1b2c3d4e5f of `support-email`"),
         "{out}"
@@ -920,7 +920,7 @@ fn a_users_own_reply_signals_are_added_and_checked_where_they_are_wrong() {
          smtp = { host = \"127.0.0.1\", port = 9, user = \"u\", password_env = \"NONE\", tls = \"none\" }\n\
          imap = { host = \"127.0.0.1\", port = 9, user = \"u\", password_env = \"NONE\", tls = \"none\" }\n",
     );
-    let output = centricity().arg("validate").arg(&audit).output().unwrap();
+    let output = centricity().arg("audit").arg(&audit).output().unwrap();
     assert_eq!(output.status.code(), Some(3), "{output:?}");
     assert!(
         String::from_utf8_lossy(&output.stderr).contains("wrong.toml:3:"),
