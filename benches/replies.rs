@@ -1,7 +1,8 @@
 //! Reply classification benchmark: prints figures, asserts nothing.
 //!
 //! Judging a message (parse, classify, match to probes) must stay cheap: 10,000 messages of
-//! the labelled corpora (`fixtures/mail/replies` and `fixtures/mail/public`, cycled), per-message
+//! the labelled corpora (`fixtures/mail/replies` and `fixtures/mail/public`, and the fetched
+//! corpus's `tune/` and `heldout/` when `CENTRICITY_MAIL_CORPUS` names it; cycled), per-message
 //! time, beside parsing alone (mail-parser) as the baseline measured in the same run.
 //! `cargo bench --bench mail` measures the audit on a mailbox of 4,000 messages.
 //!
@@ -17,8 +18,13 @@ const MESSAGES: usize = 10_000;
 fn main() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/mail");
     let mut corpus: Vec<Vec<u8>> = Vec::new();
-    for folder in ["replies", "public"] {
-        let mut files: Vec<_> = std::fs::read_dir(root.join(folder))
+    let mut folders = vec![root.join("replies"), root.join("public")];
+    if let Some(outside) = std::env::var_os("CENTRICITY_MAIL_CORPUS") {
+        let outside = std::path::PathBuf::from(outside);
+        folders.extend([outside.join("tune"), outside.join("heldout")]);
+    }
+    for folder in folders {
+        let mut files: Vec<_> = std::fs::read_dir(folder)
             .expect("corpus")
             .filter_map(Result::ok)
             .map(|e| e.path())

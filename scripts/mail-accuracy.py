@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Measure `centricity probe classify` against a labelled mail corpus.
 
-Usage: mail-accuracy.py CORPUS_DIR [BINARY] [--summary]
+Usage: mail-accuracy.py LABELS_DIR [BINARY] [--summary]
 
-CORPUS_DIR holds `<stem>.eml` files and an `expected.toml` whose entry lines read
-`"<stem>" = "<class>"` (comment lines start with `#`). BINARY defaults to
+LABELS_DIR holds an `expected.toml` whose entry lines read `"<stem>" = "<class>"` (comment
+lines start with `#`), and the `<stem>.eml` messages, unless CENTRICITY_MAIL_CORPUS names the
+folder whose subfolder of LABELS_DIR's name holds them (fixtures/mail/corpus keeps only the
+labels: the messages are fetched data, kept outside the repository). BINARY defaults to
 `target/release/centricity`. The script runs `BINARY probe classify FILE...` once per
 message, reads `FILE: <class> (<reasons>)`, and prints a per-class table, the exact
 accuracy, the person/machine confusion count and (unless --summary is given) every
@@ -66,13 +68,16 @@ def main():
     corpus = args[0]
     binary = args[1] if len(args) > 1 else "target/release/centricity"
     expected = read_expected(os.path.join(corpus, "expected.toml"))
+    outside = os.environ.get("CENTRICITY_MAIL_CORPUS")
+    messages = (os.path.join(outside, os.path.basename(os.path.normpath(corpus)))
+                if outside else corpus)
 
     counts = {c: [0, 0] for c in CLASSES}  # labelled class -> [right, wrong]
     confusion = {c: {} for c in CLASSES}
     wrong = []
     person_machine = 0
     for stem, want in expected:
-        path = os.path.join(corpus, stem + ".eml")
+        path = os.path.join(messages, stem + ".eml")
         if not os.path.exists(path):
             sys.exit(f"missing {path}")
         got, reasons = classify(binary, path)
