@@ -669,7 +669,11 @@ fn survey_map_names_the_limesurvey_headings_and_how_abbreviated_ones_matched() {
             (&Value::from("limesurvey"), &Value::from(headings)),
             "{file}"
         );
-        assert_eq!(mapped["questions_without_column"], serde_json::json!(["CAP-03", "ROU-04", "ROU-05"]), "{file}");
+        assert_eq!(
+            mapped["questions_without_column"],
+            serde_json::json!(["CAP-03", "ROU-04", "ROU-05"]),
+            "{file}"
+        );
         let output = centricity()
             .args(["survey", "map"])
             .arg(repo_path(&path))
@@ -717,7 +721,11 @@ fn survey_map_names_the_limesurvey_headings_and_how_abbreviated_ones_matched() {
     );
     assert_eq!(
         matched("Through which c..  [Post-interactio.. ]"),
-        (some("CAP-02"), some("Post-interaction survey"), some("abbreviated"))
+        (
+            some("CAP-02"),
+            some("Post-interaction survey"),
+            some("abbreviated")
+        )
     );
     // CAP-03, ACT-05 and CHN-04 all begin "How often does ": the answers fit ACT-05 only.
     assert_eq!(
@@ -726,7 +734,8 @@ fn survey_map_names_the_limesurvey_headings_and_how_abbreviated_ones_matched() {
     );
     let notes = mapped["notes"].to_string();
     assert!(
-        notes.contains("begins CAP-03, ACT-05 and CHN-04") && notes.contains("its answers fit ACT-05 only"),
+        notes.contains("begins CAP-03, ACT-05 and CHN-04")
+            && notes.contains("its answers fit ACT-05 only"),
         "{notes}"
     );
     // The frontline questions in the same export are named once, not guessed at.
@@ -784,7 +793,10 @@ fn a_free_text_question_counts_the_respondents_who_answered_it() {
     };
     assert_eq!(question("CAP-05")["n"], 7, "{report:#}");
     assert_eq!(question("ACT-04")["n"], 2, "{report:#}");
-    assert!(question("CAP-05")["mean_score"].is_null(), "a text is not scored");
+    assert!(
+        question("CAP-05")["mean_score"].is_null(),
+        "a text is not scored"
+    );
     // The table `survey import` prints: CAP-05's row says 7.
     let output = centricity()
         .args(["survey", "import"])
@@ -797,7 +809,7 @@ fn a_free_text_question_counts_the_respondents_who_answered_it() {
         .lines()
         .find(|l| l.contains("CAP-05"))
         .unwrap_or_else(|| panic!("{table}"));
-    let cells: Vec<&str> = row.split('│').map(str::trim).collect();
+    let cells: Vec<&str> = row.split(['│', '┆']).map(str::trim).collect();
     assert_eq!(cells.get(2), Some(&"7"), "{row}");
     // An audit: the JSON and HTML reports count the answers beside showing them.
     let scratch = Scratch::new();
@@ -830,5 +842,8 @@ fn a_free_text_question_counts_the_respondents_who_answered_it() {
         .assert()
         .code(predicates::ord::lt(3));
     let html = std::fs::read_to_string(&html).unwrap();
-    assert!(html.contains("7 answered (free text)"), "the HTML report counts them");
+    assert!(
+        html.contains("7 answered (free text)"),
+        "the HTML report counts them"
+    );
 }
