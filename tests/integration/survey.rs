@@ -847,3 +847,72 @@ fn a_free_text_question_counts_the_respondents_who_answered_it() {
         "the HTML report counts them"
     );
 }
+
+/// Where real exports that the repository may not hold are kept: `CENTRICITY_UPSTREAM_SURVEYS`,
+/// or `../shared/surveys/upstream/` beside the repository (see
+/// `fixtures/surveys/upstream/SOURCES.md`). `None`, said on stderr, when neither holds `file`.
+fn upstream_export(file: &str) -> Option<std::path::PathBuf> {
+    let dirs = [
+        std::env::var_os("CENTRICITY_UPSTREAM_SURVEYS").map(std::path::PathBuf::from),
+        Some(repo_path("../shared/surveys/upstream")),
+    ];
+    let found = dirs
+        .into_iter()
+        .flatten()
+        .map(|d| d.join(file))
+        .find(|p| p.is_file());
+    if found.is_none() {
+        eprintln!(
+            "skipping {file}: not in $CENTRICITY_UPSTREAM_SURVEYS nor ../shared/surveys/upstream"
+        );
+    }
+    found
+}
+
+#[test]
+fn real_limesurvey_exports_with_full_text_headings_read_their_respondents() {
+    // (file, our definition, complete, unfinished left out, kept with --include-partial)
+    let cases = [
+        (
+            "survey_100001_R_data_file.csv",
+            "limonaid-survey-100001.toml",
+            2,
+            1,
+            2,
+        ),
+        (
+            "survey_998192_R_data_file.csv",
+            "limonaid-survey-998192.toml",
+            2,
+            5,
+            4,
+        ),
+    ];
+    for (file, definition, complete, unfinished, kept) in cases {
+        let Some(path) = upstream_export(file) else {
+            continue;
+        };
+        let definition = repo_path(&format!("fixtures/surveys/upstream/{definition}"));
+        let definition = definition.to_str().unwrap();
+        let (code, report, stderr) = import(path.to_str().unwrap(), definition, &[]);
+        assert_eq!(code, 0, "{file}: {stderr}");
+        assert_eq!(
+            (&report["layout"], &report["headings"]),
+            (&Value::from("limesurvey"), &Value::from("full-texts")),
+            "{file}"
+        );
+        assert_eq!(report["respondents"], complete, "{file}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{unfinished} unfinished response(s) left out")),
+            "{file}: {stderr}"
+        );
+        // No question of the definition is left without its column.
+        assert!(
+            stderr.contains("0 question(s) without a column"),
+            "{file}: {stderr}"
+        );
+        let (_, with_partial, _) =
+            import(path.to_str().unwrap(), definition, &["--include-partial"]);
+        assert_eq!(with_partial["respondents"], kept, "{file}");
+    }
+}

@@ -93,25 +93,26 @@ impl Headings {
     }
 }
 
-/// The text of a header LimeSurvey abbreviated (`Through which c.. `): what stands before the
-/// ellipsis, never empty.
+/// The text of a header LimeSurvey abbreviated (`Through which c.. `): what stands before its
+/// two dots, never empty. Three dots are the text's own (`If I get help, ...`), not a cut.
 pub fn abbreviation(text: &str) -> Option<&str> {
-    let trimmed = text.trim_end();
-    let body = trimmed
-        .strip_suffix("..")
-        .or_else(|| trimmed.strip_suffix('…'))?
-        .trim_end_matches('.');
-    (!body.trim().is_empty()).then_some(body)
+    let body = text.trim_end().strip_suffix("..")?;
+    (!body.ends_with('.') && !body.trim().is_empty()).then_some(body)
 }
 
-/// Whether a header, or the question or subquestion in it, ends with LimeSurvey's ellipsis.
+/// Whether a header, or the question or subquestion in it, ends as LimeSurvey cuts a text:
+/// two dots and a space (`Through which c.. `, `[Post-interactio.. ]`).
 fn is_abbreviated(header: &str) -> bool {
-    let trimmed = header.trim_end();
-    let (question, sub) = match trimmed.strip_suffix(']').and_then(|t| t.rsplit_once(" [")) {
+    let cut = |part: &str| part.ends_with(".. ") && abbreviation(part).is_some();
+    let (question, sub) = match header
+        .trim_end()
+        .strip_suffix(']')
+        .and_then(|t| t.rsplit_once(" ["))
+    {
         Some((question, sub)) => (question, Some(sub)),
-        None => (trimmed, None),
+        None => (header, None),
     };
-    abbreviation(question).is_some() || sub.is_some_and(|s| abbreviation(s).is_some())
+    cut(question) || sub.is_some_and(cut)
 }
 
 /// `G01Q03[SQ001]. Text` → `Text`: a LimeSurvey code (letters, digits, `_`, bracketed
@@ -274,6 +275,24 @@ impl Layout {
         }
     }
 
+    /// Whether a column of this key is the tool's timing of the response (LimeSurvey's
+    /// `Total time`, `Group time: …`, `Question time: …`, or `interviewtime`, `groupTime12`
+    /// with codes), written beside the answers when the survey saves timings.
+    pub fn is_timing(self, headings: Option<Headings>, key: &str) -> bool {
+        match (self, headings) {
+            (Layout::Limesurvey, Some(_)) => {
+                key == "total time"
+                    || key.starts_with("group time: ")
+                    || key.starts_with("question time: ")
+            }
+            (Layout::Limesurvey, None) => {
+                key == "interviewtime"
+                    || key.starts_with("grouptime") && key.len() > "grouptime".len()
+            }
+            _ => false,
+        }
+    }
+
     /// The column saying whether a response was finished (Qualtrics `Finished`, Typeform
     /// `Response Type`), and the column of the tool's own status (Qualtrics `Status`).
     pub fn standing_columns(self) -> (Option<&'static str>, Option<&'static str>) {
@@ -412,5 +431,70 @@ impl Layout {
             out.push(header);
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(headers: &[&str]) -> Vec<String> {
+        headers.iter().map(|h| (*h).to_string()).collect()
+    }
+
+    #[test]
+    fn limesurvey_headings_are_told_by_their_first_row() {
+        let full = row(&[
+            "Response ID",
+            "Date submitted",
+            "Last page",
+            "If I get help, ...",
+        ]);
+        assert_eq!(
+            Headings::of(&full),
+            Some(Headings::FullTexts),
+            "three dots are the text's"
+        );
+        assert_eq!(Layout::detect(&full, None, None), Some(Layout::Limesurvey));
+        let cut = row(&[
+            "Response ID",
+            "Date submitted",
+            "Last page",
+            "Through which c..  [Email]",
+            "Describe the la.. ",
+        ]);
+        assert_eq!(Headings::of(&cut), Some(Headings::AbbreviatedTexts));
+        let coded = row(&[
+            "id. Response ID",
+            "submitdate. Date submitted",
+            "lastpage. Last page",
+        ]);
+        assert_eq!(Headings::of(&coded), Some(Headings::CodesAndTexts));
+        assert_eq!(Layout::detect(&coded, None, None), Some(Layout::Limesurvey));
+        let underscores = row(&["Response_ID", "Date_submitted", "Start_language"]);
+        assert_eq!(
+            Layout::detect(&underscores, None, None),
+            Some(Layout::Limesurvey)
+        );
+        // Alchemer starts the same way, without LimeSurvey's own columns.
+        let alchemer = row(&["Response ID", "Time Started", "Date Submitted", "Status"]);
+        assert_eq!(Layout::detect(&alchemer, None, None), None);
+        assert_eq!(Headings::of(&row(&["id", "submitdate", "lastpage"])), None);
+    }
+
+    #[test]
+    fn a_cut_text_is_what_stands_before_two_dots() {
+        assert_eq!(abbreviation("Through which c.. "), Some("Through which c"));
+        assert_eq!(abbreviation("How often is a .."), Some("How often is a "));
+        for whole in ["If I get help, ...", "..", "Plain text"] {
+            assert_eq!(abbreviation(whole), None, "{whole}");
+        }
+        assert_eq!(
+            strip_code("G01Q03[SQ001]. Through which c.. "),
+            "Through which c.. "
+        );
+        assert_eq!(strip_code("id. Response ID"), "Response ID");
+        assert_eq!(strip_code("Is it? Yes. No"), "Is it? Yes. No");
+        assert_eq!(strip_code("Q1[a[b]]. x"), "Q1[a[b]]. x");
     }
 }

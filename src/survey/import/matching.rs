@@ -332,9 +332,9 @@ pub fn match_question(
             return Ok((column, How::Option));
         }
     }
-    // The words of a cut text are not the question's: similarity would mean nothing.
-    let cut = |text: &str| bank.cut(text).is_some();
-    if cut(main) || parts.iter().any(|&(title, row)| cut(title) || cut(row)) {
+    // The words of a cut text are not the question's: similarity would mean nothing. And an
+    // abbreviated export's option columns are matched as runs, never one by one.
+    if bank.cut(main).is_some() || bank.abbreviated && !parts.is_empty() {
         return Err(None);
     }
     similar(main, sub, bank)

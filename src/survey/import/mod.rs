@@ -418,7 +418,10 @@ fn map_columns<'q>(
             tool(Column::Completion)
         } else if Some(key.as_str()) == status {
             tool(Column::Status)
-        } else if fixed.contains(&key.as_str()) || key.is_empty() {
+        } else if fixed.contains(&key.as_str())
+            || key.is_empty()
+            || layout.is_timing(headings, &key)
+        {
             tool(Column::Ignored)
         } else if key == "role"
             || key.starts_with("what is your role")
