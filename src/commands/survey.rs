@@ -11,8 +11,8 @@ use crate::exit::Exit;
 use crate::report::model::Finding;
 use crate::report::sanitize::{cell, terminal, terminal_lines};
 use crate::survey::aggregate::{self, Options, SurveyResult};
+use crate::survey::import;
 use crate::survey::import::matching::{How, Matched};
-use crate::survey::import::{self, Layout};
 use crate::survey::questionnaire::{self, Questionnaire};
 use crate::survey::template;
 use crate::survey::{interview, interview_file};
@@ -21,6 +21,9 @@ use crate::survey::{interview, interview_file};
 #[derive(Debug, Serialize)]
 struct ImportReport<'a> {
     layout: &'static str,
+    /// How a LimeSurvey export headed its columns, when with texts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    headings: Option<import::Headings>,
     questionnaire: &'a str,
     respondents: usize,
     reliability: &'static str,
@@ -91,7 +94,7 @@ pub fn import(args: &ExportArgs, equal_voice: bool, json: bool) -> Exit {
     let output = if json {
         json_report(&imported, &questionnaire, &result)
     } else {
-        table(imported.mapped.layout, &questionnaire, &result)
+        table(&imported.mapped.layout_label(), &questionnaire, &result)
     };
     print!("{output}");
     Exit::Ok
@@ -101,6 +104,8 @@ pub fn import(args: &ExportArgs, equal_voice: bool, json: bool) -> Exit {
 #[derive(Debug, Serialize)]
 struct MapReport<'a> {
     layout: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    headings: Option<import::Headings>,
     questionnaire: &'a str,
     columns: &'a [Matched],
     questions_without_column: &'a [String],
@@ -127,6 +132,7 @@ pub fn map(args: &ExportArgs, write_mapping: Option<&Path>, json: bool) -> Exit 
     if json {
         let report = MapReport {
             layout: mapped.layout.name(),
+            headings: mapped.headings,
             questionnaire: &questionnaire.id,
             columns: &mapped.columns,
             questions_without_column: &mapped.unanswered,
@@ -166,7 +172,7 @@ pub fn map(args: &ExportArgs, write_mapping: Option<&Path>, json: bool) -> Exit 
     }
     let mut out = format!(
         "{} export, questionnaire `{}`\n{table}\n",
-        mapped.layout.name(),
+        mapped.layout_label(),
         questionnaire.id
     );
     if !mapped.unanswered.is_empty() {
@@ -272,6 +278,7 @@ fn invalid(message: &str) -> Exit {
 fn json_report(imported: &import::Imported, q: &Questionnaire, result: &SurveyResult) -> String {
     let report = ImportReport {
         layout: imported.mapped.layout.name(),
+        headings: imported.mapped.headings,
         questionnaire: &q.id,
         respondents: result.respondents,
         reliability: result.reliability,
@@ -309,16 +316,13 @@ fn json_report(imported: &import::Imported, q: &Questionnaire, result: &SurveyRe
     text
 }
 
-fn table(layout: Layout, q: &Questionnaire, result: &SurveyResult) -> String {
+fn table(layout: &str, q: &Questionnaire, result: &SurveyResult) -> String {
     let score = result
         .score
         .map_or_else(|| "not scored".to_string(), |s| format!("{s:.1}"));
     let mut out = format!(
         "{} — {} respondents ({}), {} export — score {score}\n\n",
-        q.title,
-        result.respondents,
-        result.reliability,
-        layout.name()
+        q.title, result.respondents, result.reliability, layout
     );
     let mut sections = Table::new();
     sections

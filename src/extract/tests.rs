@@ -368,3 +368,60 @@ fn an_element_with_many_attributes_is_read_with_the_first_ones_and_says_so() {
     assert_eq!(page.ratings[0].value, 4.1);
     assert_eq!(page.ratings[0].entity.name.as_deref(), Some("Acme"));
 }
+
+#[test]
+fn microformat_reviews_date_the_aggregate_and_are_never_ratings_of_their_own() {
+    let page = |name: &str| {
+        std::fs::read_to_string(format!(
+            "{}/fixtures/reviews/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    };
+    // (page, value, worst, newest review): the single reviews' own ratings (1, 5; 2, 9) are not read.
+    for (name, value, worst, newest) in [
+        ("microformats-value-title.html", 4.5, 1.0, "2026-04-18"),
+        ("microformats-v2-value-class.html", 8.2, 0.0, "2026-05-09"),
+    ] {
+        let r = only(&page(name));
+        assert_eq!(
+            (r.value, r.worst, r.latest_review.as_deref()),
+            (value, worst, Some(newest)),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn the_value_class_pattern_reads_each_element_as_the_spec_says() {
+    let aggregate = |rating: &str| {
+        format!(
+            r#"<div class="hreview-aggregate"><span class="item fn">Anvil</span><span class="rating">{rating}</span><span class="count">10</span></div>"#
+        )
+    };
+    for (rating, want) in [
+        (
+            r#"<span class="value-title" title="3.5"></span>ignored 9"#,
+            3.5,
+        ),
+        // Only the parts are the value: the text between them is for people.
+        (
+            r#"<span class="value">4.</span> point <span class="value">2</span>"#,
+            4.2,
+        ),
+        (
+            r#"<abbr class="value" title="2.5">two and a half</abbr>"#,
+            2.5,
+        ),
+        (r#"<img class="value" alt="3.1" src="x.png">"#, 3.1),
+        (r#"<input class="value" value="1.5">"#, 1.5),
+        ("4.8", 4.8),
+    ] {
+        assert_eq!(only(&aggregate(rating)).value, want, "{rating}");
+    }
+    // A value-title without a title, and `.value` elements that say nothing, leave the text.
+    assert_eq!(
+        only(&aggregate(r#"<span class="value-title"></span>3.3"#)).value,
+        3.3
+    );
+}

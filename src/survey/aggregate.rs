@@ -80,7 +80,8 @@ pub fn item_score(kind: &Kind, value: &Value) -> Option<f64> {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QuestionStats {
     pub id: String,
-    /// Respondents who gave a usable answer (don't know excluded).
+    /// Respondents who gave a usable answer (don't know excluded); for a free-text question,
+    /// those who wrote something.
     pub n: usize,
     pub dont_know: usize,
     /// Mean item score, 0–100.
@@ -385,9 +386,21 @@ pub(crate) fn question_stats(
             "Tell staff how this works today: not knowing is a finding in itself.",
         ));
     }
+    let texts: Vec<String> = answers
+        .iter()
+        .filter_map(|r| match &r.value {
+            Value::Text(t) if !t.trim().is_empty() => Some(t.clone()),
+            _ => None,
+        })
+        .collect();
     QuestionStats {
         id: q.id.clone(),
-        n: scored.len(),
+        // A text is never scored, but who answered it is counted all the same.
+        n: if q.kind.is_scored() {
+            scored.len()
+        } else {
+            texts.len()
+        },
         dont_know,
         mean_score: mean.map(|m| (m * 1000.0).round() / 10.0),
         distribution,
@@ -400,16 +413,7 @@ pub(crate) fn question_stats(
             )
         }),
         agreement,
-        texts: answers
-            .iter()
-            .filter_map(|r| {
-                if let Value::Text(t) = &r.value {
-                    Some(t.clone())
-                } else {
-                    None
-                }
-            })
-            .collect(),
+        texts,
     }
 }
 

@@ -48,7 +48,7 @@ fn own_fixtures_yield_their_facts() {
         &'static str,
         &'static [&'static str],
     );
-    let table: [Row; 11] = [
+    let table: [Row; 13] = [
         (
             "jsonld-broken.html",
             4.2,
@@ -168,6 +168,30 @@ fn own_fixtures_yield_their_facts() {
             None,
             "company",
             "Acme Telecom",
+            &[],
+        ),
+        // The value-class pattern: a value-title's title, `.value` parts joined, abbr title.
+        (
+            "microformats-value-title.html",
+            4.5,
+            5.0,
+            false,
+            Some(1204),
+            Some(87),
+            "company",
+            "Harbour Café",
+            &[],
+        ),
+        // …and in v2, a data, meter or img element's value or alt.
+        (
+            "microformats-v2-value-class.html",
+            8.2,
+            10.0,
+            false,
+            Some(3120),
+            Some(412),
+            "product",
+            "Fibre Box Y",
             &[],
         ),
     ];

@@ -85,8 +85,9 @@ fn every_export_layout_yields_the_same_scores() {
         } else {
             // CAP-02 (target 4): 3, 2 + Other, 1, 2, 2, None → (.75 + .75 + .25 + .5 + .5 + 0) / 6.
             assert_eq!(question("CAP-02")["mean_score"], 45.8);
-            // A text answer with quotes and commas is read, not scored.
-            assert_eq!(question("CAP-05")["n"], 0);
+            // A text answer with quotes and commas is read and counted, not scored.
+            assert_eq!(question("CAP-05")["n"], 1);
+            assert!(question("CAP-05")["mean_score"].is_null());
         }
     }
 }
@@ -594,4 +595,324 @@ fn a_question_in_two_columns_counts_each_respondent_once_and_says_so() {
         findings.iter().any(|f| names_both(f)),
         "{findings:#?}\n{stderr}"
     );
+}
+
+/// The LimeSurvey exports of `fixtures/surveys/limesurvey.csv`'s answers headed with texts
+/// (see `fixtures/surveys/limesurvey-headings/build.py`): (file, `headings` in the JSON,
+/// the layout `survey map` names).
+const LIMESURVEY_HEADINGS: [(&str, &str, &str); 3] = [
+    (
+        "full-texts.csv",
+        "full-texts",
+        "limesurvey (full question texts)",
+    ),
+    (
+        "abbreviated-texts.csv",
+        "abbreviated-texts",
+        "limesurvey (abbreviated question texts)",
+    ),
+    (
+        "codes-and-texts.csv",
+        "codes-and-texts",
+        "limesurvey (question codes and texts)",
+    ),
+];
+
+#[test]
+fn limesurvey_headed_with_texts_counts_and_scores_like_its_code_headings() {
+    for questionnaire in ["frontline", "feedback-loop"] {
+        let (_, plain, _) = import("fixtures/surveys/limesurvey.csv", questionnaire, &[]);
+        // The code-headed export with the same unsubmitted response, kept.
+        let (_, plain_kept, _) = import(
+            "fixtures/surveys/consultant/limesurvey.csv",
+            questionnaire,
+            &["--include-partial"],
+        );
+        assert_eq!(plain_kept["respondents"], 7);
+        for (file, headings, _) in LIMESURVEY_HEADINGS {
+            let path = format!("fixtures/surveys/limesurvey-headings/{file}");
+            // Detected, and forced: --layout limesurvey reads text headings too.
+            for forced in [&[][..], &["--layout", "limesurvey"][..]] {
+                let (code, report, stderr) = import(&path, questionnaire, forced);
+                assert_eq!(code, 0, "{file} {forced:?}: {stderr}");
+                assert_eq!(report["layout"], "limesurvey", "{file}");
+                assert_eq!(report["headings"], headings, "{file}");
+                assert_eq!(report["respondents"], 6, "{file} {forced:?}: {stderr}");
+                assert!(
+                    stderr.contains("1 unfinished response(s) left out"),
+                    "{file}: the empty `Date submitted` is a partial response: {stderr}"
+                );
+                assert_eq!(
+                    scores(&report),
+                    scores(&plain),
+                    "{file} scores differently for {questionnaire}: {stderr}"
+                );
+            }
+            let (_, kept, stderr) = import(&path, questionnaire, &["--include-partial"]);
+            assert_eq!(kept["respondents"], 7, "{file}: {stderr}");
+            assert_eq!(
+                scores(&kept),
+                scores(&plain_kept),
+                "{file} with its partial response scores differently for {questionnaire}"
+            );
+        }
+    }
+}
+
+#[test]
+fn survey_map_names_the_limesurvey_headings_and_how_abbreviated_ones_matched() {
+    for (file, headings, label) in LIMESURVEY_HEADINGS {
+        let path = format!("fixtures/surveys/limesurvey-headings/{file}");
+        let mapped = map(&path, "feedback-loop", &[]);
+        assert_eq!(
+            (&mapped["layout"], &mapped["headings"]),
+            (&Value::from("limesurvey"), &Value::from(headings)),
+            "{file}"
+        );
+        assert_eq!(
+            mapped["questions_without_column"],
+            serde_json::json!(["CAP-03", "ROU-04", "ROU-05"]),
+            "{file}"
+        );
+        let output = centricity()
+            .args(["survey", "map"])
+            .arg(repo_path(&path))
+            .args(["--questionnaire", "feedback-loop"])
+            .env("COLUMNS", "80")
+            .output()
+            .unwrap();
+        let table = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            table.starts_with(&format!("{label} export, questionnaire `feedback-loop`")),
+            "{table}"
+        );
+    }
+    let mapped = map(
+        "fixtures/surveys/limesurvey-headings/abbreviated-texts.csv",
+        "feedback-loop",
+        &[],
+    );
+    let columns = mapped["columns"].as_array().unwrap();
+    let column = |header: &str| {
+        columns
+            .iter()
+            .find(|c| c["header"] == header)
+            .unwrap_or_else(|| panic!("no column {header}: {mapped:#}"))
+            .clone()
+    };
+    let matched = |header: &str| {
+        let c = column(header);
+        (
+            c["question"].as_str().map(str::to_string),
+            c["option"].as_str().map(str::to_string),
+            c["how"].as_str().map(str::to_string),
+        )
+    };
+    let some = |s: &str| Some(s.to_string());
+    assert_eq!(
+        matched("Can a customer .."),
+        (some("CAP-01"), None, some("abbreviated"))
+    );
+    // CAP-02 and CHN-01 both begin "Through which c": the run's options tell them apart
+    // (Post-interaction survey is CAP-02's alone), also for the options both have.
+    assert_eq!(
+        matched("Through which c..  [Email]"),
+        (some("CAP-02"), some("Email"), some("abbreviated"))
+    );
+    assert_eq!(
+        matched("Through which c..  [Post-interactio.. ]"),
+        (
+            some("CAP-02"),
+            some("Post-interaction survey"),
+            some("abbreviated")
+        )
+    );
+    // CAP-03, ACT-05 and CHN-04 all begin "How often does ": the answers fit ACT-05 only.
+    assert_eq!(
+        matched("How often does .."),
+        (some("ACT-05"), None, some("abbreviated"))
+    );
+    let notes = mapped["notes"].to_string();
+    assert!(
+        notes.contains("begins CAP-03, ACT-05 and CHN-04")
+            && notes.contains("its answers fit ACT-05 only"),
+        "{notes}"
+    );
+    // The frontline questions in the same export are named once, not guessed at.
+    assert!(notes.contains("are questions of `frontline`"), "{notes}");
+}
+
+#[test]
+fn abbreviated_headings_that_fit_several_questions_stay_unmatched() {
+    let scratch = Scratch::new();
+    // Options both CAP-02 and CHN-01 have, and a "How often does" column answered "Never" only.
+    let csv = "\u{feff}\"Response ID\",\"Date submitted\",\"Last page\",\"Through which c..  [Email]\",\"Through which c..  [Phone]\",\"How often does .. \",\"Is there a name.. \"\r\n\
+               \"1\",\"2026-11-10 09:00:03\",\"2\",\"Y\",\"\",\"Never\",\"Yes\"\r\n\
+               \"2\",\"2026-11-10 09:01:03\",\"2\",\"\",\"Y\",\"Never\",\"No\"\r\n\
+               \"3\",\"2026-11-10 09:02:03\",\"2\",\"Y\",\"Y\",\"\",\"Yes\"\r\n";
+    let file = scratch.write("lime.csv", csv);
+    let mapped = map(file.to_str().unwrap(), "feedback-loop", &[]);
+    assert_eq!(mapped["headings"], "abbreviated-texts", "{mapped:#}");
+    let columns = mapped["columns"].as_array().unwrap();
+    for index in [3, 4, 5] {
+        assert!(
+            columns[index]["question"].is_null(),
+            "column {} is not sure: {mapped:#}",
+            index + 1
+        );
+    }
+    assert_eq!(columns[6]["question"], "ROU-01", "{mapped:#}");
+    let notes = mapped["notes"].to_string();
+    assert!(
+        notes.contains("fit several questions (CAP-02, CHN-01)"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("`How often does ..` begins CAP-03, ACT-05 and CHN-04")
+            && notes.contains("name it in a mapping file"),
+        "{notes}"
+    );
+}
+
+#[test]
+fn a_free_text_question_counts_the_respondents_who_answered_it() {
+    // Eight respondents; seven wrote something for CAP-05, one left it empty (and one wrote
+    // only spaces for ACT-04, which is no answer).
+    const FILE: &str = "fixtures/surveys/free-text-answers.csv";
+    let (code, report, stderr) = import(FILE, "feedback-loop", &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["respondents"], 8);
+    let question = |id: &str| {
+        report["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(question("CAP-05")["n"], 7, "{report:#}");
+    assert_eq!(question("ACT-04")["n"], 2, "{report:#}");
+    assert!(
+        question("CAP-05")["mean_score"].is_null(),
+        "a text is not scored"
+    );
+    // The table `survey import` prints: CAP-05's row says 7.
+    let output = centricity()
+        .args(["survey", "import"])
+        .arg(repo_path(FILE))
+        .args(["--questionnaire", "feedback-loop"])
+        .output()
+        .unwrap();
+    let table = String::from_utf8_lossy(&output.stdout);
+    let row = table
+        .lines()
+        .find(|l| l.contains("CAP-05"))
+        .unwrap_or_else(|| panic!("{table}"));
+    let cells: Vec<&str> = row.split(['│', '┆']).map(str::trim).collect();
+    assert_eq!(cells.get(2), Some(&"7"), "{row}");
+    // An audit: the JSON and HTML reports count the answers beside showing them.
+    let scratch = Scratch::new();
+    std::fs::copy(repo_path(FILE), scratch.path("answers.csv")).unwrap();
+    let audit = scratch.audit(
+        "[[check]]\nid = \"loop\"\nkind = \"questionnaire\"\nquestionnaire = \"feedback-loop\"\nanswers = [\"answers.csv\"]\n",
+    );
+    let (_, report, stderr) = crate::common::audit_json(&audit, &["--no-store"]);
+    let evidence = crate::common::check(&report, "loop")["evidence"].clone();
+    let counted = evidence
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["source"].as_str().unwrap_or("").starts_with("CAP-05 “"))
+        .unwrap_or_else(|| panic!("no count for CAP-05: {evidence:#}\n{stderr}"));
+    assert_eq!(counted["excerpt"], "7 answered (free text)", "{counted}");
+    let free: Vec<&Value> = evidence
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["source"] == "CAP-05 (free text)")
+        .collect();
+    assert_eq!(free.len(), 7, "each answer kept as evidence");
+    let html = scratch.path("report.html");
+    centricity()
+        .arg("audit")
+        .arg(&audit)
+        .args(["--no-store", "--format", "html", "--output"])
+        .arg(&html)
+        .assert()
+        .code(predicates::ord::lt(3));
+    let html = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        html.contains("7 answered (free text)"),
+        "the HTML report counts them"
+    );
+}
+
+/// Where real exports that the repository may not hold are kept: `CENTRICITY_UPSTREAM_SURVEYS`,
+/// or `../shared/surveys/upstream/` beside the repository (see
+/// `fixtures/surveys/upstream/SOURCES.md`). `None`, said on stderr, when neither holds `file`.
+fn upstream_export(file: &str) -> Option<std::path::PathBuf> {
+    let dirs = [
+        std::env::var_os("CENTRICITY_UPSTREAM_SURVEYS").map(std::path::PathBuf::from),
+        Some(repo_path("../shared/surveys/upstream")),
+    ];
+    let found = dirs
+        .into_iter()
+        .flatten()
+        .map(|d| d.join(file))
+        .find(|p| p.is_file());
+    if found.is_none() {
+        eprintln!(
+            "skipping {file}: not in $CENTRICITY_UPSTREAM_SURVEYS nor ../shared/surveys/upstream"
+        );
+    }
+    found
+}
+
+#[test]
+fn real_limesurvey_exports_with_full_text_headings_read_their_respondents() {
+    // (file, our definition, complete, unfinished left out, kept with --include-partial)
+    let cases = [
+        (
+            "survey_100001_R_data_file.csv",
+            "limonaid-survey-100001.toml",
+            2,
+            1,
+            2,
+        ),
+        (
+            "survey_998192_R_data_file.csv",
+            "limonaid-survey-998192.toml",
+            2,
+            5,
+            4,
+        ),
+    ];
+    for (file, definition, complete, unfinished, kept) in cases {
+        let Some(path) = upstream_export(file) else {
+            continue;
+        };
+        let definition = repo_path(&format!("fixtures/surveys/upstream/{definition}"));
+        let definition = definition.to_str().unwrap();
+        let (code, report, stderr) = import(path.to_str().unwrap(), definition, &[]);
+        assert_eq!(code, 0, "{file}: {stderr}");
+        assert_eq!(
+            (&report["layout"], &report["headings"]),
+            (&Value::from("limesurvey"), &Value::from("full-texts")),
+            "{file}"
+        );
+        assert_eq!(report["respondents"], complete, "{file}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{unfinished} unfinished response(s) left out")),
+            "{file}: {stderr}"
+        );
+        // No question of the definition is left without its column.
+        assert!(
+            stderr.contains("0 question(s) without a column"),
+            "{file}: {stderr}"
+        );
+        let (_, with_partial, _) =
+            import(path.to_str().unwrap(), definition, &["--include-partial"]);
+        assert_eq!(with_partial["respondents"], kept, "{file}");
+    }
 }

@@ -166,7 +166,7 @@ fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Categor
                 .map(|i| (i.rows(), "interview".to_string(), Vec::new()))
         } else {
             import::import(&bytes, &path, &questionnaire, &options)
-                .map(|i| (i.rows, i.mapped.layout.name().to_string(), i.mapped.notes))
+                .map(|i| (i.rows, i.mapped.layout_label(), i.mapped.notes))
         };
         match result {
             Ok((mut file_rows, layout, file_notes)) => {

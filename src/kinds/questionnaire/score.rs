@@ -6,6 +6,16 @@ use crate::kinds::questionnaire::{Params, QuestionnaireObservation};
 use crate::report::model::{Evidence, Finding, Metric, Severity, Status, Unit};
 use crate::survey::aggregate::{self, Options};
 
+/// ` “What was asked”`, shortened, as an evidence source names a question after its id.
+fn asked_as(params: &Params, id: &str) -> String {
+    params
+        .questionnaire
+        .question(id)
+        .map_or_else(String::new, |q| {
+            format!(" “{}”", crate::text::shorten(&q.text, 80))
+        })
+}
+
 pub fn score(params: &Params, obs: &QuestionnaireObservation) -> Scored {
     let result = aggregate::aggregate(
         &params.questionnaire,
@@ -38,12 +48,7 @@ pub fn score(params: &Params, obs: &QuestionnaireObservation) -> Scored {
         .iter()
         .filter(|q| !q.distribution.is_empty())
     {
-        let asked = params
-            .questionnaire
-            .question(&stats.id)
-            .map_or_else(String::new, |q| {
-                format!(" “{}”", crate::text::shorten(&q.text, 80))
-            });
+        let asked = asked_as(params, &stats.id);
         let mut answers: Vec<String> = stats
             .distribution
             .iter()
@@ -61,8 +66,14 @@ pub fn score(params: &Params, obs: &QuestionnaireObservation) -> Scored {
             excerpt: format!("{} answered: {}{agreement}", stats.n, answers.join(" · ")),
         });
     }
-    // Free-text answers are the consultant's evidence; they are shown without who said them.
+    // Free-text answers are the consultant's evidence; they are shown without who said them,
+    // after how many wrote one (a text has no distribution to count them by).
     for stats in result.questions.iter().filter(|q| !q.texts.is_empty()) {
+        evidence.push(Evidence {
+            source: format!("{}{}", stats.id, asked_as(params, &stats.id)),
+            observed_at: None,
+            excerpt: format!("{} answered (free text)", stats.n),
+        });
         for text in &stats.texts {
             evidence.push(Evidence {
                 source: format!("{} (free text)", stats.id),

@@ -203,6 +203,26 @@ fn numbers_report_median_and_iqr_and_dont_know_is_not_zero() {
 }
 
 #[test]
+fn a_free_text_question_counts_who_wrote_something() {
+    let mut rows: Vec<AnswerRow> = (0..7)
+        .map(|i| {
+            row(
+                &format!("r{i}"),
+                "Sales",
+                "INF-07",
+                Value::Text(format!("answer {i}")),
+            )
+        })
+        .collect();
+    // Only spaces is no answer (an import never makes one; an interview file might).
+    rows.push(row("blank", "Sales", "INF-07", Value::Text("  ".into())));
+    rows.push(row("other", "Sales", "INF-01", Value::Choice(3)));
+    let result = aggregate(&frontline(), &rows, Options::default());
+    let inf07 = result.questions.iter().find(|q| q.id == "INF-07").unwrap();
+    assert_eq!((inf07.n, inf07.texts.len(), inf07.mean_score), (7, 7, None));
+}
+
+#[test]
 fn roles_equal_voice_anonymity_and_gaps() {
     // Six service agents agree (0.75), five sales people disagree (0.25), two managers.
     let mut rows = Vec::new();

@@ -29,6 +29,120 @@ pub enum Standing {
     NotARespondent(String),
 }
 
+/// How a LimeSurvey export heads its columns when not with codes ("Export questions as" in
+/// its export dialog): `Response ID`, `Date submitted`, then each question's text, a
+/// subquestion's as `Question [Subquestion]`. Abbreviated, LimeSurvey keeps each text whole up
+/// to its "Text abbreviated" length (15 by default) plus 3 characters, and beyond that cuts it
+/// there and adds `.. ` (its `ellipsize`); with codes, it writes `CODE. ` before each heading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Headings {
+    FullTexts,
+    AbbreviatedTexts,
+    CodesAndTexts,
+    CodesAndAbbreviatedTexts,
+}
+
+impl Headings {
+    /// How a LimeSurvey export's first header row heads it; `None` for codes (`id`, `submitdate`).
+    pub fn of(first: &[String]) -> Option<Headings> {
+        let head = first.first()?;
+        if lime_text(head) != "response id"
+            || !first.iter().any(|h| lime_text(h) == "date submitted")
+        {
+            return None;
+        }
+        let coded = strip_code(head).len() < head.len();
+        let abbreviated = first.iter().any(|h| is_abbreviated(h));
+        Some(match (coded, abbreviated) {
+            (false, false) => Headings::FullTexts,
+            (false, true) => Headings::AbbreviatedTexts,
+            (true, false) => Headings::CodesAndTexts,
+            (true, true) => Headings::CodesAndAbbreviatedTexts,
+        })
+    }
+
+    pub fn abbreviated(self) -> bool {
+        matches!(
+            self,
+            Headings::AbbreviatedTexts | Headings::CodesAndAbbreviatedTexts
+        )
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Headings::FullTexts => "full question texts",
+            Headings::AbbreviatedTexts => "abbreviated question texts",
+            Headings::CodesAndTexts => "question codes and texts",
+            Headings::CodesAndAbbreviatedTexts => "question codes and abbreviated texts",
+        }
+    }
+
+    /// A header as it reads without LimeSurvey's code before it (`G01Q03[SQ001]. `) and with
+    /// spaces where its "spaces to underscores" option put underscores.
+    fn text(self, header: &str, underscores: bool) -> String {
+        let text = match self {
+            Headings::CodesAndTexts | Headings::CodesAndAbbreviatedTexts => strip_code(header),
+            Headings::FullTexts | Headings::AbbreviatedTexts => header,
+        };
+        if underscores {
+            text.replace('_', " ")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+/// The text of a header LimeSurvey abbreviated (`Through which c.. `): what stands before its
+/// two dots, never empty. Three dots are the text's own (`If I get help, ...`), not a cut.
+pub fn abbreviation(text: &str) -> Option<&str> {
+    let body = text.trim_end().strip_suffix("..")?;
+    (!body.ends_with('.') && !body.trim().is_empty()).then_some(body)
+}
+
+/// Whether a header, or the question or subquestion in it, ends as LimeSurvey cuts a text:
+/// two dots and a space (`Through which c.. `, `[Post-interactio.. ]`).
+fn is_abbreviated(header: &str) -> bool {
+    let cut = |part: &str| part.ends_with(".. ") && abbreviation(part).is_some();
+    let (question, sub) = match header
+        .trim_end()
+        .strip_suffix(']')
+        .and_then(|t| t.rsplit_once(" ["))
+    {
+        Some((question, sub)) => (question, Some(sub)),
+        None => (header, None),
+    };
+    cut(question) || sub.is_some_and(cut)
+}
+
+/// `G01Q03[SQ001]. Text` → `Text`: a LimeSurvey code (letters, digits, `_`, bracketed
+/// subquestion codes) and its `. ` separator; anything else is left as it is.
+fn strip_code(header: &str) -> &str {
+    let Some((code, text)) = header.split_once(". ") else {
+        return header;
+    };
+    let mut depth = 0usize;
+    let is_code = !code.is_empty()
+        && code.chars().all(|c| match c {
+            '[' => {
+                depth += 1;
+                depth == 1
+            }
+            ']' if depth == 1 => {
+                depth = 0;
+                true
+            }
+            _ => c.is_ascii_alphanumeric() || c == '_' || c == '#',
+        })
+        && depth == 0;
+    if is_code { text } else { header }
+}
+
+/// A header as LimeSurvey's text headings are compared: code gone, spaces for underscores.
+fn lime_text(header: &str) -> String {
+    normalise(strip_code(header)).replace('_', " ")
+}
+
 impl Layout {
     pub fn name(self) -> &'static str {
         match self {
@@ -52,8 +166,27 @@ impl Layout {
     }
 
     /// Columns the tool writes itself: (respondent id, submission time, everything else it adds).
-    pub fn fixed_columns(self) -> (&'static str, &'static str, &'static [&'static str]) {
+    pub fn fixed_columns(
+        self,
+        headings: Option<Headings>,
+    ) -> (&'static str, &'static str, &'static [&'static str]) {
         match self {
+            // Its field map's English names for `id`, `submitdate`, `lastpage`…
+            Layout::Limesurvey if headings.is_some() => (
+                "response id",
+                "date submitted",
+                &[
+                    "last page",
+                    "start language",
+                    "seed",
+                    "date started",
+                    "date last action",
+                    "ip address",
+                    "referrer url",
+                    "token",
+                    "access code",
+                ],
+            ),
             Layout::GoogleForms => ("", "timestamp", &["email address", "username", "score"]),
             Layout::MicrosoftForms => (
                 "id",
@@ -142,6 +275,24 @@ impl Layout {
         }
     }
 
+    /// Whether a column of this key is the tool's timing of the response (LimeSurvey's
+    /// `Total time`, `Group time: …`, `Question time: …`, or `interviewtime`, `groupTime12`
+    /// with codes), written beside the answers when the survey saves timings.
+    pub fn is_timing(self, headings: Option<Headings>, key: &str) -> bool {
+        match (self, headings) {
+            (Layout::Limesurvey, Some(_)) => {
+                key == "total time"
+                    || key.starts_with("group time: ")
+                    || key.starts_with("question time: ")
+            }
+            (Layout::Limesurvey, None) => {
+                key == "interviewtime"
+                    || key.starts_with("grouptime") && key.len() > "grouptime".len()
+            }
+            _ => false,
+        }
+    }
+
     /// The column saying whether a response was finished (Qualtrics `Finished`, Typeform
     /// `Response Type`), and the column of the tool's own status (Qualtrics `Status`).
     pub fn standing_columns(self) -> (Option<&'static str>, Option<&'static str>) {
@@ -204,7 +355,14 @@ impl Layout {
             Some(Layout::MicrosoftForms)
         } else if head == "#" && has("submit date (utc)") {
             Some(Layout::Typeform)
-        } else if has("submitdate") && has("lastpage") {
+        } else if has("submitdate") && has("lastpage")
+            // Text headings; Alchemer too starts `Response ID`, `Date Submitted`, but writes
+            // neither of these.
+            || Headings::of(first).is_some()
+                && first
+                    .iter()
+                    .any(|h| matches!(lime_text(h).as_str(), "last page" | "start language"))
+        {
             Some(Layout::Limesurvey)
         } else if head == "respondent" {
             Some(Layout::Centricity)
@@ -216,8 +374,16 @@ impl Layout {
     /// One (main, sub) header per column: SurveyMonkey's question row is forward-filled
     /// over its option row; Qualtrics' second row holds the texts (the first the codes, the
     /// third the import ids); legacy Qualtrics' second row holds everything's name.
-    pub fn headers(self, header_rows: &[Vec<String>]) -> Vec<(String, Option<String>)> {
+    pub fn headers(
+        self,
+        header_rows: &[Vec<String>],
+        headings: Option<Headings>,
+    ) -> Vec<(String, Option<String>)> {
         let width = header_rows.iter().map(Vec::len).max().unwrap_or(0);
+        let underscores = header_rows
+            .first()
+            .and_then(|r| r.first())
+            .is_some_and(|h| h.contains("Response_ID"));
         let cell = |row: usize, col: usize| {
             header_rows
                 .get(row)
@@ -257,10 +423,78 @@ impl Layout {
                     let (code, text) = (cell(0, col), cell(1, col));
                     (if text.trim().is_empty() { code } else { text }, None)
                 }
-                _ => (cell(0, col), None),
+                _ => match headings {
+                    Some(headings) => (headings.text(&cell(0, col), underscores), None),
+                    None => (cell(0, col), None),
+                },
             };
             out.push(header);
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(headers: &[&str]) -> Vec<String> {
+        headers.iter().map(|h| (*h).to_string()).collect()
+    }
+
+    #[test]
+    fn limesurvey_headings_are_told_by_their_first_row() {
+        let full = row(&[
+            "Response ID",
+            "Date submitted",
+            "Last page",
+            "If I get help, ...",
+        ]);
+        assert_eq!(
+            Headings::of(&full),
+            Some(Headings::FullTexts),
+            "three dots are the text's"
+        );
+        assert_eq!(Layout::detect(&full, None, None), Some(Layout::Limesurvey));
+        let cut = row(&[
+            "Response ID",
+            "Date submitted",
+            "Last page",
+            "Through which c..  [Email]",
+            "Describe the la.. ",
+        ]);
+        assert_eq!(Headings::of(&cut), Some(Headings::AbbreviatedTexts));
+        let coded = row(&[
+            "id. Response ID",
+            "submitdate. Date submitted",
+            "lastpage. Last page",
+        ]);
+        assert_eq!(Headings::of(&coded), Some(Headings::CodesAndTexts));
+        assert_eq!(Layout::detect(&coded, None, None), Some(Layout::Limesurvey));
+        let underscores = row(&["Response_ID", "Date_submitted", "Start_language"]);
+        assert_eq!(
+            Layout::detect(&underscores, None, None),
+            Some(Layout::Limesurvey)
+        );
+        // Alchemer starts the same way, without LimeSurvey's own columns.
+        let alchemer = row(&["Response ID", "Time Started", "Date Submitted", "Status"]);
+        assert_eq!(Layout::detect(&alchemer, None, None), None);
+        assert_eq!(Headings::of(&row(&["id", "submitdate", "lastpage"])), None);
+    }
+
+    #[test]
+    fn a_cut_text_is_what_stands_before_two_dots() {
+        assert_eq!(abbreviation("Through which c.. "), Some("Through which c"));
+        assert_eq!(abbreviation("How often is a .."), Some("How often is a "));
+        for whole in ["If I get help, ...", "..", "Plain text"] {
+            assert_eq!(abbreviation(whole), None, "{whole}");
+        }
+        assert_eq!(
+            strip_code("G01Q03[SQ001]. Through which c.. "),
+            "Through which c.. "
+        );
+        assert_eq!(strip_code("id. Response ID"), "Response ID");
+        assert_eq!(strip_code("Is it? Yes. No"), "Is it? Yes. No");
+        assert_eq!(strip_code("Q1[a[b]]. x"), "Q1[a[b]]. x");
     }
 }

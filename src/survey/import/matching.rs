@@ -4,6 +4,7 @@
 //! allowed only when it is unmistakable. A wrong match puts invented numbers in
 //! front of a client, so anything doubtful stays unmatched, with a note saying why.
 
+use super::layout::abbreviation;
 use super::words::{canonical, contained, dice, negations, words};
 use std::collections::BTreeSet;
 
@@ -71,6 +72,11 @@ pub enum How {
     Similar { similarity: f64 },
     /// Bare option labels that fit one multi-select of the whole question bank (Typeform).
     BareOptions,
+    /// The header is the start of the question's text (of its grid row, or of a multi-select
+    /// and its option), cut by the survey tool (LimeSurvey's abbreviated headings), and that
+    /// start fits no other question of the bank (or, of those it fits, its answers fit only
+    /// this one's, or its run of option columns only this one's options).
+    Abbreviated,
     /// The same question (or option) as an earlier column, `first` (counted from 1): ignored,
     /// so each respondent answers it once, and said in a note.
     Duplicate { first: usize },
@@ -107,6 +113,9 @@ pub const SIMILAR: f64 = 0.8;
 pub const MARGIN: f64 = 0.1;
 /// Below `SIMILAR` but above this, the closest question is named in a note.
 const NEAR: f64 = 0.6;
+/// An abbreviated text shorter than this (canonical characters) is matched to nothing: so
+/// short a start fits too many texts to stand for one.
+const SHORTEST_ABBREVIATION: usize = 8;
 
 /// What the question bank offers a column: its questions, this questionnaire's first.
 pub struct Bank<'q> {
@@ -116,6 +125,9 @@ pub struct Bank<'q> {
     /// Every question of `all` with its canonical text and words, worked out once per file
     /// (an export may have hundreds of columns to compare).
     questions: Vec<Known<'q>>,
+    /// The export's headings may be abbreviated texts: one ending in an ellipsis is matched
+    /// by its start.
+    abbreviated: bool,
 }
 
 /// A question of the bank, ready to compare.
@@ -146,22 +158,97 @@ impl<'q> Bank<'q> {
             questionnaire,
             all,
             questions,
+            abbreviated: false,
         }
+    }
+
+    /// The bank for an export whose headings may be abbreviated texts.
+    pub fn abbreviated(self, abbreviated: bool) -> Self {
+        Self {
+            abbreviated,
+            ..self
+        }
+    }
+
+    /// Whether this export's headings may be abbreviated texts.
+    pub fn abbreviates(&self) -> bool {
+        self.abbreviated
     }
 
     fn ours(&self, known: &Known<'_>) -> bool {
         known.questionnaire.id == self.questionnaire.id
     }
 
-    fn question_by_text(&self, text: &str) -> Option<&Question> {
-        let wanted = canonical(text);
-        if wanted.is_empty() {
-            return None;
+    /// What stands before the ellipsis of `text`, when this export abbreviates and `text` is cut.
+    pub fn cut<'t>(&self, text: &'t str) -> Option<&'t str> {
+        if self.abbreviated {
+            abbreviation(text)
+        } else {
+            None
         }
-        self.questions
-            .iter()
-            .find(|k| self.ours(k) && k.canonical == wanted)
-            .map(|k| k.question)
+    }
+
+    /// The questions of the whole bank `text` can be: those with that text or, when it was
+    /// cut, every one whose text it begins.
+    fn fitting(&self, text: &str) -> Vec<&Known<'q>> {
+        match self.cut(text) {
+            Some(cut) => {
+                let start = canonical(cut);
+                if start.chars().count() < SHORTEST_ABBREVIATION {
+                    return Vec::new();
+                }
+                self.questions
+                    .iter()
+                    .filter(|k| k.canonical.starts_with(&start))
+                    .collect()
+            }
+            None => {
+                let wanted = canonical(text);
+                if wanted.is_empty() {
+                    return Vec::new();
+                }
+                self.questions
+                    .iter()
+                    .filter(|k| k.canonical == wanted)
+                    .collect()
+            }
+        }
+    }
+
+    /// The questions (with their questionnaire) a cut `text` begins, when it begins several and
+    /// one is ours: only the answers can tell which it is.
+    pub fn several_begun(&self, text: &str) -> Vec<(&'q Questionnaire, &'q Question)> {
+        if self.cut(text).is_none() {
+            return Vec::new();
+        }
+        let fits = self.fitting(text);
+        if fits.len() < 2 || !fits.iter().any(|k| self.ours(k)) {
+            return Vec::new();
+        }
+        fits.into_iter()
+            .map(|k| (k.questionnaire, k.question))
+            .collect()
+    }
+
+    /// The multi-selects (with their questionnaire) whose text is `text`, or which it begins.
+    pub fn multis_fitting(&self, text: &str) -> Vec<(&'q Questionnaire, &'q Question)> {
+        self.fitting(text)
+            .into_iter()
+            .filter(|k| matches!(k.question.kind, Kind::Multi { .. }))
+            .map(|k| (k.questionnaire, k.question))
+            .collect()
+    }
+
+    fn question_by_text(&self, text: &str) -> Option<&Question> {
+        let fits = self.fitting(text);
+        if self.cut(text).is_some() {
+            // A start stands for a question only when it begins no other of the whole bank.
+            return match fits.as_slice() {
+                [one] if self.ours(one) => Some(one.question),
+                _ => None,
+            };
+        }
+        fits.into_iter().find(|k| self.ours(k)).map(|k| k.question)
     }
 
     /// Whether a question of another questionnaire has this text: then it is not ours to guess at.
@@ -170,10 +257,13 @@ impl<'q> Bank<'q> {
     }
 
     fn owner_of_text(&self, text: &str) -> Option<&str> {
-        let wanted = canonical(text);
-        self.questions
-            .iter()
-            .find(|k| !self.ours(k) && k.canonical == wanted)
+        let fits = self.fitting(text);
+        // A start that also begins one of ours belongs to no other questionnaire for sure.
+        if self.cut(text).is_some() && fits.iter().any(|k| self.ours(k)) {
+            return None;
+        }
+        fits.into_iter()
+            .find(|k| !self.ours(k))
             .map(|k| k.questionnaire.id.as_str())
     }
 
@@ -206,18 +296,34 @@ pub fn match_question(
         return Ok((Column::Answer(q.id.clone()), How::Id));
     }
     if let Some(q) = bank.question_by_text(main) {
+        let how = if bank.cut(main).is_some() {
+            How::Abbreviated
+        } else {
+            How::Text
+        };
         let sub = sub.map(canonical);
         return match sub.as_deref() {
             None | Some("" | "response" | "open-ended response") => {
-                Ok((Column::Answer(q.id.clone()), How::Text))
+                Ok((Column::Answer(q.id.clone()), how))
             }
             Some(sub) => option_column(q, sub).map(|c| (c, How::Option)).ok_or(None),
         };
     }
-    for (title, row) in grid_parts(main, sub) {
+    let parts = grid_parts(main, sub);
+    for &(title, row) in &parts {
         // A grid's row is a statement of the bank more often than an option.
         if let Some(q) = bank.question_by_text(row) {
-            return Ok((Column::Answer(q.id.clone()), How::GridRow));
+            let how = if bank.cut(row).is_some() {
+                How::Abbreviated
+            } else {
+                How::GridRow
+            };
+            return Ok((Column::Answer(q.id.clone()), how));
+        }
+        // Abbreviated option columns are matched as runs (`abbreviated::option_runs`): one
+        // cut title may begin several multi-selects.
+        if bank.abbreviated {
+            continue;
         }
         if let Some(column) = bank
             .question_by_text(title)
@@ -226,7 +332,25 @@ pub fn match_question(
             return Ok((column, How::Option));
         }
     }
+    // The words of a cut text are not the question's: similarity would mean nothing. And an
+    // abbreviated export's option columns are matched as runs, never one by one.
+    if bank.cut(main).is_some() || bank.abbreviated && !parts.is_empty() {
+        return Err(None);
+    }
     similar(main, sub, bank)
+}
+
+/// `Title [Row]` → (title, row), as Google Forms and LimeSurvey write a grid's row or a
+/// multi-select's option in one header.
+pub fn bracketed(main: &str) -> Option<(&str, &str)> {
+    let trimmed = main.trim_end();
+    let open = trimmed.rfind(" [")?;
+    if !trimmed.ends_with(']') {
+        return None;
+    }
+    let title = trimmed.get(..open).unwrap_or_default();
+    let row = trimmed.get(open + 2..trimmed.len() - 1).unwrap_or_default();
+    Some((title, row))
 }
 
 /// The (title, row) readings of a grid or matrix header: Google and LimeSurvey
@@ -236,12 +360,7 @@ fn grid_parts<'a>(main: &'a str, sub: Option<&'a str>) -> Vec<(&'a str, &'a str)
     if let Some(sub) = sub.filter(|s| !s.trim().is_empty()) {
         parts.push((main, sub));
     }
-    let trimmed = main.trim_end();
-    if let (Some(open), true) = (trimmed.rfind(" ["), trimmed.ends_with(']')) {
-        let title = trimmed.get(..open).unwrap_or_default();
-        let row = trimmed.get(open + 2..trimmed.len() - 1).unwrap_or_default();
-        parts.push((title, row));
-    }
+    parts.extend(bracketed(main));
     if let Some((title, row)) = main.rsplit_once(" - ") {
         parts.push((title, row));
     }

@@ -3,19 +3,20 @@
 //! layout is detected from the header rows; columns are matched to questions
 //! by id, by text or by a mapping file — never by position.
 
+mod abbreviated;
 mod layout;
 pub mod matching;
 mod records;
 mod words;
 
 use records::{Rows, ToolColumns, cell, read_record};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use super::answers::{AnswerRow, normalise};
 use super::questionnaire::{Question, Questionnaire};
 use crate::spanned::{InputError, Location, Problem};
-pub use layout::{Layout, Standing};
+pub use layout::{Headings, Layout, Standing};
 use matching::{Bank, Column, How, Matched, display, shorten};
 
 /// Explicit column headers per question id, for forms whose wording differs from the bank.
@@ -35,6 +36,8 @@ pub struct Options {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mapped {
     pub layout: Layout,
+    /// How a LimeSurvey export headed its columns, when with texts.
+    pub headings: Option<Headings>,
     /// Every column and how it was matched, in the file's order.
     pub columns: Vec<Matched>,
     /// Questions no column answers.
@@ -53,6 +56,14 @@ pub struct Imported {
 }
 
 impl Mapped {
+    /// The layout as people read it: `limesurvey (abbreviated question texts)`.
+    pub fn layout_label(&self) -> String {
+        match self.headings {
+            Some(headings) => format!("{} ({})", self.layout.name(), headings.describe()),
+            None => self.layout.name().to_string(),
+        }
+    }
+
     /// One line on how the columns were matched, for stderr.
     pub fn summary(&self) -> String {
         let count = |f: &dyn Fn(&How) -> bool| self.columns.iter().filter(|c| f(&c.how)).count();
@@ -65,9 +76,13 @@ impl Mapped {
         let similar = count(&|h| matches!(h, How::Similar { .. }));
         let grid = count(&|h| matches!(h, How::GridRow));
         let ignored = count(&|h| matches!(h, How::None | How::Duplicate { .. }));
+        let abbreviated = match count(&|h| matches!(h, How::Abbreviated)) {
+            0 => String::new(),
+            n => format!(", {n} by abbreviated text"),
+        };
         format!(
-            "{} export: {matched} column(s) matched to questions ({grid} by grid row, {similar} by similarity), {ignored} ignored; {} question(s) without a column",
-            self.layout.name(),
+            "{} export: {matched} column(s) matched to questions ({grid} by grid row, {similar} by similarity{abbreviated}), {ignored} ignored; {} question(s) without a column",
+            self.layout_label(),
             self.unanswered.len()
         )
     }
@@ -176,9 +191,20 @@ fn read_and_map<'t>(
             format!("a {} export has {header_rows} header rows", layout.name()),
         ));
     }
-    let headers = layout.headers(&head[..header_rows]);
-    let bank = Bank::new(questionnaire, super::questionnaire::bank());
-    let (columns, mut notes) = map_columns(&headers, layout, &bank, &options.mapping);
+    let headings = (layout == Layout::Limesurvey)
+        .then(|| Headings::of(first))
+        .flatten();
+    let headers = layout.headers(&head[..header_rows], headings);
+    let bank = Bank::new(questionnaire, super::questionnaire::bank())
+        .abbreviated(headings.is_some_and(Headings::abbreviated));
+    let answers = |wanted: &[usize]| distinct_answers(text, header_rows, wanted);
+    let (columns, mut notes) = map_columns(
+        &headers,
+        (layout, headings),
+        &bank,
+        &options.mapping,
+        &answers,
+    );
     let unanswered: Vec<String> = questionnaire
         .questions()
         .filter(|q| !columns.iter().any(|m| m.question.as_deref() == Some(&q.id)))
@@ -195,11 +221,42 @@ fn read_and_map<'t>(
         headers,
         mapped: Mapped {
             layout,
+            headings,
             columns,
             unanswered,
             notes,
         },
     })
+}
+
+/// The distinct non-empty answers in each of the `wanted` columns, read in one pass over the
+/// rows after the headers; `None` for a column with more than `abbreviated::DISTINCT_ANSWERS`.
+/// A row the CSV reader refuses ends the pass: the import reports it with its row.
+fn distinct_answers(
+    text: &str,
+    header_rows: usize,
+    wanted: &[usize],
+) -> Vec<Option<BTreeSet<String>>> {
+    let mut found: Vec<Option<BTreeSet<String>>> = vec![Some(BTreeSet::new()); wanted.len()];
+    let mut rows = Rows::new(text);
+    let path = Path::new("");
+    let mut number = 0;
+    while let Ok(Some((_, record))) = rows.next(path) {
+        number += 1;
+        if number <= header_rows {
+            continue;
+        }
+        for (column, answers) in wanted.iter().zip(found.iter_mut()) {
+            let (Some(set), Some(value)) = (answers.as_mut(), cell(&record, Some(*column))) else {
+                continue;
+            };
+            set.insert(value.to_string());
+            if set.len() > abbreviated::DISTINCT_ANSWERS {
+                *answers = None;
+            }
+        }
+    }
+    found
 }
 
 /// Reads an export for `questionnaire`. Every bad cell is reported with its row and column,
@@ -329,18 +386,25 @@ pub fn import(
 }
 
 /// Every column's match: the tool's own columns by name, the role, then questions
-/// (see `matching`), then runs of bare option labels; the rest ignored with a note.
-fn map_columns(
+/// (see `matching`), then runs of bare option labels, and abbreviated headings that one
+/// header cannot place (see `abbreviated`, whose answers `answers` reads); the rest ignored
+/// with a note.
+fn map_columns<'q>(
     headers: &[(String, Option<String>)],
-    layout: Layout,
-    bank: &Bank<'_>,
+    (layout, headings): (Layout, Option<Headings>),
+    bank: &Bank<'q>,
     mapping: &Mapping,
+    answers: abbreviated::Answers<'_>,
 ) -> (Vec<Matched>, Vec<String>) {
-    let (respondent, submitted, fixed) = layout.fixed_columns();
+    let (respondent, submitted, fixed) = layout.fixed_columns(headings);
     let (finished, status) = layout.standing_columns();
     let mut notes = Vec::new();
     let mut matched = Vec::with_capacity(headers.len());
     let mut bare_labels = Vec::new();
+    // Abbreviated headings left for later: option columns, and columns whose cut text begins
+    // several questions.
+    let mut cut_options: Vec<(usize, String, String)> = Vec::new();
+    let mut cut_columns: Vec<abbreviated::Begun<'q>> = Vec::new();
     // Columns of another shipped questionnaire (a combined export): said once per questionnaire.
     let mut elsewhere: BTreeMap<&str, usize> = BTreeMap::new();
     for (index, (main, sub)) in headers.iter().enumerate() {
@@ -354,15 +418,35 @@ fn map_columns(
             tool(Column::Completion)
         } else if Some(key.as_str()) == status {
             tool(Column::Status)
-        } else if fixed.contains(&key.as_str()) || key.is_empty() {
+        } else if fixed.contains(&key.as_str())
+            || key.is_empty()
+            || layout.is_timing(headings, &key)
+        {
             tool(Column::Ignored)
-        } else if key == "role" || key.starts_with("what is your role") || key == "your role" {
+        } else if key == "role"
+            || key.starts_with("what is your role")
+            || key == "your role"
+            || bank.cut(main).is_some_and(|cut| {
+                let cut = normalise(cut);
+                cut.len() >= "what is".len() && "what is your role".starts_with(&cut)
+            })
+        {
             Ok((Column::Segment, How::Segment))
         } else {
             matching::match_question(main, sub.as_deref(), bank, mapping)
         };
         let (column, how) = found.unwrap_or_else(|note| {
+            let cut_option = matching::bracketed(main).filter(|_| bank.abbreviates());
+            let begun = bank.several_begun(main);
             match (note, bank.owner(main, sub.as_deref())) {
+                (None, _) if cut_option.is_some() => {
+                    if let Some((title, row)) = cut_option {
+                        cut_options.push((index, title.to_string(), row.to_string()));
+                    }
+                }
+                (None, _) if !begun.is_empty() => {
+                    cut_columns.push((index, main.trim().to_string(), begun));
+                }
                 (Some(note), _) => notes.push(note),
                 (None, Some(owner)) => *elsewhere.entry(owner).or_default() += 1,
                 // Typeform heads option columns with the labels alone: tried as runs below.
@@ -384,18 +468,60 @@ fn map_columns(
             bank.questionnaire,
         ));
     }
+    let (runs, mut run_notes) = matching::bare_option_runs(&bare_labels, bank);
+    // Cut headings: an option column by its run, a single column by its answers.
+    let mut settled = abbreviated::option_runs(&cut_options, bank);
+    if !cut_columns.is_empty() {
+        let indices: Vec<usize> = cut_columns.iter().map(|(i, ..)| *i).collect();
+        let by_answers =
+            abbreviated::by_answers(&cut_columns, &answers(&indices), &bank.questionnaire.id);
+        settled.matched.extend(by_answers.matched);
+        settled.elsewhere.extend(by_answers.elsewhere);
+        settled.notes.extend(by_answers.notes);
+    }
+    for (index, column) in settled.matched {
+        matched[index] = describe(
+            matched[index].header.clone(),
+            column,
+            How::Abbreviated,
+            bank.questionnaire,
+        );
+    }
+    let mut placed: BTreeSet<usize> = settled.elsewhere.iter().map(|(i, _)| *i).collect();
+    for (_, owner) in settled.elsewhere {
+        *elsewhere.entry(owner).or_default() += 1;
+    }
+    run_notes.extend(settled.notes);
+    let explained: Vec<usize> = run_notes
+        .iter()
+        .flat_map(|(_, columns)| columns.clone())
+        .collect();
+    notes.extend(run_notes.into_iter().map(|(note, _)| note));
+    // Cut columns neither placed nor explained are what any unknown column is.
+    placed.extend(&explained);
+    for index in cut_options
+        .iter()
+        .map(|(i, ..)| *i)
+        .chain(cut_columns.iter().map(|(i, ..)| *i))
+    {
+        if matched[index].how == How::None && !placed.contains(&index) {
+            let (main, sub) = &headers[index];
+            match bank.owner(main, sub.as_deref()) {
+                Some(owner) => *elsewhere.entry(owner).or_default() += 1,
+                None => notes.push(format!(
+                    "column `{}` ignored: not a question of `{}`",
+                    shorten(&matched[index].header),
+                    bank.questionnaire.id
+                )),
+            }
+        }
+    }
     for (owner, count) in &elsewhere {
         notes.push(format!(
             "{count} column(s) are questions of `{owner}`, not `{}`: import the file again with --questionnaire {owner}",
             bank.questionnaire.id
         ));
     }
-    let (runs, run_notes) = matching::bare_option_runs(&bare_labels, bank);
-    let explained: Vec<usize> = run_notes
-        .iter()
-        .flat_map(|(_, columns)| columns.clone())
-        .collect();
-    notes.extend(run_notes.into_iter().map(|(note, _)| note));
     for (index, column) in runs {
         matched[index] = describe(
             matched[index].header.clone(),
