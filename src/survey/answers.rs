@@ -160,15 +160,13 @@ fn multi(options: &[String], none: Option<&str>, raw: &str) -> Value {
     let mut by_length: Vec<(usize, &String)> = options.iter().enumerate().collect();
     by_length.sort_by_key(|(_, o)| std::cmp::Reverse(o.len()));
     for (i, option) in by_length {
-        if let Some(at) = rest.to_lowercase().find(&option.to_lowercase()) {
+        if let Some(found) = find_ignoring_case(&rest, option) {
             chosen.push(i);
-            rest.replace_range(at..at + option.len(), "");
+            rest.replace_range(found, "");
         }
     }
-    if let Some(none) = none {
-        if let Some(at) = rest.to_lowercase().find(&none.to_lowercase()) {
-            rest.replace_range(at..at + none.len(), "");
-        }
+    if let Some(found) = none.and_then(|none| find_ignoring_case(&rest, none)) {
+        rest.replace_range(found, "");
     }
     chosen.sort_unstable();
     let other = rest
@@ -180,10 +178,55 @@ fn multi(options: &[String], none: Option<&str>, raw: &str) -> Value {
     }
 }
 
+/// Where `needle` first stands in `text`, letters compared in lower case, as a range of
+/// `text` itself: lower-casing may change a text's length (`İ`), so positions found in a
+/// lower-cased copy would not be positions in the original.
+fn find_ignoring_case(text: &str, needle: &str) -> Option<std::ops::Range<usize>> {
+    let lower = |s: &str| {
+        s.chars()
+            .flat_map(char::to_lowercase)
+            .collect::<Vec<char>>()
+    };
+    let needle = lower(needle);
+    let first = *needle.first()?;
+    text.char_indices().find_map(|(start, c)| {
+        if !c.to_lowercase().any(|l| l == first) {
+            return None;
+        }
+        let mut wanted = needle.iter();
+        let mut end = start;
+        for (at, c) in text.get(start..)?.char_indices() {
+            for l in c.to_lowercase() {
+                if wanted.next() != Some(&l) {
+                    return None;
+                }
+            }
+            end = start + at + c.len_utf8();
+            if wanted.len() == 0 {
+                return Some(start..end);
+            }
+        }
+        None
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::survey::questionnaire::shipped;
+
+    #[test]
+    fn options_are_found_in_any_case_whatever_lower_casing_does_to_lengths() {
+        // `İ` lower-cases to two characters: positions in a lower-cased copy are not positions here.
+        assert_eq!(find_ignoring_case("İİ;EMAIL", "email"), Some(5..10));
+        assert_eq!(find_ignoring_case("İstanbul", "i̇stanbul"), Some(0..9));
+        assert_eq!(find_ignoring_case("Web", "web form"), None);
+        let channels = q("CAP-02");
+        assert!(matches!(
+            parse_cell(&channels, "İİİİ;Email;ẞ web form"),
+            Ok(Some(Value::Multi { .. }))
+        ));
+    }
 
     fn q(id: &str) -> Question {
         shipped()
