@@ -194,16 +194,12 @@ fn find_ignoring_case(text: &str, needle: &str) -> Option<std::ops::Range<usize>
             return None;
         }
         let mut wanted = needle.iter();
-        let mut end = start;
         for (at, c) in text.get(start..)?.char_indices() {
-            for l in c.to_lowercase() {
-                if wanted.next() != Some(&l) {
-                    return None;
-                }
+            if c.to_lowercase().any(|l| wanted.next() != Some(&l)) {
+                return None;
             }
-            end = start + at + c.len_utf8();
             if wanted.len() == 0 {
-                return Some(start..end);
+                return Some(start..start + at + c.len_utf8());
             }
         }
         None
