@@ -208,7 +208,10 @@ mod tests {
             || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/mail/corpus"),
             std::path::PathBuf::from,
         );
-        if dir.join("tune").is_dir() {
+        if ["tune", "heldout", "blind"]
+            .iter()
+            .all(|folder| dir.join(folder).is_dir())
+        {
             return Some(dir);
         }
         eprintln!(
@@ -246,10 +249,20 @@ mod tests {
             // Mailings from `noreply`/`donotreply` with too few marks of a mailing: automatic.
             "mailcore-travelro-newsletter-korean",
             "spamassassin-google-news-alert",
+            // blind/, measured once before it was looked at (67 of 74 right), then these six:
+            // a helpdesk's assignment notice, the Debian archive's signed "Accepted" notices
+            // (one relayed by a list), a Russian bill, a Korean notice of new terms and a
+            // calendar invitation, none with a machine's mark.
+            "chatwoot-conversation-assigned-notice",
+            "distrotracker-dak-accepted-debian-list",
+            "distrotracker-dak-accepted-signed",
+            "mailcore-almatytelecom-invoice-paid-russian",
+            "mailcore-melon-terms-notice-korean",
+            "nylas-icloud-calendar-invite-french",
         ];
         let mut misses = Vec::new();
         let labels = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/mail/corpus");
-        for folder in ["tune", "heldout"] {
+        for folder in ["tune", "heldout", "blind"] {
             for (name, class, raw) in labelled_in(&labels.join(folder), &outside.join(folder)) {
                 let message = mail_parser::MessageParser::default().parse(&raw).unwrap();
                 let (got, reasons) = classify(&message, Rules::shipped(), None);
