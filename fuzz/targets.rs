@@ -55,6 +55,10 @@ pub const TARGETS: &[Target] = &[
         run: email_replies,
     },
     Target {
+        name: "reply-signals",
+        run: reply_signals,
+    },
+    Target {
         name: "portfolio-companies",
         run: portfolio_companies,
     },
@@ -207,6 +211,21 @@ pub fn site_profiles(input: &[u8]) {
     let (chosen, _) = profiles.choose(&address, &decoded);
     let _ = chosen.apply(&address, &decoded);
     let _ = centricity::net::walls::recognise(input);
+}
+
+/// A reply-signals file (an email check's `signals`), read, then used to judge messages: any
+/// phrase, header name or place a user writes.
+pub fn reply_signals(input: &[u8]) {
+    use centricity::kinds::email::signals::Rules;
+    let Ok(rules) = Rules::parse(&text(input), Path::new("fuzz.toml")) else {
+        return;
+    };
+    for raw in [
+        &b"From: a@b.example\r\nSubject: Re: Question\r\n\r\nHello, here is the answer.\r\n"[..],
+        &b"From: MAILER-DAEMON\r\nSubject: Undeliverable\r\nContent-Type: text/html\r\n\r\n<a href=x>unsubscribe</a>\r\n"[..],
+    ] {
+        let _ = centricity::kinds::email::judge(raw, &[], &rules);
+    }
 }
 
 /// A robots.txt from any host, and the paths it is asked about.
