@@ -713,9 +713,11 @@ fn a_contact_form_answered_by_mail_is_timed_like_an_email() {
         "{stderr}"
     );
     let agent = Agent::new(&server);
+    // The agent answers within the second: with a notice's subject ("Your order") that speed
+    // would make it a machine's answer, so it answers as a person does, under the question's.
     agent.send(
         &reply_to,
-        "Subject: Your order\r\nMessage-ID: <order.reply@localhost>",
+        "Subject: Re: Your question\r\nMessage-ID: <order.reply@localhost>",
     );
     settle();
     let (_, report, stderr) = audit(&file, &store);

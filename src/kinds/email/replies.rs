@@ -233,9 +233,8 @@ mod tests {
             // Boxbe sends its challenge as a delivery report saying `Action: failed`: bounce.
             "bounceparser-boxbe-challenge",
             "bounceparser-boxbe-challenge-2",
-            // Notifications with a mailing's unsubscribe footer and dozens of links: newsletter.
+            // A notification with a mailing's unsubscribe footer and dozens of links: newsletter.
             "mailpile-twitter-new-followers",
-            "mailpile-twitter-mention",
             // A git hook's notice relayed by a discussion list, in a person's name: a person.
             "notmuch-debian-bts-commit-notice",
             // A fax gateway's PDF with no text and no machine header: a person.
