@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::ArgMatches;
 
+use super::input_error;
 use crate::audit::{self, Audit};
 use crate::benchmarks;
 use crate::cli::AuditArgs;
@@ -15,7 +16,7 @@ use crate::report::{Decoration, Format, History as ReportHistory, Report, TrendP
 use crate::run::{self, RunOptions};
 use crate::score;
 use crate::score::gates::{self, Gates};
-use crate::store::{self, RunContext, RunStore};
+use crate::store::{self, RunContext, RunStore, history};
 
 /// Where a rendered format goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,10 +182,7 @@ impl History {
     /// This audit's recorded runs, for a trend line: none when there is no store to ask.
     fn trend(&mut self, audit: &str) -> Vec<TrendPoint> {
         match &mut self.store {
-            Some(Ok(store)) => store
-                .runs(Some(audit))
-                .map(|runs| super::history::trend(&runs))
-                .unwrap_or_default(),
+            Some(Ok(store)) => history::trend_through(store.as_mut(), audit, None),
             _ => Vec::new(),
         }
     }
@@ -196,32 +194,14 @@ impl History {
             Some(Err(e)) => return Err(format!("--baseline needs the history store: {e}")),
             None => return Err("--baseline needs the history store (drop --no-store)".into()),
         };
-        let id = if which == "last" {
-            match store.runs(Some(audit)).map_err(|e| e.to_string())?.last() {
-                Some(run) => run.id,
-                None => {
-                    if !self.quiet {
-                        eprintln!(
-                            "note: no earlier run of `{audit}` to compare with; this run becomes the baseline"
-                        );
-                    }
-                    return Ok(None);
-                }
-            }
-        } else {
-            which
-                .parse()
-                .map_err(|_| format!("--baseline takes `last` or a run id, not `{which}`"))?
-        };
-        let report = store.report(id).map_err(|e| e.to_string())?;
-        // A baseline is one of this audit's own runs, never another company's.
-        if report.audit_key() != audit {
-            return Err(format!(
-                "run #{id} is a run of `{}`, not of `{audit}`: a baseline must be a run of the same audit",
-                crate::report::sanitize::terminal(report.audit_key())
-            ));
+        let which: history::BaselineRef = which.parse()?;
+        let found = history::baseline(store.as_mut(), which, audit).map_err(|e| e.to_string())?;
+        if found.is_none() && !self.quiet {
+            eprintln!(
+                "note: no earlier run of `{audit}` to compare with; this run becomes the baseline"
+            );
         }
-        Ok(Some((id, report)))
+        Ok(found)
     }
 
     /// Records the run; `false` when it could not be (and says why).
@@ -290,11 +270,6 @@ fn verdict(
         return Exit::Incomplete;
     }
     Exit::Ok
-}
-
-pub(super) fn input_error(message: &str) -> Exit {
-    eprintln!("error: {message}");
-    Exit::InvalidInput
 }
 
 /// Pairs each `--output` with the `--format` given before it on the command line.

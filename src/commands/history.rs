@@ -1,42 +1,16 @@
 //! `centricity history`, `compare` and `report`: reading the run history.
 
-use std::collections::{BTreeMap, BTreeSet};
-
-use comfy_table::{Cell, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
-
-use crate::report::Sheet;
-use crate::report::sanitize::{cell, terminal, terminal_lines};
-use crate::text;
-use serde::Serialize;
-
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::audit::input_error;
+use super::input_error;
 use crate::cli::{HistoryAction, HistoryArgs, HistoryFormat, RunRef};
 use crate::exit::Exit;
-use crate::report::{Decoration, Format, Report};
-use crate::store::{self, ExportedRun, ImportError, RunStore, RunSummary, ScoreRow, StoreError};
-
-/// Where a run's company stands in the portfolio the run was recorded for, if any.
-fn standing(store: &mut dyn RunStore, run_id: i64, audit: &str) -> Option<crate::report::Standing> {
-    let portfolio = store.context(run_id).ok()?.portfolio?;
-    let companies = crate::portfolio::from_store(store.portfolio(&portfolio).ok()?);
-    crate::portfolio::rank::standing(&portfolio, &companies, audit)
-}
-
-/// Runs' overall scores as a trend line's points, oldest first, the newest 24.
-pub(super) fn trend(runs: &[RunSummary]) -> Vec<crate::report::TrendPoint> {
-    let points: Vec<crate::report::TrendPoint> = runs
-        .iter()
-        .filter_map(|run| {
-            Some(crate::report::TrendPoint {
-                date: run.started_at.get(..10)?.to_string(),
-                score: run.score?,
-            })
-        })
-        .collect();
-    points[points.len().saturating_sub(24)..].to_vec()
-}
+use crate::report::sanitize::terminal;
+use crate::report::{Decoration, Format};
+use crate::store::history::{LastTwoError, last_two, trend_through};
+use crate::store::{self, ExportedRun, ImportError, RunStore, StoreError};
+use crate::views;
 
 /// Where the history commands read, and which audit's runs.
 struct Reading {
@@ -115,177 +89,18 @@ fn list(store: &mut dyn RunStore, audit: Option<&str>, format: HistoryFormat) ->
         (Ok(r), Ok(s)) => (r, s),
         (Err(e), _) | (_, Err(e)) => return store_error(&e),
     };
-    let mut by_run: BTreeMap<i64, Vec<&ScoreRow>> = BTreeMap::new();
-    for row in &scores {
-        by_run.entry(row.run_id).or_default().push(row);
-    }
-    let empty = Vec::new();
-    let scores_of = |run: &RunSummary| by_run.get(&run.id).unwrap_or(&empty);
-    let text = match format {
-        HistoryFormat::Table => table(&runs, &scores_of),
-        HistoryFormat::Csv => long_csv(&runs, &scores_of),
-        HistoryFormat::Json => {
-            #[derive(Serialize)]
-            struct Entry<'a> {
-                #[serde(flatten)]
-                run: &'a RunSummary,
-                categories: BTreeMap<&'a str, Option<f64>>,
-            }
-            let entries: Vec<Entry<'_>> = runs
-                .iter()
-                .map(|run| Entry {
-                    run,
-                    categories: scores_of(run)
-                        .iter()
-                        .filter(|s| s.level == "category")
-                        .map(|s| (s.key.as_str(), s.score))
-                        .collect(),
-                })
-                .collect();
-            serde_json::to_string_pretty(&entries).unwrap_or_default() + "\n"
-        }
+    let format = match format {
+        HistoryFormat::Table => views::Format::Table,
+        HistoryFormat::Csv => views::Format::Csv,
+        HistoryFormat::Json => views::Format::Json,
     };
-    print!("{text}");
+    print(&views::history::render(&runs, &scores, format));
     Exit::Ok
 }
 
-const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-/// Runs listed in the history table.
-const SHOWN_RUNS: usize = 20;
-/// A trend wider than this is averaged into this many marks.
-const SPARK_WIDTH: usize = 40;
-
-/// A score trend in one line of block characters (0–100 mapped to eight heights; gaps as
-/// spaces), long histories averaged into at most 40 marks.
-pub fn sparkline(scores: &[Option<f64>]) -> String {
-    let bucket = scores.len().div_ceil(SPARK_WIDTH).max(1);
-    let averaged: Vec<Option<f64>> = scores
-        .chunks(bucket)
-        .map(|chunk| {
-            let present: Vec<f64> = chunk.iter().flatten().copied().collect();
-            (!present.is_empty()).then(|| present.iter().sum::<f64>() / present.len() as f64)
-        })
-        .collect();
-    averaged
-        .iter()
-        .map(|s| match s {
-            #[expect(
-                clippy::cast_possible_truncation,
-                clippy::cast_sign_loss,
-                reason = "0–100 to 0–7"
-            )]
-            Some(v) => SPARKS[((v.clamp(0.0, 100.0) / 100.0) * 7.0).round() as usize],
-            None => ' ',
-        })
-        .collect()
-}
-
-fn table<'a>(
-    runs: &[RunSummary],
-    scores_of: &dyn Fn(&RunSummary) -> &'a Vec<&'a ScoreRow>,
-) -> String {
-    if runs.is_empty() {
-        return "no runs recorded yet: run `centricity audit` (it records each run unless --no-store)\n".into();
-    }
-    let mut table = Table::new();
-    table
-        .load_style(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .force_no_tty();
-    table.set_header(["Run", "Audit", "Started", "Score", "Complete", "Commit"]);
-    // The newest runs; all of them count in the trends below.
-    let shown = &runs[runs.len().saturating_sub(SHOWN_RUNS)..];
-    for run in shown {
-        table.add_row(vec![
-            Cell::new(run.id),
-            cell(&run.audit),
-            Cell::new(&run.started_at),
-            Cell::new(run.score.map_or_else(|| "—".into(), |s| format!("{s:.1}"))),
-            Cell::new(if run.complete { "yes" } else { "no" }),
-            Cell::new(
-                run.context
-                    .commit
-                    .as_deref()
-                    .map_or("", |c| text::first_chars(c, 10)),
-            ),
-        ]);
-    }
-    let mut trends = Table::new();
-    trends
-        .load_style(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .force_no_tty();
-    trends.set_header(["Category", "Trend", "First", "Last"]);
-    for category in crate::category::Category::ALL.iter().map(|c| c.id()) {
-        let scores: Vec<Option<f64>> = runs
-            .iter()
-            .map(|run| {
-                scores_of(run)
-                    .iter()
-                    .find(|s| s.level == "category" && s.key == category)
-                    .and_then(|s| s.score)
-            })
-            .collect();
-        if scores.iter().all(Option::is_none) {
-            continue;
-        }
-        let show = |s: Option<&Option<f64>>| {
-            s.and_then(|v| *v)
-                .map_or_else(|| "—".into(), |v| format!("{v:.1}"))
-        };
-        trends.add_row(vec![
-            cell(category),
-            Cell::new(sparkline(&scores)),
-            Cell::new(show(scores.first())),
-            Cell::new(show(scores.last())),
-        ]);
-    }
-    let earlier = runs.len() - shown.len();
-    let note = if earlier > 0 {
-        format!("({earlier} earlier runs not listed; `--format csv` has them all)\n")
-    } else {
-        String::new()
-    };
-    // Every cell may be outside text (a stored run may have been imported): the whole
-    // table is shown, not obeyed, whichever cell a control came in.
-    terminal_lines(&format!("{table}\n{note}\n{trends}\n")).into_owned()
-}
-
-/// One row per run × overall/category/check: the shape charting tools want.
-fn long_csv<'a>(
-    runs: &[RunSummary],
-    scores_of: &dyn Fn(&RunSummary) -> &'a Vec<&'a ScoreRow>,
-) -> String {
-    let mut sheet = Sheet::new(false);
-    sheet.row([
-        "run_id",
-        "audit",
-        "started_at",
-        "commit",
-        "branch",
-        "level",
-        "id",
-        "score",
-    ]);
-    for run in runs {
-        let id = run.id.to_string();
-        let commit = run.context.commit.as_deref().unwrap_or_default();
-        let branch = run.context.branch.as_deref().unwrap_or_default();
-        for row in scores_of(run) {
-            let score = row.score.map_or_else(String::new, |s| format!("{s:.1}"));
-            sheet.row([
-                id.as_str(),
-                &run.audit,
-                &run.started_at,
-                commit,
-                branch,
-                &row.level,
-                &row.key,
-                &score,
-            ]);
-        }
-    }
-    String::from_utf8(sheet.into_bytes()).unwrap_or_default()
+/// A view's bytes on stdout.
+fn print(bytes: &[u8]) {
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), bytes);
 }
 
 fn prune(
@@ -373,81 +188,6 @@ fn import(store: &mut dyn RunStore, file: &std::path::Path) -> Exit {
     }
 }
 
-/// What changed between two runs.
-#[derive(Debug, Serialize)]
-struct Comparison {
-    from: i64,
-    to: i64,
-    overall: Delta,
-    categories: Vec<(String, Delta)>,
-    checks: Vec<(String, Delta)>,
-    checks_added: Vec<String>,
-    checks_removed: Vec<String>,
-    findings_appeared: Vec<String>,
-    findings_disappeared: Vec<String>,
-}
-
-#[derive(Debug, Serialize)]
-struct Delta {
-    before: Option<f64>,
-    after: Option<f64>,
-    change: Option<f64>,
-}
-
-/// The score changes of the items both runs have, paired by key, in `after`'s order.
-fn shared_deltas<T>(
-    before: &[T],
-    after: &[T],
-    key: impl Fn(&T) -> String,
-    score: impl Fn(&T) -> Option<f64>,
-) -> Vec<(String, Delta)> {
-    after
-        .iter()
-        .filter_map(|a| {
-            let id = key(a);
-            let b = before.iter().find(|b| key(b) == id)?;
-            Some((id, delta(score(b), score(a))))
-        })
-        .collect()
-}
-
-fn delta(before: Option<f64>, after: Option<f64>) -> Delta {
-    let change = before
-        .zip(after)
-        .map(|(b, a)| ((a - b) * 10.0).round() / 10.0);
-    Delta {
-        before,
-        after,
-        change,
-    }
-}
-
-/// The last two runs of one audit: the one named, or the only one in the store. Two audits'
-/// runs are never compared (one company against another is not a change).
-fn last_two(store: &mut dyn RunStore, audit: Option<&str>) -> Result<(i64, i64), Exit> {
-    let runs = store.runs(audit).map_err(|e| store_error(&e))?;
-    let audits: BTreeSet<&str> = runs.iter().map(|r| r.audit.as_str()).collect();
-    if audits.len() > 1 {
-        let listed: Vec<String> = audits
-            .iter()
-            .map(|a| format!("`{}`", terminal(a)))
-            .collect();
-        eprintln!(
-            "error: the store holds runs of {} audits ({}): say which with --audit NAME or --audit FILE",
-            audits.len(),
-            listed.join(", ")
-        );
-        return Err(Exit::InvalidInput);
-    }
-    match runs.as_slice() {
-        [.., a, b] => Ok((a.id, b.id)),
-        _ => {
-            eprintln!("error: fewer than two runs recorded; nothing to compare");
-            Err(Exit::Runtime)
-        }
-    }
-}
-
 pub fn compare(
     run_a: Option<i64>,
     run_b: Option<i64>,
@@ -472,7 +212,23 @@ pub fn compare(
         }
         (None, None) => match last_two(store.as_mut(), audit) {
             Ok(pair) => pair,
-            Err(exit) => return exit,
+            Err(LastTwoError::Store(e)) => return store_error(&e),
+            Err(LastTwoError::SeveralAudits(audits)) => {
+                let listed: Vec<String> = audits
+                    .iter()
+                    .map(|a| format!("`{}`", terminal(a)))
+                    .collect();
+                eprintln!(
+                    "error: the store holds runs of {} audits ({}): say which with --audit NAME or --audit FILE",
+                    audits.len(),
+                    listed.join(", ")
+                );
+                return Exit::InvalidInput;
+            }
+            Err(LastTwoError::TooFew) => {
+                eprintln!("error: fewer than two runs recorded; nothing to compare");
+                return Exit::Runtime;
+            }
         },
     };
     let (before, after) = match (store.report(a), store.report(b)) {
@@ -487,87 +243,13 @@ pub fn compare(
         );
         return Exit::InvalidInput;
     }
-    let findings = |r: &Report| -> BTreeSet<String> {
-        r.checks
-            .iter()
-            .flat_map(|c| {
-                c.findings
-                    .iter()
-                    .map(move |f| format!("{}: {}", c.id, f.message))
-            })
-            .collect()
+    let comparison = crate::score::compare::compare(a, &before, b, &after);
+    let format = if json {
+        views::Format::Json
+    } else {
+        views::Format::Table
     };
-    let (old, new) = (findings(&before), findings(&after));
-    let ids = |r: &Report| -> BTreeSet<String> { r.checks.iter().map(|c| c.id.clone()).collect() };
-    let comparison = Comparison {
-        from: a,
-        to: b,
-        overall: delta(before.score, after.score),
-        categories: shared_deltas(
-            &before.categories,
-            &after.categories,
-            |c| c.id.id().to_string(),
-            |c| c.score,
-        ),
-        checks: shared_deltas(&before.checks, &after.checks, |c| c.id.clone(), |c| c.score),
-        checks_added: ids(&after).difference(&ids(&before)).cloned().collect(),
-        checks_removed: ids(&before).difference(&ids(&after)).cloned().collect(),
-        findings_appeared: new.difference(&old).cloned().collect(),
-        findings_disappeared: old.difference(&new).cloned().collect(),
-    };
-    if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&comparison).unwrap_or_default()
-        );
-        return Exit::Ok;
-    }
-    let show = |d: &Delta| {
-        let s = |v: Option<f64>| v.map_or_else(|| "—".into(), |v| format!("{v:.1}"));
-        let change = d.change.map_or_else(String::new, |c| {
-            if c >= 0.0 {
-                format!("+{c:.1}")
-            } else {
-                format!("{c:.1}")
-            }
-        });
-        (s(d.before), s(d.after), change)
-    };
-    let mut table = Table::new();
-    table
-        .load_style(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .force_no_tty();
-    table.set_header(["", &format!("Run #{a}"), &format!("Run #{b}"), "Change"]);
-    let mut row = |name: String, d: &Delta| {
-        let (x, y, c) = show(d);
-        table.add_row(vec![terminal(&name).into_owned(), x, y, c]);
-    };
-    row("overall".into(), &comparison.overall);
-    for (id, d) in &comparison.categories {
-        row(id.clone(), d);
-    }
-    for (id, d) in &comparison.checks {
-        row(format!("check {id}"), d);
-    }
-    let mut out = format!("{table}\n");
-    for (title, list) in [
-        ("Checks added", &comparison.checks_added),
-        ("Checks removed", &comparison.checks_removed),
-        ("Findings that appeared", &comparison.findings_appeared),
-        (
-            "Findings that disappeared",
-            &comparison.findings_disappeared,
-        ),
-    ] {
-        if !list.is_empty() {
-            out.push_str(&format!("\n{title}:\n"));
-            for item in list {
-                out.push_str(&format!("  - {item}\n"));
-            }
-        }
-    }
-    print!("{}", terminal_lines(&out));
+    print(&views::compare::render(&comparison, format));
     Exit::Ok
 }
 
@@ -603,23 +285,18 @@ pub fn report(
             Err(e) => return store_error(&e),
         },
     };
-    // The trend up to the run shown, as it stood then.
-    let runs = store.runs(reading.audit.as_deref()).unwrap_or_default();
     match store.report(run_id) {
         Ok(report) => {
-            let earlier: Vec<RunSummary> = runs
-                .into_iter()
-                .filter(|r| r.audit == report.audit_key() && r.id <= run_id)
-                .collect();
-            let trend = trend(&earlier);
-            let standing = standing(store.as_mut(), run_id, report.audit_key());
+            // The trend up to the run shown, as it stood then.
+            let trend = trend_through(store.as_mut(), report.audit_key(), Some(run_id));
+            let standing =
+                crate::portfolio::standing_of_run(store.as_mut(), run_id, report.audit_key());
             let context = crate::report::History {
                 baseline: None,
                 trend: &trend,
                 standing: standing.as_ref(),
             };
-            let bytes = format.render(&report, decoration, &context);
-            print!("{}", String::from_utf8_lossy(&bytes));
+            print(&format.render(&report, decoration, &context));
             Exit::Ok
         }
         Err(e) => store_error(&e),

@@ -11,6 +11,12 @@ pub mod survey;
 
 use crate::exit::Exit;
 
+/// Bad input from the user: said on stderr, exit 3.
+fn input_error(message: &str) -> Exit {
+    eprintln!("error: {message}");
+    Exit::InvalidInput
+}
+
 /// The async runtime a command does its network work on (several threads when checks run
 /// side by side). Failing to start one is a runtime failure, said on stderr.
 fn runtime(multi_thread: bool) -> Result<Runtime, Exit> {

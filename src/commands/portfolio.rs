@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use super::audit::input_error;
+use super::input_error;
 use crate::cli::{PortfolioArgs, PortfolioFormat};
 use crate::exit::Exit;
 use crate::portfolio::{

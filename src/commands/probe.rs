@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::audit::input_error;
+use super::input_error;
 use crate::audit::{self, Audit, CheckSpec};
 use crate::exit::Exit;
 use crate::kind::CollectContext;

@@ -176,6 +176,17 @@ impl CompanyResult {
     }
 }
 
+/// Where a run's company stands in the portfolio the run was recorded for, if any.
+pub fn standing_of_run(
+    store: &mut dyn crate::store::RunStore,
+    run_id: i64,
+    audit: &str,
+) -> Option<crate::report::Standing> {
+    let portfolio = store.context(run_id).ok()?.portfolio?;
+    let companies = from_store(store.portfolio(&portfolio).ok()?);
+    rank::standing(&portfolio, &companies, audit)
+}
+
 /// The companies of a portfolio as the store holds them: each audit's newest run and sector.
 pub fn from_store(runs: Vec<(Option<String>, Report)>) -> Vec<CompanyResult> {
     runs.into_iter()

@@ -2,6 +2,7 @@
 //! channel), the overall score and its grade. Pure functions from observations to a
 //! [`Report`]: no I/O here, so a stored run can be re-scored and every rule is table-tested.
 
+pub mod compare;
 pub mod gates;
 
 use std::collections::BTreeMap;

@@ -3,6 +3,7 @@
 //! ([`RunStore`]); SQLite is the embedded default.
 
 mod export;
+pub mod history;
 mod postgres;
 mod sqlite;
 mod url;

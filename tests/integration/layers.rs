@@ -11,6 +11,7 @@ const LAYERS: &[&[&str]] = &[
     &["lib", "main"],
     &["commands"],
     &["cli"],
+    &["views"],
     &["portfolio"],
     &["run"],
     &["score"],

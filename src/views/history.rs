@@ -1,0 +1,176 @@
+//! `centricity history`: the recorded runs of the store (or one audit), as a table with a
+//! trend per category, the long CSV charting tools want, or JSON.
+
+use std::collections::BTreeMap;
+
+use comfy_table::Cell;
+use serde::Serialize;
+
+use super::Format;
+use crate::report::Sheet;
+use crate::report::sanitize::{cell, terminal_lines};
+use crate::store::{RunSummary, ScoreRow};
+use crate::text;
+
+/// The runs, oldest first, and every score row recorded for them.
+pub fn render(runs: &[RunSummary], scores: &[ScoreRow], format: Format) -> Vec<u8> {
+    let mut by_run: BTreeMap<i64, Vec<&ScoreRow>> = BTreeMap::new();
+    for row in scores {
+        by_run.entry(row.run_id).or_default().push(row);
+    }
+    let empty = Vec::new();
+    let scores_of = |run: &RunSummary| by_run.get(&run.id).unwrap_or(&empty);
+    match format {
+        Format::Table => table(runs, &scores_of).into_bytes(),
+        Format::Csv => long_csv(runs, &scores_of),
+        Format::Json => {
+            #[derive(Serialize)]
+            struct Entry<'a> {
+                #[serde(flatten)]
+                run: &'a RunSummary,
+                categories: BTreeMap<&'a str, Option<f64>>,
+            }
+            let entries: Vec<Entry<'_>> = runs
+                .iter()
+                .map(|run| Entry {
+                    run,
+                    categories: scores_of(run)
+                        .iter()
+                        .filter(|s| s.level == "category")
+                        .map(|s| (s.key.as_str(), s.score))
+                        .collect(),
+                })
+                .collect();
+            super::json(&entries)
+        }
+    }
+}
+
+const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+/// Runs listed in the history table.
+const SHOWN_RUNS: usize = 20;
+/// A trend wider than this is averaged into this many marks.
+const SPARK_WIDTH: usize = 40;
+
+/// A score trend in one line of block characters (0–100 mapped to eight heights; gaps as
+/// spaces), long histories averaged into at most 40 marks.
+pub fn sparkline(scores: &[Option<f64>]) -> String {
+    let bucket = scores.len().div_ceil(SPARK_WIDTH).max(1);
+    let averaged: Vec<Option<f64>> = scores
+        .chunks(bucket)
+        .map(|chunk| {
+            let present: Vec<f64> = chunk.iter().flatten().copied().collect();
+            (!present.is_empty()).then(|| present.iter().sum::<f64>() / present.len() as f64)
+        })
+        .collect();
+    averaged
+        .iter()
+        .map(|s| match s {
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "0–100 to 0–7"
+            )]
+            Some(v) => SPARKS[((v.clamp(0.0, 100.0) / 100.0) * 7.0).round() as usize],
+            None => ' ',
+        })
+        .collect()
+}
+
+fn table<'a>(
+    runs: &[RunSummary],
+    scores_of: &dyn Fn(&RunSummary) -> &'a Vec<&'a ScoreRow>,
+) -> String {
+    if runs.is_empty() {
+        return "no runs recorded yet: run `centricity audit` (it records each run unless --no-store)\n".into();
+    }
+    let mut table = super::table(&["Run", "Audit", "Started", "Score", "Complete", "Commit"]);
+    // The newest runs; all of them count in the trends below.
+    let shown = &runs[runs.len().saturating_sub(SHOWN_RUNS)..];
+    for run in shown {
+        table.add_row(vec![
+            Cell::new(run.id),
+            cell(&run.audit),
+            Cell::new(&run.started_at),
+            Cell::new(run.score.map_or_else(|| "—".into(), |s| format!("{s:.1}"))),
+            Cell::new(if run.complete { "yes" } else { "no" }),
+            Cell::new(
+                run.context
+                    .commit
+                    .as_deref()
+                    .map_or("", |c| text::first_chars(c, 10)),
+            ),
+        ]);
+    }
+    let mut trends = super::table(&["Category", "Trend", "First", "Last"]);
+    for category in crate::category::Category::ALL.iter().map(|c| c.id()) {
+        let scores: Vec<Option<f64>> = runs
+            .iter()
+            .map(|run| {
+                scores_of(run)
+                    .iter()
+                    .find(|s| s.level == "category" && s.key == category)
+                    .and_then(|s| s.score)
+            })
+            .collect();
+        if scores.iter().all(Option::is_none) {
+            continue;
+        }
+        let show = |s: Option<&Option<f64>>| {
+            s.and_then(|v| *v)
+                .map_or_else(|| "—".into(), |v| format!("{v:.1}"))
+        };
+        trends.add_row(vec![
+            cell(category),
+            Cell::new(sparkline(&scores)),
+            Cell::new(show(scores.first())),
+            Cell::new(show(scores.last())),
+        ]);
+    }
+    let earlier = runs.len() - shown.len();
+    let note = if earlier > 0 {
+        format!("({earlier} earlier runs not listed; `--format csv` has them all)\n")
+    } else {
+        String::new()
+    };
+    // Every cell may be outside text (a stored run may have been imported): the whole
+    // table is shown, not obeyed, whichever cell a control came in.
+    terminal_lines(&format!("{table}\n{note}\n{trends}\n")).into_owned()
+}
+
+/// One row per run × overall/category/check: the shape charting tools want.
+fn long_csv<'a>(
+    runs: &[RunSummary],
+    scores_of: &dyn Fn(&RunSummary) -> &'a Vec<&'a ScoreRow>,
+) -> Vec<u8> {
+    let mut sheet = Sheet::new(false);
+    sheet.row([
+        "run_id",
+        "audit",
+        "started_at",
+        "commit",
+        "branch",
+        "level",
+        "id",
+        "score",
+    ]);
+    for run in runs {
+        let id = run.id.to_string();
+        let commit = run.context.commit.as_deref().unwrap_or_default();
+        let branch = run.context.branch.as_deref().unwrap_or_default();
+        for row in scores_of(run) {
+            let score = row.score.map_or_else(String::new, |s| format!("{s:.1}"));
+            sheet.row([
+                id.as_str(),
+                &run.audit,
+                &run.started_at,
+                commit,
+                branch,
+                &row.level,
+                &row.key,
+                &score,
+            ]);
+        }
+    }
+    sheet.into_bytes()
+}
