@@ -53,6 +53,11 @@ impl Runtime {
         self.inner().spawn(future);
     }
 
+    /// Where work is spawned from code that does not own the runtime.
+    fn handle(&self) -> &tokio::runtime::Handle {
+        self.inner().handle()
+    }
+
     fn inner(&self) -> &tokio::runtime::Runtime {
         match &self.0 {
             Some(rt) => rt,

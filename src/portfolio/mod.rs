@@ -7,6 +7,7 @@
 mod companies;
 mod merge;
 pub mod rank;
+pub mod schedule;
 mod template;
 
 use std::collections::BTreeMap;
