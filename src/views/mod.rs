@@ -3,6 +3,7 @@
 
 pub mod compare;
 pub mod history;
+pub mod survey;
 
 /// How a view is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
