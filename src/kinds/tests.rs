@@ -144,18 +144,18 @@ fn evidence_of_another_kind_is_the_checks_error() {
 }
 
 #[test]
-fn the_readme_table_of_kinds_is_the_registry() {
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-        .expect("README.md");
+fn the_docs_table_of_kinds_is_the_registry() {
+    let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/checks.md");
+    let docs = std::fs::read_to_string(&page).expect("docs/checks.md");
     let (start, end) = ("<!-- kinds: generated -->\n", "<!-- kinds: end -->");
-    let table = readme
+    let table = docs
         .split_once(start)
         .and_then(|(_, rest)| rest.split_once(end))
         .map(|(table, _)| table)
-        .expect("the README marks its table of kinds");
+        .expect("docs/checks.md marks its table of kinds");
     let expected = markdown_table();
     assert!(
         table == expected,
-        "README.md's table of kinds is not the registry's; replace it with:\n{expected}"
+        "docs/checks.md's table of kinds is not the registry's; replace it with:\n{expected}"
     );
 }

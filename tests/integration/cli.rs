@@ -1,7 +1,6 @@
 //! The command line as users and CI jobs meet it: commands, outputs, exit codes.
 
 use predicates::prelude::*;
-use std::path::Path;
 
 use crate::common::{Scratch, assert_valid_report, audit_json, centricity, check, repo_path};
 
@@ -470,26 +469,6 @@ fn ctrl_c_reports_what_finished_and_marks_the_run_incomplete() {
         check(&report, "slow")["error"],
         "interrupted before it finished"
     );
-}
-
-#[test]
-fn every_fixture_the_readme_names_exists() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    let mut named = 0;
-    for (at, _) in readme.match_indices("fixtures/") {
-        let path: String = readme[at..]
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || "/._-".contains(*c))
-            .collect();
-        let path = path.trim_end_matches(['.', '/']);
-        assert!(
-            root.join(path).exists(),
-            "the README names {path}, which does not exist"
-        );
-        named += 1;
-    }
-    assert!(named > 5, "only {named} fixtures named");
 }
 
 #[test]

@@ -5,6 +5,7 @@ mod common;
 mod configs;
 mod conformance;
 mod contact_reach;
+mod docs;
 mod email_probe;
 mod exec_check;
 mod failures;
