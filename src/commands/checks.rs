@@ -30,13 +30,15 @@ pub fn run(id: Option<&str>) -> Exit {
 
 fn list(benchmarks: &benchmarks::Benchmarks) -> String {
     let mut out = String::from("Check kinds (centricity checks KIND explains one):\n");
+    // The longest name sets the column, so every summary starts in it.
+    let name_width = KINDS.iter().map(|k| k.name.len()).max().unwrap_or(0);
     for kind in KINDS {
         let category = match kind.category {
             KindCategory::Fixed(category) => category.id(),
             KindCategory::PerCheck(_) => "set per check",
         };
         out.push_str(&format!(
-            "  {:<12} {}  [{category}]\n",
+            "  {:<name_width$} {}  [{category}]\n",
             kind.name, kind.summary
         ));
     }

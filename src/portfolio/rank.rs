@@ -11,7 +11,8 @@ use crate::report::{Sheet, Standing};
 
 /// A portfolio ranked: the companies measured well enough, best first (ties by name), each
 /// with its place and its percentile among the ranked companies of its sector; then the
-/// others, each with why it is not ranked. A company nobody could measure is never placed.
+/// others in row order, each with why it is not ranked. A company nobody could measure is never
+/// placed.
 pub struct Ranking<'a> {
     pub ranked: Vec<Placed<'a>>,
     pub unranked: Vec<(&'a CompanyResult, String)>,
@@ -34,6 +35,8 @@ pub fn rank(companies: &[CompanyResult]) -> Ranking<'_> {
         }
     }
     ranked.sort_by(|(a, x), (b, y)| y.total_cmp(x).then_with(|| a.name.cmp(&b.name)));
+    // In the order of the rows, not the order the companies finished in (concurrent audits).
+    unranked.sort_by_key(|(company, _)| company.row);
     let mut sectors: HashMap<&str, Vec<f64>> = HashMap::new();
     for (company, score) in &ranked {
         if let Some(sector) = company.sector.as_deref() {
@@ -365,5 +368,17 @@ mod tests {
             standing("p", &all, "B").map(|s| (s.place, s.of)),
             Some((2, 2))
         );
+    }
+
+    #[test]
+    fn companies_not_ranked_are_listed_in_row_order_whatever_order_they_finished_in() {
+        let failed = |name: &str, row: usize| {
+            let mut c = company(name, "telecom", None);
+            c.row = row;
+            c
+        };
+        let all = vec![failed("Late", 9), failed("Early", 3), failed("Middle", 5)];
+        let rows: Vec<usize> = (rank(&all).unranked.iter()).map(|(c, _)| c.row).collect();
+        assert_eq!(rows, [3, 5, 9]);
     }
 }

@@ -52,7 +52,7 @@ pub fn render(report: &Report, baseline: Option<&Report>) -> Vec<u8> {
     let channels = channel_rows(report);
     if !channels.is_empty() {
         out.push_str(&format!(
-            "\n| {} |\n|---|---:|---|---:|---|\n",
+            "\n| {} |\n|---|---:|---:|---|---:|---|\n",
             CHANNEL_HEADER.join(" | ")
         ));
         for row in channels {

@@ -23,5 +23,6 @@ mod portfolio;
 mod reconcile;
 mod reviews;
 mod smtp_flood;
+mod snapshots;
 mod survey;
 mod web_form;
