@@ -32,6 +32,7 @@ pub mod stats;
 pub mod store;
 pub mod survey;
 pub mod text;
+pub mod verdict;
 pub mod views;
 
 use std::ffi::OsString;

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use crate::cli::ExportArgs;
 use crate::exit::Exit;
+use crate::report::Sheet;
 use crate::report::sanitize::terminal;
 use crate::survey::aggregate::{self, Options};
 use crate::survey::import;
@@ -156,7 +157,9 @@ pub fn template(questionnaire: &str, markdown: bool) -> Exit {
             let bytes = if markdown {
                 template::markdown(&q)
             } else {
-                template::csv(&q)
+                let mut sheet = Sheet::new(false);
+                sheet.row(template::csv_header(&q));
+                sheet.into_bytes()
             };
             print!("{}", String::from_utf8_lossy(&bytes));
             Exit::Ok

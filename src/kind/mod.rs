@@ -3,6 +3,7 @@
 //! ([`CheckError`], a value: the run goes on), and a check's judgement ([`Scored`]).
 //! Collecting is kept apart from scoring: `score` is pure, so saved evidence is re-scored.
 
+mod probe;
 mod scored;
 
 use std::any::Any;
@@ -18,10 +19,10 @@ use toml_span::de_helpers::TableHelper;
 use crate::benchmarks::Benchmarks;
 use crate::category::Category;
 use crate::channel::Channel;
-use crate::report::model::ErrorCode;
 use crate::spanned::InputError;
-use crate::store::Probe;
+use crate::verdict::ErrorCode;
 
+pub use probe::{Probe, new_token};
 pub use scored::{ChannelScore, Scored, slow_finding};
 
 /// Everything one check kind is. Implemented by a unit type in `kinds/<kind>/`; the

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use super::CheckError;
 use crate::benchmarks::Benchmark;
 use crate::channel::Channel;
-use crate::report::model::{ErrorCode, Evidence, Finding, Metric, Severity, Status, human_seconds};
+use crate::verdict::{ErrorCode, Evidence, Finding, Metric, Severity, Status, human_seconds};
 
 /// A check's judgement, before it is placed in the report.
 #[derive(Debug, Clone, PartialEq)]

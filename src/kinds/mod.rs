@@ -27,7 +27,7 @@ use crate::channel::Channel;
 use crate::kind::{
     CheckError, CollectContext, Kind, KindInfo, LoadContext, OtherCheck, ProbeSent, Scored, Sent,
 };
-use crate::report::model::ErrorCode;
+use crate::verdict::ErrorCode;
 
 /// Generates the closed enums and their dispatch from one list of `Variant => Type` lines,
 /// in the order `centricity checks` lists the kinds. A variant's name in kebab-case is the

@@ -3,7 +3,7 @@
 //! with backoff on 429/5xx honouring Retry-After, a body-size cap, and bot
 //! walls recognised and reported, never bypassed.
 
-use crate::report::model::ErrorCode;
+use crate::verdict::ErrorCode;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

@@ -2,8 +2,8 @@
 //! mailbox's headers by IMAP (async-imap), with TLS by rustls except on
 //! loopback, where tests run a plain local server.
 
-use crate::report::model::ErrorCode;
 use crate::secret::Secrets;
+use crate::verdict::ErrorCode;
 use std::time::Duration;
 
 use async_imap::Client;

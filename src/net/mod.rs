@@ -16,9 +16,14 @@ pub const USER_AGENT: &str = concat!(
     " (customer-centricity audit; +https://github.com/centricity-audit/centricity)"
 );
 
+/// `www.acme.example` and `acme.example` are the same company site.
+pub fn bare_host(host: &str) -> String {
+    host.trim_start_matches("www.").to_ascii_lowercase()
+}
+
 /// A socket error's kind as a check's error code.
-pub fn io_error_code(kind: std::io::ErrorKind) -> crate::report::model::ErrorCode {
-    use crate::report::model::ErrorCode;
+pub fn io_error_code(kind: std::io::ErrorKind) -> crate::verdict::ErrorCode {
+    use crate::verdict::ErrorCode;
     use std::io::ErrorKind;
     match kind {
         ErrorKind::ConnectionRefused => ErrorCode::ConnectionRefused,

@@ -1,7 +1,7 @@
 //! One timed HTTP exchange, redirects followed, every phase measured on the
 //! connection that carried the request (the way `curl -w` reports it).
 
-use crate::report::model::ErrorCode;
+use crate::verdict::ErrorCode;
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};

@@ -15,8 +15,8 @@ use segments::segment_scores;
 
 use super::answers::{AnswerRow, Value};
 use super::questionnaire::{Kind, Question, Questionnaire};
-use crate::report::model::{Finding, Severity};
 use crate::stats::{median, percentile, weighted_mean};
+use crate::verdict::{Finding, Severity};
 
 /// A section is scored only when its answered items carry this share of its weight.
 const SECTION_COVERAGE: f64 = 0.6;

@@ -1,24 +1,22 @@
-//! Blank forms to send out: a CSV whose header, filled in, imports back (the
+//! Blank forms to send out: the header of a CSV that, filled in, imports back (the
 //! `centricity` layout), and a Markdown version for reading or printing.
 
 use super::questionnaire::{Kind, Questionnaire};
-use crate::report::Sheet;
 
 /// The columns before the questions.
 pub const FIXED: [&str; 3] = ["respondent", "submitted_at", "role"];
 
-pub fn csv(q: &Questionnaire) -> Vec<u8> {
-    let mut sheet = Sheet::new(false);
-    let header: Vec<String> = FIXED
+/// The header of the blank CSV form: the fixed columns, then one per question headed
+/// `ID: text`, as the `centricity` layout reads it back.
+pub fn csv_header(q: &Questionnaire) -> Vec<String> {
+    FIXED
         .iter()
         .map(|s| (*s).to_string())
         .chain(
             q.questions()
                 .map(|question| format!("{}: {}", question.id, question.text)),
         )
-        .collect();
-    sheet.row(&header);
-    sheet.into_bytes()
+        .collect()
 }
 
 pub fn markdown(q: &Questionnaire) -> Vec<u8> {

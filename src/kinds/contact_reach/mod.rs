@@ -21,11 +21,11 @@ use url::Url;
 use crate::benchmarks::Benchmarks;
 use crate::category::Category;
 use crate::kind::{CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, Scored};
-use crate::kinds::reviews::bare_host;
+use crate::net::bare_host;
 use crate::net::fetch::{Fetched, Fetcher, Policy};
-use crate::report::model::ErrorCode;
 use crate::spanned::DurationValue;
 use crate::spanned::at;
+use crate::verdict::ErrorCode;
 use std::future::Future;
 
 /// The `contact-reach` kind.

@@ -3,7 +3,7 @@
 
 use super::FoundChannel;
 use super::widgets::widgets;
-use crate::kinds::reviews::bare_host;
+use crate::net::bare_host;
 use scraper::Selector;
 use std::sync::OnceLock;
 use url::Url;

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use crate::kind::Scored;
 use crate::kinds::contact_reach::{DIRECT, ReachObservation};
-use crate::report::model::{Evidence, Finding, Metric, Severity, Status};
+use crate::verdict::{Evidence, Finding, Metric, Severity, Status};
 
 /// Score for the first direct contact option at 0, 1, 2, 3 clicks; deeper or none scores 0.
 /// A usability convention (contact in the footer, one click at most), not a measured norm.

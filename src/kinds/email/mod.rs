@@ -19,14 +19,14 @@ use toml_span::de_helpers::TableHelper;
 use crate::benchmarks::Benchmarks;
 use crate::category::Category;
 use crate::channel::Channel;
+use crate::kind::Probe;
 use crate::kind::{
     CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, ProbeSent, Scored,
 };
 use crate::net::mail::{self, Account, Security};
-use crate::report::model::ErrorCode;
 use crate::spanned::at;
 use crate::spanned::{DurationValue, read_table};
-use crate::store::Probe;
+use crate::verdict::ErrorCode;
 use std::future::Future;
 
 use replies::{replies_to, search_keys};

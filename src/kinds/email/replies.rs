@@ -7,7 +7,7 @@ use chrono::{DateTime, FixedOffset};
 use super::Reply;
 use super::classify::classify;
 use super::signals::Rules;
-use crate::store::Probe;
+use crate::kind::Probe;
 
 /// IMAP search keys for the direct replies to `probe`: the server finds them
 /// however much other mail arrived. Tokens and Message-IDs are ours: no quotes inside.

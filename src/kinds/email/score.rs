@@ -7,8 +7,8 @@ use crate::kind::Scored;
 use crate::kinds::email::{EmailObservation, ProbeResult, ReplyClass};
 use crate::kinds::mystery_log::Contact;
 use crate::kinds::mystery_log::score::score_contacts;
-use crate::report::model::{Evidence, Finding, Metric, Severity, Status, Unit, human_seconds};
 use crate::stats::median;
+use crate::verdict::{Evidence, Finding, Metric, Severity, Status, Unit, human_seconds};
 
 pub fn score(obs: &EmailObservation, benchmarks: &Benchmarks) -> Scored {
     let channel = obs.channel.as_str();

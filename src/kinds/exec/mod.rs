@@ -17,8 +17,8 @@ use crate::benchmarks::Benchmarks;
 use crate::category::Category;
 use crate::channel::Channel;
 use crate::kind::{CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, Scored};
-use crate::report::model::{Evidence, Finding, Metric, Status};
 use crate::spanned::at;
+use crate::verdict::{Evidence, Finding, Metric, Status};
 use std::future::Future;
 use tree::Tree;
 

@@ -3,7 +3,7 @@
 use super::PluginReport;
 use crate::channel::Channel;
 use crate::kind::{ChannelScore, Scored};
-use crate::report::model::Status;
+use crate::verdict::Status;
 
 pub fn score(report: &PluginReport, channel: Option<&Channel>) -> Scored {
     let mut scored = Scored {

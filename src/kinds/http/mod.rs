@@ -14,9 +14,9 @@ use crate::category::Category;
 use crate::channel::Channel;
 use crate::kind::{CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, Scored};
 use crate::net::probe;
-use crate::report::model::ErrorCode;
 use crate::spanned::DurationValue;
 use crate::spanned::at;
+use crate::verdict::ErrorCode;
 use std::future::Future;
 
 /// The `http` kind.

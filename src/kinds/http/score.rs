@@ -6,8 +6,8 @@ use super::{HttpObservation, Params, Sample, SampleOutcome};
 use crate::benchmarks::Benchmarks;
 use crate::channel::Channel;
 use crate::kind::{ChannelScore, Scored, slow_finding};
-use crate::report::model::{ErrorCode, Evidence, Finding, Metric, Severity, Unit, human_seconds};
 use crate::stats::percentile;
+use crate::verdict::{ErrorCode, Evidence, Finding, Metric, Severity, Unit, human_seconds};
 
 pub fn score(params: &Params, obs: &HttpObservation, benchmarks: &Benchmarks) -> Scored {
     let Some(benchmark) = benchmarks.http.get(params.channel.as_str()) else {
@@ -191,7 +191,7 @@ pub(crate) mod tests {
     use super::*;
     use crate::kind::Kind;
     use crate::kinds::mystery_log::score::tests::t0;
-    use crate::report::model::Status;
+    use crate::verdict::Status;
 
     pub(crate) fn http_params(channel: &str) -> Params {
         Params {

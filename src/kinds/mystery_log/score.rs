@@ -7,10 +7,8 @@ use super::{Contact, RESOLUTION_OUTCOMES};
 use crate::benchmarks::Benchmarks;
 use crate::channel::Channel;
 use crate::kind::{ChannelScore, Scored, slow_finding};
-use crate::report::model::{
-    ErrorCode, Evidence, Finding, Metric, Severity, Status, Unit, human_seconds,
-};
 use crate::stats::median;
+use crate::verdict::{ErrorCode, Evidence, Finding, Metric, Severity, Status, Unit, human_seconds};
 
 /// Share of a channel's contacts settled on that contact (`resolved` among the resolution
 /// outcomes of a first-contact-resolution report), where the log says. Reported, not scored:

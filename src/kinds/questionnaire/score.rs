@@ -3,8 +3,8 @@
 
 use crate::kind::Scored;
 use crate::kinds::questionnaire::{Params, QuestionnaireObservation};
-use crate::report::model::{Evidence, Finding, Metric, Severity, Status, Unit};
 use crate::survey::aggregate::{self, Options};
+use crate::verdict::{Evidence, Finding, Metric, Severity, Status, Unit};
 
 /// ` “What was asked”`, shortened, as an evidence source names a question after its id.
 fn asked_as(params: &Params, id: &str) -> String {

@@ -20,10 +20,11 @@ use crate::category::Category;
 use crate::extract::profile::Profiles;
 use crate::extract::{InvalidRating, Rating};
 use crate::kind::{CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, Scored};
+use crate::net::bare_host;
 use crate::net::fetch::{Fetcher, Policy};
-use crate::report::model::ErrorCode;
 use crate::spanned::DurationValue;
 use crate::spanned::at;
+use crate::verdict::ErrorCode;
 use std::future::Future;
 
 /// The `reviews` kind.
@@ -221,11 +222,6 @@ pub async fn read_all(
         .map(|source| read(source, country, profiles, fetcher, keep_pages))
         .collect();
     stream::iter(reads).buffered(at_once).collect().await
-}
-
-/// `www.acme.example` and `acme.example` are the same company site.
-pub fn bare_host(host: &str) -> String {
-    host.trim_start_matches("www.").to_ascii_lowercase()
 }
 
 /// What became of one source.

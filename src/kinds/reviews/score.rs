@@ -5,9 +5,10 @@
 use crate::benchmarks::ReviewsModel;
 use crate::extract::{Bucket, Rating};
 use crate::kind::Scored;
-use crate::kinds::reviews::{ReviewsObservation, SourceOutcome, SourceResult, bare_host};
-use crate::report::model::{Evidence, Finding, Metric, Severity, Status, Unit};
+use crate::kinds::reviews::{ReviewsObservation, SourceOutcome, SourceResult};
+use crate::net::bare_host;
 use crate::text;
+use crate::verdict::{Evidence, Finding, Metric, Severity, Status, Unit};
 
 /// Fewer ratings than this in all are called out.
 const FEW_RATINGS: u64 = 30;

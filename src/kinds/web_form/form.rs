@@ -10,7 +10,7 @@ use url::Url;
 use super::{FormObservation, FormOutcome, Params};
 use crate::kind::{CheckError, CollectContext};
 use crate::net::fetch::{Fetched, Fetcher, Policy, Submission};
-use crate::report::model::ErrorCode;
+use crate::verdict::ErrorCode;
 
 const CAPTCHAS: &[(&str, &str)] = &[
     ("g-recaptcha", "reCAPTCHA"),

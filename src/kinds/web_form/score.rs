@@ -2,7 +2,7 @@
 
 use crate::kind::Scored;
 use crate::kinds::web_form::{FormObservation, FormOutcome};
-use crate::report::model::{Evidence, Finding, Metric, Severity, Status, Unit};
+use crate::verdict::{Evidence, Finding, Metric, Severity, Status, Unit};
 
 pub fn score(obs: &FormObservation) -> Scored {
     let mut scored = Scored::default();

@@ -3,10 +3,10 @@
 use super::{
     GAP, Options, QuestionStats, SEGMENT_MINIMUM, SegmentScore, by_question, question_stats,
 };
-use crate::report::model::{Finding, Severity};
 use crate::stats::weighted_mean;
 use crate::survey::answers::AnswerRow;
 use crate::survey::questionnaire::Questionnaire;
+use crate::verdict::{Finding, Severity};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Scores per role, only for roles with enough respondents to stay anonymous.
