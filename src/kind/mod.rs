@@ -3,6 +3,7 @@
 //! ([`CheckError`], a value: the run goes on), and a check's judgement ([`Scored`]).
 //! Collecting is kept apart from scoring: `score` is pure, so saved evidence is re-scored.
 
+mod contacts;
 mod probe;
 mod scored;
 
@@ -22,6 +23,7 @@ use crate::channel::Channel;
 use crate::spanned::InputError;
 use crate::verdict::ErrorCode;
 
+pub use contacts::{Contact, score_contacts};
 pub use probe::{Probe, new_token};
 pub use scored::{ChannelScore, Scored, slow_finding};
 

@@ -3,10 +3,8 @@
 //! until then it is pending, neither 0 nor an error.
 
 use crate::benchmarks::Benchmarks;
-use crate::kind::Scored;
+use crate::kind::{Contact, Scored, score_contacts};
 use crate::kinds::email::{EmailObservation, ProbeResult, ReplyClass};
-use crate::kinds::mystery_log::Contact;
-use crate::kinds::mystery_log::score::score_contacts;
 use crate::stats::median;
 use crate::verdict::{Evidence, Finding, Metric, Severity, Status, Unit, human_seconds};
 

@@ -1,9 +1,10 @@
 //! Reading a mystery-shopping log (CSV as spreadsheets save it): every bad cell reported with
 //! its row and column.
 
-use super::{COLUMNS, Contact, OUTCOMES, REQUIRED};
+use super::{COLUMNS, OUTCOMES, REQUIRED};
 use crate::benchmarks;
 use crate::channel::Channel;
+use crate::kind::Contact;
 use crate::spanned::{InputError, Location, Problem};
 use chrono::{DateTime, FixedOffset};
 use std::collections::HashMap;

@@ -7,14 +7,14 @@ pub mod score;
 
 pub use log::read_log;
 
-use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use toml_span::de_helpers::TableHelper;
 
 use crate::benchmarks::Benchmarks;
 use crate::category::Category;
-use crate::channel::Channel;
-use crate::kind::{CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, Scored};
+use crate::kind::{
+    CheckError, CollectContext, Contact, Kind, KindCategory, KindInfo, LoadContext, Scored,
+};
 use crate::spanned::at;
 use std::future::Future;
 
@@ -71,9 +71,7 @@ impl Kind for MysteryLog {
         observation: &MysteryLogObservation,
         benchmarks: &Benchmarks,
     ) -> Scored {
-        score::score_contacts(&observation.contacts, benchmarks, |c| {
-            format!("{} row {} ({})", observation.file, c.row, c.contact_id)
-        })
+        score::score(observation, benchmarks)
     }
 }
 
@@ -105,39 +103,11 @@ pub const OUTCOMES: &[&str] = &[
     "bounced",
 ];
 
-/// The outcomes that say whether the question was settled on that contact: the
-/// resolution rate is the share of these that are `resolved`.
-pub const RESOLUTION_OUTCOMES: &[&str] =
-    &["resolved", "partially_resolved", "unresolved", "escalated"];
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Params {
     /// The log's path as the audit file wrote it, for evidence.
     pub file: String,
     pub contacts: Vec<Contact>,
-}
-
-/// One contact attempt, as the consultant logged it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Contact {
-    /// The spreadsheet row (the header is row 1), for evidence.
-    pub row: usize,
-    pub channel: Channel,
-    pub contact_id: String,
-    pub sent_at: DateTime<FixedOffset>,
-    pub first_response_at: Option<DateTime<FixedOffset>>,
-    pub first_human_response_at: Option<DateTime<FixedOffset>>,
-    pub resolved_at: Option<DateTime<FixedOffset>>,
-    pub outcome: Option<String>,
-    pub notes: Option<String>,
-}
-
-impl Contact {
-    /// Seconds from the contact to the first person answering, if one did.
-    pub fn human_response_seconds(&self) -> Option<f64> {
-        self.first_human_response_at
-            .map(|at| (at - self.sent_at).num_milliseconds() as f64 / 1000.0)
-    }
 }
 
 fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Category, Params)> {

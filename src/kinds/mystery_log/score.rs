@@ -1,177 +1,23 @@
-//! Scoring contacts a customer made, logged (`mystery-log`) or probed (`email`): a score per
-//! channel from the time to a person, answer rates, medians and resolution.
+//! Scoring a mystery-shopping log: its contacts, as every contact is scored, each named in
+//! the evidence by its row in the log.
 
-use std::collections::BTreeMap;
-
-use super::{Contact, RESOLUTION_OUTCOMES};
+use super::MysteryLogObservation;
 use crate::benchmarks::Benchmarks;
-use crate::channel::Channel;
-use crate::kind::{ChannelScore, Scored, slow_finding};
-use crate::stats::median;
-use crate::verdict::{ErrorCode, Evidence, Finding, Metric, Severity, Status, Unit, human_seconds};
+use crate::kind::{Scored, score_contacts};
 
-/// Share of a channel's contacts settled on that contact (`resolved` among the resolution
-/// outcomes of a first-contact-resolution report), where the log says. Reported, not scored:
-/// the score is about a person answering; the rate says whether the answer helped.
-fn resolution(scored: &mut Scored, channel: &str, contacts: &[&Contact]) {
-    let judged: Vec<&str> = contacts
-        .iter()
-        .filter_map(|c| c.outcome.as_deref())
-        .filter(|o| RESOLUTION_OUTCOMES.contains(o))
-        .collect();
-    if judged.is_empty() {
-        return;
-    }
-    #[expect(clippy::cast_precision_loss, reason = "contact counts are small")]
-    let rate = judged.iter().filter(|o| **o == "resolved").count() as f64 / judged.len() as f64;
-    scored.metrics.push(Metric::new(
-        format!("{channel}.resolution_rate"),
-        rate,
-        Some(Unit::Ratio),
-    ));
-    // Around 70 % is the usual first-contact resolution across contact centres (SQM Group's benchmark).
-    if rate < 0.7 {
-        // A note: the score does not move with it, so it carries no points as an action.
-        scored.findings.push(Finding::new(
-            Severity::Info,
-            format!(
-                "{channel}: {:.0} % of {} contacts with a known result were resolved on that contact.",
-                rate * 100.0,
-                judged.len()
-            ),
-            format!("Give the {channel} team what it needs to settle a question at once: answers, authority, and the customer's history."),
-        ));
-    }
-}
-
-/// Contacts made by a customer, logged or probed: a score per channel (an
-/// unanswered contact scores 0), answer rates and medians, one evidence entry
-/// per contact under the name `source` gives it.
-pub fn score_contacts(
-    contacts: &[Contact],
-    benchmarks: &Benchmarks,
-    source: impl Fn(&Contact) -> String,
-) -> Scored {
-    let mut by_channel: BTreeMap<&str, Vec<&Contact>> = BTreeMap::new();
-    for contact in contacts {
-        by_channel
-            .entry(contact.channel.as_str())
-            .or_default()
-            .push(contact);
-    }
-    let mut scored = Scored::default();
-    let mut channel_scores = Vec::new();
-    for (channel, contacts) in &by_channel {
-        let Some(benchmark) = benchmarks.contact.get(*channel) else {
-            scored.findings.push(Finding::new(
-                Severity::Warn,
-                format!("No benchmark curve for channel `{channel}`; its contacts are not scored."),
-                "Log the contact under one of the benchmarked channels.",
-            ));
-            continue;
-        };
-        let times: Vec<f64> = contacts
-            .iter()
-            .filter_map(|c| c.human_response_seconds())
-            .collect();
-        let scores: Vec<f64> = contacts
-            .iter()
-            .map(|c| {
-                c.human_response_seconds()
-                    .map_or(0.0, |t| benchmark.curve.score(t))
-            })
-            .collect();
-        #[expect(clippy::cast_precision_loss, reason = "contact counts are small")]
-        let (n, answered) = (contacts.len() as f64, times.len() as f64);
-        let channel_score = scores.iter().sum::<f64>() / n;
-        channel_scores.push(channel_score);
-        scored.channels.push(ChannelScore {
-            channel: Channel::new(*channel),
-            score: channel_score,
-            answered: !times.is_empty(),
-            contacts: Some((contacts.len(), times.len())),
-        });
-        scored
-            .metrics
-            .push(Metric::new(format!("{channel}.contacts"), n, None));
-        scored.metrics.push(Metric::new(
-            format!("{channel}.response_rate"),
-            answered / n,
-            Some(Unit::Ratio),
-        ));
-        if let Some(typical) = median(&times) {
-            scored.metrics.push(Metric::new(
-                format!("{channel}.first_human_response_median"),
-                typical,
-                Some(Unit::Seconds),
-            ));
-            slow_finding(&mut scored, typical, benchmark, "median time to a person");
-        }
-        if times.len() < contacts.len() {
-            let unanswered = contacts.len() - times.len();
-            scored.findings.push(Finding::new(
-                if answered / n < 0.5 { Severity::Fail } else { Severity::Warn },
-                format!("{unanswered} of {} {channel} contacts never reached a person.", contacts.len()),
-                format!("Staff the {channel} channel or stop offering it: an unanswered contact scores 0."),
-            ));
-        }
-        resolution(&mut scored, channel, contacts);
-        for contact in contacts {
-            let answer = contact.human_response_seconds().map_or_else(
-                || "no human response".to_string(),
-                |t| format!("a person after {}", human_seconds(t)),
-            );
-            let extras: Vec<&str> = [contact.outcome.as_deref(), contact.notes.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect();
-            scored.evidence.push(Evidence {
-                source: source(contact),
-                observed_at: Some(contact.sent_at),
-                excerpt: format!(
-                    "{channel} · {answer}{}",
-                    extras.iter().map(|e| format!(" · {e}")).collect::<String>()
-                ),
-            });
-        }
-    }
-    // The overall answer rate leads: it is the one number a one-line view should show.
-    #[expect(clippy::cast_precision_loss, reason = "contact counts are small")]
-    let answered_share = contacts
-        .iter()
-        .filter(|c| c.first_human_response_at.is_some())
-        .count() as f64
-        / contacts.len().max(1) as f64;
-    #[expect(clippy::cast_precision_loss, reason = "contact counts are small")]
-    let overall = [
-        Metric::new("response_rate", answered_share, Some(Unit::Ratio)),
-        Metric::new("contacts", contacts.len() as f64, None),
-    ];
-    scored.metrics.splice(0..0, overall);
-    if channel_scores.is_empty() {
-        return Scored {
-            error: Some("no contact on a benchmarked channel".into()),
-            error_code: Some(ErrorCode::InvalidInput),
-            status: Status::Error,
-            ..scored
-        };
-    }
-    #[expect(clippy::cast_precision_loss, reason = "channel counts are small")]
-    let score = channel_scores.iter().sum::<f64>() / channel_scores.len() as f64;
-    Scored {
-        score: Some(score),
-        status: Status::for_score(score),
-        ..scored
-    }
+pub fn score(observation: &MysteryLogObservation, benchmarks: &Benchmarks) -> Scored {
+    score_contacts(&observation.contacts, benchmarks, |c| {
+        format!("{} row {} ({})", observation.file, c.row, c.contact_id)
+    })
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use chrono::{DateTime, Duration as Span, FixedOffset};
 
-    use super::super::{MysteryLog, MysteryLogObservation, Params};
+    use super::super::{MysteryLog, Params};
     use super::*;
-    use crate::kind::Kind;
+    use crate::kind::{Contact, Kind};
 
     pub(crate) fn t0() -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339("2026-11-20T09:00:00+01:00").unwrap()
