@@ -10,7 +10,7 @@
 
 use std::time::Instant;
 
-use centricity::kinds::email::judge;
+use centricity::kind::reply_probe::judge;
 use centricity::store::Probe;
 
 const MESSAGES: usize = 10_000;
@@ -41,7 +41,7 @@ fn main() {
         sent_to: "support@acme.example".into(),
         sent_at: chrono::DateTime::parse_from_rfc3339("2026-01-05T09:00:00+01:00").unwrap(),
     }];
-    let rules = centricity::kinds::email::signals::Rules::shipped();
+    let rules = centricity::kind::reply_probe::signals::Rules::shipped();
     let bytes: usize = (0..MESSAGES).map(|i| corpus[i % corpus.len()].len()).sum();
     let started = Instant::now();
     let mut parsed = 0;

@@ -216,7 +216,7 @@ pub fn site_profiles(input: &[u8]) {
 /// A reply-signals file (an email check's `signals`), read, then used to judge messages: any
 /// phrase, header name or place a user writes.
 pub fn reply_signals(input: &[u8]) {
-    use centricity::kinds::email::signals::Rules;
+    use centricity::kind::reply_probe::signals::Rules;
     let Ok(rules) = Rules::parse(&text(input), Path::new("fuzz.toml")) else {
         return;
     };
@@ -224,7 +224,7 @@ pub fn reply_signals(input: &[u8]) {
         &b"From: a@b.example\r\nSubject: Re: Question\r\n\r\nHello, here is the answer.\r\n"[..],
         &b"From: MAILER-DAEMON\r\nSubject: Undeliverable\r\nContent-Type: text/html\r\n\r\n<a href=x>unsubscribe</a>\r\n"[..],
     ] {
-        let _ = centricity::kinds::email::judge(raw, &[], &rules);
+        let _ = centricity::kind::reply_probe::judge(raw, &[], &rules);
     }
 }
 
@@ -282,14 +282,14 @@ pub fn email_replies(input: &[u8]) {
         received_at: Some(observed_at),
         raw: input.to_vec(),
     };
-    let results = centricity::kinds::email::read_replies(
+    let results = centricity::kind::reply_probe::read_replies(
         &[probe],
         &[header],
         observed_at,
-        centricity::kinds::email::signals::Rules::shipped(),
+        centricity::kind::reply_probe::signals::Rules::shipped(),
     );
     score_with_example(&centricity::kinds::Observation::Email(
-        centricity::kinds::email::EmailObservation {
+        centricity::kind::reply_probe::EmailObservation {
             channel: "email".into(),
             observed_at,
             wait_s: 48.0 * 3600.0,

@@ -388,9 +388,11 @@ fn link_checks(checks: &mut [CheckSpec], seen: &HashMap<String, usize>, errors: 
         };
         let (before, after, own_id) = (&*before, &*after, spec.id.clone());
         let other = |id: &str| match before.iter().chain(after.iter()).find(|c| c.id == id) {
-            Some(check) => OtherCheck::Loaded(check.params.as_any()),
-            // A check naming itself is never the other kind it wants.
-            None if id == own_id => OtherCheck::Loaded(&()),
+            Some(check) => OtherCheck::Loaded {
+                mailbox: check.params.mailbox(),
+            },
+            // A check naming itself lends itself nothing.
+            None if id == own_id => OtherCheck::Loaded { mailbox: None },
             None if seen.contains_key(id) => OtherCheck::Unloadable,
             None => OtherCheck::Missing,
         };

@@ -5,9 +5,9 @@
 
 mod contacts;
 mod probe;
+pub mod reply_probe;
 mod scored;
 
-use std::any::Any;
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -99,6 +99,12 @@ pub trait Kind {
         std::future::ready(None)
     }
 
+    /// The mailbox the check reads its answers from, lent to the checks that link to it (a
+    /// `web-form`'s `reply_via`); `None` for a check that has none of its own.
+    fn mailbox(_params: &Self::Params) -> Option<&reply_probe::Mailbox> {
+        None
+    }
+
     /// Settings the check takes from another check of the same audit, once every check is
     /// read (a `web-form`'s `reply_via` names the `email` check whose mailbox gets the answer).
     fn link<'a>(
@@ -171,8 +177,10 @@ pub struct ProbeSent {
 
 /// Another check of the audit, as [`Kind::link`] sees it by id.
 pub enum OtherCheck<'a> {
-    /// Its parameters, whatever its kind (a kind downcasts to the one it links to).
-    Loaded(&'a dyn Any),
+    /// It loaded, and lends what it has: its mailbox (see [`Kind::mailbox`]), if any.
+    Loaded {
+        mailbox: Option<&'a reply_probe::Mailbox>,
+    },
     /// It is in the file but has problems of its own (reported for it).
     Unloadable,
     /// No check has that id.

@@ -15,8 +15,6 @@ pub mod web_form;
 #[cfg(test)]
 mod tests;
 
-use std::any::Any;
-
 use serde::{Deserialize, Serialize};
 use toml_span::DeserError;
 use toml_span::de_helpers::TableHelper;
@@ -24,6 +22,7 @@ use toml_span::de_helpers::TableHelper;
 use crate::benchmarks::Benchmarks;
 use crate::category::Category;
 use crate::channel::Channel;
+use crate::kind::reply_probe::Mailbox;
 use crate::kind::{
     CheckError, CollectContext, Kind, KindInfo, LoadContext, OtherCheck, ProbeSent, Scored, Sent,
 };
@@ -101,10 +100,10 @@ macro_rules! kinds {
                 }
             }
 
-            /// The parameters as the kind that links to this check downcasts them.
-            pub fn as_any(&self) -> &dyn Any {
+            /// The mailbox the check reads its answers from (see [`Kind::mailbox`]).
+            pub fn mailbox(&self) -> Option<&Mailbox> {
                 match self {
-                    $(CheckParams::$variant(p) => p),+
+                    $(CheckParams::$variant(p) => <$kind as Kind>::mailbox(p)),+
                 }
             }
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use super::super::input_error;
 use crate::audit;
 use crate::exit::Exit;
-use crate::kinds::email;
+use crate::kind::reply_probe::{self, signals};
 use crate::report::sanitize::terminal;
 use crate::store::{self, Probe};
 
@@ -26,11 +26,12 @@ pub fn classify(
         Some(Ok(found)) => found,
         Some(Err(exit)) => return exit,
     };
-    let rules = match signals_file.map(email::signals::Rules::shipped_and) {
+    let rules = match signals_file.map(signals::Rules::shipped_and) {
         Some(Ok(rules)) => std::sync::Arc::new(rules),
         Some(Err(err)) => return input_error(&err.to_string()),
-        None => audit_rules
-            .unwrap_or_else(|| std::sync::Arc::new(email::signals::Rules::shipped().clone())),
+        None => {
+            audit_rules.unwrap_or_else(|| std::sync::Arc::new(signals::Rules::shipped().clone()))
+        }
     };
     let mut out = String::new();
     for file in files {
@@ -38,7 +39,7 @@ pub fn classify(
             Ok(raw) => raw,
             Err(message) => return input_error(&message),
         };
-        let Some((class, reasons, answered)) = email::judge(&raw, &probes, &rules) else {
+        let Some((class, reasons, answered)) = reply_probe::judge(&raw, &probes, &rules) else {
             return input_error(&format!("{} is not an e-mail message", file.display()));
         };
         let line = format!(
@@ -81,19 +82,15 @@ fn read_message(file: &Path) -> Result<Vec<u8>, String> {
 
 /// Every probe the audit's checks sent, from its history store, and the reply signals of its
 /// first email check.
-type AuditProbes = (Vec<Probe>, Option<std::sync::Arc<email::signals::Rules>>);
+type AuditProbes = (Vec<Probe>, Option<std::sync::Arc<signals::Rules>>);
 
 fn probes_of(file: &Path, store_url: Option<&str>) -> Result<AuditProbes, Exit> {
     let audit = audit::load(file).map_err(|err| input_error(&err.to_string()))?;
     let url = store_url.map_or_else(|| store::default_url(&audit.dir), str::to_string);
     let mut store =
         store::open_to_read(&url).map_err(|e| crate::commands::history::store_error(&e))?;
-    let rules = audit.checks.iter().find_map(|spec| {
-        spec.params
-            .as_any()
-            .downcast_ref::<email::Params>()
-            .map(|mail| mail.signals.clone())
-    });
+    let rules = (audit.checks.iter())
+        .find_map(|spec| spec.params.mailbox().map(|mail| mail.signals.clone()));
     let mut probes = Vec::new();
     for spec in audit.checks.iter().filter(|s| s.params.waits_for_replies()) {
         let sent = store

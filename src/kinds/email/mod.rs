@@ -1,35 +1,26 @@
 //! `email`: a tagged question sent to the support address (`centricity probe
 //! send`), then, at each `centricity audit`, the replies that arrived are read
 //! from the auditor's mailbox, matched to the probe and classified as bounce,
-//! automatic, newsletter or human, with the reasons recorded.
+//! automatic, newsletter or human, with the reasons recorded (`kind::reply_probe`,
+//! which a `web-form` answered by mail shares).
 
 pub mod probe;
-pub mod score;
-pub mod signals;
-
-mod classify;
-mod replies;
 
 use std::time::Duration;
 
-use chrono::{DateTime, FixedOffset};
-use serde::{Deserialize, Serialize};
 use toml_span::de_helpers::TableHelper;
 
 use crate::benchmarks::Benchmarks;
 use crate::category::Category;
 use crate::channel::Channel;
-use crate::kind::Probe;
+use crate::kind::reply_probe::{self, EmailObservation, Mailbox, signals};
 use crate::kind::{
     CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, ProbeSent, Scored,
 };
-use crate::net::mail::{self, Account, Security};
+use crate::net::mail::{Account, Security};
 use crate::spanned::at;
 use crate::spanned::{DurationValue, read_table};
-use crate::verdict::ErrorCode;
 use std::future::Future;
-
-use replies::{replies_to, search_keys};
 
 /// The `email` kind.
 pub struct Email;
@@ -75,11 +66,11 @@ impl Kind for Email {
         params: &Params,
         ctx: &CollectContext,
     ) -> impl Future<Output = Result<EmailObservation, CheckError>> + Send {
-        collect(params, ctx, Channel::EMAIL)
+        reply_probe::collect(&params.mailbox, ctx, Channel::EMAIL)
     }
 
     fn score(_params: &Params, observation: &EmailObservation, benchmarks: &Benchmarks) -> Scored {
-        score::score(observation, benchmarks)
+        reply_probe::score::score(observation, benchmarks)
     }
 
     fn networked(_params: &Params) -> bool {
@@ -92,6 +83,10 @@ impl Kind for Email {
 
     fn waits_for_replies(_params: &Params) -> bool {
         true
+    }
+
+    fn mailbox(params: &Params) -> Option<&Mailbox> {
+        Some(&params.mailbox)
     }
 
     async fn send_probe(
@@ -114,15 +109,11 @@ impl Kind for Email {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Params {
     pub to: String,
-    pub from: String,
     pub subject: String,
     pub body: String,
     pub smtp: Account,
-    pub imap: Account,
-    pub mailbox: String,
-    pub wait: Duration,
-    /// How replies are judged: the shipped signals, with the audit's own `signals` file added.
-    pub signals: std::sync::Arc<signals::Rules>,
+    /// Where the answers arrive (`from`, `imap`, `mailbox`, `wait`, `signals`).
+    pub mailbox: Mailbox,
 }
 
 const DEFAULT_SUBJECT: &str = "Question about my contract";
@@ -138,7 +129,7 @@ fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Categor
     let body = th
         .optional::<String>("body")
         .unwrap_or_else(|| DEFAULT_BODY.into());
-    let mailbox = th
+    let folder = th
         .optional::<String>("mailbox")
         .unwrap_or_else(|| "INBOX".into());
     let wait = th
@@ -167,14 +158,16 @@ fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Categor
         Category::Responsiveness,
         Params {
             to: to?.value,
-            from: from?.value,
             subject,
             body,
             smtp: smtp?,
-            imap: imap?,
-            mailbox,
-            wait,
-            signals: std::sync::Arc::new(signals?),
+            mailbox: Mailbox {
+                from: from?.value,
+                imap: imap?,
+                folder,
+                wait,
+                signals: std::sync::Arc::new(signals?),
+            },
         },
     ))
 }
@@ -236,146 +229,4 @@ fn account(th: &mut TableHelper<'_>, key: &'static str) -> Option<Account> {
         .filter(|_| valid)
     })
     .flatten()
-}
-
-/// How a reply was judged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReplyClass {
-    Bounce,
-    Automatic,
-    Newsletter,
-    Human,
-}
-
-impl ReplyClass {
-    /// The class as a report says it: who or what answered.
-    pub fn describe(self) -> &'static str {
-        match self {
-            ReplyClass::Bounce => "bounce",
-            ReplyClass::Automatic => "automatic",
-            ReplyClass::Newsletter => "newsletter",
-            ReplyClass::Human => "a person",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Reply {
-    pub received_at: DateTime<FixedOffset>,
-    pub class: ReplyClass,
-    /// The signals behind the class, e.g. "Auto-Submitted: auto-replied".
-    pub reasons: Vec<String>,
-    pub subject: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ProbeResult {
-    pub token: String,
-    pub sent_to: String,
-    pub sent_at: DateTime<FixedOffset>,
-    pub replies: Vec<Reply>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EmailObservation {
-    /// `email`, or `web_form` for a form whose answer comes by e-mail.
-    pub channel: Channel,
-    pub observed_at: DateTime<FixedOffset>,
-    pub wait_s: f64,
-    pub probes: Vec<ProbeResult>,
-}
-
-/// Reads the replies to this check's probes; `channel` is what the probes were sent through.
-pub async fn collect(
-    params: &Params,
-    ctx: &CollectContext,
-    channel: Channel,
-) -> Result<EmailObservation, CheckError> {
-    let observed_at = chrono::Local::now().fixed_offset();
-    let sent = ctx
-        .probes
-        .as_ref()
-        .map_err(|e| CheckError::failed(ErrorCode::InvalidInput, e.clone()))?;
-    if sent.is_empty() {
-        return Err(CheckError::failed(
-            ErrorCode::InvalidInput,
-            format!(
-                "no probe sent for `{}` yet: run `centricity probe send` first (it records the probe in the history store)",
-                ctx.check_id
-            ),
-        ));
-    }
-    let since = sent.iter().map(|p| p.sent_at).min().unwrap_or(observed_at);
-    let wanted: Vec<String> = sent.iter().flat_map(search_keys).collect();
-    let query = mail::Query {
-        mailbox: &params.mailbox,
-        since,
-        wanted: &wanted,
-        whole: &|header: &[u8]| {
-            parse_message(header).is_some_and(|m| classify::may_report(&m, &params.signals))
-        },
-    };
-    let headers = mail::headers_since(&params.imap, &query)
-        .await
-        .map_err(|e| CheckError::failed(e.code, e.message))?;
-    let probes = read_replies(sent, &headers, observed_at, &params.signals);
-    Ok(EmailObservation {
-        channel,
-        observed_at,
-        wait_s: params.wait.as_secs_f64(),
-        probes,
-    })
-}
-
-/// Each probe with its replies found among the mailbox's messages, judged.
-/// Pure: what strangers' mail servers wrote in, results out (and fuzzed as such).
-pub fn read_replies(
-    sent: &[Probe],
-    headers: &[mail::Header],
-    observed_at: DateTime<FixedOffset>,
-    rules: &signals::Rules,
-) -> Vec<ProbeResult> {
-    let parsed: Vec<(Option<DateTime<FixedOffset>>, mail_parser::Message<'_>)> = headers
-        .iter()
-        .filter_map(|h| parse_message(&h.raw).map(|m| (h.received_at, m)))
-        .collect();
-    sent.iter()
-        .map(|probe| ProbeResult {
-            token: probe.token.clone(),
-            sent_to: probe.sent_to.clone(),
-            sent_at: probe.sent_at,
-            replies: replies_to(probe, &parsed, observed_at, rules),
-        })
-        .collect()
-}
-
-/// A message as mail-parser reads it, or `None`. Anyone can write to the
-/// auditor's mailbox, and mail-parser asserts on some malformed MIME (found by
-/// fuzzing, `fixtures/fuzz/email-replies/`): such a message is skipped, not
-/// allowed to take the whole check down.
-/// How one saved message reads as a reply, as the audit reads it: its class and reasons, and
-/// which of `probes` (if any) it answers, timed by its `Date` against that probe's sending.
-/// `None` when it is not a message at all.
-pub fn judge<'p>(
-    raw: &[u8],
-    probes: &'p [Probe],
-    rules: &signals::Rules,
-) -> Option<(ReplyClass, Vec<String>, Option<&'p Probe>)> {
-    let message = parse_message(raw)?;
-    let answered = probes
-        .iter()
-        .find(|probe| replies::matches_probe(&message, probe, &[]));
-    let elapsed = answered.zip(message.date()).and_then(|(probe, date)| {
-        let date = DateTime::parse_from_rfc3339(&date.to_rfc3339()).ok()?;
-        (date - probe.sent_at).to_std().ok()
-    });
-    let (class, reasons) = classify::classify(&message, rules, elapsed);
-    Some((class, reasons, answered))
-}
-
-fn parse_message(raw: &[u8]) -> Option<mail_parser::Message<'_>> {
-    std::panic::catch_unwind(|| mail_parser::MessageParser::default().parse(raw))
-        .ok()
-        .flatten()
 }

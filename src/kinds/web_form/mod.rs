@@ -15,10 +15,10 @@ use serde::{Deserialize, Serialize};
 use toml_span::de_helpers::TableHelper;
 use url::Url;
 
-use super::email;
 use crate::benchmarks::Benchmarks;
 use crate::category::Category;
 use crate::channel::Channel;
+use crate::kind::reply_probe::{self, EmailObservation, Mailbox};
 use crate::kind::{
     CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, OtherCheck, ProbeSent,
     Scored, Sent,
@@ -78,7 +78,7 @@ impl Kind for WebForm {
     fn score(_params: &Params, observation: &FormAnswer, benchmarks: &Benchmarks) -> Scored {
         match observation {
             FormAnswer::Page(page) => score::score(page),
-            FormAnswer::Mail(mail) => email::score::score(mail, benchmarks),
+            FormAnswer::Mail(mail) => reply_probe::score::score(mail, benchmarks),
         }
     }
 
@@ -146,8 +146,8 @@ pub struct ReplyVia {
     pub check_id: String,
     /// Where `reply_via` is written, for messages about it.
     pub span: toml_span::Span,
-    /// That check's settings, linked once the whole file is read.
-    pub mail: Option<Box<email::Params>>,
+    /// That check's mailbox, linked once the whole file is read.
+    pub mail: Option<Box<Mailbox>>,
 }
 
 /// Placeholders a field may hold, filled when `probe send` submits the form.
@@ -268,7 +268,7 @@ pub struct FormObservation {
 #[serde(untagged)]
 pub enum FormAnswer {
     Page(FormObservation),
-    Mail(email::EmailObservation),
+    Mail(EmailObservation),
 }
 
 /// Submits the form, or, when `probe send` submitted it, reads the answer from the mailbox.
@@ -278,7 +278,7 @@ async fn collect_answer(params: &Params, ctx: &CollectContext) -> Result<FormAns
         .as_ref()
         .and_then(|via| via.mail.as_deref())
     {
-        Some(mail) => email::collect(mail, ctx, Channel::WEB_FORM)
+        Some(mail) => reply_probe::collect(mail, ctx, Channel::WEB_FORM)
             .await
             .map(FormAnswer::Mail),
         None => submit(params, &params.fields, ctx)
@@ -297,7 +297,7 @@ fn link_reply_via<'a>(
         return Ok(());
     };
     let problem = match other(&via.check_id) {
-        OtherCheck::Loaded(params) => match params.downcast_ref::<email::Params>() {
+        OtherCheck::Loaded { mailbox } => match mailbox {
             Some(mail) => {
                 via.mail = Some(Box::new(mail.clone()));
                 return Ok(());

@@ -5,17 +5,17 @@ use std::collections::BTreeMap;
 
 use super::{FormOutcome, Params, REPLY_TO, TOKEN, submit};
 use crate::kind::CollectContext;
-use crate::kinds::email;
+use crate::kind::reply_probe::{Mailbox, reply_address};
 
 /// Submits the form once with `{reply_to}` and `{token}` filled; a form that does not take the
 /// message is an error, and no probe is recorded for it. Returns a note for the person.
 pub async fn send(
     params: &Params,
-    mail: &email::Params,
+    mail: &Mailbox,
     token: &str,
     ctx: &CollectContext,
 ) -> Result<String, String> {
-    let reply_to = email::probe::reply_address(&mail.from, token);
+    let reply_to = reply_address(&mail.from, token);
     let fields: BTreeMap<String, String> = params
         .fields
         .iter()

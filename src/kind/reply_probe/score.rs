@@ -1,10 +1,10 @@
-//! E-mail probes: each probe is a contact on the `email` channel, scored like
-//! a logged one once it is settled (a person answered, or `wait` ran out);
-//! until then it is pending, neither 0 nor an error.
+//! Probes answered by mail: each probe is a contact on its channel (`email`, or `web_form`
+//! for a form answered by mail), scored like a logged one once it is settled (a person
+//! answered, or `wait` ran out); until then it is pending, neither 0 nor an error.
 
+use super::{EmailObservation, ProbeResult, ReplyClass};
 use crate::benchmarks::Benchmarks;
 use crate::kind::{Contact, Scored, score_contacts};
-use crate::kinds::email::{EmailObservation, ProbeResult, ReplyClass};
 use crate::stats::median;
 use crate::verdict::{Evidence, Finding, Metric, Severity, Status, Unit, human_seconds};
 
@@ -197,9 +197,9 @@ fn describe_replies(probe: &ProbeResult) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Reply;
     use super::*;
     use crate::benchmarks;
-    use crate::kinds::email::Reply;
 
     fn at(text: &str) -> chrono::DateTime<chrono::FixedOffset> {
         chrono::DateTime::parse_from_rfc3339(text).unwrap()
