@@ -1,7 +1,10 @@
 //! What every check kind is and shares: the [`Kind`] trait a kind implements in its folder
 //! under `kinds/`, the context its collector gets, why a check could not observe
-//! ([`CheckError`], a value: the run goes on), and a check's judgement ([`Scored`]).
-//! Collecting is kept apart from scoring: `score` is pure, so saved evidence is re-scored.
+//! ([`CheckError`], a value: the run goes on), and a check's judgement ([`Scored`], in the
+//! words of `crate::verdict`). Collecting is kept apart from scoring: `score` is pure, so
+//! saved evidence is re-scored. What several kinds share lives here too, so no kind imports
+//! another: the probe record ([`Probe`]), contacts and their timing ([`score_contacts`]), and
+//! probes answered by mail ([`reply_probe`]).
 
 mod contacts;
 mod probe;
