@@ -2,9 +2,34 @@
 
 use std::path::PathBuf;
 
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::report::Format;
+use crate::survey::import::Layout;
+
+/// The command line's view of closed sets the lower layers name without knowing clap: each
+/// member's name, with the help `--help` lists beside it.
+macro_rules! value_enum {
+    ($($set:ty),+) => {$(
+        impl ValueEnum for $set {
+            fn value_variants<'a>() -> &'a [Self] {
+                <$set>::ALL
+            }
+
+            fn to_possible_value(&self) -> Option<PossibleValue> {
+                let value = PossibleValue::new(self.name());
+                let help: Option<&'static str> = self.help().into();
+                Some(match help {
+                    Some(help) => value.help(help),
+                    None => value,
+                })
+            }
+        }
+    )+};
+}
+
+value_enum!(Format, Layout);
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -392,7 +417,7 @@ pub struct ExportArgs {
     pub questionnaire: String,
     /// Force the layout instead of detecting it.
     #[arg(long, value_enum)]
-    pub layout: Option<crate::survey::import::Layout>,
+    pub layout: Option<Layout>,
     /// A TOML file with [columns] QUESTION-ID = "header as exported" (`survey map --write-mapping` writes one).
     #[arg(long, value_name = "FILE")]
     pub mapping: Option<PathBuf>,
@@ -493,10 +518,35 @@ fn parse_score(text: &str) -> Result<f64, String> {
 
 #[cfg(test)]
 mod tests {
-    use clap::CommandFactory;
+    use clap::{CommandFactory, ValueEnum};
+
+    use super::{Format, Layout};
 
     #[test]
     fn cli_definition_is_consistent() {
         super::Cli::command().debug_assert();
+    }
+
+    /// The command line takes each member by the name its layer gives it, and reads it back as
+    /// that layer does.
+    #[test]
+    fn formats_and_layouts_are_offered_by_their_own_names() {
+        for format in Format::ALL {
+            assert_eq!(Format::from_str(format.name(), false), Ok(*format));
+            assert_eq!(format.name().parse(), Ok(*format));
+            assert_eq!(format.to_string(), format.name());
+        }
+        for layout in Layout::ALL {
+            assert_eq!(Layout::from_str(layout.name(), false), Ok(*layout));
+            assert_eq!(layout.name().parse(), Ok(*layout));
+        }
+        assert_eq!(
+            "pdf".parse::<Format>().map_err(|e| e.to_string()),
+            Err("unknown format `pdf`".into())
+        );
+        assert_eq!(
+            "excel".parse::<Layout>().map_err(|e| e.to_string()),
+            Err("unknown layout `excel`".into())
+        );
     }
 }

@@ -28,6 +28,30 @@ pub fn shorten(text: &str, max_chars: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
+/// A name that is none of a closed set's (an output format, an export layout).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} `{name}`")]
+pub struct UnknownName {
+    /// What the set's members are, for the message: "layout".
+    pub what: &'static str,
+    pub name: String,
+}
+
+/// The member of `all` that `name_of` calls `name`: how a closed set is read from its names.
+pub fn by_name<T: Copy>(
+    all: &[T],
+    name_of: fn(T) -> &'static str,
+    what: &'static str,
+    name: &str,
+) -> Result<T, UnknownName> {
+    (all.iter().copied())
+        .find(|member| name_of(*member) == name)
+        .ok_or_else(|| UnknownName {
+            what,
+            name: name.to_string(),
+        })
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -15,6 +15,8 @@ mod table;
 pub use model::Report;
 use model::trim_number;
 
+use crate::text::{UnknownName, by_name};
+
 /// What the run history adds to a report: an earlier run to compare with (`--baseline`), and
 /// the overall score of this audit's runs up to this one, oldest first.
 #[derive(Debug, Clone, Copy, Default)]
@@ -46,22 +48,76 @@ pub struct TrendPoint {
 }
 
 /// An output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// Tables for a terminal.
     Table,
-    /// The schema-versioned report (schema/report.v1.json).
     Json,
-    /// One row for the overall score, one per category, one per check, for spreadsheets and slides.
     Csv,
-    /// One row per audit, one column per category and channel: the matrix a slide's chart reads.
     CsvMatrix,
-    /// For CI job summaries and pull-request comments (with deltas against a baseline run).
     Markdown,
-    /// JUnit XML, one test case per check, for CI dashboards.
     Junit,
-    /// One self-contained page for the client (no script, no network), printable to PDF.
     Html,
+}
+
+impl Format {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: &'static [Format] = &[
+        Format::Table,
+        Format::Json,
+        Format::Csv,
+        Format::CsvMatrix,
+        Format::Markdown,
+        Format::Junit,
+        Format::Html,
+    ];
+
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::CsvMatrix => "csv-matrix",
+            Format::Markdown => "markdown",
+            Format::Junit => "junit",
+            Format::Html => "html",
+        }
+    }
+
+    /// What the format is for, as `--help` says it.
+    pub fn help(self) -> &'static str {
+        match self {
+            Format::Table => "Tables for a terminal",
+            Format::Json => "The schema-versioned report (schema/report.v1.json)",
+            Format::Csv => {
+                "One row for the overall score, one per category, one per check, for spreadsheets and slides"
+            }
+            Format::CsvMatrix => {
+                "One row per audit, one column per category and channel: the matrix a slide's chart reads"
+            }
+            Format::Markdown => {
+                "For CI job summaries and pull-request comments (with deltas against a baseline run)"
+            }
+            Format::Junit => "JUnit XML, one test case per check, for CI dashboards",
+            Format::Html => {
+                "One self-contained page for the client (no script, no network), printable to PDF"
+            }
+        }
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = UnknownName;
+
+    fn from_str(name: &str) -> Result<Self, UnknownName> {
+        by_name(Self::ALL, Self::name, "format", name)
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// How a human-facing format is decorated; machine formats ignore it.

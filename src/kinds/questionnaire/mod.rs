@@ -121,15 +121,10 @@ fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Categor
         }
     };
     let layout = layout.and_then(|l| {
-        let found = <Layout as clap::ValueEnum>::value_variants()
-            .iter()
-            .copied()
-            .find(|x| x.name() == l.value);
-        if found.is_none() {
-            th.errors
-                .extend(at(format!("unknown layout `{}`", l.value), &l).errors);
-        }
-        found
+        l.value
+            .parse::<Layout>()
+            .map_err(|unknown| th.errors.extend(at(unknown.to_string(), &l).errors))
+            .ok()
     });
     let mapping = match mapping {
         Some(m) => import::read_mapping(&ctx.resolve(&m.value))

@@ -2,8 +2,9 @@
 //! columns it adds itself, and how it marks unfinished and test responses.
 
 use super::super::answers::normalise;
+use crate::text::{UnknownName, by_name};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Layout {
     GoogleForms,
@@ -11,12 +12,23 @@ pub enum Layout {
     Typeform,
     Surveymonkey,
     Qualtrics,
-    /// Qualtrics' legacy format (`V1`, `V2`… codes over the texts, two header rows), still in
-    /// older accounts and many archives.
     QualtricsLegacy,
     Limesurvey,
-    /// `centricity survey template --format csv`, filled in.
     Centricity,
+}
+
+impl std::str::FromStr for Layout {
+    type Err = UnknownName;
+
+    fn from_str(name: &str) -> Result<Self, UnknownName> {
+        by_name(Self::ALL, Self::name, "layout", name)
+    }
+}
+
+impl std::fmt::Display for Layout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// Whether a response counts.
@@ -144,6 +156,19 @@ fn lime_text(header: &str) -> String {
 }
 
 impl Layout {
+    /// Every layout, in the order `--help` lists them.
+    pub const ALL: &'static [Layout] = &[
+        Layout::GoogleForms,
+        Layout::MicrosoftForms,
+        Layout::Typeform,
+        Layout::Surveymonkey,
+        Layout::Qualtrics,
+        Layout::QualtricsLegacy,
+        Layout::Limesurvey,
+        Layout::Centricity,
+    ];
+
+    /// The name `--layout` and the audit file's `layout` take.
     pub fn name(self) -> &'static str {
         match self {
             Layout::GoogleForms => "google-forms",
@@ -154,6 +179,17 @@ impl Layout {
             Layout::QualtricsLegacy => "qualtrics-legacy",
             Layout::Limesurvey => "limesurvey",
             Layout::Centricity => "centricity",
+        }
+    }
+
+    /// What a layout is, where its name does not say it (`--help` shows it).
+    pub fn help(self) -> Option<&'static str> {
+        match self {
+            Layout::QualtricsLegacy => Some(
+                "Qualtrics' legacy format (`V1`, `V2`… codes over the texts, two header rows), still in older accounts and many archives",
+            ),
+            Layout::Centricity => Some("`centricity survey template --format csv`, filled in"),
+            _ => None,
         }
     }
 
