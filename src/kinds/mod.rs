@@ -28,13 +28,22 @@ use crate::kind::{
 };
 use crate::verdict::ErrorCode;
 
-/// Generates the closed enums and their dispatch from one list of `Variant => Type` lines,
-/// in the order `centricity checks` lists the kinds. A variant's name in kebab-case is the
-/// kind's name, which tags its saved evidence.
+/// Generates the closed enums and their dispatch from one list of `Variant => folder::Type`
+/// lines, in the order `centricity checks` lists the kinds. A variant's name in kebab-case is
+/// the kind's name, which tags its saved evidence; in snake case, its folder (`WebForm`,
+/// `web-form`, `web_form/`): the registry's tests hold the three together.
 macro_rules! kinds {
-    ($($variant:ident => $kind:ty),+ $(,)?) => {
+    ($($variant:ident => $folder:ident :: $unit:ident),+ $(,)?) => {
+        kinds!(@generate $($variant => $folder, $folder::$unit),+);
+    };
+    (@generate $($variant:ident => $folder:ident, $kind:ty),+) => {
         /// Every kind the engine knows, in the order `centricity checks` lists them.
         pub const KINDS: &[&KindInfo] = &[$(&<$kind as Kind>::INFO),+];
+
+        /// Each registry line: its variant, the kind's folder, and what the kind says it is.
+        #[cfg(test)]
+        const REGISTRY: &[(&str, &str, &KindInfo)] =
+            &[$((stringify!($variant), stringify!($folder), &<$kind as Kind>::INFO)),+];
 
         /// A check's kind-specific settings, validated.
         #[derive(Debug, Clone, PartialEq)]

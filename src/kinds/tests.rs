@@ -159,3 +159,60 @@ fn the_docs_table_of_kinds_is_the_registry() {
         "docs/checks.md's table of kinds is not the registry's; replace it with:\n{expected}"
     );
 }
+
+/// `WebForm` in kebab case (`web-form`) or snake case (`web_form`): a word starts at each
+/// capital, as serde's `rename_all` reads a variant.
+fn words_joined(variant: &str, separator: char) -> String {
+    let mut out = String::new();
+    for (i, c) in variant.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push(separator);
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+#[test]
+fn each_registry_line_is_one_name_three_ways() {
+    // The variant tags saved evidence (kebab case, `#[serde(rename_all)]`), the kind's name is
+    // what audit files write after `kind =`, and the folder holds the kind: they must agree.
+    for (variant, folder, info) in REGISTRY {
+        assert_eq!(
+            words_joined(variant, '-'),
+            info.name,
+            "variant `{variant}` tags evidence `{}`, but its kind is named `{}`",
+            words_joined(variant, '-'),
+            info.name
+        );
+        assert_eq!(
+            words_joined(variant, '_'),
+            *folder,
+            "variant `{variant}` is in the folder `{folder}/`"
+        );
+    }
+    assert_eq!(words_joined("WebForm", '-'), "web-form");
+    assert_eq!(words_joined("MysteryLog", '_'), "mystery_log");
+}
+
+#[test]
+fn every_folder_under_kinds_is_registered() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/kinds");
+    let folders: std::collections::BTreeSet<String> = std::fs::read_dir(&dir)
+        .expect("src/kinds")
+        .filter_map(Result::ok)
+        .filter(|entry| entry.path().is_dir())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    let registered: std::collections::BTreeSet<String> = REGISTRY
+        .iter()
+        .map(|(_, folder, _)| (*folder).to_string())
+        .collect();
+    let unregistered: Vec<&String> = folders.difference(&registered).collect();
+    assert!(
+        unregistered.is_empty(),
+        "src/kinds/ holds {unregistered:?}, which the `kinds!` list does not register: \
+         add a line `Variant => folder::Type` for each"
+    );
+    assert_eq!(folders, registered);
+}
