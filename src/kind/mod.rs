@@ -131,6 +131,17 @@ pub struct KindInfo {
     pub measures: &'static str,
     pub scoring: &'static str,
     pub improve: &'static str,
+    /// A part of its own in the client's HTML report, where the kind's checks are worth one.
+    pub report_section: Option<ReportSection>,
+}
+
+/// A kind's part of the HTML report: each of its checks with its measures, findings and
+/// evidence, under `title`, then `note`.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportSection {
+    pub title: &'static str,
+    /// How to read the section: our own words, in HTML, shown as they are.
+    pub note_html: Option<&'static str>,
 }
 
 /// The category a kind's checks score into.

@@ -8,6 +8,8 @@ use std::fmt::Write as _;
 use super::model::{CheckReport, Evidence, Finding, Report, Severity, Status};
 use super::{History, Standing, TrendPoint, grade_text};
 use crate::benchmarks::{self, Benchmark};
+use crate::kind::ReportSection;
+use crate::kinds::KINDS;
 
 /// Scripts, plug-ins, frames, forms, fonts and fetches are all refused; inline styles and
 /// inline images (none today) are the only things the page may use.
@@ -41,8 +43,11 @@ pub fn render(report: &Report, history: &History<'_>) -> Vec<u8> {
     summary(&mut out, report);
     over_time(&mut out, history.trend);
     channels(&mut out, report);
-    by_kind(&mut out, report, "reviews", "Ratings and reviews");
-    by_kind(&mut out, report, "questionnaire", "What staff say");
+    for kind in KINDS {
+        if let Some(section) = &kind.report_section {
+            by_kind(&mut out, report, kind.name, section);
+        }
+    }
     findings(&mut out, report);
     evidence(&mut out, report);
     methodology(&mut out, report);
@@ -277,13 +282,14 @@ fn on_curve(seconds: f64, benchmark: &Benchmark) -> String {
     )
 }
 
-/// The checks of one kind with their metrics and evidence (review sources, questionnaires).
-fn by_kind(out: &mut String, report: &Report, kind: &str, title: &str) {
+/// The checks of one kind with their metrics and evidence (review sources, questionnaires), as
+/// the kind's section says.
+fn by_kind(out: &mut String, report: &Report, kind: &str, section: &ReportSection) {
     let checks: Vec<&CheckReport> = report.checks.iter().filter(|c| c.kind == kind).collect();
     if checks.is_empty() {
         return;
     }
-    let _ = write!(out, "<section><h2>{title}</h2>");
+    let _ = write!(out, "<section><h2>{}</h2>", section.title);
     for check in checks {
         let _ = write!(
             out,
@@ -303,8 +309,8 @@ fn by_kind(out: &mut String, report: &Report, kind: &str, title: &str) {
         finding_list(out, &check.findings);
         evidence_table(out, &check.evidence);
     }
-    if kind == "questionnaire" {
-        out.push_str("<p class=\"muted\">Agreement among respondents is r<sub>wg</sub> for scales and consensus for yes/no questions: 1 when everyone agrees; below about 0.5 they do not share a view, and the answers should be split by role before drawing conclusions.</p>");
+    if let Some(note) = section.note_html {
+        let _ = write!(out, "<p class=\"muted\">{note}</p>");
     }
     out.push_str("</section>\n");
 }
