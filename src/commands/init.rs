@@ -9,8 +9,12 @@ use url::Url;
 
 use crate::audit::DEFAULT_FILE;
 use crate::exit::Exit;
-use crate::kind::CollectContext;
-use crate::kinds::contact_reach::{self, ReachObservation};
+use crate::kind::{CollectContext, Kind};
+use crate::kinds::contact_reach::{self, ContactReach, ReachObservation};
+use crate::kinds::{
+    email::Email, http::Http, mystery_log::MysteryLog, questionnaire::Questionnaire,
+    reviews::Reviews, web_form::WebForm,
+};
 use crate::spanned::toml_string;
 
 /// The starter file; a test checks that it passes validation.
@@ -156,7 +160,8 @@ fn render(start: &Url, obs: &ReachObservation) -> String {
     };
     let page_check = |channel: &str, url: &str| {
         format!(
-            "kind = \"http\"\nchannel = \"{channel}\"\nurl = {}\n",
+            "kind = \"{}\"\nchannel = \"{channel}\"\nurl = {}\n",
+            Http::INFO.name,
             toml_string(url)
         )
     };
@@ -171,17 +176,16 @@ fn render(start: &Url, obs: &ReachObservation) -> String {
             page_check("help", &help.detail),
         );
     }
-    check(
-        "contact-reach",
-        "Contact options",
-        "kind = \"contact-reach\"\n".into(),
-    );
+    // The crawl's own check, named after its kind.
+    let reach = ContactReach::INFO.name;
+    check(reach, "Contact options", format!("kind = \"{reach}\"\n"));
     if obs.review_profiles.is_empty() {
-        out.push_str("# No review-platform profile was linked from the site; add the company's pages:\n# [[check]]\n# id = \"ratings\"\n# kind = \"reviews\"\n# sources = [\"https://www.trustpilot.com/review/example.com\"]\n\n");
+        out.push_str(&format!("# No review-platform profile was linked from the site; add the company's pages:\n# [[check]]\n# id = \"ratings\"\n# kind = \"{}\"\n# sources = [\"https://www.trustpilot.com/review/example.com\"]\n\n", Reviews::INFO.name));
     } else {
         let sources: Vec<String> = obs.review_profiles.iter().map(|s| toml_string(s)).collect();
         out.push_str(&format!(
-            "[[check]]\nid = \"ratings\"\ntitle = \"Ratings and reviews\"\nkind = \"reviews\"\nsources = [{}]\n\n",
+            "[[check]]\nid = \"ratings\"\ntitle = \"Ratings and reviews\"\nkind = \"{}\"\nsources = [{}]\n\n",
+            Reviews::INFO.name,
             sources.join(", ")
         ));
     }
@@ -199,7 +203,11 @@ fn render(start: &Url, obs: &ReachObservation) -> String {
             )
         })
         .collect();
-    out.push_str("# Channels found on the site, to measure by hand and log for `mystery-log`:\n");
+    let _ = writeln!(
+        out,
+        "# Channels found on the site, to measure by hand and log for `{}`:",
+        MysteryLog::INFO.name
+    );
     if found.is_empty() {
         out.push_str("#   (none found)\n");
     } else {
@@ -226,10 +234,13 @@ fn render(start: &Url, obs: &ReachObservation) -> String {
         out.push_str(&commented(&probe_checks(address, form)));
         out.push('\n');
     }
-    out.push_str(
-        "# [[check]]\n# id = \"mystery-shopping\"\n# kind = \"mystery-log\"\n# file = \"mystery-log.csv\"\n\n\
+    let _ = write!(
+        out,
+        "# [[check]]\n# id = \"mystery-shopping\"\n# kind = \"{}\"\n# file = \"mystery-log.csv\"\n\n\
          # Staff questionnaires (see `centricity survey template`):\n# [[check]]\n# id = \"feedback-loop\"\n\
-         # kind = \"questionnaire\"\n# questionnaire = \"feedback-loop\"\n# answers = [\"surveys/staff.csv\"]\n",
+         # kind = \"{}\"\n# questionnaire = \"feedback-loop\"\n# answers = [\"surveys/staff.csv\"]\n",
+        MysteryLog::INFO.name,
+        Questionnaire::INFO.name
     );
     out
 }
@@ -238,17 +249,19 @@ fn render(start: &Url, obs: &ReachObservation) -> String {
 /// with the auditor's account left to fill in.
 fn probe_checks(address: Option<&str>, form: Option<&str>) -> String {
     let mut out = format!(
-        "[[check]]\nid = \"support-email\"\nkind = \"email\"\nto = {}\nfrom = \"auditor@example.net\"\n\
+        "[[check]]\nid = \"support-email\"\nkind = \"{}\"\nto = {}\nfrom = \"auditor@example.net\"\n\
          smtp = {{ host = \"smtp.example.net\", port = 587, user = \"auditor@example.net\", password_env = \"AUDIT_MAIL_PASSWORD\", tls = \"starttls\" }}\n\
          imap = {{ host = \"imap.example.net\", port = 993, user = \"auditor@example.net\", password_env = \"AUDIT_MAIL_PASSWORD\" }}\n\
          wait = \"48h\"\n",
+        Email::INFO.name,
         toml_string(address.unwrap_or("support@example.com"))
     );
     if let Some(page) = form {
         let _ = write!(
             out,
-            "\n[[check]]\nid = \"contact-form\"\nkind = \"web-form\"\nurl = {}\nreply_via = \"support-email\"\n\
+            "\n[[check]]\nid = \"contact-form\"\nkind = \"{}\"\nurl = {}\nreply_via = \"support-email\"\n\
              fields = {{ email = \"{{reply_to}}\", message = \"Can I move my contract to my new address? [{{token}}]\" }}\n",
+            WebForm::INFO.name,
             toml_string(page)
         );
     }
