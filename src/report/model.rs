@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::category::Category;
 use crate::channel::Channel;
+// The words a check's result is written in are the kinds' (a leaf below them); the report's
+// readers find them with the model they make up.
 pub use crate::verdict::{
     ErrorCode, Evidence, Finding, Grade, Metric, Severity, Status, Unit, human_seconds, trim_number,
 };
