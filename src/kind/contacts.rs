@@ -194,3 +194,30 @@ pub fn score_contacts(
         ..scored
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use chrono::{DateTime, Duration as Span, FixedOffset};
+
+    use super::Contact;
+
+    /// When the test contacts are made.
+    pub(crate) fn t0() -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339("2026-11-20T09:00:00+01:00").unwrap()
+    }
+
+    /// A contact made at [`t0`], answered by a person `human_after` seconds later (or never).
+    pub(crate) fn contact(channel: &str, id: &str, human_after: Option<i64>) -> Contact {
+        Contact {
+            row: 2,
+            channel: channel.into(),
+            contact_id: id.into(),
+            sent_at: t0(),
+            first_response_at: None,
+            first_human_response_at: human_after.map(|s| t0() + Span::seconds(s)),
+            resolved_at: None,
+            outcome: None,
+            notes: None,
+        }
+    }
+}

@@ -6,7 +6,7 @@
 //! another: the probe record ([`Probe`]), contacts and their timing ([`score_contacts`]), and
 //! probes answered by mail ([`reply_probe`]).
 
-mod contacts;
+pub(crate) mod contacts;
 mod probe;
 pub mod reply_probe;
 mod scored;

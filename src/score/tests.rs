@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use super::*;
 use crate::audit::{Audit, CheckSpec, ScoringConfig};
 use crate::channel::Channel;
+use crate::kind::contacts::tests::{contact, t0};
 use crate::kinds::exec::PluginReport;
 use crate::kinds::http::HttpObservation;
 use crate::kinds::http::score::tests::{http_params, response};
-use crate::kinds::mystery_log::score::tests::{contact, t0};
 use crate::kinds::{CheckParams, exec, mystery_log};
 
 fn times(interrupted: bool) -> RunTimes {

@@ -190,7 +190,7 @@ pub(crate) mod tests {
     use super::super::Http;
     use super::*;
     use crate::kind::Kind;
-    use crate::kinds::mystery_log::score::tests::t0;
+    use crate::kind::contacts::tests::t0;
     use crate::verdict::Status;
 
     pub(crate) fn http_params(channel: &str) -> Params {

@@ -12,30 +12,11 @@ pub fn score(observation: &MysteryLogObservation, benchmarks: &Benchmarks) -> Sc
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
-    use chrono::{DateTime, Duration as Span, FixedOffset};
-
+mod tests {
     use super::super::{MysteryLog, Params};
     use super::*;
+    use crate::kind::contacts::tests::contact;
     use crate::kind::{Contact, Kind};
-
-    pub(crate) fn t0() -> DateTime<FixedOffset> {
-        DateTime::parse_from_rfc3339("2026-11-20T09:00:00+01:00").unwrap()
-    }
-
-    pub(crate) fn contact(channel: &str, id: &str, human_after: Option<i64>) -> Contact {
-        Contact {
-            row: 2,
-            channel: channel.into(),
-            contact_id: id.into(),
-            sent_at: t0(),
-            first_response_at: None,
-            first_human_response_at: human_after.map(|s| t0() + Span::seconds(s)),
-            resolved_at: None,
-            outcome: None,
-            notes: None,
-        }
-    }
 
     /// Scores one mystery-log check over `contacts`, as the registry dispatches it.
     fn score_log(contacts: Vec<Contact>) -> Scored {
