@@ -8,6 +8,7 @@ pub mod signals;
 
 mod classify;
 mod replies;
+mod text;
 
 use std::sync::Arc;
 use std::time::Duration;
