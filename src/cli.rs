@@ -393,7 +393,7 @@ pub struct ExportArgs {
     /// Force the layout instead of detecting it.
     #[arg(long, value_enum)]
     pub layout: Option<crate::survey::import::Layout>,
-    /// A TOML file with [columns] QUESTION-ID = "header as exported" (`survey map --write-mapping` writes one).
+    /// A TOML file with `[columns]` QUESTION-ID = "header as exported" (`survey map --write-mapping` writes one).
     #[arg(long, value_name = "FILE")]
     pub mapping: Option<PathBuf>,
     /// Keep responses the survey tool marks unfinished (left out by default, with a note).

@@ -1,8 +1,8 @@
 //! centricity: audits how customer-centric a company is.
 //!
 //! Data flows one way: audit file ([`audit`]) → checks collect observations
-//! ([`check`], [`checks`]) → pure scoring ([`score`]) → report and renderers
-//! ([`report`]). `main.rs` only maps [`run`]'s result to an exit code.
+//! ([`kinds`], each a [`kind::Kind`], run by [`mod@run`]) → pure scoring ([`score`]) → report
+//! and renderers ([`report`]). `main.rs` only maps [`run()`]'s result to an exit code.
 
 // Outside text is never cut by a byte index, which panics inside a character: cuts go
 // through `str::get`, `split_once` or `text::prefix` (CI runs clippy with -D warnings).
