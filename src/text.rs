@@ -28,8 +28,28 @@ pub fn shorten(text: &str, max_chars: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
+/// The SHA-256 of `bytes` in lower-case hex: the name of a saved page or a company's folder.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    use std::fmt::Write;
+    Sha256::digest(bytes)
+        .iter()
+        .fold(String::with_capacity(64), |mut hex, byte| {
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        })
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sha256_is_written_in_lower_case_hex() {
+        assert_eq!(
+            super::sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
     #[test]
     fn a_prefix_never_cuts_a_character() {
         assert_eq!(super::prefix("aツb", 2), "a");
