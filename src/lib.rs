@@ -81,7 +81,7 @@ where
     match &cli.command {
         Command::Audit(args) => {
             let sub = matches.subcommand_matches("audit").unwrap_or(&matches);
-            commands::audit::run(args, sub, decoration, cli.quiet)
+            commands::audit::run(args, sub, decoration, (cli.quiet, cli.no_progress))
         }
         Command::Init {
             dir,
@@ -181,7 +181,7 @@ where
                 ..decoration
             },
         ),
-        Command::Portfolio(args) => commands::portfolio::run(args, cli.quiet),
+        Command::Portfolio(args) => commands::portfolio::run(args, (cli.quiet, cli.no_progress)),
         Command::Rank {
             portfolio,
             store,

@@ -24,7 +24,13 @@ pub enum Target {
     File(PathBuf),
 }
 
-pub fn run(args: &AuditArgs, matches: &ArgMatches, decoration: Decoration, quiet: bool) -> Exit {
+/// `(quiet, no_progress)`: `-q` and `--no-progress`.
+pub fn run(
+    args: &AuditArgs,
+    matches: &ArgMatches,
+    decoration: Decoration,
+    (quiet, no_progress): (bool, bool),
+) -> Exit {
     let audit = match audit::load(&args.file) {
         Ok(audit) => audit,
         Err(err) => return input_error(&err.to_string()),
@@ -62,7 +68,7 @@ pub fn run(args: &AuditArgs, matches: &ArgMatches, decoration: Decoration, quiet
         concurrency: usize::from(args.concurrency),
         timeout: args.timeout,
         offline: args.offline,
-        progress: show_progress(args.no_progress, quiet),
+        progress: show_progress(no_progress, quiet),
         selected,
         probes,
         resubmit: args.resubmit,

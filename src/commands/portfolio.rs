@@ -19,7 +19,8 @@ use crate::report::sanitize::terminal;
 use crate::run::{self, RunOptions};
 use crate::store::{self, Probe, RunContext, RunStore};
 
-pub fn run(args: &PortfolioArgs, quiet: bool) -> Exit {
+/// `(quiet, no_progress)`: `-q` hides the progress and the summary, `--no-progress` the progress.
+pub fn run(args: &PortfolioArgs, (quiet, no_progress): (bool, bool)) -> Exit {
     let shard = match args.shard.as_deref().map(Shard::parse).transpose() {
         Ok(shard) => shard,
         Err(message) => return input_error(&message),
@@ -56,7 +57,7 @@ pub fn run(args: &PortfolioArgs, quiet: bool) -> Exit {
         Err(exit) => return exit,
     };
     let mut bad_rows = false;
-    let mut progress = Progress::new(quiet);
+    let mut progress = Progress::new(quiet, no_progress);
     // Ctrl-C: no new company starts; those running stop as an audit does, and every company
     // already finished stays recorded.
     let interrupted = Arc::new(AtomicBool::new(false));
@@ -318,18 +319,21 @@ pub fn merge(
     }
 }
 
-/// Companies done, failed and the rate, on stderr (unless quiet).
+/// Companies done and failed as they finish, then the rate, on stderr.
 struct Progress {
     quiet: bool,
+    /// A line per company finished (not with `-q` or `--no-progress`).
+    each: bool,
     started: Instant,
     done: usize,
     failed: usize,
 }
 
 impl Progress {
-    fn new(quiet: bool) -> Self {
+    fn new(quiet: bool, no_progress: bool) -> Self {
         Self {
             quiet,
+            each: !quiet && !no_progress,
             started: Instant::now(),
             done: 0,
             failed: 0,
@@ -341,7 +345,7 @@ impl Progress {
         if result.score.is_none() {
             self.failed += 1;
         }
-        if self.quiet {
+        if !self.each {
             return;
         }
         let what = match (result.score, &result.error) {
