@@ -39,6 +39,17 @@ Exit codes:
   3  invalid input: audit file, CSV log, arguments
   4  the run is incomplete (a check errored or Ctrl-C) and --allow-incomplete was not given";
 
+/// The help of every `--store`: what a store may be, then where the command looks without one.
+macro_rules! store_help {
+    ($default:literal) => {
+        concat!(
+            "History store: a SQLite file, sqlite:PATH, or a PostgreSQL URL postgres://user@host/db [default: ",
+            $default,
+            "]"
+        )
+    };
+}
+
 /// Audit how customer-centric a company is: responsiveness across channels,
 /// ease of contact, reputation, feedback loop and frontline information,
 /// scored and explained.
@@ -53,6 +64,9 @@ pub struct Cli {
     /// Print only errors.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Never show progress on stderr (the audit's bar, a portfolio's line per company).
+    #[arg(long, global = true)]
+    pub no_progress: bool,
     /// Log what happens (-v details, -vv everything).
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
@@ -129,12 +143,12 @@ pub enum Command {
         /// The portfolio's name (`portfolio --name`, or its CSV file's name).
         #[arg(long)]
         portfolio: String,
-        /// History store the portfolio's runs were recorded in [default: .centricity/history.db here].
         #[arg(
             long,
             env = "CENTRICITY_STORE",
             hide_env_values = true,
-            value_name = "URL"
+            value_name = "URL",
+            help = store_help!(".centricity/history.db here")
         )]
         store: Option<String>,
         #[arg(long, value_enum, default_value_t = PortfolioFormat::Table)]
@@ -183,12 +197,12 @@ pub enum ProbeCommand {
         /// Only this check (an `email` check, or a `web-form` with `reply_via`).
         #[arg(long, value_name = "ID")]
         check: Option<String>,
-        /// History store: a SQLite file or sqlite:PATH. [default: .centricity/history.db beside the audit file]
         #[arg(
             long,
             env = "CENTRICITY_STORE",
             hide_env_values = true,
-            value_name = "URL"
+            value_name = "URL",
+            help = store_help!(".centricity/history.db beside the audit file")
         )]
         store: Option<String>,
     },
@@ -206,12 +220,12 @@ pub enum ProbeCommand {
         /// Reply signals of your own, added to the shipped checks/replies.toml (same shape).
         #[arg(long, value_name = "FILE")]
         signals: Option<PathBuf>,
-        /// History store with the probes [default: beside the audit file].
         #[arg(
             long,
             env = "CENTRICITY_STORE",
             hide_env_values = true,
-            value_name = "URL"
+            value_name = "URL",
+            help = store_help!("the store beside --audit's file; read only with --audit")
         )]
         store: Option<String>,
     },
@@ -246,12 +260,12 @@ pub struct PortfolioArgs {
     /// Re-score from each company's saved evidence, no network.
     #[arg(long)]
     pub offline: bool,
-    /// History store every company's run is recorded in [default: beside the template].
     #[arg(
         long,
         env = "CENTRICITY_STORE",
         hide_env_values = true,
-        value_name = "URL"
+        value_name = "URL",
+        help = store_help!(".centricity/history.db beside the template")
     )]
     pub store: Option<String>,
     /// Record nothing.
@@ -290,14 +304,13 @@ fn parse_run(text: &str) -> Result<RunRef, String> {
 
 #[derive(Debug, Args)]
 pub struct StoreArg {
-    /// History store: a SQLite file or sqlite:PATH. [default: the store beside the audit file
-    /// `--audit` names, else .centricity/history.db here]
     #[arg(
         long,
         global = true,
         env = "CENTRICITY_STORE",
         hide_env_values = true,
-        value_name = "URL"
+        value_name = "URL",
+        help = store_help!("the store beside --audit's file, else .centricity/history.db here")
     )]
     pub store: Option<String>,
 }
@@ -418,7 +431,7 @@ pub struct ExportArgs {
     /// Force the layout instead of detecting it.
     #[arg(long, value_enum)]
     pub layout: Option<Layout>,
-    /// A TOML file with [columns] QUESTION-ID = "header as exported" (`survey map --write-mapping` writes one).
+    /// A TOML file with `[columns]` QUESTION-ID = "header as exported" (`survey map --write-mapping` writes one).
     #[arg(long, value_name = "FILE")]
     pub mapping: Option<PathBuf>,
     /// Keep responses the survey tool marks unfinished (left out by default, with a note).
@@ -462,12 +475,12 @@ pub struct AuditArgs {
     /// Exit 0 (or 2) even when some checks errored.
     #[arg(long)]
     pub allow_incomplete: bool,
-    /// History store: a SQLite file or sqlite:PATH. [default: .centricity/history.db beside the audit file]
     #[arg(
         long,
         env = "CENTRICITY_STORE",
         hide_env_values = true,
-        value_name = "URL"
+        value_name = "URL",
+        help = store_help!(".centricity/history.db beside the audit file")
     )]
     pub store: Option<String>,
     /// Do not record this run in the history (wins over --store and CENTRICITY_STORE).
@@ -496,9 +509,6 @@ pub struct AuditArgs {
     /// runs (of any format) read that submission back from the saved evidence.
     #[arg(long, conflicts_with = "offline")]
     pub resubmit: bool,
-    /// Never show a progress bar.
-    #[arg(long)]
-    pub no_progress: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

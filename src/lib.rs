@@ -1,8 +1,8 @@
 //! centricity: audits how customer-centric a company is.
 //!
 //! Data flows one way: audit file ([`audit`]) → checks collect observations
-//! ([`check`], [`checks`]) → pure scoring ([`score`]) → report and renderers
-//! ([`report`]). `main.rs` only maps [`run`]'s result to an exit code.
+//! ([`kinds`], each a [`kind::Kind`], run by [`mod@run`]) → pure scoring ([`score`]) → report
+//! and renderers ([`report`]). `main.rs` only maps [`run()`]'s result to an exit code.
 
 // Outside text is never cut by a byte index, which panics inside a character: cuts go
 // through `str::get`, `split_once` or `text::prefix` (CI runs clippy with -D warnings).
@@ -83,7 +83,7 @@ where
     match &cli.command {
         Command::Audit(args) => {
             let sub = matches.subcommand_matches("audit").unwrap_or(&matches);
-            commands::audit::run(args, sub, decoration, cli.quiet)
+            commands::audit::run(args, sub, decoration, (cli.quiet, cli.no_progress))
         }
         Command::Init {
             dir,
@@ -183,7 +183,7 @@ where
                 ..decoration
             },
         ),
-        Command::Portfolio(args) => commands::portfolio::run(args, cli.quiet),
+        Command::Portfolio(args) => commands::portfolio::run(args, (cli.quiet, cli.no_progress)),
         Command::Rank {
             portfolio,
             store,

@@ -52,8 +52,59 @@ pub fn by_name<T: Copy>(
         })
 }
 
+/// The words of `text` in lines of at most `width` characters (a longer word stands alone).
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let line = lines.last_mut().expect("never empty");
+        let used = line.chars().count();
+        if used == 0 {
+            line.push_str(word);
+        } else if used + 1 + word.chars().count() <= width {
+            line.push(' ');
+            line.push_str(word);
+        } else {
+            lines.push(word.to_string());
+        }
+    }
+    lines
+}
+
+/// The SHA-256 of `bytes` in lower-case hex: the name of a saved page or a company's folder.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    use std::fmt::Write;
+    Sha256::digest(bytes)
+        .iter()
+        .fold(String::with_capacity(64), |mut hex, byte| {
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        })
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn wrapped_lines_keep_every_word_within_the_width() {
+        assert_eq!(
+            super::wrap("one two three four", 9),
+            ["one two", "three", "four"]
+        );
+        assert_eq!(
+            super::wrap("a https://very.long/word b", 5),
+            ["a", "https://very.long/word", "b"]
+        );
+        assert_eq!(super::wrap("", 5), [""]);
+    }
+
+    #[test]
+    fn sha256_is_written_in_lower_case_hex() {
+        assert_eq!(
+            super::sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
     #[test]
     fn a_prefix_never_cuts_a_character() {
         assert_eq!(super::prefix("aツb", 2), "a");

@@ -28,41 +28,87 @@ pub fn run(id: Option<&str>) -> Exit {
     Exit::InvalidInput
 }
 
+/// The list fits 80 columns, the narrowest terminal people still use.
+const WIDTH: usize = 80;
+
 fn list(benchmarks: &benchmarks::Benchmarks) -> String {
-    let mut out = String::from("Check kinds (centricity checks KIND explains one):\n");
-    // The longest name sets the column, so every summary starts in it.
-    let name_width = KINDS.iter().map(|k| k.name.len()).max().unwrap_or(0);
-    for kind in KINDS {
-        let category = match kind.category {
-            KindCategory::Fixed(category) => category.id(),
-            KindCategory::PerCheck(_) => "set per check",
+    let kinds: Vec<Vec<String>> = KINDS
+        .iter()
+        .map(|kind| {
+            let category = match kind.category {
+                KindCategory::Fixed(category) => category.id(),
+                KindCategory::PerCheck(_) => "set per check",
+            };
+            vec![kind.name.into(), format!("{} [{category}]", kind.summary)]
+        })
+        .collect();
+    let profiles: Vec<Vec<String>> = Profiles::shipped()
+        .iter()
+        .map(|profile| {
+            vec![
+                profile.id.clone(),
+                profile.name.clone(),
+                profile.patterns().join(" "),
+            ]
+        })
+        .collect();
+    let curves: Vec<Vec<String>> = benchmarks
+        .all()
+        .map(|b| {
+            vec![
+                format!("{}.{}", b.family, b.channel),
+                human_seconds(b.curve.p10),
+                human_seconds(b.curve.median),
+                b.measure.clone(),
+            ]
+        })
+        .collect();
+    [
+        section("Check kinds (centricity checks KIND explains one):", &kinds),
+        section(
+            "Site profiles for `reviews`, in checks/sites/ (a folder of your own adds more):",
+            &profiles,
+        ),
+        section(
+            &format!(
+                "Channel benchmarks, shipped in {}: the time that scores 90, the time that scores 50, what is timed:",
+                benchmarks::SHIPPED_PATH
+            ),
+            &curves,
+        ),
+    ]
+    .join("\n")
+}
+
+/// A heading, then its rows in columns: each cell but the last padded to its column's widest,
+/// the last wrapped within `WIDTH`, its later lines under its first.
+fn section(heading: &str, rows: &[Vec<String>]) -> String {
+    let mut out = crate::text::wrap(heading, WIDTH).join("\n") + "\n";
+    let fixed = rows
+        .iter()
+        .map(|row| row.len().saturating_sub(1))
+        .max()
+        .unwrap_or(0);
+    let widths: Vec<usize> = (0..fixed)
+        .map(|i| {
+            (rows.iter().filter_map(|row| row.get(i)))
+                .map(|cell| cell.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let indent = 2 + widths.iter().map(|w| w + 2).sum::<usize>();
+    for row in rows {
+        let Some((last, cells)) = row.split_last() else {
+            continue;
         };
-        out.push_str(&format!(
-            "  {:<name_width$} {}  [{category}]\n",
-            kind.name, kind.summary
-        ));
-    }
-    out.push_str("\nSite profiles for `reviews`, shipped in checks/sites/ (a folder of your own adds more):\n");
-    for profile in Profiles::shipped().iter() {
-        out.push_str(&format!(
-            "  {:<12} {:<22} {}\n",
-            profile.id,
-            profile.name,
-            profile.patterns().join(" ")
-        ));
-    }
-    out.push_str(&format!(
-        "\nChannel benchmarks, shipped in {}:\n",
-        benchmarks::SHIPPED_PATH
-    ));
-    for b in benchmarks.all() {
-        out.push_str(&format!(
-            "  {:<16} scores 90 at {:<8} 50 at {:<8} {}\n",
-            format!("{}.{}", b.family, b.channel),
-            human_seconds(b.curve.p10),
-            human_seconds(b.curve.median),
-            b.measure
-        ));
+        out.push_str("  ");
+        for (cell, width) in cells.iter().zip(&widths) {
+            out.push_str(&format!("{cell:<width$}  "));
+        }
+        let lines = crate::text::wrap(last, WIDTH.saturating_sub(indent).max(20));
+        out.push_str(&lines.join(&format!("\n{}", " ".repeat(indent))));
+        out.push('\n');
     }
     out
 }

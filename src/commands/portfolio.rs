@@ -14,7 +14,8 @@ use crate::portfolio::{Merged, PortfolioOutput, Shard, Template, rank, read_comp
 use crate::report::sanitize::terminal;
 use crate::store;
 
-pub fn run(args: &PortfolioArgs, quiet: bool) -> Exit {
+/// `(quiet, no_progress)`: `-q` hides the progress and the summary, `--no-progress` the progress.
+pub fn run(args: &PortfolioArgs, (quiet, no_progress): (bool, bool)) -> Exit {
     let shard = match args.shard.as_deref().map(Shard::parse).transpose() {
         Ok(shard) => shard,
         Err(message) => return input_error(&message),
@@ -67,6 +68,7 @@ pub fn run(args: &PortfolioArgs, quiet: bool) -> Exit {
         shard,
         portfolio: &name,
         quiet,
+        no_progress,
     };
     let mut scheduled = audit_all(
         runtime.handle(),

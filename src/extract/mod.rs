@@ -107,8 +107,8 @@ pub struct PageRatings {
 }
 
 /// Extracts every aggregate rating from a decoded HTML page.
-/// Work on a page is bounded (see [`graph::Budget`]); a page that needed more
-/// is read as far as the budget went and says so in its repairs.
+/// Work on a page is bounded (a budget of steps linear in its size, `graph::Budget`); a
+/// page that needed more is read as far as the budget went and says so in its repairs.
 pub fn extract_html(text: &str) -> PageRatings {
     extract_reading(text, &may_start_item)
 }

@@ -14,7 +14,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 pub use companies::{Company, read_companies, read_companies_from};
 pub use merge::Merged;
@@ -220,7 +219,7 @@ pub struct PortfolioOutput {
 /// shorter hash once let `Acme Telecom!=<#!!|{` overwrite `Acme Telecom`'s), after a slug of the
 /// name for people to find theirs.
 pub fn evidence_dir(template: &Path, company: &str) -> PathBuf {
-    let hash = format!("{:x}", Sha256::digest(company.as_bytes()));
+    let hash = crate::text::sha256_hex(company.as_bytes());
     company_dir(template, company, &hash).join("evidence")
 }
 

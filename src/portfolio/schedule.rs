@@ -21,8 +21,10 @@ pub struct Schedule<'a> {
     pub shard: Option<Shard>,
     /// Named in each recorded run's context.
     pub portfolio: &'a str,
-    /// Progress on stderr unless quiet.
+    /// `-q`: no line per company, no summary.
     pub quiet: bool,
+    /// `--no-progress`: no line per company.
+    pub no_progress: bool,
 }
 
 /// What the schedule did: the companies audited, in the order they finished, and whether a
@@ -50,7 +52,7 @@ pub fn audit_all<E: std::fmt::Display>(
     interrupted: &AtomicBool,
 ) -> Scheduled {
     let mut bad_rows = false;
-    let mut progress = Progress::new(schedule.quiet);
+    let mut progress = Progress::new(schedule.quiet, schedule.no_progress);
     // Audits run on the runtime; results come back here, off it, where the store (whose
     // PostgreSQL client blocks on a runtime of its own) records them one at a time.
     let (results, mut finished) = tokio::sync::mpsc::unbounded_channel();
@@ -194,18 +196,21 @@ fn finish(
     result
 }
 
-/// Companies done, failed and the rate, on stderr (unless quiet).
+/// Companies done and failed as they finish, then the rate, on stderr.
 struct Progress {
     quiet: bool,
+    /// A line per company finished (not with `-q` or `--no-progress`).
+    each: bool,
     started: Instant,
     done: usize,
     failed: usize,
 }
 
 impl Progress {
-    fn new(quiet: bool) -> Self {
+    fn new(quiet: bool, no_progress: bool) -> Self {
         Self {
             quiet,
+            each: !quiet && !no_progress,
             started: Instant::now(),
             done: 0,
             failed: 0,
@@ -217,7 +222,7 @@ impl Progress {
         if result.score.is_none() {
             self.failed += 1;
         }
-        if self.quiet {
+        if !self.each {
             return;
         }
         let what = match (result.score, &result.error) {

@@ -544,3 +544,103 @@ fn tables_fit_the_terminal_and_verbose_shows_errors_in_full() {
     assert!(full.contains("END-OF-ERROR"), "{full}");
     assert!(full.lines().all(|l| l.chars().count() <= 80), "{full}");
 }
+
+#[test]
+fn checks_lines_up_its_columns_within_80_columns() {
+    let out = centricity().arg("checks").output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    for line in text.lines() {
+        assert!(
+            line.chars().count() <= 80,
+            "wider than 80 columns: {line:?}"
+        );
+    }
+    // In each section, every row's description starts in one column, and so does every line it
+    // wraps onto: the kinds' names, however long, never push it out of line.
+    for section in text.split("\n\n") {
+        let mut starts = std::collections::BTreeSet::new();
+        for line in section.lines().skip_while(|l| !l.starts_with("  ")) {
+            let indent = line.len() - line.trim_start().len();
+            let start = if indent == 2 {
+                line.rfind("  ").map_or(0, |at| at + 2)
+            } else {
+                indent
+            };
+            starts.insert(start);
+        }
+        assert_eq!(starts.len(), 1, "columns out of line:\n{section}");
+    }
+    assert!(text.contains("  contact-reach  How easily"), "{text}");
+}
+
+#[test]
+fn every_store_option_says_it_takes_sqlite_or_postgresql() {
+    for command in [
+        &["audit"][..],
+        &["portfolio"],
+        &["rank"],
+        &["probe", "send"],
+        &["probe", "classify"],
+        &["history"],
+        &["compare"],
+        &["report"],
+    ] {
+        let out = centricity().args(command).arg("--help").output().unwrap();
+        let help = String::from_utf8(out.stdout).unwrap();
+        let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            help.contains("--store <URL> History store: a SQLite file, sqlite:PATH, or a PostgreSQL URL postgres://user@host/db [default: "),
+            "{command:?}: {help}"
+        );
+    }
+}
+
+#[test]
+fn long_running_commands_take_no_progress_and_quiet() {
+    use clap::Parser;
+    for command in [
+        &["audit", "a.toml"][..],
+        &["portfolio", "c.csv", "--template", "t.toml"],
+        &["probe", "send", "a.toml"],
+        &["reviews", "extract", "page.html"],
+        &["merge", "shard.json"],
+        &["survey", "import", "e.csv", "--questionnaire", "frontline"],
+        &["init", "--site", "https://example.test"],
+    ] {
+        let args = [&["centricity"], command, &["--no-progress", "-q"]].concat();
+        let parsed = centricity::cli::Cli::try_parse_from(&args);
+        let cli = parsed.unwrap_or_else(|e| panic!("{command:?}: {e}"));
+        assert!(cli.no_progress && cli.quiet, "{command:?}");
+    }
+}
+
+#[test]
+fn a_portfolio_without_progress_still_says_how_it_went() {
+    let scratch = Scratch::new();
+    scratch.plugin("check.sh", "echo '{\"score\": 70}'");
+    scratch.write(
+        "template.toml",
+        "[audit]\nname = \"{name}\"\n\n[[check]]\nid = \"plug\"\nkind = \"exec\"\ncategory = \"feedback\"\ncommand = [\"sh\", \"check.sh\"]\n",
+    );
+    scratch.write("companies.csv", "name\nAlpha\nBeta\n");
+    let run = |extra: &[&str]| {
+        let out = centricity()
+            .arg("portfolio")
+            .arg(scratch.path("companies.csv"))
+            .arg("--template")
+            .arg(scratch.path("template.toml"))
+            .args(["--no-store", "--allow-incomplete", "--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let chatty = run(&[]);
+    assert!(chatty.contains("[1 done, 0 failed]"), "{chatty}");
+    assert!(chatty.contains("2 companies in"), "{chatty}");
+    let calm = run(&["--no-progress"]);
+    assert!(!calm.contains("done,"), "{calm}");
+    assert!(calm.contains("2 companies in"), "{calm}");
+    assert_eq!(run(&["-q"]), "");
+}

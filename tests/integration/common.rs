@@ -435,33 +435,21 @@ pub fn repo_path(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
-/// The stores every contract test runs against: SQLite always (`None`: a fresh file), and a
-/// fresh PostgreSQL database when `CENTRICITY_TEST_POSTGRES` names a server
-/// (`eval "$(bash scripts/postgres.sh start)"`). In CI the server must be there.
-pub fn backends() -> Vec<Option<String>> {
-    let mut stores = vec![None];
-    if let Some(url) = service("CENTRICITY_TEST_POSTGRES", "postgres") {
-        stores.push(Some(fresh_database(&url)));
-    }
-    stores
+/// A fresh PostgreSQL database on the test server `CENTRICITY_TEST_POSTGRES` names, for the
+/// store tests' PostgreSQL half (their SQLite half runs in every `cargo test`).
+pub fn postgres() -> String {
+    fresh_database(&service("CENTRICITY_TEST_POSTGRES", "postgres"))
 }
 
-/// A test service's address from `variable`, set by `scripts/<script>.sh start`. Outside CI a
-/// missing service skips (with a message saying how to start it); in CI it fails the test.
-pub fn service(variable: &str, script: &str) -> Option<String> {
+/// A test service's address from `variable`, set by `scripts/<script>.sh start`. The tests that
+/// need one are `#[ignore]`d, so they run only when asked for (`cargo test -- --include-ignored`,
+/// as `.ci/run` does): then a missing service fails the test, never skips it.
+pub fn service(variable: &str, script: &str) -> String {
     match std::env::var(variable) {
-        Ok(value) if !value.is_empty() => Some(value),
-        _ => {
-            let in_ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-            assert!(
-                !in_ci,
-                "CI=true but {variable} is not set: .ci/run starts it with scripts/{script}.sh"
-            );
-            eprintln!(
-                "skipping what needs {variable}: start it with `eval \"$(bash scripts/{script}.sh start)\"`"
-            );
-            None
-        }
+        Ok(value) if !value.is_empty() => value,
+        _ => panic!(
+            "{variable} is not set: start the service with `eval \"$(bash scripts/{script}.sh start)\"`"
+        ),
     }
 }
 

@@ -12,7 +12,7 @@ use lettre::transport::smtp::client::Tls;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use serde_json::Value;
 
-use crate::common::{Scratch, TestServer, backends, centricity, check, metric, service};
+use crate::common::{Scratch, TestServer, centricity, check, metric, postgres, service};
 use crate::smtp_flood;
 
 /// The mail server's ports, from `CENTRICITY_TEST_MAIL=host:submission:imap`.
@@ -22,18 +22,18 @@ struct MailServer {
     imap: u16,
 }
 
-fn mail_server() -> Option<MailServer> {
-    let address = service("CENTRICITY_TEST_MAIL", "mail")?;
+fn mail_server() -> MailServer {
+    let address = service("CENTRICITY_TEST_MAIL", "mail");
     let mut parts = address.split(':');
     let (Some(host), Some(submission), Some(imap)) = (parts.next(), parts.next(), parts.next())
     else {
         panic!("CENTRICITY_TEST_MAIL is host:submission:imap, not {address}");
     };
-    Some(MailServer {
+    MailServer {
         host: host.into(),
         submission: submission.parse().unwrap(),
         imap: imap.parse().unwrap(),
-    })
+    }
 }
 
 const PASSWORD_VAR: &str = "AUDIT_MAIL_PASSWORD";
@@ -228,8 +228,9 @@ fn settle() {
 }
 
 #[test]
+#[ignore = "needs the mail server: eval \"$(bash scripts/mail.sh start)\""]
 fn a_plain_text_bounce_is_matched_by_the_probe_it_returns_and_never_counts_as_a_person() {
-    let Some(server) = mail_server() else { return };
+    let server = mail_server();
     let scratch = Scratch::new();
     let store = scratch.path("history.db").to_string_lossy().into_owned();
     let file = scratch.audit(&email_check(&server, "bounced", "1s", None));
@@ -284,11 +285,15 @@ fn a_plain_text_bounce_is_matched_by_the_probe_it_returns_and_never_counts_as_a_
 }
 
 #[test]
+#[ignore = "needs the mail server: eval \"$(bash scripts/mail.sh start)\""]
 fn probes_are_sent_answered_classified_and_timed() {
-    let Some(server) = mail_server() else { return };
-    for store in backends() {
-        probes_on(&server, store);
-    }
+    probes_on(&mail_server(), None);
+}
+
+#[test]
+#[ignore = "needs the mail server and PostgreSQL: eval \"$(bash scripts/mail.sh start)\" and eval \"$(bash scripts/postgres.sh start)\""]
+fn probes_are_sent_answered_classified_and_timed_in_postgres() {
+    probes_on(&mail_server(), Some(postgres()));
 }
 
 fn probes_on(server: &MailServer, store: Option<String>) {
@@ -427,8 +432,9 @@ fn probes_on(server: &MailServer, store: Option<String>) {
 }
 
 #[test]
+#[ignore = "needs the mail server: eval \"$(bash scripts/mail.sh start)\""]
 fn mail_faults_are_check_errors_that_never_show_the_password() {
-    let Some(server) = mail_server() else { return };
+    let server = mail_server();
     let server = &server;
     let scratch = Scratch::new();
     let store = scratch.path("history.db").to_string_lossy().into_owned();
@@ -621,8 +627,9 @@ fn probes_in(store: &str) -> i64 {
 }
 
 #[test]
+#[ignore = "needs the mail server: eval \"$(bash scripts/mail.sh start)\""]
 fn a_flood_of_unrelated_mail_does_not_hide_the_answer() {
-    let Some(server) = mail_server() else { return };
+    let server = mail_server();
     let server = &server;
     let scratch = Scratch::new();
     let store = scratch.path("history.db").to_string_lossy().into_owned();
@@ -662,8 +669,9 @@ fn a_flood_of_unrelated_mail_does_not_hide_the_answer() {
 }
 
 #[test]
+#[ignore = "needs the mail server: eval \"$(bash scripts/mail.sh start)\""]
 fn a_contact_form_answered_by_mail_is_timed_like_an_email() {
-    let Some(server) = mail_server() else { return };
+    let server = mail_server();
     let site = TestServer::start();
     let scratch = Scratch::new();
     let store = scratch.path("history.db").to_string_lossy().into_owned();
@@ -931,8 +939,9 @@ fn a_users_own_reply_signals_are_added_and_checked_where_they_are_wrong() {
 }
 
 #[test]
+#[ignore = "needs the mail server: eval \"$(bash scripts/mail.sh start)\""]
 fn a_studys_probes_are_sent_company_by_company_and_a_second_run_resumes() {
-    let Some(server) = mail_server() else { return };
+    let server = mail_server();
     let scratch = Scratch::new();
     let store = scratch.path("history.db").to_string_lossy().into_owned();
     scratch.write(

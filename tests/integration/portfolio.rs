@@ -218,99 +218,108 @@ fn a_placeholder_without_a_column_is_a_located_error() {
 
 #[test]
 fn shards_recorded_in_one_store_rank_from_it_as_the_whole_did() {
+    shards_rank_as_the_whole(None);
+}
+
+#[test]
+#[ignore = "needs PostgreSQL: eval \"$(bash scripts/postgres.sh start)\""]
+fn shards_recorded_in_one_store_rank_from_it_as_the_whole_did_in_postgres() {
+    shards_rank_as_the_whole(Some(crate::common::postgres()));
+}
+
+/// Three shards recorded at once into `store` (`None`: a fresh SQLite file) rank as the whole.
+fn shards_rank_as_the_whole(store: Option<String>) {
     let server = TestServer::start();
-    for store in crate::common::backends() {
-        let scratch = Scratch::new();
-        scratch.write("template.toml", TEMPLATE);
-        companies(&scratch, &server);
-        let store = store.unwrap_or_else(|| scratch.path("runs.db").to_string_lossy().into_owned());
-        let whole = portfolio(&scratch, &[]);
-        // Three processes at once, as a CI matrix would run them, writing to one store.
-        let shards: Vec<std::process::Child> = (1..=3)
-            .map(|k| {
-                std::process::Command::new(assert_cmd::cargo::cargo_bin("centricity"))
-                    .arg("portfolio")
-                    .arg(scratch.path("companies.csv"))
-                    .arg("--template")
-                    .arg(scratch.path("template.toml"))
-                    .args([
-                        "--name",
-                        "study",
-                        "--quiet",
-                        "--format",
-                        "json",
-                        "--store",
-                        &store,
-                        "--allow-incomplete",
-                    ])
-                    .args(["--shard", &format!("{k}/3")])
-                    .stdout(std::process::Stdio::null())
-                    .spawn()
-                    .unwrap()
-            })
-            .collect();
-        for mut shard in shards {
-            assert!(shard.wait().unwrap().success());
-        }
-        let ranked = centricity()
-            .args([
-                "rank",
-                "--portfolio",
-                "study",
-                "--format",
-                "json",
-                "--store",
-                &store,
-            ])
-            .output()
-            .unwrap();
-        assert_eq!(
-            ranked.status.code(),
-            Some(4),
-            "Broken Co is not ranked: rank exits as the portfolio did: {}",
-            String::from_utf8_lossy(&ranked.stderr)
-        );
-        assert_eq!(
-            Some(4),
-            ranked.status.code(),
-            "{}",
-            String::from_utf8_lossy(&ranked.stderr)
-        );
-        let ranked: Value = serde_json::from_slice(&ranked.stdout).unwrap();
-        let names = |v: &Value| -> Vec<(Option<u64>, String, Option<String>)> {
-            v["companies"]
-                .as_array()
+    let scratch = Scratch::new();
+    scratch.write("template.toml", TEMPLATE);
+    companies(&scratch, &server);
+    let store = store.unwrap_or_else(|| scratch.path("runs.db").to_string_lossy().into_owned());
+    let whole = portfolio(&scratch, &[]);
+    // Three processes at once, as a CI matrix would run them, writing to one store.
+    let shards: Vec<std::process::Child> = (1..=3)
+        .map(|k| {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("centricity"))
+                .arg("portfolio")
+                .arg(scratch.path("companies.csv"))
+                .arg("--template")
+                .arg(scratch.path("template.toml"))
+                .args([
+                    "--name",
+                    "study",
+                    "--quiet",
+                    "--format",
+                    "json",
+                    "--store",
+                    &store,
+                    "--allow-incomplete",
+                ])
+                .args(["--shard", &format!("{k}/3")])
+                .stdout(std::process::Stdio::null())
+                .spawn()
                 .unwrap()
-                .iter()
-                .map(|c| {
-                    (
-                        c["place"].as_u64(),
-                        c["name"].as_str().unwrap().to_string(),
-                        c["sector"].as_str().map(str::to_string),
-                    )
-                })
-                .collect()
-        };
-        assert_eq!(names(&ranked), names(&whole), "store {store}");
-        // A company's own report says where it stands in its portfolio.
-        let runs = centricity()
-            .args([
-                "history", "--format", "json", "--audit", "Fast Co", "--store", &store,
-            ])
-            .output()
-            .unwrap();
-        let runs: Value = serde_json::from_slice(&runs.stdout).unwrap();
-        let id = runs[0]["id"].as_i64().unwrap().to_string();
-        let page = centricity()
-            .args(["report", &id, "--format", "html", "--store", &store])
-            .output()
-            .unwrap();
-        let page = String::from_utf8_lossy(&page.stdout);
-        assert!(
-            page.contains("In the portfolio study: place 1 of 4; in its sector (telecom), ahead of 100% of its peers."),
-            "{page}"
-        );
+        })
+        .collect();
+    for mut shard in shards {
+        assert!(shard.wait().unwrap().success());
     }
+    let ranked = centricity()
+        .args([
+            "rank",
+            "--portfolio",
+            "study",
+            "--format",
+            "json",
+            "--store",
+            &store,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        ranked.status.code(),
+        Some(4),
+        "Broken Co is not ranked: rank exits as the portfolio did: {}",
+        String::from_utf8_lossy(&ranked.stderr)
+    );
+    assert_eq!(
+        Some(4),
+        ranked.status.code(),
+        "{}",
+        String::from_utf8_lossy(&ranked.stderr)
+    );
+    let ranked: Value = serde_json::from_slice(&ranked.stdout).unwrap();
+    let names = |v: &Value| -> Vec<(Option<u64>, String, Option<String>)> {
+        v["companies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["place"].as_u64(),
+                    c["name"].as_str().unwrap().to_string(),
+                    c["sector"].as_str().map(str::to_string),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(names(&ranked), names(&whole), "store {store}");
+    // A company's own report says where it stands in its portfolio.
+    let runs = centricity()
+        .args([
+            "history", "--format", "json", "--audit", "Fast Co", "--store", &store,
+        ])
+        .output()
+        .unwrap();
+    let runs: Value = serde_json::from_slice(&runs.stdout).unwrap();
+    let id = runs[0]["id"].as_i64().unwrap().to_string();
+    let page = centricity()
+        .args(["report", &id, "--format", "html", "--store", &store])
+        .output()
+        .unwrap();
+    let page = String::from_utf8_lossy(&page.stdout);
+    assert!(
+        page.contains("In the portfolio study: place 1 of 4; in its sector (telecom), ahead of 100% of its peers."),
+        "{page}"
+    );
 }
 
 #[test]

@@ -21,7 +21,13 @@ use crate::store;
 use history::History;
 use outputs::{output_targets, write_outputs};
 
-pub fn run(args: &AuditArgs, matches: &ArgMatches, decoration: Decoration, quiet: bool) -> Exit {
+/// `(quiet, no_progress)`: `-q` and `--no-progress`.
+pub fn run(
+    args: &AuditArgs,
+    matches: &ArgMatches,
+    decoration: Decoration,
+    (quiet, no_progress): (bool, bool),
+) -> Exit {
     let audit = match audit::load(&args.file) {
         Ok(audit) => audit,
         Err(err) => return input_error(&err.to_string()),
@@ -59,7 +65,7 @@ pub fn run(args: &AuditArgs, matches: &ArgMatches, decoration: Decoration, quiet
         concurrency: usize::from(args.concurrency),
         timeout: args.timeout,
         offline: args.offline,
-        progress: show_progress(args.no_progress, quiet),
+        progress: show_progress(no_progress, quiet),
         selected,
         probes,
         resubmit: args.resubmit,

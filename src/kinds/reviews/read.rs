@@ -2,7 +2,6 @@
 //! bot walls recognised, and the page kept as evidence.
 
 use chrono::{DateTime, FixedOffset};
-use sha2::{Digest, Sha256};
 use url::Url;
 
 use super::{PageRecord, Source, SourceOutcome, SourceResult};
@@ -72,7 +71,7 @@ pub async fn read(
             };
         }
     };
-    let sha256 = format!("{:x}", Sha256::digest(&bytes));
+    let sha256 = crate::text::sha256_hex(&bytes);
     let saved_as = match (source, keep_pages) {
         (Source::Url(_), Some(dir)) => save_page(dir, &sha256, &bytes),
         _ => None,
