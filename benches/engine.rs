@@ -1,58 +1,85 @@
-//! Engine benchmark: prints figures, asserts nothing (timing belongs here, not in tests).
+//! Engine benchmark (divan, wall time; timing belongs here, not in tests).
 //!
-//! 1. Concurrency: 20 `http` checks against loopback endpoints that each answer
-//!    after 1 s. Target: the whole audit in under 2 s wall. Baseline in the
-//!    same run: one such check alone.
-//! 2. Start-up: `centricity --version`. Target: under 20 ms. Baseline in the
-//!    same run: starting `true`, the cost of any process on this machine.
+//! 1. Concurrency: 20 `http` checks against loopback endpoints that each answer after 1 s.
+//!    Target: the whole audit in under 2 s wall. Baseline benched beside it: one such check
+//!    alone (`audit_one_check`).
+//! 2. Start-up: `centricity --version`. Target: under 20 ms. Baseline benched beside it:
+//!    starting `true`, the cost of any process on this machine.
 //!
 //! Run: `cargo bench --bench engine`
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::sync::LazyLock;
 
 #[path = "../tests/integration/common.rs"]
 #[allow(dead_code, reason = "the benchmark uses only the test server")]
 mod common;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_centricity");
-const RUNS: usize = 5;
 
-fn main() {
+/// A test server and a folder with the two audits, one check and twenty.
+struct Setup {
+    _server: common::TestServer,
+    _dir: tempfile::TempDir,
+    one: PathBuf,
+    twenty: PathBuf,
+}
+
+static SETUP: LazyLock<Setup> = LazyLock::new(|| {
     let server = common::TestServer::start();
     let dir = tempfile::tempdir().expect("temp dir");
     let url = server.url("/delay/1000");
     let one = write_audit(dir.path(), "one.toml", 1, &url);
     let twenty = write_audit(dir.path(), "twenty.toml", 20, &url);
+    Setup {
+        _server: server,
+        _dir: dir,
+        one,
+        twenty,
+    }
+});
 
-    let baseline = median_of(3, || time_audit(&one));
-    let concurrent = median_of(3, || time_audit(&twenty));
-    println!("concurrency: 20 http checks, each answered after 1 s");
-    println!(
-        "  one check alone (baseline)   {:>8.3} s",
-        baseline.as_secs_f64()
-    );
-    println!(
-        "  20 checks, --concurrency 20  {:>8.3} s   target < 2 s   ratio to baseline {:.2}",
-        concurrent.as_secs_f64(),
-        concurrent.as_secs_f64() / baseline.as_secs_f64()
-    );
-
-    let version = median_of(RUNS * 4, || {
-        time_command(Command::new(BINARY).arg("--version"))
-    });
-    let process = median_of(RUNS * 4, || time_command(&mut Command::new("true")));
-    println!("start-up: median of {} runs", RUNS * 4);
-    println!("  `true` (baseline)            {:>8.2} ms", ms(process));
-    println!(
-        "  `centricity --version`       {:>8.2} ms   target < 20 ms   {:+.2} ms over baseline",
-        ms(version),
-        ms(version) - ms(process)
-    );
+fn main() {
+    // The server and the audits are made before anything is timed.
+    LazyLock::force(&SETUP);
+    divan::main();
 }
 
-fn write_audit(dir: &Path, name: &str, checks: usize, url: &str) -> std::path::PathBuf {
+mod concurrency {
+    use super::{SETUP, audit};
+
+    /// Baseline: one check alone.
+    #[divan::bench(sample_count = 3, sample_size = 1)]
+    fn audit_one_check() {
+        audit(&SETUP.one);
+    }
+
+    /// Target: under 2 s.
+    #[divan::bench(sample_count = 3, sample_size = 1)]
+    fn audit_twenty_checks_at_once() {
+        audit(&SETUP.twenty);
+    }
+}
+
+mod start_up {
+    use super::{BINARY, run};
+    use std::process::Command;
+
+    /// Baseline: any process.
+    #[divan::bench(sample_count = 20, sample_size = 1)]
+    fn r#true() {
+        run(&mut Command::new("true"));
+    }
+
+    /// Target: under 20 ms.
+    #[divan::bench(sample_count = 20, sample_size = 1)]
+    fn version() {
+        run(Command::new(BINARY).arg("--version"));
+    }
+}
+
+fn write_audit(dir: &Path, name: &str, checks: usize, url: &str) -> PathBuf {
     let mut text = String::from("[audit]\nname = \"bench\"\n");
     for i in 0..checks {
         text.push_str(&format!(
@@ -64,30 +91,17 @@ fn write_audit(dir: &Path, name: &str, checks: usize, url: &str) -> std::path::P
     path
 }
 
-fn time_audit(audit: &Path) -> Duration {
-    time_command(Command::new(BINARY).arg("audit").arg(audit).args([
+fn audit(file: &Path) {
+    run(Command::new(BINARY).arg("audit").arg(file).args([
         "--concurrency",
         "20",
         "--format",
         "json",
         "--no-progress",
-    ]))
+    ]));
 }
 
-fn time_command(command: &mut Command) -> Duration {
-    let start = Instant::now();
+fn run(command: &mut Command) {
     let output = command.output().expect("run");
-    let elapsed = start.elapsed();
     assert!(output.status.code().is_some(), "killed by a signal");
-    elapsed
-}
-
-fn median_of(runs: usize, mut measure: impl FnMut() -> Duration) -> Duration {
-    let mut times: Vec<Duration> = (0..runs).map(|_| measure()).collect();
-    times.sort();
-    times[runs / 2]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }

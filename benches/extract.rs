@@ -1,20 +1,20 @@
-//! Extraction benchmark: prints figures, asserts nothing.
+//! Extraction benchmark (divan, wall time).
 //!
-//! On a corpus of saved pages (the project's fixtures, plus the conformance
-//! pages in ../shared when present), rating extraction should cost at most
-//! 1.5× the bare HTML parse of the same pages by `scraper`, the baseline
-//! measured in the same run.
+//! On a corpus of saved pages (the project's fixtures, plus the conformance pages in ../shared
+//! when present), rating extraction should cost at most 1.5× the bare HTML parse of the same
+//! pages by `scraper`: `bare_parse` is that baseline, benched beside it. Both show pages/s and
+//! MB/s.
 //!
 //! Run: `cargo bench --bench extract`
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::sync::LazyLock;
 
 use centricity::extract::{charset, extract_html};
+use divan::Bencher;
+use divan::counter::{BytesCount, ItemsCount};
 
-const ROUNDS: usize = 30;
-
-fn main() {
+static PAGES: LazyLock<Vec<String>> = LazyLock::new(|| {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut pages = Vec::new();
     for dir in [
@@ -24,35 +24,37 @@ fn main() {
     ] {
         collect(&root.join(dir), &mut pages);
     }
-    let bytes: usize = pages.iter().map(String::len).sum();
+    pages
+});
+
+fn main() {
+    let bytes: usize = PAGES.iter().map(String::len).sum();
     println!(
-        "corpus: {} pages, {:.2} MB",
-        pages.len(),
+        "corpus: {} pages, {:.2} MB (target: rating_extraction at most 1.5x bare_parse)",
+        PAGES.len(),
         bytes as f64 / 1e6
     );
+    divan::main();
+}
 
-    // Warm up caches and the allocator before timing either side.
-    run(&pages, |p| drop(scraper::Html::parse_document(p)));
-    run(&pages, |p| drop(extract_html(p)));
-    let parse = best_of(5, || {
-        run(&pages, |p| drop(scraper::Html::parse_document(p)))
-    });
-    let extract = best_of(5, || run(&pages, |p| drop(extract_html(p))));
-    for (name, time) in [
-        ("bare parse (baseline)", parse),
-        ("rating extraction", extract),
-    ] {
-        let per_round = time.as_secs_f64() / ROUNDS as f64;
-        println!(
-            "  {name:<22} {:>8.0} pages/s {:>8.1} MB/s",
-            pages.len() as f64 / per_round,
-            bytes as f64 / 1e6 / per_round
-        );
-    }
-    println!(
-        "  ratio extraction / parse: {:.2}   target <= 1.5",
-        extract.as_secs_f64() / parse.as_secs_f64()
-    );
+/// Baseline: the HTML parse alone.
+#[divan::bench(sample_count = 30)]
+fn bare_parse(bencher: Bencher) {
+    over_corpus(bencher, |page| drop(scraper::Html::parse_document(page)));
+}
+
+#[divan::bench(sample_count = 30)]
+fn rating_extraction(bencher: Bencher) {
+    over_corpus(bencher, |page| drop(extract_html(page)));
+}
+
+/// One iteration reads every page of the corpus.
+fn over_corpus(bencher: Bencher, work: impl Fn(&str) + Sync) {
+    let bytes: usize = PAGES.iter().map(String::len).sum();
+    bencher
+        .counter(ItemsCount::new(PAGES.len()))
+        .counter(BytesCount::new(bytes))
+        .bench(|| PAGES.iter().for_each(|page| work(page)));
 }
 
 fn collect(dir: &Path, pages: &mut Vec<String>) {
@@ -69,18 +71,4 @@ fn collect(dir: &Path, pages: &mut Vec<String>) {
             }
         }
     }
-}
-
-fn run(pages: &[String], mut work: impl FnMut(&str)) -> Duration {
-    let start = Instant::now();
-    for _ in 0..ROUNDS {
-        for page in pages {
-            work(page);
-        }
-    }
-    start.elapsed()
-}
-
-fn best_of(tries: usize, mut measure: impl FnMut() -> Duration) -> Duration {
-    (0..tries).map(|_| measure()).min().unwrap_or_default()
 }

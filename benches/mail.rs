@@ -1,15 +1,20 @@
-//! E-mail probe benchmark: prints figures, asserts nothing.
+//! E-mail probe benchmark (divan, wall time).
 //!
-//! How long an audit takes to read an auditor's mailbox as unrelated mail piles
-//! up: the reading is bounded (at most the newest 2,000 messages' headers), so
-//! past the cap the time should stop growing. Baselines in the same run:
-//! `centricity --version` (process start) and the same audit on a fresh mailbox.
+//! How long an audit takes to read an auditor's mailbox as unrelated mail piles up: the reading
+//! is bounded (at most the newest 2,000 messages' headers), so past the cap the time should stop
+//! growing: target, the 4,000 figure within 1.5× of the 2,000 one. Baselines benched beside it:
+//! `centricity --version` (process start) and the same audit on the mailbox as it was (0 added).
 //!
-//! Needs the local mail server: `eval "$(bash scripts/mail.sh start)"`, then
+//! Needs the local mail server, freshly started: `eval "$(bash scripts/mail.sh start)"`, then
 //! `cargo bench --bench mail`.
 
+use std::path::PathBuf;
 use std::process::Command;
+use std::sync::LazyLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+
+use divan::Bencher;
 
 // The tests' bulk sender: one SMTP session per 50 messages.
 #[path = "../tests/integration/smtp_flood.rs"]
@@ -17,18 +22,23 @@ mod smtp_flood;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_centricity");
 
-fn main() {
-    let Some(address) = std::env::var("CENTRICITY_TEST_MAIL")
+/// The server (`host:submission:imap`), and an audit whose probe was sent through it.
+struct Mailbox {
+    _dir: tempfile::TempDir,
+    host: String,
+    submission: String,
+    audit: PathBuf,
+    store: PathBuf,
+}
+
+static MAILBOX: LazyLock<Option<Mailbox>> = LazyLock::new(|| {
+    let address = std::env::var("CENTRICITY_TEST_MAIL")
         .ok()
-        .filter(|a| !a.is_empty())
-    else {
-        println!(
-            "mail benchmark skipped: start the server with `eval \"$(bash scripts/mail.sh start)\"`"
-        );
-        return;
-    };
+        .filter(|a| !a.is_empty())?;
     let parts: Vec<&str> = address.split(':').collect();
-    let (host, submission, imap) = (parts[0], parts[1], parts[2]);
+    let [host, submission, imap] = parts[..] else {
+        panic!("CENTRICITY_TEST_MAIL is host:submission:imap, not {address}");
+    };
     let dir = tempfile::tempdir().expect("temp dir");
     let audit = dir.path().join("centricity.toml");
     std::fs::write(
@@ -40,67 +50,82 @@ fn main() {
         ),
     )
     .expect("audit file");
-    let store = dir.path().join("history.db");
-    let run = |args: &[&str]| {
-        let start = Instant::now();
-        let out = Command::new(BINARY)
-            .args(args)
-            .env("BENCH_MAIL_PASSWORD", "customer-pass")
-            .env("CENTRICITY_STORE", &store)
-            .output()
-            .expect("run");
-        assert!(
-            out.status.success() || out.status.code() == Some(1),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        start.elapsed()
+    let mailbox = Mailbox {
+        store: dir.path().join("history.db"),
+        host: host.into(),
+        submission: submission.into(),
+        audit,
+        _dir: dir,
     };
-    let median = |args: &[&str]| {
-        let mut times: Vec<Duration> = (0..5).map(|_| run(args)).collect();
-        times.sort();
-        times[2]
-    };
-    let audit_path = audit.to_string_lossy().into_owned();
-    run(&["probe", "send", &audit_path]);
-    let collect = ["audit", &audit_path, "--no-progress", "--format", "json"];
+    let audit = mailbox.audit.to_string_lossy().into_owned();
+    run(&mailbox, &["probe", "send", &audit]);
+    Some(mailbox)
+});
 
-    let start_only = median(&["--version"]);
-    let fresh = median(&collect);
-    println!("mail: one e-mail probe, audit reading the customer mailbox (median of 5)");
-    println!(
-        "  centricity --version (process start)        {:>8.1} ms",
-        ms(start_only)
-    );
-    println!(
-        "  audit, mailbox as it was                    {:>8.1} ms   1.00x",
-        ms(fresh)
-    );
-    let mut added = 0;
-    for target in [500, 2_000, 4_000] {
+/// Unrelated messages sent so far.
+static ADDED: AtomicUsize = AtomicUsize::new(0);
+
+fn main() {
+    if MAILBOX.is_none() {
+        println!(
+            "mail benchmark skipped: start the server with `eval \"$(bash scripts/mail.sh start)\"`"
+        );
+        return;
+    }
+    divan::main();
+}
+
+/// Baseline: the process start.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn version() {
+    run(mailbox(), &["--version"]);
+}
+
+/// The audit with `added` unrelated messages in the mailbox (0: the baseline, as it was).
+#[divan::bench(args = [0, 500, 2_000, 4_000], sample_count = 5, sample_size = 1)]
+fn audit_reading_mailbox(bencher: Bencher, added: usize) {
+    let mailbox = mailbox();
+    let before = ADDED.load(Ordering::SeqCst);
+    if before < added {
+        ADDED.store(added, Ordering::SeqCst);
         let send = Instant::now();
-        smtp_flood::flood(host, submission, added..target, |n| {
+        smtp_flood::flood(&mailbox.host, &mailbox.submission, before..added, |n| {
             format!(
                 "From: news@localhost\r\nTo: customer@localhost\r\nMessage-ID: <bench.{n}.{}@localhost>\r\nSubject: Offer {n}\r\nList-Unsubscribe: <mailto:u@localhost>\r\n\r\nnews\r\n",
                 std::process::id()
             )
         });
-        let sent_in = send.elapsed();
-        added = target;
-        std::thread::sleep(Duration::from_secs(2));
-        let time = median(&collect);
-        println!(
-            "  audit, {target:>5} unrelated messages added      {:>8.1} ms   {:.2}x   (sending them took {:.1} s)",
-            ms(time),
-            time.as_secs_f64() / fresh.as_secs_f64(),
-            sent_in.as_secs_f64()
+        eprintln!(
+            "({} messages sent in {:.1} s)",
+            added - before,
+            send.elapsed().as_secs_f64()
         );
+        // Delivery is asynchronous: let the server file them before timing.
+        std::thread::sleep(Duration::from_secs(2));
     }
-    println!(
-        "  target: bounded — the 4,000 figure within 1.5x of the 2,000 one (only the newest 2,000 are read)"
-    );
+    let audit = mailbox.audit.to_string_lossy().into_owned();
+    bencher.bench(|| {
+        run(
+            mailbox,
+            &["audit", &audit, "--no-progress", "--format", "json"],
+        )
+    });
 }
 
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
+fn mailbox() -> &'static Mailbox {
+    MAILBOX.as_ref().expect("checked in main")
+}
+
+fn run(mailbox: &Mailbox, args: &[&str]) {
+    let out = Command::new(BINARY)
+        .args(args)
+        .env("BENCH_MAIL_PASSWORD", "customer-pass")
+        .env("CENTRICITY_STORE", &mailbox.store)
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success() || out.status.code() == Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

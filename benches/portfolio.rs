@@ -1,4 +1,4 @@
-//! Portfolio benchmark: prints figures, asserts nothing.
+//! Portfolio benchmark (divan, wall time; the throughput is companies/s).
 //!
 //! Serves N synthetic company sites on loopback, one address each (127.0.1.1, 127.0.1.2, …, so
 //! per-host politeness applies as on the internet): a home page and a contact page (mailto, tel,
@@ -7,19 +7,25 @@
 //! planted JSON-LD rating (every twentieth has none), which every company's check reads at the
 //! platform's shared pace. Runs
 //! `centricity portfolio` (`http` + `contact-reach` + `reviews`, delays low for loopback) at
-//! 100, 300 and 1,000 companies and prints companies/s, wall time and peak RSS, and whether the
-//! reputation ranking follows the planted ratings. Targets on 2 cores: 1,000 companies in
-//! under 60 s, peak memory under 300 MB, growth linear.
+//! 100, 300 and 1,000 companies, once each: divan shows the wall time and companies/s, and after
+//! it each size's peak RSS and whether the reputation ranking follows the planted ratings.
+//! Targets on 2 cores: 1,000 companies in under 60 s, peak memory under 300 MB, growth linear
+//! (companies/s flat across the sizes).
 //!
 //! Run: `cargo bench --bench portfolio`
 
 use std::net::{Ipv4Addr, SocketAddr};
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
+use std::sync::{LazyLock, Mutex};
+use std::time::Duration;
 
+use divan::Bencher;
+use divan::counter::ItemsCount;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_centricity");
-const SIZES: [usize; 3] = [100, 300, 1000];
+/// The most companies a run audits: every one has its own site.
+const LARGEST: usize = 1000;
 /// The review platform every company is rated on.
 const PLATFORM: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 2);
 
@@ -74,12 +80,19 @@ async fn serve(i: usize, listener: tokio::net::TcpListener) {
     }
 }
 
-fn main() {
+/// The sites, served on a runtime of their own, and the template every company is audited from.
+struct Sites {
+    _runtime: tokio::runtime::Runtime,
+    _dir: tempfile::TempDir,
+    port: u16,
+    template: PathBuf,
+}
+
+static SITES: LazyLock<Sites> = LazyLock::new(|| {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let port = 18_000 + (std::process::id() % 2000) as u16;
-    let largest = SIZES[SIZES.len() - 1];
     runtime.block_on(async {
-        for i in 0..largest {
+        for i in 0..LARGEST {
             let addr = SocketAddr::from((address(i), port));
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
@@ -102,73 +115,98 @@ fn main() {
          [[check]]\nid = \"ratings\"\nkind = \"reviews\"\nsources = [\"{review}\"]\ndelay = \"10ms\"\n",
     )
     .expect("template");
+    Sites {
+        _runtime: runtime,
+        _dir: dir,
+        port,
+        template,
+    }
+});
+
+/// What each size's run showed besides its time, printed after divan's table.
+static FIGURES: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+fn main() {
     println!(
         "portfolio of synthetic sites on loopback (http + contact-reach + reviews per company)"
     );
-    for size in SIZES {
-        let csv = dir.path().join(format!("companies-{size}.csv"));
-        let mut rows = String::from("name,sector,site,review\n");
-        for i in 0..size {
-            rows.push_str(&format!(
-                "Company {i},sector-{},http://{}:{port},http://{PLATFORM}:{port}/review/{i}\n",
-                i % 5,
-                address(i)
-            ));
-        }
-        std::fs::write(&csv, rows).expect("companies");
-        let started = Instant::now();
-        let child = std::process::Command::new(BINARY)
-            .arg("portfolio")
-            .arg(&csv)
-            .arg("--template")
-            .arg(&template)
-            .args([
-                "--no-store",
-                "--quiet",
-                "--format",
-                "json",
-                "--concurrency",
-                "32",
-            ])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("portfolio");
-        let status_file = format!("/proc/{}/status", child.id());
-        let watcher = std::thread::spawn(move || {
-            let mut peak_kb = 0u64;
-            while let Some(kb) = std::fs::read_to_string(&status_file).ok().and_then(|s| {
-                s.lines()
-                    .find_map(|l| l.strip_prefix("VmHWM:"))
-                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-            }) {
-                peak_kb = peak_kb.max(kb);
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            peak_kb
-        });
-        let output = child.wait_with_output().expect("portfolio output");
-        let took = started.elapsed();
-        let peak_mb = watcher.join().unwrap_or(0) as f64 / 1024.0;
-        let ranking: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_default();
-        let companies = ranking["companies"].as_array().cloned().unwrap_or_default();
-        // Does reputation follow the planted ratings? Count the pairs in the wrong order.
-        let mut rated: Vec<(f64, f64)> = companies
-            .iter()
-            .filter_map(|c| {
-                let i: usize = c["name"].as_str()?.strip_prefix("Company ")?.parse().ok()?;
-                Some((planted(i), c["categories"]["reputation"].as_f64()?))
-            })
-            .collect();
-        rated.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let inversions = rated.windows(2).filter(|w| w[1].1 + 1e-9 < w[0].1).count();
-        println!(
-            "  {size:>5} companies  {:>7.1} s  {:>7.1} companies/s  peak {:>6.1} MB  ranked {}  rated {}  reputation out of planted order: {inversions}",
-            took.as_secs_f64(),
-            size as f64 / took.as_secs_f64(),
-            peak_mb,
-            companies.iter().filter(|c| c["place"].is_number()).count(),
-            rated.len(),
-        );
+    LazyLock::force(&SITES);
+    divan::main();
+    for line in FIGURES.lock().expect("figures").iter() {
+        println!("{line}");
     }
+}
+
+#[divan::bench(args = [100, 300, 1000], sample_count = 1, sample_size = 1)]
+fn portfolio(bencher: Bencher, size: usize) {
+    let sites = &*SITES;
+    let csv = sites
+        .template
+        .with_file_name(format!("companies-{size}.csv"));
+    let mut rows = String::from("name,sector,site,review\n");
+    for i in 0..size {
+        rows.push_str(&format!(
+            "Company {i},sector-{},http://{}:{port},http://{PLATFORM}:{port}/review/{i}\n",
+            i % 5,
+            address(i),
+            port = sites.port
+        ));
+    }
+    std::fs::write(&csv, rows).expect("companies");
+    bencher
+        .counter(ItemsCount::new(size))
+        .bench(|| run(size, &csv, &sites.template));
+}
+
+/// One portfolio run of `size` companies, its peak memory and ranking noted in `FIGURES`.
+fn run(size: usize, csv: &std::path::Path, template: &std::path::Path) {
+    let child = std::process::Command::new(BINARY)
+        .arg("portfolio")
+        .arg(csv)
+        .arg("--template")
+        .arg(template)
+        .args([
+            "--no-store",
+            "--quiet",
+            "--format",
+            "json",
+            "--concurrency",
+            "32",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("portfolio");
+    let status_file = format!("/proc/{}/status", child.id());
+    let watcher = std::thread::spawn(move || {
+        let mut peak_kb = 0u64;
+        while let Some(kb) = std::fs::read_to_string(&status_file).ok().and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        }) {
+            peak_kb = peak_kb.max(kb);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        peak_kb
+    });
+    let output = child.wait_with_output().expect("portfolio output");
+    let peak_mb = watcher.join().unwrap_or(0) as f64 / 1024.0;
+    let ranking: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_default();
+    let companies = ranking["companies"].as_array().cloned().unwrap_or_default();
+    // Does reputation follow the planted ratings? Count the pairs in the wrong order.
+    let mut rated: Vec<(f64, f64)> = companies
+        .iter()
+        .filter_map(|c| {
+            let i: usize = c["name"].as_str()?.strip_prefix("Company ")?.parse().ok()?;
+            Some((planted(i), c["categories"]["reputation"].as_f64()?))
+        })
+        .collect();
+    rated.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let inversions = rated.windows(2).filter(|w| w[1].1 + 1e-9 < w[0].1).count();
+    FIGURES.lock().expect("figures").push(format!(
+        "  {size:>5} companies  peak {peak_mb:>6.1} MB  ranked {}  rated {}  reputation out of planted order: {inversions}",
+        companies.iter().filter(|c| c["place"].is_number()).count(),
+        rated.len(),
+    ));
 }

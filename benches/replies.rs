@@ -1,28 +1,29 @@
-//! Reply classification benchmark: prints figures, asserts nothing.
+//! Reply classification benchmark (divan, wall time).
 //!
-//! Judging a message (parse, classify, match to probes) must stay cheap: 10,000 messages of
-//! the labelled corpora (`fixtures/mail/replies` and `fixtures/mail/public`, and the fetched
-//! corpus's `tune/` and `heldout/` when `CENTRICITY_MAIL_CORPUS` names it; cycled), per-message
-//! time, beside parsing alone (mail-parser) as the baseline measured in the same run.
-//! `cargo bench --bench mail` measures the audit on a mailbox of 4,000 messages.
+//! Judging a message (parse, classify, match to probes) must stay cheap: every message of the
+//! labelled corpora (`fixtures/mail/replies` and `fixtures/mail/public`, and the fetched corpus's
+//! `tune/` and `heldout/` when `CENTRICITY_MAIL_CORPUS` names it) per iteration, so the
+//! throughput is messages/s; `parse_only` (mail-parser alone) is the baseline benched beside it.
+//! `cargo bench --bench mail` measures the audit on a mailbox of 4,000 messages, and `cargo bench
+//! --bench instructions` counts the instructions of judging one message.
 //!
 //! Run: `cargo bench --bench replies`
 
-use std::time::Instant;
+use std::sync::LazyLock;
 
-use centricity::kind::reply_probe::judge;
+use centricity::kind::reply_probe::{judge, signals::Rules};
 use centricity::store::Probe;
+use divan::Bencher;
+use divan::counter::{BytesCount, ItemsCount};
 
-const MESSAGES: usize = 10_000;
-
-fn main() {
+static CORPUS: LazyLock<Vec<Vec<u8>>> = LazyLock::new(|| {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/mail");
-    let mut corpus: Vec<Vec<u8>> = Vec::new();
     let mut folders = vec![root.join("replies"), root.join("public")];
     if let Some(outside) = std::env::var_os("CENTRICITY_MAIL_CORPUS") {
         let outside = std::path::PathBuf::from(outside);
         folders.extend([outside.join("tune"), outside.join("heldout")]);
     }
+    let mut corpus = Vec::new();
     for folder in folders {
         let mut files: Vec<_> = std::fs::read_dir(folder)
             .expect("corpus")
@@ -33,45 +34,50 @@ fn main() {
         files.sort();
         corpus.extend(files.iter().map(|f| std::fs::read(f).expect("readable")));
     }
-    let probes = vec![Probe {
+    corpus
+});
+
+/// The probe every message is matched against.
+static PROBES: LazyLock<Vec<Probe>> = LazyLock::new(|| {
+    vec![Probe {
         audit: "Acme".into(),
         check_id: "support-email".into(),
         token: "cx0a1b2c3d4e5f".into(),
         message_id: "<centricity.cx0a1b2c3d4e5f@auditor.example>".into(),
         sent_to: "support@acme.example".into(),
         sent_at: chrono::DateTime::parse_from_rfc3339("2026-01-05T09:00:00+01:00").unwrap(),
-    }];
-    let rules = centricity::kind::reply_probe::signals::Rules::shipped();
-    let bytes: usize = (0..MESSAGES).map(|i| corpus[i % corpus.len()].len()).sum();
-    let started = Instant::now();
-    let mut parsed = 0;
-    for i in 0..MESSAGES {
-        parsed += usize::from(
-            mail_parser::MessageParser::default()
-                .parse(&corpus[i % corpus.len()])
-                .is_some(),
-        );
-    }
-    let parse_only = started.elapsed();
-    let started = Instant::now();
-    let mut judged = 0;
-    for i in 0..MESSAGES {
-        judged += usize::from(judge(&corpus[i % corpus.len()], &probes, rules).is_some());
-    }
-    let judging = started.elapsed();
-    let per = |d: std::time::Duration| d.as_secs_f64() * 1e6 / MESSAGES as f64;
+    }]
+});
+
+fn main() {
+    let bytes: usize = CORPUS.iter().map(Vec::len).sum();
     println!(
-        "{MESSAGES} messages ({} distinct, {:.1} MB in all):",
-        corpus.len(),
+        "corpus: {} messages, {:.2} MB",
+        CORPUS.len(),
         bytes as f64 / 1e6
     );
-    println!(
-        "  parse only  {:>8.1} µs/message  ({parsed} parsed; baseline)",
-        per(parse_only)
-    );
-    println!(
-        "  judge       {:>8.1} µs/message  ({judged} judged)  {:.1}x parsing alone",
-        per(judging),
-        judging.as_secs_f64() / parse_only.as_secs_f64()
-    );
+    divan::main();
+}
+
+/// Baseline: parsing alone.
+#[divan::bench]
+fn parse_only(bencher: Bencher) {
+    over_corpus(bencher, |raw| {
+        mail_parser::MessageParser::default().parse(raw).is_some()
+    });
+}
+
+#[divan::bench]
+fn judge_reply(bencher: Bencher) {
+    let rules = Rules::shipped();
+    over_corpus(bencher, |raw| judge(raw, &PROBES, rules).is_some());
+}
+
+/// One iteration reads every message of the corpus.
+fn over_corpus(bencher: Bencher, work: impl Fn(&[u8]) -> bool + Sync) {
+    let bytes: usize = CORPUS.iter().map(Vec::len).sum();
+    bencher
+        .counter(ItemsCount::new(CORPUS.len()))
+        .counter(BytesCount::new(bytes))
+        .bench(|| CORPUS.iter().filter(|raw| work(raw)).count());
 }

@@ -1,20 +1,22 @@
-//! Report rendering benchmark: prints figures, asserts nothing.
+//! Report rendering benchmark (divan, wall time).
 //!
 //! A 100-check run (the example's checks repeated) should render as HTML in under 100 ms.
-//! Baseline in the same run: the JSON render of the same report (serde alone).
+//! Baseline benched beside it: the JSON render of the same report (serde alone).
 //!
 //! Run: `cargo bench --bench report`
 
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::sync::LazyLock;
 
 use centricity::report::{Decoration, Format, History, Report};
+use divan::Bencher;
+use divan::counter::BytesCount;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_centricity");
 const CHECKS: usize = 100;
-const ROUNDS: u32 = 20;
 
-fn main() {
+/// The example audit's report, its checks repeated to `CHECKS`.
+static REPORT: LazyLock<Report> = LazyLock::new(|| {
     let example = Command::new(BINARY)
         .args([
             "audit",
@@ -35,34 +37,31 @@ fn main() {
             check
         })
         .collect();
-    let time = |format: Format| {
-        let mut best = Duration::MAX;
-        let mut size = 0;
-        for _ in 0..ROUNDS {
-            let started = Instant::now();
-            size = format
-                .render(&report, Decoration::default(), &History::default())
-                .len();
-            best = best.min(started.elapsed());
-        }
-        (best, size)
-    };
-    let (json, json_size) = time(Format::Json);
-    let (html, html_size) = time(Format::Html);
-    println!("{CHECKS}-check report, best of {ROUNDS}:");
-    println!(
-        "  json  {:>8.2} ms  {:>8} bytes  (baseline)",
-        ms(json),
-        json_size
-    );
-    println!(
-        "  html  {:>8.2} ms  {:>8} bytes  {:.1}x the JSON render  (target: under 100 ms)",
-        ms(html),
-        html_size,
-        html.as_secs_f64() / json.as_secs_f64()
-    );
+    report
+});
+
+fn main() {
+    println!("{CHECKS}-check report (target: html under 100 ms)");
+    divan::main();
 }
 
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
+/// Baseline: the JSON render.
+#[divan::bench(sample_count = 20)]
+fn json(bencher: Bencher) {
+    render(bencher, Format::Json);
+}
+
+#[divan::bench(sample_count = 20)]
+fn html(bencher: Bencher) {
+    render(bencher, Format::Html);
+}
+
+/// Renders the report in `format`; the throughput shows the output's size.
+fn render(bencher: Bencher, format: Format) {
+    let size = format
+        .render(&REPORT, Decoration::default(), &History::default())
+        .len();
+    bencher
+        .counter(BytesCount::new(size))
+        .bench(|| format.render(&REPORT, Decoration::default(), &History::default()));
 }

@@ -1,23 +1,26 @@
-//! Survey benchmark: prints figures, asserts nothing.
+//! Survey benchmark (divan, wall time).
 //!
-//! Importing and scoring a Google Forms export of 10,000 respondents (both
-//! questionnaires' employee questions) should take under 1 s. Baseline in the
-//! same run: reading the same file with the csv crate alone.
+//! Importing and scoring a Google Forms export of 10,000 respondents (both questionnaires'
+//! employee questions) should take under 1 s. Baseline benched beside it: reading the same file
+//! with the csv crate alone (`bare_csv_read`).
 //!
 //! Run: `cargo bench --bench survey`
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::sync::LazyLock;
 
 use centricity::survey::aggregate::{Options, aggregate};
 use centricity::survey::import::{Options as ImportOptions, import};
-use centricity::survey::questionnaire::{Kind, shipped};
+use centricity::survey::questionnaire::{Kind, MATURITY4, Questionnaire, shipped};
+use divan::Bencher;
 
 const RESPONDENTS: usize = 10_000;
 
-fn main() {
-    let questionnaires = shipped();
-    let questions: Vec<_> = questionnaires.iter().flat_map(|q| q.questions()).collect();
+static QUESTIONNAIRES: LazyLock<Vec<Questionnaire>> = LazyLock::new(shipped);
+
+/// The export: a header of every question's text, then one varied row per respondent.
+static EXPORT: LazyLock<Vec<u8>> = LazyLock::new(|| {
+    let questions: Vec<_> = QUESTIONNAIRES.iter().flat_map(|q| q.questions()).collect();
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["Timestamp".to_string(), "What is your role?".to_string()];
     header.extend(questions.iter().map(|q| q.text.clone()));
@@ -33,70 +36,74 @@ fn main() {
             row.push(match &q.kind {
                 Kind::YesNo => ["Yes", "No", "Don't know"][pick % 3].to_string(),
                 Kind::Scale { options, .. } => options[pick].clone(),
-                Kind::Maturity4 => {
-                    centricity::survey::questionnaire::MATURITY4[pick % 4].to_string()
-                }
+                Kind::Maturity4 => MATURITY4[pick % 4].to_string(),
                 Kind::Number { .. } => format!("{}", 2 + pick * 10),
                 Kind::Multi { options, .. } => options[..1 + pick % options.len()].join(";"),
-                Kind::Text => {
-                    if pick == 0 {
-                        "Prices, mostly, and \"roaming\"".into()
-                    } else {
-                        String::new()
-                    }
-                }
+                Kind::Text if pick == 0 => "Prices, mostly, and \"roaming\"".into(),
+                Kind::Text => String::new(),
             });
         }
         writer.write_record(&row).expect("row");
     }
-    let bytes = writer.into_inner().expect("csv");
-    println!(
-        "export: {RESPONDENTS} respondents x {} questions, {:.1} MB",
-        questions.len(),
-        bytes.len() as f64 / 1e6
-    );
+    writer.into_inner().expect("csv")
+});
 
-    let baseline = best_of(3, || {
-        let start = Instant::now();
+fn main() {
+    let questions: usize = QUESTIONNAIRES.iter().map(|q| q.questions().count()).sum();
+    println!(
+        "export: {RESPONDENTS} respondents x {questions} questions, {:.1} MB (target: import_and_score under 1 s)",
+        EXPORT.len() as f64 / 1e6
+    );
+    divan::main();
+}
+
+fn questionnaire(id: &str) -> &'static Questionnaire {
+    QUESTIONNAIRES
+        .iter()
+        .find(|q| q.id == id)
+        .expect("a shipped questionnaire")
+}
+
+/// Baseline: every cell read by the csv crate alone.
+#[divan::bench(sample_count = 5)]
+fn bare_csv_read(bencher: Bencher) {
+    bencher.bench(|| {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
-            .from_reader(bytes.as_slice());
+            .from_reader(EXPORT.as_slice());
         let cells: usize = reader
             .records()
             .map(|r| r.map(|r| r.len()).unwrap_or(0))
             .sum();
         assert!(cells > 0);
-        start.elapsed()
     });
-    for q in &questionnaires {
-        let mut import_time = Duration::MAX;
-        let total = best_of(3, || {
-            let start = Instant::now();
-            let imported = import(&bytes, Path::new("bench.csv"), q, &ImportOptions::default())
-                .expect("import");
-            import_time = import_time.min(start.elapsed());
-            let result = aggregate(q, &imported.rows, Options { equal_voice: true });
-            assert_eq!(result.respondents, RESPONDENTS);
-            start.elapsed()
-        });
-        println!(
-            "  {:<14} import alone   {:>7.1} ms",
-            q.id,
-            import_time.as_secs_f64() * 1000.0
-        );
-        println!(
-            "  {:<14} import + score {:>7.1} ms   target < 1000 ms   ({:.1}x the bare CSV read)",
-            q.id,
-            total.as_secs_f64() * 1000.0,
-            total.as_secs_f64() / baseline.as_secs_f64()
-        );
-    }
-    println!(
-        "  bare CSV read (baseline) {:>7.1} ms",
-        baseline.as_secs_f64() * 1000.0
-    );
 }
 
-fn best_of(tries: usize, mut measure: impl FnMut() -> Duration) -> Duration {
-    (0..tries).map(|_| measure()).min().unwrap_or_default()
+#[divan::bench(args = ["feedback-loop", "frontline"], sample_count = 5)]
+fn import_alone(bencher: Bencher, id: &str) {
+    let q = questionnaire(id);
+    bencher.bench(|| {
+        import(
+            &EXPORT,
+            Path::new("bench.csv"),
+            q,
+            &ImportOptions::default(),
+        )
+    });
+}
+
+#[divan::bench(args = ["feedback-loop", "frontline"], sample_count = 5)]
+fn import_and_score(bencher: Bencher, id: &str) {
+    let q = questionnaire(id);
+    bencher.bench(|| {
+        let imported = import(
+            &EXPORT,
+            Path::new("bench.csv"),
+            q,
+            &ImportOptions::default(),
+        )
+        .expect("import");
+        let result = aggregate(q, &imported.rows, Options { equal_voice: true });
+        assert_eq!(result.respondents, RESPONDENTS);
+    });
 }
