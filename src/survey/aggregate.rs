@@ -73,7 +73,14 @@ pub fn item_score(kind: &Kind, value: &Value) -> Option<f64> {
             let count = chosen.len() + usize::from(other.is_some() && !other_ticked);
             Some((count.min(*target as usize)) as f64 / f64::from(*target))
         }
-        _ => None,
+        // A value of another shape than its question's scores nothing. Every kind is named, so
+        // a new kind of question does not compile until it is scored.
+        (
+            Kind::YesNo | Kind::Scale { .. } | Kind::Maturity4,
+            Value::Number(_) | Value::Multi { .. } | Value::Text(_),
+        )
+        | (Kind::Number { .. }, Value::Choice(_) | Value::Multi { .. } | Value::Text(_))
+        | (Kind::Multi { .. }, Value::Choice(_) | Value::Number(_) | Value::Text(_)) => None,
     }
 }
 
