@@ -29,9 +29,7 @@ pub fn classify(
     let rules = match signals_file.map(signals::Rules::shipped_and) {
         Some(Ok(rules)) => std::sync::Arc::new(rules),
         Some(Err(err)) => return input_error(&err.to_string()),
-        None => {
-            audit_rules.unwrap_or_else(|| std::sync::Arc::new(signals::Rules::shipped().clone()))
-        }
+        None => audit_rules.unwrap_or_else(|| signals::Rules::shared_shipped().clone()),
     };
     let mut out = String::new();
     for file in files {

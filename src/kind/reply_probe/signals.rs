@@ -93,13 +93,20 @@ pub struct Rules {
 impl Rules {
     /// The shipped signals; their validity is a test.
     pub fn shipped() -> &'static Rules {
-        static SHIPPED: OnceLock<Rules> = OnceLock::new();
+        Rules::shared_shipped()
+    }
+
+    /// The shipped signals, shared: every check without a file of its own holds this one copy.
+    pub fn shared_shipped() -> &'static std::sync::Arc<Rules> {
+        static SHIPPED: OnceLock<std::sync::Arc<Rules>> = OnceLock::new();
         SHIPPED.get_or_init(|| {
-            Rules::parse(
-                include_str!("../../../checks/replies.toml"),
-                Path::new(SHIPPED_PATH),
+            std::sync::Arc::new(
+                Rules::parse(
+                    include_str!("../../../checks/replies.toml"),
+                    Path::new(SHIPPED_PATH),
+                )
+                .unwrap_or_else(|e| panic!("shipped reply signals invalid:\n{e}")),
             )
-            .unwrap_or_else(|e| panic!("shipped reply signals invalid:\n{e}"))
         })
     }
 

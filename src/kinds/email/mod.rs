@@ -139,8 +139,9 @@ fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Categor
     let smtp = account(th, "smtp");
     let imap = account(th, "imap");
     let signals = match th.optional_s::<String>("signals") {
-        None => Some(signals::Rules::shipped().clone()),
+        None => Some(signals::Rules::shared_shipped().clone()),
         Some(file) => signals::Rules::shipped_and(&ctx.resolve(&file.value))
+            .map(std::sync::Arc::new)
             .map_err(|err| ctx.referenced.push(err))
             .ok(),
     };
@@ -167,7 +168,7 @@ fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Categor
                 imap: imap?,
                 folder,
                 wait,
-                signals: std::sync::Arc::new(signals?),
+                signals: signals?,
             },
         },
     ))
