@@ -10,6 +10,7 @@
 
 pub mod audit;
 pub mod benchmarks;
+pub mod budget;
 pub mod category;
 pub mod channel;
 pub mod cli;

@@ -13,7 +13,7 @@ mod scored;
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -21,6 +21,7 @@ use toml_span::DeserError;
 use toml_span::de_helpers::TableHelper;
 
 use crate::benchmarks::Benchmarks;
+pub use crate::budget::Budget;
 use crate::category::Category;
 use crate::channel::Channel;
 use crate::spanned::InputError;
@@ -279,11 +280,8 @@ pub struct CollectContext {
     pub check_id: String,
     /// The audit file's folder: plug-ins run there.
     pub audit_dir: PathBuf,
-    /// The time this check has; collectors split it among their samples.
-    pub timeout: Duration,
-    /// When that time is up: network requests get at most what is left, and a
-    /// collector that can report part of its work stops early enough to do so.
-    pub deadline: Instant,
+    /// The time this check has, spent the one way every kind spends it (`budget`).
+    pub budget: Budget,
     pub offline: bool,
     /// Where a collector keeps what it read (fetched pages).
     pub evidence_dir: PathBuf,
@@ -303,18 +301,11 @@ impl CollectContext {
         Self {
             check_id: check_id.into(),
             audit_dir,
-            timeout,
-            deadline: Instant::now() + timeout,
+            budget: Budget::starting_now(timeout),
             offline: false,
             evidence_dir,
             probes: Ok(Vec::new()),
         }
-    }
-
-    /// When a collector that reports partial work should stop: a little before the
-    /// deadline (a tenth of its time, at most a second), so the report is out before it.
-    pub fn wrap_up_at(&self) -> Instant {
-        self.deadline - (self.timeout / 10).min(Duration::from_secs(1))
     }
 }
 

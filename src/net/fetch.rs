@@ -3,6 +3,7 @@
 //! with backoff on 429/5xx honouring Retry-After, a body-size cap, and bot
 //! walls recognised and reported, never bypassed.
 
+use crate::budget::Budget;
 use crate::verdict::ErrorCode;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -32,9 +33,9 @@ pub struct Policy {
     pub backoff: Duration,
     /// A Retry-After longer than this is not waited for.
     pub max_retry_wait: Duration,
-    /// When the check using this fetcher runs out of time: no exchange (robots.txt,
-    /// retries and redirects included) goes past it.
-    pub deadline: Option<Instant>,
+    /// The time of the check using this fetcher: no exchange (robots.txt, retries and
+    /// redirects included) goes past its wrap-up time.
+    pub budget: Option<Budget>,
 }
 
 impl Default for Policy {
@@ -46,7 +47,7 @@ impl Default for Policy {
             retries: 2,
             backoff: Duration::from_secs(1),
             max_retry_wait: Duration::from_secs(60),
-            deadline: None,
+            budget: None,
         }
     }
 }
@@ -150,13 +151,14 @@ impl Fetcher {
     }
 
     async fn within_deadline(&self, url: &Url, exchange: impl Future<Output = Fetched>) -> Fetched {
-        let Some(deadline) = self.policy.deadline else {
+        let Some(budget) = self.policy.budget else {
             return exchange.await;
         };
-        tokio::time::timeout_at(deadline.into(), exchange)
+        budget
+            .bound(exchange)
             .await
-            .unwrap_or_else(|_| Fetched::Failed {
-                reason: format!("not read: the check's time ran out while fetching {url}"),
+            .unwrap_or_else(|| Fetched::Failed {
+                reason: format!("not read: {budget} ran out while fetching {url}"),
                 code: ErrorCode::Timeout,
             })
     }

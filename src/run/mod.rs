@@ -13,7 +13,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::audit::{Audit, CheckSpec};
-use crate::kind::{CheckError, CollectContext, Sent, off_workers};
+use crate::kind::{Budget, CheckError, CollectContext, Sent, off_workers};
 use crate::kinds::Observation;
 use crate::report::model::Status;
 use crate::score::{CheckRun, Outcome, RunTimes};
@@ -64,8 +64,7 @@ pub async fn run(audit: &Audit, options: &RunOptions) -> RunOutcome {
         let mut ctx = CollectContext {
             check_id: spec.id.clone(),
             audit_dir: audit.dir.clone(),
-            timeout: limit,
-            deadline: Instant::now() + limit,
+            budget: Budget::starting_now(limit),
             offline: options.offline,
             evidence_dir: audit.evidence_dir.clone(),
             probes: options
@@ -81,9 +80,9 @@ pub async fn run(audit: &Audit, options: &RunOptions) -> RunOutcome {
             let _permit = permits.acquire_owned().await;
             let start = Instant::now();
             // The check's time starts when it gets its turn, not while it queues.
-            ctx.deadline = start + limit;
+            ctx.budget = Budget::starting_at(start, limit);
             let result = tokio::time::timeout_at(
-                ctx.deadline.into(),
+                ctx.budget.deadline().into(),
                 observe(&spec, &ctx, &evidence_dir, resubmit),
             )
             .await

@@ -28,6 +28,7 @@ const LAYERS: &[&[&str]] = &[
     &["net", "extract", "survey"],
     &["benchmarks", "category", "channel"],
     &[
+        "budget",
         "spanned",
         "stats",
         "text",

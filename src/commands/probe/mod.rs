@@ -195,6 +195,9 @@ fn probe_checks<'a>(audit: &'a Audit, check: Option<&str>) -> Result<Vec<&'a Che
     })
 }
 
+/// A probe's time when its check sets none: sending is one exchange, not an audit's crawl.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// Sends one probe; returns it, with a note for the person running the command.
 async fn start(audit: &Audit, spec: &CheckSpec) -> Result<(Probe, String), String> {
     if spec.params.submits() {
@@ -205,13 +208,14 @@ async fn start(audit: &Audit, spec: &CheckSpec) -> Result<(Probe, String), Strin
         &spec.id,
         audit.dir.clone(),
         audit.evidence_dir.clone(),
-        Duration::from_secs(60),
+        spec.timeout.unwrap_or(PROBE_TIMEOUT),
     );
     let sent_at = chrono::Local::now().fixed_offset();
-    let sent = spec
-        .params
-        .send_probe(&token, &ctx)
+    let sent = ctx
+        .budget
+        .bound(spec.params.send_probe(&token, &ctx))
         .await
+        .ok_or_else(|| format!("{} ran out before the probe was confirmed sent", ctx.budget))?
         .unwrap_or_else(|| Err("this check sends no probe".into()))?;
     let probe = Probe {
         audit: audit.key().to_string(),
@@ -229,7 +233,7 @@ async fn start(audit: &Audit, spec: &CheckSpec) -> Result<(Probe, String), Strin
 async fn submit(audit: &Audit, spec: &CheckSpec) -> Result<(Probe, String), String> {
     let options = RunOptions {
         concurrency: 1,
-        timeout: spec.timeout.unwrap_or(Duration::from_secs(60)),
+        timeout: spec.timeout.unwrap_or(PROBE_TIMEOUT),
         offline: false,
         progress: false,
         selected: audit.checks.iter().map(|c| c.id == spec.id).collect(),

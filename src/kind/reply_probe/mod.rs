@@ -127,8 +127,16 @@ pub async fn collect(
             parse_message(header).is_some_and(|m| classify::may_report(&m, &mailbox.signals))
         },
     };
-    let headers = mail::headers_since(&mailbox.imap, &query)
+    let headers = ctx
+        .budget
+        .bound(mail::headers_since(&mailbox.imap, &query))
         .await
+        .ok_or_else(|| {
+            CheckError::failed(
+                ErrorCode::Timeout,
+                format!("{} ran out while reading the mailbox", ctx.budget),
+            )
+        })?
         .map_err(|e| CheckError::failed(e.code, e.message))?;
     let probes = read_replies(sent, &headers, observed_at, &mailbox.signals);
     Ok(EmailObservation {

@@ -202,10 +202,10 @@ pub async fn collect(
     ctx: &CollectContext,
 ) -> Result<ReachObservation, CheckError> {
     // Stopped a little before the check's time is up, so what was found is reported.
-    let wrap_up_at = ctx.wrap_up_at();
+    let wrap_up_at = ctx.budget.wrap_up_at();
     let fetcher = Fetcher::new(Policy {
         delay: params.delay,
-        deadline: Some(wrap_up_at),
+        budget: Some(ctx.budget),
         ..Policy::default()
     })
     .map_err(|e| CheckError::failed(ErrorCode::Network, e))?;

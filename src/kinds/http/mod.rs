@@ -230,13 +230,12 @@ pub enum SampleOutcome {
 
 pub async fn collect(params: &Params, ctx: &CollectContext) -> Result<HttpObservation, CheckError> {
     // Samples run one after another: concurrent samples would measure our own load.
-    // Each gets an equal share of 90% of the check's time, so a hang costs one
-    // sample, not the check, and the last sample ends before the check's limit.
-    let per_sample = ctx.timeout.mul_f64(0.9) / params.samples.max(1);
+    // Each is a part of the check's budget, so a hang costs one sample, not the check.
     let mut samples = Vec::with_capacity(params.samples as usize);
-    for _ in 0..params.samples {
+    for done in 0..params.samples {
         let observed_at = chrono::Local::now().fixed_offset();
-        let outcome = match probe::exchange(&params.url, &params.method, per_sample).await {
+        let share = ctx.budget.share(params.samples - done);
+        let outcome = match probe::exchange(&params.url, &params.method, share).await {
             Ok(exchange) => SampleOutcome::Response {
                 status: exchange.status,
                 final_url: exchange.final_url,
@@ -251,7 +250,11 @@ pub async fn collect(params: &Params, ctx: &CollectContext) -> Result<HttpObserv
                 }),
             },
             Err(err) => SampleOutcome::Failed {
-                reason: err.to_string(),
+                reason: if matches!(err, probe::ProbeError::Timeout(_)) {
+                    format!("{err} (its share of {})", ctx.budget)
+                } else {
+                    err.to_string()
+                },
                 code: Some(err.code()),
             },
         };

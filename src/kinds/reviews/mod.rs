@@ -301,7 +301,7 @@ pub async fn collect(
     };
     let fetcher = Fetcher::new(Policy {
         delay: params.delay,
-        deadline: Some(ctx.deadline),
+        budget: Some(ctx.budget),
         ..Policy::default()
     })
     .map_err(|e| CheckError::failed(ErrorCode::Network, e))?;

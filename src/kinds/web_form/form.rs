@@ -28,7 +28,7 @@ pub async fn submit(
     let fetcher = Fetcher::new(Policy {
         delay: std::time::Duration::from_millis(200),
         retries: 0,
-        deadline: Some(ctx.deadline),
+        budget: Some(ctx.budget),
         ..Policy::default()
     })
     .map_err(|e| CheckError::failed(ErrorCode::Network, e))?;
