@@ -15,6 +15,8 @@ use url::Url;
 
 use super::robots::Robots;
 
+mod cause;
+
 /// Our product token in robots.txt groups.
 pub const ROBOTS_AGENT: &str = "centricity";
 
@@ -254,10 +256,7 @@ impl Fetcher {
             let response = match result {
                 Ok(response) => response,
                 Err(e) => {
-                    return Err(Fetched::Failed {
-                        code: error_code(&e),
-                        reason: describe(&e),
-                    });
+                    return Err(cause::failed(&e));
                 }
             };
             let status = response.status();
@@ -280,10 +279,7 @@ impl Fetcher {
                     Ok(body) => Robots::parse(&String::from_utf8_lossy(&body), ROBOTS_AGENT),
                     // A body that broke off is the network failing, not the site's wish.
                     Err(e) => {
-                        return Err(Fetched::Failed {
-                            code: error_code(&e),
-                            reason: describe(&e),
-                        });
+                        return Err(cause::failed(&e));
                     }
                 }
             } else if status.is_client_error() {
@@ -323,10 +319,7 @@ impl Fetcher {
             }
             let result = request.send().await;
             host.last_request = Some(Instant::now());
-            let response = result.map_err(|e| Fetched::Failed {
-                code: error_code(&e),
-                reason: describe(&e),
-            })?;
+            let response = result.map_err(|e| cause::failed(&e))?;
             let status = response.status().as_u16();
             let posting = submission.is_some_and(|s| s.post);
             if posting
@@ -378,10 +371,7 @@ impl Fetcher {
                 };
             }
             Err(e) => {
-                return Fetched::Failed {
-                    code: error_code(&e),
-                    reason: describe(&e),
-                };
+                return cause::failed(&e);
             }
         };
         if let Some(wall) = super::walls::recognise(&body) {
@@ -481,50 +471,4 @@ fn walled(status: u16, wall: super::walls::Wall) -> Fetched {
         reason: format!("HTTP {status}: {wall}"),
         code: ErrorCode::BotWall,
     }
-}
-
-/// reqwest's error as a cause: the socket's own kind where the chain has one.
-fn error_code(error: &reqwest::Error) -> ErrorCode {
-    if error.is_timeout() {
-        return ErrorCode::Timeout;
-    }
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
-            let code = super::io_error_code(io.kind());
-            if code != ErrorCode::Network {
-                return code;
-            }
-        }
-        let text = cause.to_string().to_lowercase();
-        // hyper-util reports a failed lookup as its own error type, rustls as its own: their
-        // types are private, so their messages are what names them.
-        if text.contains("dns error") || text.contains("failed to lookup address") {
-            return ErrorCode::Dns;
-        }
-        if text.contains("certificate") || text.contains("tls") || text.contains("handshake") {
-            return ErrorCode::Tls;
-        }
-        source = cause.source();
-    }
-    if error.is_redirect() {
-        ErrorCode::TooManyRedirects
-    } else {
-        ErrorCode::Network
-    }
-}
-
-/// reqwest's errors, with the cause that says what happened.
-fn describe(error: &reqwest::Error) -> String {
-    let mut message = if error.is_timeout() {
-        "timed out".to_string()
-    } else {
-        error.to_string()
-    };
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        message.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
-    message
 }
