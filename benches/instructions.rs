@@ -7,6 +7,9 @@
 //!
 //! Run: `cargo bench --bench instructions`
 
+#[path = "shared/fixture_probe.rs"]
+mod fixture_probe;
+
 /// The benchmarks and gungraun's harness, in one module so the names it reports are theirs;
 /// `main` below runs it only where it can run.
 mod counted {
@@ -30,14 +33,7 @@ mod counted {
             .join(file);
         Reply {
             raw: std::fs::read(path).expect("a fixture reply"),
-            probes: vec![Probe {
-                audit: "Acme".into(),
-                check_id: "support-email".into(),
-                token: "cx0a1b2c3d4e5f".into(),
-                message_id: "<centricity.cx0a1b2c3d4e5f@auditor.example>".into(),
-                sent_to: "support@acme.example".into(),
-                sent_at: chrono::DateTime::parse_from_rfc3339("2026-01-05T09:00:00+01:00").unwrap(),
-            }],
+            probes: vec![super::fixture_probe::fixture_probe()],
             // The shipped rules are parsed once, here, not in what is counted.
             rules: Rules::shipped(),
         }

@@ -14,6 +14,9 @@ use std::sync::LazyLock;
 use centricity::kind::reply_probe::{judge, signals::Rules};
 use centricity::store::Probe;
 use divan::Bencher;
+
+#[path = "shared/fixture_probe.rs"]
+mod fixture_probe;
 use divan::counter::{BytesCount, ItemsCount};
 
 static CORPUS: LazyLock<Vec<Vec<u8>>> = LazyLock::new(|| {
@@ -38,16 +41,7 @@ static CORPUS: LazyLock<Vec<Vec<u8>>> = LazyLock::new(|| {
 });
 
 /// The probe every message is matched against.
-static PROBES: LazyLock<Vec<Probe>> = LazyLock::new(|| {
-    vec![Probe {
-        audit: "Acme".into(),
-        check_id: "support-email".into(),
-        token: "cx0a1b2c3d4e5f".into(),
-        message_id: "<centricity.cx0a1b2c3d4e5f@auditor.example>".into(),
-        sent_to: "support@acme.example".into(),
-        sent_at: chrono::DateTime::parse_from_rfc3339("2026-01-05T09:00:00+01:00").unwrap(),
-    }]
-});
+static PROBES: LazyLock<Vec<Probe>> = LazyLock::new(|| vec![fixture_probe::fixture_probe()]);
 
 fn main() {
     let bytes: usize = CORPUS.iter().map(Vec::len).sum();
