@@ -8,6 +8,7 @@ mod json;
 mod junit;
 mod markdown;
 pub mod model;
+pub mod pdf;
 pub mod sanitize;
 mod sheet;
 mod table;
@@ -57,6 +58,7 @@ pub enum Format {
     Markdown,
     Junit,
     Html,
+    Pdf,
 }
 
 impl Format {
@@ -69,6 +71,7 @@ impl Format {
         Format::Markdown,
         Format::Junit,
         Format::Html,
+        Format::Pdf,
     ];
 
     /// The name `--format` takes.
@@ -81,6 +84,7 @@ impl Format {
             Format::Markdown => "markdown",
             Format::Junit => "junit",
             Format::Html => "html",
+            Format::Pdf => "pdf",
         }
     }
 
@@ -101,6 +105,9 @@ impl Format {
             Format::Junit => "JUnit XML, one test case per check, for CI dashboards",
             Format::Html => {
                 "One self-contained page for the client (no script, no network), printable to PDF"
+            }
+            Format::Pdf => {
+                "The HTML report printed to PDF by headless Chromium (on PATH, or CENTRICITY_CHROMIUM)"
             }
         }
     }
@@ -144,7 +151,23 @@ impl Default for Decoration {
 }
 
 impl Format {
+    /// The format's bytes: the rendering, printed to PDF by the browser for `Pdf`.
+    pub fn produce(
+        self,
+        report: &Report,
+        decoration: Decoration,
+        history: &History<'_>,
+    ) -> Result<Vec<u8>, pdf::PdfError> {
+        let rendered = self.render(report, decoration, history);
+        if self == Format::Pdf {
+            pdf::print(&rendered, &pdf::Browser::find()?)
+        } else {
+            Ok(rendered)
+        }
+    }
+
     /// Renders `report`; the history around it adds deltas and trends where a format shows them.
+    /// Pure: `Pdf` renders the page that prints ([`Format::produce`] prints it).
     pub fn render(self, report: &Report, decoration: Decoration, history: &History<'_>) -> Vec<u8> {
         let baseline = history.baseline;
         match self {
@@ -154,7 +177,7 @@ impl Format {
             Format::CsvMatrix => csv::render_matrix(report, decoration.csv_bom),
             Format::Markdown => markdown::render(report, baseline),
             Format::Junit => junit::render(report),
-            Format::Html => html::render(report, history),
+            Format::Html | Format::Pdf => html::render(report, history),
         }
     }
 }

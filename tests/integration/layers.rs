@@ -26,9 +26,10 @@ const LAYERS: &[&[&str]] = &[
     &["kinds"],
     &["kind"],
     &["net", "extract", "survey"],
-    &["benchmarks", "category", "channel"],
+    &["benchmarks", "category", "channel", "local_time"],
     &[
         "budget",
+        "children",
         "spanned",
         "stats",
         "text",
@@ -526,28 +527,42 @@ fn no_modules_or_files_import_each_other() {
     assert!(files.is_empty(), "files in a circle: {files:?}");
 }
 
-/// centricity is a child subreaper (`src/kinds/exec/tree.rs`): it reaps every child it did
-/// not start through the plug-in tree, so a process started anywhere else would lose its
-/// exit status to it.
+/// centricity is a child subreaper (`src/kinds/exec/tree.rs`): it reaps every child not listed
+/// in `src/children.rs`, so a process started without that list would lose its exit status.
+/// Two places start processes, the plug-in tree and the PDF printer, and only the list spawns.
 #[test]
-fn only_the_plugin_tree_starts_processes() {
+fn every_process_is_started_through_the_list_of_children() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     rust_files(&src, &mut files);
+    let read = |file: &PathBuf| std::fs::read_to_string(file).unwrap();
+    let name = |file: &PathBuf| file.strip_prefix(&src).unwrap().display().to_string();
     let starters: Vec<String> = (files.iter())
         .filter(|file| {
-            let text = std::fs::read_to_string(file).unwrap();
             ["Command::new(", "libc::fork", "libc::exec", "posix_spawn"]
                 .iter()
-                .any(|call| text.contains(call))
+                .any(|call| read(file).contains(call))
         })
-        .map(|file| file.strip_prefix(&src).unwrap().display().to_string())
+        .map(name)
+        .collect();
+    assert_eq!(starters, ["kinds/exec/mod.rs", "report/pdf.rs"]);
+    let spawners: Vec<String> = (files.iter())
+        .filter(|file| read(file).contains(".spawn()"))
+        .map(name)
         .collect();
     assert_eq!(
-        starters,
-        ["kinds/exec/mod.rs"],
-        "they must spawn through `Tree::spawn`"
+        spawners,
+        ["kinds/exec/tree.rs", "report/pdf.rs"],
+        "who spawns"
     );
+    for spawner in &spawners {
+        let text = read(&src.join(spawner));
+        assert_eq!(
+            text.matches(".spawn()").count(),
+            text.matches("spawn_listed(|| command.spawn()").count(),
+            "{spawner} spawns without the list"
+        );
+    }
 }
 
 #[test]

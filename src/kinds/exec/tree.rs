@@ -9,33 +9,26 @@
 //!   us. Every child of ours that we did not spawn is therefore a leftover of a plug-in that
 //!   has exited, and is killed and reaped, layer by layer, until none is left.
 //!
-//! Exit statuses are never stolen from tokio, which waits on each plug-in by its pid: the pids
-//! it waits on are listed in [`SPAWNED`], written under the lock held while spawning, and we
-//! reap only the other children, one pid at a time (never `waitpid(-1)`).
+//! Exit statuses are never stolen from whoever waits on a child by its pid: the pids waited on
+//! are listed in [`crate::children`], written under the lock held while spawning, and we reap
+//! only the other children, one pid at a time (never `waitpid(-1)`).
 //!
-//! So every process centricity starts must be spawned here (`layers.rs` checks the source):
-//! a child started elsewhere would be taken for a leftover and its exit status lost.
+//! So every process centricity starts is spawned through that list (`layers.rs` checks the
+//! source): a child started otherwise would be taken for a leftover and its exit status lost.
 //!
 //! Elsewhere (macOS, the BSDs) the plug-in's process group is killed, which ends everything it
 //! starts except what leaves the group (`setsid`, `setpgid`).
 
-use std::collections::BTreeSet;
 use std::process::ExitStatus;
-use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use tokio::process::{Child, ChildStderr, ChildStdout, Command};
 
-/// The pids of the plug-ins spawned and not yet reaped by tokio.
-static SPAWNED: Mutex<BTreeSet<u32>> = Mutex::new(BTreeSet::new());
+use crate::children;
 
 /// How long ending a tree may take: SIGKILL is immediate, so only a process stuck in the
 /// kernel (an unresponsive NFS mount) holds this up.
 const END_WITHIN: Duration = Duration::from_secs(1);
-
-fn spawned() -> MutexGuard<'static, BTreeSet<u32>> {
-    SPAWNED.lock().unwrap_or_else(PoisonError::into_inner)
-}
 
 /// A running plug-in and everything it started.
 pub struct Tree {
@@ -52,11 +45,8 @@ impl Tree {
         command.process_group(0);
         #[cfg(target_os = "linux")]
         linux::become_subreaper(command);
-        // Held across the fork, so a cleanup never sees this plug-in unlisted.
-        let mut spawned = spawned();
-        let child = command.spawn()?;
+        let child = children::spawn_listed(|| command.spawn(), Child::id)?;
         let pid = child.id();
-        spawned.extend(pid);
         Ok(Tree {
             child,
             pid,
@@ -101,7 +91,7 @@ impl Tree {
             std::thread::sleep(Duration::from_millis(1));
         }
         if let (Ok(Some(_)), Some(pid)) = (self.child.try_wait(), self.pid) {
-            spawned().remove(&pid);
+            children::unlist(pid);
         }
         #[cfg(target_os = "linux")]
         linux::end_adopted(deadline);
@@ -120,7 +110,7 @@ mod linux {
 
     use tokio::process::Command;
 
-    use super::spawned;
+    use crate::children;
 
     pub fn become_subreaper(command: &mut Command) {
         static US: std::sync::Once = std::sync::Once::new();
@@ -154,7 +144,7 @@ mod linux {
     pub fn end_adopted(deadline: Instant) {
         let me = std::process::id();
         // Held throughout: no plug-in is spawned meanwhile, so every child not listed is adopted.
-        let spawned = spawned();
+        let spawned = children::listed();
         loop {
             let adopted: Vec<(u32, bool)> = children(me)
                 .filter(|(pid, _)| !spawned.contains(pid))
