@@ -1,6 +1,8 @@
 //! The audit file: the serde-free, span-keeping model of `centricity.toml`,
 //! validated in one pass that reports every problem with its place.
 
+pub mod draft;
+
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -188,9 +188,9 @@ pub fn merge(
         };
         if let Err(twice) = merged.add(part) {
             return input_error(&format!(
-                "{}: {} is in two shards' outputs",
+                "{}: {}",
                 file.display(),
-                terminal(&twice)
+                terminal(&twice.to_string())
             ));
         }
     }

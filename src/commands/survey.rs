@@ -124,7 +124,6 @@ pub fn interview(questionnaire: &str, out: &Path, respondent: &str, role: Option
     };
     let mut save = |i: &interview_file::Interview| {
         crate::output::write_atomically(out, i.to_toml(&q).as_bytes())
-            .map_err(|e| format!("cannot save {}: {e}", out.display()))
     };
     match interview::run(&q, &mut answers, &mut interview::InquireSource, &mut save) {
         Ok(interview::Outcome::Completed) => {
@@ -144,8 +143,8 @@ pub fn interview(questionnaire: &str, out: &Path, respondent: &str, role: Option
             );
             Exit::Incomplete
         }
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(e) => {
+            eprintln!("error: cannot save {}: {e}", out.display());
             Exit::Runtime
         }
     }

@@ -99,7 +99,7 @@ pub trait Kind {
         _params: &Self::Params,
         _token: &str,
         _ctx: &CollectContext,
-    ) -> impl Future<Output = Option<Result<ProbeSent, String>>> + Send {
+    ) -> impl Future<Output = Option<Result<ProbeSent, ProbeError>>> + Send {
         std::future::ready(None)
     }
 
@@ -188,6 +188,25 @@ pub struct ProbeSent {
     pub message_id: String,
     /// What the person running the command should know (" (answers go to …)").
     pub note: String,
+}
+
+/// Why a kind did not send its probe: nothing is recorded for it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProbeError {
+    /// The question did not go out by mail.
+    #[error(transparent)]
+    Mail(#[from] crate::net::mail::SendError),
+    /// The check could not do what sending needs (the form's page not read, no form on it).
+    #[error(transparent)]
+    Check(#[from] CheckError),
+    /// The form is behind a CAPTCHA (`kind`): a person has to send it.
+    #[error(
+        "the form is behind a {kind} challenge: submit it by hand and log the reply in the mystery-shopping log"
+    )]
+    Captcha { kind: String },
+    /// The form was submitted and said no: why, in its words.
+    #[error("the form did not take the message: {reason}")]
+    Refused { reason: String },
 }
 
 /// Another check of the audit, as [`Kind::link`] sees it by id.

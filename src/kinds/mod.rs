@@ -24,7 +24,8 @@ use crate::category::Category;
 use crate::channel::Channel;
 use crate::kind::reply_probe::Mailbox;
 use crate::kind::{
-    CheckError, CollectContext, Kind, KindInfo, LoadContext, OtherCheck, ProbeSent, Scored, Sent,
+    CheckError, CollectContext, Kind, KindInfo, LoadContext, OtherCheck, ProbeError, ProbeSent,
+    Scored, Sent,
 };
 use crate::verdict::ErrorCode;
 
@@ -128,7 +129,7 @@ macro_rules! kinds {
                 &self,
                 token: &str,
                 ctx: &CollectContext,
-            ) -> Option<Result<ProbeSent, String>> {
+            ) -> Option<Result<ProbeSent, ProbeError>> {
                 match self {
                     $(CheckParams::$variant(p) => <$kind as Kind>::send_probe(p, token, ctx).await),+
                 }

@@ -53,14 +53,20 @@ impl Account {
         String::from_utf8_lossy(&self.scrub(message.as_bytes())).into_owned()
     }
 
-    fn password(&self) -> Result<String, String> {
-        std::env::var(&self.password_env).map_err(|_| {
-            format!(
-                "the environment variable {} (the password for {}) is not set",
-                self.password_env, self.user
-            )
+    fn password(&self) -> Result<String, MissingPassword> {
+        std::env::var(&self.password_env).map_err(|_| MissingPassword {
+            variable: self.password_env.clone(),
+            user: self.user.clone(),
         })
     }
+}
+
+/// An account's password is not in the environment: nothing was tried with it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the environment variable {variable} (the password for {user}) is not set")]
+pub struct MissingPassword {
+    pub variable: String,
+    pub user: String,
 }
 
 /// What a probe message is.
@@ -76,19 +82,50 @@ pub struct Outgoing<'a> {
     pub message_id: &'a str,
 }
 
-/// Sends one message through `account`'s submission server. Whatever the server
-/// answers reaches the caller scrubbed of the password.
-pub async fn send(account: &Account, message: &Outgoing<'_>) -> Result<(), String> {
-    send_unscrubbed(account, message)
-        .await
-        .map_err(|e| account.scrub_message(&e))
+/// Why a message was not sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    #[error(transparent)]
+    Password(#[from] MissingPassword),
+    /// An address of the audit's is not one: nothing was sent.
+    #[error("`{address}` is not an address: {reason}")]
+    NotAnAddress { address: String, reason: String },
+    /// The message could not be put together from the audit's settings: nothing was sent.
+    #[error("cannot build the message: {0}")]
+    Message(String),
+    /// Nor its envelope (sender, recipient): nothing was sent.
+    #[error("cannot build the envelope: {0}")]
+    Envelope(String),
+    /// No TLS settings for the host's name: nothing was sent.
+    #[error("TLS setup for {host}: {reason}")]
+    TlsSetup { host: String, reason: String },
+    /// The server answered no (a wrong login, a refused sender or recipient): its answer.
+    #[error("SMTP {host}:{port}: {answer}")]
+    Refused {
+        host: String,
+        port: u16,
+        answer: String,
+    },
+    /// No answer to go by: the server was not reached, or the connection failed (TLS, timeout).
+    #[error("SMTP {host}:{port}: {reason}")]
+    Unreachable {
+        host: String,
+        port: u16,
+        reason: String,
+    },
 }
 
-async fn send_unscrubbed(account: &Account, message: &Outgoing<'_>) -> Result<(), String> {
+/// Sends one message through `account`'s submission server. Whatever the server
+/// answers reaches the caller scrubbed of the password.
+pub async fn send(account: &Account, message: &Outgoing<'_>) -> Result<(), SendError> {
+    let not_an_address = |address: &str, reason: &dyn std::fmt::Display| SendError::NotAnAddress {
+        address: address.to_string(),
+        reason: reason.to_string(),
+    };
     let parse = |address: &str| {
         address
             .parse::<Mailbox>()
-            .map_err(|e| format!("`{address}` is not an address: {e}"))
+            .map_err(|e| not_an_address(address, &e))
     };
     let email = Message::builder()
         .from(parse(message.from)?)
@@ -98,10 +135,13 @@ async fn send_unscrubbed(account: &Account, message: &Outgoing<'_>) -> Result<()
         .message_id(Some(message.message_id.to_string()))
         .header(ContentType::TEXT_PLAIN)
         .body(message.body.to_string())
-        .map_err(|e| format!("cannot build the message: {e}"))?;
+        .map_err(|e| SendError::Message(e.to_string()))?;
     let credentials = Credentials::new(account.user.clone(), account.password()?);
     let tls = |host: &str| {
-        TlsParameters::new(host.to_string()).map_err(|e| format!("TLS setup for {host}: {e}"))
+        TlsParameters::new(host.to_string()).map_err(|e| SendError::TlsSetup {
+            host: host.to_string(),
+            reason: e.to_string(),
+        })
     };
     let builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&account.host)
         .port(account.port)
@@ -112,21 +152,35 @@ async fn send_unscrubbed(account: &Account, message: &Outgoing<'_>) -> Result<()
         Security::StartTls => builder.tls(Tls::Required(tls(&account.host)?)),
         Security::Tls => builder.tls(Tls::Wrapper(tls(&account.host)?)),
     };
-    let address = |text: &str| {
-        text.parse::<lettre::Address>()
-            .map_err(|e| format!("`{text}` is not an address: {e}"))
-    };
-    let envelope = lettre::address::Envelope::new(
-        Some(address(message.envelope_from)?),
-        vec![parse(message.to)?.email],
-    )
-    .map_err(|e| format!("cannot build the envelope: {e}"))?;
+    let envelope_from = message
+        .envelope_from
+        .parse::<lettre::Address>()
+        .map_err(|e| not_an_address(message.envelope_from, &e))?;
+    let envelope =
+        lettre::address::Envelope::new(Some(envelope_from), vec![parse(message.to)?.email])
+            .map_err(|e| SendError::Envelope(e.to_string()))?;
     builder
         .build()
         .send_raw(&envelope, &email.formatted())
         .await
         .map(|_| ())
-        .map_err(|e| format!("SMTP {}:{}: {e}", account.host, account.port))
+        .map_err(|e| {
+            // What the server said may repeat the login.
+            let (host, port) = (account.host.clone(), account.port);
+            let said = account.scrub_message(&e.to_string());
+            match e.status() {
+                Some(_) => SendError::Refused {
+                    host,
+                    port,
+                    answer: said,
+                },
+                None => SendError::Unreachable {
+                    host,
+                    port,
+                    reason: said,
+                },
+            }
+        })
 }
 
 /// One message as the mailbox holds it: its headers, or its first [`WHOLE_BYTES`] when read whole.
@@ -201,7 +255,7 @@ async fn headers_unscrubbed(
 ) -> Result<Vec<Header>, MailError> {
     let password = account
         .password()
-        .map_err(|e| MailError::new(ErrorCode::InvalidInput, e))?;
+        .map_err(|e| MailError::new(ErrorCode::InvalidInput, e.to_string()))?;
     let place = format!("IMAP {}:{}", account.host, account.port);
     let tcp = tokio::time::timeout(
         Duration::from_secs(15),
@@ -390,6 +444,54 @@ mod tests {
         assert_eq!(
             scrubbed,
             "535 bad login ***; AUTH PLAIN ***; AUTH LOGIN ***"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_message_that_cannot_be_sent_says_why_before_any_connection() {
+        let account = Account {
+            host: "127.0.0.1".into(),
+            // Nothing listens here: reaching the network would be a different error.
+            port: 9,
+            user: "auditor".into(),
+            password_env: "CENTRICITY_TEST_MAIL_UNSET".into(),
+            security: Security::None,
+        };
+        let message = |to| Outgoing {
+            from: "auditor@example.net",
+            envelope_from: "auditor+cx1@example.net",
+            reply_to: "auditor+cx1@example.net",
+            to,
+            subject: "Question",
+            body: "Hello",
+            message_id: "<centricity.cx1@example.net>",
+        };
+        let error = send(&account, &message("care@example.com"))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            error,
+            SendError::Password(MissingPassword {
+                variable: "CENTRICITY_TEST_MAIL_UNSET".into(),
+                user: "auditor".into()
+            })
+        );
+        assert_eq!(
+            error.to_string(),
+            "the environment variable CENTRICITY_TEST_MAIL_UNSET (the password for auditor) is not set"
+        );
+        let error = send(&account, &message("not an address"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, SendError::NotAnAddress { address, .. } if address == "not an address"),
+            "{error:?}"
+        );
+        assert!(
+            error
+                .to_string()
+                .starts_with("`not an address` is not an address: "),
+            "{error}"
         );
     }
 }

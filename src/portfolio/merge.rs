@@ -6,6 +6,13 @@ use std::hash::Hash;
 
 use super::PortfolioOutput;
 
+/// A company an earlier shard listed too: merged, it would be ranked twice.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{company} is in two shards' outputs")]
+pub struct ListedTwice {
+    pub company: String,
+}
+
 /// The shards read so far, and every company name they hold.
 #[derive(Default)]
 pub struct Merged {
@@ -14,12 +21,12 @@ pub struct Merged {
 }
 
 impl Merged {
-    /// Adds one shard's companies; refuses one that an earlier shard listed, and returns its
-    /// name. (One shard may list a name twice, as a CSV with a repeated row does.)
-    pub fn add(&mut self, part: PortfolioOutput) -> Result<(), String> {
+    /// Adds one shard's companies; refuses one that an earlier shard listed. (One shard may
+    /// list a name twice, as a CSV with a repeated row does.)
+    pub fn add(&mut self, part: PortfolioOutput) -> Result<(), ListedTwice> {
         let names = part.companies.iter().map(|c| c.name.clone());
-        if let Some(twice) = first_seen_before(&mut self.names, names) {
-            return Err(twice);
+        if let Some(company) = first_seen_before(&mut self.names, names) {
+            return Err(ListedTwice { company });
         }
         match &mut self.output {
             None => {
@@ -109,7 +116,12 @@ mod tests {
         let mut merged = Merged::default();
         assert_eq!(merged.add(shard("study", &["A", "B", "B"])), Ok(()));
         assert_eq!(merged.add(shard("other", &["C"])), Ok(()));
-        assert_eq!(merged.add(shard("study", &["D", "A"])), Err("A".into()));
+        assert_eq!(
+            merged.add(shard("study", &["D", "A"])),
+            Err(ListedTwice {
+                company: "A".into()
+            })
+        );
         let all = merged.finish().unwrap();
         assert_eq!((all.portfolio.as_str(), all.shard), ("study", None));
         let names: Vec<&str> = all.companies.iter().map(|c| c.name.as_str()).collect();

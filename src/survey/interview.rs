@@ -35,13 +35,14 @@ pub enum Outcome {
     Interrupted,
 }
 
-/// Runs (or resumes) an interview; `save` is called after every answer.
-pub fn run(
+/// Runs (or resumes) an interview; `save` is called after every answer, and the interview
+/// stops at the first answer it cannot save, with its error.
+pub fn run<E>(
     questionnaire: &Questionnaire,
     interview: &mut Interview,
     source: &mut dyn AnswerSource,
-    save: &mut dyn FnMut(&Interview) -> Result<(), String>,
-) -> Result<Outcome, String> {
+    save: &mut dyn FnMut(&Interview) -> Result<(), E>,
+) -> Result<Outcome, E> {
     let questions: Vec<&Question> = questionnaire.questions().collect();
     let total = questions.len();
     let applies = |interview: &Interview, q: &Question| {
@@ -222,7 +223,7 @@ mod tests {
             ..Interview::default()
         };
         let mut saved = String::new();
-        let mut save = |i: &Interview| -> Result<(), String> {
+        let mut save = |i: &Interview| -> Result<(), std::convert::Infallible> {
             saved = i.to_toml(&q);
             Ok(())
         };
@@ -258,7 +259,7 @@ mod tests {
             steps: VecDeque::from([Step::Answer(Value::Choice(3))]),
             asked: vec![],
         };
-        let mut save = |_: &Interview| Ok(());
+        let mut save = |_: &Interview| Ok::<(), std::convert::Infallible>(());
         assert_eq!(
             run(&q, &mut resumed, &mut second, &mut save).unwrap(),
             Outcome::Interrupted
@@ -299,7 +300,7 @@ mod tests {
             steps,
             asked: vec![],
         };
-        let mut save = |_: &Interview| Ok(());
+        let mut save = |_: &Interview| Ok::<(), std::convert::Infallible>(());
         assert_eq!(
             run(&q, &mut interview, &mut script, &mut save).unwrap(),
             Outcome::Completed

@@ -14,12 +14,12 @@ use std::time::Duration;
 use super::input_error;
 use crate::audit::{self, Audit, CheckSpec};
 use crate::exit::Exit;
-use crate::kind::CollectContext;
+use crate::kind::{Budget, CollectContext, ProbeError};
 use crate::portfolio::{Template, open_evidence, read_companies};
 use crate::report::sanitize::terminal;
 use crate::run::{self, RunOptions};
 use crate::score::Outcome;
-use crate::store::{self, Probe, RunStore};
+use crate::store::{self, Probe, RunStore, StoreError};
 
 pub fn send(
     file: &std::path::Path,
@@ -87,8 +87,8 @@ fn send_probes(
                     );
                 }
             }
-            Err(message) => {
-                eprintln!("error: {label}{}: {message}", spec.id);
+            Err(failure) => {
+                eprintln!("error: {label}{}: {failure}", spec.id);
                 failed = true;
             }
         }
@@ -198,8 +198,27 @@ fn probe_checks<'a>(audit: &'a Audit, check: Option<&str>) -> Result<Vec<&'a Che
 /// A probe's time when its check sets none: sending is one exchange, not an audit's crawl.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// Why a check's probe was not sent, or not recorded.
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    #[error(transparent)]
+    Probe(#[from] ProbeError),
+    /// The check's kind sends no probe of its own.
+    #[error("this check sends no probe")]
+    NoProbe,
+    /// The resubmitted form sent nothing (its page held a CAPTCHA, or no form).
+    #[error("the form was not submitted (a CAPTCHA?): see `centricity audit --offline`")]
+    NotSubmitted,
+    /// Sent, but the store refused the record: later audits will not look for its replies.
+    #[error("probe {token} was sent but not recorded ({cause}); its replies will not be counted")]
+    NotRecorded { token: String, cause: StoreError },
+    /// The check's time ran out before the probe was confirmed sent.
+    #[error("{0} ran out before the probe was confirmed sent")]
+    OutOfTime(Budget),
+}
+
 /// Sends one probe; returns it, with a note for the person running the command.
-async fn start(audit: &Audit, spec: &CheckSpec) -> Result<(Probe, String), String> {
+async fn start(audit: &Audit, spec: &CheckSpec) -> Result<(Probe, String), Failure> {
     if spec.params.submits() {
         return submit(audit, spec).await;
     }
@@ -215,8 +234,8 @@ async fn start(audit: &Audit, spec: &CheckSpec) -> Result<(Probe, String), Strin
         .budget
         .bound(spec.params.send_probe(&token, &ctx))
         .await
-        .ok_or_else(|| format!("{} ran out before the probe was confirmed sent", ctx.budget))?
-        .unwrap_or_else(|| Err("this check sends no probe".into()))?;
+        .ok_or(Failure::OutOfTime(ctx.budget))?
+        .ok_or(Failure::NoProbe)??;
     let probe = Probe {
         audit: audit.key().to_string(),
         check_id: spec.id.clone(),
@@ -230,7 +249,7 @@ async fn start(audit: &Audit, spec: &CheckSpec) -> Result<(Probe, String), Strin
 
 /// Submits a check's form again as an audit would (`--resubmit`, that check alone), so its
 /// answer page replaces the saved evidence every later audit reads.
-async fn submit(audit: &Audit, spec: &CheckSpec) -> Result<(Probe, String), String> {
+async fn submit(audit: &Audit, spec: &CheckSpec) -> Result<(Probe, String), Failure> {
     let options = RunOptions {
         concurrency: 1,
         timeout: spec.timeout.unwrap_or(PROBE_TIMEOUT),
@@ -243,12 +262,10 @@ async fn submit(audit: &Audit, spec: &CheckSpec) -> Result<(Probe, String), Stri
     let outcome = run::run(audit, &options).await;
     let ran = audit.checks.iter().position(|c| c.id == spec.id);
     if let Some(Outcome::Failed(error)) = ran.map(|i| &outcome.runs[i].outcome) {
-        return Err(error.to_string());
+        return Err(ProbeError::Check(error.clone()).into());
     }
     let Some((_, sent)) = outcome.sent.into_iter().find(|(id, _)| *id == spec.id) else {
-        return Err(
-            "the form was not submitted (a CAPTCHA?): see `centricity audit --offline`".into(),
-        );
+        return Err(Failure::NotSubmitted);
     };
     let probe = Probe::submitted(audit.key(), &spec.id, &sent.to, sent.at);
     let note = outcome.warnings.first().map_or_else(
@@ -258,11 +275,11 @@ async fn submit(audit: &Audit, spec: &CheckSpec) -> Result<(Probe, String), Stri
     Ok((probe, note))
 }
 
-fn record(store: &mut dyn RunStore, probe: &Probe) -> Result<(), String> {
-    store.record_probe(probe).map_err(|e| {
-        format!(
-            "probe {} was sent but not recorded ({e}); its replies will not be counted",
-            probe.token
-        )
-    })
+fn record(store: &mut dyn RunStore, probe: &Probe) -> Result<(), Failure> {
+    store
+        .record_probe(probe)
+        .map_err(|cause| Failure::NotRecorded {
+            token: probe.token.clone(),
+            cause,
+        })
 }

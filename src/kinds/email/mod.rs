@@ -15,7 +15,8 @@ use crate::category::Category;
 use crate::channel::Channel;
 use crate::kind::reply_probe::{self, EmailObservation, Mailbox, signals};
 use crate::kind::{
-    CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, ProbeSent, Scored,
+    CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, ProbeError, ProbeSent,
+    Scored,
 };
 use crate::net::mail::{Account, Security};
 use crate::spanned::at;
@@ -94,7 +95,7 @@ impl Kind for Email {
         params: &Params,
         token: &str,
         _ctx: &CollectContext,
-    ) -> Option<Result<ProbeSent, String>> {
+    ) -> Option<Result<ProbeSent, ProbeError>> {
         Some(
             probe::send(params, token)
                 .await
@@ -102,7 +103,8 @@ impl Kind for Email {
                     sent_to: params.to.clone(),
                     message_id,
                     note: String::new(),
-                }),
+                })
+                .map_err(ProbeError::Mail),
         )
     }
 }

@@ -20,8 +20,8 @@ use crate::category::Category;
 use crate::channel::Channel;
 use crate::kind::reply_probe::{self, EmailObservation, Mailbox};
 use crate::kind::{
-    CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, OtherCheck, ProbeSent,
-    Scored, Sent,
+    CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, OtherCheck, ProbeError,
+    ProbeSent, Scored, Sent,
 };
 use crate::spanned::at;
 use std::future::Future;
@@ -114,7 +114,7 @@ impl Kind for WebForm {
         params: &Params,
         token: &str,
         ctx: &CollectContext,
-    ) -> Option<Result<ProbeSent, String>> {
+    ) -> Option<Result<ProbeSent, ProbeError>> {
         let mail = params.reply_via.as_ref()?.mail.as_deref()?;
         let note = probe::send(params, mail, token, ctx).await;
         Some(note.map(|note| ProbeSent {

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use super::{FormOutcome, Params, REPLY_TO, TOKEN, submit};
-use crate::kind::CollectContext;
 use crate::kind::reply_probe::{Mailbox, reply_address};
+use crate::kind::{CollectContext, ProbeError};
 
 /// Submits the form once with `{reply_to}` and `{token}` filled; a form that does not take the
 /// message is an error, and no probe is recorded for it. Returns a note for the person.
@@ -14,7 +14,7 @@ pub async fn send(
     mail: &Mailbox,
     token: &str,
     ctx: &CollectContext,
-) -> Result<String, String> {
+) -> Result<String, ProbeError> {
     let reply_to = reply_address(&mail.from, token);
     let fields: BTreeMap<String, String> = params
         .fields
@@ -26,20 +26,14 @@ pub async fn send(
             )
         })
         .collect();
-    let observation = submit(params, &fields, ctx)
-        .await
-        .map_err(|e| e.to_string())?;
+    let observation = submit(params, &fields, ctx).await?;
     match observation.outcome {
         FormOutcome::Sent {
             confirmed: Some(false),
             ..
         } => Ok(" (sent, but the page did not show the expected confirmation)".into()),
         FormOutcome::Sent { .. } => Ok(format!(" (answers go to {reply_to})")),
-        FormOutcome::Captcha { kind } => Err(format!(
-            "the form is behind a {kind} challenge: submit it by hand and log the reply in the mystery-shopping log"
-        )),
-        FormOutcome::Refused { reason } => {
-            Err(format!("the form did not take the message: {reason}"))
-        }
+        FormOutcome::Captcha { kind } => Err(ProbeError::Captcha { kind }),
+        FormOutcome::Refused { reason } => Err(ProbeError::Refused { reason }),
     }
 }

@@ -4,23 +4,24 @@
 //! by id, by text or by a mapping file — never by position.
 
 mod abbreviated;
+mod columns;
 mod layout;
+mod mapping;
 pub mod matching;
 mod records;
 mod words;
 
 use records::{Rows, ToolColumns, cell, read_record};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use super::answers::{AnswerRow, normalise};
+use super::answers::AnswerRow;
 use super::questionnaire::{Question, Questionnaire};
 use crate::spanned::{InputError, Location, Problem};
+use columns::map_columns;
 pub use layout::{Headings, Layout, Standing};
-use matching::{Bank, Column, How, Matched, display, shorten};
-
-/// Explicit column headers per question id, for forms whose wording differs from the bank.
-pub type Mapping = BTreeMap<String, String>;
+pub use mapping::{Mapping, read_mapping};
+use matching::{Bank, Column, How, Matched, shorten};
 
 /// How to read an export beyond what it says itself.
 #[derive(Debug, Clone, Default)]
@@ -85,46 +86,6 @@ impl Mapped {
             self.layout_label(),
             self.unanswered.len()
         )
-    }
-
-    /// The matches as a mapping file (`--write-mapping`), to review, edit and read back.
-    pub fn mapping_file(&self, questionnaire: &Questionnaire, export: &Path) -> String {
-        let mut out = format!(
-            "# How the columns of {} were matched to `{}` (written by `centricity survey map`).\n\
-             # Each line is QUESTION-ID = \"column header\", or \"QUESTION-ID[option]\" for an option column.\n\
-             # Fix a line to correct a match, add one for a column left unmatched; read back with --mapping.\n\n[columns]\n",
-            export.display(),
-            questionnaire.id
-        );
-        for column in &self.columns {
-            // A second line for a question would make the file unreadable (a key twice): said only.
-            if let (Some(question), How::Duplicate { first }) = (&column.question, column.how) {
-                out.push_str(&format!(
-                    "# {question}: {} is a copy of column {first}, ignored\n",
-                    crate::spanned::toml_string(&column.header)
-                ));
-                continue;
-            }
-            let (Some(question), false) = (
-                &column.question,
-                matches!(column.how, How::Tool | How::Segment),
-            ) else {
-                continue;
-            };
-            let key = match &column.option {
-                Some(option) => format!("{question}[{option}]"),
-                None => question.clone(),
-            };
-            out.push_str(&format!(
-                "{} = {}\n",
-                crate::spanned::toml_string(&key),
-                crate::spanned::toml_string(&column.header)
-            ));
-        }
-        for id in &self.unanswered {
-            out.push_str(&format!("# {id} = \"\"\n"));
-        }
-        out
     }
 }
 
@@ -382,287 +343,6 @@ pub fn import(
         mapped,
         rows,
         excluded,
-    })
-}
-
-/// Every column's match: the tool's own columns by name, the role, then questions
-/// (see `matching`), then runs of bare option labels, and abbreviated headings that one
-/// header cannot place (see `abbreviated`, whose answers `answers` reads); the rest ignored
-/// with a note.
-fn map_columns<'q>(
-    headers: &[(String, Option<String>)],
-    (layout, headings): (Layout, Option<Headings>),
-    bank: &Bank<'q>,
-    mapping: &Mapping,
-    answers: abbreviated::Answers<'_>,
-) -> (Vec<Matched>, Vec<String>) {
-    let (respondent, submitted, fixed) = layout.fixed_columns(headings);
-    let (finished, status) = layout.standing_columns();
-    let mut notes = Vec::new();
-    let mut matched = Vec::with_capacity(headers.len());
-    let mut bare_labels = Vec::new();
-    // Abbreviated headings left for later: option columns, and columns whose cut text begins
-    // several questions.
-    let mut cut_options: Vec<(usize, String, String)> = Vec::new();
-    let mut cut_columns: Vec<abbreviated::Begun<'q>> = Vec::new();
-    // Columns of another shipped questionnaire (a combined export): said once per questionnaire.
-    let mut elsewhere: BTreeMap<&str, usize> = BTreeMap::new();
-    for (index, (main, sub)) in headers.iter().enumerate() {
-        let key = normalise(main);
-        let tool = |column: Column| Ok((column, How::Tool));
-        let found = if !respondent.is_empty() && key == respondent {
-            tool(Column::Respondent)
-        } else if key == submitted {
-            tool(Column::SubmittedAt)
-        } else if Some(key.as_str()) == finished {
-            tool(Column::Completion)
-        } else if Some(key.as_str()) == status {
-            tool(Column::Status)
-        } else if fixed.contains(&key.as_str())
-            || key.is_empty()
-            || layout.is_timing(headings, &key)
-        {
-            tool(Column::Ignored)
-        } else if key == "role"
-            || key.starts_with("what is your role")
-            || key == "your role"
-            || bank.cut(main).is_some_and(|cut| {
-                let cut = normalise(cut);
-                cut.len() >= "what is".len() && "what is your role".starts_with(&cut)
-            })
-        {
-            Ok((Column::Segment, How::Segment))
-        } else {
-            matching::match_question(main, sub.as_deref(), bank, mapping)
-        };
-        let (column, how) = found.unwrap_or_else(|note| {
-            let cut_option = matching::bracketed(main).filter(|_| bank.abbreviates());
-            let begun = bank.several_begun(main);
-            match (note, bank.owner(main, sub.as_deref())) {
-                (None, _) if cut_option.is_some() => {
-                    if let Some((title, row)) = cut_option {
-                        cut_options.push((index, title.to_string(), row.to_string()));
-                    }
-                }
-                (None, _) if !begun.is_empty() => {
-                    cut_columns.push((index, main.trim().to_string(), begun));
-                }
-                (Some(note), _) => notes.push(note),
-                (None, Some(owner)) => *elsewhere.entry(owner).or_default() += 1,
-                // Typeform heads option columns with the labels alone: tried as runs below.
-                (None, None) if layout == Layout::Typeform && sub.is_none() => {
-                    bare_labels.push((index, words::canonical(main)));
-                }
-                (None, None) => notes.push(format!(
-                    "column `{}` ignored: not a question of `{}`",
-                    shorten(main),
-                    bank.questionnaire.id
-                )),
-            }
-            (Column::Ignored, How::None)
-        });
-        matched.push(describe(
-            display(main, sub.as_deref()),
-            column,
-            how,
-            bank.questionnaire,
-        ));
-    }
-    let (runs, mut run_notes) = matching::bare_option_runs(&bare_labels, bank);
-    // Cut headings: an option column by its run, a single column by its answers.
-    let mut settled = abbreviated::option_runs(&cut_options, bank);
-    if !cut_columns.is_empty() {
-        let indices: Vec<usize> = cut_columns.iter().map(|(i, ..)| *i).collect();
-        let by_answers =
-            abbreviated::by_answers(&cut_columns, &answers(&indices), &bank.questionnaire.id);
-        settled.matched.extend(by_answers.matched);
-        settled.elsewhere.extend(by_answers.elsewhere);
-        settled.notes.extend(by_answers.notes);
-    }
-    for (index, column) in settled.matched {
-        matched[index] = describe(
-            matched[index].header.clone(),
-            column,
-            How::Abbreviated,
-            bank.questionnaire,
-        );
-    }
-    let mut placed: BTreeSet<usize> = settled.elsewhere.iter().map(|(i, _)| *i).collect();
-    for (_, owner) in settled.elsewhere {
-        *elsewhere.entry(owner).or_default() += 1;
-    }
-    run_notes.extend(settled.notes);
-    let explained: Vec<usize> = run_notes
-        .iter()
-        .flat_map(|(_, columns)| columns.clone())
-        .collect();
-    notes.extend(run_notes.into_iter().map(|(note, _)| note));
-    // Cut columns neither placed nor explained are what any unknown column is.
-    placed.extend(&explained);
-    for index in cut_options
-        .iter()
-        .map(|(i, ..)| *i)
-        .chain(cut_columns.iter().map(|(i, ..)| *i))
-    {
-        if matched[index].how == How::None && !placed.contains(&index) {
-            let (main, sub) = &headers[index];
-            match bank.owner(main, sub.as_deref()) {
-                Some(owner) => *elsewhere.entry(owner).or_default() += 1,
-                None => notes.push(format!(
-                    "column `{}` ignored: not a question of `{}`",
-                    shorten(&matched[index].header),
-                    bank.questionnaire.id
-                )),
-            }
-        }
-    }
-    for (owner, count) in &elsewhere {
-        notes.push(format!(
-            "{count} column(s) are questions of `{owner}`, not `{}`: import the file again with --questionnaire {owner}",
-            bank.questionnaire.id
-        ));
-    }
-    for (index, column) in runs {
-        matched[index] = describe(
-            matched[index].header.clone(),
-            column,
-            How::BareOptions,
-            bank.questionnaire,
-        );
-    }
-    for (index, _) in &bare_labels {
-        if matched[*index].how == How::None && !explained.contains(index) {
-            notes.push(format!(
-                "column `{}` ignored: not a question of `{}`",
-                shorten(&matched[*index].header),
-                bank.questionnaire.id
-            ));
-        }
-    }
-    // First, as they change the counts most: said before the columns merely ignored.
-    let duplicates = ignore_duplicates(&mut matched);
-    notes.splice(0..0, duplicates);
-    (matched, notes)
-}
-
-/// One answer per respondent and question: a question copied in the form (or two exports
-/// pasted side by side) gives two columns for it, which would count every respondent twice.
-/// The first column is read; each later one is ignored and named, with the first, in a note.
-fn ignore_duplicates(matched: &mut [Matched]) -> Vec<String> {
-    let mut first_of: HashMap<Column, usize> = HashMap::new();
-    let mut notes = Vec::new();
-    for index in 0..matched.len() {
-        let column = &matched[index].column;
-        if column.question().is_none() {
-            continue;
-        }
-        let Some(&first) = first_of.get(column) else {
-            first_of.insert(column.clone(), index);
-            continue;
-        };
-        let later = &mut matched[index];
-        let question = match (&later.question, &later.option) {
-            (Some(q), Some(option)) => format!("{q} [{option}]"),
-            (Some(q), None) => q.clone(),
-            (None, _) => String::new(),
-        };
-        later.column = Column::Ignored;
-        later.how = How::Duplicate { first: first + 1 };
-        let (shown_first, shown_later) =
-            quoted_pair(&matched[first].header, &matched[index].header);
-        notes.push(format!(
-            "columns {} \"{shown_first}\" and {} \"{shown_later}\" both match {question}; the first is used",
-            first + 1,
-            index + 1,
-        ));
-    }
-    notes
-}
-
-/// Two headers as a note quotes them: shortened, but a copy never shortened into its original
-/// (`… (copy)` is what tells them apart).
-fn quoted_pair(first: &str, later: &str) -> (String, String) {
-    let (a, b) = (shorten(first), shorten(later));
-    if a != b || first == later {
-        return (a, b);
-    }
-    let common = first
-        .chars()
-        .zip(later.chars())
-        .take_while(|(x, y)| x == y)
-        .count();
-    let tail: String = later.chars().skip(common).collect();
-    let head: String = later.chars().take(40).collect();
-    let tail = crate::text::shorten(tail.trim(), 30);
-    (a, format!("{}… {tail}", head.trim_end()))
-}
-
-/// A match with its question and option named, for people and mapping files.
-fn describe(header: String, column: Column, how: How, questionnaire: &Questionnaire) -> Matched {
-    let option = match &column {
-        Column::Option { question, option } => {
-            questionnaire
-                .question(question)
-                .and_then(|q| match &q.kind {
-                    super::questionnaire::Kind::Multi { options, .. } => {
-                        options.get(*option).cloned()
-                    }
-                    _ => None,
-                })
-        }
-        Column::OtherText(_) => Some("Other (please specify)".into()),
-        Column::NoneOfThese(id) => questionnaire.question(id).and_then(|q| match &q.kind {
-            super::questionnaire::Kind::Multi { none, .. } => none.clone(),
-            _ => None,
-        }),
-        _ => None,
-    };
-    Matched {
-        header,
-        question: column.question().map(str::to_string),
-        option,
-        column,
-        how,
-    }
-}
-
-/// A mapping file: `[columns]` with `QUESTION-ID = "column header as exported"`.
-pub fn read_mapping(path: &Path) -> Result<Mapping, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    let mut root = crate::spanned::parse_toml(&text, path).map_err(|e| e.to_string())?;
-    let mut errors = Vec::new();
-    let mapping = toml_span::de_helpers::TableHelper::new(&mut root)
-        .ok()
-        .and_then(|mut th| {
-            let columns = th.take("columns").and_then(|(_, mut v)| {
-                crate::spanned::read_table(&mut v, &mut errors, |ct| {
-                    let keys: Vec<String> = ct.table.keys().map(|k| k.name.to_string()).collect();
-                    keys.into_iter()
-                        .filter_map(|k| {
-                            ct.table
-                                .remove(k.as_str())
-                                .and_then(|v| v.as_str().map(|s| (k.clone(), s.to_string())))
-                        })
-                        .collect::<Mapping>()
-                })
-            });
-            th.finalize(None).ok()?;
-            columns
-        });
-    if !errors.is_empty() {
-        return Err(crate::spanned::InputError::in_toml(
-            path,
-            &text,
-            toml_span::DeserError { errors },
-        )
-        .to_string());
-    }
-    mapping.ok_or_else(|| {
-        format!(
-            "{}: expected a [columns] table of QUESTION-ID = \"header\"",
-            path.display()
-        )
     })
 }
 
