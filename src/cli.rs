@@ -126,6 +126,9 @@ pub enum Command {
         run: RunRef,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// Write it to FILE (`-` is stdout), whole or not at all. [default: stdout]
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
         #[command(flatten)]
         store: StoreArg,
         /// The audit file whose store to read (its `.centricity/history.db`).

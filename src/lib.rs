@@ -173,12 +173,13 @@ where
         Command::Report {
             run,
             format,
+            output,
             store,
             audit,
             csv_bom,
         } => commands::history::report(
             *run,
-            *format,
+            (*format, output.as_deref()),
             store.store.as_deref(),
             audit.as_deref(),
             report::Decoration {

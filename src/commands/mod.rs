@@ -4,6 +4,7 @@ pub mod audit;
 pub mod checks;
 pub mod history;
 pub mod init;
+mod outputs;
 pub mod portfolio;
 pub mod probe;
 pub mod reviews;

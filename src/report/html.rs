@@ -26,7 +26,8 @@ th{background:#f3f5f9}.num{text-align:right;white-space:nowrap}.muted{color:#5b6
 .bar i{display:block;height:100%}.good{background:#2e8b57}.mid{background:#d9a400}.bad{background:#c0392b}
 .fail{color:#c0392b}.warn{color:#9a6b00}.info{color:#5b6478}.provisional{color:#c0392b;font-weight:bold}
 .excerpt{font-size:.9em;color:#384055;overflow-wrap:anywhere}
-@media print{body{padding:0}a{color:inherit}}
+@page{size:A4;margin:14mm 12mm}
+@media print{body{padding:0;max-width:none}a{color:inherit}}
 ";
 
 pub fn render(report: &Report, history: &History<'_>) -> Vec<u8> {

@@ -193,3 +193,92 @@ fn hostile_text_is_shown_as_text_and_never_runs() {
     );
     assert!(dom.contains("&lt;b onmouseover=alert(1)&gt;Hostile&lt;/b&gt;"));
 }
+
+/// The pages of a PDF and the size of its first (in points), read from its objects.
+fn pdf_pages(bytes: &[u8]) -> (usize, String) {
+    let text = String::from_utf8_lossy(bytes);
+    let pages = text
+        .match_indices("/Type /Page")
+        .filter(|(at, _)| !text[at + "/Type /Page".len()..].starts_with('s'))
+        .count();
+    let media = text
+        .split_once("/MediaBox [")
+        .and_then(|(_, rest)| rest.split_once(']'))
+        .map(|(size, _)| {
+            size.split_whitespace()
+                .map(|n| format!("{:.0}", n.parse::<f64>().unwrap()))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default();
+    (pages, media)
+}
+
+#[test]
+#[ignore = "needs Chromium: eval \"$(bash scripts/chromium.sh start)\""]
+fn measured_once_the_report_renders_to_pdf_on_a4_from_the_audit_and_from_the_store() {
+    let binary = browser();
+    let scratch = Scratch::new();
+    let store = scratch.path("history.db");
+    let (json, pdf) = (scratch.path("r.json"), scratch.path("r.pdf"));
+    centricity()
+        .env("CENTRICITY_CHROMIUM", &binary)
+        .arg("audit")
+        .arg(repo_path("fixtures/acme/centricity.toml"))
+        .args(["--offline", "--allow-incomplete", "--store"])
+        .arg(&store)
+        .args(["--format", "json", "--output"])
+        .arg(&json)
+        .args(["--format", "pdf", "--output"])
+        .arg(&pdf)
+        .assert()
+        .success();
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF"), "not a PDF");
+    let (pages, media) = pdf_pages(&bytes);
+    assert_eq!(media, "0 0 595 842", "not A4");
+    assert!(pages >= 3, "{pages} pages");
+    let again = scratch.path("again.pdf");
+    centricity()
+        .env("CENTRICITY_CHROMIUM", &binary)
+        .args(["report", "last", "--store"])
+        .arg(&store)
+        .args(["--format", "pdf", "--output"])
+        .arg(&again)
+        .assert()
+        .success();
+    assert_eq!(pdf_pages(&std::fs::read(&again).unwrap()), (pages, media));
+    // The printer's private folder is gone.
+    let left: Vec<_> = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("centricity-pdf-")
+        })
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn without_a_browser_pdf_is_refused_before_anything_runs() {
+    let scratch = Scratch::new();
+    let empty = scratch.path("no-programs");
+    std::fs::create_dir(&empty).unwrap();
+    let pdf = scratch.path("r.pdf");
+    let output = centricity()
+        .env("PATH", &empty)
+        .env_remove("CENTRICITY_CHROMIUM")
+        .arg("audit")
+        .arg(repo_path("fixtures/acme/centricity.toml"))
+        .args(["--offline", "--no-store", "--format", "pdf", "--output"])
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("apt install chromium"), "{stderr}");
+    assert!(!stderr.contains("recorded run"), "it ran first: {stderr}");
+    assert!(!pdf.exists());
+}

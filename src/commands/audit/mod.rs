@@ -1,7 +1,6 @@
 //! `centricity audit`: load, run, score, render, write, and earn an exit code.
 
 mod history;
-mod outputs;
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -9,6 +8,7 @@ use std::io::IsTerminal;
 use clap::ArgMatches;
 
 use super::input_error;
+use super::outputs::{browser_ready, output_targets, write_outputs};
 use crate::audit::{self, Audit};
 use crate::benchmarks;
 use crate::cli::AuditArgs;
@@ -19,7 +19,6 @@ use crate::score;
 use crate::score::gates::{self, Gates};
 use crate::store;
 use history::History;
-use outputs::{output_targets, write_outputs};
 
 /// `(quiet, no_progress)`: `-q` and `--no-progress`.
 pub fn run(
@@ -36,6 +35,10 @@ pub fn run(
         Ok(outputs) => outputs,
         Err(message) => return input_error(&message),
     };
+    if let Err(missing) = browser_ready(&outputs) {
+        eprintln!("error: {missing}");
+        return Exit::Runtime;
+    }
     let selected = match select(&audit, &args.only, &args.skip) {
         Ok(selected) => selected,
         Err(message) => return input_error(&message),

@@ -170,13 +170,23 @@ pub fn compare(
     Exit::Ok
 }
 
+/// Renders a stored run in `format`, to `output` (stdout when `None` or `-`).
 pub fn report(
     run: RunRef,
-    format: Format,
+    (format, output): (Format, Option<&Path>),
     url: Option<&str>,
     audit_file: Option<&Path>,
     decoration: Decoration,
 ) -> Exit {
+    let target = match super::outputs::target_of(output) {
+        Ok(target) => target,
+        Err(message) => return super::input_error(&message),
+    };
+    let outputs = [(format, target)];
+    if let Err(missing) = super::outputs::browser_ready(&outputs) {
+        eprintln!("error: {missing}");
+        return Exit::Runtime;
+    }
     let audit = audit_file.map(|f| f.to_string_lossy().into_owned());
     let reading = match Reading::locate(url, audit.as_deref()) {
         Ok(r) => r,
@@ -213,8 +223,13 @@ pub fn report(
                 trend: &trend,
                 standing: standing.as_ref(),
             };
-            print(&format.render(&report, decoration, &context));
-            Exit::Ok
+            match super::outputs::write_outputs(&report, &outputs, decoration, &context) {
+                Ok(()) => Exit::Ok,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    Exit::Runtime
+                }
+            }
         }
         Err(e) => store_error(&e),
     }

@@ -1,5 +1,5 @@
-//! Where an audit's formats go: each `--output` paired with the `--format` before it, every
-//! format rendered first, files written whole, then stdout.
+//! Where a report's formats go: each `--output` paired with the `--format` before it, every
+//! format rendered (and printed, for PDF) first, files written whole, then stdout.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::ArgMatches;
 
 use crate::cli::AuditArgs;
+use crate::report::pdf::{Browser, PdfError};
 use crate::report::{Decoration, Format, History as ReportHistory, Report};
 
 /// Where a rendered format goes.
@@ -17,7 +18,7 @@ pub enum Target {
 }
 
 /// Pairs each `--output` with the `--format` given before it on the command line.
-pub(super) fn output_targets(
+pub(crate) fn output_targets(
     args: &AuditArgs,
     matches: &ArgMatches,
 ) -> Result<Vec<(Format, Target)>, String> {
@@ -53,25 +54,7 @@ pub(super) fn output_targets(
                 output.display()
             ));
         }
-        let target = if output.as_os_str() == "-" {
-            Target::Stdout
-        } else {
-            Target::File(output.clone())
-        };
-        if let Target::File(path) = &target {
-            let parent = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(std::path::Path::new("."));
-            if !parent.is_dir() {
-                return Err(format!(
-                    "cannot write {}: folder {} does not exist",
-                    path.display(),
-                    parent.display()
-                ));
-            }
-        }
-        targets[owner].1 = Some(target);
+        targets[owner].1 = Some(target_of(Some(output))?);
     }
     let targets: Vec<(Format, Target)> = targets
         .into_iter()
@@ -83,8 +66,35 @@ pub(super) fn output_targets(
     Ok(targets)
 }
 
+/// A PDF among the outputs needs a browser: found before anything runs, not after an hour.
+pub(crate) fn browser_ready(outputs: &[(Format, Target)]) -> Result<(), PdfError> {
+    if outputs.iter().any(|(format, _)| *format == Format::Pdf) {
+        Browser::find()?;
+    }
+    Ok(())
+}
+
+/// Where one `--output` sends a format: `-` is stdout; a file's folder must exist.
+pub(crate) fn target_of(output: Option<&std::path::Path>) -> Result<Target, String> {
+    let Some(path) = output.filter(|o| o.as_os_str() != "-") else {
+        return Ok(Target::Stdout);
+    };
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    if !parent.is_dir() {
+        return Err(format!(
+            "cannot write {}: folder {} does not exist",
+            path.display(),
+            parent.display()
+        ));
+    }
+    Ok(Target::File(path.to_path_buf()))
+}
+
 /// Renders every format first, then writes files (atomically), then stdout.
-pub(super) fn write_outputs(
+pub(crate) fn write_outputs(
     report: &Report,
     outputs: &[(Format, Target)],
     decoration: Decoration,
@@ -92,15 +102,16 @@ pub(super) fn write_outputs(
 ) -> Result<(), String> {
     let rendered: Vec<(&Target, Vec<u8>)> = outputs
         .iter()
-        .map(|(format, target)| {
+        .map(|(format, target)| -> Result<_, PdfError> {
             // Files never get colour codes: they end up in slides and CI logs.
             let decoration = Decoration {
                 color: decoration.color && *target == Target::Stdout,
                 ..decoration
             };
-            (target, format.render(report, decoration, history))
+            Ok((target, format.produce(report, decoration, history)?))
         })
-        .collect();
+        .collect::<Result<_, PdfError>>()
+        .map_err(|e| e.to_string())?;
     for (target, bytes) in &rendered {
         if let Target::File(path) = target {
             crate::output::write_atomically(path, bytes)
