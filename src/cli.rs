@@ -554,8 +554,8 @@ mod tests {
             assert_eq!(layout.name().parse(), Ok(*layout));
         }
         assert_eq!(
-            "pdf".parse::<Format>().map_err(|e| e.to_string()),
-            Err("unknown format `pdf`".into())
+            "docx".parse::<Format>().map_err(|e| e.to_string()),
+            Err("unknown format `docx`".into())
         );
         assert_eq!(
             "excel".parse::<Layout>().map_err(|e| e.to_string()),
