@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 
 use super::model::{CheckReport, Evidence, Finding, Report, Severity, Status};
+use super::sanitize::html as esc;
 use super::{History, Standing, TrendPoint, grade_text};
 use crate::benchmarks::{self, Benchmark};
 use crate::kind::ReportSection;
@@ -30,16 +31,21 @@ th{background:#f3f5f9}.num{text-align:right;white-space:nowrap}.muted{color:#5b6
 @media print{body{padding:0;max-width:none}a{color:inherit}}
 ";
 
-pub fn render(report: &Report, history: &History<'_>) -> Vec<u8> {
-    let mut out = String::with_capacity(64 * 1024);
-    let name = esc(&report.audit.name);
-    let _ = write!(
-        out,
+/// The start of a page of ours, up to `<body>`: the CSP, the house style and `more_style`;
+/// `title` is already escaped.
+pub fn page_start(title: &str, more_style: &str) -> String {
+    format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <title>Customer-centricity audit: {name}</title><style>{STYLE}</style></head><body>\n"
-    );
+         <title>{title}</title><style>{STYLE}{more_style}</style></head><body>\n"
+    )
+}
+
+pub fn render(report: &Report, history: &History<'_>) -> Vec<u8> {
+    let mut out = String::with_capacity(64 * 1024);
+    let name = esc(&report.audit.name);
+    out.push_str(&page_start(&format!("Customer-centricity audit: {name}"), ""));
     cover(&mut out, report, history.standing);
     summary(&mut out, report);
     over_time(&mut out, history.trend);
@@ -450,24 +456,6 @@ fn link_or_text(text: &str) -> String {
         }
         _ => esc(text),
     }
-}
-
-/// Text for HTML content and attribute values: control and bidi characters shown escaped
-/// (`\u{202e}`), as in a terminal, so no text reorders or hides what is around it.
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in super::sanitize::terminal_lines(text).chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if super::sanitize::xml_allows(c) => out.push(c),
-            _ => out.push('\u{fffd}'),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

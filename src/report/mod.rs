@@ -3,7 +3,7 @@
 
 mod csv;
 pub use sheet::Sheet;
-mod html;
+pub mod html;
 mod json;
 mod junit;
 mod markdown;

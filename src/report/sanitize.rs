@@ -82,6 +82,24 @@ pub fn xml_allows(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
+/// Text for HTML content and attribute values: control and bidi characters shown escaped
+/// (`\u{202e}`), as in a terminal, so no text reorders or hides what is around it.
+pub fn html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in terminal_lines(text).chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if xml_allows(c) => out.push(c),
+            _ => out.push('\u{fffd}'),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
