@@ -1,10 +1,11 @@
 //! Reading a mystery-shopping log (CSV as spreadsheets save it): every bad cell reported with
 //! its row and column.
 
-use super::{COLUMNS, OUTCOMES, REQUIRED};
+use super::{COLUMNS, REQUIRED};
 use crate::benchmarks;
 use crate::channel::Channel;
 use crate::kind::Contact;
+use crate::kind::contacts::Outcome;
 use crate::spanned::{InputError, Location, Problem};
 use chrono::{DateTime, FixedOffset};
 use std::collections::HashMap;
@@ -228,19 +229,22 @@ impl<'a> Row<'a> {
         Some(id)
     }
 
-    fn outcome(&mut self) -> Option<String> {
-        let outcome = self
+    /// Written in any case, with spaces or hyphens: `Partially resolved` is `partially_resolved`.
+    fn outcome(&mut self) -> Option<Outcome> {
+        let written = self
             .cell("outcome")
             .map(|o| o.to_ascii_lowercase().replace([' ', '-'], "_"))?;
-        if !OUTCOMES.contains(&outcome.as_str()) {
+        let outcome = Outcome::LOGGED.into_iter().find(|o| o.as_str() == written);
+        if outcome.is_none() {
+            let names: Vec<&str> = Outcome::LOGGED.map(Outcome::as_str).into();
             self.bad(
                 "outcome",
                 format!(
-                    "unknown outcome `{outcome}`; expected one of: {}",
-                    OUTCOMES.join(", ")
+                    "unknown outcome `{written}`; expected one of: {}",
+                    names.join(", ")
                 ),
             );
         }
-        Some(outcome)
+        outcome
     }
 }
