@@ -13,6 +13,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::report::Report;
+use crate::text::{UnknownName, by_name};
 
 // The probe record is the kinds' (they read it back); the store keeps it.
 pub use crate::kind::{Probe, new_token};
@@ -130,9 +131,13 @@ impl ScoreLevel {
             ScoreLevel::Check => "check",
         }
     }
+}
 
-    pub fn from_name(name: &str) -> Option<ScoreLevel> {
-        Self::ALL.into_iter().find(|l| l.as_str() == name)
+impl std::str::FromStr for ScoreLevel {
+    type Err = UnknownName;
+
+    fn from_str(name: &str) -> Result<Self, UnknownName> {
+        by_name(&Self::ALL, Self::as_str, "score level", name)
     }
 }
 
@@ -255,11 +260,9 @@ fn score_from_row(
     key: String,
     score: Option<f64>,
 ) -> Result<ScoreRow, StoreError> {
-    let level = ScoreLevel::from_name(level).ok_or_else(|| {
-        StoreError::Database(format!(
-            "a score of run {run_id} has the unknown level `{level}`"
-        ))
-    })?;
+    let level = level
+        .parse()
+        .map_err(|e| StoreError::Database(format!("a score of run {run_id}: {e}")))?;
     Ok(ScoreRow {
         run_id,
         level,
@@ -348,13 +351,13 @@ mod tests {
     #[test]
     fn every_score_level_reads_back_from_its_column_text() {
         for level in ScoreLevel::ALL {
-            assert_eq!(ScoreLevel::from_name(level.as_str()), Some(level));
+            assert_eq!(level.as_str().parse(), Ok(level));
             assert_eq!(serde_json::to_value(level).unwrap(), level.as_str());
         }
         let unknown = score_from_row(7, "channel", String::new(), None).unwrap_err();
         assert_eq!(
             unknown.to_string(),
-            "store: a score of run 7 has the unknown level `channel`"
+            "store: a score of run 7: unknown score level `channel`"
         );
     }
 }

@@ -7,6 +7,7 @@ use crate::channel::Channel;
 use crate::kind::Contact;
 use crate::kind::contacts::Outcome;
 use crate::spanned::{InputError, Location, Problem};
+use crate::text::by_name;
 use chrono::{DateTime, FixedOffset};
 use std::collections::HashMap;
 use std::path::Path;
@@ -234,17 +235,14 @@ impl<'a> Row<'a> {
         let written = self
             .cell("outcome")
             .map(|o| o.to_ascii_lowercase().replace([' ', '-'], "_"))?;
-        let outcome = Outcome::LOGGED.into_iter().find(|o| o.as_str() == written);
-        if outcome.is_none() {
-            let names: Vec<&str> = Outcome::LOGGED.map(Outcome::as_str).into();
-            self.bad(
-                "outcome",
-                format!(
-                    "unknown outcome `{written}`; expected one of: {}",
-                    names.join(", ")
-                ),
-            );
-        }
-        outcome
+        by_name(&Outcome::LOGGED, Outcome::as_str, "outcome", &written)
+            .map_err(|unknown| {
+                let names = Outcome::LOGGED.map(Outcome::as_str);
+                self.bad(
+                    "outcome",
+                    format!("{unknown}; expected one of: {}", names.join(", ")),
+                );
+            })
+            .ok()
     }
 }

@@ -178,4 +178,22 @@ mod tests {
             assert_eq!(read, plain, "{delimiter:?} utf16={utf16}");
         }
     }
+
+    #[test]
+    fn an_outcome_a_log_may_not_state_is_refused_with_those_it_may() {
+        for written in ["lost", "no reply"] {
+            let log = format!(
+                "channel,contact_id,sent_at,outcome\nphone,P-01,2026-11-16T09:14:05+01:00,{written}\n"
+            );
+            let err = read_log(log.as_bytes(), Path::new("log.csv"))
+                .unwrap_err()
+                .to_string();
+            let expected = format!(
+                "unknown outcome `{}`; expected one of: answered, resolved, partially_resolved, \
+                 unresolved, escalated, transferred, callback, voicemail, no_answer, abandoned, bounced",
+                written.replace(' ', "_")
+            );
+            assert!(err.contains(&expected), "{err}");
+        }
+    }
 }

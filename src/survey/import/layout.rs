@@ -1,7 +1,7 @@
 //! The export layouts: how each survey tool writes its header rows, which
 //! columns it adds itself, and how it marks unfinished and test responses.
 
-use super::super::answers::normalise;
+use super::super::labels::normalise;
 use crate::text::{UnknownName, by_name};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -32,13 +32,32 @@ impl std::fmt::Display for Layout {
 }
 
 /// Whether a response counts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Standing {
     Complete,
     /// Started and not finished.
     Partial,
-    /// A preview, test or spam response, by the tool's own status.
-    NotARespondent(String),
+    /// A response the tool's own status says is no respondent's.
+    NotARespondent(Marked),
+}
+
+/// What a tool's status marks a response that is no respondent's as. In the order of their
+/// names, the order an import's notes list what was left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Marked {
+    Preview,
+    Spam,
+    Test,
+}
+
+impl Marked {
+    pub fn name(self) -> &'static str {
+        match self {
+            Marked::Preview => "preview",
+            Marked::Spam => "spam",
+            Marked::Test => "test",
+        }
+    }
 }
 
 /// How a LimeSurvey export heads its columns when not with codes ("Export questions as" in
@@ -349,9 +368,9 @@ impl Layout {
         let status = status.map(normalise).unwrap_or_default();
         // Qualtrics writes the status as text, its legacy format as a number.
         match status.as_str() {
-            "survey preview" | "1" => return Standing::NotARespondent("preview".into()),
-            "survey test" | "2" => return Standing::NotARespondent("test".into()),
-            "spam" | "8" => return Standing::NotARespondent("spam".into()),
+            "survey preview" | "1" => return Standing::NotARespondent(Marked::Preview),
+            "survey test" | "2" => return Standing::NotARespondent(Marked::Test),
+            "spam" | "8" => return Standing::NotARespondent(Marked::Spam),
             _ => {}
         }
         let unfinished = match finished.map(normalise).as_deref() {

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use super::super::answers::normalise;
+use super::super::labels::normalise;
 use super::super::questionnaire::{Kind, Question, Questionnaire};
 use super::Mapping;
 

@@ -4,7 +4,7 @@
 //! by id, by text or by a mapping file — never by position.
 
 mod abbreviated;
-mod layout;
+pub(super) mod layout;
 pub mod matching;
 mod records;
 mod words;
@@ -13,10 +13,11 @@ use records::{Rows, ToolColumns, cell, read_record};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
-use super::answers::{AnswerRow, normalise};
+use super::answers::AnswerRow;
+use super::labels::normalise;
 use super::questionnaire::{Question, Questionnaire};
 use crate::spanned::{InputError, Location, Problem};
-pub use layout::{Headings, Layout, Standing};
+pub use layout::{Headings, Layout, Marked, Standing};
 use matching::{Bank, Column, How, Matched, display, shorten};
 
 /// Explicit column headers per question id, for forms whose wording differs from the bank.
@@ -52,7 +53,15 @@ pub struct Imported {
     pub mapped: Mapped,
     pub rows: Vec<AnswerRow>,
     /// Responses left out: unfinished ones (unless kept) and previews, tests, spam by status.
-    pub excluded: BTreeMap<String, usize>,
+    pub excluded: BTreeMap<LeftOut, usize>,
+}
+
+/// Why a response was left out of an import. Ordered as the notes list them, by their
+/// words: `preview`, `spam`, `test`, then `unfinished`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LeftOut {
+    NotARespondent(Marked),
+    Unfinished,
 }
 
 impl Mapped {
@@ -301,7 +310,7 @@ pub fn import(
     // A row that stops before a question column was cut off (trailing empty columns are fine).
     let last_question_column = columns.iter().rposition(|c| c.question().is_some());
     let tool = ToolColumns::of(&columns);
-    let mut excluded: BTreeMap<String, usize> = BTreeMap::new();
+    let mut excluded: BTreeMap<LeftOut, usize> = BTreeMap::new();
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     // The rows read with the headers, then the rest one at a time.
@@ -341,11 +350,11 @@ pub fn import(
             Standing::Complete => {}
             Standing::Partial if options.include_partial => {}
             Standing::Partial => {
-                *excluded.entry("unfinished".into()).or_default() += 1;
+                *excluded.entry(LeftOut::Unfinished).or_default() += 1;
                 continue;
             }
-            Standing::NotARespondent(status) => {
-                *excluded.entry(status).or_default() += 1;
+            Standing::NotARespondent(marked) => {
+                *excluded.entry(LeftOut::NotARespondent(marked)).or_default() += 1;
                 continue;
             }
         }
@@ -368,11 +377,14 @@ pub fn import(
         });
     }
     for (why, count) in &excluded {
-        mapped.notes.push(match why.as_str() {
-            "unfinished" => {
+        mapped.notes.push(match why {
+            LeftOut::Unfinished => {
                 format!("{count} unfinished response(s) left out (--include-partial keeps them)")
             }
-            status => format!("{count} {status} response(s) left out: not respondents"),
+            LeftOut::NotARespondent(marked) => format!(
+                "{count} {} response(s) left out: not respondents",
+                marked.name()
+            ),
         });
     }
     if rows.is_empty() {
@@ -669,6 +681,22 @@ pub fn read_mapping(path: &Path) -> Result<Mapping, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_is_left_out_is_noted_in_the_order_of_its_words() {
+        let mut left_out = [
+            LeftOut::Unfinished,
+            LeftOut::NotARespondent(Marked::Test),
+            LeftOut::NotARespondent(Marked::Preview),
+            LeftOut::NotARespondent(Marked::Spam),
+        ];
+        left_out.sort();
+        let words = left_out.map(|why| match why {
+            LeftOut::NotARespondent(marked) => marked.name(),
+            LeftOut::Unfinished => "unfinished",
+        });
+        assert!(words.is_sorted(), "{words:?}");
+    }
 
     #[test]
     fn a_question_in_two_columns_is_read_once_from_the_first() {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::layout::Layout;
 use super::matching::{Column, shorten};
 use crate::spanned::{InputError, Location, Problem};
-use crate::survey::answers::{AnswerRow, Value, parse_cell};
+use crate::survey::answers::{AnswerRow, Origin, Value, parse_cell};
 use crate::survey::questionnaire::Question;
 
 /// An export's rows, read one at a time from its decoded text, whatever delimiter it was
@@ -114,7 +114,7 @@ pub(super) fn read_record(
                 match parse_cell(question, cell) {
                     Ok(Some(value)) => rows.push(AnswerRow {
                         respondent: respondent.clone(),
-                        source: layout.name().into(),
+                        source: Origin::Export(layout),
                         submitted_at: submitted_at.clone(),
                         segment: segment.clone(),
                         question: Arc::clone(id),
@@ -151,7 +151,7 @@ pub(super) fn read_record(
         chosen.sort_unstable();
         rows.push(AnswerRow {
             respondent: respondent.clone(),
-            source: layout.name().into(),
+            source: Origin::Export(layout),
             submitted_at: submitted_at.clone(),
             segment: segment.clone(),
             question: question.into(),
