@@ -315,7 +315,7 @@ fn parse_checks(
             } else if let Some(first) = first_seen.get(&id.value) {
                 let line = match index.locate(*first) {
                     Location::LineCol { line, .. } => line,
-                    _ => 0,
+                    Location::Cell { .. } | Location::File => 0,
                 };
                 th.errors.extend(
                     at(

@@ -364,7 +364,12 @@ pub(crate) fn question_stats(
             };
             Some(choices.iter().filter(|i| best(**i)).count() as f64 / choices.len() as f64)
         }
-        _ => None,
+        Kind::Scale { .. }
+        | Kind::YesNo
+        | Kind::Maturity4
+        | Kind::Number { .. }
+        | Kind::Multi { .. }
+        | Kind::Text => None,
     };
     let agreement = agreement(&q.kind, &choices, &numbers);
     if let Some(a) = agreement.as_ref().filter(|a| a.split) {
@@ -394,7 +399,11 @@ pub(crate) fn question_stats(
         .iter()
         .filter_map(|r| match &r.value {
             Value::Text(t) if !t.trim().is_empty() => Some(t.clone()),
-            _ => None,
+            Value::Text(_)
+            | Value::Choice(_)
+            | Value::Number(_)
+            | Value::Multi { .. }
+            | Value::DontKnow => None,
         })
         .collect();
     QuestionStats {

@@ -76,7 +76,13 @@ pub(super) fn agreement(kind: &Kind, choices: &[usize], numbers: &[f64]) -> Opti
                 split: qcd > 0.5,
             })
         }
-        _ => None,
+        // Too few answers for the kind's measure, or a kind without one.
+        Kind::Scale { .. }
+        | Kind::Maturity4
+        | Kind::YesNo
+        | Kind::Number { .. }
+        | Kind::Multi { .. }
+        | Kind::Text => None,
     }
 }
 

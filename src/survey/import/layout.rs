@@ -208,7 +208,12 @@ impl Layout {
                 "Qualtrics' legacy format (`V1`, `V2`… codes over the texts, two header rows), still in older accounts and many archives",
             ),
             Layout::Centricity => Some("`centricity survey template --format csv`, filled in"),
-            _ => None,
+            Layout::GoogleForms
+            | Layout::MicrosoftForms
+            | Layout::Typeform
+            | Layout::Surveymonkey
+            | Layout::Qualtrics
+            | Layout::Limesurvey => None,
         }
     }
 
@@ -216,7 +221,11 @@ impl Layout {
         match self {
             Layout::Surveymonkey | Layout::QualtricsLegacy => 2,
             Layout::Qualtrics => 3,
-            _ => 1,
+            Layout::GoogleForms
+            | Layout::MicrosoftForms
+            | Layout::Typeform
+            | Layout::Limesurvey
+            | Layout::Centricity => 1,
         }
     }
 
@@ -344,7 +353,16 @@ impl Layout {
                 key == "interviewtime"
                     || key.starts_with("grouptime") && key.len() > "grouptime".len()
             }
-            _ => false,
+            (
+                Layout::GoogleForms
+                | Layout::MicrosoftForms
+                | Layout::Typeform
+                | Layout::Surveymonkey
+                | Layout::Qualtrics
+                | Layout::QualtricsLegacy
+                | Layout::Centricity,
+                _,
+            ) => false,
         }
     }
 
@@ -354,7 +372,11 @@ impl Layout {
         match self {
             Layout::Qualtrics | Layout::QualtricsLegacy => (Some("finished"), Some("status")),
             Layout::Typeform => (Some("response type"), None),
-            _ => (None, None),
+            Layout::GoogleForms
+            | Layout::MicrosoftForms
+            | Layout::Surveymonkey
+            | Layout::Limesurvey
+            | Layout::Centricity => (None, None),
         }
     }
 
@@ -478,7 +500,11 @@ impl Layout {
                     let (code, text) = (cell(0, col), cell(1, col));
                     (if text.trim().is_empty() { code } else { text }, None)
                 }
-                _ => match headings {
+                Layout::GoogleForms
+                | Layout::MicrosoftForms
+                | Layout::Typeform
+                | Layout::Limesurvey
+                | Layout::Centricity => match headings {
                     Some(headings) => (headings.text(&cell(0, col), underscores), None),
                     None => (cell(0, col), None),
                 },

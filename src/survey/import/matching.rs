@@ -44,7 +44,12 @@ impl Column {
             | Column::Option { question: id, .. }
             | Column::OtherText(id)
             | Column::NoneOfThese(id) => Some(id),
-            _ => None,
+            Column::Respondent
+            | Column::SubmittedAt
+            | Column::Segment
+            | Column::Completion
+            | Column::Status
+            | Column::Ignored => None,
         }
     }
 }

@@ -15,7 +15,7 @@ use std::path::Path;
 
 use super::answers::AnswerRow;
 use super::labels::normalise;
-use super::questionnaire::{Question, Questionnaire};
+use super::questionnaire::{Kind, Question, Questionnaire};
 use crate::spanned::{InputError, Location, Problem};
 pub use layout::{Headings, Layout, Marked, Standing};
 use matching::{Bank, Column, How, Matched, display, shorten};
@@ -304,7 +304,15 @@ pub fn import(
         .iter()
         .map(|c| match c {
             Column::Answer(id) => questionnaire.question(id).map(|q| (q, id.as_str().into())),
-            _ => None,
+            Column::Option { .. }
+            | Column::OtherText(_)
+            | Column::NoneOfThese(_)
+            | Column::Respondent
+            | Column::SubmittedAt
+            | Column::Segment
+            | Column::Completion
+            | Column::Status
+            | Column::Ignored => None,
         })
         .collect();
     // A row that stops before a question column was cut off (trailing empty columns are fine).
@@ -611,23 +619,29 @@ fn quoted_pair(first: &str, later: &str) -> (String, String) {
 
 /// A match with its question and option named, for people and mapping files.
 fn describe(header: String, column: Column, how: How, questionnaire: &Questionnaire) -> Matched {
+    let multi = |id: &str| {
+        questionnaire.question(id).and_then(|q| match &q.kind {
+            Kind::Multi { options, none, .. } => Some((options, none)),
+            Kind::YesNo
+            | Kind::Scale { .. }
+            | Kind::Maturity4
+            | Kind::Number { .. }
+            | Kind::Text => None,
+        })
+    };
     let option = match &column {
         Column::Option { question, option } => {
-            questionnaire
-                .question(question)
-                .and_then(|q| match &q.kind {
-                    super::questionnaire::Kind::Multi { options, .. } => {
-                        options.get(*option).cloned()
-                    }
-                    _ => None,
-                })
+            multi(question).and_then(|(options, _)| options.get(*option).cloned())
         }
         Column::OtherText(_) => Some("Other (please specify)".into()),
-        Column::NoneOfThese(id) => questionnaire.question(id).and_then(|q| match &q.kind {
-            super::questionnaire::Kind::Multi { none, .. } => none.clone(),
-            _ => None,
-        }),
-        _ => None,
+        Column::NoneOfThese(id) => multi(id).and_then(|(_, none)| none.clone()),
+        Column::Answer(_)
+        | Column::Respondent
+        | Column::SubmittedAt
+        | Column::Segment
+        | Column::Completion
+        | Column::Status
+        | Column::Ignored => None,
     };
     Matched {
         header,

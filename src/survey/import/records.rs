@@ -144,7 +144,16 @@ pub(super) fn read_record(
             Column::OtherText(question) if !cell.is_empty() => {
                 multi.entry(question.clone()).or_default().1 = Some(cell.to_string());
             }
-            _ => {}
+            // An unchosen option, an empty "Other", and the tool's own columns (read apart).
+            Column::Option { .. }
+            | Column::NoneOfThese(_)
+            | Column::OtherText(_)
+            | Column::Respondent
+            | Column::SubmittedAt
+            | Column::Segment
+            | Column::Completion
+            | Column::Status
+            | Column::Ignored => {}
         }
     }
     for (question, (mut chosen, other)) in multi {
