@@ -354,7 +354,7 @@ pub(crate) fn question_stats(
         })
         .collect();
     let top2_box = match &q.kind {
-        Kind::Scale { options, reversed } if !choices.is_empty() => {
+        Kind::Scale { options, reversed } => (!choices.is_empty()).then(|| {
             let best = |i: usize| {
                 if *reversed {
                     i <= 1
@@ -362,14 +362,11 @@ pub(crate) fn question_stats(
                     i + 2 >= options.len()
                 }
             };
-            Some(choices.iter().filter(|i| best(**i)).count() as f64 / choices.len() as f64)
+            choices.iter().filter(|i| best(**i)).count() as f64 / choices.len() as f64
+        }),
+        Kind::YesNo | Kind::Maturity4 | Kind::Number { .. } | Kind::Multi { .. } | Kind::Text => {
+            None
         }
-        Kind::Scale { .. }
-        | Kind::YesNo
-        | Kind::Maturity4
-        | Kind::Number { .. }
-        | Kind::Multi { .. }
-        | Kind::Text => None,
     };
     let agreement = agreement(&q.kind, &choices, &numbers);
     if let Some(a) = agreement.as_ref().filter(|a| a.split) {
@@ -398,12 +395,8 @@ pub(crate) fn question_stats(
     let texts: Vec<String> = answers
         .iter()
         .filter_map(|r| match &r.value {
-            Value::Text(t) if !t.trim().is_empty() => Some(t.clone()),
-            Value::Text(_)
-            | Value::Choice(_)
-            | Value::Number(_)
-            | Value::Multi { .. }
-            | Value::DontKnow => None,
+            Value::Text(t) => (!t.trim().is_empty()).then(|| t.clone()),
+            Value::Choice(_) | Value::Number(_) | Value::Multi { .. } | Value::DontKnow => None,
         })
         .collect();
     QuestionStats {

@@ -4,7 +4,7 @@
 //! allowed only when it is unmistakable. A wrong match puts invented numbers in
 //! front of a client, so anything doubtful stays unmatched, with a note saying why.
 
-use super::layout::abbreviation;
+use super::headings::abbreviation;
 use super::words::{canonical, contained, dice, negations, words};
 use std::collections::BTreeSet;
 

@@ -4,6 +4,7 @@
 //! by id, by text or by a mapping file — never by position.
 
 mod abbreviated;
+mod headings;
 pub(super) mod layout;
 pub mod matching;
 mod records;
@@ -17,7 +18,8 @@ use super::answers::AnswerRow;
 use super::labels::normalise;
 use super::questionnaire::{Kind, Question, Questionnaire};
 use crate::spanned::{InputError, Location, Problem};
-pub use layout::{Headings, Layout, Marked, Standing};
+pub use headings::Headings;
+pub use layout::{Layout, Marked, Standing};
 use matching::{Bank, Column, How, Matched, display, shorten};
 
 /// Explicit column headers per question id, for forms whose wording differs from the bank.
