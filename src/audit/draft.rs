@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use url::Url;
 
 use crate::kind::Kind;
-use crate::kinds::contact_reach::{self, ContactReach, ReachObservation};
+use crate::kinds::contact_reach::{ChannelKind, ContactReach, ReachObservation};
 use crate::kinds::{
     email::Email, http::Http, mystery_log::MysteryLog, questionnaire::Questionnaire,
     reviews::Reviews, web_form::WebForm,
@@ -43,12 +43,12 @@ fn company_name(start: &Url, obs: &ReachObservation) -> String {
 fn contact_page<'a>(start: &Url, obs: &'a ReachObservation) -> Option<&'a str> {
     const WORDS: &[&str] = &["contact", "kontakt", "contacto", "contatti", "nous-joindre"];
     let score = |url: &str, title: Option<&str>| {
-        let held = |kind: &str| obs.channels.iter().any(|c| c.page == url && c.kind == kind);
+        let held = |kind| obs.channels.iter().any(|c| c.page == url && c.kind == kind);
         let named = |text: &str| WORDS.iter().any(|w| text.to_lowercase().contains(w));
-        3 * u32::from(held("web_form"))
-            + 2 * u32::from(held("email"))
-            + 2 * u32::from(held("phone"))
-            + u32::from(held("chat") || held("messaging"))
+        3 * u32::from(held(ChannelKind::WebForm))
+            + 2 * u32::from(held(ChannelKind::Email))
+            + 2 * u32::from(held(ChannelKind::Phone))
+            + u32::from(held(ChannelKind::Chat) || held(ChannelKind::Messaging))
             + 2 * u32::from(Url::parse(url).is_ok_and(|u| named(u.path())))
             + 2 * u32::from(title.is_some_and(named))
     };
@@ -94,7 +94,11 @@ pub fn from_crawl(start: &Url, obs: &ReachObservation) -> String {
     if let Some(page) = contact_page(start, obs) {
         check("contact-page", "Contact page", page_check("web", page));
     }
-    if let Some(help) = obs.channels.iter().find(|c| c.kind == "help_centre") {
+    if let Some(help) = obs
+        .channels
+        .iter()
+        .find(|c| c.kind == ChannelKind::HelpCentre)
+    {
         check(
             "help-centre",
             "Help centre",
@@ -117,7 +121,7 @@ pub fn from_crawl(start: &Url, obs: &ReachObservation) -> String {
     let found: Vec<String> = obs
         .channels
         .iter()
-        .filter(|c| contact_reach::DIRECT.contains(&c.kind.as_str()))
+        .filter(|c| c.kind.is_direct())
         .map(|c| {
             format!(
                 "#   {} {} ({} click{})",
@@ -144,12 +148,12 @@ pub fn from_crawl(start: &Url, obs: &ReachObservation) -> String {
     let address = obs
         .channels
         .iter()
-        .find(|c| c.kind == "email")
+        .find(|c| c.kind == ChannelKind::Email)
         .map(|c| c.detail.as_str());
     let form = obs
         .channels
         .iter()
-        .find(|c| c.kind == "web_form")
+        .find(|c| c.kind == ChannelKind::WebForm)
         .map(|c| c.page.as_str());
     if address.is_some() || form.is_some() {
         out.push_str(

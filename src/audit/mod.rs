@@ -2,6 +2,7 @@
 //! validated in one pass that reports every problem with its place.
 
 pub mod draft;
+mod thresholds;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -19,6 +20,9 @@ use crate::spanned::{
 use crate::category::Category;
 use crate::kind::{LoadContext, OtherCheck};
 use crate::kinds::{self, CheckParams};
+use thresholds::parse_thresholds;
+
+pub use thresholds::ThresholdKey;
 
 /// The file `centricity audit` reads when none is named.
 pub const DEFAULT_FILE: &str = "centricity.toml";
@@ -46,8 +50,8 @@ pub struct Audit {
     /// Where network observations are saved, and read back by `--offline`.
     pub evidence_dir: PathBuf,
     pub scoring: ScoringConfig,
-    /// `[thresholds]`: `overall` or a category id → the minimum score a run must reach.
-    pub thresholds: BTreeMap<String, f64>,
+    /// `[thresholds]`: the minimum score a run must reach, overall or in a category.
+    pub thresholds: BTreeMap<ThresholdKey, f64>,
     pub checks: Vec<CheckSpec>,
 }
 
@@ -223,20 +227,6 @@ pub fn parse(text: &str, file: &Path) -> Result<Audit, InvalidInput> {
     })
 }
 
-/// `[thresholds]`: `overall` and category ids, each a score from 0 to 100.
-fn parse_thresholds(th: &mut TableHelper<'_>) -> BTreeMap<String, f64> {
-    let mut thresholds = BTreeMap::new();
-    for key in std::iter::once("overall").chain(Category::ALL.iter().map(|c| c.id())) {
-        if let Some(value) = th.optional_s::<Number>(key) {
-            if !(0.0..=100.0).contains(&value.value.0) {
-                th.errors.extend(out_of_range(key, &value).errors);
-            }
-            thresholds.insert(key.to_string(), value.value.0);
-        }
-    }
-    thresholds
-}
-
 fn located(errors: DeserError, text: &str, file: &Path, ctx: LoadContext<'_>) -> InvalidInput {
     let mut all = Vec::new();
     if !errors.errors.is_empty() {
@@ -326,7 +316,7 @@ fn parse_checks(
             } else if let Some(first) = first_seen.get(&id.value) {
                 let line = match index.locate(*first) {
                     Location::LineCol { line, .. } => line,
-                    _ => 0,
+                    Location::Cell { .. } | Location::File => 0,
                 };
                 th.errors.extend(
                     at(

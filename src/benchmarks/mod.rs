@@ -102,13 +102,11 @@ pub fn parse(text: &str, file: &Path) -> Result<Benchmarks, InputError> {
             if let Some((_, mut table)) = top.take("channel_weights") {
                 benchmarks.channel_weights = read_weights(&mut table, &mut errors.errors);
             }
-            for family in ["http", "contact"] {
+            for (family, target) in [
+                ("http", &mut benchmarks.http),
+                ("contact", &mut benchmarks.contact),
+            ] {
                 if let Some((_, mut table)) = top.take(family) {
-                    let target = if family == "http" {
-                        &mut benchmarks.http
-                    } else {
-                        &mut benchmarks.contact
-                    };
                     read_family(family, &mut table, target, &mut errors.errors);
                 }
             }

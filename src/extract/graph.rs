@@ -165,7 +165,7 @@ impl Node {
     pub fn node<'g>(&self, graph: &'g Graph, name: &str) -> Option<&'g Node> {
         self.values(name).find_map(|v| match v {
             Val::Node(n) => Some(graph.get(*n)),
-            _ => None,
+            Val::Text(_) | Val::Number(_) => None,
         })
     }
 
@@ -174,7 +174,7 @@ impl Node {
         self.values(name).find_map(|v| match v {
             Val::Text(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
             Val::Number(n) => Some(n.to_string()),
-            _ => None,
+            Val::Text(_) | Val::Node(_) => None,
         })
     }
 
@@ -462,7 +462,7 @@ fn latest_review(graph: &Graph, entity: &Node) -> Option<String> {
         .values("review")
         .filter_map(|v| match v {
             Val::Node(review) => graph.get(*review).text("datePublished"),
-            _ => None,
+            Val::Text(_) | Val::Number(_) => None,
         })
         .filter_map(|date| iso_date(&date))
         .max()

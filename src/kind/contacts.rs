@@ -13,9 +13,83 @@ use crate::channel::Channel;
 use crate::stats::median;
 use crate::verdict::{ErrorCode, Evidence, Finding, Metric, Severity, Status, Unit, human_seconds};
 
-/// The outcomes that say whether the question was settled on that contact: the
-/// resolution rate is the share of these that are `resolved`.
-const RESOLUTION_OUTCOMES: &[&str] = &["resolved", "partially_resolved", "unresolved", "escalated"];
+/// What became of a contact: the words of first-contact-resolution reports for a logged one,
+/// or what the replies to a probe say. Written in snake case in saved evidence and evidence
+/// lines; a probe's own two outcomes are phrases, as its evidence has always shown them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Answered,
+    Resolved,
+    PartiallyResolved,
+    Unresolved,
+    Escalated,
+    Transferred,
+    Callback,
+    Voicemail,
+    NoAnswer,
+    Abandoned,
+    Bounced,
+    /// A probe nothing answered.
+    #[serde(rename = "no reply")]
+    NoReply,
+    /// A probe answered only by machines.
+    #[serde(rename = "no reply from a person")]
+    NoReplyFromPerson,
+}
+
+impl Outcome {
+    /// The outcomes a mystery-shopping log may state, in the order its errors list them.
+    pub const LOGGED: [Outcome; 11] = [
+        Outcome::Answered,
+        Outcome::Resolved,
+        Outcome::PartiallyResolved,
+        Outcome::Unresolved,
+        Outcome::Escalated,
+        Outcome::Transferred,
+        Outcome::Callback,
+        Outcome::Voicemail,
+        Outcome::NoAnswer,
+        Outcome::Abandoned,
+        Outcome::Bounced,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Answered => "answered",
+            Outcome::Resolved => "resolved",
+            Outcome::PartiallyResolved => "partially_resolved",
+            Outcome::Unresolved => "unresolved",
+            Outcome::Escalated => "escalated",
+            Outcome::Transferred => "transferred",
+            Outcome::Callback => "callback",
+            Outcome::Voicemail => "voicemail",
+            Outcome::NoAnswer => "no_answer",
+            Outcome::Abandoned => "abandoned",
+            Outcome::Bounced => "bounced",
+            Outcome::NoReply => "no reply",
+            Outcome::NoReplyFromPerson => "no reply from a person",
+        }
+    }
+
+    /// Whether the question was settled on that contact, for the outcomes that say: the
+    /// resolution rate is the share of these that are `resolved`.
+    fn resolved(self) -> Option<bool> {
+        match self {
+            Outcome::Resolved => Some(true),
+            Outcome::PartiallyResolved | Outcome::Unresolved | Outcome::Escalated => Some(false),
+            Outcome::Answered
+            | Outcome::Transferred
+            | Outcome::Callback
+            | Outcome::Voicemail
+            | Outcome::NoAnswer
+            | Outcome::Abandoned
+            | Outcome::Bounced
+            | Outcome::NoReply
+            | Outcome::NoReplyFromPerson => None,
+        }
+    }
+}
 
 /// One contact attempt, as the consultant logged it or a probe made it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,7 +102,7 @@ pub struct Contact {
     pub first_response_at: Option<DateTime<FixedOffset>>,
     pub first_human_response_at: Option<DateTime<FixedOffset>>,
     pub resolved_at: Option<DateTime<FixedOffset>>,
-    pub outcome: Option<String>,
+    pub outcome: Option<Outcome>,
     pub notes: Option<String>,
 }
 
@@ -44,16 +118,15 @@ impl Contact {
 /// outcomes of a first-contact-resolution report), where the log says. Reported, not scored:
 /// the score is about a person answering; the rate says whether the answer helped.
 fn resolution(scored: &mut Scored, channel: &str, contacts: &[&Contact]) {
-    let judged: Vec<&str> = contacts
+    let judged: Vec<bool> = contacts
         .iter()
-        .filter_map(|c| c.outcome.as_deref())
-        .filter(|o| RESOLUTION_OUTCOMES.contains(o))
+        .filter_map(|c| c.outcome.and_then(Outcome::resolved))
         .collect();
     if judged.is_empty() {
         return;
     }
     #[expect(clippy::cast_precision_loss, reason = "contact counts are small")]
-    let rate = judged.iter().filter(|o| **o == "resolved").count() as f64 / judged.len() as f64;
+    let rate = judged.iter().filter(|resolved| **resolved).count() as f64 / judged.len() as f64;
     scored.metrics.push(Metric::new(
         format!("{channel}.resolution_rate"),
         rate,
@@ -151,10 +224,13 @@ pub fn score_contacts(
                 || "no human response".to_string(),
                 |t| format!("a person after {}", human_seconds(t)),
             );
-            let extras: Vec<&str> = [contact.outcome.as_deref(), contact.notes.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect();
+            let extras: Vec<&str> = [
+                contact.outcome.map(Outcome::as_str),
+                contact.notes.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
             scored.evidence.push(Evidence {
                 source: source(contact),
                 observed_at: Some(contact.sent_at),
@@ -199,7 +275,24 @@ pub fn score_contacts(
 pub(crate) mod tests {
     use chrono::{DateTime, Duration as Span, FixedOffset};
 
-    use super::Contact;
+    use super::{Contact, Outcome};
+
+    #[test]
+    fn every_outcome_is_named_alike_in_words_and_saved_evidence() {
+        let every = Outcome::LOGGED
+            .into_iter()
+            .chain([Outcome::NoReply, Outcome::NoReplyFromPerson]);
+        for outcome in every {
+            let saved = serde_json::to_value(outcome).unwrap();
+            assert_eq!(saved, outcome.as_str());
+            assert_eq!(serde_json::from_value::<Outcome>(saved).unwrap(), outcome);
+        }
+        let unknown = serde_json::from_str::<Outcome>("\"lost\"").unwrap_err();
+        assert!(
+            unknown.to_string().contains("unknown variant `lost`"),
+            "{unknown}"
+        );
+    }
 
     /// When the test contacts are made.
     pub(crate) fn t0() -> DateTime<FixedOffset> {

@@ -97,7 +97,7 @@ fn value_text(value: f64, unit: Option<&Unit>) -> String {
     match unit {
         Some(Unit::Ratio) => percent(value),
         Some(Unit::Days) => format!("{value:.1}"),
-        _ => trim_number(value),
+        Some(Unit::Seconds | Unit::OutOf100 | Unit::Other(_)) | None => trim_number(value),
     }
 }
 

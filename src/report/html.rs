@@ -45,7 +45,10 @@ pub fn page_start(title: &str, more_style: &str) -> String {
 pub fn render(report: &Report, history: &History<'_>) -> Vec<u8> {
     let mut out = String::with_capacity(64 * 1024);
     let name = esc(&report.audit.name);
-    out.push_str(&page_start(&format!("Customer-centricity audit: {name}"), ""));
+    out.push_str(&page_start(
+        &format!("Customer-centricity audit: {name}"),
+        "",
+    ));
     cover(&mut out, report, history.standing);
     summary(&mut out, report);
     over_time(&mut out, history.trend);

@@ -5,13 +5,14 @@
 
 use std::collections::BTreeMap;
 
+use crate::audit::ThresholdKey;
 use crate::report::Report;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Gates {
     pub fail_under: Option<f64>,
-    /// `overall` or a category id → minimum score.
-    pub thresholds: BTreeMap<String, f64>,
+    /// The minimum score of the overall or of a category.
+    pub thresholds: BTreeMap<ThresholdKey, f64>,
     /// The baseline run and its id, with the largest drop allowed.
     pub max_drop: Option<f64>,
 }
@@ -31,20 +32,20 @@ pub fn failures(report: &Report, gates: &Gates, baseline: Option<(i64, &Report)>
         }
     }
     for (key, min) in &gates.thresholds {
-        let score = if key == "overall" {
-            report.score
-        } else {
-            report
+        let key_name = key.name();
+        let score = match key {
+            ThresholdKey::Overall => report.score,
+            ThresholdKey::Category(category) => report
                 .categories
                 .iter()
-                .find(|c| c.id.id() == key)
-                .and_then(|c| c.score)
+                .find(|c| c.id == *category)
+                .and_then(|c| c.score),
         };
         match score {
-            Some(s) if s < *min => {
-                failed.push(format!("{key} score {s:.1} is below its threshold {min}"))
-            }
-            None => failed.push(format!("{key} could not be scored (threshold {min})")),
+            Some(s) if s < *min => failed.push(format!(
+                "{key_name} score {s:.1} is below its threshold {min}"
+            )),
+            None => failed.push(format!("{key_name} could not be scored (threshold {min})")),
             _ => {}
         }
     }
@@ -177,8 +178,8 @@ mod tests {
         let gates = Gates {
             fail_under: Some(50.0),
             thresholds: [
-                ("responsiveness".to_string(), 70.0),
-                ("reputation".to_string(), 60.0),
+                (ThresholdKey::Category(Category::Responsiveness), 70.0),
+                (ThresholdKey::Category(Category::Reputation), 60.0),
             ]
             .into(),
             max_drop: None,

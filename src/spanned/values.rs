@@ -126,7 +126,7 @@ pub fn problems_from(errors: DeserError, text: &str) -> Vec<Problem> {
     }
     problems.sort_by_key(|p| match p.location {
         Location::LineCol { line, col } => (line, col),
-        _ => (0, 0),
+        Location::Cell { .. } | Location::File => (0, 0),
     });
     problems
 }

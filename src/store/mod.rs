@@ -13,6 +13,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::report::Report;
+use crate::text::{UnknownName, by_name};
 
 // The probe record is the kinds' (they read it back); the store keeps it.
 pub use crate::kind::{Probe, new_token};
@@ -102,13 +103,42 @@ pub struct RunSummary {
     pub context: RunContext,
 }
 
-/// One stored score: `level` is `overall` (empty `key`), `category` or `check`.
+/// One stored score: the overall (empty `key`), a category's or a check's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScoreRow {
     pub run_id: i64,
-    pub level: String,
+    pub level: ScoreLevel,
     pub key: String,
     pub score: Option<f64>,
+}
+
+/// What a stored score is the score of: kept as text in the `scores` table's `level` column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ScoreLevel {
+    Overall,
+    Category,
+    Check,
+}
+
+impl ScoreLevel {
+    pub const ALL: [ScoreLevel; 3] = [ScoreLevel::Overall, ScoreLevel::Category, ScoreLevel::Check];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScoreLevel::Overall => "overall",
+            ScoreLevel::Category => "category",
+            ScoreLevel::Check => "check",
+        }
+    }
+}
+
+impl std::str::FromStr for ScoreLevel {
+    type Err = UnknownName;
+
+    fn from_str(name: &str) -> Result<Self, UnknownName> {
+        by_name(&Self::ALL, Self::as_str, "score level", name)
+    }
 }
 
 /// A whole run as `history export` writes it (one JSON line each) and `history import` reads
@@ -223,6 +253,24 @@ fn probe_from_row(
     })
 }
 
+/// A score as its columns read back: a level this build does not know is the store's error.
+fn score_from_row(
+    run_id: i64,
+    level: &str,
+    key: String,
+    score: Option<f64>,
+) -> Result<ScoreRow, StoreError> {
+    let level = level
+        .parse()
+        .map_err(|e| StoreError::Database(format!("a score of run {run_id}: {e}")))?;
+    Ok(ScoreRow {
+        run_id,
+        level,
+        key,
+        score,
+    })
+}
+
 /// A report as the store keeps it: its JSON, the same text an import compares.
 fn report_json(report: &Report) -> Result<String, StoreError> {
     serde_json::to_string(report).map_err(|e| StoreError::Database(e.to_string()))
@@ -235,19 +283,19 @@ fn utc(time: &chrono::DateTime<chrono::FixedOffset>) -> String {
 }
 
 /// The score rows a run is stored with: overall (empty key), each category, each check.
-fn score_rows(report: &Report) -> impl Iterator<Item = (&'static str, String, Option<f64>)> + '_ {
-    std::iter::once(("overall", String::new(), report.score))
+fn score_rows(report: &Report) -> impl Iterator<Item = (ScoreLevel, String, Option<f64>)> + '_ {
+    std::iter::once((ScoreLevel::Overall, String::new(), report.score))
         .chain(
             report
                 .categories
                 .iter()
-                .map(|c| ("category", c.id.id().to_string(), c.score)),
+                .map(|c| (ScoreLevel::Category, c.id.id().to_string(), c.score)),
         )
         .chain(
             report
                 .checks
                 .iter()
-                .map(|c| ("check", c.id.clone(), c.score)),
+                .map(|c| (ScoreLevel::Check, c.id.clone(), c.score)),
         )
 }
 
@@ -294,4 +342,22 @@ pub fn default_url(audit_dir: &Path) -> String {
         .join("history.db")
         .to_string_lossy()
         .into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_score_level_reads_back_from_its_column_text() {
+        for level in ScoreLevel::ALL {
+            assert_eq!(level.as_str().parse(), Ok(level));
+            assert_eq!(serde_json::to_value(level).unwrap(), level.as_str());
+        }
+        let unknown = score_from_row(7, "channel", String::new(), None).unwrap_err();
+        assert_eq!(
+            unknown.to_string(),
+            "store: a score of run 7: unknown score level `channel`"
+        );
+    }
 }

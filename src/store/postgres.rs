@@ -6,7 +6,8 @@ use tokio_postgres::{Client, GenericClient, NoTls, Transaction};
 
 use super::{
     ExportError, ExportedRun, ImportError, Imported, Probe, RunContext, RunStore, RunSummary,
-    SCHEMA_VERSION, ScoreRow, StoreError, probe_from_row, redact, report_json, score_rows, utc,
+    SCHEMA_VERSION, ScoreRow, StoreError, probe_from_row, redact, report_json, score_from_row,
+    score_rows, utc,
 };
 use crate::report::Report;
 
@@ -227,7 +228,9 @@ impl RunStore for PostgresStore {
                 )
                 .await
                 .map_err(|e| db(&e))?;
-            Ok(rows.iter().map(|r| ScoreRow { run_id: r.get(0), level: r.get(1), key: r.get(2), score: r.get(3) }).collect())
+            rows.iter()
+                .map(|r| score_from_row(r.get(0), r.get::<_, &str>(1), r.get(2), r.get(3)))
+                .collect()
         })
     }
 
@@ -366,7 +369,7 @@ async fn insert_run(
         .await
         .map_err(|e| db(&e))?;
     for (level, key, score) in score_rows(report) {
-        tx.execute(&insert, &[&id, &level, &key, &score])
+        tx.execute(&insert, &[&id, &level.as_str(), &key, &score])
             .await
             .map_err(|e| db(&e))?;
     }

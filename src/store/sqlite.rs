@@ -8,7 +8,8 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::{
     ExportError, ExportedRun, ImportError, Imported, Probe, RunContext, RunStore, RunSummary,
-    SCHEMA_VERSION, ScoreRow, StoreError, probe_from_row, report_json, score_rows, utc,
+    SCHEMA_VERSION, ScoreRow, StoreError, probe_from_row, report_json, score_from_row, score_rows,
+    utc,
 };
 use crate::report::Report;
 
@@ -221,14 +222,13 @@ impl RunStore for SqliteStore {
              ORDER BY rowid",
         )?;
         let rows = query.query_map([audit], |r| {
-            Ok(ScoreRow {
-                run_id: r.get(0)?,
-                level: r.get(1)?,
-                key: r.get(2)?,
-                score: r.get(3)?,
-            })
+            Ok((r.get(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?))
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        rows.map(|row| {
+            let (run_id, level, key, score) = row?;
+            score_from_row(run_id, &level, key, score)
+        })
+        .collect()
     }
 
     fn context(&mut self, id: i64) -> Result<RunContext, StoreError> {
@@ -342,7 +342,7 @@ fn insert_run(conn: &Connection, report: &Report, context: &RunContext) -> Resul
     let mut insert =
         conn.prepare("INSERT INTO scores (run_id, level, key, score) VALUES (?1, ?2, ?3, ?4)")?;
     for (level, key, score) in score_rows(report) {
-        insert.execute(params![id, level, key, score])?;
+        insert.execute(params![id, level.as_str(), key, score])?;
     }
     Ok(id)
 }

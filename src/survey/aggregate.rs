@@ -4,16 +4,19 @@
 //! interview shown beside the survey. Pure functions over the long format.
 
 mod agreement;
+mod reliability;
 mod segments;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
+pub use agreement::Measure;
 use agreement::agreement;
+pub use reliability::Reliability;
 use segments::segment_scores;
 
-use super::answers::{AnswerRow, Value};
+use super::answers::{AnswerRow, Origin, Value};
 use super::questionnaire::{Kind, Question, Questionnaire};
 use crate::stats::{median, percentile, weighted_mean};
 use crate::verdict::{Finding, Severity};
@@ -108,7 +111,7 @@ pub struct QuestionStats {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Agreement {
-    pub measure: &'static str,
+    pub measure: Measure,
     pub value: f64,
     /// True when respondents disagree enough to split before concluding.
     pub split: bool,
@@ -135,8 +138,7 @@ pub struct SegmentScore {
 pub struct SurveyResult {
     pub questionnaire: String,
     pub respondents: usize,
-    /// insufficient · indicative · reportable · robust · interview
-    pub reliability: &'static str,
+    pub reliability: Reliability,
     pub score: Option<f64>,
     pub sections: Vec<SectionScore>,
     pub questions: Vec<QuestionStats>,
@@ -152,7 +154,7 @@ pub fn aggregate(
     options: Options,
 ) -> SurveyResult {
     let (interview, survey): (Vec<&AnswerRow>, Vec<&AnswerRow>) =
-        rows.iter().partition(|r| r.source == "interview");
+        rows.iter().partition(|r| r.source == Origin::Interview);
     let primary = if survey.is_empty() {
         &interview
     } else {
@@ -160,7 +162,7 @@ pub fn aggregate(
     };
     let mut result = score_rows(questionnaire, primary, options);
     if survey.is_empty() {
-        result.reliability = "interview";
+        result.reliability = Reliability::Interview;
     } else if !interview.is_empty() {
         let beside = score_rows(questionnaire, &interview, options);
         for (s, i) in result.questions.iter().zip(&beside.questions) {
@@ -185,12 +187,7 @@ fn score_rows(
 ) -> SurveyResult {
     let respondents: BTreeSet<&str> = rows.iter().map(|r| &*r.respondent).collect();
     let n = respondents.len();
-    let reliability = match n {
-        0..=2 => "insufficient",
-        3..=4 => "indicative",
-        5..=9 => "reportable",
-        _ => "robust",
-    };
+    let reliability = Reliability::for_respondents(n);
     let mut findings = Vec::new();
     let grouped = by_question(rows);
     let questions: Vec<QuestionStats> = questionnaire
@@ -254,7 +251,7 @@ fn score_rows(
             answered_weight: (coverage * 1000.0).round() / 1000.0,
         });
     }
-    let score = if n < SCORING_MINIMUM && rows.iter().any(|r| r.source != "interview") {
+    let score = if n < SCORING_MINIMUM && rows.iter().any(|r| r.source != Origin::Interview) {
         findings.push(Finding::new(
             Severity::Warn,
             format!("Only {n} respondent(s): too few to score; the answers are shown as they are."),
@@ -357,7 +354,7 @@ pub(crate) fn question_stats(
         })
         .collect();
     let top2_box = match &q.kind {
-        Kind::Scale { options, reversed } if !choices.is_empty() => {
+        Kind::Scale { options, reversed } => (!choices.is_empty()).then(|| {
             let best = |i: usize| {
                 if *reversed {
                     i <= 1
@@ -365,9 +362,11 @@ pub(crate) fn question_stats(
                     i + 2 >= options.len()
                 }
             };
-            Some(choices.iter().filter(|i| best(**i)).count() as f64 / choices.len() as f64)
+            choices.iter().filter(|i| best(**i)).count() as f64 / choices.len() as f64
+        }),
+        Kind::YesNo | Kind::Maturity4 | Kind::Number { .. } | Kind::Multi { .. } | Kind::Text => {
+            None
         }
-        _ => None,
     };
     let agreement = agreement(&q.kind, &choices, &numbers);
     if let Some(a) = agreement.as_ref().filter(|a| a.split) {
@@ -396,8 +395,8 @@ pub(crate) fn question_stats(
     let texts: Vec<String> = answers
         .iter()
         .filter_map(|r| match &r.value {
-            Value::Text(t) if !t.trim().is_empty() => Some(t.clone()),
-            _ => None,
+            Value::Text(t) => (!t.trim().is_empty()).then(|| t.clone()),
+            Value::Choice(_) | Value::Number(_) | Value::Multi { .. } | Value::DontKnow => None,
         })
         .collect();
     QuestionStats {

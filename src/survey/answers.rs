@@ -2,11 +2,12 @@
 //! (respondent, question). Values are typed by the question's kind, and every
 //! source (interview, template CSV, vendor export) parses labels the same way.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::import::layout::Layout;
+use super::labels::normalise;
 use super::questionnaire::{DONT_KNOW, Kind, Question};
 
 /// A typed answer. A question not answered has no row at all.
@@ -31,8 +32,7 @@ pub enum Value {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnswerRow {
     pub respondent: Arc<str>,
-    /// `interview`, or the export layout it came from.
-    pub source: Cow<'static, str>,
+    pub source: Origin,
     pub submitted_at: Option<Arc<str>>,
     /// The respondent's role, where the source says.
     pub segment: Option<Arc<str>>,
@@ -40,35 +40,46 @@ pub struct AnswerRow {
     pub value: Value,
 }
 
-/// Hours beyond this are a typo, not an answer.
-const MAX_NUMBER: f64 = 10_000.0;
-
-/// Folds case, whitespace and typographic apostrophes, for matching labels and headers.
-pub fn normalise(text: &str) -> String {
-    let text = strip_tags(text);
-    text.replace(['’', '‘'], "'")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+/// Where an answer came from: an interview, or a survey tool's export. Written as
+/// `interview` or the export's layout name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Interview,
+    Export(Layout),
 }
 
-fn strip_tags(text: &str) -> String {
-    if !text.contains('<') {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut in_tag = false;
-    for c in text.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
+impl Origin {
+    pub fn name(self) -> &'static str {
+        match self {
+            Origin::Interview => "interview",
+            Origin::Export(layout) => layout.name(),
         }
     }
-    out
 }
+
+impl Serialize for Origin {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Origin {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        if name == Origin::Interview.name() {
+            return Ok(Origin::Interview);
+        }
+        let layout = name.parse().map_err(|_| {
+            serde::de::Error::custom(format!(
+                "unknown answer source `{name}`: an interview or a survey layout"
+            ))
+        })?;
+        Ok(Origin::Export(layout))
+    }
+}
+
+/// Hours beyond this are a typo, not an answer.
+const MAX_NUMBER: f64 = 10_000.0;
 
 fn is_dont_know(text: &str) -> bool {
     // Most cells are not: skip the normalising allocations for them.
@@ -210,6 +221,24 @@ fn find_ignoring_case(text: &str, needle: &str) -> Option<std::ops::Range<usize>
 mod tests {
     use super::*;
     use crate::survey::questionnaire::shipped;
+
+    #[test]
+    fn every_origin_is_written_by_its_name_and_read_back() {
+        let every = std::iter::once(Origin::Interview)
+            .chain(Layout::ALL.iter().copied().map(Origin::Export));
+        for origin in every {
+            let written = serde_json::to_value(origin).unwrap();
+            assert_eq!(written, origin.name());
+            assert_eq!(serde_json::from_value::<Origin>(written).unwrap(), origin);
+        }
+        let unknown = serde_json::from_str::<Origin>("\"paper\"").unwrap_err();
+        assert!(
+            unknown
+                .to_string()
+                .contains("unknown answer source `paper`"),
+            "{unknown}"
+        );
+    }
 
     #[test]
     fn options_are_found_in_any_case_whatever_lower_casing_does_to_lengths() {

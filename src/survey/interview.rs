@@ -116,7 +116,7 @@ impl AnswerSource for InquireSource {
                 let cursor = match current {
                     Some(Value::Choice(i)) => *i,
                     Some(Value::DontKnow) => labels.len(),
-                    _ => 0,
+                    Some(Value::Number(_) | Value::Multi { .. } | Value::Text(_)) | None => 0,
                 };
                 Select::new(&prompt, options)
                     .with_help_message(HELP)

@@ -6,7 +6,7 @@ use std::path::Path;
 use toml_span::de_helpers::TableHelper;
 use toml_span::value::ValueInner;
 
-use super::answers::{AnswerRow, Value, parse_cell};
+use super::answers::{AnswerRow, Origin, Value, parse_cell};
 use super::questionnaire::{DONT_KNOW, Kind, Questionnaire};
 use crate::spanned::parse_toml;
 use crate::spanned::{InputError, at};
@@ -43,7 +43,7 @@ impl Interview {
             .iter()
             .map(|(question, value)| AnswerRow {
                 respondent: self.respondent.as_str().into(),
-                source: "interview".into(),
+                source: Origin::Interview,
                 submitted_at: Some(self.started_at.as_str().into()),
                 segment: self.role.as_deref().map(Into::into),
                 question: question.as_str().into(),

@@ -6,5 +6,6 @@ pub mod answers;
 pub mod import;
 pub mod interview;
 pub mod interview_file;
+mod labels;
 pub mod questionnaire;
 pub mod template;

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::Format;
 use crate::report::Sheet;
 use crate::report::sanitize::{cell, terminal_lines};
-use crate::store::{RunSummary, ScoreRow};
+use crate::store::{RunSummary, ScoreLevel, ScoreRow};
 use crate::text;
 
 /// The runs, oldest first, and every score row recorded for them.
@@ -36,7 +36,7 @@ pub fn render(runs: &[RunSummary], scores: &[ScoreRow], format: Format) -> Vec<u
                     run,
                     categories: scores_of(run)
                         .iter()
-                        .filter(|s| s.level == "category")
+                        .filter(|s| s.level == ScoreLevel::Category)
                         .map(|s| (s.key.as_str(), s.score))
                         .collect(),
                 })
@@ -109,7 +109,7 @@ fn table<'a>(
             .map(|run| {
                 scores_of(run)
                     .iter()
-                    .find(|s| s.level == "category" && s.key == category)
+                    .find(|s| s.level == ScoreLevel::Category && s.key == category)
                     .and_then(|s| s.score)
             })
             .collect();
@@ -166,7 +166,7 @@ fn long_csv<'a>(
                 &run.started_at,
                 commit,
                 branch,
-                &row.level,
+                row.level.as_str(),
                 &row.key,
                 &score,
             ]);

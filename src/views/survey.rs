@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::Format;
 use crate::report::model::Finding;
 use crate::report::sanitize::{cell, terminal_lines};
-use crate::survey::aggregate::{self, SurveyResult};
+use crate::survey::aggregate::{self, Reliability, SurveyResult};
 use crate::survey::import;
 use crate::survey::import::Mapped;
 use crate::survey::import::matching::{How, Matched};
@@ -24,7 +24,7 @@ struct ImportReport<'a> {
     headings: Option<import::Headings>,
     questionnaire: &'a str,
     respondents: usize,
-    reliability: &'static str,
+    reliability: Reliability,
     score: Option<f64>,
     sections: Vec<SectionOut<'a>>,
     questions: Vec<QuestionOut<'a>>,

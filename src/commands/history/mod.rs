@@ -69,7 +69,7 @@ pub fn history(args: &HistoryArgs) -> Exit {
         Some(HistoryAction::Prune { .. }) => {
             store::open_existing(&reading.url).map_err(|e| store_error(&e))
         }
-        _ => reading.open(),
+        Some(HistoryAction::Export) | None => reading.open(),
     };
     let mut store = match opened {
         Ok(s) => s,

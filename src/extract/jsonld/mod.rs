@@ -372,7 +372,10 @@ impl<'de> Visitor<'de> for Seed<'_, '_, '_> {
                         match member {
                             Value::Node(member) => reader.candidates.push(member),
                             Value::List(list) => queue.extend(list.into_iter().rev()),
-                            _ => {}
+                            Value::Reference(_)
+                            | Value::Text(_)
+                            | Value::Number(_)
+                            | Value::Nothing => {}
                         }
                     }
                     // A wrapper with its own type is a node too.
@@ -394,10 +397,14 @@ fn type_names(value: Value) -> Vec<Name> {
             .into_iter()
             .filter_map(|item| match item {
                 Value::Text(name) => Some(graph_name(&local_name(&name))),
-                _ => None,
+                Value::Node(_)
+                | Value::Reference(_)
+                | Value::Number(_)
+                | Value::List(_)
+                | Value::Nothing => None,
             })
             .collect(),
-        _ => Vec::new(),
+        Value::Node(_) | Value::Reference(_) | Value::Number(_) | Value::Nothing => Vec::new(),
     }
 }
 

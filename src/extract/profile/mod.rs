@@ -157,7 +157,7 @@ impl Profiles {
     /// The profile for a page and why: the site its address names; when the address names
     /// none (a file, an unknown host), the first site whose signature the page's content
     /// carries; else the generic profile.
-    pub fn choose(&self, address: &str, text: &str) -> (&Profile, String) {
+    pub fn choose(&self, address: &str, text: &str) -> (&Profile, ChosenBy) {
         let (generic, sites) = self
             .0
             .split_last()
@@ -166,7 +166,7 @@ impl Profiles {
             .iter()
             .find(|p| p.patterns.iter().any(|pattern| glob(pattern, address)))
         {
-            return (site, format!("address {address}"));
+            return (site, ChosenBy::Address(address.to_string()));
         }
         let generator = sites
             .iter()
@@ -177,12 +177,9 @@ impl Profiles {
             .iter()
             .find_map(|p| p.recognises(text, generator.as_deref()).map(|why| (p, why)))
         {
-            return (site, format!("content: {why}"));
+            return (site, ChosenBy::Content(why));
         }
-        (
-            generic,
-            "no site's address or content: generic markup".into(),
-        )
+        (generic, ChosenBy::Fallback)
     }
 
     /// The first profile whose pattern matches `url`.
@@ -199,6 +196,28 @@ impl Profiles {
 
     pub fn iter(&self) -> impl Iterator<Item = &Profile> {
         self.0.iter()
+    }
+}
+
+/// Why [`Profiles::choose`] picked a profile; shown (never read back) as the source's
+/// `profile_reason`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChosenBy {
+    /// The page's address, which one of the site's patterns matches.
+    Address(String),
+    /// The site's signature, which the page's content carries: what it carried.
+    Content(String),
+    /// Neither a site's address nor its content: the generic profile.
+    Fallback,
+}
+
+impl std::fmt::Display for ChosenBy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChosenBy::Address(address) => write!(f, "address {address}"),
+            ChosenBy::Content(signature) => write!(f, "content: {signature}"),
+            ChosenBy::Fallback => f.write_str("no site's address or content: generic markup"),
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 
 use super::{EmailObservation, ProbeResult, ReplyClass};
 use crate::benchmarks::Benchmarks;
+use crate::kind::contacts::Outcome;
 use crate::kind::{Contact, Scored, score_contacts};
 use crate::stats::median;
 use crate::verdict::{Evidence, Finding, Metric, Severity, Status, Unit, human_seconds};
@@ -149,13 +150,13 @@ fn seconds_between(
 fn as_contact(row: usize, channel: &str, probe: &ProbeResult) -> Contact {
     let human = first_reply(probe, Some(ReplyClass::Human));
     let outcome = if human.is_some() {
-        "answered"
+        Outcome::Answered
     } else if probe.replies.iter().any(|r| r.class == ReplyClass::Bounce) {
-        "bounced"
+        Outcome::Bounced
     } else if probe.replies.is_empty() {
-        "no reply"
+        Outcome::NoReply
     } else {
-        "no reply from a person"
+        Outcome::NoReplyFromPerson
     };
     Contact {
         row,
@@ -165,7 +166,7 @@ fn as_contact(row: usize, channel: &str, probe: &ProbeResult) -> Contact {
         first_response_at: first_reply(probe, None),
         first_human_response_at: human,
         resolved_at: None,
-        outcome: Some(outcome.into()),
+        outcome: Some(outcome),
         notes: Some(format!(
             "to {} · {}",
             probe.sent_to,

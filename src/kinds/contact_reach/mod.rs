@@ -156,8 +156,7 @@ fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Categor
 /// A way to reach the company, where it was found and how many clicks from the home page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FoundChannel {
-    /// email, phone, web_form, chat, messaging, social, help_centre
-    pub kind: String,
+    pub kind: ChannelKind,
     pub detail: String,
     pub page: String,
     pub clicks: u32,
@@ -194,8 +193,69 @@ pub struct PageSeen {
     pub clicks: u32,
 }
 
+/// The kinds of way to reach the company a crawl recognises, named in snake case in saved
+/// evidence and in the report's evidence lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChannelKind {
+    /// A `mailto:` link.
+    Email,
+    /// A `tel:` link.
+    Phone,
+    /// A form a customer writes a message in.
+    WebForm,
+    /// A chat widget (checks/widgets.toml).
+    Chat,
+    /// A messaging app's link (WhatsApp, Messenger, Telegram…).
+    Messaging,
+    /// A social network's profile.
+    Social,
+    /// A help centre or FAQ on the company's site.
+    HelpCentre,
+}
+
 /// Channel kinds a customer uses to get an answer (social and the help centre support them).
-pub const DIRECT: &[&str] = &["email", "phone", "web_form", "chat", "messaging"];
+pub const DIRECT: [ChannelKind; 5] = [
+    ChannelKind::Email,
+    ChannelKind::Phone,
+    ChannelKind::WebForm,
+    ChannelKind::Chat,
+    ChannelKind::Messaging,
+];
+
+impl ChannelKind {
+    pub const ALL: [ChannelKind; 7] = [
+        ChannelKind::Email,
+        ChannelKind::Phone,
+        ChannelKind::WebForm,
+        ChannelKind::Chat,
+        ChannelKind::Messaging,
+        ChannelKind::Social,
+        ChannelKind::HelpCentre,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChannelKind::Email => "email",
+            ChannelKind::Phone => "phone",
+            ChannelKind::WebForm => "web_form",
+            ChannelKind::Chat => "chat",
+            ChannelKind::Messaging => "messaging",
+            ChannelKind::Social => "social",
+            ChannelKind::HelpCentre => "help_centre",
+        }
+    }
+
+    pub fn is_direct(self) -> bool {
+        DIRECT.contains(&self)
+    }
+}
+
+impl std::fmt::Display for ChannelKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 pub async fn collect(
     params: &Params,
@@ -346,17 +406,17 @@ mod tests {
             <script src="https://widget.intercom.io/widget/abc"></script></body></html>"#;
         let base = Url::parse("https://www.acme.example/").unwrap();
         let (channels, links) = read_page(page, &base, 0, "acme.example");
-        let kinds: Vec<&str> = channels.iter().map(|c| c.kind.as_str()).collect();
+        let kinds: Vec<ChannelKind> = channels.iter().map(|c| c.kind).collect();
         assert_eq!(
             kinds,
             [
-                "help_centre",
-                "email",
-                "phone",
-                "messaging",
-                "social",
-                "web_form",
-                "chat"
+                ChannelKind::HelpCentre,
+                ChannelKind::Email,
+                ChannelKind::Phone,
+                ChannelKind::Messaging,
+                ChannelKind::Social,
+                ChannelKind::WebForm,
+                ChannelKind::Chat
             ]
         );
         assert_eq!(channels[1].detail, "care@acme.example");
@@ -371,6 +431,20 @@ mod tests {
                 "https://help.acme.example/"
             ],
             "same site only"
+        );
+    }
+
+    #[test]
+    fn every_channel_kind_is_named_alike_in_words_and_saved_evidence() {
+        for kind in ChannelKind::ALL {
+            let saved = serde_json::to_value(kind).unwrap();
+            assert_eq!(saved, kind.as_str());
+            assert_eq!(serde_json::from_value::<ChannelKind>(saved).unwrap(), kind);
+        }
+        let unknown = serde_json::from_str::<ChannelKind>("\"fax\"").unwrap_err();
+        assert!(
+            unknown.to_string().contains("unknown variant `fax`"),
+            "{unknown}"
         );
     }
 }

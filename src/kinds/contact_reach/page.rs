@@ -1,8 +1,8 @@
 //! What one page of the crawl offers a customer: contact channels, links to follow, its title,
 //! and the review platforms it links to.
 
-use super::FoundChannel;
 use super::widgets::widgets;
+use super::{ChannelKind, FoundChannel};
 use crate::net::bare_host;
 use scraper::Selector;
 use std::sync::OnceLock;
@@ -50,9 +50,9 @@ pub(super) fn read_page(
     let html = crate::extract::html::parse(text).html;
     let page = base.to_string();
     let mut channels = Vec::new();
-    let mut add = |kind: &str, detail: String, clicks: u32| {
+    let mut add = |kind: ChannelKind, detail: String, clicks: u32| {
         channels.push(FoundChannel {
-            kind: kind.into(),
+            kind,
             detail,
             page: page.clone(),
             clicks,
@@ -65,14 +65,14 @@ pub(super) fn read_page(
         let lower = href.to_ascii_lowercase();
         if let Some(address) = lower.strip_prefix("mailto:") {
             add(
-                "email",
+                ChannelKind::Email,
                 address.split('?').next().unwrap_or_default().to_string(),
                 depth,
             );
             continue;
         }
         if let Some(number) = lower.strip_prefix("tel:") {
-            add("phone", number.to_string(), depth);
+            add(ChannelKind::Phone, number.to_string(), depth);
             continue;
         }
         let Ok(target) = base.join(href) else {
@@ -88,15 +88,15 @@ pub(super) fn read_page(
                 .any(|h| host == *h || host.ends_with(&format!(".{h}")))
         };
         if on(MESSAGING_HOSTS) {
-            add("messaging", target.to_string(), depth);
+            add(ChannelKind::Messaging, target.to_string(), depth);
         } else if on(SOCIAL_HOSTS) {
-            add("social", host.clone(), depth);
+            add(ChannelKind::Social, host.clone(), depth);
         } else if host == site || host.ends_with(&format!(".{site}")) {
             let label =
                 format!("{} {}", a.text().collect::<String>(), target.path()).to_lowercase();
             if HELP_WORDS.iter().any(|w| label.contains(w)) {
                 // Reaching the help centre takes one more click than seeing its link.
-                add("help_centre", target.to_string(), depth + 1);
+                add(ChannelKind::HelpCentre, target.to_string(), depth + 1);
             }
             links.push(target);
         }
@@ -117,7 +117,7 @@ pub(super) fn read_page(
                 .attr("action")
                 .and_then(|a| base.join(a).ok())
                 .map_or_else(|| page.clone(), |u| u.to_string());
-            add("web_form", action, depth);
+            add(ChannelKind::WebForm, action, depth);
         }
     }
     let scripts = Selector::parse("script").unwrap_or_else(|_| unreachable!("static selector"));
@@ -134,7 +134,7 @@ pub(super) fn read_page(
                 .iter()
                 .any(|p| haystack.contains(p.as_str()))
             {
-                add("chat", widget.name.clone(), depth);
+                add(ChannelKind::Chat, widget.name.clone(), depth);
             }
         }
     }

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::kind::Scored;
-use crate::kinds::contact_reach::{DIRECT, ReachObservation};
+use crate::kinds::contact_reach::{ChannelKind, ReachObservation};
 use crate::verdict::{Evidence, Finding, Metric, Severity, Status};
 
 /// Score for the first direct contact option at 0, 1, 2, 3 clicks; deeper or none scores 0.
@@ -14,17 +14,17 @@ const EASE_BY_CLICKS: [f64; 4] = [100.0, 85.0, 60.0, 35.0];
 const FULL_BREADTH: usize = 4;
 
 pub fn score(obs: &ReachObservation) -> Scored {
-    let direct: BTreeSet<&str> = obs
+    let direct: BTreeSet<ChannelKind> = obs
         .channels
         .iter()
-        .map(|c| c.kind.as_str())
-        .filter(|k| DIRECT.contains(k))
+        .map(|c| c.kind)
+        .filter(|k| k.is_direct())
         .collect();
-    let all: BTreeSet<&str> = obs.channels.iter().map(|c| c.kind.as_str()).collect();
+    let all: BTreeSet<ChannelKind> = obs.channels.iter().map(|c| c.kind).collect();
     let first = obs
         .channels
         .iter()
-        .filter(|c| DIRECT.contains(&c.kind.as_str()))
+        .filter(|c| c.kind.is_direct())
         .map(|c| c.clicks)
         .min();
     let ease = first
@@ -52,7 +52,7 @@ pub fn score(obs: &ReachObservation) -> Scored {
                 ));
             }
             if n == 1 {
-                let only = direct.iter().next().copied().unwrap_or_default();
+                let only = direct.iter().next().map_or("", |k| k.as_str());
                 findings.push(Finding::new(
                     Severity::Warn,
                     format!("Only one channel offered ({only})."),
@@ -61,7 +61,7 @@ pub fn score(obs: &ReachObservation) -> Scored {
             }
         }
     }
-    if !all.contains("help_centre") {
+    if !all.contains(&ChannelKind::HelpCentre) {
         findings.push(Finding::new(
             Severity::Info,
             "No help centre or FAQ linked from the pages crawled.",

@@ -138,8 +138,8 @@ fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Categor
     let wait = th
         .optional::<DurationValue>("wait")
         .map_or(Duration::from_secs(48 * 3600), |d| d.0);
-    let smtp = account(th, "smtp");
-    let imap = account(th, "imap");
+    let smtp = account(th, Server::Smtp);
+    let imap = account(th, Server::Imap);
     let signals = match th.optional_s::<String>("signals") {
         None => Some(signals::Rules::shared_shipped().clone()),
         Some(file) => signals::Rules::shipped_and(&ctx.resolve(&file.value))
@@ -176,10 +176,27 @@ fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Categor
     ))
 }
 
-fn account(th: &mut TableHelper<'_>, key: &'static str) -> Option<Account> {
-    let Some((_, mut table)) = th.take(key) else {
+/// The mail servers a probe uses: it sends over SMTP and reads the replies over IMAP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Server {
+    Smtp,
+    Imap,
+}
+
+impl Server {
+    /// The check's table for the server's account.
+    fn key(self) -> &'static str {
+        match self {
+            Server::Smtp => "smtp",
+            Server::Imap => "imap",
+        }
+    }
+}
+
+fn account(th: &mut TableHelper<'_>, server: Server) -> Option<Account> {
+    let Some((_, mut table)) = th.take(server.key()) else {
         // Asked for as a plain key, the missing table is reported at the check's place.
-        let _ = th.required::<String>(key);
+        let _ = th.required::<String>(server.key());
         return None;
     };
     read_table(&mut table, &mut th.errors, |t| {
@@ -207,7 +224,7 @@ fn account(th: &mut TableHelper<'_>, key: &'static str) -> Option<Account> {
             .is_some_and(|h| matches!(h, "127.0.0.1" | "localhost" | "::1"));
         let security = match tls.as_ref().map(|s| s.value.as_str()) {
             None | Some("tls") => Some(Security::Tls),
-            Some("starttls") if key == "smtp" => Some(Security::StartTls),
+            Some("starttls") if server == Server::Smtp => Some(Security::StartTls),
             Some("none") if loopback => Some(Security::None),
             Some(other) => {
                 let message = match other {

@@ -1,11 +1,13 @@
 //! Reading a mystery-shopping log (CSV as spreadsheets save it): every bad cell reported with
 //! its row and column.
 
-use super::{COLUMNS, OUTCOMES, REQUIRED};
+use super::{COLUMNS, REQUIRED};
 use crate::benchmarks;
 use crate::channel::Channel;
 use crate::kind::Contact;
+use crate::kind::contacts::Outcome;
 use crate::spanned::{InputError, Location, Problem};
+use crate::text::by_name;
 use chrono::{DateTime, FixedOffset};
 use std::collections::HashMap;
 use std::path::Path;
@@ -228,19 +230,19 @@ impl<'a> Row<'a> {
         Some(id)
     }
 
-    fn outcome(&mut self) -> Option<String> {
-        let outcome = self
+    /// Written in any case, with spaces or hyphens: `Partially resolved` is `partially_resolved`.
+    fn outcome(&mut self) -> Option<Outcome> {
+        let written = self
             .cell("outcome")
             .map(|o| o.to_ascii_lowercase().replace([' ', '-'], "_"))?;
-        if !OUTCOMES.contains(&outcome.as_str()) {
-            self.bad(
-                "outcome",
-                format!(
-                    "unknown outcome `{outcome}`; expected one of: {}",
-                    OUTCOMES.join(", ")
-                ),
-            );
-        }
-        Some(outcome)
+        by_name(&Outcome::LOGGED, Outcome::as_str, "outcome", &written)
+            .map_err(|unknown| {
+                let names = Outcome::LOGGED.map(Outcome::as_str);
+                self.bad(
+                    "outcome",
+                    format!("{unknown}; expected one of: {}", names.join(", ")),
+                );
+            })
+            .ok()
     }
 }

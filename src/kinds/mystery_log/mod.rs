@@ -88,22 +88,6 @@ pub const COLUMNS: &[&str] = &[
     "notes",
 ];
 const REQUIRED: &[&str] = &["channel", "contact_id", "sent_at"];
-/// What became of a contact, in the words of first-contact-resolution reports
-/// (written in any case, with spaces or hyphens: `Partially resolved` is `partially_resolved`).
-pub const OUTCOMES: &[&str] = &[
-    "answered",
-    "resolved",
-    "partially_resolved",
-    "unresolved",
-    "escalated",
-    "transferred",
-    "callback",
-    "voicemail",
-    "no_answer",
-    "abandoned",
-    "bounced",
-];
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Params {
     /// The log's path as the audit file wrote it, for evidence.
@@ -141,6 +125,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
+    use crate::kind::contacts::Outcome;
 
     const LOG: &str = "channel,contact_id,sent_at,first_human_response_at,outcome,notes\n\
         phone,P-01,2026-11-16T09:14:05+01:00,2026-11-16T09:16:40+01:00,Partially resolved,\"IVR, then Zoë\"\n\
@@ -185,12 +170,30 @@ mod tests {
         let path = Path::new("log.csv");
         let plain = read_log(LOG.as_bytes(), path).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(plain.len(), 2);
-        assert_eq!(plain[0].outcome.as_deref(), Some("partially_resolved"));
+        assert_eq!(plain[0].outcome, Some(Outcome::PartiallyResolved));
         assert_eq!(plain[0].notes.as_deref(), Some("IVR, then Zoë"));
         for (delimiter, utf16) in [(';', false), ('\t', true), ('\t', false), (';', true)] {
             let read = read_log(&as_excel_saves(delimiter, utf16), path)
                 .unwrap_or_else(|e| panic!("{delimiter:?} utf16={utf16}: {e}"));
             assert_eq!(read, plain, "{delimiter:?} utf16={utf16}");
+        }
+    }
+
+    #[test]
+    fn an_outcome_a_log_may_not_state_is_refused_with_those_it_may() {
+        for written in ["lost", "no reply"] {
+            let log = format!(
+                "channel,contact_id,sent_at,outcome\nphone,P-01,2026-11-16T09:14:05+01:00,{written}\n"
+            );
+            let err = read_log(log.as_bytes(), Path::new("log.csv"))
+                .unwrap_err()
+                .to_string();
+            let expected = format!(
+                "unknown outcome `{}`; expected one of: answered, resolved, partially_resolved, \
+                 unresolved, escalated, transferred, callback, voicemail, no_answer, abandoned, bounced",
+                written.replace(' ', "_")
+            );
+            assert!(err.contains(&expected), "{err}");
         }
     }
 }

@@ -15,6 +15,7 @@ pub fn score(observation: &MysteryLogObservation, benchmarks: &Benchmarks) -> Sc
 mod tests {
     use super::super::{MysteryLog, Params};
     use super::*;
+    use crate::kind::contacts::Outcome;
     use crate::kind::contacts::tests::contact;
     use crate::kind::{Contact, Kind};
 
@@ -66,17 +67,17 @@ mod tests {
 
     #[test]
     fn resolution_rate_is_reported_per_channel_from_the_outcomes() {
-        let with = |id: &str, outcome: Option<&str>| Contact {
-            outcome: outcome.map(str::to_string),
+        let with = |id: &str, outcome: Option<Outcome>| Contact {
+            outcome,
             ..contact("phone", id, Some(20))
         };
         let contacts = vec![
-            with("P1", Some("resolved")),
-            with("P2", Some("partially_resolved")),
-            with("P3", Some("unresolved")),
-            with("P4", Some("resolved")),
+            with("P1", Some(Outcome::Resolved)),
+            with("P2", Some(Outcome::PartiallyResolved)),
+            with("P3", Some(Outcome::Unresolved)),
+            with("P4", Some(Outcome::Resolved)),
             // Not a resolution outcome: not counted either way.
-            with("P5", Some("callback")),
+            with("P5", Some(Outcome::Callback)),
             with("P6", None),
         ];
         let check = score_log(contacts);

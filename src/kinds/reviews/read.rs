@@ -6,7 +6,7 @@ use url::Url;
 
 use super::{PageRecord, Source, SourceOutcome, SourceResult};
 use crate::extract::charset;
-use crate::extract::profile::{self, Profile, Profiles};
+use crate::extract::profile::{self, ChosenBy, Profile, Profiles};
 use crate::net::fetch::{Fetched, Fetcher};
 
 /// Bytes of a source and how they came.
@@ -74,7 +74,7 @@ pub async fn read(
     let sha256 = crate::text::sha256_hex(&bytes);
     let saved_as = match (source, keep_pages) {
         (Source::Url(_), Some(dir)) => save_page(dir, &sha256, &bytes),
-        _ => None,
+        (Source::Url(_), None) | (Source::File { .. }, _) => None,
     };
     let read_bytes = bytes.len();
     let failed_status = status.filter(|s| !(200..300).contains(s));
@@ -91,10 +91,13 @@ pub async fn read(
         let address = stated
             .as_ref()
             .map_or(fetched_from, |(url, _)| url.to_string());
-        let (profile, why) = profiles.choose(&address, &text);
-        let why = match &stated {
-            Some((_, from)) if why.starts_with("address") => format!("{why} ({from})"),
-            _ => why,
+        let (profile, chosen_by) = profiles.choose(&address, &text);
+        // An address the file stated is said with where the file stated it.
+        let why = match (&chosen_by, &stated) {
+            (ChosenBy::Address(_), Some((_, from))) => format!("{chosen_by} ({from})"),
+            (ChosenBy::Address(_), None) | (ChosenBy::Content(_) | ChosenBy::Fallback, _) => {
+                chosen_by.to_string()
+            }
         };
         let applied = failed_status
             .is_none()

@@ -1,6 +1,7 @@
 //! Scoring tables, including the worked example of the research note (§3.3).
 
 use super::*;
+use crate::survey::import::Layout;
 use crate::survey::questionnaire::shipped;
 
 fn frontline() -> Questionnaire {
@@ -17,7 +18,7 @@ fn feedback() -> Questionnaire {
 fn row(respondent: &str, segment: &str, question: &str, value: Value) -> AnswerRow {
     AnswerRow {
         respondent: respondent.into(),
-        source: "google-forms".into(),
+        source: Origin::Export(Layout::GoogleForms),
         submitted_at: None,
         segment: Some(segment.into()),
         question: question.into(),
@@ -89,14 +90,14 @@ fn the_worked_example_scores_section_d_sixty() {
     let rows: Vec<AnswerRow> = answers
         .into_iter()
         .map(|(q, v)| AnswerRow {
-            source: "interview".into(),
+            source: Origin::Interview,
             ..row("r1", "Customer service", q, v)
         })
         .collect();
     let result = aggregate(&frontline(), &rows, Options::default());
     let information = &result.sections[0];
     assert_eq!(information.score, Some(60.4), "7.25 / 12 = 0.604");
-    assert_eq!(result.reliability, "interview");
+    assert_eq!(result.reliability.as_str(), "interview");
     // Channels had no answers: not scored, and the overall rests on information alone.
     assert_eq!(result.sections[1].score, None);
     assert_eq!(result.score, Some(60.4));
@@ -110,7 +111,11 @@ fn too_few_respondents_are_not_scored() {
     ];
     let result = aggregate(&frontline(), &rows, Options::default());
     assert_eq!(
-        (result.respondents, result.reliability, result.score),
+        (
+            result.respondents,
+            result.reliability.as_str(),
+            result.score
+        ),
         (2, "insufficient", None)
     );
 }
@@ -127,7 +132,9 @@ fn reliability_labels() {
             .map(|i| row(&format!("r{i}"), "Sales", "INF-01", Value::Choice(3)))
             .collect();
         assert_eq!(
-            aggregate(&frontline(), &rows, Options::default()).reliability,
+            aggregate(&frontline(), &rows, Options::default())
+                .reliability
+                .as_str(),
             label,
             "{n}"
         );
@@ -155,7 +162,7 @@ fn statistics_distribution_top2_and_agreement() {
     assert_eq!(inf01.distribution[0], ("Strongly disagree".to_string(), 5));
     let agreement = inf01.agreement.as_ref().unwrap();
     assert_eq!(
-        (agreement.measure, agreement.value, agreement.split),
+        (agreement.measure.as_str(), agreement.value, agreement.split),
         ("r_wg", 0.0, true)
     );
     assert!(result.findings.iter().any(
@@ -271,7 +278,7 @@ fn an_interview_is_shown_beside_the_survey_not_averaged_in() {
         .map(|i| row(&format!("r{i}"), "Sales", "ROU-02", Value::Choice(1)))
         .collect();
     rows.push(AnswerRow {
-        source: "interview".into(),
+        source: Origin::Interview,
         ..row("manager", "Manager", "ROU-02", Value::Choice(4))
     });
     let result = aggregate(&feedback(), &rows, Options::default());

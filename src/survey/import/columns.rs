@@ -4,10 +4,11 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::layout::{Headings, Layout};
+use super::Headings;
+use super::layout::Layout;
 use super::matching::{self, Bank, Column, How, Matched, display, shorten};
 use super::{Mapping, abbreviated, words};
-use crate::survey::answers::normalise;
+use crate::survey::labels::normalise;
 use crate::survey::questionnaire::{Kind, Questionnaire};
 
 /// Every column's match: the tool's own columns by name, the role, then questions
@@ -224,21 +225,29 @@ fn quoted_pair(first: &str, later: &str) -> (String, String) {
 
 /// A match with its question and option named, for people and mapping files.
 fn describe(header: String, column: Column, how: How, questionnaire: &Questionnaire) -> Matched {
+    let multi = |id: &str| {
+        questionnaire.question(id).and_then(|q| match &q.kind {
+            Kind::Multi { options, none, .. } => Some((options, none)),
+            Kind::YesNo
+            | Kind::Scale { .. }
+            | Kind::Maturity4
+            | Kind::Number { .. }
+            | Kind::Text => None,
+        })
+    };
     let option = match &column {
         Column::Option { question, option } => {
-            questionnaire
-                .question(question)
-                .and_then(|q| match &q.kind {
-                    Kind::Multi { options, .. } => options.get(*option).cloned(),
-                    _ => None,
-                })
+            multi(question).and_then(|(options, _)| options.get(*option).cloned())
         }
         Column::OtherText(_) => Some("Other (please specify)".into()),
-        Column::NoneOfThese(id) => questionnaire.question(id).and_then(|q| match &q.kind {
-            Kind::Multi { none, .. } => none.clone(),
-            _ => None,
-        }),
-        _ => None,
+        Column::NoneOfThese(id) => multi(id).and_then(|(_, none)| none.clone()),
+        Column::Answer(_)
+        | Column::Respondent
+        | Column::SubmittedAt
+        | Column::Segment
+        | Column::Completion
+        | Column::Status
+        | Column::Ignored => None,
     };
     Matched {
         header,

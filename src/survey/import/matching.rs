@@ -4,13 +4,13 @@
 //! allowed only when it is unmistakable. A wrong match puts invented numbers in
 //! front of a client, so anything doubtful stays unmatched, with a note saying why.
 
-use super::layout::abbreviation;
+use super::headings::abbreviation;
 use super::words::{canonical, contained, dice, negations, words};
 use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use super::super::answers::normalise;
+use super::super::labels::normalise;
 use super::super::questionnaire::{Kind, Question, Questionnaire};
 use super::Mapping;
 
@@ -44,7 +44,12 @@ impl Column {
             | Column::Option { question: id, .. }
             | Column::OtherText(id)
             | Column::NoneOfThese(id) => Some(id),
-            _ => None,
+            Column::Respondent
+            | Column::SubmittedAt
+            | Column::Segment
+            | Column::Completion
+            | Column::Status
+            | Column::Ignored => None,
         }
     }
 }

@@ -5,7 +5,8 @@
 
 mod abbreviated;
 mod columns;
-mod layout;
+mod headings;
+pub(super) mod layout;
 mod mapping;
 pub mod matching;
 mod records;
@@ -19,7 +20,8 @@ use super::answers::AnswerRow;
 use super::questionnaire::{Question, Questionnaire};
 use crate::spanned::{InputError, Location, Problem};
 use columns::map_columns;
-pub use layout::{Headings, Layout, Standing};
+pub use headings::Headings;
+pub use layout::{Layout, Marked, Standing};
 pub use mapping::{Mapping, read_mapping};
 use matching::{Bank, Column, How, Matched, shorten};
 
@@ -53,7 +55,15 @@ pub struct Imported {
     pub mapped: Mapped,
     pub rows: Vec<AnswerRow>,
     /// Responses left out: unfinished ones (unless kept) and previews, tests, spam by status.
-    pub excluded: BTreeMap<String, usize>,
+    pub excluded: BTreeMap<LeftOut, usize>,
+}
+
+/// Why a response was left out of an import. Ordered as the notes list them, by their
+/// words: `preview`, `spam`, `test`, then `unfinished`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LeftOut {
+    NotARespondent(Marked),
+    Unfinished,
 }
 
 impl Mapped {
@@ -256,13 +266,21 @@ pub fn import(
         .iter()
         .map(|c| match c {
             Column::Answer(id) => questionnaire.question(id).map(|q| (q, id.as_str().into())),
-            _ => None,
+            Column::Option { .. }
+            | Column::OtherText(_)
+            | Column::NoneOfThese(_)
+            | Column::Respondent
+            | Column::SubmittedAt
+            | Column::Segment
+            | Column::Completion
+            | Column::Status
+            | Column::Ignored => None,
         })
         .collect();
     // A row that stops before a question column was cut off (trailing empty columns are fine).
     let last_question_column = columns.iter().rposition(|c| c.question().is_some());
     let tool = ToolColumns::of(&columns);
-    let mut excluded: BTreeMap<String, usize> = BTreeMap::new();
+    let mut excluded: BTreeMap<LeftOut, usize> = BTreeMap::new();
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     // The rows read with the headers, then the rest one at a time.
@@ -302,11 +320,11 @@ pub fn import(
             Standing::Complete => {}
             Standing::Partial if options.include_partial => {}
             Standing::Partial => {
-                *excluded.entry("unfinished".into()).or_default() += 1;
+                *excluded.entry(LeftOut::Unfinished).or_default() += 1;
                 continue;
             }
-            Standing::NotARespondent(status) => {
-                *excluded.entry(status).or_default() += 1;
+            Standing::NotARespondent(marked) => {
+                *excluded.entry(LeftOut::NotARespondent(marked)).or_default() += 1;
                 continue;
             }
         }
@@ -329,11 +347,14 @@ pub fn import(
         });
     }
     for (why, count) in &excluded {
-        mapped.notes.push(match why.as_str() {
-            "unfinished" => {
+        mapped.notes.push(match why {
+            LeftOut::Unfinished => {
                 format!("{count} unfinished response(s) left out (--include-partial keeps them)")
             }
-            status => format!("{count} {status} response(s) left out: not respondents"),
+            LeftOut::NotARespondent(marked) => format!(
+                "{count} {} response(s) left out: not respondents",
+                marked.name()
+            ),
         });
     }
     if rows.is_empty() {
@@ -349,6 +370,22 @@ pub fn import(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_is_left_out_is_noted_in_the_order_of_its_words() {
+        let mut left_out = [
+            LeftOut::Unfinished,
+            LeftOut::NotARespondent(Marked::Test),
+            LeftOut::NotARespondent(Marked::Preview),
+            LeftOut::NotARespondent(Marked::Spam),
+        ];
+        left_out.sort();
+        let words = left_out.map(|why| match why {
+            LeftOut::NotARespondent(marked) => marked.name(),
+            LeftOut::Unfinished => "unfinished",
+        });
+        assert!(words.is_sorted(), "{words:?}");
+    }
 
     #[test]
     fn a_question_in_two_columns_is_read_once_from_the_first() {

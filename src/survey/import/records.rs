@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::layout::Layout;
 use super::matching::{Column, shorten};
 use crate::spanned::{InputError, Location, Problem};
-use crate::survey::answers::{AnswerRow, Value, parse_cell};
+use crate::survey::answers::{AnswerRow, Origin, Value, parse_cell};
 use crate::survey::questionnaire::Question;
 
 /// An export's rows, read one at a time from its decoded text, whatever delimiter it was
@@ -114,7 +114,7 @@ pub(super) fn read_record(
                 match parse_cell(question, cell) {
                     Ok(Some(value)) => rows.push(AnswerRow {
                         respondent: respondent.clone(),
-                        source: layout.name().into(),
+                        source: Origin::Export(layout),
                         submitted_at: submitted_at.clone(),
                         segment: segment.clone(),
                         question: Arc::clone(id),
@@ -144,14 +144,23 @@ pub(super) fn read_record(
             Column::OtherText(question) if !cell.is_empty() => {
                 multi.entry(question.clone()).or_default().1 = Some(cell.to_string());
             }
-            _ => {}
+            // An unchosen option, an empty "Other", and the tool's own columns (read apart).
+            Column::Option { .. }
+            | Column::NoneOfThese(_)
+            | Column::OtherText(_)
+            | Column::Respondent
+            | Column::SubmittedAt
+            | Column::Segment
+            | Column::Completion
+            | Column::Status
+            | Column::Ignored => {}
         }
     }
     for (question, (mut chosen, other)) in multi {
         chosen.sort_unstable();
         rows.push(AnswerRow {
             respondent: respondent.clone(),
-            source: layout.name().into(),
+            source: Origin::Export(layout),
             submitted_at: submitted_at.clone(),
             segment: segment.clone(),
             question: question.into(),

@@ -1,7 +1,7 @@
 //! Texts as the matcher compares them: a canonical form (numbering, hints and punctuation
 //! gone), their meaningful words, Dice's coefficient, containment and negations.
 
-use super::super::answers::normalise;
+use super::super::labels::normalise;
 use std::collections::BTreeSet;
 
 /// The form two texts are compared in: tags, case, quotes and whitespace
