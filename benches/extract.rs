@@ -65,10 +65,10 @@ fn collect(dir: &Path, pages: &mut Vec<String>) {
         let path = entry.path();
         if path.is_dir() {
             collect(&path, pages);
-        } else if path.extension().is_some_and(|e| e == "html") {
-            if let Ok(bytes) = std::fs::read(&path) {
-                pages.push(charset::decode(bytes, None).0);
-            }
+        } else if path.extension().is_some_and(|e| e == "html")
+            && let Ok(bytes) = std::fs::read(&path)
+        {
+            pages.push(charset::decode(bytes, None).0);
         }
     }
 }

@@ -44,7 +44,7 @@ fn page(i: usize, path: &str) -> Option<(&'static str, String)> {
         "/" => Some((html, format!("<html><head><title>Company {i}</title></head><body><a href=\"/contact\">Contact us</a> <a href=\"/reviews\">Reviews</a></body></html>"))),
         "/contact" => Some((html, "<html><body><a href=\"mailto:help@example.com\">mail</a> <a href=\"tel:+3212345678\">call</a><form action=\"/send\" method=\"post\"><textarea name=\"message\"></textarea></form><script src=\"https://widget.intercom.io/widget/x\"></script></body></html>".into())),
         _ if path == format!("/review/{i}") && i % 20 != 19 => Some((html, format!("<html><head><script type=\"application/ld+json\">{{\"@type\":\"Organization\",\"name\":\"Company {i}\",\"aggregateRating\":{{\"@type\":\"AggregateRating\",\"ratingValue\":\"{:.3}\",\"bestRating\":\"5\",\"ratingCount\":\"500\"}}}}</script></head><body></body></html>", planted(i)))),
-        "/robots.txt" if i % 7 == 0 => Some(("text/plain", "User-agent: *\nDisallow: /private/\n".into())),
+        "/robots.txt" if i.is_multiple_of(7) => Some(("text/plain", "User-agent: *\nDisallow: /private/\n".into())),
         _ => None,
     }
 }

@@ -149,7 +149,7 @@ pub fn survey_import(input: &[u8]) {
         for layout in [None, Some(layouts[input.len() % layouts.len()])] {
             let options = import::Options {
                 layout,
-                include_partial: input.len() % 2 == 0,
+                include_partial: input.len().is_multiple_of(2),
                 ..import::Options::default()
             };
             if let Ok(imported) = import::import(input, Path::new("fuzz.csv"), q, &options) {

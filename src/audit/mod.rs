@@ -305,10 +305,10 @@ fn parse_checks(
         let title = th.optional::<String>("title");
         let weight = th.optional_s::<Number>("weight");
         let timeout = th.optional::<DurationValue>("timeout").map(|d| d.0);
-        if let Some(w) = &weight {
-            if w.value.0 < 0.0 {
-                th.errors.extend(negative("a check weight", w).errors);
-            }
+        if let Some(w) = &weight
+            && w.value.0 < 0.0
+        {
+            th.errors.extend(negative("a check weight", w).errors);
         }
         if let Some(id) = &id {
             if let Err(message) = validate_id("check", &id.value) {

@@ -94,10 +94,10 @@ pub fn parse(text: &str, file: &Path) -> Result<Benchmarks, InputError> {
     let mut benchmarks = Benchmarks::default();
     match TableHelper::new(&mut root) {
         Ok(mut top) => {
-            if let Some((_, mut table)) = top.take("reviews") {
-                if let Some(model) = read_reviews(&mut table, &mut errors.errors) {
-                    benchmarks.reviews = model;
-                }
+            if let Some((_, mut table)) = top.take("reviews")
+                && let Some(model) = read_reviews(&mut table, &mut errors.errors)
+            {
+                benchmarks.reviews = model;
             }
             if let Some((_, mut table)) = top.take("channel_weights") {
                 benchmarks.channel_weights = read_weights(&mut table, &mut errors.errors);
@@ -201,11 +201,11 @@ fn read_family(
             let p10 = th.required_s::<DurationValue>("p10").ok();
             let median = th.required::<DurationValue>("median").ok();
             let source = th.required::<String>("source").ok();
-            if let (Some(p10), Some(median)) = (&p10, &median) {
-                if p10.value.0 >= median.0 {
-                    th.errors
-                        .extend(at("`p10` must be faster than `median`", p10).errors);
-                }
+            if let (Some(p10), Some(median)) = (&p10, &median)
+                && p10.value.0 >= median.0
+            {
+                th.errors
+                    .extend(at("`p10` must be faster than `median`", p10).errors);
             }
             Some(Benchmark {
                 family: family.to_string(),

@@ -90,12 +90,12 @@ impl Report {
                 let at = format!("{at}.channels[{j}]");
                 score(&at, Some(ch.score))?;
                 weight(&at, ch.weight)?;
-                if let (Some(made), Some(unanswered)) = (ch.contacts, ch.unanswered) {
-                    if unanswered > made {
-                        return Err(format!(
-                            "{at}: {unanswered} contacts unanswered of {made} made"
-                        ));
-                    }
+                if let (Some(made), Some(unanswered)) = (ch.contacts, ch.unanswered)
+                    && unanswered > made
+                {
+                    return Err(format!(
+                        "{at}: {unanswered} contacts unanswered of {made} made"
+                    ));
                 }
             }
         }

@@ -51,10 +51,10 @@ pub fn failures(report: &Report, gates: &Gates, baseline: Option<(i64, &Report)>
     }
     if let (Some(max), Some((id, before))) = (gates.max_drop, baseline) {
         let mut compare = |what: String, now: Option<f64>, then: Option<f64>| {
-            if let (Some(n), Some(t)) = (now, then) {
-                if t - n > max {
-                    failed.push(format!("{what} dropped {:.1} points ({t:.1} → {n:.1}) since run #{id} (--max-drop {max})", t - n));
-                }
+            if let (Some(n), Some(t)) = (now, then)
+                && t - n > max
+            {
+                failed.push(format!("{what} dropped {:.1} points ({t:.1} → {n:.1}) since run #{id} (--max-drop {max})", t - n));
             }
         };
         compare("overall score".into(), report.score, before.score);

@@ -382,14 +382,16 @@ fn score_category(
             .filter(|c| c.answered)
             .map(|c| c.channel.as_str())
             .collect();
-        if let Some(s) = score {
-            if answered.len() < 2 && s > single_channel_cap {
-                score = Some(single_channel_cap);
-                let answered = match answered.first() {
-                    None => "No channel".to_string(),
-                    Some(only) => format!("Only one channel ({only}) answered"),
-                };
-                findings.push(Finding::new(
+        if let Some(s) = score
+            && answered.len() < 2
+            && s > single_channel_cap
+        {
+            score = Some(single_channel_cap);
+            let answered = match answered.first() {
+                None => "No channel".to_string(),
+                Some(only) => format!("Only one channel ({only}) answered"),
+            };
+            findings.push(Finding::new(
                     Severity::Warn,
                     format!(
                         "{answered}; responsiveness is proven only when at least two distinct channels answer, \
@@ -397,7 +399,6 @@ fn score_category(
                     ),
                     "Measure a second channel (e-mail, phone, chat or social, e.g. with a mystery-shopping log).",
                 ));
-            }
         }
     }
 

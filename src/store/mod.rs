@@ -315,10 +315,10 @@ pub fn open(url: &str) -> Result<Box<dyn RunStore>, StoreError> {
 /// Opens the store at `url` to change what it holds (prune): a SQLite file that does not
 /// exist is `Missing`, never created empty.
 pub fn open_existing(url: &str) -> Result<Box<dyn RunStore>, StoreError> {
-    if let StoreUrl::Sqlite(path) = StoreUrl::parse(url)? {
-        if !path.exists() {
-            return Err(StoreError::Missing(path.display().to_string()));
-        }
+    if let StoreUrl::Sqlite(path) = StoreUrl::parse(url)?
+        && !path.exists()
+    {
+        return Err(StoreError::Missing(path.display().to_string()));
     }
     open(url)
 }

@@ -166,14 +166,14 @@ pub fn aggregate(
     } else if !interview.is_empty() {
         let beside = score_rows(questionnaire, &interview, options);
         for (s, i) in result.questions.iter().zip(&beside.questions) {
-            if let (Some(a), Some(b)) = (s.mean_score, i.mean_score) {
-                if (a - b).abs() >= GAP * 100.0 {
-                    result.findings.push(Finding::new(
+            if let (Some(a), Some(b)) = (s.mean_score, i.mean_score)
+                && (a - b).abs() >= GAP * 100.0
+            {
+                result.findings.push(Finding::new(
                         Severity::Warn,
                         format!("{}: the interview scores {b:.0} where the survey scores {a:.0}.", s.id),
                         "Discuss the gap with both sides: what management believes and what staff see differ.",
                     ));
-                }
             }
         }
     }

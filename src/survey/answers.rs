@@ -153,12 +153,11 @@ fn choice(labels: &[&str], raw: &str) -> Result<usize, String> {
         .unwrap_or_default()
         .trim_start_matches([' ', '-', '–', '.', ')', ':'])
         .trim();
-    if let Ok(n) = digits.parse::<usize>() {
-        if (1..=labels.len()).contains(&n)
-            && (rest.is_empty() || normalise(rest) == normalise(labels[n - 1]))
-        {
-            return Ok(n - 1);
-        }
+    if let Ok(n) = digits.parse::<usize>()
+        && (1..=labels.len()).contains(&n)
+        && (rest.is_empty() || normalise(rest) == normalise(labels[n - 1]))
+    {
+        return Ok(n - 1);
     }
     Err(format!("`{raw}` is not one of: {}", labels.join(" · ")))
 }

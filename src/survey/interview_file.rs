@@ -129,54 +129,54 @@ pub fn read(
             line_info: None,
         });
     }
-    if let Some((_, mut answers)) = th.take("answers") {
-        if let ValueInner::Table(table) = answers.take() {
-            for (key, value) in table {
-                let Some(question) = questionnaire.question(&key.name) else {
-                    th.errors.extend(
-                        at(
-                            format!("no question `{}` in `{}`", key.name, questionnaire.id),
-                            &toml_span::Spanned {
-                                value: (),
-                                span: key.span,
-                            },
-                        )
-                        .errors,
-                    );
-                    continue;
-                };
-                let raw = match value
-                    .as_str()
-                    .map(str::to_string)
-                    .or_else(|| value.as_integer().map(|i| i.to_string()))
-                    .or_else(|| value.as_float().map(|f| f.to_string()))
-                {
-                    Some(raw) => raw,
-                    None => value
-                        .as_array()
-                        .map(|items| {
-                            items
-                                .iter()
-                                .filter_map(|i| i.as_str())
-                                .collect::<Vec<_>>()
-                                .join(";")
-                        })
-                        .unwrap_or_default(),
-                };
-                match parse_cell(question, &raw) {
-                    Ok(Some(v)) => interview.answers.push((question.id.clone(), v)),
-                    Ok(None) => {}
-                    Err(message) => th.errors.extend(
-                        at(
-                            format!("{}: {message}", question.id),
-                            &toml_span::Spanned {
-                                value: (),
-                                span: value.span,
-                            },
-                        )
-                        .errors,
-                    ),
-                }
+    if let Some((_, mut answers)) = th.take("answers")
+        && let ValueInner::Table(table) = answers.take()
+    {
+        for (key, value) in table {
+            let Some(question) = questionnaire.question(&key.name) else {
+                th.errors.extend(
+                    at(
+                        format!("no question `{}` in `{}`", key.name, questionnaire.id),
+                        &toml_span::Spanned {
+                            value: (),
+                            span: key.span,
+                        },
+                    )
+                    .errors,
+                );
+                continue;
+            };
+            let raw = match value
+                .as_str()
+                .map(str::to_string)
+                .or_else(|| value.as_integer().map(|i| i.to_string()))
+                .or_else(|| value.as_float().map(|f| f.to_string()))
+            {
+                Some(raw) => raw,
+                None => value
+                    .as_array()
+                    .map(|items| {
+                        items
+                            .iter()
+                            .filter_map(|i| i.as_str())
+                            .collect::<Vec<_>>()
+                            .join(";")
+                    })
+                    .unwrap_or_default(),
+            };
+            match parse_cell(question, &raw) {
+                Ok(Some(v)) => interview.answers.push((question.id.clone(), v)),
+                Ok(None) => {}
+                Err(message) => th.errors.extend(
+                    at(
+                        format!("{}: {message}", question.id),
+                        &toml_span::Spanned {
+                            value: (),
+                            span: value.span,
+                        },
+                    )
+                    .errors,
+                ),
             }
         }
     }

@@ -193,14 +193,14 @@ pub fn parse(text: &str, file: &Path) -> Result<Questionnaire, InputError> {
     let category = th.required::<Category>("category").ok();
     let mut sections = Vec::new();
     let mut seen = HashSet::new();
-    if let Some((_, mut list)) = th.take("section") {
-        if let ValueInner::Array(items) = list.take() {
-            for mut item in items {
-                if let Some(Some(section)) =
-                    read_table(&mut item, &mut th.errors, |st| read_section(st, &mut seen))
-                {
-                    sections.push(section);
-                }
+    if let Some((_, mut list)) = th.take("section")
+        && let ValueInner::Array(items) = list.take()
+    {
+        for mut item in items {
+            if let Some(Some(section)) =
+                read_table(&mut item, &mut th.errors, |st| read_section(st, &mut seen))
+            {
+                sections.push(section);
             }
         }
     }
@@ -235,14 +235,14 @@ fn read_section(st: &mut TableHelper<'_>, seen: &mut HashSet<String>) -> Option<
     let weight = st.required::<Number>("weight").ok();
     let recommendation = st.required::<String>("recommendation").ok();
     let mut questions = Vec::new();
-    if let Some((_, mut list)) = st.take("question") {
-        if let ValueInner::Array(items) = list.take() {
-            for mut item in items {
-                if let Some(Some(q)) =
-                    read_table(&mut item, &mut st.errors, |qt| read_question(qt, seen))
-                {
-                    questions.push(q);
-                }
+    if let Some((_, mut list)) = st.take("question")
+        && let ValueInner::Array(items) = list.take()
+    {
+        for mut item in items {
+            if let Some(Some(q)) =
+                read_table(&mut item, &mut st.errors, |qt| read_question(qt, seen))
+            {
+                questions.push(q);
             }
         }
     }
@@ -270,11 +270,11 @@ fn read_question(qt: &mut TableHelper<'_>, seen: &mut HashSet<String>) -> Option
         })
         .flatten()
     });
-    if let Some(id) = &id {
-        if !seen.insert(id.value.to_ascii_uppercase()) {
-            qt.errors
-                .extend(at(format!("duplicate question id `{}`", id.value), id).errors);
-        }
+    if let Some(id) = &id
+        && !seen.insert(id.value.to_ascii_uppercase())
+    {
+        qt.errors
+            .extend(at(format!("duplicate question id `{}`", id.value), id).errors);
     }
     let audience = match audience {
         None => Some(Audience::Both),

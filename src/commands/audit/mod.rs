@@ -53,10 +53,10 @@ pub fn run(
                 .unwrap_or_else(|| store::default_url(&audit.dir)),
         )
     };
-    if let Some(url) = &store_url {
-        if let Err(e) = store::check_url(url) {
-            return input_error(&e.to_string());
-        }
+    if let Some(url) = &store_url
+        && let Err(e) = store::check_url(url)
+    {
+        return input_error(&e.to_string());
     }
     let mut history = History::open(store_url.as_deref(), quiet);
     let probes = if args.offline {

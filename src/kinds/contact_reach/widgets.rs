@@ -32,19 +32,19 @@ pub fn parse_widgets(text: &str, file: &Path) -> Result<Vec<Widget>, InputError>
     let mut root = parse_toml(text, file)?;
     let mut th = TableHelper::new(&mut root).map_err(located)?;
     let mut widgets = Vec::new();
-    if let Some((_, mut list)) = th.take("widget") {
-        if let toml_span::value::ValueInner::Array(items) = list.take() {
-            for mut item in items {
-                let widget = read_table(&mut item, &mut th.errors, |wt| {
-                    let patterns: Vec<String> = wt.required::<Vec<String>>("patterns").ok()?;
-                    Some(Widget {
-                        id: wt.required("id").ok()?,
-                        name: wt.required("name").ok()?,
-                        patterns: patterns.into_iter().map(|p| p.to_lowercase()).collect(),
-                    })
-                });
-                widgets.extend(widget.flatten());
-            }
+    if let Some((_, mut list)) = th.take("widget")
+        && let toml_span::value::ValueInner::Array(items) = list.take()
+    {
+        for mut item in items {
+            let widget = read_table(&mut item, &mut th.errors, |wt| {
+                let patterns: Vec<String> = wt.required::<Vec<String>>("patterns").ok()?;
+                Some(Widget {
+                    id: wt.required("id").ok()?,
+                    name: wt.required("name").ok()?,
+                    patterns: patterns.into_iter().map(|p| p.to_lowercase()).collect(),
+                })
+            });
+            widgets.extend(widget.flatten());
         }
     }
     th.finalize(None).map_err(located)?;

@@ -179,12 +179,12 @@ pub async fn collect(params: &Params, ctx: &CollectContext) -> Result<PluginRepo
             "stdout is not a JSON result ({e}); it began with {shown:?}{excerpt}"
         ))
     })?;
-    if let Some(score) = report.score {
-        if !(0.0..=100.0).contains(&score) || !score.is_finite() {
-            return Err(CheckError::Plugin(format!(
-                "score {score} is outside 0–100{excerpt}"
-            )));
-        }
+    if let Some(score) = report.score
+        && (!(0.0..=100.0).contains(&score) || !score.is_finite())
+    {
+        return Err(CheckError::Plugin(format!(
+            "score {score} is outside 0–100{excerpt}"
+        )));
     }
     if report
         .findings

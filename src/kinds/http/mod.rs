@@ -166,16 +166,16 @@ fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Catego
         Some(m) => Method::from_bytes(m.value.as_bytes()).ok(),
         None => Some(Method::GET),
     };
-    if let Some(status) = &expect_status {
-        if !(100..=599).contains(&status.value) {
-            th.errors.extend(
-                at(
-                    "`expect_status` must be an HTTP status between 100 and 599",
-                    status,
-                )
-                .errors,
-            );
-        }
+    if let Some(status) = &expect_status
+        && !(100..=599).contains(&status.value)
+    {
+        th.errors.extend(
+            at(
+                "`expect_status` must be an HTTP status between 100 and 599",
+                status,
+            )
+            .errors,
+        );
     }
     Some((
         Category::Responsiveness,

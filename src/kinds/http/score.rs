@@ -53,13 +53,13 @@ pub fn score(params: &Params, obs: &HttpObservation, benchmarks: &Benchmarks) ->
                     let needle = params.body_contains.as_deref().unwrap_or_default();
                     failed.push(format!("body does not contain {needle:?}"));
                 }
-                if let Some(max) = params.max_time {
-                    if *total_s > max.as_secs_f64() {
-                        failed.push(format!(
-                            "slower than max_time {}",
-                            humantime::format_duration(max)
-                        ));
-                    }
+                if let Some(max) = params.max_time
+                    && *total_s > max.as_secs_f64()
+                {
+                    failed.push(format!(
+                        "slower than max_time {}",
+                        humantime::format_duration(max)
+                    ));
                 }
                 sample_scores.push(if failed.is_empty() {
                     benchmark.curve.score(*ttfb_s)

@@ -175,13 +175,13 @@ impl<'a> Row<'a> {
                 }
             }
         }
-        if let (Some(any), Some(human)) = (first_response_at, first_human_response_at) {
-            if human < any {
-                self.bad(
-                    "first_human_response_at",
-                    "earlier than first_response_at (the first response of any kind)".into(),
-                );
-            }
+        if let (Some(any), Some(human)) = (first_response_at, first_human_response_at)
+            && human < any
+        {
+            self.bad(
+                "first_human_response_at",
+                "earlier than first_response_at (the first response of any kind)".into(),
+            );
         }
         let outcome = self.outcome();
         Some(Contact {

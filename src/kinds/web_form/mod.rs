@@ -177,11 +177,11 @@ fn parse(th: &mut TableHelper<'_>, _ctx: &mut LoadContext<'_>) -> Option<(Catego
             }
         });
     }
-    if let Some(s) = &submit {
-        if Selector::parse(&s.value).is_err() {
-            th.errors
-                .extend(at(format!("`{}` is not a CSS selector", s.value), s).errors);
-        }
+    if let Some(s) = &submit
+        && Selector::parse(&s.value).is_err()
+    {
+        th.errors
+            .extend(at(format!("`{}` is not a CSS selector", s.value), s).errors);
     }
     let asks_reply = fields.values().any(|v| v.contains(REPLY_TO));
     match &reply_via {

@@ -330,10 +330,10 @@ impl Fetcher {
             }
             let wait = retry_after(&response).unwrap_or(self.policy.backoff * 2u32.pow(attempt));
             // A challenge page answers the same however often it is asked: do not retry a bot wall.
-            if let Ok(Some(body)) = read_capped(response, 256 * 1024).await {
-                if let Some(wall) = super::walls::recognise(&body) {
-                    return Err(walled(status, wall));
-                }
+            if let Ok(Some(body)) = read_capped(response, 256 * 1024).await
+                && let Some(wall) = super::walls::recognise(&body)
+            {
+                return Err(walled(status, wall));
             }
             if wait > self.policy.max_retry_wait {
                 let reason = format!(

@@ -68,17 +68,17 @@ pub(super) fn segment_scores(
     for (i, (a, a_stats)) in visible.iter().enumerate() {
         for (b, b_stats) in &visible[i + 1..] {
             for (sa, sb) in a_stats.iter().zip(b_stats) {
-                if let (Some(x), Some(y)) = (sa.mean_score, sb.mean_score) {
-                    if (x - y).abs() >= GAP * 100.0 {
-                        findings.push(Finding::new(
-                            Severity::Warn,
-                            format!(
-                                "{}: {} scores {x:.0}, {} scores {y:.0}.",
-                                sa.id, a.segment, b.segment,
-                            ),
-                            "Find out what one role has that the other lacks, and share it.",
-                        ));
-                    }
+                if let (Some(x), Some(y)) = (sa.mean_score, sb.mean_score)
+                    && (x - y).abs() >= GAP * 100.0
+                {
+                    findings.push(Finding::new(
+                        Severity::Warn,
+                        format!(
+                            "{}: {} scores {x:.0}, {} scores {y:.0}.",
+                            sa.id, a.segment, b.segment,
+                        ),
+                        "Find out what one role has that the other lacks, and share it.",
+                    ));
                 }
             }
         }
