@@ -1,11 +1,13 @@
 //! JUnit XML for CI dashboards: one test case per check. A check that fails
 //! or errors is a failing case with its finding or error; skipped, pending
-//! and not-applicable checks are skipped cases.
+//! and not-applicable checks are skipped cases. Every CI gate judged on the run
+//! (`--fail-under`, `[thresholds]`, `--max-drop`) is a case of its own suite,
+//! failed when the gate failed, with the figures in its message.
 
-use super::Report;
 use super::model::Status;
+use super::{GateVerdict, Report};
 
-pub fn render(report: &Report) -> Vec<u8> {
+pub fn render(report: &Report, gates: &[GateVerdict]) -> Vec<u8> {
     let count = |wanted: &[Status]| {
         report
             .checks
@@ -14,6 +16,7 @@ pub fn render(report: &Report) -> Vec<u8> {
             .count()
     };
     let failures = count(&[Status::Fail]);
+    let gates_failed = gates.iter().filter(|g| !g.held).count();
     let errors = count(&[Status::Error]);
     let skipped = count(&[Status::Skipped, Status::Pending, Status::NotApplicable]);
     let seconds: f64 = report
@@ -23,8 +26,9 @@ pub fn render(report: &Report) -> Vec<u8> {
         .sum();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(&format!(
-        "<testsuites name=\"centricity\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\" time=\"{seconds:.3}\">\n",
-        report.checks.len()
+        "<testsuites name=\"centricity\" tests=\"{}\" failures=\"{}\" errors=\"{errors}\" skipped=\"{skipped}\" time=\"{seconds:.3}\">\n",
+        report.checks.len() + gates.len(),
+        failures + gates_failed
     ));
     out.push_str(&format!(
         "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\" time=\"{seconds:.3}\" timestamp=\"{}\">\n",
@@ -70,7 +74,30 @@ pub fn render(report: &Report) -> Vec<u8> {
         }
         out.push_str("    </testcase>\n");
     }
-    out.push_str("  </testsuite>\n</testsuites>\n");
+    out.push_str("  </testsuite>\n");
+    if !gates.is_empty() {
+        out.push_str(&format!(
+            "  <testsuite name=\"gates\" tests=\"{}\" failures=\"{gates_failed}\" errors=\"0\" skipped=\"0\" time=\"0.000\">\n",
+            gates.len()
+        ));
+        for gate in gates {
+            out.push_str(&format!(
+                "    <testcase classname=\"gates\" name=\"{}\" time=\"0.000\">\n",
+                escape(&gate.name)
+            ));
+            let message = escape(&gate.message);
+            if gate.held {
+                out.push_str(&format!("      <system-out>{message}</system-out>\n"));
+            } else {
+                out.push_str(&format!(
+                    "      <failure message=\"{message}\" type=\"gate\">{message}</failure>\n"
+                ));
+            }
+            out.push_str("    </testcase>\n");
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
     out.into_bytes()
 }
 

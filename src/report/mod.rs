@@ -26,6 +26,17 @@ pub struct History<'a> {
     pub trend: &'a [TrendPoint],
     /// Where the company stands in the portfolio its run was recorded for.
     pub standing: Option<&'a Standing>,
+    /// The CI gates judged on this run (`--fail-under`, `[thresholds]`, `--max-drop`).
+    pub gates: &'a [GateVerdict],
+}
+
+/// One CI gate judged on a run: its name (`fail-under`, `threshold reach`, `max-drop check
+/// faq`), whether it held, and the figures in words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GateVerdict {
+    pub name: String,
+    pub held: bool,
+    pub message: String,
 }
 
 /// A company's place in its portfolio.
@@ -176,7 +187,7 @@ impl Format {
             Format::Csv => csv::render(report, decoration.csv_bom),
             Format::CsvMatrix => csv::render_matrix(report, decoration.csv_bom),
             Format::Markdown => markdown::render(report, baseline),
-            Format::Junit => junit::render(report),
+            Format::Junit => junit::render(report, history.gates),
             Format::Html | Format::Pdf => html::render(report, history),
         }
     }

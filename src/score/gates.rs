@@ -1,12 +1,12 @@
 //! Gates a CI job sets on a run: an overall floor, per-category thresholds,
 //! and a maximum drop against a baseline run, judged for the overall score,
 //! every category and every check on its own, so a gain elsewhere cannot
-//! hide a drop. Pure: one line per failed gate.
+//! hide a drop. Pure: each gate held or failed, with its figures.
 
 use std::collections::BTreeMap;
 
 use crate::audit::ThresholdKey;
-use crate::report::Report;
+use crate::report::{GateVerdict, Report};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Gates {
@@ -18,21 +18,50 @@ pub struct Gates {
 }
 
 /// Every failed gate, one line each; empty when all hold.
-pub fn failures(report: &Report, gates: &Gates, baseline: Option<(i64, &Report)>) -> Vec<String> {
-    let mut failed = Vec::new();
+pub fn failed(judged: &[GateVerdict]) -> Vec<String> {
+    (judged.iter())
+        .filter(|gate| !gate.held)
+        .map(|gate| gate.message.clone())
+        .collect()
+}
+
+/// Every gate set, held or failed, each with its figures: what JUnit shows as test cases.
+/// A drop is judged only where both runs scored.
+pub fn judge(report: &Report, gates: &Gates, baseline: Option<(i64, &Report)>) -> Vec<GateVerdict> {
+    let mut judged = Vec::new();
+    let mut floor = |name: String,
+                     what: &str,
+                     score: Option<f64>,
+                     (min, set_by): (f64, &str),
+                     unscored: String| {
+        judged.push(match score {
+            Some(s) => GateVerdict {
+                name,
+                held: s >= min,
+                message: if s < min {
+                    format!("{what} score {s:.1} is below {set_by} {min}")
+                } else {
+                    format!("{what} score {s:.1} reaches {set_by} {min}")
+                },
+            },
+            None => GateVerdict {
+                name,
+                held: false,
+                message: unscored,
+            },
+        });
+    };
     if let Some(min) = gates.fail_under {
-        match report.score {
-            Some(s) if s < min => {
-                failed.push(format!("overall score {s:.1} is below --fail-under {min}"))
-            }
-            None => failed.push(format!(
-                "overall score could not be measured (--fail-under {min})"
-            )),
-            _ => {}
-        }
+        let unscored = format!("overall score could not be measured (--fail-under {min})");
+        floor(
+            "fail-under".into(),
+            "overall",
+            report.score,
+            (min, "--fail-under"),
+            unscored,
+        );
     }
     for (key, min) in &gates.thresholds {
-        let key_name = key.name();
         let score = match key {
             ThresholdKey::Overall => report.score,
             ThresholdKey::Category(category) => report
@@ -41,20 +70,29 @@ pub fn failures(report: &Report, gates: &Gates, baseline: Option<(i64, &Report)>
                 .find(|c| c.id == *category)
                 .and_then(|c| c.score),
         };
-        match score {
-            Some(s) if s < *min => failed.push(format!(
-                "{key_name} score {s:.1} is below its threshold {min}"
-            )),
-            None => failed.push(format!("{key_name} could not be scored (threshold {min})")),
-            _ => {}
-        }
+        let name = key.name();
+        let unscored = format!("{name} could not be scored (threshold {min})");
+        floor(
+            format!("threshold {name}"),
+            name,
+            score,
+            (*min, "its threshold"),
+            unscored,
+        );
     }
     if let (Some(max), Some((id, before))) = (gates.max_drop, baseline) {
         let mut compare = |what: String, now: Option<f64>, then: Option<f64>| {
-            if let (Some(n), Some(t)) = (now, then)
-                && t - n > max
-            {
-                failed.push(format!("{what} dropped {:.1} points ({t:.1} → {n:.1}) since run #{id} (--max-drop {max})", t - n));
+            if let (Some(n), Some(t)) = (now, then) {
+                let held = t - n <= max;
+                let verb = if held { "moved" } else { "dropped" };
+                let change = if held { n - t } else { t - n };
+                judged.push(GateVerdict {
+                    name: format!("max-drop {what}"),
+                    held,
+                    message: format!(
+                        "{what} {verb} {change:.1} points ({t:.1} → {n:.1}) since run #{id} (--max-drop {max})"
+                    ),
+                });
             }
         };
         compare("overall score".into(), report.score, before.score);
@@ -75,7 +113,7 @@ pub fn failures(report: &Report, gates: &Gates, baseline: Option<(i64, &Report)>
             compare(format!("check {}", c.id), c.score, then);
         }
     }
-    failed
+    judged
 }
 
 #[cfg(test)]
@@ -156,9 +194,9 @@ mod tests {
             max_drop: Some(5.0),
             ..Gates::default()
         };
-        let failed = failures(&now, &gates, Some((7, &before)));
+        let dropped = failed(&judge(&now, &gates, Some((7, &before))));
         assert_eq!(
-            failed,
+            dropped,
             [
                 "category responsiveness dropped 10.0 points (80.0 → 70.0) since run #7 (--max-drop 5)",
                 "check b dropped 10.0 points (50.0 → 40.0) since run #7 (--max-drop 5)",
@@ -169,7 +207,15 @@ mod tests {
             max_drop: Some(10.0),
             ..Gates::default()
         };
-        assert!(failures(&now, &gates, Some((7, &before))).is_empty());
+        let judged = judge(&now, &gates, Some((7, &before)));
+        assert!(failed(&judged).is_empty());
+        // Each held gate is still judged, with its figures: the overall, two categories, two checks.
+        assert_eq!(judged.len(), 5);
+        assert_eq!(judged[0].name, "max-drop overall score");
+        assert_eq!(
+            judged[0].message,
+            "overall score moved 3.0 points (60.0 → 63.0) since run #7 (--max-drop 10)"
+        );
     }
 
     #[test]
@@ -185,7 +231,7 @@ mod tests {
             max_drop: None,
         };
         assert_eq!(
-            failures(&now, &gates, None),
+            failed(&judge(&now, &gates, None)),
             [
                 "overall score 48.0 is below --fail-under 50",
                 "reputation could not be scored (threshold 60)",

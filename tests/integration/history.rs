@@ -211,19 +211,44 @@ fn gates_on(p: Project) {
             && md.contains("| −10.0 |"),
         "{md}"
     );
+    // JUnit has one case per check, and one per gate judged: failed with its figures when the
+    // gate failed (overall 83.3 under --fail-under 95; beta 70 → 70 held, frontline 70 ≥ 50).
     let junit = p
         .cmd()
         .arg("audit")
         .arg(p.scratch.path("centricity.toml"))
-        .args(["--format", "junit", "--no-store"])
+        .args(["--format", "junit", "--fail-under", "95"])
+        .args(["--baseline", "last", "--max-drop", "5"])
         .output()
         .unwrap();
+    assert_eq!(junit.status.code(), Some(2));
     let junit = String::from_utf8_lossy(&junit.stdout);
+    let gates = junit
+        .split_once("<testsuite name=\"gates\"")
+        .map(|(_, gates)| gates)
+        .unwrap_or_else(|| panic!("no gates suite: {junit}"));
     assert!(
-        junit.contains("<testsuites name=\"centricity\" tests=\"2\"")
-            && junit.matches("<testcase ").count() == 2,
+        junit.contains("<testsuites name=\"centricity\" tests=\"9\" failures=\"1\""),
         "{junit}"
     );
+    assert!(
+        gates.contains("name=\"fail-under\"")
+            && gates.contains(
+                "<failure message=\"overall score 83.3 is below --fail-under 95\" type=\"gate\">"
+            ),
+        "{gates}"
+    );
+    assert!(
+        gates.contains("name=\"threshold frontline\"")
+            && gates.contains("frontline score 70.0 reaches its threshold 50"),
+        "{gates}"
+    );
+    assert!(
+        gates.contains("name=\"max-drop check beta\"")
+            && gates.contains("check beta moved 0.0 points (70.0 → 70.0) since run #"),
+        "{gates}"
+    );
+    assert_eq!(gates.matches("<failure ").count(), 1, "{gates}");
 }
 
 #[test]

@@ -104,22 +104,24 @@ pub fn run(
         date: report.audit.started_at.date_naive().to_string(),
         score,
     }));
+    let gates = Gates {
+        fail_under: args.fail_under,
+        thresholds: audit.thresholds.clone(),
+        max_drop: args.max_drop,
+    };
+    let judged = gates::judge(&report, &gates, baseline.as_ref().map(|(id, r)| (*id, r)));
     let context = ReportHistory {
         baseline: baseline.as_ref().map(|(_, r)| r),
         trend: &trend,
         standing: None,
+        gates: &judged,
     };
     if let Err(message) = write_outputs(&report, &outputs, decoration, &context) {
         eprintln!("error: {message}");
         return Exit::Runtime;
     }
     let recorded = history.record(&report);
-    let gates = Gates {
-        fail_under: args.fail_under,
-        thresholds: audit.thresholds.clone(),
-        max_drop: args.max_drop,
-    };
-    let failed = gates::failures(&report, &gates, baseline.as_ref().map(|(id, r)| (*id, r)));
+    let failed = gates::failed(&judged);
     verdict(&report, &failed, recorded, args, quiet)
 }
 

@@ -222,6 +222,7 @@ pub fn report(
                 baseline: None,
                 trend: &trend,
                 standing: standing.as_ref(),
+                gates: &[],
             };
             match super::outputs::write_outputs(&report, &outputs, decoration, &context) {
                 Ok(()) => Exit::Ok,
