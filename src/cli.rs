@@ -159,6 +159,10 @@ pub enum Command {
         /// Write here instead of stdout.
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Write each company's HTML report into DIR (created if missing); `--format html`
+        /// links to them.
+        #[arg(long, value_name = "DIR")]
+        reports: Option<PathBuf>,
         /// Exit 0 even when some companies could not be ranked.
         #[arg(long)]
         allow_incomplete: bool,
@@ -254,6 +258,10 @@ pub struct PortfolioArgs {
     /// Write here instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Write each company's HTML report into DIR (created if missing); `--format html`
+    /// links to them.
+    #[arg(long, value_name = "DIR")]
+    pub reports: Option<PathBuf>,
     /// Companies audited at once.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: u16,
@@ -287,6 +295,9 @@ pub enum PortfolioFormat {
     Json,
     /// One row per company, a column per category and channel, for a chart.
     CsvMatrix,
+    /// One self-contained page to hand over: the ranking, a company × category heat map, each
+    /// sector's spread, who was not ranked and why.
+    Html,
 }
 
 /// A stored run: its id, or the newest.

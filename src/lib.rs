@@ -193,13 +193,14 @@ where
             store,
             format,
             output,
+            reports,
             allow_incomplete,
         } => commands::portfolio::rank_stored(
             portfolio,
             store.as_deref(),
             *allow_incomplete,
             *format,
-            output.as_deref(),
+            (output.as_deref(), reports.as_deref()),
         ),
         Command::Merge {
             files,

@@ -47,6 +47,12 @@ pub fn run(args: &PortfolioArgs, (quiet, no_progress): (bool, bool)) -> Exit {
             .file_stem()
             .map_or_else(|| "portfolio".into(), |s| s.to_string_lossy().into_owned())
     });
+    if let Some(dir) = &args.reports
+        && let Err(e) = std::fs::create_dir_all(dir)
+    {
+        eprintln!("error: cannot create {}: {e}", dir.display());
+        return Exit::Runtime;
+    }
     let runtime = match super::runtime(true) {
         Ok(rt) => rt,
         Err(exit) => return exit,
@@ -69,6 +75,7 @@ pub fn run(args: &PortfolioArgs, (quiet, no_progress): (bool, bool)) -> Exit {
         portfolio: &name,
         quiet,
         no_progress,
+        reports: args.reports.as_deref(),
     };
     let mut scheduled = audit_all(
         runtime.handle(),
@@ -77,11 +84,21 @@ pub fn run(args: &PortfolioArgs, (quiet, no_progress): (bool, bool)) -> Exit {
         store.as_deref_mut(),
         &interrupted,
     );
-    let output = PortfolioOutput {
+    let mut output = PortfolioOutput {
         portfolio: name,
         shard: args.shard.clone(),
         companies: std::mem::take(&mut scheduled.companies),
     };
+    if let Some(dir) = &args.reports {
+        let base = link_base(args.output.as_deref(), dir);
+        for file in output
+            .companies
+            .iter_mut()
+            .filter_map(|c| c.report_file.as_mut())
+        {
+            file.insert_str(0, &base);
+        }
+    }
     let unranked = rank::rank(&output.companies).unranked.len();
     scheduled.summary(unranked);
     let exit = write(
@@ -110,6 +127,7 @@ fn write(
         PortfolioFormat::Table => rank::table(output),
         PortfolioFormat::Json => rank::json(output),
         PortfolioFormat::CsvMatrix => rank::matrix(output),
+        PortfolioFormat::Html => crate::portfolio::page::html(output),
     };
     match to {
         Some(path) => {
@@ -138,7 +156,7 @@ pub fn rank_stored(
     url: Option<&str>,
     allow_incomplete: bool,
     format: PortfolioFormat,
-    to: Option<&Path>,
+    (to, reports): (Option<&Path>, Option<&Path>),
 ) -> Exit {
     let url = url.map_or_else(|| store::default_url(Path::new(".")), str::to_string);
     let runs = store::open_to_read(&url).and_then(|mut store| store.portfolio(portfolio));
@@ -153,7 +171,20 @@ pub fn rank_stored(
             store::redact(&url)
         ));
     }
-    let companies = crate::portfolio::from_store(runs);
+    let links = match reports
+        .map(|dir| write_stored_reports(dir, to, &runs))
+        .transpose()
+    {
+        Ok(links) => links,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::Runtime;
+        }
+    };
+    let mut companies = crate::portfolio::from_store(runs);
+    for (company, link) in companies.iter_mut().zip(links.into_iter().flatten()) {
+        company.report_file = Some(link);
+    }
     let output = PortfolioOutput {
         portfolio: portfolio.to_string(),
         shard: None,
@@ -200,5 +231,39 @@ pub fn merge(
             write(&output, format, to, (unranked, allow_incomplete))
         }
         None => input_error("give the shards' JSON outputs to merge"),
+    }
+}
+
+/// Each stored run's HTML report written into `dir`, as links from the page at `page`.
+fn write_stored_reports(
+    dir: &Path,
+    page: Option<&Path>,
+    runs: &[(Option<String>, crate::report::Report)],
+) -> Result<Vec<String>, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let base = link_base(page, dir);
+    runs.iter()
+        .map(|(_, report)| {
+            crate::portfolio::write_report(dir, &report.audit.name, report)
+                .map(|file| format!("{base}{file}"))
+                .map_err(|e| format!("cannot write a report into {}: {e}", dir.display()))
+        })
+        .collect()
+}
+
+/// The reports folder as a link from the page's folder: relative when it is inside it (so the
+/// page and its reports move together), else its absolute path.
+fn link_base(page: Option<&Path>, dir: &Path) -> String {
+    let page_dir = page
+        .and_then(Path::parent)
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let (Ok(page_dir), Ok(dir)) = (page_dir.canonicalize(), dir.canonicalize()) else {
+        return format!("{}/", dir.display());
+    };
+    match dir.strip_prefix(&page_dir) {
+        Ok(inside) if inside.as_os_str().is_empty() => String::new(),
+        Ok(inside) => format!("{}/", inside.display()),
+        Err(_) => format!("{}/", dir.display()),
     }
 }

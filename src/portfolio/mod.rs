@@ -6,6 +6,7 @@
 
 mod companies;
 mod merge;
+pub mod page;
 pub mod rank;
 pub mod schedule;
 mod template;
@@ -84,6 +85,9 @@ pub struct CompanyResult {
     /// versions that did not say: those are taken as complete).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incomplete: Option<String>,
+    /// Its HTML report (`--reports DIR`), as a link from where the portfolio's page is written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report_file: Option<String>,
     /// The whole report, only until it is recorded.
     #[serde(skip)]
     pub report: Option<Report>,
@@ -133,6 +137,7 @@ impl CompanyResult {
             channels,
             error,
             incomplete,
+            report_file: None,
             report: None,
             sent: Vec::new(),
         }
@@ -170,6 +175,7 @@ impl CompanyResult {
             channels: BTreeMap::new(),
             error: Some(reason),
             incomplete: None,
+            report_file: None,
             report: None,
             sent: Vec::new(),
         }
@@ -260,17 +266,35 @@ fn adopt_legacy_evidence(template: &Path, company: &str) -> Option<String> {
     })
 }
 
-/// A company's folder beside the template: a slug of its name cut to [`SLUG_BYTES`] (a file
-/// name has 255), then `id`.
+/// A company's folder beside the template.
 fn company_dir(template: &Path, company: &str, id: &str) -> PathBuf {
+    portfolio_dir(template).join(company_file_name(company, id))
+}
+
+/// A slug of the company's name cut to [`SLUG_BYTES`] (a file name has 255), then `id`.
+fn company_file_name(company: &str, id: &str) -> String {
     let slug = slug(company);
     let slug = crate::text::prefix(&slug, SLUG_BYTES).trim_end_matches('-');
-    let folder = if slug.is_empty() {
+    if slug.is_empty() {
         id.to_string()
     } else {
         format!("{slug}-{id}")
-    };
-    portfolio_dir(template).join(folder)
+    }
+}
+
+/// Writes a company's HTML report into `dir` for the portfolio page to link to, and returns
+/// the file's name: named as its evidence folder is (the SHA-256 of the exact name, whole), so
+/// no two companies, crafted names included, share a report.
+pub fn write_report(dir: &Path, company: &str, report: &Report) -> std::io::Result<String> {
+    let hash = crate::text::sha256_hex(company.as_bytes());
+    let file = format!("{}.html", company_file_name(company, &hash));
+    let page = crate::report::Format::Html.render(
+        report,
+        crate::report::Decoration::default(),
+        &crate::report::History::default(),
+    );
+    crate::output::write_atomically(&dir.join(&file), &page)?;
+    Ok(file)
 }
 
 fn portfolio_dir(template: &Path) -> PathBuf {

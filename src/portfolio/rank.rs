@@ -293,6 +293,7 @@ mod tests {
             channels: Default::default(),
             error: None,
             incomplete: None,
+            report_file: None,
             report: None,
             sent: Vec::new(),
         }

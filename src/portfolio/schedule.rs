@@ -25,6 +25,8 @@ pub struct Schedule<'a> {
     pub quiet: bool,
     /// `--no-progress`: no line per company.
     pub no_progress: bool,
+    /// `--reports DIR`: each company's HTML report is written there as it finishes.
+    pub reports: Option<&'a std::path::Path>,
 }
 
 /// What the schedule did: the companies audited, in the order they finished, and whether a
@@ -64,7 +66,7 @@ pub fn audit_all<E: std::fmt::Display>(
             companies.push(finish(
                 result,
                 store.as_deref_mut(),
-                schedule.portfolio,
+                schedule,
                 &mut progress,
             ));
         }
@@ -166,16 +168,26 @@ async fn audit_company(
 fn finish(
     joined: Result<CompanyResult, tokio::task::JoinError>,
     store: Option<&mut (dyn RunStore + 'static)>,
-    portfolio: &str,
+    schedule: &Schedule<'_>,
     progress: &mut Progress,
 ) -> CompanyResult {
     let mut result = joined.unwrap_or_else(|e| CompanyResult {
         error: Some(format!("the audit crashed (a bug, please report it): {e}")),
         ..CompanyResult::default()
     });
+    if let (Some(dir), Some(report)) = (schedule.reports, result.report.as_ref()) {
+        match super::write_report(dir, &result.name, report) {
+            Ok(file) => result.report_file = Some(file),
+            Err(e) => eprintln!(
+                "warning: the report of {} was not written to {}: {e}",
+                terminal(&result.name),
+                dir.display()
+            ),
+        }
+    }
     if let (Some(store), Some(report)) = (store, result.report.take()) {
         let context = RunContext {
-            portfolio: Some(portfolio.to_string()),
+            portfolio: Some(schedule.portfolio.to_string()),
             sector: result.sector.clone(),
             ..RunContext::from_env()
         };

@@ -143,7 +143,8 @@ fn colour(score: Option<f64>) -> &'static str {
     }
 }
 
-fn bar(score: Option<f64>) -> String {
+/// A score as a coloured bar and its value (the report's look, for pages beside it).
+pub fn bar(score: Option<f64>) -> String {
     let Some(s) = score else {
         return "<span class=\"muted\">not assessed</span>".into();
     };

@@ -21,6 +21,7 @@ mod interview;
 mod layers;
 mod plugin_processes;
 mod portfolio;
+mod portfolio_page;
 mod reconcile;
 mod reviews;
 mod smtp_flood;
