@@ -133,7 +133,12 @@ pub fn audit_file(input: &[u8]) {
 }
 
 pub fn mystery_log(input: &[u8]) {
-    let _ = centricity::kinds::mystery_log::read_log(input, Path::new("fuzz.csv"));
+    // Local times read in a zone with daylight saving, day first, as a consultant's Excel writes.
+    let times = centricity::local_time::LocalTimes {
+        zone: "Europe/Paris".parse().ok(),
+        order: centricity::local_time::DateOrder::DayFirst,
+    };
+    let _ = centricity::kinds::mystery_log::read_log(input, Path::new("fuzz.csv"), &times);
 }
 
 fn questionnaires() -> &'static [Questionnaire] {

@@ -5,7 +5,7 @@
 //! (daylight saving) is refused rather than read one way or the other.
 
 use chrono::{DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
-use chrono_tz::Tz;
+pub use chrono_tz::Tz;
 
 /// How the dates of a file are ordered when they are not ISO (`2026-11-18`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

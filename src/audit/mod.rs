@@ -20,6 +20,7 @@ use crate::spanned::{
 use crate::category::Category;
 use crate::kind::{LoadContext, OtherCheck};
 use crate::kinds::{self, CheckParams};
+use crate::local_time::{DateOrder, LocalTimes};
 use thresholds::parse_thresholds;
 
 pub use thresholds::ThresholdKey;
@@ -154,6 +155,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Audit, InvalidInput> {
     let mut ctx = LoadContext {
         dir: &dir,
         site: None,
+        times: LocalTimes::default(),
         referenced: Vec::new(),
     };
 
@@ -169,6 +171,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Audit, InvalidInput> {
         let site = th.optional::<String>("site");
         let evidence = th.optional::<String>("evidence");
         let auditor = th.optional::<String>("auditor");
+        ctx.times = local_times(th);
         let id =
             th.optional_s::<String>("id")
                 .and_then(|id| match validate_id("audit", &id.value) {
@@ -188,7 +191,8 @@ pub fn parse(text: &str, file: &Path) -> Result<Audit, InvalidInput> {
         Some((_, mut list)) => {
             let span = list.span;
             let checks = parse_checks(&mut list, &mut ctx, &LineIndex::new(text), &mut errors);
-            if checks.is_empty() && errors.errors.is_empty() {
+            // A check refused for its file's problems is not a missing check.
+            if checks.is_empty() && errors.errors.is_empty() && ctx.referenced.is_empty() {
                 errors.merge(at(NO_CHECKS, &Spanned { value: (), span }));
             }
             checks
@@ -225,6 +229,33 @@ pub fn parse(text: &str, file: &Path) -> Result<Audit, InvalidInput> {
         thresholds,
         checks,
     })
+}
+
+/// `timezone` and `date_order`: how the files the audit points to wrote their local times.
+fn local_times(th: &mut TableHelper<'_>) -> LocalTimes {
+    let mut times = LocalTimes::default();
+    if let Some(zone) = th.optional_s::<String>("timezone") {
+        match zone.value.parse::<chrono_tz::Tz>() {
+            Ok(tz) => times.zone = Some(tz),
+            Err(_) => th.errors.extend(
+                at(
+                    format!(
+                        "unknown time zone `{}`: expected an IANA name such as \"Europe/Paris\" or \"America/New_York\"",
+                        zone.value
+                    ),
+                    &zone,
+                )
+                .errors,
+            ),
+        }
+    }
+    if let Some(order) = th.optional_s::<String>("date_order") {
+        match order.value.parse::<DateOrder>() {
+            Ok(parsed) => times.order = parsed,
+            Err(err) => th.errors.extend(at(err.to_string(), &order).errors),
+        }
+    }
+    times
 }
 
 fn located(errors: DeserError, text: &str, file: &Path, ctx: LoadContext<'_>) -> InvalidInput {

@@ -113,20 +113,47 @@ fn section(heading: &str, rows: &[Vec<String>]) -> String {
     out
 }
 
+/// A line wrapped within `WIDTH`.
+fn line(text: &str) -> String {
+    crate::text::wrap(text, WIDTH).join("\n")
+}
+
+/// A paragraph wrapped within `WIDTH`, its lines indented by two.
+fn indented(text: &str) -> String {
+    crate::text::wrap(text, WIDTH - 2).join("\n  ")
+}
+
 fn explain_kind(kind: &KindInfo) -> String {
-    format!(
-        "{name}: {summary}\n\nCategory: {category}\nKeys: {keys} (and id, kind, title, weight, timeout)\n\n\
+    let columns = if kind.file_columns.is_empty() {
+        String::new()
+    } else {
+        let rows: Vec<Vec<String>> = (kind.file_columns.iter())
+            .map(|c| {
+                let need = if c.required { "required" } else { "optional" };
+                vec![c.name.to_string(), need.to_string(), c.meaning.to_string()]
+            })
+            .collect();
+        format!(
+            "\n{}",
+            section("Columns of its file (CSV, a header row first)", &rows)
+        )
+    };
+    let text = format!(
+        "{heading}\n\n{category}\n{keys}\n\n\
          Why it matters\n  {motivation}\n\nWhat is measured\n  {measures}\n\nHow it is scored\n  {scoring}\n\n\
          How to improve\n  {improve}\n",
-        name = kind.name,
-        summary = kind.summary,
-        category = kind.category.describe(),
-        keys = kind.keys.join(", "),
-        motivation = kind.motivation,
-        measures = kind.measures,
-        scoring = kind.scoring,
-        improve = kind.improve,
-    )
+        heading = line(&format!("{}: {}", kind.name, kind.summary)),
+        category = line(&format!("Category: {}", kind.category.describe())),
+        keys = line(&format!(
+            "Keys: {} (and id, kind, title, weight, timeout)",
+            kind.keys.join(", ")
+        )),
+        motivation = indented(kind.motivation),
+        measures = indented(kind.measures),
+        scoring = indented(kind.scoring),
+        improve = indented(kind.improve),
+    );
+    text + &columns
 }
 
 fn explain_benchmark(b: &Benchmark) -> String {

@@ -134,6 +134,17 @@ pub struct KindInfo {
     pub improve: &'static str,
     /// A part of its own in the client's HTML report, where the kind's checks are worth one.
     pub report_section: Option<ReportSection>,
+    /// The columns of the file the kind's checks read, when people fill it in (a log).
+    pub file_columns: &'static [FileColumn],
+}
+
+/// A column of a file people fill in for a check: its header, whether a row needs it, and
+/// what to write in it.
+#[derive(Debug, Clone, Copy)]
+pub struct FileColumn {
+    pub name: &'static str,
+    pub required: bool,
+    pub meaning: &'static str,
 }
 
 /// A kind's part of the HTML report: each of its checks with its measures, findings and
@@ -227,6 +238,8 @@ pub struct LoadContext<'a> {
     pub dir: &'a Path,
     /// `[audit] site`, the company's own site.
     pub site: Option<String>,
+    /// `[audit] timezone` and `date_order`: how the files it points to wrote local times.
+    pub times: crate::local_time::LocalTimes,
     /// Problems in files the audit points to, reported after the audit file's own.
     pub referenced: Vec<InputError>,
 }

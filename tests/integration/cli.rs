@@ -644,3 +644,75 @@ fn a_portfolio_without_progress_still_says_how_it_went() {
     assert!(calm.contains("2 companies in"), "{calm}");
     assert_eq!(run(&["-q"]), "");
 }
+
+/// A mystery log as Excel writes it: local times without offset, read in `[audit] timezone`;
+/// day-first dates only with `date_order = "dmy"`; without a zone, or at a time the clocks
+/// skipped, exit 3 at the cell.
+#[test]
+fn a_log_with_excel_times_is_read_in_the_audit_time_zone() {
+    let scratch = Scratch::new();
+    let audit = |audit_keys: &str, log: &str| {
+        scratch.write("log.csv", log);
+        scratch.write(
+            "centricity.toml",
+            &format!(
+                "[audit]\nname = \"Excel Co\"\n{audit_keys}\n[[check]]\nid = \"log\"\nkind = \"mystery-log\"\nfile = \"log.csv\"\n"
+            ),
+        )
+    };
+    let header = "channel,contact_id,sent_at,first_human_response_at\n";
+    let excel = format!("{header}phone,c1,2026-11-18 17:45,2026-11-18 18:15\n");
+    // No zone: the cell, and what to set.
+    let file = audit("", &excel);
+    let out = centricity().arg("audit").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("row 2, column `sent_at`") && stderr.contains("set `timezone` in [audit]"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("the audit has no check"), "{stderr}");
+    // In Paris: half an hour to a person.
+    let file = audit("timezone = \"Europe/Paris\"", &excel);
+    let (_, report, stderr) = audit_json(&file, &["--no-store"]);
+    let metrics = &check(&report, "log")["metrics"];
+    let median = metrics
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "phone.first_human_response_median")
+        .unwrap_or_else(|| panic!("{metrics}\n{stderr}"));
+    assert_eq!(median["value"], 1800.0);
+    // Day first only when the file says so.
+    let day_first = format!("{header}phone,c1,18/11/2026 17:45,18/11/2026 18:15\n");
+    let file = audit("timezone = \"Europe/Paris\"", &day_first);
+    let out = centricity().arg("audit").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("date_order"));
+    let file = audit(
+        "timezone = \"Europe/Paris\"\ndate_order = \"dmy\"",
+        &day_first,
+    );
+    let (_, report, _) = audit_json(&file, &["--no-store"]);
+    assert!(check(&report, "log")["score"].is_number(), "{report}");
+    // A time the clocks skipped (29 March 2026, 02:00 → 03:00 in Paris) is refused at its cell.
+    let gap = format!("{header}phone,c1,2026-03-29 02:30,2026-03-29 04:00\n");
+    let file = audit("timezone = \"Europe/Paris\"", &gap);
+    let out = centricity().arg("audit").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("row 2, column `sent_at`")
+            && stderr.contains("does not exist in Europe/Paris"),
+        "{stderr}"
+    );
+    // An unknown zone is the audit file's error, at its line.
+    let file = audit("timezone = \"Europe/Pariss\"", &excel);
+    let out = centricity().arg("audit").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("unknown time zone `Europe/Pariss`") && stderr.contains(":3:"),
+        "{stderr}"
+    );
+}

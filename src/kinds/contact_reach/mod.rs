@@ -53,6 +53,7 @@ impl Kind for ContactReach {
         improve: "Put the contact options in the footer of every page, offer at least two direct channels, and \
                   link the help centre from the home page.",
         report_section: None,
+        file_columns: &[],
     };
     type Params = Params;
     type Observation = ReachObservation;

@@ -56,6 +56,7 @@ impl Kind for Email {
         improve: "Answer e-mails within the hour in business hours, acknowledge automatically with a reference \
                   and a promise of when, and never leave one unanswered.",
         report_section: None,
+        file_columns: &[],
     };
     type Params = Params;
     type Observation = EmailObservation;

@@ -40,6 +40,7 @@ impl Kind for Exec {
                   error with an excerpt of the plug-in's stderr.",
         improve: "Follow the plug-in's findings; each carries its own recommendation.",
         report_section: None,
+        file_columns: &[],
     };
     type Params = Params;
     type Observation = PluginReport;

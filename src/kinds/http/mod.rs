@@ -48,6 +48,7 @@ impl Kind for Http {
         improve: "Serve contact and help pages from a CDN or cache, keep them light, and monitor them: \
                   customers give up on a page that takes more than a few seconds.",
         report_section: None,
+        file_columns: &[],
     };
     type Params = Params;
     type Observation = HttpObservation;

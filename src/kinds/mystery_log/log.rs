@@ -1,11 +1,12 @@
 //! Reading a mystery-shopping log (CSV as spreadsheets save it): every bad cell reported with
 //! its row and column.
 
-use super::{COLUMNS, REQUIRED};
+use super::COLUMNS;
 use crate::benchmarks;
 use crate::channel::Channel;
 use crate::kind::Contact;
 use crate::kind::contacts::Outcome;
+use crate::local_time::LocalTimes;
 use crate::spanned::{InputError, Location, Problem};
 use crate::text::by_name;
 use chrono::{DateTime, FixedOffset};
@@ -13,7 +14,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// Reads a mystery-shopping log; every bad cell is reported with its row and column.
-pub fn read_log(bytes: &[u8], path: &Path) -> Result<Vec<Contact>, InputError> {
+/// Times without an offset are read as `times` says (`[audit] timezone`, `date_order`).
+pub fn read_log(bytes: &[u8], path: &Path, times: &LocalTimes) -> Result<Vec<Contact>, InputError> {
     // Excel saves with `;` or tabs, in UTF-16 or Windows-1252, as often as plain CSV.
     let text = crate::spreadsheet::decode(bytes);
     let mut reader = csv::ReaderBuilder::new()
@@ -34,7 +36,7 @@ pub fn read_log(bytes: &[u8], path: &Path) -> Result<Vec<Contact>, InputError> {
             path,
             format!(
                 "the log is empty; expected a header with {}",
-                COLUMNS.join(",")
+                column_names().join(",")
             ),
         ));
     }
@@ -67,6 +69,7 @@ pub fn read_log(bytes: &[u8], path: &Path) -> Result<Vec<Contact>, InputError> {
             number,
             headers: &headers,
             record: &record,
+            times,
             problems: &mut problems,
         };
         contacts.extend(row.contact(&channels, &mut first_row_of));
@@ -86,6 +89,10 @@ pub fn read_log(bytes: &[u8], path: &Path) -> Result<Vec<Contact>, InputError> {
     Ok(contacts)
 }
 
+fn column_names() -> Vec<&'static str> {
+    COLUMNS.iter().map(|c| c.name).collect()
+}
+
 /// Columns we do not know, and required ones missing.
 fn header_problems(headers: &[String]) -> Vec<Problem> {
     let problem = |column: &str, message: String| Problem {
@@ -97,17 +104,19 @@ fn header_problems(headers: &[String]) -> Vec<Problem> {
     };
     let unknown = headers
         .iter()
-        .filter(|name| !COLUMNS.contains(&name.as_str()))
+        .filter(|name| !column_names().contains(&name.as_str()))
         .map(|name| {
             problem(
                 name,
-                format!("unknown column; expected columns: {}", COLUMNS.join(", ")),
+                format!(
+                    "unknown column; expected columns: {}",
+                    column_names().join(", ")
+                ),
             )
         });
-    let missing = REQUIRED
-        .iter()
-        .filter(|required| !headers.iter().any(|h| h == *required))
-        .map(|required| problem(required, "required column is missing".into()));
+    let missing = (COLUMNS.iter())
+        .filter(|column| column.required && !headers.iter().any(|h| h == column.name))
+        .map(|column| problem(column.name, "required column is missing".into()));
     unknown.chain(missing).collect()
 }
 
@@ -116,6 +125,7 @@ struct Row<'a> {
     number: usize,
     headers: &'a [String],
     record: &'a csv::StringRecord,
+    times: &'a LocalTimes,
     problems: &'a mut Vec<Problem>,
 }
 
@@ -142,10 +152,9 @@ impl<'a> Row<'a> {
 
     fn time(&mut self, name: &str) -> Option<DateTime<FixedOffset>> {
         let written = self.cell(name)?;
-        DateTime::parse_from_rfc3339(written)
-            .map_err(|_| {
-                self.bad(name, format!("`{written}` is not an RFC 3339 time with an offset, such as 2026-11-20T09:14:05+01:00"));
-            })
+        self.times
+            .read(written)
+            .map_err(|err| self.bad(name, err.to_string()))
             .ok()
     }
 

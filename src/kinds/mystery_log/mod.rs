@@ -13,7 +13,8 @@ use toml_span::de_helpers::TableHelper;
 use crate::benchmarks::Benchmarks;
 use crate::category::Category;
 use crate::kind::{
-    CheckError, CollectContext, Contact, Kind, KindCategory, KindInfo, LoadContext, Scored,
+    CheckError, CollectContext, Contact, FileColumn, Kind, KindCategory, KindInfo, LoadContext,
+    Scored,
 };
 use crate::spanned::at;
 use std::future::Future;
@@ -49,6 +50,7 @@ impl Kind for MysteryLog {
         improve: "Publish and staff the channels you offer, answer social messages within the hour, and keep \
                   phone queues under a minute; an automatic acknowledgement is good manners but not an answer.",
         report_section: None,
+        file_columns: COLUMNS,
     };
     type Params = Params;
     type Observation = MysteryLogObservation;
@@ -76,18 +78,53 @@ impl Kind for MysteryLog {
     }
 }
 
-/// The columns a log may have; the first three are required.
-pub const COLUMNS: &[&str] = &[
-    "channel",
-    "contact_id",
-    "sent_at",
-    "first_response_at",
-    "first_human_response_at",
-    "resolved_at",
-    "outcome",
-    "notes",
+/// The columns a log may have, in the order a template writes them.
+pub const COLUMNS: &[FileColumn] = &[
+    FileColumn {
+        name: "channel",
+        required: true,
+        meaning: "How the contact was made: a channel of checks/benchmarks.toml's [contact.*] \
+                  (email, web_form, chat, social, phone, in_store), any case.",
+    },
+    FileColumn {
+        name: "contact_id",
+        required: true,
+        meaning: "Your own id for the contact, unique in the log (c1, c2…).",
+    },
+    FileColumn {
+        name: "sent_at",
+        required: true,
+        meaning: "When the contact was made: 2026-11-18 17:45 (as Excel writes it, read in [audit] \
+                  timezone) or with its offset, 2026-11-18T17:45:00+01:00.",
+    },
+    FileColumn {
+        name: "first_response_at",
+        required: false,
+        meaning: "When anything answered, a machine's acknowledgement included.",
+    },
+    FileColumn {
+        name: "first_human_response_at",
+        required: false,
+        meaning: "When a person first answered; empty if nobody did.",
+    },
+    FileColumn {
+        name: "resolved_at",
+        required: false,
+        meaning: "When the question was settled, if it was.",
+    },
+    FileColumn {
+        name: "outcome",
+        required: false,
+        meaning: "answered, resolved, partially_resolved, unresolved, escalated, transferred, \
+                  callback, voicemail, no_answer, abandoned or bounced.",
+    },
+    FileColumn {
+        name: "notes",
+        required: false,
+        meaning: "Anything worth keeping: who answered, what was said.",
+    },
 ];
-const REQUIRED: &[&str] = &["channel", "contact_id", "sent_at"];
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Params {
     /// The log's path as the audit file wrote it, for evidence.
@@ -105,7 +142,7 @@ fn parse(th: &mut TableHelper<'_>, ctx: &mut LoadContext<'_>) -> Option<(Categor
             return None;
         }
     };
-    match read_log(&text, &path) {
+    match read_log(&text, &path, &ctx.times) {
         Ok(contacts) => Some((
             Category::Responsiveness,
             Params {
@@ -126,6 +163,7 @@ mod tests {
 
     use super::*;
     use crate::kind::contacts::Outcome;
+    use crate::local_time::LocalTimes;
 
     const LOG: &str = "channel,contact_id,sent_at,first_human_response_at,outcome,notes\n\
         phone,P-01,2026-11-16T09:14:05+01:00,2026-11-16T09:16:40+01:00,Partially resolved,\"IVR, then Zoë\"\n\
@@ -168,13 +206,18 @@ mod tests {
     #[test]
     fn logs_saved_by_excel_read_like_plain_csv() {
         let path = Path::new("log.csv");
-        let plain = read_log(LOG.as_bytes(), path).unwrap_or_else(|e| panic!("{e}"));
+        let plain = read_log(LOG.as_bytes(), path, &LocalTimes::default())
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(plain.len(), 2);
         assert_eq!(plain[0].outcome, Some(Outcome::PartiallyResolved));
         assert_eq!(plain[0].notes.as_deref(), Some("IVR, then Zoë"));
         for (delimiter, utf16) in [(';', false), ('\t', true), ('\t', false), (';', true)] {
-            let read = read_log(&as_excel_saves(delimiter, utf16), path)
-                .unwrap_or_else(|e| panic!("{delimiter:?} utf16={utf16}: {e}"));
+            let read = read_log(
+                &as_excel_saves(delimiter, utf16),
+                path,
+                &LocalTimes::default(),
+            )
+            .unwrap_or_else(|e| panic!("{delimiter:?} utf16={utf16}: {e}"));
             assert_eq!(read, plain, "{delimiter:?} utf16={utf16}");
         }
     }
@@ -185,7 +228,7 @@ mod tests {
             let log = format!(
                 "channel,contact_id,sent_at,outcome\nphone,P-01,2026-11-16T09:14:05+01:00,{written}\n"
             );
-            let err = read_log(log.as_bytes(), Path::new("log.csv"))
+            let err = read_log(log.as_bytes(), Path::new("log.csv"), &LocalTimes::default())
                 .unwrap_err()
                 .to_string();
             let expected = format!(

@@ -54,6 +54,7 @@ impl Kind for Questionnaire {
                 "Agreement among respondents is r<sub>wg</sub> for scales and consensus for yes/no questions: 1 when everyone agrees; below about 0.5 they do not share a view, and the answers should be split by role before drawing conclusions.",
             ),
         }),
+        file_columns: &[],
     };
     type Params = Params;
     type Observation = QuestionnaireObservation;

@@ -60,6 +60,7 @@ impl Kind for Reviews {
             title: "Ratings and reviews",
             note_html: None,
         }),
+        file_columns: &[],
     };
     type Params = Params;
     type Observation = ReviewsObservation;

@@ -61,6 +61,7 @@ impl Kind for WebForm {
         improve: "Keep the form short, confirm on screen what happens next and when, and send an automatic \
                   acknowledgement with a reference.",
         report_section: None,
+        file_columns: &[],
     };
     type Params = Params;
     type Observation = FormAnswer;
