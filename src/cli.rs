@@ -426,7 +426,8 @@ pub enum SurveyCommand {
         #[arg(long)]
         role: Option<String>,
     },
-    /// Print a blank form: a CSV whose header, filled in, imports back; or Markdown.
+    /// Print a blank form: a CSV whose header, filled in, imports back; the answers each of its
+    /// columns takes (`csv-answers`, a sheet to keep beside it); or Markdown.
     Template {
         #[arg(long)]
         questionnaire: String,
@@ -456,6 +457,7 @@ pub struct ExportArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TemplateFormat {
     Csv,
+    CsvAnswers,
     Markdown,
 }
 

@@ -131,7 +131,7 @@ where
         Command::Survey(cli::SurveyCommand::Template {
             questionnaire,
             format,
-        }) => commands::survey::template(questionnaire, *format == cli::TemplateFormat::Markdown),
+        }) => commands::survey::template(questionnaire, *format),
         Command::Probe(cli::ProbeCommand::Send {
             file,
             template,

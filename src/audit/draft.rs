@@ -19,23 +19,96 @@ fn comment_text(text: &str) -> std::borrow::Cow<'_, str> {
     crate::report::sanitize::terminal(text)
 }
 
-/// The company's name from the home page's title: its first part (`Acme – home` is `Acme`),
+/// Where a page title's parts are cut: `Green energy for homes | Brightwater Energy`.
+const TITLE_SEPARATORS: &[&str] = &[" – ", " — ", " | ", " - ", ": ", " · "];
+
+/// The company's name: what the site calls itself (JSON-LD `Organization.name`,
+/// `og:site_name`); else the part of the title the crawled pages share (`… | Brightwater
+/// Energy` on every page, never the home page's tagline); else the home title's first part;
 /// else the host.
 fn company_name(start: &Url, obs: &ReachObservation) -> String {
-    const SEPARATORS: &[&str] = &[" – ", " — ", " | ", " - ", ": ", " · "];
-    obs.title
-        .as_deref()
-        .map(|title| title.split_whitespace().collect::<Vec<_>>().join(" "))
-        .and_then(|title| {
-            let cut = SEPARATORS
-                .iter()
-                .filter_map(|s| title.find(s))
-                .min()
-                .unwrap_or(title.len());
-            let first = title.get(..cut).unwrap_or_default().trim();
-            (!first.is_empty()).then(|| first.to_string())
+    obs.site_name
+        .clone()
+        .or_else(|| shared_title_part(obs))
+        .or_else(|| {
+            obs.title
+                .as_deref()
+                .and_then(|t| title_parts(t).into_iter().next())
         })
         .unwrap_or_else(|| start.host_str().unwrap_or("the company").to_string())
+}
+
+fn title_parts(title: &str) -> Vec<String> {
+    let mut parts = vec![title.split_whitespace().collect::<Vec<_>>().join(" ")];
+    for separator in TITLE_SEPARATORS {
+        parts = parts
+            .iter()
+            .flat_map(|part| part.split(separator))
+            .map(|part| part.trim().to_string())
+            .filter(|part| !part.is_empty())
+            .collect();
+    }
+    parts
+}
+
+/// The title part found on the most pages, when at least two pages share it.
+fn shared_title_part(obs: &ReachObservation) -> Option<String> {
+    let mut pages_with: Vec<(String, usize)> = Vec::new();
+    for title in obs.pages.iter().filter_map(|p| p.title.as_deref()) {
+        let mut parts = title_parts(title);
+        parts.dedup();
+        for part in parts {
+            match pages_with.iter_mut().find(|(p, _)| *p == part) {
+                Some((_, count)) => *count += 1,
+                None => pages_with.push((part, 1)),
+            }
+        }
+    }
+    // The most pages first; among equals, the part seen first.
+    let best = pages_with
+        .iter()
+        .map(|(_, n)| *n)
+        .max()
+        .filter(|n| *n >= 2)?;
+    pages_with
+        .into_iter()
+        .find(|(_, n)| *n == best)
+        .map(|(p, _)| p)
+}
+
+/// How likely an address is customer service's, from its local part: lower is likelier.
+fn address_rank(address: &str) -> usize {
+    const SUPPORT: &[&str] = &[
+        "support", "help", "service", "care", "customer", "contact", "info",
+    ];
+    const NOT: &[&str] = &[
+        "sales", "press", "media", "jobs", "career", "privacy", "gdpr", "dpo", "abuse", "noreply",
+        "no-reply", "legal",
+    ];
+    let local = address.split('@').next().unwrap_or_default().to_lowercase();
+    if let Some(i) = SUPPORT.iter().position(|w| local.contains(w)) {
+        i
+    } else if NOT.iter().any(|w| local.contains(w)) {
+        SUPPORT.len() + 1
+    } else {
+        SUPPORT.len()
+    }
+}
+
+/// The addresses found, best first: support-like before others before sales, press and
+/// the like; then those on the contact page; then fewer clicks.
+fn addresses<'a>(obs: &'a ReachObservation, contact: Option<&str>) -> Vec<&'a str> {
+    let mut found: Vec<(usize, bool, u32, &str)> = Vec::new();
+    for channel in obs.channels.iter().filter(|c| c.kind == ChannelKind::Email) {
+        let address = channel.detail.as_str();
+        if found.iter().any(|(.., a)| a.eq_ignore_ascii_case(address)) {
+            continue;
+        }
+        let elsewhere = contact != Some(channel.page.as_str());
+        found.push((address_rank(address), elsewhere, channel.clicks, address));
+    }
+    found.sort_by_key(|(rank, elsewhere, clicks, _)| (*rank, *elsewhere, *clicks));
+    found.into_iter().map(|(.., a)| a).collect()
 }
 
 /// The page that best holds the contact channels: a form, an e-mail address and a phone
@@ -71,7 +144,7 @@ pub fn from_crawl(start: &Url, obs: &ReachObservation) -> String {
         "# Drafted by `centricity init --site` from a crawl of {} page(s) of {start}.\n\
          # Review it: the checks below are what the site showed; keep what fits, and\n\
          # see the README's tour of the audit file for every key.\n\n\
-         [audit]\nname = {}\nsite = {}\n\n",
+         [audit]\nname = {}\nsite = {}\n# timezone = \"Europe/London\"   # the zone of the mystery log's times\n\n",
         obs.pages_crawled,
         toml_string(&name),
         toml_string(start.as_str())
@@ -108,6 +181,26 @@ pub fn from_crawl(start: &Url, obs: &ReachObservation) -> String {
     // The crawl's own check, named after its kind.
     let reach = ContactReach::INFO.name;
     check(reach, "Contact options", format!("kind = \"{reach}\"\n"));
+    let form = obs
+        .channels
+        .iter()
+        .find(|c| c.kind == ChannelKind::WebForm)
+        .map(|c| c.page.as_str());
+    if let Some(page) = form {
+        // Whether the form takes a message (reach); the variant below waits for the answer.
+        check(
+            "contact-form",
+            "Contact form",
+            format!(
+                "kind = \"{}\"\nurl = {}\n\
+                 # Sent once, by the first audit run online; later runs re-read its answer page.\n\
+                 fields = {{ message = \"Hello, how can I move my contract to my new address?\" }}\n\
+                 # success_contains = \"Thank you\"   # the confirmation's words, once you have seen them\n",
+                WebForm::INFO.name,
+                toml_string(page)
+            ),
+        );
+    }
     if obs.review_profiles.is_empty() {
         out.push_str(&format!("# No review-platform profile was linked from the site; add the company's pages:\n# [[check]]\n# id = \"ratings\"\n# kind = \"{}\"\n# sources = [\"https://www.trustpilot.com/review/example.com\"]\n\n", Reviews::INFO.name));
     } else {
@@ -145,16 +238,18 @@ pub fn from_crawl(start: &Url, obs: &ReachObservation) -> String {
             out.push('\n');
         }
     }
-    let address = obs
-        .channels
-        .iter()
-        .find(|c| c.kind == ChannelKind::Email)
-        .map(|c| c.detail.as_str());
-    let form = obs
-        .channels
-        .iter()
-        .find(|c| c.kind == ChannelKind::WebForm)
-        .map(|c| c.page.as_str());
+    let contact = contact_page(start, obs);
+    let found = addresses(obs, contact);
+    let address = found.first().copied();
+    if found.len() > 1 {
+        out.push_str(
+            "# Other addresses found on the site (the probe below goes to the first):
+",
+        );
+        for other in &found[1..] {
+            let _ = writeln!(out, "#   {}", comment_text(other));
+        }
+    }
     if address.is_some() || form.is_some() {
         out.push_str(
             "# Probes that wait for answers: fill in the auditor's mailbox, uncomment, then run\n\
@@ -165,11 +260,19 @@ pub fn from_crawl(start: &Url, obs: &ReachObservation) -> String {
     }
     let _ = write!(
         out,
-        "# [[check]]\n# id = \"mystery-shopping\"\n# kind = \"{}\"\n# file = \"mystery-log.csv\"\n\n\
-         # Staff questionnaires (see `centricity survey template`):\n# [[check]]\n# id = \"feedback-loop\"\n\
-         # kind = \"{}\"\n# questionnaire = \"feedback-loop\"\n# answers = [\"surveys/staff.csv\"]\n",
-        MysteryLog::INFO.name,
-        Questionnaire::INFO.name
+        "# Mystery shopping: log each contact you make in mystery-log.csv (its columns:\n\
+         # `centricity checks mystery-log`; mystery-log.example.csv shows two), set\n\
+         # `timezone` in [audit] to the zone its times are in, then uncomment:\n\
+         # [[check]]\n# id = \"mystery-shopping\"\n# kind = \"{log}\"\n# file = \"mystery-log.csv\"\n\n\
+         # Staff questionnaires: collect answers in surveys/feedback-loop.csv and\n\
+         # surveys/frontline.csv (the answers each column takes are in the .answers.csv\n\
+         # beside them), or import a survey tool's export; then uncomment:\n\
+         # [[check]]\n# id = \"feedback-loop\"\n# kind = \"{q}\"\n# questionnaire = \"feedback-loop\"\n\
+         # answers = [\"surveys/feedback-loop.csv\"]\n#\n\
+         # [[check]]\n# id = \"frontline\"\n# kind = \"{q}\"\n# questionnaire = \"frontline\"\n\
+         # answers = [\"surveys/frontline.csv\"]\n",
+        log = MysteryLog::INFO.name,
+        q = Questionnaire::INFO.name
     );
     out
 }
@@ -188,7 +291,7 @@ fn probe_checks(address: Option<&str>, form: Option<&str>) -> String {
     if let Some(page) = form {
         let _ = write!(
             out,
-            "\n[[check]]\nid = \"contact-form\"\nkind = \"{}\"\nurl = {}\nreply_via = \"support-email\"\n\
+            "\n[[check]]\nid = \"contact-form-reply\"\nkind = \"{}\"\nurl = {}\nreply_via = \"support-email\"\n\
              fields = {{ email = \"{{reply_to}}\", message = \"Can I move my contract to my new address? [{{token}}]\" }}\n",
             WebForm::INFO.name,
             toml_string(page)

@@ -7,9 +7,13 @@ use std::time::Duration;
 use url::Url;
 
 use crate::audit::{DEFAULT_FILE, draft};
+use crate::cli::TemplateFormat;
 use crate::exit::Exit;
 use crate::kind::CollectContext;
-use crate::kinds::contact_reach;
+use crate::kinds::{contact_reach, mystery_log};
+use crate::survey::questionnaire;
+
+use super::survey::form;
 
 /// The starter file; a test checks that it passes validation.
 pub const STARTER: &str = include_str!("starter.toml");
@@ -47,14 +51,67 @@ pub fn run(dir: &Path, force: bool, quiet: bool, site: Option<&str>, delay: Dura
         eprintln!("error: cannot write {}: {err}", path.display());
         return Exit::Runtime;
     }
+    let written = match write_templates(dir) {
+        Ok(written) => written,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Exit::Runtime;
+        }
+    };
     if !quiet {
         eprintln!(
-            "wrote {}; review it, then run: centricity audit {}",
+            "wrote {}{}; review it, then run: centricity audit {}",
             path.display(),
+            if written.is_empty() {
+                String::new()
+            } else {
+                format!(" and the templates {}", written.join(", "))
+            },
             path.display()
         );
     }
     Exit::Ok
+}
+
+/// The files a consultant fills in, beside the audit file: the mystery log (blank, and an
+/// example) and each shipped questionnaire's form with the answers its columns take. A file
+/// already there is kept, `--force` or not: it may hold a client's answers.
+fn write_templates(dir: &Path) -> Result<Vec<String>, String> {
+    let mut files = vec![
+        (
+            "mystery-log.csv".to_string(),
+            mystery_log::blank_log().into_bytes(),
+        ),
+        (
+            "mystery-log.example.csv".to_string(),
+            mystery_log::example_log().into_bytes(),
+        ),
+    ];
+    for q in questionnaire::shipped() {
+        files.push((
+            format!("surveys/{}.csv", q.id),
+            form(&q, TemplateFormat::Csv),
+        ));
+        files.push((
+            format!("surveys/{}.answers.csv", q.id),
+            form(&q, TemplateFormat::CsvAnswers),
+        ));
+    }
+    let mut written = Vec::new();
+    for (name, bytes) in files {
+        let path = dir.join(&name);
+        if path.exists() {
+            continue;
+        }
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder)
+                .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
+        }
+        crate::output::write_atomically(&path, &bytes)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        written.push(name);
+    }
+    Ok(written)
 }
 
 /// Crawls the site as `contact-reach` does and drafts the audit file from what it found.

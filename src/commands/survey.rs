@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::cli::ExportArgs;
+use crate::cli::{ExportArgs, TemplateFormat};
 use crate::exit::Exit;
 use crate::report::Sheet;
 use crate::report::sanitize::terminal;
@@ -150,21 +150,28 @@ pub fn interview(questionnaire: &str, out: &Path, respondent: &str, role: Option
     }
 }
 
-pub fn template(questionnaire: &str, markdown: bool) -> Exit {
+pub fn template(questionnaire: &str, format: TemplateFormat) -> Exit {
     match questionnaire::find(questionnaire, Path::new(".")) {
         Ok(q) => {
-            let bytes = if markdown {
-                template::markdown(&q)
-            } else {
-                let mut sheet = Sheet::new(false);
-                sheet.row(template::csv_header(&q));
-                sheet.into_bytes()
-            };
-            print!("{}", String::from_utf8_lossy(&bytes));
+            print!("{}", String::from_utf8_lossy(&form(&q, format)));
             Exit::Ok
         }
         Err(e) => invalid(&e.to_string()),
     }
+}
+
+/// A blank form's bytes; CSV without a byte-order mark, so the header imports back as written.
+pub(crate) fn form(q: &Questionnaire, format: TemplateFormat) -> Vec<u8> {
+    let rows = match format {
+        TemplateFormat::Markdown => return template::markdown(q),
+        TemplateFormat::Csv => vec![template::csv_header(q)],
+        TemplateFormat::CsvAnswers => template::csv_answers(q),
+    };
+    let mut sheet = Sheet::new(false);
+    for row in rows {
+        sheet.row(row);
+    }
+    sheet.into_bytes()
 }
 
 fn invalid(message: &str) -> Exit {

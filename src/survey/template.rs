@@ -19,6 +19,52 @@ pub fn csv_header(q: &Questionnaire) -> Vec<String> {
         .collect()
 }
 
+/// The answers a question offers, as the form shows them: its labels and "Don't know" for
+/// choices, its options (and "none of these") for a multiple choice; none for numbers and text.
+fn answers(kind: &Kind) -> Vec<String> {
+    match kind {
+        Kind::YesNo | Kind::Scale { .. } | Kind::Maturity4 => kind
+            .labels()
+            .iter()
+            .map(|l| (*l).to_string())
+            .chain(std::iter::once(super::questionnaire::DONT_KNOW.to_string()))
+            .collect(),
+        Kind::Multi { options, none, .. } => options.iter().chain(none).cloned().collect(),
+        Kind::Number { .. } | Kind::Text => Vec::new(),
+    }
+}
+
+/// The companion of the blank CSV form: a row per question with the answers it takes, for
+/// whoever fills the form in a spreadsheet (the form itself stays one header row, so it imports
+/// back as it is).
+pub fn csv_answers(q: &Questionnaire) -> Vec<Vec<String>> {
+    let mut rows = vec![vec![
+        "column".to_string(),
+        "answers".to_string(),
+        "only if".to_string(),
+    ]];
+    for question in q.questions() {
+        let answers = match &question.kind {
+            Kind::Number { unit, .. } if unit.is_empty() => "a number".to_string(),
+            Kind::Number { unit, .. } => format!("a number of {unit}"),
+            Kind::Text => "free text".to_string(),
+            Kind::Multi { .. } => format!("any of: {}", answers(&question.kind).join(" | ")),
+            Kind::YesNo | Kind::Scale { .. } | Kind::Maturity4 => {
+                format!("one of: {}", answers(&question.kind).join(" | "))
+            }
+        };
+        let only_if = question.when.as_ref().map_or(String::new(), |when| {
+            format!("{} is \"{}\"", when.question, when.equals)
+        });
+        rows.push(vec![
+            format!("{}: {}", question.id, question.text),
+            answers,
+            only_if,
+        ]);
+    }
+    rows
+}
+
 pub fn markdown(q: &Questionnaire) -> Vec<u8> {
     let mut out = format!(
         "# {}\n\nAnswer what you know; \"Don't know\" is a fine answer.\n",
@@ -34,17 +80,12 @@ pub fn markdown(q: &Questionnaire) -> Vec<u8> {
                     when.question, when.equals
                 ));
             }
+            let choices: Vec<String> = answers(&question.kind)
+                .iter()
+                .map(|a| format!("☐ {a}"))
+                .collect();
             let hint = match &question.kind {
-                Kind::YesNo | Kind::Scale { .. } | Kind::Maturity4 => {
-                    let mut options: Vec<String> = question
-                        .kind
-                        .labels()
-                        .iter()
-                        .map(|l| format!("☐ {l}"))
-                        .collect();
-                    options.push("☐ Don't know".into());
-                    options.join("  \n")
-                }
+                Kind::YesNo | Kind::Scale { .. } | Kind::Maturity4 => choices.join("  \n"),
                 Kind::Number { unit, .. } => format!(
                     "Number{}: ______",
                     if unit.is_empty() {
@@ -53,13 +94,7 @@ pub fn markdown(q: &Questionnaire) -> Vec<u8> {
                         format!(" of {unit}")
                     }
                 ),
-                Kind::Multi { options, none, .. } => {
-                    let mut lines: Vec<String> = options.iter().map(|o| format!("☐ {o}")).collect();
-                    if let Some(none) = none {
-                        lines.push(format!("☐ {none}"));
-                    }
-                    format!("Select all that apply:  \n{}", lines.join("  \n"))
-                }
+                Kind::Multi { .. } => format!("Select all that apply:  \n{}", choices.join("  \n")),
                 Kind::Text => "______________________________".into(),
             };
             out.push_str(&hint);

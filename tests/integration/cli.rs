@@ -389,6 +389,65 @@ fn init_makes_the_folder_it_is_given() {
     assert!(folder.join("centricity.toml").is_file());
 }
 
+/// Beside the audit file, the files a consultant fills in; filled, the survey form imports
+/// back; a second init keeps them as they were filled.
+#[test]
+fn init_writes_the_templates_a_consultant_fills_in_and_never_overwrites_them() {
+    let scratch = Scratch::new();
+    let folder = scratch.path("client");
+    centricity().arg("init").arg(&folder).assert().success();
+    for file in [
+        "mystery-log.csv",
+        "mystery-log.example.csv",
+        "surveys/feedback-loop.csv",
+        "surveys/feedback-loop.answers.csv",
+        "surveys/frontline.csv",
+        "surveys/frontline.answers.csv",
+    ] {
+        assert!(folder.join(file).is_file(), "no {file}");
+    }
+    // One respondent fills the form's first question, as its answers sheet says.
+    let form = folder.join("surveys/feedback-loop.csv");
+    let header = std::fs::read_to_string(&form).unwrap();
+    let answers =
+        std::fs::read_to_string(folder.join("surveys/feedback-loop.answers.csv")).unwrap();
+    assert!(
+        answers.contains("one of: Yes | No | Don't know"),
+        "{answers}"
+    );
+    let columns = csv::Reader::from_reader(header.as_bytes())
+        .headers()
+        .unwrap()
+        .len();
+    let filled = format!(
+        "{header}r1,2026-11-20,Sales,Yes{}\n",
+        ",".repeat(columns.saturating_sub(4))
+    );
+    std::fs::write(&form, &filled).unwrap();
+    let imported = centricity()
+        .args(["survey", "import"])
+        .arg(&form)
+        .args(["--questionnaire", "feedback-loop", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    centricity()
+        .arg("init")
+        .arg(&folder)
+        .arg("--force")
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(&form).unwrap(),
+        filled,
+        "a filled form was overwritten"
+    );
+}
+
 #[test]
 fn an_audit_without_checks_is_invalid_input_at_its_place() {
     let scratch = Scratch::new();

@@ -141,7 +141,7 @@ fn init_drafts_an_audit_from_the_site() {
         .arg(scratch.path("centricity.toml"))
         .args([
             "--skip",
-            "home-page,contact-page,help-centre,contact-reach,ratings",
+            "home-page,contact-page,help-centre,contact-reach,contact-form,ratings",
             "--no-store",
         ])
         .assert()
@@ -196,4 +196,49 @@ fn init_reads_robots_first_and_drafts_the_page_that_holds_the_contacts() {
         "{drafted}"
     );
     assert!(!drafted.contains("prices and tariffs"), "{drafted}");
+}
+
+#[test]
+fn init_names_the_company_not_its_tagline_and_probes_support_not_the_press() {
+    let (server, scratch) = drafted_from("/site/tagline/index.html");
+    let drafted = std::fs::read_to_string(scratch.path("centricity.toml")).unwrap();
+    // "Green energy for homes | Brightwater Energy": the part every page's title shares.
+    assert!(
+        drafted.contains("name = \"Brightwater Energy\""),
+        "{drafted}"
+    );
+    // press@ is found first (the About page), help@ on the contact page is the probe's address.
+    assert!(
+        drafted.contains("# to = \"help@brightwater.example\""),
+        "{drafted}"
+    );
+    assert!(
+        drafted.contains("#   press@brightwater.example")
+            && drafted.contains("#   jobs@brightwater.example"),
+        "the other addresses are not listed: {drafted}"
+    );
+    // A working web-form check, beside the variant that waits for the answer.
+    let form = server.url("/site/tagline/contact.html");
+    assert!(
+        drafted.contains(&format!(
+            "id = \"contact-form\"\ntitle = \"Contact form\"\nkind = \"web-form\"\nurl = \"{form}\""
+        )),
+        "{drafted}"
+    );
+    assert!(
+        drafted.contains("# id = \"contact-form-reply\""),
+        "{drafted}"
+    );
+    // It is valid, and the form check runs: sent once to the loopback server.
+    let (_, report, stderr) = crate::common::audit_json(
+        &scratch.path("centricity.toml"),
+        &["--only", "contact-form", "--no-store", "--allow-incomplete"],
+    );
+    assert_eq!(
+        check(&report, "contact-form")["status"]
+            .as_str()
+            .map(|s| s != "error"),
+        Some(true),
+        "{report}\n{stderr}"
+    );
 }

@@ -8,7 +8,7 @@ mod score;
 mod widgets;
 
 pub use page::review_profiles;
-use page::{page_title, read_page};
+use page::{page_title, read_page, site_name};
 pub use widgets::{Widget, parse_widgets, widgets};
 
 use std::collections::{HashSet, VecDeque};
@@ -178,6 +178,10 @@ pub struct ReachObservation {
     /// The home page's title, to name a drafted audit.
     #[serde(default)]
     pub title: Option<String>,
+    /// The name the site gives itself (JSON-LD `Organization.name`, else `og:site_name`), from
+    /// the first page that states one: a drafted audit's company name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_name: Option<String>,
     /// Pages found but not read because the check's time ran out.
     #[serde(default)]
     pub out_of_time: usize,
@@ -281,6 +285,7 @@ pub async fn collect(
         failed: Vec::new(),
         review_profiles: Vec::new(),
         title: None,
+        site_name: None,
         out_of_time: 0,
         pages: Vec::new(),
     };
@@ -328,11 +333,15 @@ pub async fn collect(
             let (text, _) =
                 crate::extract::charset::decode(page.body, page.content_type.as_deref());
             let (channels, links) = read_page(&text, &base, depth, &site);
-            (channels, links, page_title(&text), review_profiles(&text))
+            let named = (page_title(&text), site_name(&text));
+            (channels, links, named, review_profiles(&text))
         });
-        let (channels, links, title, profiles) = read.await?;
+        let (channels, links, (title, named), profiles) = read.await?;
         if observation.title.is_none() {
             observation.title.clone_from(&title);
+        }
+        if observation.site_name.is_none() {
+            observation.site_name = named;
         }
         observation.pages.push(PageSeen {
             url: url.to_string(),

@@ -149,6 +149,63 @@ pub(super) fn page_title(text: &str) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
+/// The schema.org types a site names itself by.
+const ORGANIZATIONS: &[&str] = &["Organization", "Corporation", "LocalBusiness", "WebSite"];
+
+/// The name a page says its site has: JSON-LD `Organization.name` (at the top of a block or in
+/// its `@graph`), else the `og:site_name` meta tag. Found by the linear scan, no DOM.
+pub(super) fn site_name(text: &str) -> Option<String> {
+    let lifted = crate::extract::html::parse_lifting_json_ld(text, &|_| false);
+    let named = |node: &serde_json::Value| -> Option<String> {
+        let types = match node.get("@type")? {
+            serde_json::Value::String(one) => vec![one.as_str()],
+            serde_json::Value::Array(many) => many.iter().filter_map(|t| t.as_str()).collect(),
+            _ => Vec::new(),
+        };
+        let is_organization = types.iter().any(|t| ORGANIZATIONS.contains(t));
+        let name = node
+            .get("name")?
+            .as_str()?
+            .split_whitespace()
+            .collect::<Vec<_>>();
+        (is_organization && !name.is_empty()).then(|| name.join(" "))
+    };
+    let from_json_ld = lifted.json_ld.iter().find_map(|block| {
+        // serde_json stops at 128 levels: a hostile block is an error, not a deep recursion.
+        let value: serde_json::Value = serde_json::from_str(block).ok()?;
+        let nodes: Vec<&serde_json::Value> = match &value {
+            serde_json::Value::Array(items) => items.iter().collect(),
+            other => std::iter::once(other)
+                .chain(
+                    other
+                        .get("@graph")
+                        .and_then(|g| g.as_array())
+                        .into_iter()
+                        .flatten(),
+                )
+                .collect(),
+        };
+        // An Organization before a WebSite: the company, not the site's own title.
+        (nodes
+            .iter()
+            .find_map(|n| named(n).filter(|_| n.get("@type") != Some(&"WebSite".into()))))
+        .or_else(|| nodes.iter().find_map(|n| named(n)))
+    });
+    from_json_ld.or_else(|| {
+        crate::extract::html::start_tags(text, &["meta"])
+            .into_iter()
+            .find(|(_, attributes)| {
+                crate::extract::html::attribute_value("meta", attributes, "property").as_deref()
+                    == Some("og:site_name")
+            })
+            .and_then(|(_, attributes)| {
+                crate::extract::html::attribute_value("meta", attributes, "content")
+            })
+            .map(|name| name.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|name| !name.is_empty())
+    })
+}
+
 /// Review platforms whose profile pages are read as they are (schema.org markup).
 const OTHER_PLATFORMS: &[&str] = &[
     "g2.com",
@@ -193,4 +250,27 @@ pub fn review_profiles(text: &str) -> Vec<String> {
         }
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::site_name;
+
+    #[test]
+    fn a_site_names_itself_by_its_organization_before_its_meta_tag() {
+        let json_ld = r#"<html><head><meta property="og:site_name" content="Bright site">
+            <script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+              {"@type":"WebSite","name":"Brightwater – green energy"},
+              {"@type":"Organization","name":"Brightwater   Energy"}]}</script></head></html>"#;
+        assert_eq!(site_name(json_ld).as_deref(), Some("Brightwater Energy"));
+        let meta = r#"<meta property="og:site_name" content="Brightwater &amp; Sons">"#;
+        assert_eq!(site_name(meta).as_deref(), Some("Brightwater & Sons"));
+        assert_eq!(site_name("<title>Only a title</title>"), None);
+        // Deep or broken JSON-LD is no name, and no crash.
+        let deep = format!(
+            r#"<script type="application/ld+json">{}</script>"#,
+            "[".repeat(100_000)
+        );
+        assert_eq!(site_name(&deep), None);
+    }
 }

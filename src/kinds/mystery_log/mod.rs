@@ -125,6 +125,20 @@ pub const COLUMNS: &[FileColumn] = &[
     },
 ];
 
+/// A blank log: its header, to fill in a spreadsheet.
+pub fn blank_log() -> String {
+    let names: Vec<&str> = COLUMNS.iter().map(|c| c.name).collect();
+    format!("{}\n", names.join(","))
+}
+
+/// Two contacts as a consultant logs them, in local time (read in `[audit] timezone`): a
+/// call answered by a person, and a social message nobody answered.
+pub fn example_log() -> String {
+    blank_log()
+        + "phone,c1,2026-11-18 09:02,2026-11-18 09:03,2026-11-18 09:06,2026-11-18 09:10,resolved,Waited 4 min in the queue; Sam fixed the bill\n\
+           social,c2,2026-11-18 10:15,,,,no_answer,Direct message on the company's page; no reply after 48 h\n"
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Params {
     /// The log's path as the audit file wrote it, for evidence.
@@ -164,6 +178,25 @@ mod tests {
     use super::*;
     use crate::kind::contacts::Outcome;
     use crate::local_time::LocalTimes;
+
+    #[test]
+    fn the_templates_init_writes_read_back() {
+        let london = LocalTimes {
+            zone: "Europe/London".parse().ok(),
+            ..LocalTimes::default()
+        };
+        let path = Path::new("mystery-log.example.csv");
+        let contacts = read_log(example_log().as_bytes(), path, &london).unwrap();
+        assert_eq!(contacts.len(), 2);
+        assert_eq!(
+            contacts[0].sent_at.to_rfc3339(),
+            "2026-11-18T09:02:00+00:00"
+        );
+        assert_eq!(contacts[1].first_human_response_at, None);
+        // The blank one asks for contacts, not for columns.
+        let err = read_log(blank_log().as_bytes(), path, &london).unwrap_err();
+        assert!(err.to_string().contains("no contacts"), "{err}");
+    }
 
     const LOG: &str = "channel,contact_id,sent_at,first_human_response_at,outcome,notes\n\
         phone,P-01,2026-11-16T09:14:05+01:00,2026-11-16T09:16:40+01:00,Partially resolved,\"IVR, then Zoë\"\n\
