@@ -241,10 +241,11 @@ pub fn from_crawl(start: &Url, obs: &ReachObservation) -> String {
     let contact = contact_page(start, obs);
     let found = addresses(obs, contact);
     let address = found.first().copied();
-    if found.len() > 1 {
-        out.push_str(
-            "# Other addresses found on the site (the probe below goes to the first):
-",
+    if let (Some(chosen), true) = (address, found.len() > 1) {
+        let _ = writeln!(
+            out,
+            "# The probe below goes to {}, the most support-like; the others found:",
+            comment_text(chosen)
         );
         for other in &found[1..] {
             let _ = writeln!(out, "#   {}", comment_text(other));
