@@ -40,7 +40,8 @@ pub enum PdfError {
     Failed { status: String, stderr: String },
 }
 
-/// The browser that prints: `CENTRICITY_CHROMIUM`, else the first of [`BROWSERS`] on `PATH`.
+/// The browser that prints: `CENTRICITY_CHROMIUM`, else the first of `chromium`,
+/// `chromium-browser`, `google-chrome`, `chrome` on `PATH`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Browser(PathBuf);
 
