@@ -196,42 +196,88 @@ fn summary(out: &mut String, report: &Report) {
 }
 
 /// The overall score over this audit's stored runs, as a line (when there are two or more).
+/// The overall score of the stored runs as a chart: a labelled 0–100 axis with gridlines, a
+/// point and its value per run, and the runs' dates (thinned to about six when there are many).
 fn over_time(out: &mut String, trend: &[TrendPoint]) {
+    let (Some(first), Some(last)) = (trend.first(), trend.last()) else {
+        return;
+    };
     if trend.len() < 2 {
         return;
     }
-    let (width, height) = (560.0, 160.0);
-    let step = (width - 40.0) / (trend.len() - 1) as f64;
-    let points: Vec<String> = trend
-        .iter()
-        .enumerate()
+    let (width, height) = (600.0, 220.0);
+    let (left, right, top, bottom) = (36.0, width - 16.0, 18.0, height - 34.0);
+    // The points sit inside the axis, so the first value and date clear the axis labels.
+    let (first_x, last_x) = (left + 30.0, right - 30.0);
+    let step = (last_x - first_x) / (trend.len() - 1) as f64;
+    let at = |i: usize, score: f64| {
+        let x = first_x + step * i as f64;
+        let y = top + (bottom - top) * (1.0 - score.clamp(0.0, 100.0) / 100.0);
+        (x, y)
+    };
+    let mut svg = format!(
+        "<svg role=\"img\" aria-label=\"overall score over time\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">"
+    );
+    for tick in [0.0, 25.0, 50.0, 75.0, 100.0] {
+        let (_, y) = at(0, tick);
+        let _ = write!(
+            svg,
+            "<line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{right}\" y2=\"{y:.1}\" stroke=\"#e3e7ef\"/>\
+             <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" fill=\"#5b6478\" text-anchor=\"end\">{tick:.0}</text>",
+            left - 6.0,
+            y + 3.0
+        );
+    }
+    let points: Vec<String> = (trend.iter().enumerate())
         .map(|(i, p)| {
-            let x = 20.0 + step * i as f64;
-            let y = 10.0 + (height - 30.0) * (1.0 - p.score.clamp(0.0, 100.0) / 100.0);
+            let (x, y) = at(i, p.score);
             format!("{x:.1},{y:.1}")
         })
         .collect();
-    let (first, last) = (&trend[0], &trend[trend.len() - 1]);
+    let _ = write!(
+        svg,
+        "<polyline points=\"{}\" fill=\"none\" stroke=\"#1d2433\" stroke-width=\"2\"/>",
+        points.join(" ")
+    );
+    // Every value when they fit, else every n-th and the last.
+    let every = trend.len().div_ceil(12).max(1);
+    let dated = trend.len().div_ceil(6).max(1);
+    for (i, point) in trend.iter().enumerate() {
+        let (x, y) = at(i, point.score);
+        let _ = write!(
+            svg,
+            "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3.5\" fill=\"{}\"><title>{} {:.1}</title></circle>",
+            colour(Some(point.score)),
+            esc(&point.date),
+            point.score
+        );
+        let is_last = i + 1 == trend.len();
+        if i % every == 0 || is_last {
+            let _ = write!(
+                svg,
+                "<text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">{:.1}</text>",
+                y - 8.0,
+                point.score
+            );
+        }
+        if i % dated == 0 || is_last {
+            let _ = write!(
+                svg,
+                "<text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"10\" fill=\"#5b6478\" text-anchor=\"middle\">{}</text>",
+                height - 14.0,
+                esc(&point.date)
+            );
+        }
+    }
+    svg.push_str("</svg>");
     let _ = writeln!(
         out,
-        "<section><h2>Over time</h2><p>The overall score of this audit's {} recorded runs, from {} ({:.1}) to {} ({:.1}).</p>\
-         <svg role=\"img\" aria-label=\"overall score over time\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">\
-         <line x1=\"20\" y1=\"10\" x2=\"{right}\" y2=\"10\" stroke=\"#e3e7ef\"/>\
-         <line x1=\"20\" y1=\"{bottom}\" x2=\"{right}\" y2=\"{bottom}\" stroke=\"#c9d0dc\"/>\
-         <polyline points=\"{}\" fill=\"none\" stroke=\"#1d2433\" stroke-width=\"2\"/>\
-         <text x=\"20\" y=\"{label}\" font-size=\"10\" fill=\"#5b6478\">{}</text>\
-         <text x=\"{right}\" y=\"{label}\" font-size=\"10\" fill=\"#5b6478\" text-anchor=\"end\">{}</text></svg></section>",
+        "<section><h2>Over time</h2><p>The overall score of this audit's {} recorded runs, from {} ({:.1}) to {} ({:.1}), on the 0–100 scale.</p>{svg}</section>",
         trend.len(),
         esc(&first.date),
         first.score,
         esc(&last.date),
         last.score,
-        points.join(" "),
-        esc(&first.date),
-        esc(&last.date),
-        right = width - 20.0,
-        bottom = height - 20.0,
-        label = height - 5.0,
     );
 }
 

@@ -622,6 +622,45 @@ fn the_html_report_shows_the_overall_score_over_the_stored_runs() {
         .collect();
     assert_eq!(ys.len(), 3, "{points}");
     assert!(ys[0] > ys[1] && ys[1] > ys[2], "{points}");
+    // A labelled axis, a point per run, and each run's score written beside its point.
+    let chart = html.split("<h2>Over time</h2>").nth(1).unwrap();
+    let chart = chart.split("</section>").next().unwrap();
+    for tick in [
+        "0</text>",
+        ">25</text>",
+        ">50</text>",
+        ">75</text>",
+        ">100</text>",
+    ] {
+        assert!(chart.contains(tick), "no axis label {tick}: {chart}");
+    }
+    assert_eq!(chart.matches("<circle").count(), 3, "{chart}");
+    let written: Vec<f64> = ys
+        .iter()
+        .map(|y| {
+            let label = format!(
+                "y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">",
+                y - 8.0
+            );
+            let value = chart.split(&label).nth(1).and_then(|v| v.split('<').next());
+            value
+                .unwrap_or_else(|| panic!("no value at {y}: {chart}"))
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    let scores = p.json(&["history", "--format", "json"]);
+    let stored: Vec<f64> = scores
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|run| run["score"].as_f64().unwrap())
+        .collect();
+    let shown: Vec<f64> = stored.iter().map(|s| (s * 10.0).round() / 10.0).collect();
+    assert_eq!(
+        written, shown,
+        "the chart's values are not the runs' scores"
+    );
     // The first run re-rendered has no history before it: no trend.
     let first = p
         .cmd()
