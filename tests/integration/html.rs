@@ -42,7 +42,7 @@ fn render_html(audit: &Path, out: &Path) {
 }
 
 /// What the page looks like to a browser once loaded: its DOM after any script would have run.
-fn dump_dom(binary: &str, scratch: &Scratch, page: &Path) -> String {
+pub fn dump_dom(binary: &str, scratch: &Scratch, page: &Path) -> String {
     let output = chromium(binary, &scratch.path("profile"))
         .arg("--dump-dom")
         .arg(format!("file://{}", page.display()))
@@ -57,7 +57,7 @@ fn dump_dom(binary: &str, scratch: &Scratch, page: &Path) -> String {
 }
 
 /// The browser `scripts/chromium.sh start` names.
-fn browser() -> String {
+pub fn browser() -> String {
     service("CENTRICITY_TEST_CHROMIUM", "chromium")
 }
 

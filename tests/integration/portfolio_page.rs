@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{Scratch, centricity, service};
+use crate::common::{Scratch, centricity};
 
 /// Plug-ins that score three categories (enough of the audit to rank) from the companies' CSV;
 /// a negative score fails.
@@ -153,26 +153,11 @@ fn rank_renders_the_same_page_from_the_store_with_reports_written_again() {
 #[test]
 #[ignore = "needs Chromium: eval \"$(bash scripts/chromium.sh start)\""]
 fn the_portfolio_page_renders_in_a_browser_with_its_parts_and_nothing_runs() {
-    let binary = service("CENTRICITY_TEST_CHROMIUM", "chromium");
+    let binary = crate::html::browser();
     let scratch = Scratch::new();
     let (page, reports) = (scratch.path("portfolio.html"), scratch.path("reports"));
     run_portfolio(&scratch, &page, &reports);
-    let output = std::process::Command::new(binary)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-        ])
-        .arg(format!(
-            "--user-data-dir={}",
-            scratch.path("profile").display()
-        ))
-        .arg("--dump-dom")
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .unwrap();
-    let dom = String::from_utf8_lossy(&output.stdout);
+    let dom = crate::html::dump_dom(&binary, &scratch, &page);
     for part in [
         "Ranking",
         "Companies by category",
