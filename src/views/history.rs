@@ -52,8 +52,14 @@ const SHOWN_RUNS: usize = 20;
 /// A trend wider than this is averaged into this many marks.
 const SPARK_WIDTH: usize = 40;
 
-/// A score trend in one line of block characters (0–100 mapped to eight heights; gaps as
-/// spaces), long histories averaged into at most 40 marks.
+/// The smallest score span a sparkline's heights stand for: a small wobble moves a height at
+/// most, never makes a cliff.
+const SPARK_MIN_SPAN: f64 = 10.0;
+
+/// A score trend in one line of block characters, scaled to the trend's own range (at least
+/// [`SPARK_MIN_SPAN`] points, so a 12-point swing fills the heights and noise does not), gaps
+/// as spaces; long histories averaged into at most 40 marks. The table writes the first and
+/// last values beside it.
 pub fn sparkline(scores: &[Option<f64>]) -> String {
     let bucket = scores.len().div_ceil(SPARK_WIDTH).max(1);
     let averaged: Vec<Option<f64>> = scores
@@ -63,15 +69,29 @@ pub fn sparkline(scores: &[Option<f64>]) -> String {
             (!present.is_empty()).then(|| present.iter().sum::<f64>() / present.len() as f64)
         })
         .collect();
+    let present = || averaged.iter().flatten().map(|v| v.clamp(0.0, 100.0));
+    let low = present().fold(f64::INFINITY, f64::min);
+    let high = present().fold(f64::NEG_INFINITY, f64::max);
+    // A narrow trend gets the minimum span with its middle on a height's centre (the fourth),
+    // so a small wobble around it stays flat; kept within 0–100.
+    let (floor, span) = if high - low >= SPARK_MIN_SPAN {
+        (low, high - low)
+    } else {
+        let middle = (low + high) / 2.0 - SPARK_MIN_SPAN * 3.0 / 7.0;
+        (middle.clamp(0.0, 100.0 - SPARK_MIN_SPAN), SPARK_MIN_SPAN)
+    };
     averaged
         .iter()
         .map(|s| match s {
             #[expect(
                 clippy::cast_possible_truncation,
                 clippy::cast_sign_loss,
-                reason = "0–100 to 0–7"
+                reason = "the trend's span to 0–7"
             )]
-            Some(v) => SPARKS[((v.clamp(0.0, 100.0) / 100.0) * 7.0).round() as usize],
+            Some(v) => {
+                SPARKS[(((v.clamp(0.0, 100.0) - floor) / span).clamp(0.0, 1.0) * 7.0).round()
+                    as usize]
+            }
             None => ' ',
         })
         .collect()
@@ -173,4 +193,22 @@ fn long_csv<'a>(
         }
     }
     sheet.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sparkline;
+
+    #[test]
+    fn a_sparkline_spans_its_own_range_but_never_less_than_ten_points() {
+        // 60 → 72: a 12-point swing fills the heights.
+        assert_eq!(sparkline(&[Some(60.0), Some(66.0), Some(72.0)]), "▁▅█");
+        // 66 → 69.6 → 68: visible, but not a cliff (centred in a 10-point span).
+        assert_eq!(sparkline(&[Some(66.0), Some(69.6), Some(68.0)]), "▃▅▄");
+        // Half a point of noise stays flat (a height is about 1.4 points at least).
+        assert_eq!(sparkline(&[Some(50.0), Some(50.5), Some(50.0)]), "▄▄▄");
+        // A gap is a space; near the top the span stays within 0–100.
+        assert_eq!(sparkline(&[Some(99.0), None, Some(100.0)]), "▇ █");
+        assert_eq!(sparkline(&[]), "");
+    }
 }
