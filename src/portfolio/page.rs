@@ -49,10 +49,22 @@ pub fn html(output: &PortfolioOutput) -> Vec<u8> {
 
 /// The company's name, linked to its report when one was written beside the page.
 fn company_cell(company: &CompanyResult) -> String {
-    match &company.report_file {
+    match company
+        .report_file
+        .as_deref()
+        .filter(|link| is_file_link(link))
+    {
         Some(link) => format!("<a href=\"{}\">{}</a>", esc(link), esc(&company.name)),
         None => esc(&company.name),
     }
+}
+
+/// A link to a file beside the page (or an absolute path): no scheme, no host. `merge` reads
+/// `report_file` from shards' JSON, which is outside input; a `javascript:` or `https:` there
+/// stays the company's name as text.
+fn is_file_link(link: &str) -> bool {
+    let before_path = link.split('/').next().unwrap_or_default();
+    !link.starts_with("//") && !before_path.contains(':')
 }
 
 fn ranked_table(out: &mut String, ranked: &[Placed<'_>]) {
@@ -272,4 +284,34 @@ fn unranked(out: &mut String, unranked: &[(&CompanyResult, String)]) {
         );
     }
     out.push_str("</table></section>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_links_to_files_beside_the_page_become_links() {
+        for link in [
+            "reports/acme-1a2b.html",
+            "/srv/out/reports/acme.html",
+            "acme.html",
+        ] {
+            assert!(is_file_link(link), "{link}");
+        }
+        for link in [
+            "javascript:alert(1)",
+            "https://evil.example/",
+            "//evil.example/x",
+            "data:text/html,x",
+        ] {
+            assert!(!is_file_link(link), "{link}");
+        }
+        let company = CompanyResult {
+            name: "Acme".into(),
+            report_file: Some("javascript:alert(1)".into()),
+            ..CompanyResult::default()
+        };
+        assert_eq!(company_cell(&company), "Acme");
+    }
 }
