@@ -111,13 +111,15 @@ pub fn print(html: &[u8], browser: &Browser) -> Result<Vec<u8>, PdfError> {
         command.arg("--no-sandbox");
     }
     let mut child = crate::children::spawn_listed(|| command.spawn(), |c| Some(c.id()))?;
+    // Read while it runs: a full pipe would stall the browser until the time limit.
+    let stderr = child.stderr.take().map(read_tail);
     let status = wait_within(&mut child, PRINT_LIMIT);
     crate::children::unlist(child.id());
     let status = status?;
-    let mut stderr = Vec::new();
-    if let Some(mut pipe) = child.stderr.take() {
-        let _ = pipe.read_to_end(&mut stderr);
-    }
+    // A process that left the group may hold the pipe open: its words are not waited for.
+    let stderr = stderr
+        .and_then(|tail| tail.recv_timeout(Duration::from_secs(1)).ok())
+        .unwrap_or_default();
     let printed = std::fs::read(&pdf).unwrap_or_default();
     match status {
         Some(status) if status.success() && printed.starts_with(b"%PDF") => Ok(printed),
@@ -157,6 +159,24 @@ fn end_group(child: &Child) {
             libc::kill(-group, libc::SIGKILL);
         }
     }
+}
+
+/// The last bytes a pipe carries, on a thread of their own, sent once it closes; memory stays
+/// bounded whatever the browser writes.
+fn read_tail(mut pipe: std::process::ChildStderr) -> std::sync::mpsc::Receiver<Vec<u8>> {
+    let (sender, tail) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut kept: Vec<u8> = Vec::new();
+        let mut chunk = [0u8; 8192];
+        while let Ok(read @ 1..) = pipe.read(&mut chunk) {
+            kept.extend_from_slice(&chunk[..read]);
+            if kept.len() > 4 * STDERR_KEPT {
+                kept.drain(..kept.len() - 4 * STDERR_KEPT);
+            }
+        }
+        let _ = sender.send(kept);
+    });
+    tail
 }
 
 fn is_root() -> bool {
@@ -235,5 +255,30 @@ mod tests {
         std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
         let err = print(b"<p>hi</p>", &Browser(fake)).unwrap_err();
         assert!(err.to_string().contains("no display, no luck"), "{err}");
+    }
+
+    /// More than a pipe holds (64 KiB) on stderr: read as it comes, so the browser is not
+    /// stalled until the time limit, and only its last words are kept.
+    #[test]
+    fn a_browser_that_talks_a_lot_is_not_stalled_by_its_own_stderr() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fake = dir.path().join("chromium");
+        std::fs::write(
+            &fake,
+            "#!/bin/sh
+head -c 300000 /dev/zero | tr '\\0' x >&2
+echo ' the end' >&2
+exit 1
+",
+        )
+        .unwrap();
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let started = Instant::now();
+        let err = print(b"<p>hi</p>", &Browser(fake)).unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(20), "stalled");
+        let text = err.to_string();
+        assert!(text.ends_with("the end"), "{text}");
+        assert!(text.len() < 2 * STDERR_KEPT, "{} bytes kept", text.len());
     }
 }
