@@ -329,11 +329,16 @@ pub async fn collect(
         }
         let base = Url::parse(&page.final_url).unwrap_or(url.clone());
         let site = site.clone();
+        // The site's name is read until one page states it.
+        let wants_name = observation.site_name.is_none();
         let read = crate::kind::off_workers(move || {
             let (text, _) =
                 crate::extract::charset::decode(page.body, page.content_type.as_deref());
             let (channels, links) = read_page(&text, &base, depth, &site);
-            let named = (page_title(&text), site_name(&text));
+            let named = (
+                page_title(&text),
+                wants_name.then(|| site_name(&text)).flatten(),
+            );
             (channels, links, named, review_profiles(&text))
         });
         let (channels, links, (title, named), profiles) = read.await?;
