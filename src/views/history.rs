@@ -57,7 +57,7 @@ const SPARK_WIDTH: usize = 40;
 const SPARK_MIN_SPAN: f64 = 10.0;
 
 /// A score trend in one line of block characters, scaled to the trend's own range (at least
-/// [`SPARK_MIN_SPAN`] points, so a 12-point swing fills the heights and noise does not), gaps
+/// 10 points, so a 12-point swing fills the heights and noise does not), gaps
 /// as spaces; long histories averaged into at most 40 marks. The table writes the first and
 /// last values beside it.
 pub fn sparkline(scores: &[Option<f64>]) -> String {
