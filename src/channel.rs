@@ -32,6 +32,22 @@ impl Channel {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The channel as people say it inside a sentence: `e-mail`, `contact form`, `in store`;
+    /// a channel a benchmark file adds is its name with spaces for underscores.
+    pub fn words(&self) -> Cow<'_, str> {
+        match self.as_str() {
+            "email" => "e-mail".into(),
+            "web_form" => "contact form".into(),
+            name if name.contains('_') => name.replace('_', " ").into(),
+            name => name.into(),
+        }
+    }
+
+    /// The channel as a heading or a table cell shows it: `E-mail`, `Contact form`.
+    pub fn title(&self) -> String {
+        crate::text::capitalised(&self.words())
+    }
 }
 
 impl fmt::Display for Channel {
@@ -43,5 +59,18 @@ impl fmt::Display for Channel {
 impl From<&str> for Channel {
     fn from(name: &str) -> Self {
         Channel::new(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Channel;
+
+    #[test]
+    fn channels_read_as_words_not_keys() {
+        assert_eq!(Channel::EMAIL.title(), "E-mail");
+        assert_eq!(Channel::WEB_FORM.words(), "contact form");
+        assert_eq!(Channel::new("in_store").title(), "In store");
+        assert_eq!(Channel::new("phone").title(), "Phone");
     }
 }

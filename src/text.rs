@@ -18,6 +18,14 @@ pub fn first_chars(text: &str, n: usize) -> &str {
         .map_or(text, |(end, _)| text.get(..end).unwrap_or(text))
 }
 
+/// `text` with its first letter in capitals: a phrase made a heading.
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
 /// `text` trimmed and cut to `max_chars` characters with an ellipsis, for a one-line cell or note.
 pub fn shorten(text: &str, max_chars: usize) -> String {
     let text = text.trim();

@@ -158,18 +158,38 @@ impl Grade {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Metric {
+    /// The key tools read (`ttfb_p50`, `email.response_rate`).
     pub name: String,
+    /// What it measures, in words people read ("Time to first byte, median"). Absent in runs
+    /// recorded before metrics were labelled, and from plug-ins that give none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     pub value: f64,
     #[serde(default)]
     pub unit: Option<Unit>,
 }
 
 impl Metric {
-    pub fn new(name: impl Into<String>, value: f64, unit: Option<Unit>) -> Self {
+    pub fn new(
+        name: impl Into<String>,
+        label: impl Into<String>,
+        value: f64,
+        unit: Option<Unit>,
+    ) -> Self {
         Self {
             name: name.into(),
+            label: Some(label.into()),
             value,
             unit,
+        }
+    }
+
+    /// The label, or for a metric without one its key in words (`reply_time` → "Reply time"),
+    /// so a report for people never shows a key.
+    pub fn label(&self) -> std::borrow::Cow<'_, str> {
+        match &self.label {
+            Some(label) => label.as_str().into(),
+            None => crate::text::capitalised(&self.name.replace(['_', '.'], " ")).into(),
         }
     }
 
@@ -178,6 +198,7 @@ impl Metric {
         match &self.unit {
             Some(Unit::Seconds) => human_seconds(self.value),
             Some(Unit::Ratio) => format!("{:.0}%", self.value * 100.0),
+            Some(Unit::OutOf100) => format!("{}/100", trim_number(self.value)),
             Some(unit) => format!("{} {}", trim_number(self.value), unit.as_str()),
             None => trim_number(self.value),
         }

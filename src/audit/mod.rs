@@ -2,6 +2,7 @@
 //! validated in one pass that reports every problem with its place.
 
 pub mod draft;
+mod presentation;
 mod thresholds;
 
 use std::collections::{BTreeMap, HashMap};
@@ -53,6 +54,8 @@ pub struct Audit {
     pub scoring: ScoringConfig,
     /// `[thresholds]`: the minimum score a run must reach, overall or in a category.
     pub thresholds: BTreeMap<ThresholdKey, f64>,
+    /// `[report]`: how the consultant's report looks and the notes it carries.
+    pub presentation: crate::report::presentation::Presentation,
     pub checks: Vec<CheckSpec>,
 }
 
@@ -187,6 +190,10 @@ pub fn parse(text: &str, file: &Path) -> Result<Audit, InvalidInput> {
     let scoring = take_table(&mut top, "scoring", &mut errors, parse_scoring).unwrap_or_default();
     let thresholds =
         take_table(&mut top, "thresholds", &mut errors, parse_thresholds).unwrap_or_default();
+    let presentation = take_table(&mut top, "report", &mut errors, |th| {
+        presentation::parse_report(th, &dir)
+    })
+    .unwrap_or_default();
     let checks = match top.take("check") {
         Some((_, mut list)) => {
             let span = list.span;
@@ -227,6 +234,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Audit, InvalidInput> {
         auditor,
         scoring,
         thresholds,
+        presentation,
         checks,
     })
 }

@@ -244,7 +244,7 @@ fn write_stored_reports(
     let base = link_base(page, dir);
     runs.iter()
         .map(|(_, report)| {
-            crate::portfolio::write_report(dir, &report.audit.name, report)
+            crate::portfolio::write_report(dir, &report.audit.name, report, None)
                 .map(|file| format!("{base}{file}"))
                 .map_err(|e| format!("cannot write a report into {}: {e}", dir.display()))
         })

@@ -117,7 +117,7 @@ impl Contact {
 /// Share of a channel's contacts settled on that contact (`resolved` among the resolution
 /// outcomes of a first-contact-resolution report), where the log says. Reported, not scored:
 /// the score is about a person answering; the rate says whether the answer helped.
-fn resolution(scored: &mut Scored, channel: &str, contacts: &[&Contact]) {
+fn resolution(scored: &mut Scored, channel: &Channel, contacts: &[&Contact]) {
     let judged: Vec<bool> = contacts
         .iter()
         .filter_map(|c| c.outcome.and_then(Outcome::resolved))
@@ -129,6 +129,7 @@ fn resolution(scored: &mut Scored, channel: &str, contacts: &[&Contact]) {
     let rate = judged.iter().filter(|resolved| **resolved).count() as f64 / judged.len() as f64;
     scored.metrics.push(Metric::new(
         format!("{channel}.resolution_rate"),
+        format!("{}: settled on the first contact", channel.title()),
         rate,
         Some(Unit::Ratio),
     ));
@@ -138,11 +139,12 @@ fn resolution(scored: &mut Scored, channel: &str, contacts: &[&Contact]) {
         scored.findings.push(Finding::new(
             Severity::Info,
             format!(
-                "{channel}: {:.0} % of {} contacts with a known result were resolved on that contact.",
+                "{}: {:.0} % of {} contacts with a known result were resolved on that contact.",
+                channel.title(),
                 rate * 100.0,
                 judged.len()
             ),
-            format!("Give the {channel} team what it needs to settle a question at once: answers, authority, and the customer's history."),
+            format!("Give the {} team what it needs to settle a question at once: answers, authority, and the customer's history.", channel.words()),
         ));
     }
 }
@@ -155,17 +157,17 @@ pub fn score_contacts(
     benchmarks: &Benchmarks,
     source: impl Fn(&Contact) -> String,
 ) -> Scored {
-    let mut by_channel: BTreeMap<&str, Vec<&Contact>> = BTreeMap::new();
+    let mut by_channel: BTreeMap<&Channel, Vec<&Contact>> = BTreeMap::new();
     for contact in contacts {
         by_channel
-            .entry(contact.channel.as_str())
+            .entry(&contact.channel)
             .or_default()
             .push(contact);
     }
     let mut scored = Scored::default();
     let mut channel_scores = Vec::new();
     for (channel, contacts) in &by_channel {
-        let Some(benchmark) = benchmarks.contact.get(*channel) else {
+        let Some(benchmark) = benchmarks.contact.get(channel.as_str()) else {
             scored.findings.push(Finding::new(
                 Severity::Warn,
                 format!("No benchmark curve for channel `{channel}`; its contacts are not scored."),
@@ -186,25 +188,31 @@ pub fn score_contacts(
             .collect();
         #[expect(clippy::cast_precision_loss, reason = "contact counts are small")]
         let (n, answered) = (contacts.len() as f64, times.len() as f64);
+        let (title, words) = (channel.title(), channel.words());
         let channel_score = scores.iter().sum::<f64>() / n;
         channel_scores.push(channel_score);
         scored.channels.push(ChannelScore {
-            channel: Channel::new(*channel),
+            channel: (*channel).clone(),
             score: channel_score,
             answered: !times.is_empty(),
             contacts: Some((contacts.len(), times.len())),
         });
-        scored
-            .metrics
-            .push(Metric::new(format!("{channel}.contacts"), n, None));
+        scored.metrics.push(Metric::new(
+            format!("{channel}.contacts"),
+            format!("{title}: contacts made"),
+            n,
+            None,
+        ));
         scored.metrics.push(Metric::new(
             format!("{channel}.response_rate"),
+            format!("{title}: contacts a person answered"),
             answered / n,
             Some(Unit::Ratio),
         ));
         if let Some(typical) = median(&times) {
             scored.metrics.push(Metric::new(
                 format!("{channel}.first_human_response_median"),
+                format!("{title}: time to a person, median"),
                 typical,
                 Some(Unit::Seconds),
             ));
@@ -213,9 +221,18 @@ pub fn score_contacts(
         if times.len() < contacts.len() {
             let unanswered = contacts.len() - times.len();
             scored.findings.push(Finding::new(
-                if answered / n < 0.5 { Severity::Fail } else { Severity::Warn },
-                format!("{unanswered} of {} {channel} contacts never reached a person.", contacts.len()),
-                format!("Staff the {channel} channel or stop offering it: an unanswered contact scores 0."),
+                if answered / n < 0.5 {
+                    Severity::Fail
+                } else {
+                    Severity::Warn
+                },
+                format!(
+                    "{unanswered} of {} {words} contacts never reached a person.",
+                    contacts.len()
+                ),
+                format!(
+                    "Staff the {words} channel or stop offering it: an unanswered contact scores 0."
+                ),
             ));
         }
         resolution(&mut scored, channel, contacts);
@@ -235,7 +252,7 @@ pub fn score_contacts(
                 source: source(contact),
                 observed_at: Some(contact.sent_at),
                 excerpt: format!(
-                    "{channel} · {answer}{}",
+                    "{title} · {answer}{}",
                     extras.iter().map(|e| format!(" · {e}")).collect::<String>()
                 ),
             });
@@ -250,8 +267,13 @@ pub fn score_contacts(
         / contacts.len().max(1) as f64;
     #[expect(clippy::cast_precision_loss, reason = "contact counts are small")]
     let overall = [
-        Metric::new("response_rate", answered_share, Some(Unit::Ratio)),
-        Metric::new("contacts", contacts.len() as f64, None),
+        Metric::new(
+            "response_rate",
+            "Contacts a person answered",
+            answered_share,
+            Some(Unit::Ratio),
+        ),
+        Metric::new("contacts", "Contacts made", contacts.len() as f64, None),
     ];
     scored.metrics.splice(0..0, overall);
     if channel_scores.is_empty() {

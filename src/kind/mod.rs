@@ -132,8 +132,9 @@ pub struct KindInfo {
     pub measures: &'static str,
     pub scoring: &'static str,
     pub improve: &'static str,
-    /// A part of its own in the client's HTML report, where the kind's checks are worth one.
-    pub report_section: Option<ReportSection>,
+    /// How to read the kind's measures, in our own words as HTML, shown after its checks in
+    /// the client's report.
+    pub report_note: Option<&'static str>,
     /// The columns of the file the kind's checks read, when people fill it in (a log).
     pub file_columns: &'static [FileColumn],
 }
@@ -145,15 +146,6 @@ pub struct FileColumn {
     pub name: &'static str,
     pub required: bool,
     pub meaning: &'static str,
-}
-
-/// A kind's part of the HTML report: each of its checks with its measures, findings and
-/// evidence, under `title`, then `note`.
-#[derive(Debug, Clone, Copy)]
-pub struct ReportSection {
-    pub title: &'static str,
-    /// How to read the section: our own words, in HTML, shown as they are.
-    pub note_html: Option<&'static str>,
 }
 
 /// The category a kind's checks score into.

@@ -90,7 +90,7 @@ pub fn slow_finding(scored: &mut Scored, seconds: f64, benchmark: &Benchmark, wh
             Severity::Warn,
             format!(
                 "The {what} on {} is {}, slower than the benchmark median of {}.",
-                benchmark.channel,
+                crate::channel::Channel::new(benchmark.channel.as_str()).words(),
                 human_seconds(seconds),
                 human_seconds(benchmark.curve.median)
             ),

@@ -91,6 +91,9 @@ pub struct CompanyResult {
     /// The whole report, only until it is recorded.
     #[serde(skip)]
     pub report: Option<Report>,
+    /// Its audit's `[report]` settings, for its HTML report (`--reports DIR`), as long as the report.
+    #[serde(skip)]
+    pub presentation: Option<crate::report::presentation::Presentation>,
     /// What its run sent to the company (forms submitted), only until it is recorded.
     #[serde(skip)]
     pub sent: Vec<crate::store::Probe>,
@@ -139,6 +142,7 @@ impl CompanyResult {
             incomplete,
             report_file: None,
             report: None,
+            presentation: None,
             sent: Vec::new(),
         }
     }
@@ -177,6 +181,7 @@ impl CompanyResult {
             incomplete: None,
             report_file: None,
             report: None,
+            presentation: None,
             sent: Vec::new(),
         }
     }
@@ -285,13 +290,22 @@ fn company_file_name(company: &str, id: &str) -> String {
 /// Writes a company's HTML report into `dir` for the portfolio page to link to, and returns
 /// the file's name: named as its evidence folder is (the SHA-256 of the exact name, whole), so
 /// no two companies, crafted names included, share a report.
-pub fn write_report(dir: &Path, company: &str, report: &Report) -> std::io::Result<String> {
+pub fn write_report(
+    dir: &Path,
+    company: &str,
+    report: &Report,
+    presentation: Option<&crate::report::presentation::Presentation>,
+) -> std::io::Result<String> {
     let hash = crate::text::sha256_hex(company.as_bytes());
     let file = format!("{}.html", company_file_name(company, &hash));
+    let surroundings = crate::report::History {
+        presentation,
+        ..crate::report::History::default()
+    };
     let page = crate::report::Format::Html.render(
         report,
         crate::report::Decoration::default(),
-        &crate::report::History::default(),
+        &surroundings,
     );
     crate::output::write_atomically(&dir.join(&file), &page)?;
     Ok(file)

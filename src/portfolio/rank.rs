@@ -295,6 +295,7 @@ mod tests {
             incomplete: None,
             report_file: None,
             report: None,
+            presentation: None,
             sent: Vec::new(),
         }
     }

@@ -157,6 +157,7 @@ async fn audit_company(
     );
     let mut result = CompanyResult::from_report(&company, &report);
     result.report = Some(report);
+    result.presentation = Some(audit.presentation.clone());
     result.sent = (outcome.sent.iter())
         .map(|(id, sent)| Probe::submitted(audit.key(), id, &sent.to, sent.at))
         .collect();
@@ -175,8 +176,9 @@ fn finish(
         error: Some(format!("the audit crashed (a bug, please report it): {e}")),
         ..CompanyResult::default()
     });
+    let presentation = result.presentation.take();
     if let (Some(dir), Some(report)) = (schedule.reports, result.report.as_ref()) {
-        match super::write_report(dir, &result.name, report) {
+        match super::write_report(dir, &result.name, report, presentation.as_ref()) {
             Ok(file) => result.report_file = Some(file),
             Err(e) => eprintln!(
                 "warning: the report of {} was not written to {}: {e}",

@@ -5,11 +5,11 @@
 
 use std::fmt::Write as _;
 
-use super::model::{CheckReport, Evidence, Finding, Report, Severity, Status};
+use super::model::{CategoryReport, CheckReport, Evidence, Finding, Report, Severity};
+use super::presentation::{EvidencePlacement, Presentation};
 use super::sanitize::html as esc;
 use super::{History, Standing, TrendPoint, grade_text};
 use crate::benchmarks::{self, Benchmark};
-use crate::kind::ReportSection;
 use crate::kinds::KINDS;
 
 /// Scripts, plug-ins, frames, forms, fonts and fetches are all refused; inline styles and
@@ -18,7 +18,10 @@ const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:;
 
 const STYLE: &str = "
 body{font:15px/1.45 'DejaVu Sans',Helvetica,Arial,sans-serif;color:#1d2433;margin:0 auto;max-width:60rem;padding:2rem}
-h1{font-size:2rem;margin:0 0 .3rem}h2{border-bottom:2px solid #d8dde8;padding-bottom:.2rem;margin-top:2rem}
+h1{font-size:2rem;margin:0 0 .3rem;color:var(--accent,#1d2433)}h2{border-bottom:2px solid var(--accent,#d8dde8);padding-bottom:.2rem;margin-top:2rem}
+h3 small.id{font-size:.7em;font-weight:normal;color:#8a93a6;margin-left:.4rem}
+.note{border-left:4px solid var(--accent,#9aa3b5);background:#f6f8fb;padding:.2rem 1rem;margin:.8rem 0}
+.logo{float:right;max-height:4rem;max-width:14rem}.line{stroke:var(--accent,#1d2433)}
 section{page-break-after:always;break-after:page}section:last-child{page-break-after:auto}
 table{border-collapse:collapse;width:100%;margin:.6rem 0}th,td{border-bottom:1px solid #e3e7ef;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#f3f5f9}.num{text-align:right;white-space:nowrap}.muted{color:#5b6478}
@@ -43,33 +46,65 @@ pub fn page_start(title: &str, more_style: &str) -> String {
 }
 
 pub fn render(report: &Report, history: &History<'_>) -> Vec<u8> {
+    let look = history.presentation();
     let mut out = String::with_capacity(64 * 1024);
     let name = esc(&report.audit.name);
     out.push_str(&page_start(
         &format!("Customer-centricity audit: {name}"),
-        "",
+        &look_style(look),
     ));
-    cover(&mut out, report, history.standing);
+    cover(&mut out, report, history.standing, look);
     summary(&mut out, report);
     over_time(&mut out, history.trend);
-    channels(&mut out, report);
-    for kind in KINDS {
-        if let Some(section) = &kind.report_section {
-            by_kind(&mut out, report, kind.name, section);
-        }
+    for category in &report.categories {
+        category_section(
+            &mut out,
+            report,
+            category,
+            look.notes.by_category.get(&category.id),
+        );
     }
-    findings(&mut out, report);
-    evidence(&mut out, report);
-    methodology(&mut out, report);
+    if look.evidence == EvidencePlacement::Appendix {
+        evidence(&mut out, report);
+    }
+    methodology(&mut out, report, look.evidence);
     out.push_str("</body></html>\n");
     out.into_bytes()
 }
 
-fn cover(out: &mut String, report: &Report, standing: Option<&Standing>) {
+/// The style the `[report]` settings add: the paper size, and the accent colour on headings
+/// and lines (an [`Accent`](super::presentation::Accent) is only ever a hex colour).
+fn look_style(look: &Presentation) -> String {
+    let mut style = format!("@page{{size:{}}}", look.paper.name());
+    if let Some(accent) = look.accent {
+        let _ = write!(style, ":root{{--accent:{}}}", accent.css());
+    }
+    style
+}
+
+/// The consultant's own words (a summary, a category's note): escaped, a blank line starting
+/// a new paragraph.
+fn note(out: &mut String, text: &str) {
+    out.push_str("<div class=\"note\">");
+    for paragraph in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+        let _ = write!(out, "<p>{}</p>", esc(paragraph));
+    }
+    out.push_str("</div>");
+}
+
+fn cover(out: &mut String, report: &Report, standing: Option<&Standing>, look: &Presentation) {
     let audit = &report.audit;
+    out.push_str("<section class=\"cover\">");
+    if let Some(logo) = &look.logo {
+        let _ = write!(
+            out,
+            "<img class=\"logo\" alt=\"\" src=\"{}\">",
+            logo.data_uri()
+        );
+    }
     let _ = write!(
         out,
-        "<section class=\"cover\"><p class=\"muted\">Customer-centricity audit</p><h1>{}</h1><dl>",
+        "<p class=\"muted\">Customer-centricity audit</p><h1>{}</h1><dl>",
         esc(&audit.name)
     );
     let mut row = |term: &str, value: String| {
@@ -113,6 +148,9 @@ fn cover(out: &mut String, report: &Report, standing: Option<&Standing>) {
             s.place,
             s.of
         );
+    }
+    if let Some(summary) = &look.notes.summary {
+        note(out, summary);
     }
     out.push_str("</section>\n");
 }
@@ -195,7 +233,6 @@ fn summary(out: &mut String, report: &Report) {
     out.push_str("</section>\n");
 }
 
-/// The overall score over this audit's stored runs, as a line (when there are two or more).
 /// The overall score of the stored runs as a chart: a labelled 0–100 axis with gridlines, a
 /// point and its value per run, and the runs' dates (thinned to about six when there are many).
 fn over_time(out: &mut String, trend: &[TrendPoint]) {
@@ -236,7 +273,7 @@ fn over_time(out: &mut String, trend: &[TrendPoint]) {
         .collect();
     let _ = write!(
         svg,
-        "<polyline points=\"{}\" fill=\"none\" stroke=\"#1d2433\" stroke-width=\"2\"/>",
+        "<polyline class=\"line\" points=\"{}\" fill=\"none\" stroke-width=\"2\"/>",
         points.join(" ")
     );
     // Every value when they fit, else every n-th and the last.
@@ -281,14 +318,15 @@ fn over_time(out: &mut String, trend: &[TrendPoint]) {
     );
 }
 
-fn channels(out: &mut String, report: &Report) {
-    let channels: Vec<_> = report.categories.iter().flat_map(|c| &c.channels).collect();
-    if channels.is_empty() {
+/// Each channel of the category: its score, voice, contacts answered, and the time to a person
+/// placed on its benchmark curve.
+fn channels(out: &mut String, report: &Report, category: &CategoryReport) {
+    if category.channels.is_empty() {
         return;
     }
-    out.push_str("<section><h2>Responsiveness by channel</h2><p class=\"muted\">Each channel is one voice in the category; the time to a person is placed on its benchmark curve (90 at the p10 time, 50 at the median).</p><table><tr><th>Channel</th><th>Score</th><th class=\"num\">Voice</th><th>Answered</th><th>Time to a person</th></tr>");
+    out.push_str("<h3>By channel</h3><p class=\"muted\">Each channel is one voice in the category; the time to a person is placed on its benchmark curve (90 at the p10 time, 50 at the median).</p><table><tr><th>Channel</th><th>Score</th><th class=\"num\">Voice</th><th>Answered</th><th>Time to a person</th></tr>");
     let shipped = benchmarks::shipped();
-    for channel in channels {
+    for channel in &category.channels {
         let name = channel.channel.as_str();
         let metric = format!("{name}.first_human_response_median");
         let measured = report
@@ -310,12 +348,12 @@ fn channels(out: &mut String, report: &Report) {
         let _ = write!(
             out,
             "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{answered}</td><td>{placed}</td></tr>",
-            esc(name),
+            esc(&channel.channel.title()),
             bar(Some(channel.score)),
             channel.weight
         );
     }
-    out.push_str("</table></section>\n");
+    out.push_str("</table>");
 }
 
 /// A measured time on a line from 0 to three times the benchmark's median, with the p10 and
@@ -339,74 +377,75 @@ fn on_curve(seconds: f64, benchmark: &Benchmark) -> String {
     )
 }
 
-/// The checks of one kind with their metrics and evidence (review sources, questionnaires), as
-/// the kind's section says.
-fn by_kind(out: &mut String, report: &Report, kind: &str, section: &ReportSection) {
-    let checks: Vec<&CheckReport> = report.checks.iter().filter(|c| c.kind == kind).collect();
-    if checks.is_empty() {
-        return;
+/// One category: its score, the consultant's note, its own findings, its channels, then each
+/// check with its measures and findings (and, after a kind's checks, how to read them).
+fn category_section(
+    out: &mut String,
+    report: &Report,
+    category: &CategoryReport,
+    consultant_note: Option<&String>,
+) {
+    let _ = write!(
+        out,
+        "<section><h2>{}</h2><p>{}</p>",
+        esc(&category.title),
+        bar(category.score)
+    );
+    if let Some(text) = consultant_note {
+        note(out, text);
     }
-    let _ = write!(out, "<section><h2>{}</h2>", section.title);
-    for check in checks {
-        let _ = write!(
-            out,
-            "<h3>{}</h3><p>{}</p><table><tr><th>Measure</th><th class=\"num\">Value</th></tr>",
-            esc(&check.title),
-            bar(check.score)
-        );
-        for metric in &check.metrics {
-            let _ = write!(
-                out,
-                "<tr><td>{}</td><td class=\"num\">{}</td></tr>",
-                esc(&metric.name),
-                esc(&metric.display_value())
-            );
-        }
-        out.push_str("</table>");
-        finding_list(out, &check.findings);
-        evidence_table(out, &check.evidence);
+    finding_list(out, &category.findings);
+    channels(out, report, category);
+    let checks: Vec<&CheckReport> = report
+        .checks
+        .iter()
+        .filter(|c| c.category == category.id)
+        .collect();
+    for check in &checks {
+        check_block(out, check);
     }
-    if let Some(note) = section.note_html {
+    let mut kinds: Vec<&str> = checks.iter().map(|c| c.kind.as_str()).collect();
+    kinds.dedup();
+    for note in KINDS
+        .iter()
+        .filter(|k| kinds.contains(&k.name))
+        .filter_map(|k| k.report_note)
+    {
         let _ = write!(out, "<p class=\"muted\">{note}</p>");
     }
     out.push_str("</section>\n");
 }
 
-fn findings(out: &mut String, report: &Report) {
-    out.push_str("<section><h2>All findings</h2>");
-    for (category, all) in super::findings_by_category(report, |c| c.title.as_str()) {
-        let _ = write!(out, "<h3>{}</h3><ul>", esc(&category.title));
-        for (from, finding) in all {
+/// A check by its title (its id small beside it), its score, why it could not measure, its
+/// measures in words with their units, and its findings.
+fn check_block(out: &mut String, check: &CheckReport) {
+    let _ = write!(
+        out,
+        "<h3>{} <small class=\"id\">{}</small></h3><p>{}</p>",
+        esc(&check.title),
+        esc(&check.id),
+        bar(check.score)
+    );
+    if let Some(error) = &check.error {
+        let _ = write!(
+            out,
+            "<p class=\"fail\">Could not be measured: {}</p>",
+            esc(error)
+        );
+    }
+    if !check.metrics.is_empty() {
+        out.push_str("<table><tr><th>Measure</th><th class=\"num\">Value</th></tr>");
+        for metric in &check.metrics {
             let _ = write!(
                 out,
-                "<li class=\"{}\"><b>{}</b> {}: {} <span class=\"muted\">→ {}</span></li>",
-                severity_class(finding.severity),
-                severity_word(finding.severity),
-                esc(from),
-                esc(&finding.message),
-                esc(&finding.recommendation)
+                "<tr><td>{}</td><td class=\"num\">{}</td></tr>",
+                esc(&metric.label()),
+                esc(&metric.display_value())
             );
         }
-        out.push_str("</ul>");
+        out.push_str("</table>");
     }
-    let errors: Vec<&CheckReport> = report
-        .checks
-        .iter()
-        .filter(|c| c.status == Status::Error)
-        .collect();
-    if !errors.is_empty() {
-        out.push_str("<h3>Checks that could not measure</h3><ul>");
-        for check in errors {
-            let _ = write!(
-                out,
-                "<li class=\"fail\">{}: {}</li>",
-                esc(&check.title),
-                esc(check.error.as_deref().unwrap_or("error"))
-            );
-        }
-        out.push_str("</ul>");
-    }
-    out.push_str("</section>\n");
+    finding_list(out, &check.findings);
 }
 
 fn finding_list(out: &mut String, findings: &[Finding]) {
@@ -417,8 +456,9 @@ fn finding_list(out: &mut String, findings: &[Finding]) {
     for finding in findings {
         let _ = write!(
             out,
-            "<li class=\"{}\">{} <span class=\"muted\">→ {}</span></li>",
+            "<li class=\"{}\"><b>{}</b> {} <span class=\"muted\">→ {}</span></li>",
             severity_class(finding.severity),
+            severity_word(finding.severity),
             esc(&finding.message),
             esc(&finding.recommendation)
         );
@@ -427,9 +467,14 @@ fn finding_list(out: &mut String, findings: &[Finding]) {
 }
 
 fn evidence(out: &mut String, report: &Report) {
-    out.push_str("<section><h2>Evidence</h2>");
+    out.push_str("<section><h2>Appendix: evidence</h2><p class=\"muted\">What each check saw, as it was recorded.</p>");
     for check in report.checks.iter().filter(|c| !c.evidence.is_empty()) {
-        let _ = write!(out, "<h3>{}</h3>", esc(&check.title));
+        let _ = write!(
+            out,
+            "<h3>{} <small class=\"id\">{}</small></h3>",
+            esc(&check.title),
+            esc(&check.id)
+        );
         evidence_table(out, &check.evidence);
     }
     out.push_str("</section>\n");
@@ -455,8 +500,12 @@ fn evidence_table(out: &mut String, evidence: &[Evidence]) {
     out.push_str("</table>");
 }
 
-fn methodology(out: &mut String, report: &Report) {
-    out.push_str("<section><h2>Appendix: methodology</h2><p>Checks score 0–100; a category is the weighted mean of its checks, responsiveness the mean of its channels by their voice; the overall is the weighted mean of the categories that could be scored, with its coverage (the share of the audit that was measured). Below 60% coverage the grade is provisional. Grades: 90–100 customer-centric, 50–89 in transition, 0–49 product- or channel-centric.</p><table><tr><th>Category</th><th class=\"num\">Weight</th></tr>");
+fn methodology(out: &mut String, report: &Report, evidence: EvidencePlacement) {
+    out.push_str("<section><h2>Appendix: methodology</h2><p>Checks score 0–100; a category is the weighted mean of its checks, responsiveness the mean of its channels by their voice; the overall is the weighted mean of the categories that could be scored, with its coverage (the share of the audit that was measured). Below 60% coverage the grade is provisional. Grades: 90–100 customer-centric, 50–89 in transition, 0–49 product- or channel-centric.</p>");
+    if evidence == EvidencePlacement::None {
+        out.push_str("<p>The evidence behind each finding (pages seen, contacts logged, answers counted) is kept with the audit and left out of this report.</p>");
+    }
+    out.push_str("<table><tr><th>Category</th><th class=\"num\">Weight</th></tr>");
     for c in &report.categories {
         let _ = write!(
             out,
@@ -469,10 +518,8 @@ fn methodology(out: &mut String, report: &Report) {
     for b in benchmarks::shipped().all() {
         let _ = write!(
             out,
-            "<tr><td>{}.{}: {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"excerpt\">{}</td></tr>",
-            esc(&b.family),
-            esc(&b.channel),
-            esc(&b.measure),
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"excerpt\">{}</td></tr>",
+            esc(&crate::text::capitalised(&b.measure)),
             super::model::human_seconds(b.curve.p10),
             super::model::human_seconds(b.curve.median),
             esc(&b.source)

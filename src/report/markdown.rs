@@ -3,10 +3,11 @@
 //! string cannot inject markup, links or HTML into a PR page.
 
 use super::model::Grade;
+use super::presentation::Notes;
 use super::sanitize::code_span;
 use super::{CHANNEL_HEADER, Report, channel_rows, grade_text, key_metric, score_text};
 
-pub fn render(report: &Report, baseline: Option<&Report>) -> Vec<u8> {
+pub fn render(report: &Report, baseline: Option<&Report>, notes: &Notes) -> Vec<u8> {
     let mut out = String::new();
     let grade = grade_text(report);
     let overall_delta = baseline.map_or_else(String::new, |b| {
@@ -23,6 +24,9 @@ pub fn render(report: &Report, baseline: Option<&Report>) -> Vec<u8> {
         }
     ));
     out.push_str(&about(report));
+    if let Some(summary) = &notes.summary {
+        out.push_str(&note(summary));
+    }
     let (delta_head, delta_rule) = if baseline.is_some() {
         (" Δ |", "---:|")
     } else {
@@ -62,12 +66,10 @@ pub fn render(report: &Report, baseline: Option<&Report>) -> Vec<u8> {
     }
     out.push_str("\n| Check | Status | Score | Key metric |\n|---|---|---:|---|\n");
     for check in &report.checks {
-        let metric = key_metric(check)
-            .map(|(n, v)| format!("{n} {v}"))
-            .unwrap_or_default();
+        let metric = key_metric(check).unwrap_or_default();
         out.push_str(&format!(
             "| {} | {} | {} | {} |\n",
-            code_span(&check.id, true),
+            check_name(check, true),
             check.status.as_str(),
             score_text(check.score),
             escape(&metric)
@@ -79,7 +81,7 @@ pub fn render(report: &Report, baseline: Option<&Report>) -> Vec<u8> {
         .filter_map(|c| {
             c.error
                 .as_ref()
-                .map(|e| format!("- {}: {}", code_span(&c.id, false), escape(e)))
+                .map(|e| format!("- {}: {}", check_name(c, false), escape(e)))
         })
         .collect();
     if !errors.is_empty() {
@@ -87,7 +89,7 @@ pub fn render(report: &Report, baseline: Option<&Report>) -> Vec<u8> {
         out.push_str(&errors.join("\n"));
         out.push('\n');
     }
-    out.push_str(&findings(report));
+    out.push_str(&by_category(report, notes));
     out.push_str(GLOSSARY);
     out.into_bytes()
 }
@@ -122,29 +124,60 @@ fn about(report: &Report) -> String {
     out
 }
 
-/// Warnings and failures, by category, the most severe first.
-fn findings(report: &Report) -> String {
+/// Per category, the consultant's note and the warnings and failures, the most severe first.
+fn by_category(report: &Report, notes: &Notes) -> String {
     let mut out = String::new();
-    for (category, found) in super::findings_by_category(report, |c| c.id.as_str()) {
-        let found: Vec<_> = found
-            .into_iter()
+    let found = super::findings_by_category(report, |c| c.title.as_str());
+    for category in &report.categories {
+        let note_text = notes.by_category.get(&category.id);
+        let warnings: Vec<_> = found
+            .iter()
+            .filter(|(c, _)| c.id == category.id)
+            .flat_map(|(_, all)| all)
             .filter(|(_, f)| f.severity > super::model::Severity::Info)
             .collect();
-        if found.is_empty() {
+        if note_text.is_none() && warnings.is_empty() {
             continue;
         }
         out.push_str(&format!("\n### {}\n\n", escape(&category.title)));
-        for (id, f) in found {
+        if let Some(text) = note_text {
+            out.push_str(&note(text));
+        }
+        for (from, f) in warnings {
             out.push_str(&format!(
                 "- **{}** {}: {} — {}\n",
                 f.severity.as_str(),
-                code_span(id, false),
+                escape(from),
                 escape(&f.message),
                 escape(&f.recommendation)
             ));
         }
     }
     out
+}
+
+/// A check as a reader names it: its title, its id beside it as code when the file gave one.
+fn check_name(check: &super::model::CheckReport, in_table: bool) -> String {
+    if check.title == check.id {
+        code_span(&check.id, in_table)
+    } else {
+        format!(
+            "{} {}",
+            escape(&check.title),
+            code_span(&check.id, in_table)
+        )
+    }
+}
+
+/// The consultant's words as quoted paragraphs, escaped.
+fn note(text: &str) -> String {
+    let paragraphs: Vec<String> = text
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| format!("> {}\n", escape(p)))
+        .collect();
+    format!("{}\n", paragraphs.join(">\n"))
 }
 
 /// The few words of the trade a reader meets above, explained once.

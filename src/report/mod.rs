@@ -6,9 +6,11 @@ pub use sheet::Sheet;
 pub mod html;
 mod json;
 mod junit;
+mod logo;
 mod markdown;
 pub mod model;
 pub mod pdf;
+pub mod presentation;
 pub mod sanitize;
 mod sheet;
 mod table;
@@ -18,16 +20,25 @@ use model::trim_number;
 
 use crate::text::{UnknownName, by_name};
 
-/// What the run history adds to a report: an earlier run to compare with (`--baseline`), and
-/// the overall score of this audit's runs up to this one, oldest first.
+/// What surrounds a report: what the run history adds (an earlier run to compare with, the
+/// overall score of this audit's runs up to this one, oldest first) and how the audit file's
+/// `[report]` table wants it shown.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct History<'a> {
+    /// The `[report]` settings; none is [`presentation::PLAIN`].
+    pub presentation: Option<&'a presentation::Presentation>,
     pub baseline: Option<&'a Report>,
     pub trend: &'a [TrendPoint],
     /// Where the company stands in the portfolio its run was recorded for.
     pub standing: Option<&'a Standing>,
     /// The CI gates judged on this run (`--fail-under`, `[thresholds]`, `--max-drop`).
     pub gates: &'a [GateVerdict],
+}
+
+impl History<'_> {
+    pub fn presentation(&self) -> &presentation::Presentation {
+        self.presentation.unwrap_or(&presentation::PLAIN)
+    }
 }
 
 /// One CI gate judged on a run: its name (`fail-under`, `threshold reach`, `max-drop check
@@ -186,7 +197,7 @@ impl Format {
             Format::Json => json::render(report),
             Format::Csv => csv::render(report, decoration.csv_bom),
             Format::CsvMatrix => csv::render_matrix(report, decoration.csv_bom),
-            Format::Markdown => markdown::render(report, baseline),
+            Format::Markdown => markdown::render(report, baseline, &history.presentation().notes),
             Format::Junit => junit::render(report, history.gates),
             Format::Html | Format::Pdf => html::render(report, history),
         }
@@ -289,7 +300,7 @@ pub(crate) fn channel_rows(report: &Report) -> Vec<[String; 6]> {
         .flat_map(|c| &c.channels)
         .map(|channel| {
             [
-                channel.channel.to_string(),
+                channel.channel.title(),
                 format!("{:.1}", channel.score),
                 trim_number(channel.weight),
                 if channel.answered { "yes" } else { "no" }.to_string(),
@@ -303,10 +314,11 @@ pub(crate) fn channel_rows(report: &Report) -> Vec<[String; 6]> {
         .collect()
 }
 
-/// The first metric of a check, with its value, for one-line views.
-pub(crate) fn key_metric(check: &model::CheckReport) -> Option<(String, String)> {
+/// The first metric of a check in words with its value ("Contacts a person answered: 80%"),
+/// for one-line views.
+pub(crate) fn key_metric(check: &model::CheckReport) -> Option<String> {
     check
         .metrics
         .first()
-        .map(|m| (m.name.clone(), m.display_value()))
+        .map(|m| format!("{}: {}", m.label(), m.display_value()))
 }

@@ -71,9 +71,7 @@ pub fn render(report: &Report, decoration: Decoration) -> Vec<u8> {
     .collect();
     let mut checks = new_table(decoration, &header);
     for check in &report.checks {
-        let metric = key_metric(check)
-            .map(|(name, value)| format!("{name} {value}"))
-            .unwrap_or_default();
+        let metric = key_metric(check).unwrap_or_default();
         let finding = check
             .error
             .as_deref()

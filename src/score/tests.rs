@@ -31,6 +31,7 @@ fn audit(checks: Vec<CheckSpec>) -> Audit {
         evidence_dir: PathBuf::from("evidence"),
         scoring: ScoringConfig::default(),
         thresholds: Default::default(),
+        presentation: Default::default(),
         checks,
     }
 }

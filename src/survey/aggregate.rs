@@ -171,7 +171,10 @@ pub fn aggregate(
             {
                 result.findings.push(Finding::new(
                         Severity::Warn,
-                        format!("{}: the interview scores {b:.0} where the survey scores {a:.0}.", s.id),
+                        format!(
+                            "{}: the interview scores {b:.0} where the survey scores {a:.0}.",
+                            questionnaire.question(&s.id).map_or_else(|| s.id.clone(), asked_as)
+                        ),
                         "Discuss the gap with both sides: what management believes and what staff see differ.",
                     ));
             }

@@ -354,6 +354,26 @@ impl Scratch {
         path
     }
 
+    /// A copy of the repository's `fixture` folder (files keep their modes, so plug-ins still
+    /// run) under `name`, and its path.
+    pub fn copy_fixture(&self, fixture: &str, name: &str) -> PathBuf {
+        let (from, to) = (repo_path(fixture), self.path(name));
+        let mut folders = vec![(from, to.clone())];
+        while let Some((from, to)) = folders.pop() {
+            std::fs::create_dir_all(&to).unwrap();
+            for entry in std::fs::read_dir(&from).unwrap() {
+                let entry = entry.unwrap();
+                let target = to.join(entry.file_name());
+                if entry.file_type().unwrap().is_dir() {
+                    folders.push((entry.path(), target));
+                } else {
+                    std::fs::copy(entry.path(), target).unwrap();
+                }
+            }
+        }
+        to
+    }
+
     /// An audit with the given `[[check]]` tables.
     pub fn audit(&self, checks: &str) -> PathBuf {
         self.write(

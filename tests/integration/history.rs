@@ -612,7 +612,7 @@ fn the_html_report_shows_the_overall_score_over_the_stored_runs() {
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(html.contains("<h2>Over time</h2>"), "no trend");
     let points = html
-        .split("<polyline points=\"")
+        .split("<polyline class=\"line\" points=\"")
         .nth(1)
         .and_then(|rest| rest.split('"').next())
         .unwrap();

@@ -23,6 +23,7 @@ mod plugin_processes;
 mod portfolio;
 mod portfolio_page;
 mod reconcile;
+mod report_look;
 mod reviews;
 mod smtp_flood;
 mod snapshots;

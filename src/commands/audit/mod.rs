@@ -111,6 +111,7 @@ pub fn run(
     };
     let judged = gates::judge(&report, &gates, baseline.as_ref().map(|(id, r)| (*id, r)));
     let context = ReportHistory {
+        presentation: Some(&audit.presentation),
         baseline: baseline.as_ref().map(|(_, r)| r),
         trend: &trend,
         standing: None,

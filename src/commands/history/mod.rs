@@ -7,6 +7,7 @@ mod transfer;
 use super::input_error;
 use crate::cli::{HistoryAction, HistoryArgs, HistoryFormat, RunRef};
 use crate::exit::Exit;
+use crate::report::presentation::Presentation;
 use crate::report::sanitize::terminal;
 use crate::report::{Decoration, Format};
 use crate::store::history::{LastTwoError, last_two, trend_through};
@@ -18,6 +19,8 @@ use transfer::{export, import, prune};
 struct Reading {
     url: String,
     audit: Option<String>,
+    /// The `[report]` settings of the audit file `--audit` named.
+    presentation: Option<Presentation>,
 }
 
 impl Reading {
@@ -26,16 +29,21 @@ impl Reading {
     /// file in this folder. Named on stderr, so nobody reads the wrong history unknowingly.
     fn locate(store: Option<&str>, audit: Option<&str>) -> Result<Reading, Exit> {
         let file = audit.map(Path::new).filter(|p| p.is_file());
-        let (dir, audit) = match file {
+        let (dir, audit, presentation) = match file {
             Some(file) => {
                 let loaded = crate::audit::load(file).map_err(|e| input_error(&e.to_string()))?;
-                (loaded.dir.clone(), Some(loaded.key().to_string()))
+                let key = Some(loaded.key().to_string());
+                (loaded.dir, key, Some(loaded.presentation))
             }
-            None => (PathBuf::from("."), audit.map(str::to_string)),
+            None => (PathBuf::from("."), audit.map(str::to_string), None),
         };
         let url = store.map_or_else(|| store::default_url(&dir), str::to_string);
         eprintln!("history store: {}", terminal(&store::redact(&url)));
-        Ok(Reading { url, audit })
+        Ok(Reading {
+            url,
+            audit,
+            presentation,
+        })
     }
 
     /// The store, which must exist, opened only to read: reading never creates an empty one.
@@ -98,6 +106,26 @@ fn list(store: &mut dyn RunStore, audit: Option<&str>, format: HistoryFormat) ->
     };
     print(&views::history::render(&runs, &scores, format));
     Exit::Ok
+}
+
+/// The `[report]` settings of the audit file in this folder, when it is the audit of the run
+/// shown: `report last` in a consultant's folder renders with their logo and notes.
+fn presentation_here(audit_key: &str) -> Option<Presentation> {
+    let file = Path::new(crate::audit::DEFAULT_FILE);
+    if !file.is_file() {
+        return None;
+    }
+    match crate::audit::load(file) {
+        Ok(audit) if audit.key() == audit_key => Some(audit.presentation),
+        Ok(_) => None,
+        Err(e) => {
+            eprintln!(
+                "warning: {} is not read for the report's [report] settings:\n{e}",
+                file.display()
+            );
+            None
+        }
+    }
 }
 
 /// A view's bytes on stdout.
@@ -218,7 +246,12 @@ pub fn report(
             let trend = trend_through(store.as_mut(), report.audit_key(), Some(run_id));
             let standing =
                 crate::portfolio::standing_of_run(store.as_mut(), run_id, report.audit_key());
+            let presentation = reading
+                .presentation
+                .clone()
+                .or_else(|| presentation_here(report.audit_key()));
             let context = crate::report::History {
+                presentation: presentation.as_ref(),
                 baseline: None,
                 trend: &trend,
                 standing: standing.as_ref(),

@@ -37,16 +37,22 @@ pub fn score(obs: &EmailObservation, benchmarks: &Benchmarks) -> Scored {
     #[expect(clippy::cast_precision_loss, reason = "reply counts are small")]
     scored.metrics.push(Metric::new(
         format!("{channel}.replies"),
+        format!("{}: replies received", obs.channel.title()),
         replies as f64,
         None,
     ));
-    for (name, times) in [
-        ("first_reply_median", first(None)),
-        ("first_automatic_median", first(Some(ReplyClass::Automatic))),
+    for (name, label, times) in [
+        ("first_reply_median", "first reply, median", first(None)),
+        (
+            "first_automatic_median",
+            "first automatic reply, median",
+            first(Some(ReplyClass::Automatic)),
+        ),
     ] {
         if let Some(typical) = median(&times) {
             scored.metrics.push(Metric::new(
                 format!("{channel}.{name}"),
+                format!("{}: {label}", obs.channel.title()),
                 typical,
                 Some(Unit::Seconds),
             ));

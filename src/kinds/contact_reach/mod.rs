@@ -52,7 +52,7 @@ impl Kind for ContactReach {
                   score full), half ease (contact on the home page 100, one click 85, two 60, three 35, none 0).",
         improve: "Put the contact options in the footer of every page, offer at least two direct channels, and \
                   link the help centre from the home page.",
-        report_section: None,
+        report_note: None,
         file_columns: &[],
     };
     type Params = Params;

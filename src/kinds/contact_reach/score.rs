@@ -97,13 +97,28 @@ pub fn score(obs: &ReachObservation) -> Scored {
     }
     #[expect(clippy::cast_precision_loss, reason = "small counts")]
     let mut metrics = vec![
-        Metric::new("channels_found", all.len() as f64, None),
-        Metric::new("pages_crawled", obs.pages_crawled as f64, None),
+        Metric::new(
+            "channels_found",
+            "Contact channels found",
+            all.len() as f64,
+            None,
+        ),
+        Metric::new(
+            "pages_crawled",
+            "Pages read",
+            obs.pages_crawled as f64,
+            None,
+        ),
     ];
     if let Some(clicks) = first {
         metrics.insert(
             1,
-            Metric::new("clicks_to_first_contact", f64::from(clicks), None),
+            Metric::new(
+                "clicks_to_first_contact",
+                "Clicks from the home page to a contact channel",
+                f64::from(clicks),
+                None,
+            ),
         );
     }
     let evidence = obs

@@ -55,7 +55,7 @@ impl Kind for Email {
                   acknowledgements are reported, not counted as answers.",
         improve: "Answer e-mails within the hour in business hours, acknowledge automatically with a reference \
                   and a promise of when, and never leave one unanswered.",
-        report_section: None,
+        report_note: None,
         file_columns: &[],
     };
     type Params = Params;

@@ -39,7 +39,7 @@ impl Kind for Exec {
                   that is not the JSON result, a score outside 0–100 or a run past the time limit is a check \
                   error with an excerpt of the plug-in's stderr.",
         improve: "Follow the plug-in's findings; each carries its own recommendation.",
-        report_section: None,
+        report_note: None,
         file_columns: &[],
     };
     type Params = Params;

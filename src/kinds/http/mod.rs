@@ -47,7 +47,7 @@ impl Kind for Http {
                   the check score is the mean. If no sample got any HTTP answer the check is an error.",
         improve: "Serve contact and help pages from a CDN or cache, keep them light, and monitor them: \
                   customers give up on a page that takes more than a few seconds.",
-        report_section: None,
+        report_note: None,
         file_columns: &[],
     };
     type Params = Params;

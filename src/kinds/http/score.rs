@@ -128,13 +128,48 @@ pub fn score(params: &Params, obs: &HttpObservation, benchmarks: &Benchmarks) ->
     let availability = passed as f64 / total as f64;
     let p = |values: &[f64], q: f64| percentile(values, q).unwrap_or_default();
     scored.metrics = vec![
-        Metric::new("ttfb_p50", p(&ttfbs, 50.0), Some(Unit::Seconds)),
-        Metric::new("ttfb_p95", p(&ttfbs, 95.0), Some(Unit::Seconds)),
-        Metric::new("total_p50", p(&totals, 50.0), Some(Unit::Seconds)),
-        Metric::new("availability", availability, Some(Unit::Ratio)),
-        Metric::new("dns_p50", p(&dns, 50.0), Some(Unit::Seconds)),
-        Metric::new("connect_p50", p(&connect, 50.0), Some(Unit::Seconds)),
-        Metric::new("tls_p50", p(&tls, 50.0), Some(Unit::Seconds)),
+        Metric::new(
+            "ttfb_p50",
+            "Time to first byte, median",
+            p(&ttfbs, 50.0),
+            Some(Unit::Seconds),
+        ),
+        Metric::new(
+            "ttfb_p95",
+            "Time to first byte, slowest 5%",
+            p(&ttfbs, 95.0),
+            Some(Unit::Seconds),
+        ),
+        Metric::new(
+            "total_p50",
+            "Full response, median",
+            p(&totals, 50.0),
+            Some(Unit::Seconds),
+        ),
+        Metric::new(
+            "availability",
+            "Requests answered successfully",
+            availability,
+            Some(Unit::Ratio),
+        ),
+        Metric::new(
+            "dns_p50",
+            "Name lookup (DNS), median",
+            p(&dns, 50.0),
+            Some(Unit::Seconds),
+        ),
+        Metric::new(
+            "connect_p50",
+            "Connection, median",
+            p(&connect, 50.0),
+            Some(Unit::Seconds),
+        ),
+        Metric::new(
+            "tls_p50",
+            "Secure handshake (TLS), median",
+            p(&tls, 50.0),
+            Some(Unit::Seconds),
+        ),
     ];
     scored.channels.push(ChannelScore {
         // Every page is the web channel as a customer sees it (a help centre, an API, a chat

@@ -49,7 +49,7 @@ impl Kind for MysteryLog {
                   its contacts; the check's score is the mean over its channels.",
         improve: "Publish and staff the channels you offer, answer social messages within the hour, and keep \
                   phone queues under a minute; an automatic acknowledgement is good manners but not an answer.",
-        report_section: None,
+        report_note: None,
         file_columns: COLUMNS,
     };
     type Params = Params;

@@ -9,9 +9,7 @@ use toml_span::de_helpers::TableHelper;
 
 use crate::benchmarks::Benchmarks;
 use crate::category::Category;
-use crate::kind::{
-    CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, ReportSection, Scored,
-};
+use crate::kind::{CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, Scored};
 use crate::spanned::at;
 use crate::survey::answers::AnswerRow;
 use crate::survey::import::{self, Layout, Mapping};
@@ -48,12 +46,9 @@ impl Kind for Questionnaire {
                   mean of the sections (x100). Fewer than 3 respondents are not scored.",
         improve: "Each weak section's finding carries its recommendation: capture feedback everywhere, route it \
                   to owners, close the loop with customers, give frontline staff one place to find answers.",
-        report_section: Some(ReportSection {
-            title: "What staff say",
-            note_html: Some(
-                "Agreement among respondents is r<sub>wg</sub> for scales and consensus for yes/no questions: 1 when everyone agrees; below about 0.5 they do not share a view, and the answers should be split by role before drawing conclusions.",
-            ),
-        }),
+        report_note: Some(
+            "Agreement among respondents is r<sub>wg</sub> for scales and consensus for yes/no questions: 1 when everyone agrees; below about 0.5 they do not share a view, and the answers should be split by role before drawing conclusions.",
+        ),
         file_columns: &[],
     };
     type Params = Params;

@@ -25,10 +25,21 @@ pub fn score(params: &Params, obs: &QuestionnaireObservation) -> Scored {
         },
     );
     #[expect(clippy::cast_precision_loss, reason = "respondent counts")]
-    let mut metrics = vec![Metric::new("respondents", result.respondents as f64, None)];
+    let mut metrics = vec![Metric::new(
+        "respondents",
+        "Respondents",
+        result.respondents as f64,
+        None,
+    )];
     metrics.extend(result.sections.iter().filter_map(|s| {
-        s.score
-            .map(|v| Metric::new(format!("section.{}", s.id), v, Some(Unit::OutOf100)))
+        s.score.map(|v| {
+            Metric::new(
+                format!("section.{}", s.id),
+                &s.title,
+                v,
+                Some(Unit::OutOf100),
+            )
+        })
     }));
     let mut evidence: Vec<Evidence> = obs
         .files

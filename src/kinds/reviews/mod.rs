@@ -19,9 +19,7 @@ use crate::benchmarks::Benchmarks;
 use crate::category::Category;
 use crate::extract::profile::Profiles;
 use crate::extract::{InvalidRating, Rating};
-use crate::kind::{
-    CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, ReportSection, Scored,
-};
+use crate::kind::{CheckError, CollectContext, Kind, KindCategory, KindInfo, LoadContext, Scored};
 use crate::net::bare_host;
 use crate::net::fetch::{Fetcher, Policy};
 use crate::spanned::DurationValue;
@@ -56,10 +54,7 @@ impl Kind for Reviews {
                   platform shows how the company answers reviews, that counts for a fifth of the score.",
         improve: "Ask every customer for a review, answer every negative review in public within a day or two, \
                   and fix what reviews keep naming.",
-        report_section: Some(ReportSection {
-            title: "Ratings and reviews",
-            note_html: None,
-        }),
+        report_note: None,
         file_columns: &[],
     };
     type Params = Params;

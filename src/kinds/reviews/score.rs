@@ -40,9 +40,14 @@ pub fn score(obs: &ReviewsObservation, model: &ReviewsModel) -> Scored {
         .filter(|s| s.outcome == SourceOutcome::Ok)
         .count() as f64;
     scored.metrics = vec![
-        Metric::new("rating", rating, Some(Unit::OutOf100)),
-        Metric::new("ratings", total_votes, None),
-        Metric::new("sources_read", sources_ok, None),
+        Metric::new(
+            "rating",
+            "Rating, on a 0–100 scale",
+            rating,
+            Some(Unit::OutOf100),
+        ),
+        Metric::new("ratings", "Ratings counted", total_votes, None),
+        Metric::new("sources_read", "Review platforms read", sources_ok, None),
     ];
     for (source, r) in &counted {
         platform_signals(&mut scored, source, r, model);
@@ -183,9 +188,12 @@ fn with_answering(rating: f64, counted: &[(&SourceResult, &Rating)], model: &Rev
 /// What one platform shows beyond the rating: reply rate, one-star share, reply pace.
 fn platform_signals(scored: &mut Scored, source: &SourceResult, r: &Rating, model: &ReviewsModel) {
     if let Some(rate) = r.reply_rate {
-        scored
-            .metrics
-            .push(Metric::new("reply_rate", rate, Some(Unit::Ratio)));
+        scored.metrics.push(Metric::new(
+            "reply_rate",
+            format!("Negative reviews answered on {}", source.profile),
+            rate,
+            Some(Unit::Ratio),
+        ));
         if rate < 0.5 {
             scored.findings.push(Finding::new(
                 if rate < 0.2 { Severity::Fail } else { Severity::Warn },
@@ -199,9 +207,12 @@ fn platform_signals(scored: &mut Scored, source: &SourceResult, r: &Rating, mode
         if all > 0 {
             #[expect(clippy::cast_precision_loss, reason = "review counts")]
             let share = stars[0] as f64 / all as f64;
-            scored
-                .metrics
-                .push(Metric::new("one_star_share", share, Some(Unit::Ratio)));
+            scored.metrics.push(Metric::new(
+                "one_star_share",
+                format!("One-star reviews on {}", source.profile),
+                share,
+                Some(Unit::Ratio),
+            ));
             if share > 0.25 {
                 scored.findings.push(Finding::new(
                     Severity::Warn,
@@ -212,9 +223,12 @@ fn platform_signals(scored: &mut Scored, source: &SourceResult, r: &Rating, mode
         }
     }
     if let Some(days) = r.avg_reply_days {
-        scored
-            .metrics
-            .push(Metric::new("avg_reply_days", days, Some(Unit::Days)));
+        scored.metrics.push(Metric::new(
+            "avg_reply_days",
+            format!("Time to answer a review on {}, average", source.profile),
+            days,
+            Some(Unit::Days),
+        ));
         if days * 86_400.0 > model.reply_curve.median {
             scored.findings.push(Finding::new(
                 Severity::Warn,

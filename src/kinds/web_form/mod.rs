@@ -60,7 +60,7 @@ impl Kind for WebForm {
                   applicable, with a finding.",
         improve: "Keep the form short, confirm on screen what happens next and when, and send an automatic \
                   acknowledgement with a reference.",
-        report_section: None,
+        report_note: None,
         file_columns: &[],
     };
     type Params = Params;

@@ -21,8 +21,18 @@ pub fn score(obs: &FormObservation) -> Scored {
             scored.score = Some(score);
             scored.status = Status::for_score(score);
             scored.metrics = vec![
-                Metric::new("submit_status", f64::from(*status), None),
-                Metric::new("confirmation_s", *confirmation_s, Some(Unit::Seconds)),
+                Metric::new(
+                    "submit_status",
+                    "HTTP status of the submission",
+                    f64::from(*status),
+                    None,
+                ),
+                Metric::new(
+                    "confirmation_s",
+                    "Time to the confirmation page",
+                    *confirmation_s,
+                    Some(Unit::Seconds),
+                ),
             ];
             scored.findings.push(Finding::new(
                 Severity::Info,
