@@ -78,6 +78,10 @@ pub const TARGETS: &[Target] = &[
         name: "store-url",
         run: store_url,
     },
+    Target {
+        name: "svg-logo",
+        run: svg_logo,
+    },
 ];
 
 /// `path` in the repository (the fuzz crate is its `fuzz/` folder).
@@ -350,4 +354,11 @@ pub fn store_url(input: &[u8]) {
         let _ = parsed.shown();
     }
     let _ = centricity::store::redact(&url);
+}
+
+/// A logo from wherever the consultant got it, embedded in the client's report.
+pub fn svg_logo(input: &[u8]) {
+    if let Ok(logo) = centricity::report::presentation::Logo::read("logo.svg", input) {
+        let _ = logo.data_uri();
+    }
 }

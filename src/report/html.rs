@@ -21,6 +21,8 @@ body{font:15px/1.45 'DejaVu Sans',Helvetica,Arial,sans-serif;color:#1d2433;margi
 h1{font-size:2rem;margin:0 0 .3rem;color:var(--accent,#1d2433)}h2{border-bottom:2px solid var(--accent,#d8dde8);padding-bottom:.2rem;margin-top:2rem}
 h3 small.id{font-size:.7em;font-weight:normal;color:#8a93a6;margin-left:.4rem}
 .note{border-left:4px solid var(--accent,#9aa3b5);background:#f6f8fb;padding:.2rem 1rem;margin:.8rem 0}
+.measures{display:grid;grid-template-columns:minmax(0,1fr) auto minmax(0,1fr) auto;gap:.15rem 1rem;margin:.5rem 0}
+.measures dt{color:#384055;border-bottom:1px solid #e3e7ef}.measures dd{margin:0;text-align:right;white-space:nowrap;border-bottom:1px solid #e3e7ef}
 .logo{float:right;max-height:4rem;max-width:14rem}.line{stroke:var(--accent,#1d2433)}
 section{page-break-after:always;break-after:page}section:last-child{page-break-after:auto}
 table{border-collapse:collapse;width:100%;margin:.6rem 0}th,td{border-bottom:1px solid #e3e7ef;padding:.3rem .5rem;text-align:left;vertical-align:top}
@@ -434,16 +436,17 @@ fn check_block(out: &mut String, check: &CheckReport) {
         );
     }
     if !check.metrics.is_empty() {
-        out.push_str("<table><tr><th>Measure</th><th class=\"num\">Value</th></tr>");
+        // Two measures a row: a check's figures on half the paper a table would take.
+        out.push_str("<dl class=\"measures\">");
         for metric in &check.metrics {
             let _ = write!(
                 out,
-                "<tr><td>{}</td><td class=\"num\">{}</td></tr>",
+                "<dt>{}</dt><dd>{}</dd>",
                 esc(&metric.label()),
                 esc(&metric.display_value())
             );
         }
-        out.push_str("</table>");
+        out.push_str("</dl>");
     }
     finding_list(out, &check.findings);
 }

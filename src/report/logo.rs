@@ -279,6 +279,34 @@ mod tests {
     }
 
     #[test]
+    fn a_hostile_logo_keeps_its_drawing_and_nothing_that_runs_or_fetches() {
+        let kept = svg(include_str!("../../fixtures/logos/hostile.svg"));
+        for gone in [
+            "<script",
+            "onload",
+            "onmouseover",
+            "onclick",
+            "foreignObject",
+            "iframe",
+            "<image",
+            "<animate",
+            "<set",
+            "@import",
+            "evil.example",
+            "tracker.example",
+            "javascript",
+        ] {
+            assert!(!kept.contains(gone), "{gone} in {kept}");
+        }
+        // The CDATA's markup is text now, shown and never parsed.
+        assert!(kept.contains("&lt;/text&gt;&lt;script&gt;"), "{kept}");
+        assert!(kept.contains("<g><g><g><g><g><circle r=\"1\"></circle></g></g></g></g></g>"));
+        let clean = svg(include_str!("../../fixtures/logos/partners.svg"));
+        assert!(clean.contains("fill=\"url(#band)\""), "{clean}");
+        assert!(clean.contains(">PARTNERS</text>"));
+    }
+
+    #[test]
     fn files_that_are_not_a_png_or_an_svg_are_refused() {
         assert_eq!(
             Logo::read("logo.jpg", b"\xff\xd8\xff"),

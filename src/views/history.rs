@@ -123,13 +123,14 @@ fn table<'a>(
         ]);
     }
     let mut trends = super::table(&["Category", "Trend", "First", "Last"]);
-    for category in crate::category::Category::ALL.iter().map(|c| c.id()) {
+    for category in crate::category::Category::ALL {
+        let (id, title) = (category.id(), category.title());
         let scores: Vec<Option<f64>> = runs
             .iter()
             .map(|run| {
                 scores_of(run)
                     .iter()
-                    .find(|s| s.level == ScoreLevel::Category && s.key == category)
+                    .find(|s| s.level == ScoreLevel::Category && s.key == id)
                     .and_then(|s| s.score)
             })
             .collect();
@@ -141,7 +142,7 @@ fn table<'a>(
                 .map_or_else(|| "—".into(), |v| format!("{v:.1}"))
         };
         trends.add_row(vec![
-            cell(category),
+            Cell::new(title),
             Cell::new(sparkline(&scores)),
             Cell::new(show(scores.first())),
             Cell::new(show(scores.last())),

@@ -75,11 +75,12 @@ fn the_example_report_renders_to_png_and_pdf_with_its_parts() {
         "Acme Telecom",
         "Executive summary",
         "Top actions",
-        "Responsiveness by channel",
-        "Ratings and reviews",
-        "What staff say",
-        "All findings",
-        "Evidence",
+        "Responsiveness across channels",
+        "By channel",
+        "Ratings and reviews online",
+        "Feedback loop",
+        "Frontline information access",
+        "Appendix: evidence",
         "Appendix: methodology",
     ] {
         assert!(dom.contains(heading), "no {heading:?} in the rendered page");
@@ -248,6 +249,33 @@ fn measured_once_the_report_renders_to_pdf_on_a4_from_the_audit_and_from_the_sto
         .assert()
         .success();
     assert_eq!(pdf_pages(&std::fs::read(&again).unwrap()), (pages, media));
+    // `[report] paper = "letter"` prints on US Letter, with the logo and without the evidence.
+    let dir = scratch.copy_fixture("fixtures/acme", "acme");
+    std::fs::copy(
+        repo_path("fixtures/logos/partners.svg"),
+        dir.join("logo.svg"),
+    )
+    .unwrap();
+    let audit = dir.join("centricity.toml");
+    let text = std::fs::read_to_string(&audit).unwrap();
+    let (head, checks) = text.split_once("[[check]]").unwrap();
+    let settings = "[report]\npaper = \"letter\"\nevidence = \"none\"\nlogo = \"logo.svg\"\n\n";
+    std::fs::write(&audit, format!("{head}{settings}[[check]]{checks}")).unwrap();
+    let letter = scratch.path("letter.pdf");
+    centricity()
+        .env("CENTRICITY_CHROMIUM", &binary)
+        .arg("audit")
+        .arg(&audit)
+        .args(["--offline", "--no-store", "--format", "pdf", "--output"])
+        .arg(&letter)
+        .assert()
+        .success();
+    let (shorter, media) = pdf_pages(&std::fs::read(&letter).unwrap());
+    assert_eq!(media, "0 0 612 792", "not US Letter");
+    assert!(
+        shorter < pages,
+        "{shorter} pages without evidence, {pages} with"
+    );
     // The printer's private folder is gone.
     let left: Vec<_> = std::fs::read_dir(std::env::temp_dir())
         .unwrap()
