@@ -13,7 +13,7 @@ use crate::report::html::{bar, page_start};
 use crate::report::sanitize::html as esc;
 
 const STYLE: &str = "
-.heat th{white-space:normal;font-size:.85em;vertical-align:bottom}.heat td.num{font-variant-numeric:tabular-nums}.h0{background:#f4c7c0}.h1{background:#f8ddb4}
+.heat{table-layout:fixed}.heat th:first-child{width:24%}.heat th{white-space:normal;font-size:.85em;vertical-align:bottom}.heat td.num{font-variant-numeric:tabular-nums}.h0{background:#f4c7c0}.h1{background:#f8ddb4}
 .h2{background:#f6edb0}.h3{background:#d3ebc6}.h4{background:#a9d8a6}.hn{background:#eef0f4;color:#5b6478}
 .unranked td{color:#5b6478}svg text{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif}
 ";

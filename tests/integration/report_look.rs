@@ -284,3 +284,55 @@ fn a_report_from_the_store_keeps_the_look_of_its_audit_file() {
         assert!(page.contains("--accent:#0a7d5a"));
     }
 }
+
+#[test]
+fn each_company_report_of_a_portfolio_carries_the_templates_look_and_its_own_note() {
+    let scratch = Scratch::new();
+    scratch.write(
+        "companies.csv",
+        "name,score,note\nNorthgrid,91,Leads on every part.\nVoltline,55,Reviews pull it down.\n",
+    );
+    scratch.plugin("score.sh", "echo \"{\\\"score\\\": $1}\"");
+    let template = scratch.write(
+        "template.toml",
+        "[audit]\nname = \"{name}\"\n\n[report]\naccent = \"#0a7d5a\"\n\n[report.notes]\nsummary = \"{note}\"\n\n\
+         [[check]]\nid = \"reach\"\nkind = \"exec\"\ncategory = \"reach\"\ncommand = [\"sh\", \"score.sh\", \"{score}\"]\n",
+    );
+    let reports = scratch.path("reports");
+    let output = centricity()
+        .arg("portfolio")
+        .arg(scratch.path("companies.csv"))
+        .arg("--template")
+        .arg(&template)
+        .args([
+            "--no-store",
+            "--allow-incomplete",
+            "--format",
+            "json",
+            "--reports",
+        ])
+        .arg(&reports)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let pages: Vec<String> = std::fs::read_dir(&reports)
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert_eq!(pages.len(), 2);
+    for (company, note) in [
+        ("Northgrid", "Leads on every part."),
+        ("Voltline", "Reviews pull it down."),
+    ] {
+        let page = pages
+            .iter()
+            .find(|p| p.contains(&format!("<h1>{company}</h1>")))
+            .unwrap();
+        assert!(page.contains(&format!("<p>{note}</p>")), "{company}");
+        assert!(page.contains("--accent:#0a7d5a"));
+    }
+}
