@@ -96,7 +96,7 @@ fn recorded_listed_compared(p: Project) {
     let table = String::from_utf8_lossy(&table.stdout);
     assert!(
         // 40 → 55 → 70, scaled to its own 30-point range.
-        table.contains("feedback") && table.contains("▁▅█"),
+        table.contains("Feedback loop") && table.contains("▁▅█"),
         "{table}"
     );
 
