@@ -167,6 +167,9 @@ pub enum Command {
         #[arg(long)]
         allow_incomplete: bool,
     },
+    /// Serve the dashboard over the history store: portfolios, audits over time, every run's
+    /// report and what changed between two runs, as pages, JSON and CSV (read-only).
+    Serve(ServeArgs),
     /// Rank the JSON outputs of several `portfolio --shard K/N` runs together.
     Merge {
         /// The shards' outputs (`portfolio --format json`).
@@ -314,6 +317,35 @@ fn parse_run(text: &str) -> Result<RunRef, String> {
     text.parse()
         .map(RunRef::Id)
         .map_err(|_| "a run id (a number, see `centricity history`) or `last`".to_string())
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ServeArgs {
+    #[command(subcommand)]
+    pub action: Option<ServeAction>,
+    #[arg(
+        long,
+        env = "CENTRICITY_STORE",
+        hide_env_values = true,
+        value_name = "URL",
+        help = store_help!(".centricity/history.db here")
+    )]
+    pub store: Option<String>,
+    /// The address to listen on; any but a loopback one needs --tokens.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8040")]
+    pub listen: std::net::SocketAddr,
+    /// Who may read what: a TOML file whose `[tokens]` map "sha256:<hex>" to portfolio names
+    /// (`["*"]` for all); `centricity serve hash-token` makes a line of it.
+    #[arg(long, value_name = "FILE")]
+    pub tokens: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServeAction {
+    /// Read a token on stdin and print its line for the tokens file (the token itself is
+    /// never stored).
+    HashToken,
 }
 
 #[derive(Debug, Args)]

@@ -29,6 +29,7 @@ pub mod report;
 pub mod run;
 pub mod score;
 pub mod secret;
+pub mod serve;
 pub mod spanned;
 pub mod spreadsheet;
 pub mod stats;
@@ -188,6 +189,7 @@ where
             },
         ),
         Command::Portfolio(args) => commands::portfolio::run(args, (cli.quiet, cli.no_progress)),
+        Command::Serve(args) => commands::serve::run(args),
         Command::Rank {
             portfolio,
             store,

@@ -8,6 +8,7 @@ mod outputs;
 pub mod portfolio;
 pub mod probe;
 pub mod reviews;
+pub mod serve;
 pub mod survey;
 
 use crate::exit::Exit;

@@ -12,7 +12,8 @@ use crate::category::Category;
 use crate::report::html::{bar, page_start};
 use crate::report::sanitize::html as esc;
 
-const STYLE: &str = "
+/// The page's own style, also for a page that shows [`body`] among other parts.
+pub const STYLE: &str = "
 .heat{table-layout:fixed}.heat th:first-child{width:24%}.heat th{white-space:normal;font-size:.85em;vertical-align:bottom}.heat td.num{font-variant-numeric:tabular-nums}.h0{background:#f4c7c0}.h1{background:#f8ddb4}
 .h2{background:#f6edb0}.h3{background:#d3ebc6}.h4{background:#a9d8a6}.hn{background:#eef0f4;color:#5b6478}
 .unranked td{color:#5b6478}svg text{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif}
@@ -20,9 +21,18 @@ const STYLE: &str = "
 
 /// The page. A company's `report_file` is its link, relative to where the page is written.
 pub fn html(output: &PortfolioOutput) -> Vec<u8> {
-    let ranking = rank(&output.companies);
     let name = esc(&output.portfolio);
     let mut out = page_start(&format!("Portfolio: {name}"), STYLE);
+    out.push_str(&body(output));
+    out.push_str("</body></html>\n");
+    out.into_bytes()
+}
+
+/// The page's parts, without the document around them.
+pub fn body(output: &PortfolioOutput) -> String {
+    let ranking = rank(&output.companies);
+    let name = esc(&output.portfolio);
+    let mut out = String::new();
     let shard = output
         .shard
         .as_deref()
@@ -43,8 +53,7 @@ pub fn html(output: &PortfolioOutput) -> Vec<u8> {
     heat_map(&mut out, &ranking.ranked, &ranking.unranked);
     sectors(&mut out, &ranking.ranked);
     unranked(&mut out, &ranking.unranked);
-    out.push_str("</body></html>\n");
-    out.into_bytes()
+    out
 }
 
 /// The company's name, linked to its report when one was written beside the page.

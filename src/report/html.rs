@@ -14,7 +14,7 @@ use crate::kinds::KINDS;
 
 /// Scripts, plug-ins, frames, forms, fonts and fetches are all refused; inline styles and
 /// inline images (none today) are the only things the page may use.
-const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+pub const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 const STYLE: &str = "
 body{font:15px/1.45 'DejaVu Sans',Helvetica,Arial,sans-serif;color:#1d2433;margin:0 auto;max-width:60rem;padding:2rem}
@@ -235,14 +235,28 @@ fn summary(out: &mut String, report: &Report) {
     out.push_str("</section>\n");
 }
 
-/// The overall score of the stored runs as a chart: a labelled 0–100 axis with gridlines, a
-/// point and its value per run, and the runs' dates (thinned to about six when there are many).
+/// The overall score of the stored runs, as a chart, when there are two or more.
 fn over_time(out: &mut String, trend: &[TrendPoint]) {
-    let (Some(first), Some(last)) = (trend.first(), trend.last()) else {
+    let (Some(first), Some(last), Some(svg)) = (trend.first(), trend.last(), trend_chart(trend))
+    else {
         return;
     };
+    let _ = writeln!(
+        out,
+        "<section><h2>Over time</h2><p>The overall score of this audit's {} recorded runs, from {} ({:.1}) to {} ({:.1}), on the 0–100 scale.</p>{svg}</section>",
+        trend.len(),
+        esc(&first.date),
+        first.score,
+        esc(&last.date),
+        last.score,
+    );
+}
+
+/// Scores over time as an SVG chart (for two points or more): a labelled 0–100 axis with
+/// gridlines, a point and its value per run, and the dates, thinned to about six when many.
+pub fn trend_chart(trend: &[TrendPoint]) -> Option<String> {
     if trend.len() < 2 {
-        return;
+        return None;
     }
     let (width, height) = (600.0, 220.0);
     let (left, right, top, bottom) = (36.0, width - 16.0, 18.0, height - 34.0);
@@ -309,15 +323,7 @@ fn over_time(out: &mut String, trend: &[TrendPoint]) {
         }
     }
     svg.push_str("</svg>");
-    let _ = writeln!(
-        out,
-        "<section><h2>Over time</h2><p>The overall score of this audit's {} recorded runs, from {} ({:.1}) to {} ({:.1}), on the 0–100 scale.</p>{svg}</section>",
-        trend.len(),
-        esc(&first.date),
-        first.score,
-        esc(&last.date),
-        last.score,
-    );
+    Some(svg)
 }
 
 /// Each channel of the category: its score, voice, contacts answered, and the time to a person

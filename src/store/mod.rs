@@ -23,7 +23,7 @@ pub use sqlite::SqliteStore;
 pub use url::{StoreUrl, redact, scrub};
 
 /// The store schema this build writes. A store written by a newer build is refused, not damaged.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -102,6 +102,27 @@ pub struct RunSummary {
     #[serde(flatten)]
     pub context: RunContext,
 }
+
+/// A run as a dashboard lists it: its figures, stored when it was recorded, without its report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunFigures {
+    pub id: i64,
+    pub audit: String,
+    pub started_at: String,
+    pub score: Option<f64>,
+    /// Share of the audit that was measured (0–1); `null` in runs recorded without it.
+    pub coverage: Option<f64>,
+    /// As the report states it (`in transition`), `null` when nothing was scored.
+    pub grade: Option<String>,
+    pub complete: bool,
+    pub portfolio: Option<String>,
+    pub sector: Option<String>,
+    pub commit: Option<String>,
+    pub branch: Option<String>,
+}
+
+/// A run's category scores, by category id.
+pub type CategoryScores = Vec<(String, Option<f64>)>;
 
 /// One stored score: the overall (empty `key`), a category's or a check's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -214,6 +235,51 @@ pub trait RunStore {
     fn probes(&mut self, audit: &str, check_id: Option<&str>) -> Result<Vec<Probe>, StoreError>;
     /// The newest run of each audit recorded as part of `portfolio`, with the company's sector.
     fn portfolio(&mut self, portfolio: &str) -> Result<Vec<(Option<String>, Report)>, StoreError>;
+    /// The newest `per_audit` runs of every audit, by audit then oldest first: one indexed
+    /// query, however many runs the store holds.
+    fn recent(&mut self, per_audit: i64) -> Result<Vec<RunFigures>, StoreError>;
+    /// Every run of `audit`, oldest first.
+    fn audit_runs(&mut self, audit: &str) -> Result<Vec<RunFigures>, StoreError>;
+    /// The newest run of each audit of `portfolio`, with its category scores, oldest first.
+    fn board(&mut self, portfolio: &str) -> Result<Vec<(RunFigures, CategoryScores)>, StoreError>;
+    /// The portfolio's mean overall score per day it was run, with how many companies scored.
+    fn portfolio_trend(&mut self, portfolio: &str) -> Result<Vec<(String, f64, i64)>, StoreError>;
+}
+
+/// The newest `$1` runs of each audit (window functions: SQLite 3.25+, any PostgreSQL); the
+/// columns of this query and the next start in [`RunFigures`]' field order.
+pub(crate) const RECENT_RUNS: &str = "SELECT id, audit, started_at, score, coverage, grade, complete, portfolio, sector, commit_sha, branch FROM \
+     (SELECT *, ROW_NUMBER() OVER (PARTITION BY audit ORDER BY id DESC) AS newest FROM runs) AS ranked \
+     WHERE newest <= $1 ORDER BY audit, id";
+
+/// The newest run of each audit of a portfolio, a row per category score.
+pub(crate) const BOARD_RUNS: &str = "SELECT r.id, r.audit, r.started_at, r.score, r.coverage, r.grade, r.complete, r.portfolio, r.sector, r.commit_sha, r.branch, s.key, s.score \
+     FROM runs r LEFT JOIN scores s ON s.run_id = r.id AND s.level = 'category' \
+     WHERE r.id IN (SELECT MAX(id) FROM runs WHERE portfolio = $1 GROUP BY audit) ORDER BY r.id, s.key";
+
+/// Every run of one audit, oldest first.
+pub(crate) const AUDIT_RUNS: &str = "SELECT id, audit, started_at, score, coverage, grade, complete, portfolio, sector, commit_sha, branch \
+     FROM runs WHERE audit = $1 ORDER BY id";
+
+/// A portfolio's mean overall by day (its companies are audited together).
+pub(crate) const PORTFOLIO_TREND: &str = "SELECT substr(started_at, 1, 10) AS day, AVG(score), COUNT(score) FROM runs \
+     WHERE portfolio = $1 AND score IS NOT NULL GROUP BY day ORDER BY day";
+
+/// Rows of a board query, folded into one entry per run.
+pub(crate) fn fold_board(
+    rows: impl Iterator<Item = (RunFigures, Option<String>, Option<f64>)>,
+) -> Vec<(RunFigures, CategoryScores)> {
+    let mut board: Vec<(RunFigures, CategoryScores)> = Vec::new();
+    for (run, key, score) in rows {
+        match board.last_mut() {
+            Some((last, _)) if last.id == run.id => {}
+            _ => board.push((run, Vec::new())),
+        }
+        if let (Some(key), Some((_, categories))) = (key, board.last_mut()) {
+            categories.push((key, score));
+        }
+    }
+    board
 }
 
 /// Schema 3: runs remember the portfolio and sector they were recorded for.
@@ -226,6 +292,19 @@ pub(crate) const PORTFOLIO_COLUMNS: &str = "
 /// Schema 4: runs found by audit and start, so an import asks whether it has a run in one
 /// lookup, not a scan of the audit's runs.
 pub(crate) const RUNS_BY_START: &str = "CREATE INDEX runs_by_start ON runs (audit, started_at);";
+
+/// Schema 5: each run's coverage and grade beside its score, so a dashboard lists runs without
+/// reading their reports (SQLite; PostgreSQL reads the JSON its own way).
+pub(crate) const RUN_FIGURES_SQLITE: &str = "
+    ALTER TABLE runs ADD COLUMN coverage REAL;
+    ALTER TABLE runs ADD COLUMN grade TEXT;
+    UPDATE runs SET coverage = json_extract(report, '$.coverage'), grade = json_extract(report, '$.grade');
+";
+pub(crate) const RUN_FIGURES_POSTGRES: &str = "
+    ALTER TABLE runs ADD COLUMN coverage DOUBLE PRECISION;
+    ALTER TABLE runs ADD COLUMN grade TEXT;
+    UPDATE runs SET coverage = (report::jsonb ->> 'coverage')::DOUBLE PRECISION, grade = report::jsonb ->> 'grade';
+";
 
 /// The newest run of each audit of a portfolio (the same SQL for both backends, `?1`/`$1` aside).
 pub(crate) const PORTFOLIO_RUNS: &str = "SELECT sector, report FROM runs WHERE id IN \
@@ -325,13 +404,14 @@ pub fn open_existing(url: &str) -> Result<Box<dyn RunStore>, StoreError> {
 
 /// Opens the store at `url` only to read it: a SQLite file read-only (so a store the user
 /// may only read, or one a running audit is writing, reads at once), never created.
-pub fn open_to_read(url: &str) -> Result<Box<dyn RunStore>, StoreError> {
+/// PostgreSQL in read-only transactions once it is up to date, so a reader can change nothing.
+pub fn open_to_read(url: &str) -> Result<Box<dyn RunStore + Send>, StoreError> {
     match StoreUrl::parse(url)? {
         StoreUrl::Sqlite(path) if !path.exists() => {
             Err(StoreError::Missing(path.display().to_string()))
         }
         StoreUrl::Sqlite(path) => Ok(Box::new(SqliteStore::open_to_read(&path)?)),
-        StoreUrl::Postgres(_) => open(url),
+        StoreUrl::Postgres(conninfo) => Ok(Box::new(PostgresStore::open_to_read(&conninfo)?)),
     }
 }
 

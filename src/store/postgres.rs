@@ -5,7 +5,7 @@
 use tokio_postgres::{Client, GenericClient, NoTls, Transaction};
 
 use super::{
-    ExportError, ExportedRun, ImportError, Imported, Probe, RunContext, RunStore, RunSummary,
+    ExportError, ExportedRun, ImportError, Imported, Probe, RunContext, RunFigures, RunStore, RunSummary,
     SCHEMA_VERSION, ScoreRow, StoreError, probe_from_row, redact, report_json, score_from_row,
     score_rows, utc,
 };
@@ -40,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     super::PROBES_TABLE,
     super::PORTFOLIO_COLUMNS,
     super::RUNS_BY_START,
+    super::RUN_FIGURES_POSTGRES,
 ];
 
 /// Any number: the lock only has to be the same for every centricity.
@@ -61,6 +62,20 @@ fn db(e: &tokio_postgres::Error) -> StoreError {
 }
 
 impl PostgresStore {
+    /// The store, brought up to date, then its session's transactions read-only.
+    pub fn open_to_read(url: &str) -> Result<Self, StoreError> {
+        let store = Self::open(url)?;
+        store
+            .runtime
+            .block_on(
+                store
+                    .client
+                    .batch_execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"),
+            )
+            .map_err(|e| db(&e))?;
+        Ok(store)
+    }
+
     pub fn open(url: &str) -> Result<Self, StoreError> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -333,6 +348,55 @@ impl RunStore for PostgresStore {
                 .collect()
         })
     }
+
+    fn recent(&mut self, per_audit: i64) -> Result<Vec<RunFigures>, StoreError> {
+        self.runtime.block_on(async {
+            let rows = self
+                .client
+                .query(super::RECENT_RUNS, &[&per_audit])
+                .await
+                .map_err(|e| db(&e))?;
+            Ok(rows.iter().map(figures).collect())
+        })
+    }
+
+    fn audit_runs(&mut self, audit: &str) -> Result<Vec<RunFigures>, StoreError> {
+        self.runtime.block_on(async {
+            let rows = self
+                .client
+                .query(super::AUDIT_RUNS, &[&audit])
+                .await
+                .map_err(|e| db(&e))?;
+            Ok(rows.iter().map(figures).collect())
+        })
+    }
+
+    fn board(
+        &mut self,
+        portfolio: &str,
+    ) -> Result<Vec<(RunFigures, super::CategoryScores)>, StoreError> {
+        self.runtime.block_on(async {
+            let rows = self
+                .client
+                .query(super::BOARD_RUNS, &[&portfolio])
+                .await
+                .map_err(|e| db(&e))?;
+            Ok(super::fold_board(
+                rows.iter().map(|r| (figures(r), r.get(11), r.get(12))),
+            ))
+        })
+    }
+
+    fn portfolio_trend(&mut self, portfolio: &str) -> Result<Vec<(String, f64, i64)>, StoreError> {
+        self.runtime.block_on(async {
+            let rows = self
+                .client
+                .query(super::PORTFOLIO_TREND, &[&portfolio])
+                .await
+                .map_err(|e| db(&e))?;
+            Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
+        })
+    }
 }
 
 /// One run and its score rows, inside the caller's transaction.
@@ -344,8 +408,8 @@ async fn insert_run(
     let json = report_json(report)?;
     let id: i64 = tx
         .query_one(
-            "INSERT INTO runs (audit, started_at, finished_at, tool_version, commit_sha, branch, ci_url, score, complete, report, portfolio, sector)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+            "INSERT INTO runs (audit, started_at, finished_at, tool_version, commit_sha, branch, ci_url, score, complete, report, portfolio, sector, coverage, grade)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
             &[
                 &report.audit_key(),
                 &utc(&report.audit.started_at),
@@ -359,6 +423,8 @@ async fn insert_run(
                 &json,
                 &context.portfolio,
                 &context.sector,
+                &report.coverage,
+                &report.grade.map(|g| g.as_str()),
             ],
         )
         .await
@@ -387,4 +453,21 @@ async fn insert_probe(client: &impl GenericClient, probe: &Probe) -> Result<usiz
         .await
         .map_err(|e| db(&e))?;
     Ok(usize::try_from(added).unwrap_or(usize::MAX))
+}
+
+/// A [`RunFigures`] from the first columns of a row, in its fields' order.
+fn figures(r: &tokio_postgres::Row) -> RunFigures {
+    RunFigures {
+        id: r.get(0),
+        audit: r.get(1),
+        started_at: r.get(2),
+        score: r.get(3),
+        coverage: r.get(4),
+        grade: r.get(5),
+        complete: r.get(6),
+        portfolio: r.get(7),
+        sector: r.get(8),
+        commit: r.get(9),
+        branch: r.get(10),
+    }
 }

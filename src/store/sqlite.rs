@@ -7,7 +7,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::{
-    ExportError, ExportedRun, ImportError, Imported, Probe, RunContext, RunStore, RunSummary,
+    ExportError, ExportedRun, ImportError, Imported, Probe, RunContext, RunFigures, RunStore, RunSummary,
     SCHEMA_VERSION, ScoreRow, StoreError, probe_from_row, report_json, score_from_row, score_rows,
     utc,
 };
@@ -41,6 +41,7 @@ const MIGRATIONS: &[&str] = &[
     super::PROBES_TABLE,
     super::PORTFOLIO_COLUMNS,
     super::RUNS_BY_START,
+    super::RUN_FIGURES_SQLITE,
 ];
 
 /// How long a store waits for another process's lock before giving up.
@@ -338,13 +339,42 @@ impl RunStore for SqliteStore {
         })
         .collect()
     }
+
+    fn recent(&mut self, per_audit: i64) -> Result<Vec<RunFigures>, StoreError> {
+        let mut query = self.conn.prepare_cached(super::RECENT_RUNS)?;
+        let rows = query.query_map([per_audit], figures)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn audit_runs(&mut self, audit: &str) -> Result<Vec<RunFigures>, StoreError> {
+        let mut query = self.conn.prepare_cached(super::AUDIT_RUNS)?;
+        let rows = query.query_map([audit], figures)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn board(
+        &mut self,
+        portfolio: &str,
+    ) -> Result<Vec<(RunFigures, super::CategoryScores)>, StoreError> {
+        let mut query = self.conn.prepare_cached(super::BOARD_RUNS)?;
+        let rows = query
+            .query_map([portfolio], |r| Ok((figures(r)?, r.get(11)?, r.get(12)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(super::fold_board(rows.into_iter()))
+    }
+
+    fn portfolio_trend(&mut self, portfolio: &str) -> Result<Vec<(String, f64, i64)>, StoreError> {
+        let mut query = self.conn.prepare_cached(super::PORTFOLIO_TREND)?;
+        let rows = query.query_map([portfolio], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
 }
 
 /// One run and its score rows, inside the caller's transaction.
 fn insert_run(conn: &Connection, report: &Report, context: &RunContext) -> Result<i64, StoreError> {
     conn.execute(
-        "INSERT INTO runs (audit, started_at, finished_at, tool_version, commit_sha, branch, ci_url, score, complete, report, portfolio, sector)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        "INSERT INTO runs (audit, started_at, finished_at, tool_version, commit_sha, branch, ci_url, score, complete, report, portfolio, sector, coverage, grade)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         params![
             report.audit_key(),
             utc(&report.audit.started_at),
@@ -357,7 +387,9 @@ fn insert_run(conn: &Connection, report: &Report, context: &RunContext) -> Resul
             report.complete,
             report_json(report)?,
             context.portfolio,
-            context.sector
+            context.sector,
+            report.coverage,
+            report.grade.map(|g| g.as_str())
         ],
     )?;
     let id = conn.last_insert_rowid();
@@ -383,6 +415,23 @@ fn insert_probe(conn: &Connection, probe: &Probe) -> Result<usize, StoreError> {
             utc(&probe.sent_at)
         ],
     )?)
+}
+
+/// A [`RunFigures`] from the first columns of a row, in its fields' order.
+fn figures(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunFigures> {
+    Ok(RunFigures {
+        id: r.get(0)?,
+        audit: r.get(1)?,
+        started_at: r.get(2)?,
+        score: r.get(3)?,
+        coverage: r.get(4)?,
+        grade: r.get(5)?,
+        complete: r.get(6)?,
+        portfolio: r.get(7)?,
+        sector: r.get(8)?,
+        commit: r.get(9)?,
+        branch: r.get(10)?,
+    })
 }
 
 #[cfg(test)]
@@ -418,3 +467,4 @@ mod tests {
         assert_eq!(mode, "wal");
     }
 }
+

@@ -48,7 +48,9 @@ impl Reading {
 
     /// The store, which must exist, opened only to read: reading never creates an empty one.
     fn open(&self) -> Result<Box<dyn RunStore>, Exit> {
-        store::open_to_read(&self.url).map_err(|e| store_error(&e))
+        store::open_to_read(&self.url)
+            .map(|s| -> Box<dyn RunStore> { s })
+            .map_err(|e| store_error(&e))
     }
 }
 

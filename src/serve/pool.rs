@@ -1,0 +1,66 @@
+//! The store behind the server: a few worker threads, each with its own read-only connection.
+//! The backends block (SQLite's calls, PostgreSQL's client on a runtime of its own), so they
+//! run off the server's runtime; a page's queries go to one worker as one job.
+
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
+
+use crate::store::{self, RunStore, StoreError};
+
+type Job = Box<dyn FnOnce(&mut dyn RunStore) + Send>;
+
+pub struct StorePool {
+    jobs: Sender<Job>,
+}
+
+impl StorePool {
+    /// `workers` connections to the store at `url`, all opened before serving, so a store
+    /// that cannot be read is an error at start, not on the first page.
+    pub fn open(url: &str, workers: usize) -> Result<Self, StoreError> {
+        let stores = (0..workers.max(1))
+            .map(|_| store::open_to_read(url))
+            .collect::<Result<Vec<_>, _>>()?;
+        let (jobs, queue) = channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for (n, mut store) in stores.into_iter().enumerate() {
+            let queue = Arc::clone(&queue);
+            std::thread::Builder::new()
+                .name(format!("store-{n}"))
+                .spawn(move || work(store.as_mut(), &queue))
+                .map_err(|e| StoreError::Database(format!("cannot start a store worker: {e}")))?;
+        }
+        Ok(Self { jobs })
+    }
+
+    /// Runs `job` on a worker's store and waits for its answer without blocking the runtime.
+    pub async fn with<T: Send + 'static>(
+        &self,
+        job: impl FnOnce(&mut dyn RunStore) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let sent = self.jobs.send(Box::new(move |store| {
+            let _ = answer.send(job(store));
+        }));
+        let stopped = || StoreError::Database("the store's workers stopped".into());
+        sent.map_err(|_| stopped())?;
+        answered.await.unwrap_or_else(|_| Err(stopped()))
+    }
+}
+
+fn work(store: &mut dyn RunStore, queue: &Mutex<Receiver<Job>>) {
+    loop {
+        // The lock is held only to take a job, never while one runs.
+        let job = match queue.lock() {
+            Ok(queue) => queue.recv(),
+            Err(_) => return,
+        };
+        match job {
+            // A page's bug ends its request (its answer is dropped, so it gets a 500), never
+            // the worker.
+            Ok(job) => {
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(store)));
+            }
+            Err(_) => return,
+        }
+    }
+}
