@@ -27,16 +27,21 @@ pub fn run(args: &ServeArgs) -> Exit {
     if let Err(e) = serve::check(&config) {
         return super::input_error(&e.to_string());
     }
-    eprintln!("history store: {}", terminal(&store::redact(&config.store_url)));
+    eprintln!(
+        "history store: {}",
+        terminal(&store::redact(&config.store_url))
+    );
     let runtime = match super::runtime(true) {
         Ok(runtime) => runtime,
         Err(exit) => return exit,
     };
     match runtime.block_on(serve::serve(config, stopped())) {
         Ok(()) => Exit::Ok,
-        Err(ServeError::Store(e @ (StoreError::BadUrl { .. } | StoreError::NewerSchema { .. } | StoreError::Missing(_)))) => {
-            super::input_error(&e.to_string())
-        }
+        Err(ServeError::Store(
+            e @ (StoreError::BadUrl { .. }
+            | StoreError::NewerSchema { .. }
+            | StoreError::Missing(_)),
+        )) => super::input_error(&e.to_string()),
         Err(e) => {
             eprintln!("error: {e}");
             Exit::Runtime
@@ -68,7 +73,11 @@ async fn stopped() {
 fn hash_token() -> Exit {
     let mut token = String::new();
     // A token is short; a larger input is not one.
-    if std::io::stdin().take(4096).read_to_string(&mut token).is_err() {
+    if std::io::stdin()
+        .take(4096)
+        .read_to_string(&mut token)
+        .is_err()
+    {
         return super::input_error("the token on stdin is not text");
     }
     let token = token.trim();

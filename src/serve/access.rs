@@ -80,7 +80,10 @@ impl Tokens {
                 let key = top.keys().find(|k| k.name == "tokens").cloned();
                 for other in top.keys().filter(|k| k.name != "tokens") {
                     problems.push(problem(
-                        format!("unknown table `{}`: the file holds only [tokens]", other.name),
+                        format!(
+                            "unknown table `{}`: the file holds only [tokens]",
+                            other.name
+                        ),
                         other.span,
                     ));
                 }
@@ -99,10 +102,7 @@ impl Tokens {
                         continue;
                     };
                     let Some(hash) = hex_digest(hex) else {
-                        problems.push(problem(
-                            "the digest is not 64 hex digits".into(),
-                            key.span,
-                        ));
+                        problems.push(problem("the digest is not 64 hex digits".into(), key.span));
                         continue;
                     };
                     let span = value.span;
@@ -145,7 +145,11 @@ impl Tokens {
         if problems.is_empty() {
             Ok(Tokens { entries })
         } else {
-            Err(InputError::in_toml(file, text, DeserError { errors: problems }))
+            Err(InputError::in_toml(
+                file,
+                text,
+                DeserError { errors: problems },
+            ))
         }
     }
 
@@ -191,7 +195,9 @@ pub fn presented(authorization: &str) -> Option<String> {
             .decode(credentials)
             .ok()?;
         let decoded = String::from_utf8(decoded).ok()?;
-        return decoded.split_once(':').map(|(_, password)| password.to_string());
+        return decoded
+            .split_once(':')
+            .map(|(_, password)| password.to_string());
     }
     None
 }
@@ -215,7 +221,10 @@ mod tests {
         let tokens = tokens(&file);
         let utilities = tokens.scope_of("s3cret-utilities").unwrap();
         assert!(utilities.reads_portfolio("banks") && !utilities.reads_portfolio("telecom"));
-        assert!(!utilities.reads(None), "an audit outside any portfolio is for * only");
+        assert!(
+            !utilities.reads(None),
+            "an audit outside any portfolio is for * only"
+        );
         assert_eq!(tokens.scope_of("s3cret-all"), Some(&Scope::All));
         assert_eq!(tokens.scope_of("s3cret-utilitie"), None);
         assert_eq!(tokens.scope_of(""), None);

@@ -110,26 +110,35 @@ pub async fn index(
         format,
         || front_html(&front),
         || serde_json::to_vec_pretty(&front).unwrap_or_default(),
-        || layout::sheet(|sheet| {
-            sheet.row([
-                "audit", "portfolio", "sector", "run", "date", "score", "grade", "coverage",
-                "complete",
-            ]);
-            for line in &front.audits {
-                let run = &line.latest;
+        || {
+            layout::sheet(|sheet| {
                 sheet.row([
-                    run.audit.clone(),
-                    run.portfolio.clone().unwrap_or_default(),
-                    run.sector.clone().unwrap_or_default(),
-                    run.id.to_string(),
-                    day(&run.started_at).to_string(),
-                    run.score.map(|s| format!("{s:.1}")).unwrap_or_default(),
-                    run.grade.clone().unwrap_or_default(),
-                    percent(run.coverage),
-                    run.complete.to_string(),
+                    "audit",
+                    "portfolio",
+                    "sector",
+                    "run",
+                    "date",
+                    "score",
+                    "grade",
+                    "coverage",
+                    "complete",
                 ]);
-            }
-        }),
+                for line in &front.audits {
+                    let run = &line.latest;
+                    sheet.row([
+                        run.audit.clone(),
+                        run.portfolio.clone().unwrap_or_default(),
+                        run.sector.clone().unwrap_or_default(),
+                        run.id.to_string(),
+                        day(&run.started_at).to_string(),
+                        run.score.map(|s| format!("{s:.1}")).unwrap_or_default(),
+                        run.grade.clone().unwrap_or_default(),
+                        percent(run.coverage),
+                        run.complete.to_string(),
+                    ]);
+                }
+            })
+        },
     )
 }
 
@@ -279,7 +288,10 @@ pub async fn portfolio(
     if board.is_empty() {
         return not_found_page();
     }
-    let mut sectors: Vec<String> = board.iter().filter_map(|(run, _)| run.sector.clone()).collect();
+    let mut sectors: Vec<String> = board
+        .iter()
+        .filter_map(|(run, _)| run.sector.clone())
+        .collect();
     sectors.sort();
     sectors.dedup();
     let companies = board
@@ -420,8 +432,14 @@ pub async fn audit(
         return not_found_page();
     }
     let mut by_run: BTreeMap<i64, BTreeMap<String, Option<f64>>> = BTreeMap::new();
-    for row in scores.into_iter().filter(|s| s.level == ScoreLevel::Category) {
-        by_run.entry(row.run_id).or_default().insert(row.key, row.score);
+    for row in scores
+        .into_iter()
+        .filter(|s| s.level == ScoreLevel::Category)
+    {
+        by_run
+            .entry(row.run_id)
+            .or_default()
+            .insert(row.key, row.score);
     }
     let categories: Vec<String> = Category::ALL
         .iter()
@@ -448,39 +466,41 @@ pub async fn audit(
         format,
         || audit_html(&view),
         || serde_json::to_vec_pretty(&view).unwrap_or_default(),
-        || layout::sheet(|sheet| {
-            let mut header: Vec<String> = [
-                "run", "date", "score", "grade", "coverage", "complete", "commit", "branch",
-                "baseline",
-            ]
-            .map(String::from)
-            .to_vec();
-            header.extend(view.categories.iter().cloned());
-            sheet.row(header);
-            for run in &view.runs {
-                let f = &run.figures;
-                let mut row = vec![
-                    f.id.to_string(),
-                    day(&f.started_at).to_string(),
-                    f.score.map(|s| format!("{s:.1}")).unwrap_or_default(),
-                    f.grade.clone().unwrap_or_default(),
-                    percent(f.coverage),
-                    f.complete.to_string(),
-                    f.commit.clone().unwrap_or_default(),
-                    f.branch.clone().unwrap_or_default(),
-                    (view.baseline == Some(f.id)).to_string(),
-                ];
-                row.extend(view.categories.iter().map(|c| {
-                    run.categories
-                        .get(c)
-                        .copied()
-                        .flatten()
-                        .map(|s| format!("{s:.1}"))
-                        .unwrap_or_default()
-                }));
-                sheet.row(row);
-            }
-        }),
+        || {
+            layout::sheet(|sheet| {
+                let mut header: Vec<String> = [
+                    "run", "date", "score", "grade", "coverage", "complete", "commit", "branch",
+                    "baseline",
+                ]
+                .map(String::from)
+                .to_vec();
+                header.extend(view.categories.iter().cloned());
+                sheet.row(header);
+                for run in &view.runs {
+                    let f = &run.figures;
+                    let mut row = vec![
+                        f.id.to_string(),
+                        day(&f.started_at).to_string(),
+                        f.score.map(|s| format!("{s:.1}")).unwrap_or_default(),
+                        f.grade.clone().unwrap_or_default(),
+                        percent(f.coverage),
+                        f.complete.to_string(),
+                        f.commit.clone().unwrap_or_default(),
+                        f.branch.clone().unwrap_or_default(),
+                        (view.baseline == Some(f.id)).to_string(),
+                    ];
+                    row.extend(view.categories.iter().map(|c| {
+                        run.categories
+                            .get(c)
+                            .copied()
+                            .flatten()
+                            .map(|s| format!("{s:.1}"))
+                            .unwrap_or_default()
+                    }));
+                    sheet.row(row);
+                }
+            })
+        },
     )
 }
 
@@ -603,7 +623,8 @@ pub async fn run(
     answer(
         format,
         || {
-            let page = crate::report::Format::Html.render(&report, Decoration::default(), &surroundings);
+            let page =
+                crate::report::Format::Html.render(&report, Decoration::default(), &surroundings);
             // The report as `report ID --format html` writes it, with a way back.
             let back = format!(
                 "<nav class=\"top\"><a href=\"/\">centricity</a> · <a href=\"/audit/{}\">{}</a> · run #{id}</nav>",
@@ -661,30 +682,36 @@ pub async fn compare(
         format,
         || compare_html(&comparison, before.audit_key()),
         || crate::views::compare::render(&comparison, crate::views::Format::Json),
-        || layout::sheet(|sheet| {
-            sheet.row(["level", "key", "before", "after", "change"]);
-            let delta = |d: &crate::score::compare::Delta| {
-                [d.before, d.after, d.change].map(|v| v.map(|s| format!("{s:.1}")).unwrap_or_default())
-            };
-            let [x, y, z] = delta(&comparison.overall);
-            sheet.row(["overall".to_string(), String::new(), x, y, z]);
-            for (level, rows) in [("category", &comparison.categories), ("check", &comparison.checks)] {
-                for (key, d) in rows {
-                    let [x, y, z] = delta(d);
-                    sheet.row([level.to_string(), key.clone(), x, y, z]);
+        || {
+            layout::sheet(|sheet| {
+                sheet.row(["level", "key", "before", "after", "change"]);
+                let delta = |d: &crate::score::compare::Delta| {
+                    [d.before, d.after, d.change]
+                        .map(|v| v.map(|s| format!("{s:.1}")).unwrap_or_default())
+                };
+                let [x, y, z] = delta(&comparison.overall);
+                sheet.row(["overall".to_string(), String::new(), x, y, z]);
+                for (level, rows) in [
+                    ("category", &comparison.categories),
+                    ("check", &comparison.checks),
+                ] {
+                    for (key, d) in rows {
+                        let [x, y, z] = delta(d);
+                        sheet.row([level.to_string(), key.clone(), x, y, z]);
+                    }
                 }
-            }
-            for (level, texts) in [
-                ("finding appeared", &comparison.findings_appeared),
-                ("finding gone", &comparison.findings_disappeared),
-                ("check added", &comparison.checks_added),
-                ("check removed", &comparison.checks_removed),
-            ] {
-                for text in texts {
-                    sheet.row([level, text.as_str(), "", "", ""]);
+                for (level, texts) in [
+                    ("finding appeared", &comparison.findings_appeared),
+                    ("finding gone", &comparison.findings_disappeared),
+                    ("check added", &comparison.checks_added),
+                    ("check removed", &comparison.checks_removed),
+                ] {
+                    for text in texts {
+                        sheet.row([level, text.as_str(), "", "", ""]);
+                    }
                 }
-            }
-        }),
+            })
+        },
     )
 }
 

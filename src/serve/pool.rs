@@ -17,17 +17,30 @@ impl StorePool {
     /// `workers` connections to the store at `url`, all opened before serving, so a store
     /// that cannot be read is an error at start, not on the first page.
     pub fn open(url: &str, workers: usize) -> Result<Self, StoreError> {
-        let stores = (0..workers.max(1))
-            .map(|_| store::open_to_read(url))
-            .collect::<Result<Vec<_>, _>>()?;
         let (jobs, queue) = channel::<Job>();
         let queue = Arc::new(Mutex::new(queue));
-        for (n, mut store) in stores.into_iter().enumerate() {
-            let queue = Arc::clone(&queue);
+        let (opened, results) = channel();
+        for n in 0..workers.max(1) {
+            let (queue, opened, url) = (Arc::clone(&queue), opened.clone(), url.to_string());
+            // Each worker opens its own connection on its own thread: PostgreSQL's client
+            // runs a runtime of its own, which may not start inside the server's.
             std::thread::Builder::new()
                 .name(format!("store-{n}"))
-                .spawn(move || work(store.as_mut(), &queue))
+                .spawn(move || match store::open_to_read(&url) {
+                    Ok(mut store) => {
+                        let _ = opened.send(Ok(()));
+                        drop(opened);
+                        work(store.as_mut(), &queue);
+                    }
+                    Err(e) => {
+                        let _ = opened.send(Err(e));
+                    }
+                })
                 .map_err(|e| StoreError::Database(format!("cannot start a store worker: {e}")))?;
+        }
+        drop(opened);
+        for result in results.iter().take(workers.max(1)) {
+            result?;
         }
         Ok(Self { jobs })
     }

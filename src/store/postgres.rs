@@ -5,9 +5,9 @@
 use tokio_postgres::{Client, GenericClient, NoTls, Transaction};
 
 use super::{
-    ExportError, ExportedRun, ImportError, Imported, Probe, RunContext, RunFigures, RunStore, RunSummary,
-    SCHEMA_VERSION, ScoreRow, StoreError, probe_from_row, redact, report_json, score_from_row,
-    score_rows, utc,
+    ExportError, ExportedRun, ImportError, Imported, Probe, RunContext, RunFigures, RunStore,
+    RunSummary, SCHEMA_VERSION, ScoreRow, StoreError, probe_from_row, redact, report_json,
+    score_from_row, score_rows, utc,
 };
 use crate::report::Report;
 
@@ -394,7 +394,10 @@ impl RunStore for PostgresStore {
                 .query(super::PORTFOLIO_TREND, &[&portfolio])
                 .await
                 .map_err(|e| db(&e))?;
-            Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
+            Ok(rows
+                .iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2)))
+                .collect())
         })
     }
 }

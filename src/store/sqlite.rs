@@ -7,9 +7,9 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::{
-    ExportError, ExportedRun, ImportError, Imported, Probe, RunContext, RunFigures, RunStore, RunSummary,
-    SCHEMA_VERSION, ScoreRow, StoreError, probe_from_row, report_json, score_from_row, score_rows,
-    utc,
+    ExportError, ExportedRun, ImportError, Imported, Probe, RunContext, RunFigures, RunStore,
+    RunSummary, SCHEMA_VERSION, ScoreRow, StoreError, probe_from_row, report_json, score_from_row,
+    score_rows, utc,
 };
 use crate::report::Report;
 
@@ -467,4 +467,3 @@ mod tests {
         assert_eq!(mode, "wal");
     }
 }
-

@@ -16,6 +16,8 @@ const LAYERS: &[&[&str]] = &[
     &["lib", "main"],
     &["commands"],
     &["cli"],
+    // The dashboard: pages over the store, in the report's and the views' words.
+    &["serve"],
     &["views"],
     &["portfolio"],
     &["run"],

@@ -25,6 +25,7 @@ mod portfolio_page;
 mod reconcile;
 mod report_look;
 mod reviews;
+mod serve;
 mod smtp_flood;
 mod snapshots;
 mod survey;

@@ -1,0 +1,538 @@
+//! `centricity serve` as its users meet it: the real binary on a loopback port over a real
+//! store (SQLite here, PostgreSQL under CI), read with plain HTTP/1.1 requests and, for the
+//! pages, Debian's headless Chromium.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::time::Duration;
+
+use crate::common::{Scratch, centricity, centricity_process, repo_path};
+
+const HOSTILE: &str = "<script>alert(1)</script> & Co";
+
+/// Two portfolios (one company of them named as an attack) and an audit outside any, each
+/// audited twice, recorded in the store at `url`.
+fn seed(scratch: &Scratch, url: &str) {
+    scratch.write(
+        "utilities.csv",
+        &format!(
+            "name,sector,score\nNorthgrid,energy,91\nVoltline,energy,55\n\"{}\",telecom,72\n",
+            HOSTILE.replace('"', "\"\"")
+        ),
+    );
+    scratch.write("banks.csv", "name,sector,score\nFirst Bank,banking,64\n");
+    scratch.plugin("score.sh", "echo \"{\\\"score\\\": $1}\"");
+    let template = scratch.write(
+        "template.toml",
+        "[audit]\nname = \"{name}\"\n\n[[check]]\nid = \"reach\"\nkind = \"exec\"\ncategory = \"reach\"\ncommand = [\"sh\", \"score.sh\", \"{score}\"]\n\n\
+         [[check]]\nid = \"reputation\"\nkind = \"exec\"\ncategory = \"reputation\"\ncommand = [\"sh\", \"score.sh\", \"{score}\"]\n\n\
+         [[check]]\nid = \"feedback\"\nkind = \"exec\"\ncategory = \"feedback\"\ncommand = [\"sh\", \"score.sh\", \"{score}\"]\n",
+    );
+    for _ in 0..2 {
+        for (csv, name) in [("utilities.csv", "Utilities"), ("banks.csv", "Banks")] {
+            centricity()
+                .arg("portfolio")
+                .arg(scratch.path(csv))
+                .arg("--template")
+                .arg(&template)
+                .args([
+                    "--name",
+                    name,
+                    "--allow-incomplete",
+                    "--format",
+                    "json",
+                    "--store",
+                    url,
+                ])
+                .assert()
+                .success();
+        }
+        centricity()
+            .arg("audit")
+            .arg(repo_path("fixtures/acme/centricity.toml"))
+            .args([
+                "--offline",
+                "--allow-incomplete",
+                "--format",
+                "json",
+                "--store",
+                url,
+            ])
+            .assert()
+            .success();
+    }
+}
+
+/// A running server and the address it said it listens on; stopped when dropped.
+struct Server {
+    child: Child,
+    address: String,
+    /// Where its stderr after the first line (the request log) is written once it stops.
+    log: std::path::PathBuf,
+}
+
+impl Server {
+    fn start(url: &str, extra: &[&str]) -> Server {
+        let mut child = centricity_process()
+            .args(["-v", "serve", "--store", url, "--listen", "127.0.0.1:0"])
+            .args(extra)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        let address = loop {
+            line.clear();
+            assert!(
+                stderr.read_line(&mut line).unwrap() > 0,
+                "the server stopped before serving"
+            );
+            if let Some((_, rest)) = line.split_once("http://") {
+                break rest.split('/').next().unwrap().to_string();
+            }
+        };
+        static SERVERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let log = std::env::temp_dir().join(format!(
+            "centricity-serve-log-{}-{}",
+            std::process::id(),
+            SERVERS.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        ));
+        let written = log.clone();
+        std::thread::spawn(move || {
+            let mut rest = String::new();
+            let _ = stderr.read_to_string(&mut rest);
+            let _ = std::fs::write(written, rest);
+        });
+        Server {
+            child,
+            address,
+            log,
+        }
+    }
+
+    /// `GET path` with `headers`: the status, the headers (lowercased names) and the body.
+    fn get(&self, path: &str, headers: &[(&str, &str)]) -> (u16, String, String) {
+        let mut stream = TcpStream::connect(&self.address).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        let mut request = format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
+            self.address
+        );
+        for (name, value) in headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
+        }
+        request.push_str("\r\n");
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).unwrap();
+        let raw = String::from_utf8_lossy(&raw).into_owned();
+        let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+        let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+        let body = if head
+            .to_ascii_lowercase()
+            .contains("transfer-encoding: chunked")
+        {
+            unchunk(body)
+        } else {
+            body.to_string()
+        };
+        (status, head.to_ascii_lowercase(), body)
+    }
+
+    fn page(&self, path: &str) -> String {
+        let (status, _, body) = self.get(path, &[]);
+        assert_eq!(status, 200, "{path}: {body}");
+        body
+    }
+
+    fn json(&self, path: &str, headers: &[(&str, &str)]) -> serde_json::Value {
+        let (status, _, body) = self.get(path, headers);
+        assert_eq!(status, 200, "{path}: {body}");
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn unchunk(body: &str) -> String {
+    let mut out = String::new();
+    let mut rest = body;
+    while let Some((size, after)) = rest.split_once("\r\n") {
+        let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        out.push_str(&after[..size]);
+        rest = &after[size + 2..];
+    }
+    out
+}
+
+fn encoded(name: &str) -> String {
+    percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// Every view's page, JSON and CSV against the store at `url`.
+fn every_view_answers(url: &str) {
+    let server = Server::start(url, &[]);
+    assert_eq!(server.page("/healthz"), "ok\n");
+    // The front page: both portfolios and every audit, the hostile name as text.
+    let front = server.page("/");
+    for shown in [
+        "Utilities",
+        "Banks",
+        "Acme Telecom",
+        "Northgrid",
+        "First Bank",
+    ] {
+        assert!(front.contains(shown), "{shown} is not on the front page");
+    }
+    assert!(front.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co"));
+    assert!(!front.contains("<script>"), "a name became markup");
+    let (_, headers, _) = server.get("/", &[]);
+    assert!(
+        headers.contains("content-security-policy: default-src 'none'"),
+        "{headers}"
+    );
+    let listed = server.json("/?format=json", &[]);
+    assert_eq!(listed["audits"].as_array().unwrap().len(), 5);
+    assert_eq!(listed["portfolios"].as_array().unwrap().len(), 2);
+
+    // A portfolio: the ranking and the heat map, linked to each company's audit page.
+    let page = server.page("/portfolio/Utilities");
+    assert!(page.contains("Companies by category") && page.contains("<h2>Ranking</h2>"));
+    assert!(
+        page.contains("href=\"../audit/Northgrid\""),
+        "no link to the audit"
+    );
+    assert!(!page.contains("<script>"));
+    let board = server.json("/portfolio/Utilities?format=json", &[]);
+    assert_eq!(board["companies"].as_array().unwrap().len(), 3);
+    let energy = server.json("/portfolio/Utilities?format=json&sector=energy", &[]);
+    assert_eq!(energy["companies"].as_array().unwrap().len(), 2);
+    assert_eq!(energy["sectors"], serde_json::json!(["energy", "telecom"]));
+    let (_, headers, csv) = server.get("/portfolio/Utilities?format=csv", &[]);
+    assert!(headers.contains("content-type: text/csv"), "{headers}");
+    assert_eq!(csv.lines().count(), 4, "{csv}");
+
+    // An audit over time, its runs, and one run's report in each format.
+    let audit = server.page(&format!("/audit/{}", encoded("Acme Telecom")));
+    assert!(audit.contains("<polyline class=\"line\""), "no chart");
+    assert!(audit.contains("baseline"));
+    let runs = server.json(
+        &format!("/audit/{}?format=json", encoded("Acme Telecom")),
+        &[],
+    );
+    let runs = runs["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[0]["coverage"], 1.0);
+    assert_eq!(runs[0]["grade"], "in transition");
+    let (first, second) = (
+        runs[0]["id"].as_i64().unwrap(),
+        runs[1]["id"].as_i64().unwrap(),
+    );
+    let csv = server.page(&format!("/audit/{}?format=csv", encoded("Acme Telecom")));
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+    let report = server.page(&format!("/run/{second}"));
+    assert!(report.contains("Executive summary") && report.contains("Acme Telecom"));
+    let json = server.json(&format!("/run/{second}?format=json"), &[]);
+    assert_eq!(json["schema_version"], 1);
+    assert!(
+        server
+            .page(&format!("/run/{second}?format=csv"))
+            .starts_with("level,id,title")
+    );
+
+    // Two runs compared; runs of two audits are not.
+    let compared = server.page(&format!("/compare/{first}/{second}"));
+    assert!(compared.contains("Overall"), "{compared}");
+    let changes = server.json(&format!("/compare/{first}/{second}?format=json"), &[]);
+    assert_eq!(changes["from"], first);
+    let northgrid = server.json("/audit/Northgrid?format=json", &[]);
+    let other = northgrid["runs"][0]["id"].as_i64().unwrap();
+    assert_eq!(server.get(&format!("/compare/{first}/{other}"), &[]).0, 400);
+
+    // What does not exist is a 404 page.
+    for missing in [
+        "/nope",
+        "/portfolio/Nope",
+        "/audit/Nope",
+        "/run/999999",
+        "/run/x",
+        "/compare/1/x",
+    ] {
+        assert_eq!(server.get(missing, &[]).0, 404, "{missing}");
+    }
+    assert_eq!(server.get("/?format=xml", &[]).0, 400);
+}
+
+#[test]
+fn every_view_answers_as_a_page_json_and_csv_over_sqlite() {
+    let scratch = Scratch::new();
+    let store = scratch.path("history.db");
+    let url = store.to_str().unwrap();
+    seed(&scratch, url);
+    every_view_answers(url);
+}
+
+#[test]
+#[ignore = "needs PostgreSQL: eval \"$(bash scripts/postgres.sh start)\""]
+fn every_view_answers_as_a_page_json_and_csv_over_postgres() {
+    let scratch = Scratch::new();
+    let url = crate::common::postgres();
+    seed(&scratch, &url);
+    every_view_answers(&url);
+}
+
+#[test]
+fn a_token_reads_its_portfolios_only_and_is_never_logged() {
+    let scratch = Scratch::new();
+    let store = scratch.path("history.db");
+    let url = store.to_str().unwrap();
+    seed(&scratch, url);
+    let line = |token: &str| {
+        let output = centricity_process()
+            .args(["serve", "hash-token"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                child
+                    .stdin
+                    .take()
+                    .unwrap()
+                    .write_all(format!("{token}\n").as_bytes())?;
+                child.wait_with_output()
+            })
+            .unwrap();
+        assert!(output.status.success());
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let (utilities, everything) = ("utilities-4f9c2e7a1b", "everything-8d3b6a0c5e");
+    let tokens = scratch.write(
+        "tokens.toml",
+        &format!(
+            "[tokens]\n{}{}",
+            line(utilities).replace("[\"portfolio name\"]", "[\"Utilities\"]"),
+            line(everything).replace("[\"portfolio name\"]", "[\"*\"]")
+        ),
+    );
+    assert!(
+        !std::fs::read_to_string(&tokens)
+            .unwrap()
+            .contains(utilities)
+    );
+    let server = Server::start(url, &["--tokens", tokens.to_str().unwrap()]);
+    let bearer = format!("Bearer {utilities}");
+    let as_client = [("Authorization", bearer.as_str())];
+
+    // No token, a wrong one: 401 with a challenge a browser answers.
+    let (status, headers, _) = server.get("/", &[]);
+    assert_eq!(status, 401);
+    assert!(
+        headers.contains("www-authenticate: basic realm=\"centricity\""),
+        "{headers}"
+    );
+    assert_eq!(
+        server
+            .get("/", &[("Authorization", "Bearer utilities-4f9c2e7a1c")])
+            .0,
+        401
+    );
+    assert_eq!(
+        server.get("/healthz", &[]).0,
+        200,
+        "the health check needs no token"
+    );
+
+    // The client's token: its portfolio, its companies' audits and runs; nothing else exists.
+    let front = server.json("/?format=json", &as_client);
+    let names: Vec<&str> = front["portfolios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Utilities"]);
+    assert_eq!(front["audits"].as_array().unwrap().len(), 3);
+    assert_eq!(server.get("/portfolio/Utilities", &as_client).0, 200);
+    assert_eq!(server.get("/audit/Northgrid", &as_client).0, 200);
+    for hidden in [
+        "/portfolio/Banks",
+        "/audit/First%20Bank",
+        &format!("/audit/{}", encoded("Acme Telecom")),
+    ] {
+        assert_eq!(server.get(hidden, &as_client).0, 404, "{hidden}");
+    }
+    let bank = server.json(
+        "/audit/First%20Bank?format=json",
+        &[("Authorization", &format!("Bearer {everything}"))],
+    );
+    let bank_run = bank["runs"][0]["id"].as_i64().unwrap();
+    assert_eq!(server.get(&format!("/run/{bank_run}"), &as_client).0, 404);
+    // The same token as basic auth's password, as a browser sends it.
+    let basic = format!(
+        "Basic {}",
+        base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            format!("client:{utilities}")
+        )
+    );
+    assert_eq!(
+        server
+            .get("/portfolio/Utilities", &[("Authorization", &basic)])
+            .0,
+        200
+    );
+    // `*` reads everything, audits outside any portfolio included.
+    let all = format!("Bearer {everything}");
+    assert_eq!(
+        server
+            .get(
+                &format!("/audit/{}", encoded("Acme Telecom")),
+                &[("Authorization", &all)]
+            )
+            .0,
+        200
+    );
+
+    // Stopped by SIGTERM, it finishes cleanly, and its log never held a token.
+    let mut server = server;
+    #[cfg(unix)]
+    unsafe {
+        libc::kill(i32::try_from(server.child.id()).unwrap(), libc::SIGTERM);
+    }
+    let status = server.child.wait().unwrap();
+    assert!(status.success(), "{status}");
+    std::thread::sleep(Duration::from_millis(200));
+    let log = std::fs::read_to_string(&server.log).unwrap_or_default();
+    let _ = std::fs::remove_file(&server.log);
+    assert!(log.contains("GET /portfolio/Utilities 200"), "{log}");
+    assert!(
+        !log.contains(utilities) && !log.contains(everything),
+        "a token was logged"
+    );
+}
+
+#[test]
+fn an_open_store_is_never_served_beyond_loopback_and_bad_tokens_are_refused_at_their_place() {
+    let scratch = Scratch::new();
+    let output = centricity()
+        .args(["serve", "--listen", "0.0.0.0:0", "--store"])
+        .arg(scratch.path("history.db"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("needs --tokens FILE"));
+    let tokens = scratch.write("tokens.toml", "[tokens]\n\"sha256:1234\" = [\"x\"]\n");
+    let output = centricity()
+        .args(["serve", "--listen", "0.0.0.0:0", "--tokens"])
+        .arg(&tokens)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("tokens.toml:2:") && stderr.contains("64 hex digits"),
+        "{stderr}"
+    );
+    // A store that is not there is said at once, not on the first page.
+    let output = centricity()
+        .args(["serve", "--listen", "127.0.0.1:0", "--store"])
+        .arg(scratch.path("missing.db"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+#[ignore = "needs Chromium: eval \"$(bash scripts/chromium.sh start)\""]
+fn every_page_renders_in_a_browser_and_nothing_runs() {
+    let binary = crate::html::browser();
+    let scratch = Scratch::new();
+    let store = scratch.path("history.db");
+    let url = store.to_str().unwrap();
+    seed(&scratch, url);
+    let server = Server::start(url, &[]);
+    let runs = server.json(
+        &format!("/audit/{}?format=json", encoded("Acme Telecom")),
+        &[],
+    );
+    let (a, b) = (
+        runs["runs"][0]["id"].as_i64().unwrap(),
+        runs["runs"][1]["id"].as_i64().unwrap(),
+    );
+    let shot = |url: &str, png: &Path| {
+        let output = std::process::Command::new(&binary)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--window-size=1000,1000",
+            ])
+            .arg(format!(
+                "--user-data-dir={}",
+                scratch.path("profile").display()
+            ))
+            .arg(format!("--screenshot={}", png.display()))
+            .arg(url)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        std::fs::metadata(png).unwrap().len()
+    };
+    let blank = scratch.write("blank.html", "<!doctype html><html><body></body></html>");
+    let blank = shot(
+        &format!("file://{}", blank.display()),
+        &scratch.path("blank.png"),
+    );
+    for (name, path) in [
+        ("front", "/".to_string()),
+        ("portfolio", "/portfolio/Utilities".to_string()),
+        ("audit", format!("/audit/{}", encoded("Acme Telecom"))),
+        ("run", format!("/run/{b}")),
+        ("compare", format!("/compare/{a}/{b}")),
+    ] {
+        let page = format!("http://{}{path}", server.address);
+        let size = shot(&page, &scratch.path(&format!("{name}.png")));
+        assert!(
+            size > 3 * blank,
+            "{name}: {size} bytes against a blank page's {blank}"
+        );
+        let dom = crate::html::dump_dom(
+            &binary,
+            &scratch,
+            &scratch.write(&format!("{name}.html"), &server.page(&path)),
+        );
+        assert!(!dom.contains("<script"), "{name} holds a script");
+    }
+    let dom = crate::html::dump_dom(
+        &binary,
+        &scratch,
+        &scratch.write("front-live.html", &server.page("/")),
+    );
+    assert!(
+        dom.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co"),
+        "the name is not shown as text"
+    );
+}
