@@ -335,7 +335,7 @@ pub struct ServeArgs {
     /// The address to listen on; any but a loopback one needs --tokens.
     #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8040")]
     pub listen: std::net::SocketAddr,
-    /// Who may read what: a TOML file whose `[tokens]` map "sha256:<hex>" to portfolio names
+    /// Who may read what: a TOML file whose `[tokens]` map `"sha256:<hex>"` to portfolio names
     /// (`["*"]` for all); `centricity serve hash-token` makes a line of it.
     #[arg(long, value_name = "FILE")]
     pub tokens: Option<PathBuf>,
