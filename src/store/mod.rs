@@ -249,7 +249,8 @@ pub trait RunStore {
 /// The newest `$1` runs of each audit (window functions: SQLite 3.25+, any PostgreSQL); the
 /// columns of this query and the next start in [`RunFigures`]' field order.
 pub(crate) const RECENT_RUNS: &str = "SELECT id, audit, started_at, score, coverage, grade, complete, portfolio, sector, commit_sha, branch FROM \
-     (SELECT *, ROW_NUMBER() OVER (PARTITION BY audit ORDER BY id DESC) AS newest FROM runs) AS ranked \
+     (SELECT id, audit, started_at, score, coverage, grade, complete, portfolio, sector, commit_sha, branch, \
+     ROW_NUMBER() OVER (PARTITION BY audit ORDER BY id DESC) AS newest FROM runs) AS ranked \
      WHERE newest <= $1 ORDER BY audit, id";
 
 /// The newest run of each audit of a portfolio, a row per category score.
@@ -294,16 +295,22 @@ pub(crate) const PORTFOLIO_COLUMNS: &str = "
 pub(crate) const RUNS_BY_START: &str = "CREATE INDEX runs_by_start ON runs (audit, started_at);";
 
 /// Schema 5: each run's coverage and grade beside its score, so a dashboard lists runs without
-/// reading their reports (SQLite; PostgreSQL reads the JSON its own way).
+/// reading their reports (SQLite; PostgreSQL reads the JSON its own way), and the indexes that
+/// answer its lists from the index alone: a SQLite row keeps the columns added after `report`
+/// behind the report's overflow pages, so reading them from the table reads every report.
 pub(crate) const RUN_FIGURES_SQLITE: &str = "
     ALTER TABLE runs ADD COLUMN coverage REAL;
     ALTER TABLE runs ADD COLUMN grade TEXT;
     UPDATE runs SET coverage = json_extract(report, '$.coverage'), grade = json_extract(report, '$.grade');
+    CREATE INDEX runs_figures ON runs (audit, id, started_at, score, coverage, grade, complete, portfolio, sector, commit_sha, branch);
+    CREATE INDEX runs_by_portfolio_audit ON runs (portfolio, audit, id);
 ";
 pub(crate) const RUN_FIGURES_POSTGRES: &str = "
     ALTER TABLE runs ADD COLUMN coverage DOUBLE PRECISION;
     ALTER TABLE runs ADD COLUMN grade TEXT;
     UPDATE runs SET coverage = (report::jsonb ->> 'coverage')::DOUBLE PRECISION, grade = report::jsonb ->> 'grade';
+    CREATE INDEX runs_figures ON runs (audit, id, started_at, score, coverage, grade, complete, portfolio, sector, commit_sha, branch);
+    CREATE INDEX runs_by_portfolio_audit ON runs (portfolio, audit, id);
 ";
 
 /// The newest run of each audit of a portfolio (the same SQL for both backends, `?1`/`$1` aside).

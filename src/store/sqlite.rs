@@ -204,10 +204,14 @@ impl RunStore for SqliteStore {
     }
 
     fn runs(&mut self, audit: Option<&str>) -> Result<Vec<RunSummary>, StoreError> {
-        let mut query = self.conn.prepare(
+        // One audit's runs through its index: `?1 IS NULL OR audit = ?1` would scan them all.
+        let mut query = self.conn.prepare_cached(if audit.is_some() {
             "SELECT id, audit, started_at, finished_at, tool_version, score, complete, commit_sha, branch, ci_url
-             FROM runs WHERE (?1 IS NULL OR audit = ?1) ORDER BY id",
-        )?;
+             FROM runs WHERE audit = ?1 ORDER BY id"
+        } else {
+            "SELECT id, audit, started_at, finished_at, tool_version, score, complete, commit_sha, branch, ci_url
+             FROM runs WHERE ?1 IS NULL ORDER BY id"
+        })?;
         let rows = query.query_map([audit], |r| {
             Ok(RunSummary {
                 id: r.get(0)?,
@@ -239,11 +243,12 @@ impl RunStore for SqliteStore {
     }
 
     fn scores(&mut self, audit: Option<&str>) -> Result<Vec<ScoreRow>, StoreError> {
-        let mut query = self.conn.prepare(
+        let mut query = self.conn.prepare_cached(if audit.is_some() {
             "SELECT run_id, level, key, score FROM scores
-             WHERE ?1 IS NULL OR run_id IN (SELECT id FROM runs WHERE audit = ?1)
-             ORDER BY rowid",
-        )?;
+             WHERE run_id IN (SELECT id FROM runs WHERE audit = ?1) ORDER BY rowid"
+        } else {
+            "SELECT run_id, level, key, score FROM scores WHERE ?1 IS NULL ORDER BY rowid"
+        })?;
         let rows = query.query_map([audit], |r| {
             Ok((r.get(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?))
         })?;
