@@ -60,7 +60,7 @@ pub async fn not_found() -> Response {
 }
 
 pub async fn healthz(State(app): State<Arc<App>>) -> Response {
-    match app.pool.with(|store| store.recent(0)).await {
+    match app.pool.with(|store| store.ping()).await {
         Ok(_) => layout::typed("text/plain; charset=utf-8", b"ok\n".to_vec()),
         Err(e) => store_failed(&e),
     }

@@ -2,6 +2,7 @@
 //! and consultants can compare runs and gate on regressions. One contract
 //! ([`RunStore`]); SQLite is the embedded default.
 
+mod dashboard;
 mod export;
 pub mod history;
 mod postgres;
@@ -23,7 +24,7 @@ pub use sqlite::SqliteStore;
 pub use url::{StoreUrl, redact, scrub};
 
 /// The store schema this build writes. A store written by a newer build is refused, not damaged.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -235,52 +236,17 @@ pub trait RunStore {
     fn probes(&mut self, audit: &str, check_id: Option<&str>) -> Result<Vec<Probe>, StoreError>;
     /// The newest run of each audit recorded as part of `portfolio`, with the company's sector.
     fn portfolio(&mut self, portfolio: &str) -> Result<Vec<(Option<String>, Report)>, StoreError>;
-    /// The newest `per_audit` runs of every audit, by audit then oldest first: one indexed
-    /// query, however many runs the store holds.
+    /// The newest `per_audit` runs (at least one) of every audit, by audit then oldest first:
+    /// one indexed query, however many runs the store holds.
     fn recent(&mut self, per_audit: i64) -> Result<Vec<RunFigures>, StoreError>;
+    /// Answers when the store can be read (a health check).
+    fn ping(&mut self) -> Result<(), StoreError>;
     /// Every run of `audit`, oldest first.
     fn audit_runs(&mut self, audit: &str) -> Result<Vec<RunFigures>, StoreError>;
     /// The newest run of each audit of `portfolio`, with its category scores, oldest first.
     fn board(&mut self, portfolio: &str) -> Result<Vec<(RunFigures, CategoryScores)>, StoreError>;
     /// The portfolio's mean overall score per day it was run, with how many companies scored.
     fn portfolio_trend(&mut self, portfolio: &str) -> Result<Vec<(String, f64, i64)>, StoreError>;
-}
-
-/// The newest `$1` runs of each audit (window functions: SQLite 3.25+, any PostgreSQL); the
-/// columns of this query and the next start in [`RunFigures`]' field order.
-pub(crate) const RECENT_RUNS: &str = "SELECT id, audit, started_at, score, coverage, grade, complete, portfolio, sector, commit_sha, branch FROM \
-     (SELECT id, audit, started_at, score, coverage, grade, complete, portfolio, sector, commit_sha, branch, \
-     ROW_NUMBER() OVER (PARTITION BY audit ORDER BY id DESC) AS newest FROM runs) AS ranked \
-     WHERE newest <= $1 ORDER BY audit, id";
-
-/// The newest run of each audit of a portfolio, a row per category score.
-pub(crate) const BOARD_RUNS: &str = "SELECT r.id, r.audit, r.started_at, r.score, r.coverage, r.grade, r.complete, r.portfolio, r.sector, r.commit_sha, r.branch, s.key, s.score \
-     FROM runs r LEFT JOIN scores s ON s.run_id = r.id AND s.level = 'category' \
-     WHERE r.id IN (SELECT MAX(id) FROM runs WHERE portfolio = $1 GROUP BY audit) ORDER BY r.id, s.key";
-
-/// Every run of one audit, oldest first.
-pub(crate) const AUDIT_RUNS: &str = "SELECT id, audit, started_at, score, coverage, grade, complete, portfolio, sector, commit_sha, branch \
-     FROM runs WHERE audit = $1 ORDER BY id";
-
-/// A portfolio's mean overall by day (its companies are audited together).
-pub(crate) const PORTFOLIO_TREND: &str = "SELECT substr(started_at, 1, 10) AS day, AVG(score), COUNT(score) FROM runs \
-     WHERE portfolio = $1 AND score IS NOT NULL GROUP BY day ORDER BY day";
-
-/// Rows of a board query, folded into one entry per run.
-pub(crate) fn fold_board(
-    rows: impl Iterator<Item = (RunFigures, Option<String>, Option<f64>)>,
-) -> Vec<(RunFigures, CategoryScores)> {
-    let mut board: Vec<(RunFigures, CategoryScores)> = Vec::new();
-    for (run, key, score) in rows {
-        match board.last_mut() {
-            Some((last, _)) if last.id == run.id => {}
-            _ => board.push((run, Vec::new())),
-        }
-        if let (Some(key), Some((_, categories))) = (key, board.last_mut()) {
-            categories.push((key, score));
-        }
-    }
-    board
 }
 
 /// Schema 3: runs remember the portfolio and sector they were recorded for.
@@ -312,10 +278,6 @@ pub(crate) const RUN_FIGURES_POSTGRES: &str = "
     CREATE INDEX runs_figures ON runs (audit, id, started_at, score, coverage, grade, complete, portfolio, sector, commit_sha, branch);
     CREATE INDEX runs_by_portfolio_audit ON runs (portfolio, audit, id);
 ";
-
-/// The newest run of each audit of a portfolio (the same SQL for both backends, `?1`/`$1` aside).
-pub(crate) const PORTFOLIO_RUNS: &str = "SELECT sector, report FROM runs WHERE id IN \
-     (SELECT MAX(id) FROM runs WHERE portfolio = $1 GROUP BY audit) ORDER BY id";
 
 /// A probe as its columns read back: the send time was stored by [`utc`].
 fn probe_from_row(

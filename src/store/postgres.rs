@@ -41,6 +41,7 @@ const MIGRATIONS: &[&str] = &[
     super::PORTFOLIO_COLUMNS,
     super::RUNS_BY_START,
     super::RUN_FIGURES_POSTGRES,
+    super::dashboard::SUMMARY_TABLES_POSTGRES,
 ];
 
 /// Any number: the lock only has to be the same for every centricity.
@@ -334,7 +335,7 @@ impl RunStore for PostgresStore {
         self.runtime.block_on(async {
             let rows = self
                 .client
-                .query(super::PORTFOLIO_RUNS, &[&portfolio])
+                .query(super::dashboard::PORTFOLIO_RUNS, &[&portfolio])
                 .await
                 .map_err(|e| db(&e))?;
             rows.iter()
@@ -353,10 +354,23 @@ impl RunStore for PostgresStore {
         self.runtime.block_on(async {
             let rows = self
                 .client
-                .query(super::RECENT_RUNS, &[&per_audit])
+                .query(
+                    super::dashboard::RECENT_RUNS,
+                    &[&super::dashboard::runs_before_newest(per_audit)],
+                )
                 .await
                 .map_err(|e| db(&e))?;
             Ok(rows.iter().map(figures).collect())
+        })
+    }
+
+    fn ping(&mut self) -> Result<(), StoreError> {
+        self.runtime.block_on(async {
+            self.client
+                .query_one("SELECT COUNT(*) FROM latest_runs", &[])
+                .await
+                .map_err(|e| db(&e))?;
+            Ok(())
         })
     }
 
@@ -364,7 +378,7 @@ impl RunStore for PostgresStore {
         self.runtime.block_on(async {
             let rows = self
                 .client
-                .query(super::AUDIT_RUNS, &[&audit])
+                .query(super::dashboard::AUDIT_RUNS, &[&audit])
                 .await
                 .map_err(|e| db(&e))?;
             Ok(rows.iter().map(figures).collect())
@@ -378,10 +392,10 @@ impl RunStore for PostgresStore {
         self.runtime.block_on(async {
             let rows = self
                 .client
-                .query(super::BOARD_RUNS, &[&portfolio])
+                .query(super::dashboard::BOARD_RUNS, &[&portfolio])
                 .await
                 .map_err(|e| db(&e))?;
-            Ok(super::fold_board(
+            Ok(super::dashboard::fold_board(
                 rows.iter().map(|r| (figures(r), r.get(11), r.get(12))),
             ))
         })
@@ -391,7 +405,7 @@ impl RunStore for PostgresStore {
         self.runtime.block_on(async {
             let rows = self
                 .client
-                .query(super::PORTFOLIO_TREND, &[&portfolio])
+                .query(super::dashboard::PORTFOLIO_TREND, &[&portfolio])
                 .await
                 .map_err(|e| db(&e))?;
             Ok(rows

@@ -42,6 +42,7 @@ const MIGRATIONS: &[&str] = &[
     super::PORTFOLIO_COLUMNS,
     super::RUNS_BY_START,
     super::RUN_FIGURES_SQLITE,
+    super::dashboard::SUMMARY_TABLES_SQLITE,
 ];
 
 /// How long a store waits for another process's lock before giving up.
@@ -329,9 +330,7 @@ impl RunStore for SqliteStore {
     }
 
     fn portfolio(&mut self, portfolio: &str) -> Result<Vec<(Option<String>, Report)>, StoreError> {
-        let mut query = self
-            .conn
-            .prepare(&super::PORTFOLIO_RUNS.replace("$1", "?1"))?;
+        let mut query = self.conn.prepare_cached(super::dashboard::PORTFOLIO_RUNS)?;
         let rows = query.query_map([portfolio], |r| {
             Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?))
         })?;
@@ -346,13 +345,22 @@ impl RunStore for SqliteStore {
     }
 
     fn recent(&mut self, per_audit: i64) -> Result<Vec<RunFigures>, StoreError> {
-        let mut query = self.conn.prepare_cached(super::RECENT_RUNS)?;
-        let rows = query.query_map([per_audit], figures)?;
+        let mut query = self.conn.prepare_cached(super::dashboard::RECENT_RUNS)?;
+        let before = super::dashboard::runs_before_newest(per_audit);
+        let rows = query.query_map([before], figures)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    fn ping(&mut self) -> Result<(), StoreError> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM latest_runs", [], |r| {
+                r.get::<_, i64>(0)
+            })?;
+        Ok(())
+    }
+
     fn audit_runs(&mut self, audit: &str) -> Result<Vec<RunFigures>, StoreError> {
-        let mut query = self.conn.prepare_cached(super::AUDIT_RUNS)?;
+        let mut query = self.conn.prepare_cached(super::dashboard::AUDIT_RUNS)?;
         let rows = query.query_map([audit], figures)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -361,15 +369,17 @@ impl RunStore for SqliteStore {
         &mut self,
         portfolio: &str,
     ) -> Result<Vec<(RunFigures, super::CategoryScores)>, StoreError> {
-        let mut query = self.conn.prepare_cached(super::BOARD_RUNS)?;
+        let mut query = self.conn.prepare_cached(super::dashboard::BOARD_RUNS)?;
         let rows = query
             .query_map([portfolio], |r| Ok((figures(r)?, r.get(11)?, r.get(12)?)))?
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(super::fold_board(rows.into_iter()))
+        Ok(super::dashboard::fold_board(rows.into_iter()))
     }
 
     fn portfolio_trend(&mut self, portfolio: &str) -> Result<Vec<(String, f64, i64)>, StoreError> {
-        let mut query = self.conn.prepare_cached(super::PORTFOLIO_TREND)?;
+        let mut query = self
+            .conn
+            .prepare_cached(super::dashboard::PORTFOLIO_TREND)?;
         let rows = query.query_map([portfolio], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }

@@ -530,3 +530,120 @@ fn every_page_renders_in_a_browser_and_nothing_runs() {
         "the name is not shown as text"
     );
 }
+
+/// What the pages read from the store's summary tables follows every way runs come and go:
+/// recorded, pruned, imported out of order (a newer id with an older date), and deleted.
+fn summaries_follow_the_runs(url: &str) {
+    let scratch = Scratch::new();
+    seed(&scratch, url);
+    let server = Server::start(url, &[]);
+    let trend = |server: &Server| -> Vec<(String, i64)> {
+        server.json("/portfolio/Utilities?format=json", &[])["trend"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["date"].as_str().unwrap().to_string(),
+                    d["companies"].as_i64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let northgrid_run = |server: &Server| -> i64 {
+        let board = server.json("/portfolio/Utilities?format=json", &[]);
+        let company = board["companies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "Northgrid")
+            .unwrap()
+            .clone();
+        let runs = server.json("/audit/Northgrid?format=json", &[])["runs"].clone();
+        let latest = runs.as_array().unwrap().last().unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        assert_eq!(
+            company["score"],
+            runs.as_array().unwrap().last().unwrap()["score"]
+        );
+        latest
+    };
+    let today = trend(&server);
+    assert_eq!(today.len(), 1, "{today:?}");
+    assert_eq!(today[0].1, 6, "two rounds of three companies");
+    let newest = northgrid_run(&server);
+
+    let prune = |args: &[&str]| {
+        centricity()
+            .args(["history", "prune"])
+            .args(args)
+            .args(["--store", url])
+            .assert()
+            .success();
+    };
+    prune(&["--keep", "1"]);
+    assert_eq!(trend(&server), vec![(today[0].0.clone(), 3)]);
+    assert_eq!(northgrid_run(&server), newest);
+    let front = server.json("/?format=json", &[]);
+    let trends: Vec<usize> = front["audits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["trend"].as_array().unwrap().len())
+        .collect();
+    assert_eq!(trends, vec![1; 5], "one run left per audit");
+
+    // A run from 2019 imported now: the newest by id, so the company's latest, on its own day.
+    let export = centricity()
+        .args(["history", "export", "--store", url])
+        .output()
+        .unwrap();
+    let mut run: serde_json::Value = String::from_utf8(export.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .find(|run| run["report"]["audit"]["name"] == "Northgrid")
+        .unwrap();
+    run["report"]["audit"]["started_at"] = "2019-06-03T09:00:00Z".into();
+    run["report"]["audit"]["finished_at"] = "2019-06-03T09:01:00Z".into();
+    run["report"]["score"] = 12.5.into();
+    scratch.write("old.jsonl", &format!("{run}\n"));
+    centricity()
+        .args(["history", "import"])
+        .arg(scratch.path("old.jsonl"))
+        .args(["--store", url])
+        .assert()
+        .success();
+    assert_eq!(
+        trend(&server),
+        vec![("2019-06-03".to_string(), 1), (today[0].0.clone(), 3)]
+    );
+    let imported = northgrid_run(&server);
+    assert!(imported > newest);
+
+    // Pruned again: the company's latest falls back to the run before it.
+    prune(&["--older-than", "300d"]);
+    assert_eq!(trend(&server), vec![(today[0].0.clone(), 3)]);
+    assert_eq!(northgrid_run(&server), newest);
+
+    // Everything deleted: nothing is listed, the portfolio is gone.
+    std::thread::sleep(Duration::from_millis(1100));
+    prune(&["--older-than", "1s"]);
+    let front = server.json("/?format=json", &[]);
+    assert_eq!(front["audits"], serde_json::json!([]), "{front}");
+    assert_eq!(server.get("/portfolio/Utilities", &[]).0, 404);
+    assert_eq!(server.page("/healthz"), "ok\n");
+}
+
+#[test]
+fn summaries_follow_the_runs_in_sqlite() {
+    let scratch = Scratch::new();
+    summaries_follow_the_runs(scratch.path("history.db").to_str().unwrap());
+}
+
+#[test]
+#[ignore = "needs PostgreSQL: eval \"$(bash scripts/postgres.sh start)\""]
+fn summaries_follow_the_runs_in_postgres() {
+    summaries_follow_the_runs(&crate::common::postgres());
+}
