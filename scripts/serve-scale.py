@@ -4,10 +4,11 @@
 Seeds a store through the tool's own commands: one real portfolio run and one real audit of
 the example (`centricity portfolio`, `centricity audit`), exported (`history export`), repeated
 as 52 weeks of 1,000 companies with their scores varied, and imported (`history import`). Then
-starts `centricity serve` on it and requests each view from CONCURRENCY clients, printing p50,
-p95 and p99 latency and requests per second per view.
+starts `centricity serve` on it and requests each view from one client (a person's latency),
+then from --clients keep-alive clients at once (a team or a scraper on the 2 cores), printing
+p50, p95 and p99 latency and requests per second per view.
 
-  scripts/serve-scale.py [--companies 1000] [--weeks 52] [--requests 200] [--store URL]
+  scripts/serve-scale.py [--companies 1000] [--weeks 52] [--requests 200] [--clients 8] [--store URL]
 
 CENTRICITY names the binary (default target/release/centricity). With --store
 postgres://... the same runs are imported into that (empty) PostgreSQL database instead.
@@ -28,7 +29,6 @@ from datetime import datetime, timedelta, timezone
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.path.abspath(os.environ.get("CENTRICITY", os.path.join(ROOT, "target", "release", "centricity")))
-CONCURRENCY = 8
 
 
 def run(*args, **kw):
@@ -91,8 +91,8 @@ def seed(work, store, companies, weeks):
     return time.monotonic() - began, companies * weeks + weeks
 
 
-def measure(address, path, requests):
-    """`requests` GETs of `path` from CONCURRENCY keep-alive clients: latencies and rate."""
+def measure(address, path, requests, clients):
+    """`requests` GETs of `path` from `clients` keep-alive clients: latencies and rate."""
     host, port = address.split(":")
     latencies, lock, todo = [], threading.Lock(), [requests]
 
@@ -115,7 +115,7 @@ def measure(address, path, requests):
         conn.close()
 
     began = time.perf_counter()
-    threads = [threading.Thread(target=client) for _ in range(CONCURRENCY)]
+    threads = [threading.Thread(target=client) for _ in range(clients)]
     for t in threads:
         t.start()
     for t in threads:
@@ -130,6 +130,7 @@ def main():
     parser.add_argument("--companies", type=int, default=1000)
     parser.add_argument("--weeks", type=int, default=52)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--store")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
@@ -160,10 +161,11 @@ def main():
                 (f"/run/{company[-1]}?format=json", args.requests),
                 (f"/compare/{company[0]}/{company[-1]}", args.requests),
             ]
-            print(f"{'view':42} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>8}")
+            print(f"{'view':42} {'clients':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>8}")
             for path, n in views:
-                p50, p95, p99, rate = measure(address, path, n)
-                print(f"{path:42} {p50:8.1f} {p95:8.1f} {p99:8.1f} {rate:8.1f}")
+                for clients in sorted({1, args.clients}):
+                    p50, p95, p99, rate = measure(address, path, n, clients)
+                    print(f"{path:42} {clients:7} {p50:8.1f} {p95:8.1f} {p99:8.1f} {rate:8.1f}")
         finally:
             server.terminate()
             server.wait()

@@ -2,10 +2,13 @@
 //! JSON, and CSV through the one safe writer. Text from the store is outside text: it goes
 //! through the report's sanitizer ([`Text`]) into every page.
 
+use axum::extract::{FromRequestParts, Query};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, PreEscaped, Render, html};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Deserialize;
 
 use crate::report::Sheet;
 use crate::report::html::page_start;
@@ -35,16 +38,18 @@ pub fn segment(name: &str) -> String {
 }
 
 /// A whole page: the report's head (its CSP and style) with `extra_style`, the top bar with
-/// links to this view's JSON and CSV, then `body`.
+/// links to this view's JSON and CSV, then `body`. `path` is the view's own, with the query
+/// that narrows it (`/portfolio/Agency?sector=energy`), so the data is what the page shows.
 pub fn page(title: &str, extra_style: &str, path: &str, body: Markup) -> String {
+    let joiner = if path.contains('?') { '&' } else { '?' };
     let head = page_start(&esc(title), &format!("{STYLE}{extra_style}"));
     let frame = html! {
         (PreEscaped(head))
         nav.top {
             b { a href="/" { "centricity" } }
             span.formats {
-                "This view as " a href=(format!("{path}?format=json")) { "JSON" }
-                " or " a href=(format!("{path}?format=csv")) { "CSV" }
+                "This view as " a href=(format!("{path}{joiner}format=json")) { "JSON" }
+                " or " a href=(format!("{path}{joiner}format=csv")) { "CSV" }
             }
         }
         (body)
@@ -62,7 +67,7 @@ pub enum Format {
 
 impl Format {
     /// `?format=`: none is the page.
-    pub fn from_query(format: Option<&str>) -> Option<Format> {
+    fn from_query(format: Option<&str>) -> Option<Format> {
         match format {
             None | Some("html") => Some(Format::Html),
             Some("json") => Some(Format::Json),
@@ -72,8 +77,24 @@ impl Format {
     }
 }
 
+/// Every view takes its format from the query string; one it is not given in is a 400 page.
+impl<S: Send + Sync> FromRequestParts<S> for Format {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Response> {
+        #[derive(Deserialize)]
+        struct Wanted {
+            format: Option<String>,
+        }
+        Query::<Wanted>::try_from_uri(&parts.uri)
+            .ok()
+            .and_then(|Query(wanted)| Format::from_query(wanted.format.as_deref()))
+            .ok_or_else(bad_format)
+    }
+}
+
 /// The answer to a `?format=` no view is given in.
-pub fn bad_format() -> Response {
+fn bad_format() -> Response {
     message_page(
         StatusCode::BAD_REQUEST,
         "Unknown format",

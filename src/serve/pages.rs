@@ -24,9 +24,9 @@ use crate::store::{RunFigures, ScoreLevel, StoreError};
 /// Runs shown in an audit's trend on the front page.
 const FRONT_TREND: i64 = 12;
 
+/// What narrows a view (its `?format=` is the [`Format`] extractor's).
 #[derive(Debug, Default, Deserialize)]
 pub struct ViewQuery {
-    format: Option<String>,
     /// `/portfolio/{name}?sector=energy`: only that sector's companies.
     sector: Option<String>,
     /// `/audit/{name}?baseline=ID`: the run the others are compared with (else the first).
@@ -96,11 +96,8 @@ struct AuditLine {
 pub async fn index(
     State(app): State<Arc<App>>,
     Extension(scope): Extension<Scope>,
-    Query(query): Query<ViewQuery>,
+    format: Format,
 ) -> Response {
-    let Some(format) = Format::from_query(query.format.as_deref()) else {
-        return layout::bad_format();
-    };
     let recent = match app.pool.with(|store| store.recent(FRONT_TREND)).await {
         Ok(runs) => runs,
         Err(e) => return store_failed(&e),
@@ -269,10 +266,8 @@ pub async fn portfolio(
     Extension(scope): Extension<Scope>,
     Path(name): Path<String>,
     Query(query): Query<ViewQuery>,
+    format: Format,
 ) -> Response {
-    let Some(format) = Format::from_query(query.format.as_deref()) else {
-        return layout::bad_format();
-    };
     if !scope.reads_portfolio(&name) {
         return not_found_page();
     }
@@ -384,7 +379,7 @@ fn portfolio_html(view: &PortfolioView, sector: Option<&str>) -> String {
     layout::page(
         &format!("Portfolio: {name}"),
         crate::portfolio::page::STYLE,
-        &path,
+        &sector.map_or(path.clone(), |s| format!("{path}?sector={}", segment(s))),
         body,
     )
 }
@@ -412,10 +407,8 @@ pub async fn audit(
     Extension(scope): Extension<Scope>,
     Path(name): Path<String>,
     Query(query): Query<ViewQuery>,
+    format: Format,
 ) -> Response {
-    let Some(format) = Format::from_query(query.format.as_deref()) else {
-        return layout::bad_format();
-    };
     let wanted = name.clone();
     let read = app
         .pool
@@ -592,11 +585,8 @@ pub async fn run(
     State(app): State<Arc<App>>,
     Extension(scope): Extension<Scope>,
     Path(id): Path<String>,
-    Query(query): Query<ViewQuery>,
+    format: Format,
 ) -> Response {
-    let Some(format) = Format::from_query(query.format.as_deref()) else {
-        return layout::bad_format();
-    };
     let Ok(id) = id.parse::<i64>() else {
         return not_found_page();
     };
@@ -648,11 +638,8 @@ pub async fn compare(
     State(app): State<Arc<App>>,
     Extension(scope): Extension<Scope>,
     Path((a, b)): Path<(String, String)>,
-    Query(query): Query<ViewQuery>,
+    format: Format,
 ) -> Response {
-    let Some(format) = Format::from_query(query.format.as_deref()) else {
-        return layout::bad_format();
-    };
     let (Ok(a), Ok(b)) = (a.parse::<i64>(), b.parse::<i64>()) else {
         return not_found_page();
     };

@@ -45,6 +45,9 @@ const MIGRATIONS: &[&str] = &[
     super::dashboard::SUMMARY_TABLES_SQLITE,
 ];
 
+/// How much of a store a reader maps into memory (address space, not memory used).
+const READER_MAP: i64 = 1 << 30;
+
 /// How long a store waits for another process's lock before giving up.
 const LOCK_WAIT: Duration = Duration::from_secs(30);
 
@@ -122,6 +125,9 @@ impl SqliteStore {
             drop(conn);
             return Self::open(path);
         }
+        // A reader (the dashboard) reads the same index pages request after request: mapped,
+        // they are read in place instead of copied through a 2 MB page cache each time.
+        conn.pragma_update(None, "mmap_size", READER_MAP)?;
         Ok(Self { conn, place })
     }
 

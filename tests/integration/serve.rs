@@ -211,6 +211,11 @@ fn every_view_answers(url: &str) {
     assert!(!page.contains("<script>"));
     let board = server.json("/portfolio/Utilities?format=json", &[]);
     assert_eq!(board["companies"].as_array().unwrap().len(), 3);
+    let filtered = server.page("/portfolio/Utilities?sector=energy");
+    assert!(
+        filtered.contains("href=\"/portfolio/Utilities?sector=energy&amp;format=json\""),
+        "the data links lose the filter"
+    );
     let energy = server.json("/portfolio/Utilities?format=json&sector=energy", &[]);
     assert_eq!(energy["companies"].as_array().unwrap().len(), 2);
     assert_eq!(energy["sectors"], serde_json::json!(["energy", "telecom"]));
