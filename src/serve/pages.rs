@@ -139,11 +139,14 @@ pub async fn index(
     )
 }
 
-/// The newest runs of each audit, folded into one line per audit the scope reads, and the
+/// The newest runs of each audit that the scope reads, folded into one line per audit, and the
 /// portfolios those lines belong to.
 fn front(recent: Vec<RunFigures>, scope: &Scope) -> Front {
     let mut audits: Vec<AuditLine> = Vec::new();
-    for run in recent {
+    for run in recent
+        .into_iter()
+        .filter(|run| scope.reads(run.portfolio.as_deref()))
+    {
         match audits.last_mut() {
             Some(line) if line.latest.audit == run.audit => {
                 line.trend.push(run.score);
@@ -157,7 +160,6 @@ fn front(recent: Vec<RunFigures>, scope: &Scope) -> Front {
             }),
         }
     }
-    audits.retain(|line| scope.reads(line.latest.portfolio.as_deref()));
     let mut portfolios: BTreeMap<String, PortfolioLine> = BTreeMap::new();
     let mut sums: BTreeMap<String, (f64, usize)> = BTreeMap::new();
     for line in &audits {
@@ -418,16 +420,20 @@ pub async fn audit(
         Ok(read) => read,
         Err(e) => return store_failed(&e),
     };
-    let readable = runs
-        .last()
-        .is_some_and(|latest| scope.reads(latest.portfolio.as_deref()));
-    if !readable {
+    // An audit's key is a company's name, which two clients' portfolios may share: each sees
+    // the runs recorded for what it may read, and an audit with none of those is not there.
+    let runs: Vec<RunFigures> = runs
+        .into_iter()
+        .filter(|run| scope.reads(run.portfolio.as_deref()))
+        .collect();
+    if runs.is_empty() {
         return not_found_page();
     }
+    let shown: std::collections::BTreeSet<i64> = runs.iter().map(|r| r.id).collect();
     let mut by_run: BTreeMap<i64, BTreeMap<String, Option<f64>>> = BTreeMap::new();
     for row in scores
         .into_iter()
-        .filter(|s| s.level == ScoreLevel::Category)
+        .filter(|s| s.level == ScoreLevel::Category && shown.contains(&s.run_id))
     {
         by_run
             .entry(row.run_id)
@@ -593,19 +599,24 @@ pub async fn run(
     let read = app
         .pool
         .with(move |store| {
-            let portfolio = store.context(id)?.portfolio;
+            // Scope first: a run another client's is as absent as one that never was, and as
+            // quick to say so.
+            if !scope.reads(store.context(id)?.portfolio.as_deref()) {
+                return Err(StoreError::NoSuchRun(id));
+            }
             let report = store.report(id)?;
-            let trend = crate::store::history::trend_through(store, report.audit_key(), Some(id));
-            Ok((portfolio, report, trend))
+            let earlier: Vec<_> = store
+                .runs(Some(report.audit_key()))?
+                .into_iter()
+                .filter(|r| r.id <= id && scope.reads(r.context.portfolio.as_deref()))
+                .collect();
+            Ok((report, crate::store::history::trend(&earlier)))
         })
         .await;
-    let (portfolio, report, trend) = match read {
+    let (report, trend) = match read {
         Ok(read) => read,
         Err(e) => return store_failed(&e),
     };
-    if !scope.reads(portfolio.as_deref()) {
-        return not_found_page();
-    }
     let surroundings = History {
         trend: &trend,
         ..History::default()
@@ -646,17 +657,18 @@ pub async fn compare(
     let read = app
         .pool
         .with(move |store| {
-            let portfolios = (store.context(a)?.portfolio, store.context(b)?.portfolio);
-            Ok((portfolios, store.report(a)?, store.report(b)?))
+            for id in [a, b] {
+                if !scope.reads(store.context(id)?.portfolio.as_deref()) {
+                    return Err(StoreError::NoSuchRun(id));
+                }
+            }
+            Ok((store.report(a)?, store.report(b)?))
         })
         .await;
-    let ((in_a, in_b), before, after) = match read {
+    let (before, after) = match read {
         Ok(read) => read,
         Err(e) => return store_failed(&e),
     };
-    if !scope.reads(in_a.as_deref()) || !scope.reads(in_b.as_deref()) {
-        return not_found_page();
-    }
     if before.audit_key() != after.audit_key() {
         return message_page(
             StatusCode::BAD_REQUEST,

@@ -11,7 +11,7 @@ use super::{CategoryScores, RunFigures};
 /// overall scores per day. Filled from the runs already stored, then kept by triggers (runs are
 /// never updated once recorded, only inserted and deleted).
 pub(crate) const SUMMARY_TABLES_SQLITE: &str = "
-    CREATE TABLE latest_runs (audit TEXT PRIMARY KEY, run_id INTEGER NOT NULL, portfolio TEXT);
+    CREATE TABLE latest_runs (audit TEXT PRIMARY KEY, run_id INTEGER NOT NULL);
     CREATE TABLE portfolio_latest (
         portfolio TEXT NOT NULL, audit TEXT NOT NULL, run_id INTEGER NOT NULL,
         PRIMARY KEY (portfolio, audit)
@@ -20,16 +20,15 @@ pub(crate) const SUMMARY_TABLES_SQLITE: &str = "
         portfolio TEXT NOT NULL, day TEXT NOT NULL, total REAL NOT NULL, scored INTEGER NOT NULL,
         PRIMARY KEY (portfolio, day)
     );
-    INSERT INTO latest_runs (audit, run_id, portfolio)
-        SELECT audit, id, portfolio FROM runs WHERE id IN (SELECT MAX(id) FROM runs GROUP BY audit);
+    INSERT INTO latest_runs (audit, run_id) SELECT audit, MAX(id) FROM runs GROUP BY audit;
     INSERT INTO portfolio_latest (portfolio, audit, run_id)
         SELECT portfolio, audit, MAX(id) FROM runs WHERE portfolio IS NOT NULL GROUP BY portfolio, audit;
     INSERT INTO portfolio_days (portfolio, day, total, scored)
         SELECT portfolio, substr(started_at, 1, 10), SUM(score), COUNT(score) FROM runs
         WHERE portfolio IS NOT NULL AND score IS NOT NULL GROUP BY portfolio, substr(started_at, 1, 10);
     CREATE TRIGGER runs_added AFTER INSERT ON runs BEGIN
-        INSERT INTO latest_runs (audit, run_id, portfolio) VALUES (NEW.audit, NEW.id, NEW.portfolio)
-            ON CONFLICT (audit) DO UPDATE SET run_id = excluded.run_id, portfolio = excluded.portfolio
+        INSERT INTO latest_runs (audit, run_id) VALUES (NEW.audit, NEW.id)
+            ON CONFLICT (audit) DO UPDATE SET run_id = excluded.run_id
             WHERE excluded.run_id > latest_runs.run_id;
         INSERT INTO portfolio_latest (portfolio, audit, run_id)
             SELECT NEW.portfolio, NEW.audit, NEW.id WHERE NEW.portfolio IS NOT NULL
@@ -42,8 +41,8 @@ pub(crate) const SUMMARY_TABLES_SQLITE: &str = "
     END;
     CREATE TRIGGER runs_removed AFTER DELETE ON runs BEGIN
         DELETE FROM latest_runs WHERE audit = OLD.audit AND run_id = OLD.id;
-        INSERT INTO latest_runs (audit, run_id, portfolio)
-            SELECT audit, id, portfolio FROM runs
+        INSERT INTO latest_runs (audit, run_id)
+            SELECT audit, id FROM runs
             WHERE audit = OLD.audit AND NOT EXISTS (SELECT 1 FROM latest_runs WHERE audit = OLD.audit)
             ORDER BY id DESC LIMIT 1;
         DELETE FROM portfolio_latest WHERE portfolio = OLD.portfolio AND audit = OLD.audit AND run_id = OLD.id;
@@ -59,8 +58,10 @@ pub(crate) const SUMMARY_TABLES_SQLITE: &str = "
 ";
 
 /// Schema 6 (PostgreSQL): the same tables, filled the same way, kept by PL/pgSQL triggers.
+/// Writers are held off until the triggers exist, so no run lands between the fill and them.
 pub(crate) const SUMMARY_TABLES_POSTGRES: &str = "
-    CREATE TABLE latest_runs (audit TEXT PRIMARY KEY, run_id BIGINT NOT NULL, portfolio TEXT);
+    LOCK TABLE runs IN SHARE ROW EXCLUSIVE MODE;
+    CREATE TABLE latest_runs (audit TEXT PRIMARY KEY, run_id BIGINT NOT NULL);
     CREATE TABLE portfolio_latest (
         portfolio TEXT NOT NULL, audit TEXT NOT NULL, run_id BIGINT NOT NULL,
         PRIMARY KEY (portfolio, audit)
@@ -69,8 +70,7 @@ pub(crate) const SUMMARY_TABLES_POSTGRES: &str = "
         portfolio TEXT NOT NULL, day TEXT NOT NULL, total DOUBLE PRECISION NOT NULL, scored BIGINT NOT NULL,
         PRIMARY KEY (portfolio, day)
     );
-    INSERT INTO latest_runs (audit, run_id, portfolio)
-        SELECT audit, id, portfolio FROM runs WHERE id IN (SELECT MAX(id) FROM runs GROUP BY audit);
+    INSERT INTO latest_runs (audit, run_id) SELECT audit, MAX(id) FROM runs GROUP BY audit;
     INSERT INTO portfolio_latest (portfolio, audit, run_id)
         SELECT portfolio, audit, MAX(id) FROM runs WHERE portfolio IS NOT NULL GROUP BY portfolio, audit;
     INSERT INTO portfolio_days (portfolio, day, total, scored)
@@ -78,8 +78,8 @@ pub(crate) const SUMMARY_TABLES_POSTGRES: &str = "
         WHERE portfolio IS NOT NULL AND score IS NOT NULL GROUP BY portfolio, substr(started_at, 1, 10);
     CREATE FUNCTION centricity_run_added() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        INSERT INTO latest_runs (audit, run_id, portfolio) VALUES (NEW.audit, NEW.id, NEW.portfolio)
-            ON CONFLICT (audit) DO UPDATE SET run_id = EXCLUDED.run_id, portfolio = EXCLUDED.portfolio
+        INSERT INTO latest_runs (audit, run_id) VALUES (NEW.audit, NEW.id)
+            ON CONFLICT (audit) DO UPDATE SET run_id = EXCLUDED.run_id
             WHERE EXCLUDED.run_id > latest_runs.run_id;
         IF NEW.portfolio IS NOT NULL THEN
             INSERT INTO portfolio_latest (portfolio, audit, run_id) VALUES (NEW.portfolio, NEW.audit, NEW.id)
@@ -98,8 +98,8 @@ pub(crate) const SUMMARY_TABLES_POSTGRES: &str = "
     BEGIN
         DELETE FROM latest_runs WHERE audit = OLD.audit AND run_id = OLD.id;
         IF FOUND THEN
-            INSERT INTO latest_runs (audit, run_id, portfolio)
-                SELECT audit, id, portfolio FROM runs WHERE audit = OLD.audit ORDER BY id DESC LIMIT 1;
+            INSERT INTO latest_runs (audit, run_id)
+                SELECT audit, id FROM runs WHERE audit = OLD.audit ORDER BY id DESC LIMIT 1;
         END IF;
         IF OLD.portfolio IS NOT NULL THEN
             DELETE FROM portfolio_latest WHERE portfolio = OLD.portfolio AND audit = OLD.audit AND run_id = OLD.id;

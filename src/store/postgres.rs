@@ -63,9 +63,22 @@ fn db(e: &tokio_postgres::Error) -> StoreError {
 }
 
 impl PostgresStore {
-    /// The store, brought up to date, then its session's transactions read-only.
+    /// The store, its session's transactions read-only. A store of the current schema is only
+    /// read (a user with `SELECT` alone opens it); an older one is brought up to date first,
+    /// which needs a user that may.
     pub fn open_to_read(url: &str) -> Result<Self, StoreError> {
-        let store = Self::open(url)?;
+        let mut store = Self::connect(url)?;
+        let current = store
+            .runtime
+            .block_on(
+                store
+                    .client
+                    .query_one("SELECT COALESCE(MAX(version), 0) FROM schema_version", &[]),
+            )
+            .is_ok_and(|row| row.get::<_, i64>(0) == SCHEMA_VERSION);
+        if !current {
+            store.migrate()?;
+        }
         store
             .runtime
             .block_on(
@@ -77,7 +90,14 @@ impl PostgresStore {
         Ok(store)
     }
 
+    /// The store, brought up to date.
     pub fn open(url: &str) -> Result<Self, StoreError> {
+        let mut store = Self::connect(url)?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn connect(url: &str) -> Result<Self, StoreError> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -99,13 +119,11 @@ impl PostgresStore {
                 other => other,
             })?;
         runtime.spawn(connection);
-        let mut store = Self {
+        Ok(Self {
             runtime,
             client,
             place,
-        };
-        store.migrate()?;
-        Ok(store)
+        })
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {
@@ -367,7 +385,7 @@ impl RunStore for PostgresStore {
     fn ping(&mut self) -> Result<(), StoreError> {
         self.runtime.block_on(async {
             self.client
-                .query_one("SELECT COUNT(*) FROM latest_runs", &[])
+                .query_one("SELECT COUNT(*) FROM schema_version", &[])
                 .await
                 .map_err(|e| db(&e))?;
             Ok(())

@@ -122,8 +122,10 @@ impl SqliteStore {
             });
         }
         if version < SCHEMA_VERSION {
+            // Migrated once with a writable connection, then read as any reader reads.
             drop(conn);
-            return Self::open(path);
+            drop(Self::open(path)?);
+            return Self::open_to_read(path);
         }
         // A reader (the dashboard) reads the same index pages request after request: mapped,
         // they are read in place instead of copied through a 2 MB page cache each time.
@@ -359,7 +361,7 @@ impl RunStore for SqliteStore {
 
     fn ping(&mut self) -> Result<(), StoreError> {
         self.conn
-            .query_row("SELECT COUNT(*) FROM latest_runs", [], |r| {
+            .query_row("SELECT COUNT(*) FROM schema_version", [], |r| {
                 r.get::<_, i64>(0)
             })?;
         Ok(())

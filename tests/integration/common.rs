@@ -473,6 +473,37 @@ pub fn service(variable: &str, script: &str) -> String {
     }
 }
 
+/// A role on the test server that may only read the database at `url` (as a dashboard's user
+/// should be): the same URL with that role's name and password.
+pub fn postgres_reader(url: &str) -> String {
+    let mut parsed = url::Url::parse(url).unwrap();
+    let database = parsed.path().trim_start_matches('/').to_string();
+    let role = format!("reader_{database}");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+            .await
+            .expect("the test PostgreSQL answers");
+        tokio::spawn(connection);
+        client
+            .batch_execute(&format!(
+                "CREATE ROLE {role} LOGIN PASSWORD 'reader-test';
+                 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+                 GRANT CONNECT ON DATABASE {database} TO {role};
+                 GRANT USAGE ON SCHEMA public TO {role};
+                 GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role};"
+            ))
+            .await
+            .unwrap();
+    });
+    parsed.set_username(&role).unwrap();
+    parsed.set_password(Some("reader-test")).unwrap();
+    parsed.to_string()
+}
+
 /// A new, empty database on the test server, so tests running at once do not see each other's runs.
 fn fresh_database(url: &str) -> String {
     static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);

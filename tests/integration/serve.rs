@@ -292,7 +292,8 @@ fn every_view_answers_as_a_page_json_and_csv_over_postgres() {
     let scratch = Scratch::new();
     let url = crate::common::postgres();
     seed(&scratch, &url);
-    every_view_answers(&url);
+    // Served as the docs advise: by a user that may only read.
+    every_view_answers(&crate::common::postgres_reader(&url));
 }
 
 #[test]
@@ -301,6 +302,17 @@ fn a_token_reads_its_portfolios_only_and_is_never_logged() {
     let store = scratch.path("history.db");
     let url = store.to_str().unwrap();
     seed(&scratch, url);
+    // The bank's consultant audits Northgrid too: one audit key, runs in two clients' portfolios.
+    scratch.write("shared.csv", "name,sector,score\nNorthgrid,energy,33\n");
+    centricity()
+        .arg("portfolio")
+        .arg(scratch.path("shared.csv"))
+        .arg("--template")
+        .arg(scratch.path("template.toml"))
+        .args(["--name", "Banks", "--allow-incomplete", "--format", "json"])
+        .args(["--store", url])
+        .assert()
+        .success();
     let line = |token: &str| {
         let output = centricity_process()
             .args(["serve", "hash-token"])
@@ -381,6 +393,38 @@ fn a_token_reads_its_portfolios_only_and_is_never_logged() {
     );
     let bank_run = bank["runs"][0]["id"].as_i64().unwrap();
     assert_eq!(server.get(&format!("/run/{bank_run}"), &as_client).0, 404);
+    // The shared company: the client sees its own portfolio's runs of it, never the bank's.
+    let all_runs = server.json(
+        "/audit/Northgrid?format=json",
+        &[("Authorization", &format!("Bearer {everything}"))],
+    )["runs"]
+        .clone();
+    let theirs = all_runs.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(theirs["portfolio"], "Banks");
+    let own = server.json("/audit/Northgrid?format=json", &as_client)["runs"].clone();
+    let own = own.as_array().unwrap();
+    assert_eq!(own.len(), all_runs.as_array().unwrap().len() - 1);
+    assert!(own.iter().all(|r| r["portfolio"] == "Utilities"), "{own:?}");
+    let northgrid = front["audits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["audit"] == "Northgrid")
+        .unwrap();
+    assert_eq!(northgrid["portfolio"], "Utilities");
+    assert_eq!(northgrid["trend"].as_array().unwrap().len(), own.len());
+    let (mine, hidden) = (
+        own[0]["id"].as_i64().unwrap(),
+        theirs["id"].as_i64().unwrap(),
+    );
+    for path in [
+        format!("/run/{hidden}"),
+        format!("/compare/{mine}/{hidden}"),
+        format!("/compare/{hidden}/{mine}"),
+    ] {
+        assert_eq!(server.get(&path, &as_client).0, 404, "{path}");
+    }
+    assert_eq!(server.get(&format!("/run/{mine}"), &as_client).0, 200);
     // The same token as basic auth's password, as a browser sends it.
     let basic = format!(
         "Basic {}",
