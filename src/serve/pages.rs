@@ -605,12 +605,13 @@ pub async fn run(
                 return Err(StoreError::NoSuchRun(id));
             }
             let report = store.report(id)?;
-            let earlier: Vec<_> = store
-                .runs(Some(report.audit_key()))?
-                .into_iter()
-                .filter(|r| r.id <= id && scope.reads(r.context.portfolio.as_deref()))
-                .collect();
-            Ok((report, crate::store::history::trend(&earlier)))
+            let runs = store.audit_runs(report.audit_key())?;
+            let trend = crate::store::history::trend(
+                runs.iter()
+                    .filter(|r| r.id <= id && scope.reads(r.portfolio.as_deref()))
+                    .map(|r| (r.started_at.as_str(), r.score)),
+            );
+            Ok((report, trend))
         })
         .await;
     let (report, trend) = match read {

@@ -8,14 +8,14 @@ use super::{RunStore, RunSummary, StoreError};
 /// A trend line shows at most this many runs, the newest.
 const TREND_POINTS: usize = 24;
 
-/// Runs' overall scores as a trend line's points, oldest first, the newest 24.
-pub fn trend(runs: &[RunSummary]) -> Vec<TrendPoint> {
+/// Runs' start times and overall scores, oldest first, as a trend line's points: the newest 24.
+pub fn trend<'a>(runs: impl IntoIterator<Item = (&'a str, Option<f64>)>) -> Vec<TrendPoint> {
     let points: Vec<TrendPoint> = runs
-        .iter()
-        .filter_map(|run| {
+        .into_iter()
+        .filter_map(|(started_at, score)| {
             Some(TrendPoint {
-                date: run.started_at.get(..10)?.to_string(),
-                score: run.score?,
+                date: started_at.get(..10)?.to_string(),
+                score: score?,
             })
         })
         .collect();
@@ -34,7 +34,7 @@ pub fn trend_through(
         .into_iter()
         .filter(|r| r.audit == audit && through.is_none_or(|id| r.id <= id))
         .collect();
-    trend(&earlier)
+    trend(earlier.iter().map(|r| (r.started_at.as_str(), r.score)))
 }
 
 /// Which recorded run a new one is compared with.

@@ -215,8 +215,15 @@ impl RunStore for PostgresStore {
             let rows = self
                 .client
                 .query(
-                    "SELECT id, audit, started_at, finished_at, tool_version, score, complete, commit_sha, branch, ci_url
-                     FROM runs WHERE ($1::TEXT IS NULL OR audit = $1) ORDER BY id",
+                    // One audit's runs through its index: `$1 IS NULL OR audit = $1` would
+                    // scan them all, as one plan serves both.
+                    if audit.is_some() {
+                        "SELECT id, audit, started_at, finished_at, tool_version, score, complete, commit_sha, branch, ci_url
+                         FROM runs WHERE audit = $1 ORDER BY id"
+                    } else {
+                        "SELECT id, audit, started_at, finished_at, tool_version, score, complete, commit_sha, branch, ci_url
+                         FROM runs WHERE $1::TEXT IS NULL ORDER BY id"
+                    },
                     &[&audit],
                 )
                 .await
@@ -256,8 +263,12 @@ impl RunStore for PostgresStore {
             let rows = self
                 .client
                 .query(
-                    "SELECT run_id, level, key, score FROM scores
-                     WHERE $1::TEXT IS NULL OR run_id IN (SELECT id FROM runs WHERE audit = $1) ORDER BY seq",
+                    if audit.is_some() {
+                        "SELECT run_id, level, key, score FROM scores
+                         WHERE run_id IN (SELECT id FROM runs WHERE audit = $1) ORDER BY seq"
+                    } else {
+                        "SELECT run_id, level, key, score FROM scores WHERE $1::TEXT IS NULL ORDER BY seq"
+                    },
                     &[&audit],
                 )
                 .await
