@@ -252,15 +252,29 @@ struct PortfolioView {
     #[serde(flatten)]
     output: PortfolioOutput,
     sectors: Vec<String>,
-    /// The portfolio's mean overall score per day it was run.
+    /// The portfolio's mean overall score per day it was run (all its sectors), the days when
+    /// at least half its companies were scored.
     trend: Vec<TrendDay>,
 }
 
 #[derive(Debug, Serialize)]
 struct TrendDay {
     date: String,
+    /// The mean of the overall scores recorded that day.
     mean: f64,
-    companies: i64,
+    /// How many scored runs that mean is of.
+    runs: i64,
+}
+
+/// A day's mean stands for the portfolio when at least half its companies were scored that day:
+/// three companies re-run on a Tuesday are not the portfolio's overall.
+fn whole_portfolio_days(
+    days: Vec<(String, f64, i64)>,
+    companies: usize,
+) -> impl Iterator<Item = TrendDay> {
+    days.into_iter()
+        .filter(move |(_, _, runs)| usize::try_from(*runs).unwrap_or(0) * 2 >= companies)
+        .map(|(date, mean, runs)| TrendDay { date, mean, runs })
 }
 
 pub async fn portfolio(
@@ -291,6 +305,7 @@ pub async fn portfolio(
         .collect();
     sectors.sort();
     sectors.dedup();
+    let trend = whole_portfolio_days(trend, board.len()).collect();
     let companies = board
         .into_iter()
         .filter(|(run, _)| query.sector.is_none() || run.sector == query.sector)
@@ -304,14 +319,7 @@ pub async fn portfolio(
             companies,
         },
         sectors,
-        trend: trend
-            .into_iter()
-            .map(|(date, mean, companies)| TrendDay {
-                date,
-                mean,
-                companies,
-            })
-            .collect(),
+        trend,
     };
     answer(
         format,
@@ -373,7 +381,11 @@ fn portfolio_html(view: &PortfolioView, sector: Option<&str>) -> String {
         @if let Some(chart) = crate::report::html::trend_chart(&points) {
             section {
                 h2 { "Over time" }
-                p.muted { "The mean overall score of the portfolio's companies on each day it was run." }
+                p.muted {
+                    "The mean overall score of the portfolio's runs on each day at least half its companies were scored"
+                    @if sector.is_some() { ", all sectors" }
+                    "."
+                }
                 (PreEscaped(chart))
             }
         }
@@ -764,4 +776,20 @@ fn compare_html(c: &crate::score::compare::Comparison, audit: &str) -> String {
         &format!("/compare/{}/{}", c.from, c.to),
         body,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_day_few_companies_ran_is_not_the_portfolios_mean() {
+        let days = vec![
+            ("2026-11-02".to_string(), 61.0, 10),
+            ("2026-11-03".to_string(), 20.0, 3),
+            ("2026-11-09".to_string(), 64.0, 5),
+        ];
+        let shown: Vec<String> = whole_portfolio_days(days, 10).map(|d| d.date).collect();
+        assert_eq!(shown, ["2026-11-02", "2026-11-09"]);
+    }
 }

@@ -598,7 +598,7 @@ fn summaries_follow_the_runs(url: &str) {
             .map(|d| {
                 (
                     d["date"].as_str().unwrap().to_string(),
-                    d["companies"].as_i64().unwrap(),
+                    d["runs"].as_i64().unwrap(),
                 )
             })
             .collect()
@@ -647,21 +647,30 @@ fn summaries_follow_the_runs(url: &str) {
         .collect();
     assert_eq!(trends, vec![1; 5], "one run left per audit");
 
-    // A run from 2019 imported now: the newest by id, so the company's latest, on its own day.
+    // Runs from 2019 imported now: the newest by id, so the companies' latest, on their own day,
+    // two of the three companies (enough to stand for the portfolio), their mean the day's.
     let export = centricity()
         .args(["history", "export", "--store", url])
         .output()
         .unwrap();
-    let mut run: serde_json::Value = String::from_utf8(export.stdout)
+    let runs: Vec<serde_json::Value> = String::from_utf8(export.stdout)
         .unwrap()
         .lines()
-        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
-        .find(|run| run["report"]["audit"]["name"] == "Northgrid")
-        .unwrap();
-    run["report"]["audit"]["started_at"] = "2019-06-03T09:00:00Z".into();
-    run["report"]["audit"]["finished_at"] = "2019-06-03T09:01:00Z".into();
-    run["report"]["score"] = 12.5.into();
-    scratch.write("old.jsonl", &format!("{run}\n"));
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let mut old = String::new();
+    for (company, score) in [("Northgrid", 12.5), ("Voltline", 47.5)] {
+        let mut run = runs
+            .iter()
+            .find(|run| run["report"]["audit"]["name"] == company)
+            .unwrap()
+            .clone();
+        run["report"]["audit"]["started_at"] = "2019-06-03T09:00:00Z".into();
+        run["report"]["audit"]["finished_at"] = "2019-06-03T09:01:00Z".into();
+        run["report"]["score"] = score.into();
+        old.push_str(&format!("{run}\n"));
+    }
+    scratch.write("old.jsonl", &old);
     centricity()
         .args(["history", "import"])
         .arg(scratch.path("old.jsonl"))
@@ -670,8 +679,10 @@ fn summaries_follow_the_runs(url: &str) {
         .success();
     assert_eq!(
         trend(&server),
-        vec![("2019-06-03".to_string(), 1), (today[0].0.clone(), 3)]
+        vec![("2019-06-03".to_string(), 2), (today[0].0.clone(), 3)]
     );
+    let board = server.json("/portfolio/Utilities?format=json", &[]);
+    assert_eq!(board["trend"][0]["mean"], 30.0);
     let imported = northgrid_run(&server);
     assert!(imported > newest);
 
