@@ -6,11 +6,27 @@
 
 use super::{CategoryScores, RunFigures};
 
+/// Schema 6's tables filled from the runs already stored (the same SQL for both backends; in
+/// the migration's transaction, so no run lands between the fill and the triggers).
+macro_rules! summary_fill {
+    () => {
+        "
+    INSERT INTO latest_runs (audit, run_id) SELECT audit, MAX(id) FROM runs GROUP BY audit;
+    INSERT INTO portfolio_latest (portfolio, audit, run_id)
+        SELECT portfolio, audit, MAX(id) FROM runs WHERE portfolio IS NOT NULL GROUP BY portfolio, audit;
+    INSERT INTO portfolio_days (portfolio, day, total, scored)
+        SELECT portfolio, substr(started_at, 1, 10), SUM(score), COUNT(score) FROM runs
+        WHERE portfolio IS NOT NULL AND score IS NOT NULL GROUP BY portfolio, substr(started_at, 1, 10);
+"
+    };
+}
+
 /// Schema 6 (SQLite): `latest_runs` holds each audit's newest run, `portfolio_latest` each
 /// audit's newest run within each portfolio, `portfolio_days` each portfolio's sum and count of
 /// overall scores per day. Filled from the runs already stored, then kept by triggers (runs are
 /// never updated once recorded, only inserted and deleted).
-pub(crate) const SUMMARY_TABLES_SQLITE: &str = "
+pub(crate) const SUMMARY_TABLES_SQLITE: &str = concat!(
+    "
     CREATE TABLE latest_runs (audit TEXT PRIMARY KEY, run_id INTEGER NOT NULL);
     CREATE TABLE portfolio_latest (
         portfolio TEXT NOT NULL, audit TEXT NOT NULL, run_id INTEGER NOT NULL,
@@ -20,12 +36,6 @@ pub(crate) const SUMMARY_TABLES_SQLITE: &str = "
         portfolio TEXT NOT NULL, day TEXT NOT NULL, total REAL NOT NULL, scored INTEGER NOT NULL,
         PRIMARY KEY (portfolio, day)
     );
-    INSERT INTO latest_runs (audit, run_id) SELECT audit, MAX(id) FROM runs GROUP BY audit;
-    INSERT INTO portfolio_latest (portfolio, audit, run_id)
-        SELECT portfolio, audit, MAX(id) FROM runs WHERE portfolio IS NOT NULL GROUP BY portfolio, audit;
-    INSERT INTO portfolio_days (portfolio, day, total, scored)
-        SELECT portfolio, substr(started_at, 1, 10), SUM(score), COUNT(score) FROM runs
-        WHERE portfolio IS NOT NULL AND score IS NOT NULL GROUP BY portfolio, substr(started_at, 1, 10);
     CREATE TRIGGER runs_added AFTER INSERT ON runs BEGIN
         INSERT INTO latest_runs (audit, run_id) VALUES (NEW.audit, NEW.id)
             ON CONFLICT (audit) DO UPDATE SET run_id = excluded.run_id
@@ -55,11 +65,14 @@ pub(crate) const SUMMARY_TABLES_SQLITE: &str = "
             WHERE portfolio = OLD.portfolio AND day = substr(OLD.started_at, 1, 10) AND OLD.score IS NOT NULL;
         DELETE FROM portfolio_days WHERE portfolio = OLD.portfolio AND day = substr(OLD.started_at, 1, 10) AND scored <= 0;
     END;
-";
+",
+    summary_fill!()
+);
 
 /// Schema 6 (PostgreSQL): the same tables, filled the same way, kept by PL/pgSQL triggers.
 /// Writers are held off until the triggers exist, so no run lands between the fill and them.
-pub(crate) const SUMMARY_TABLES_POSTGRES: &str = "
+pub(crate) const SUMMARY_TABLES_POSTGRES: &str = concat!(
+    "
     LOCK TABLE runs IN SHARE ROW EXCLUSIVE MODE;
     CREATE TABLE latest_runs (audit TEXT PRIMARY KEY, run_id BIGINT NOT NULL);
     CREATE TABLE portfolio_latest (
@@ -70,12 +83,6 @@ pub(crate) const SUMMARY_TABLES_POSTGRES: &str = "
         portfolio TEXT NOT NULL, day TEXT NOT NULL, total DOUBLE PRECISION NOT NULL, scored BIGINT NOT NULL,
         PRIMARY KEY (portfolio, day)
     );
-    INSERT INTO latest_runs (audit, run_id) SELECT audit, MAX(id) FROM runs GROUP BY audit;
-    INSERT INTO portfolio_latest (portfolio, audit, run_id)
-        SELECT portfolio, audit, MAX(id) FROM runs WHERE portfolio IS NOT NULL GROUP BY portfolio, audit;
-    INSERT INTO portfolio_days (portfolio, day, total, scored)
-        SELECT portfolio, substr(started_at, 1, 10), SUM(score), COUNT(score) FROM runs
-        WHERE portfolio IS NOT NULL AND score IS NOT NULL GROUP BY portfolio, substr(started_at, 1, 10);
     CREATE FUNCTION centricity_run_added() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         INSERT INTO latest_runs (audit, run_id) VALUES (NEW.audit, NEW.id)
@@ -119,7 +126,9 @@ pub(crate) const SUMMARY_TABLES_POSTGRES: &str = "
     END $$;
     CREATE TRIGGER runs_added AFTER INSERT ON runs FOR EACH ROW EXECUTE FUNCTION centricity_run_added();
     CREATE TRIGGER runs_removed AFTER DELETE ON runs FOR EACH ROW EXECUTE FUNCTION centricity_run_removed();
-";
+",
+    summary_fill!()
+);
 
 /// The newest runs of each audit, `$1` of them before the newest: where each audit's runs
 /// start found first, an index seek per audit (materialized, so neither planner runs the seek

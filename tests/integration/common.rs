@@ -473,12 +473,8 @@ pub fn service(variable: &str, script: &str) -> String {
     }
 }
 
-/// A role on the test server that may only read the database at `url` (as a dashboard's user
-/// should be): the same URL with that role's name and password.
-pub fn postgres_reader(url: &str) -> String {
-    let mut parsed = url::Url::parse(url).unwrap();
-    let database = parsed.path().trim_start_matches('/').to_string();
-    let role = format!("reader_{database}");
+/// Runs `sql` on the test PostgreSQL at `url`.
+fn execute_on(url: &str, sql: &str) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -488,17 +484,26 @@ pub fn postgres_reader(url: &str) -> String {
             .await
             .expect("the test PostgreSQL answers");
         tokio::spawn(connection);
-        client
-            .batch_execute(&format!(
-                "CREATE ROLE {role} LOGIN PASSWORD 'reader-test';
-                 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
-                 GRANT CONNECT ON DATABASE {database} TO {role};
-                 GRANT USAGE ON SCHEMA public TO {role};
-                 GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role};"
-            ))
-            .await
-            .unwrap();
+        client.batch_execute(sql).await.unwrap();
     });
+}
+
+/// A role on the test server that may only read the database at `url` (as a dashboard's user
+/// should be): the same URL with that role's name and password.
+pub fn postgres_reader(url: &str) -> String {
+    let mut parsed = url::Url::parse(url).unwrap();
+    let database = parsed.path().trim_start_matches('/').to_string();
+    let role = format!("reader_{database}");
+    execute_on(
+        url,
+        &format!(
+            "CREATE ROLE {role} LOGIN PASSWORD 'reader-test';
+             REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+             GRANT CONNECT ON DATABASE {database} TO {role};
+             GRANT USAGE ON SCHEMA public TO {role};
+             GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role};"
+        ),
+    );
     parsed.set_username(&role).unwrap();
     parsed.set_password(Some("reader-test")).unwrap();
     parsed.to_string()
@@ -512,20 +517,7 @@ fn fresh_database(url: &str) -> String {
         std::process::id(),
         COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
     );
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-            .await
-            .expect("the test PostgreSQL answers");
-        tokio::spawn(connection);
-        client
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .await
-            .unwrap();
-    });
+    execute_on(url, &format!("CREATE DATABASE {name}"));
     let mut parsed = url::Url::parse(url).unwrap();
     parsed.set_path(&format!("/{name}"));
     parsed.to_string()
