@@ -4,6 +4,7 @@
 
 mod access;
 mod layout;
+mod listen;
 mod pages;
 mod pool;
 
@@ -78,10 +79,8 @@ pub async fn serve(
         pool,
         tokens: config.tokens,
     });
-    axum::serve(listener, router(app))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| ServeError::Listen(bound, e))
+    listen::serve_until(listener, router(app), shutdown).await;
+    Ok(())
 }
 
 fn router(app: Arc<App>) -> Router {
@@ -97,11 +96,12 @@ fn router(app: Arc<App>) -> Router {
         // A health check carries no token and learns only that the store answers.
         .route("/healthz", get(pages::healthz))
         .merge(guarded)
-        .layer(middleware::from_fn(house_rules))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             PAGE_TIME_LIMIT,
         ))
+        // Outside the time limit, so its 503 carries the house's headers too.
+        .layer(middleware::from_fn(house_rules))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(16 * 1024))
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(app)

@@ -1,13 +1,16 @@
 //! The store behind the server: a few worker threads, each with its own read-only connection.
 //! The backends block (SQLite's calls, PostgreSQL's client on a runtime of its own), so they
-//! run off the server's runtime; a page's queries go to one worker as one job.
+//! run off the server's runtime; a page's queries go to one worker as one job. A worker whose
+//! connection was lost (the database restarted, an administrator ended it) opens a new one,
+//! so the page after the failed one is served again.
 
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 
 use crate::store::{self, RunStore, StoreError};
 
-type Job = Box<dyn FnOnce(&mut dyn RunStore) + Send>;
+/// A page's queries; true when they failed for the store's reasons, not the page's.
+type Job = Box<dyn FnOnce(&mut dyn RunStore) -> bool + Send>;
 
 pub struct StorePool {
     jobs: Sender<Job>,
@@ -27,10 +30,10 @@ impl StorePool {
             std::thread::Builder::new()
                 .name(format!("store-{n}"))
                 .spawn(move || match store::open_to_read(&url) {
-                    Ok(mut store) => {
+                    Ok(store) => {
                         let _ = opened.send(Ok(()));
                         drop(opened);
-                        work(store.as_mut(), &queue);
+                        work(&url, store, &queue);
                     }
                     Err(e) => {
                         let _ = opened.send(Err(e));
@@ -52,7 +55,14 @@ impl StorePool {
     ) -> Result<T, StoreError> {
         let (answer, answered) = tokio::sync::oneshot::channel();
         let sent = self.jobs.send(Box::new(move |store| {
-            let _ = answer.send(job(store));
+            // A request that timed out or hung up waits no more: its queries are not run.
+            if answer.is_closed() {
+                return false;
+            }
+            let answer_of = job(store);
+            let store_failed = matches!(answer_of, Err(StoreError::Database(_)));
+            let _ = answer.send(answer_of);
+            store_failed
         }));
         let stopped = || StoreError::Database("the store's workers stopped".into());
         sent.map_err(|_| stopped())?;
@@ -60,7 +70,7 @@ impl StorePool {
     }
 }
 
-fn work(store: &mut dyn RunStore, queue: &Mutex<Receiver<Job>>) {
+fn work(url: &str, mut store: Box<dyn RunStore>, queue: &Mutex<Receiver<Job>>) {
     loop {
         // The lock is held only to take a job, never while one runs.
         let job = match queue.lock() {
@@ -68,10 +78,18 @@ fn work(store: &mut dyn RunStore, queue: &Mutex<Receiver<Job>>) {
             Err(_) => return,
         };
         match job {
-            // A page's bug ends its request (its answer is dropped, so it gets a 500), never
+            // A page's bug ends its request (its answer is dropped, so it gets a 503), never
             // the worker.
             Ok(job) => {
-                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(store)));
+                let store_failed =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(store.as_mut())))
+                        .unwrap_or(false);
+                if store_failed && store.ping().is_err() {
+                    // Still unreachable: the next failure tries again.
+                    if let Ok(fresh) = store::open_to_read(url) {
+                        store = fresh;
+                    }
+                }
             }
             Err(_) => return,
         }

@@ -474,7 +474,7 @@ pub fn service(variable: &str, script: &str) -> String {
 }
 
 /// Runs `sql` on the test PostgreSQL at `url`.
-fn execute_on(url: &str, sql: &str) {
+pub fn execute_on(url: &str, sql: &str) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

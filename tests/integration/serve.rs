@@ -711,3 +711,99 @@ fn summaries_follow_the_runs_in_sqlite() {
 fn summaries_follow_the_runs_in_postgres() {
     summaries_follow_the_runs(&crate::common::postgres());
 }
+
+/// A connection has ten seconds to send a request's head, trickled or not, and at most 256 are
+/// served at once: a client holding every slot delays the next client until the holders are
+/// cut off, and never blocks it.
+#[test]
+fn connections_that_hold_the_server_are_cut_off() {
+    const SLOTS: usize = 256;
+    let scratch = Scratch::new();
+    let store = scratch.path("history.db");
+    let url = store.to_str().unwrap();
+    seed(&scratch, url);
+    let server = Server::start(url, &[]);
+    let started = std::time::Instant::now();
+    let silent: Vec<TcpStream> = (1..SLOTS)
+        .map(|_| TcpStream::connect(&server.address).unwrap())
+        .collect();
+    let trickler = {
+        let address = server.address.clone();
+        std::thread::spawn(move || {
+            let mut stream = TcpStream::connect(&address).unwrap();
+            stream
+                .set_read_timeout(Some(Duration::from_millis(500)))
+                .unwrap();
+            let _ = stream.write_all(b"GET / HTTP/1.1\r\n");
+            let mut byte = [0u8; 1];
+            loop {
+                // A header line each half second keeps the head coming but never ends it.
+                if stream.write_all(b"X-Slow: 1\r\n").is_err() {
+                    break;
+                }
+                match stream.read(&mut byte) {
+                    Err(e)
+                        if matches!(
+                            e.kind(),
+                            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                        ) && started.elapsed() < Duration::from_secs(60) => {}
+                    // Closed, answered (a 408) or broken: cut off.
+                    _ => break,
+                }
+            }
+            started.elapsed()
+        })
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    let (status, _, _) = server.get("/healthz", &[]);
+    let answered_after = started.elapsed();
+    let trickler_cut_after = trickler.join().unwrap();
+    assert_eq!(status, 200);
+    assert!(
+        (Duration::from_secs(8)..Duration::from_secs(20)).contains(&trickler_cut_after),
+        "a trickled head was cut off after {trickler_cut_after:?}"
+    );
+    assert!(
+        answered_after >= Duration::from_secs(8),
+        "the client beyond the bound was answered after {answered_after:?}, before the slots freed"
+    );
+    for mut held in silent {
+        held.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut rest = Vec::new();
+        assert!(
+            held.read_to_end(&mut rest).is_ok(),
+            "a silent connection was left open"
+        );
+    }
+}
+
+/// The database dropping the server's connections (a restart, an administrator) costs a page
+/// at most: the workers connect again.
+#[test]
+#[ignore = "needs PostgreSQL: eval \"$(bash scripts/postgres.sh start)\""]
+fn the_server_connects_again_when_the_database_drops_it() {
+    let scratch = Scratch::new();
+    let url = crate::common::postgres();
+    seed(&scratch, &url);
+    let reader = crate::common::postgres_reader(&url);
+    let server = Server::start(&reader, &[]);
+    assert_eq!(server.get("/", &[]).0, 200);
+    let role = reader
+        .split("://")
+        .nth(1)
+        .unwrap()
+        .split(':')
+        .next()
+        .unwrap();
+    crate::common::execute_on(
+        &url,
+        &format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{role}'"),
+    );
+    // Each of the four workers may fail its first page; none may fail twice.
+    let statuses: Vec<u16> = (0..12).map(|_| server.get("/", &[]).0).collect();
+    assert!(
+        statuses.iter().filter(|&&s| s != 200).count() <= 4,
+        "{statuses:?}"
+    );
+    assert_eq!(statuses.last(), Some(&200), "{statuses:?}");
+}
