@@ -40,8 +40,11 @@ pub fn body(output: &PortfolioOutput) -> String {
     let _ = write!(
         out,
         "<section class=\"cover\"><p class=\"muted\">Customer-centricity portfolio</p><h1>{name}{shard}</h1>\
-         <p>{} companies audited, {} ranked{}.</p>",
-        output.companies.len(),
+         <p>{} audited, {} ranked{}.</p>",
+        match output.companies.len() {
+            1 => "1 company".to_string(),
+            n => format!("{n} companies"),
+        },
         ranking.ranked.len(),
         match ranking.unranked.len() {
             0 => String::new(),

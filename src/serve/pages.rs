@@ -79,7 +79,9 @@ struct Front {
 struct PortfolioLine {
     name: String,
     companies: usize,
-    /// The mean of the companies' latest overall scores.
+    /// How many of them were measured well enough to be ranked.
+    ranked: usize,
+    /// The mean of the ranked companies' latest overall scores.
     mean: Option<f64>,
     latest: String,
 }
@@ -98,11 +100,14 @@ pub async fn index(
     Extension(scope): Extension<Scope>,
     format: Format,
 ) -> Response {
-    let recent = match app.pool.with(|store| store.recent(FRONT_TREND)).await {
-        Ok(runs) => runs,
+    let read = app
+        .pool
+        .with(|store| Ok((store.recent(FRONT_TREND)?, store.portfolio_members()?)))
+        .await;
+    let front = match read {
+        Ok((recent, members)) => front(recent, members, &scope),
         Err(e) => return store_failed(&e),
     };
-    let front = front(recent, &scope);
     answer(
         format,
         || front_html(&front),
@@ -140,8 +145,8 @@ pub async fn index(
 }
 
 /// The newest runs of each audit that the scope reads, folded into one line per audit, and the
-/// portfolios those lines belong to.
-fn front(recent: Vec<RunFigures>, scope: &Scope) -> Front {
+/// portfolios it reads, each from the companies its own page shows.
+fn front(recent: Vec<RunFigures>, members: Vec<RunFigures>, scope: &Scope) -> Front {
     let mut audits: Vec<AuditLine> = Vec::new();
     for run in recent
         .into_iter()
@@ -160,41 +165,53 @@ fn front(recent: Vec<RunFigures>, scope: &Scope) -> Front {
             }),
         }
     }
-    let mut portfolios: BTreeMap<String, PortfolioLine> = BTreeMap::new();
-    let mut sums: BTreeMap<String, (f64, usize)> = BTreeMap::new();
-    for line in &audits {
-        let Some(name) = &line.latest.portfolio else {
+    Front {
+        portfolios: portfolio_lines(members, scope),
+        audits,
+    }
+}
+
+/// One line per portfolio from its companies' newest runs in it (`members`, by portfolio): the
+/// mean is of the ranked companies only, as the portfolio's page ranks them, since a company
+/// nobody could measure well enough would pull the mean toward a number nobody measured.
+fn portfolio_lines(members: Vec<RunFigures>, scope: &Scope) -> Vec<PortfolioLine> {
+    let mut lines: Vec<PortfolioLine> = Vec::new();
+    let mut sum = 0.0;
+    for run in members {
+        let Some(name) = run.portfolio.clone() else {
             continue;
         };
-        let entry = portfolios
-            .entry(name.clone())
-            .or_insert_with(|| PortfolioLine {
-                name: name.clone(),
+        if !scope.reads_portfolio(&name) {
+            continue;
+        }
+        if lines.last().is_none_or(|line| line.name != name) {
+            sum = 0.0;
+            lines.push(PortfolioLine {
+                name,
                 companies: 0,
+                ranked: 0,
                 mean: None,
                 latest: String::new(),
             });
-        entry.companies += 1;
-        let date = day(&line.latest.started_at);
-        if date > entry.latest.as_str() {
-            entry.latest = date.to_string();
         }
-        if let Some(score) = line.latest.score {
-            let sum = sums.entry(name.clone()).or_default();
-            *sum = (sum.0 + score, sum.1 + 1);
+        let Some(line) = lines.last_mut() else {
+            continue;
+        };
+        line.companies += 1;
+        let date = day(&run.started_at);
+        if date > line.latest.as_str() {
+            line.latest = date.to_string();
         }
-    }
-    for (name, (sum, n)) in sums {
-        if let Some(line) = portfolios.get_mut(&name) {
+        let score = run.score;
+        if let (Some(score), None) = (score, company(0, run, Vec::new()).unranked_reason()) {
+            sum += score;
+            line.ranked += 1;
             #[expect(clippy::cast_precision_loss, reason = "company counts")]
-            let mean = sum / n as f64;
+            let mean = sum / line.ranked as f64;
             line.mean = Some(mean);
         }
     }
-    Front {
-        portfolios: portfolios.into_values().collect(),
-        audits,
-    }
+    lines
 }
 
 fn front_html(front: &Front) -> String {
@@ -206,11 +223,12 @@ fn front_html(front: &Front) -> String {
         @if !front.portfolios.is_empty() {
             h2 { "Portfolios" }
             table {
-                tr { th { "Portfolio" } th.num { "Companies" } th { "Mean overall" } th { "Latest run" } }
+                tr { th { "Portfolio" } th.num { "Companies" } th.num { "Ranked" } th { "Mean overall (ranked)" } th { "Latest run" } }
                 @for p in &front.portfolios {
                     tr {
                         td { a href=(format!("/portfolio/{}", segment(&p.name))) { (Text(&p.name)) } }
                         td.num { (p.companies) }
+                        td.num { (p.ranked) }
                         td { (PreEscaped(crate::report::html::bar(p.mean))) }
                         td { (Text(&p.latest)) }
                     }
@@ -791,5 +809,52 @@ mod tests {
         ];
         let shown: Vec<String> = whole_portfolio_days(days, 10).map(|d| d.date).collect();
         assert_eq!(shown, ["2026-11-02", "2026-11-09"]);
+    }
+
+    fn member(
+        portfolio: &str,
+        audit: &str,
+        score: f64,
+        coverage: f64,
+        complete: bool,
+    ) -> RunFigures {
+        RunFigures {
+            id: 1,
+            audit: audit.into(),
+            started_at: "2026-11-02T09:00:00Z".into(),
+            score: Some(score),
+            coverage: Some(coverage),
+            grade: None,
+            complete,
+            portfolio: Some(portfolio.into()),
+            sector: None,
+            commit: None,
+            branch: None,
+        }
+    }
+
+    #[test]
+    fn a_portfolios_mean_is_of_its_ranked_companies_and_a_token_sees_its_own() {
+        let members = vec![
+            member("Banks", "First", 80.0, 1.0, true),
+            member("Banks", "Thin", 10.0, 0.2, true),
+            member("Banks", "Halted", 5.0, 1.0, false),
+            member("Banks", "Second", 60.0, 0.9, true),
+            member("Hidden", "Other", 50.0, 1.0, true),
+        ];
+        let all = portfolio_lines(members.clone(), &Scope::All);
+        assert_eq!(all.len(), 2);
+        let banks = &all[0];
+        assert_eq!(
+            (banks.name.as_str(), banks.companies, banks.ranked),
+            ("Banks", 4, 2)
+        );
+        assert_eq!(banks.mean, Some(70.0));
+        let scoped = Scope::Portfolios(["Banks".to_string()].into());
+        let seen: Vec<String> = portfolio_lines(members, &scoped)
+            .into_iter()
+            .map(|l| l.name)
+            .collect();
+        assert_eq!(seen, ["Banks"]);
     }
 }

@@ -151,6 +151,10 @@ pub(crate) const BOARD_RUNS: &str = "SELECT r.id, r.audit, r.started_at, r.score
      LEFT JOIN scores s ON s.run_id = r.id AND s.level = 'category' \
      WHERE l.portfolio = $1 ORDER BY r.id, s.key";
 
+/// The newest run of each audit within each portfolio (a portfolio's companies, every portfolio).
+pub(crate) const PORTFOLIO_MEMBERS: &str = "SELECT r.id, r.audit, r.started_at, r.score, r.coverage, r.grade, r.complete, r.portfolio, r.sector, r.commit_sha, r.branch \
+     FROM portfolio_latest l JOIN runs r ON r.id = l.run_id ORDER BY l.portfolio, r.id";
+
 /// Every run of one audit, oldest first.
 pub(crate) const AUDIT_RUNS: &str = "SELECT id, audit, started_at, score, coverage, grade, complete, portfolio, sector, commit_sha, branch \
      FROM runs WHERE audit = $1 ORDER BY id";

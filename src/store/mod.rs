@@ -247,6 +247,9 @@ pub trait RunStore {
     fn board(&mut self, portfolio: &str) -> Result<Vec<(RunFigures, CategoryScores)>, StoreError>;
     /// The portfolio's mean overall score per day it was run, with how many companies scored.
     fn portfolio_trend(&mut self, portfolio: &str) -> Result<Vec<(String, f64, i64)>, StoreError>;
+    /// The newest run of each audit within each portfolio, by portfolio then oldest first: the
+    /// companies a portfolio's page shows, for every portfolio at once.
+    fn portfolio_members(&mut self) -> Result<Vec<RunFigures>, StoreError>;
 }
 
 /// Schema 3: runs remember the portfolio and sector they were recorded for.

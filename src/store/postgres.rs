@@ -443,6 +443,17 @@ impl RunStore for PostgresStore {
                 .collect())
         })
     }
+
+    fn portfolio_members(&mut self) -> Result<Vec<RunFigures>, StoreError> {
+        self.runtime.block_on(async {
+            let rows = self
+                .client
+                .query(super::dashboard::PORTFOLIO_MEMBERS, &[])
+                .await
+                .map_err(|e| db(&e))?;
+            Ok(rows.iter().map(figures).collect())
+        })
+    }
 }
 
 /// One run and its score rows, inside the caller's transaction.

@@ -391,6 +391,14 @@ impl RunStore for SqliteStore {
         let rows = query.query_map([portfolio], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+
+    fn portfolio_members(&mut self) -> Result<Vec<RunFigures>, StoreError> {
+        let mut query = self
+            .conn
+            .prepare_cached(super::dashboard::PORTFOLIO_MEMBERS)?;
+        let rows = query.query_map([], figures)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
 }
 
 /// One run and its score rows, inside the caller's transaction.
