@@ -153,7 +153,32 @@ fn explain_kind(kind: &KindInfo) -> String {
         scoring = indented(kind.scoring),
         improve = indented(kind.improve),
     );
-    text + &columns
+    text + &columns + &codes(kind)
+}
+
+/// The finding codes a kind raises, with their meaning: what an action plan's ids are made of.
+fn codes(kind: &KindInfo) -> String {
+    let rows: Vec<Vec<String>> = kind
+        .codes()
+        .into_iter()
+        .map(|code| vec![code.id().to_string(), code.meaning().to_string()])
+        .collect();
+    if rows.is_empty() {
+        return format!(
+            "\nFinding codes\n  {}\n",
+            indented(
+                "The plug-in's own: each finding's `code` (kebab-case); a finding without one is \
+                 `finding-N`, its place among the plug-in's findings. An action's id is `<check id>/<code>`."
+            )
+        );
+    }
+    format!(
+        "\n{}",
+        section(
+            "Finding codes (an action's id is `<check id>/<code>`, then `/<subject>` where one check raises a code for several things)",
+            &rows
+        )
+    )
 }
 
 fn explain_benchmark(b: &Benchmark) -> String {

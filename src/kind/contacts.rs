@@ -136,7 +136,7 @@ fn resolution(scored: &mut Scored, channel: &Channel, contacts: &[&Contact]) {
     // Around 70 % is the usual first-contact resolution across contact centres (SQM Group's benchmark).
     if rate < 0.7 {
         // A note: the score does not move with it, so it carries no points as an action.
-        scored.findings.push(Finding::new(
+        scored.findings.push(Finding::new(crate::verdict::Code::FirstContactResolution,
             Severity::Info,
             format!(
                 "{}: {:.0} % of {} contacts with a known result were resolved on that contact.",
@@ -145,7 +145,7 @@ fn resolution(scored: &mut Scored, channel: &Channel, contacts: &[&Contact]) {
                 judged.len()
             ),
             format!("Give the {} team what it needs to settle a question at once: answers, authority, and the customer's history.", channel.words()),
-        ));
+        ).about(channel.to_string()));
     }
 }
 
@@ -168,11 +168,17 @@ pub fn score_contacts(
     let mut channel_scores = Vec::new();
     for (channel, contacts) in &by_channel {
         let Some(benchmark) = benchmarks.contact.get(channel.as_str()) else {
-            scored.findings.push(Finding::new(
-                Severity::Warn,
-                format!("No benchmark curve for channel `{channel}`; its contacts are not scored."),
-                "Log the contact under one of the benchmarked channels.",
-            ));
+            scored.findings.push(
+                Finding::new(
+                    crate::verdict::Code::ChannelWithoutBenchmark,
+                    Severity::Warn,
+                    format!(
+                        "No benchmark curve for channel `{channel}`; its contacts are not scored."
+                    ),
+                    "Log the contact under one of the benchmarked channels.",
+                )
+                .about(channel.to_string()),
+            );
             continue;
         };
         let times: Vec<f64> = contacts
@@ -220,7 +226,7 @@ pub fn score_contacts(
         }
         if times.len() < contacts.len() {
             let unanswered = contacts.len() - times.len();
-            scored.findings.push(Finding::new(
+            scored.findings.push(Finding::new(crate::verdict::Code::UnansweredContacts,
                 if answered / n < 0.5 {
                     Severity::Fail
                 } else {
@@ -233,7 +239,7 @@ pub fn score_contacts(
                 format!(
                     "Staff the {words} channel or stop offering it: an unanswered contact scores 0."
                 ),
-            ));
+            ).about(channel.to_string()));
         }
         resolution(&mut scored, channel, contacts);
         for contact in contacts {

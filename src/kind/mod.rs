@@ -25,7 +25,7 @@ pub use crate::budget::Budget;
 use crate::category::Category;
 use crate::channel::Channel;
 use crate::spanned::InputError;
-use crate::verdict::ErrorCode;
+use crate::verdict::{Code, ErrorCode};
 
 pub use contacts::{Contact, score_contacts};
 pub use probe::{Probe, new_token};
@@ -137,7 +137,43 @@ pub struct KindInfo {
     pub report_note: Option<&'static str>,
     /// The columns of the file the kind's checks read, when people fill it in (a log).
     pub file_columns: &'static [FileColumn],
+    /// The finding codes its checks raise (`centricity checks KIND` lists them with their
+    /// meaning); a plug-in's are its own.
+    pub findings: &'static [&'static [Code]],
 }
+
+impl KindInfo {
+    /// Every finding code the kind's checks raise, each once.
+    pub fn codes(&self) -> Vec<Code> {
+        let mut codes: Vec<Code> = self
+            .findings
+            .iter()
+            .flat_map(|group| group.iter().copied())
+            .collect();
+        codes.sort();
+        codes.dedup();
+        codes
+    }
+}
+
+/// The codes of contacts timed against a benchmark ([`score_contacts`]).
+pub const CONTACT_CODES: &[Code] = &[
+    Code::UnansweredContacts,
+    Code::SlowChannel,
+    Code::ChannelWithoutBenchmark,
+    Code::FirstContactResolution,
+];
+
+/// The codes of probes answered by mail ([`reply_probe`]), which are timed as contacts.
+pub const REPLY_PROBE_CODES: &[Code] = &[
+    Code::ProbesPending,
+    Code::ProbeBounced,
+    Code::NoAcknowledgement,
+    Code::UnansweredContacts,
+    Code::SlowChannel,
+    Code::ChannelWithoutBenchmark,
+    Code::FirstContactResolution,
+];
 
 /// A column of a file people fill in for a check: its header, whether a row needs it, and
 /// what to write in it.

@@ -86,19 +86,23 @@ impl Scored {
 /// A finding when a typical time is slower than the benchmark's median (it scores under 50).
 pub fn slow_finding(scored: &mut Scored, seconds: f64, benchmark: &Benchmark, what: &str) {
     if seconds > benchmark.curve.median {
-        scored.findings.push(Finding::new(
-            Severity::Warn,
-            format!(
-                "The {what} on {} is {}, slower than the benchmark median of {}.",
-                crate::channel::Channel::new(benchmark.channel.as_str()).words(),
-                human_seconds(seconds),
-                human_seconds(benchmark.curve.median)
-            ),
-            format!(
-                "Aim for {} or faster ({}).",
-                human_seconds(benchmark.curve.p10),
-                benchmark.source
-            ),
-        ));
+        scored.findings.push(
+            Finding::new(
+                crate::verdict::Code::SlowChannel,
+                Severity::Warn,
+                format!(
+                    "The {what} on {} is {}, slower than the benchmark median of {}.",
+                    crate::channel::Channel::new(benchmark.channel.as_str()).words(),
+                    human_seconds(seconds),
+                    human_seconds(benchmark.curve.median)
+                ),
+                format!(
+                    "Aim for {} or faster ({}).",
+                    human_seconds(benchmark.curve.p10),
+                    benchmark.source
+                ),
+            )
+            .about(benchmark.channel.clone()),
+        );
     }
 }

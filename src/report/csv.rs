@@ -193,12 +193,12 @@ pub fn render(report: &Report, bom: bool) -> Vec<u8> {
             key_unit: metric.and_then(|m| m.unit.clone()),
             // An errored check's finding is its error: that is what to fix first.
             top_finding: check.top_finding().cloned().or_else(|| {
-                check.error.as_ref().map(|e| {
-                    Finding::new(
-                        super::model::Severity::Fail,
-                        e,
-                        "Fix the error and run again.",
-                    )
+                check.error.as_ref().map(|e| Finding {
+                    code: String::new(),
+                    subject: None,
+                    severity: super::model::Severity::Fail,
+                    message: e.clone(),
+                    recommendation: "Fix the error and run again.".into(),
                 })
             }),
             ..Row::default()
@@ -217,11 +217,13 @@ pub fn render(report: &Report, bom: bool) -> Vec<u8> {
             kind: check.map(|c| c.kind.clone()).unwrap_or_default(),
             score: check.and_then(|c| c.score),
             // An action's advice stands even when its check has no warning to quote.
-            top_finding: Some(Finding::new(
-                super::model::Severity::Warn,
-                action.finding.clone().unwrap_or_default(),
-                &action.recommendation,
-            )),
+            top_finding: Some(Finding {
+                code: String::new(),
+                subject: None,
+                severity: super::model::Severity::Warn,
+                message: action.finding.clone().unwrap_or_default(),
+                recommendation: action.recommendation.clone(),
+            }),
             points: Some(action.points),
             ..Row::default()
         }

@@ -341,6 +341,7 @@ fn score_category(
 
     if counted.is_empty() {
         findings.push(Finding::new(
+            crate::verdict::Code::NotAssessed,
             Severity::Info,
             format!(
                 "Not assessed: no check in this audit measures {}.",
@@ -353,12 +354,14 @@ fn score_category(
         ));
     } else if score.is_none() {
         findings.push(Finding::new(
+            crate::verdict::Code::NothingMeasured,
             Severity::Warn,
             "Nothing in this category could be measured in this run.",
             "Fix the errors of this category's checks and run the audit again.",
         ));
     } else if coverage < 1.0 {
         findings.push(Finding::new(
+            crate::verdict::Code::PartialCoverage,
             Severity::Info,
             format!(
                 "Scored on {:.0}% of its check weight; the rest could not be measured.",
@@ -391,7 +394,7 @@ fn score_category(
                 None => "No channel".to_string(),
                 Some(only) => format!("Only one channel ({only}) answered"),
             };
-            findings.push(Finding::new(
+            findings.push(Finding::new(crate::verdict::Code::SingleChannelAnswered,
                     Severity::Warn,
                     format!(
                         "{answered}; responsiveness is proven only when at least two distinct channels answer, \

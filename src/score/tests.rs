@@ -485,6 +485,7 @@ fn an_action_without_a_warning_takes_its_kinds_advice_and_a_note_is_never_one() 
         status: None,
         metrics: vec![],
         findings: vec![Finding::new(
+            crate::verdict::Code::FirstContactResolution,
             Severity::Info,
             "Resolution on first contact: 40% (reported, not scored).",
             "Settle questions at once.",

@@ -169,14 +169,14 @@ pub fn aggregate(
             if let (Some(a), Some(b)) = (s.mean_score, i.mean_score)
                 && (a - b).abs() >= GAP * 100.0
             {
-                result.findings.push(Finding::new(
+                result.findings.push(Finding::new(crate::verdict::Code::InterviewSurveyDisagree,
                         Severity::Warn,
                         format!(
                             "{}: the interview scores {b:.0} where the survey scores {a:.0}.",
                             questionnaire.question(&s.id).map_or_else(|| s.id.clone(), asked_as)
                         ),
                         "Discuss the gap with both sides: what management believes and what staff see differ.",
-                    ));
+                    ).about(s.id.clone()));
             }
         }
     }
@@ -223,26 +223,34 @@ fn score_rows(
             None
         };
         if score.is_none() && n > 0 {
-            findings.push(Finding::new(
-                Severity::Info,
-                format!(
-                    "{}: not enough answers to score ({:.0}% of its weight answered).",
-                    section.title,
-                    coverage * 100.0
-                ),
-                "Ask the questions of this section, or include them in the survey form.",
-            ));
+            findings.push(
+                Finding::new(
+                    crate::verdict::Code::SectionUnscored,
+                    Severity::Info,
+                    format!(
+                        "{}: not enough answers to score ({:.0}% of its weight answered).",
+                        section.title,
+                        coverage * 100.0
+                    ),
+                    "Ask the questions of this section, or include them in the survey form.",
+                )
+                .about(section.id.clone()),
+            );
         }
         if let Some(s) = score.filter(|s| *s < 70.0) {
-            findings.push(Finding::new(
-                if s < 50.0 {
-                    Severity::Fail
-                } else {
-                    Severity::Warn
-                },
-                format!("{} scores {s:.0}/100.", section.title),
-                section.recommendation.clone(),
-            ));
+            findings.push(
+                Finding::new(
+                    crate::verdict::Code::LowSection,
+                    if s < 50.0 {
+                        Severity::Fail
+                    } else {
+                        Severity::Warn
+                    },
+                    format!("{} scores {s:.0}/100.", section.title),
+                    section.recommendation.clone(),
+                )
+                .about(section.id.clone()),
+            );
         }
         if let Some(s) = score {
             scored_sections.push((s, section.weight));
@@ -256,6 +264,7 @@ fn score_rows(
     }
     let score = if n < SCORING_MINIMUM && rows.iter().any(|r| r.source != Origin::Interview) {
         findings.push(Finding::new(
+            crate::verdict::Code::TooFewRespondents,
             Severity::Warn,
             format!("Only {n} respondent(s): too few to score; the answers are shown as they are."),
             "Invite more staff; at least 3 respondents are needed, 10 for a robust result.",
@@ -373,27 +382,35 @@ pub(crate) fn question_stats(
     };
     let agreement = agreement(&q.kind, &choices, &numbers);
     if let Some(a) = agreement.as_ref().filter(|a| a.split) {
-        findings.push(Finding::new(
-            Severity::Warn,
-            format!(
-                "{}: respondents disagree ({} {:.2}).",
-                asked_as(q),
-                a.measure,
-                a.value
-            ),
-            "Split the answers by role or team before drawing conclusions.",
-        ));
+        findings.push(
+            Finding::new(
+                crate::verdict::Code::RespondentsDisagree,
+                Severity::Warn,
+                format!(
+                    "{}: respondents disagree ({} {:.2}).",
+                    asked_as(q),
+                    a.measure,
+                    a.value
+                ),
+                "Split the answers by role or team before drawing conclusions.",
+            )
+            .about(q.id.clone()),
+        );
     }
     let asked = answers.len();
     if asked > 0 && q.kind.is_scored() && dont_know as f64 / asked as f64 >= DONT_KNOW_FLAG {
-        findings.push(Finding::new(
-            Severity::Warn,
-            format!(
-                "{}: {dont_know} of {asked} answered \"don't know\" (low awareness).",
-                asked_as(q)
-            ),
-            "Tell staff how this works today: not knowing is a finding in itself.",
-        ));
+        findings.push(
+            Finding::new(
+                crate::verdict::Code::LowAwareness,
+                Severity::Warn,
+                format!(
+                    "{}: {dont_know} of {asked} answered \"don't know\" (low awareness).",
+                    asked_as(q)
+                ),
+                "Tell staff how this works today: not knowing is a finding in itself.",
+            )
+            .about(q.id.clone()),
+        );
     }
     let texts: Vec<String> = answers
         .iter()

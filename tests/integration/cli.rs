@@ -775,3 +775,36 @@ fn a_log_with_excel_times_is_read_in_the_audit_time_zone() {
         "{stderr}"
     );
 }
+
+#[test]
+fn every_finding_carries_a_code_its_kind_documents() {
+    let (code, report, stderr) = audit_json(&example(), &["--offline"]);
+    assert_eq!(code, 0, "{stderr}");
+    let mut coded = 0;
+    let mut explained: std::collections::HashMap<String, String> = Default::default();
+    for check in report["checks"].as_array().unwrap() {
+        let kind = check["kind"].as_str().unwrap().to_string();
+        let documented = explained.entry(kind.clone()).or_insert_with(|| {
+            let out = centricity().args(["checks", &kind]).output().unwrap();
+            String::from_utf8(out.stdout).unwrap()
+        });
+        for finding in check["findings"].as_array().unwrap() {
+            let code = finding["code"]
+                .as_str()
+                .unwrap_or_else(|| panic!("no code: {finding}"));
+            if kind != "exec" {
+                assert!(
+                    documented.contains(&format!("  {code}  ")),
+                    "`checks {kind}` does not list {code}"
+                );
+            }
+            coded += 1;
+        }
+    }
+    for category in report["categories"].as_array().unwrap() {
+        for finding in category["findings"].as_array().into_iter().flatten() {
+            assert!(finding["code"].is_string(), "{finding}");
+        }
+    }
+    assert!(coded >= 5, "the example raised only {coded} findings");
+}

@@ -65,6 +65,7 @@ pub fn score(obs: &EmailObservation, benchmarks: &Benchmarks) -> Scored {
             .max()
             .unwrap_or(obs.observed_at);
         scored.findings.push(Finding::new(
+            crate::verdict::Code::ProbesPending,
             Severity::Info,
             format!(
                 "{} probe(s) still within the {} wait for a person's answer (until {}).",
@@ -81,6 +82,7 @@ pub fn score(obs: &EmailObservation, benchmarks: &Benchmarks) -> Scored {
         .any(|p| p.replies.iter().any(|r| r.class == ReplyClass::Bounce))
     {
         scored.findings.push(Finding::new(
+            crate::verdict::Code::ProbeBounced,
             Severity::Fail,
             "A probe bounced: the support address did not accept the message.",
             "Publish a support address that exists and is monitored.",
@@ -89,6 +91,7 @@ pub fn score(obs: &EmailObservation, benchmarks: &Benchmarks) -> Scored {
     // Said once a probe is settled: an acknowledgement that has not come yet may still come.
     if !settled.is_empty() && first(Some(ReplyClass::Automatic)).is_empty() {
         scored.findings.push(Finding::new(
+            crate::verdict::Code::NoAcknowledgement,
             Severity::Info,
             "No automatic acknowledgement came back.",
             "Acknowledge every e-mail at once with a reference and when a person will answer.",

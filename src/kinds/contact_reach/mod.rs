@@ -54,6 +54,15 @@ impl Kind for ContactReach {
                   link the help centre from the home page.",
         report_note: None,
         file_columns: &[],
+        findings: &[&[
+            crate::verdict::Code::NoContactOption,
+            crate::verdict::Code::ContactTooDeep,
+            crate::verdict::Code::SingleChannel,
+            crate::verdict::Code::NoHelpCentre,
+            crate::verdict::Code::PageDisallowed,
+            crate::verdict::Code::PagesUnreadable,
+            crate::verdict::Code::OutOfTime,
+        ]],
     };
     type Params = Params;
     type Observation = ReachObservation;

@@ -36,6 +36,7 @@ pub fn score(obs: &ReachObservation) -> Scored {
     let mut findings = Vec::new();
     match (first, direct.len()) {
         (None, _) => findings.push(Finding::new(
+            crate::verdict::Code::NoContactOption,
             Severity::Fail,
             format!(
                 "No e-mail, phone, contact form, chat or messaging option found in {} pages.",
@@ -46,6 +47,7 @@ pub fn score(obs: &ReachObservation) -> Scored {
         (Some(clicks), n) => {
             if clicks >= 2 {
                 findings.push(Finding::new(
+                    crate::verdict::Code::ContactTooDeep,
                     Severity::Warn,
                     format!("Contact is {clicks} clicks deep."),
                     "Link the contact options from every page's footer: one click at most.",
@@ -53,7 +55,7 @@ pub fn score(obs: &ReachObservation) -> Scored {
             }
             if n == 1 {
                 let only = direct.iter().next().map_or("", |k| k.as_str());
-                findings.push(Finding::new(
+                findings.push(Finding::new(crate::verdict::Code::SingleChannel,
                     Severity::Warn,
                     format!("Only one channel offered ({only})."),
                     "Offer a second direct channel, so customers can pick the one that suits their question.",
@@ -63,20 +65,21 @@ pub fn score(obs: &ReachObservation) -> Scored {
     }
     if !all.contains(&ChannelKind::HelpCentre) {
         findings.push(Finding::new(
+            crate::verdict::Code::NoHelpCentre,
             Severity::Info,
             "No help centre or FAQ linked from the pages crawled.",
             "Answer the common questions in a help centre linked from the home page.",
         ));
     }
     for (page, clicks) in &obs.disallowed {
-        findings.push(Finding::new(
+        findings.push(Finding::new(crate::verdict::Code::PageDisallowed,
             Severity::Info,
             format!("{page} ({clicks} clicks) is disallowed by robots.txt and was not read."),
             "If it is the contact page, let it be read: customers' tools and assistants look for it too.",
-        ));
+        ).about(page.clone()));
     }
     if let Some((page, reason)) = obs.failed.first() {
-        findings.push(Finding::new(
+        findings.push(Finding::new(crate::verdict::Code::PagesUnreadable,
             Severity::Warn,
             format!(
                 "{} page(s) could not be read, so their contact options are not counted (first: {page}: {reason}).",
@@ -86,7 +89,7 @@ pub fn score(obs: &ReachObservation) -> Scored {
         ));
     }
     if obs.out_of_time > 0 {
-        findings.push(Finding::new(
+        findings.push(Finding::new(crate::verdict::Code::OutOfTime,
             Severity::Warn,
             format!(
                 "The check's time ran out with {} page(s) still to read; channels on them are not counted.",

@@ -57,6 +57,7 @@ impl Kind for Email {
                   and a promise of when, and never leave one unanswered.",
         report_note: None,
         file_columns: &[],
+        findings: &[crate::kind::REPLY_PROBE_CODES],
     };
     type Params = Params;
     type Observation = EmailObservation;

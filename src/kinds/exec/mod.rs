@@ -41,6 +41,7 @@ impl Kind for Exec {
         improve: "Follow the plug-in's findings; each carries its own recommendation.",
         report_note: None,
         file_columns: &[],
+        findings: &[],
     };
     type Params = Params;
     type Observation = PluginReport;

@@ -49,6 +49,10 @@ impl Kind for Http {
                   customers give up on a page that takes more than a few seconds.",
         report_note: None,
         file_columns: &[],
+        findings: &[&[
+            crate::verdict::Code::FailedSamples,
+            crate::verdict::Code::SlowChannel,
+        ]],
     };
     type Params = Params;
     type Observation = HttpObservation;

@@ -185,7 +185,7 @@ pub fn score(params: &Params, obs: &HttpObservation, benchmarks: &Benchmarks) ->
         } else {
             Severity::Warn
         };
-        scored.findings.push(Finding::new(
+        scored.findings.push(Finding::new(crate::verdict::Code::FailedSamples,
             severity,
             format!("{count} of {total} samples of {} failed: {problem}.", obs.url),
             "Make the page answer 2xx, quickly, with the expected content on every request; monitor it.",

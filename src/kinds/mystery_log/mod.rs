@@ -51,6 +51,7 @@ impl Kind for MysteryLog {
                   phone queues under a minute; an automatic acknowledgement is good manners but not an answer.",
         report_note: None,
         file_columns: COLUMNS,
+        findings: &[crate::kind::CONTACT_CODES],
     };
     type Params = Params;
     type Observation = MysteryLogObservation;

@@ -50,6 +50,17 @@ impl Kind for Questionnaire {
             "Agreement among respondents is r<sub>wg</sub> for scales and consensus for yes/no questions: 1 when everyone agrees; below about 0.5 they do not share a view, and the answers should be split by role before drawing conclusions.",
         ),
         file_columns: &[],
+        findings: &[&[
+            crate::verdict::Code::ImportNotes,
+            crate::verdict::Code::TooFewRespondents,
+            crate::verdict::Code::SectionUnscored,
+            crate::verdict::Code::LowSection,
+            crate::verdict::Code::RespondentsDisagree,
+            crate::verdict::Code::LowAwareness,
+            crate::verdict::Code::InterviewSurveyDisagree,
+            crate::verdict::Code::SmallSegmentsHidden,
+            crate::verdict::Code::SegmentsDisagree,
+        ]],
     };
     type Params = Params;
     type Observation = QuestionnaireObservation;

@@ -96,7 +96,7 @@ pub fn score(params: &Params, obs: &QuestionnaireObservation) -> Scored {
     let mut findings = result.findings;
     if !obs.notes.is_empty() {
         let shown: Vec<&str> = obs.notes.iter().take(3).map(String::as_str).collect();
-        findings.push(Finding::new(
+        findings.push(Finding::new(crate::verdict::Code::ImportNotes,
             Severity::Info,
             format!("{} import note(s), such as: {}", obs.notes.len(), shown.join("; ")),
             "Check that the survey form asks every question of the questionnaire, worded as in its definition.",

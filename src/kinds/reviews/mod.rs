@@ -56,6 +56,19 @@ impl Kind for Reviews {
                   and fix what reviews keep naming.",
         report_note: None,
         file_columns: &[],
+        findings: &[&[
+            crate::verdict::Code::SourceUnreadable,
+            crate::verdict::Code::ImpossibleRating,
+            crate::verdict::Code::SelfPublishedRatings,
+            crate::verdict::Code::NoRatingFound,
+            crate::verdict::Code::UnansweredNegativeReviews,
+            crate::verdict::Code::ManyOneStar,
+            crate::verdict::Code::SlowReviewReplies,
+            crate::verdict::Code::LowRating,
+            crate::verdict::Code::FewRatings,
+            crate::verdict::Code::StaleReviews,
+            crate::verdict::Code::SourcesDisagree,
+        ]],
     };
     type Params = Params;
     type Observation = ReviewsObservation;

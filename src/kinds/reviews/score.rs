@@ -92,17 +92,17 @@ fn reading_findings(obs: &ReviewsObservation, self_published: usize) -> Vec<Find
         .filter(|s| matches!(s.outcome, SourceOutcome::Blocked | SourceOutcome::Error))
         .map(|source| {
             let why = source.reason.as_deref().unwrap_or("unknown reason");
-            Finding::new(
+            Finding::new(crate::verdict::Code::SourceUnreadable,
                 Severity::Warn,
                 format!("{} could not be read ({why}); its ratings are not counted.", source.source),
                 "Save the page from a browser and list the saved file as a source, or use the platform's own API.",
-            )
+            ).about(source.source.clone())
         })
         .collect();
     // Never scored, always said: whoever reads the score should know a source was set aside.
     for source in &obs.sources {
         for invalid in &source.invalid {
-            findings.push(Finding::new(
+            findings.push(Finding::new(crate::verdict::Code::ImpossibleRating,
                 Severity::Warn,
                 format!(
                     "{}: a rating that cannot be true was not scored ({}).",
@@ -110,11 +110,11 @@ fn reading_findings(obs: &ReviewsObservation, self_published: usize) -> Vec<Find
                 ),
                 "Check the source: on a platform's page, tell the platform; on a saved or own page, fix its markup \
                  (ratingValue between worstRating and bestRating, counts whole and plausible).",
-            ));
+            ).about(source.source.clone()));
         }
     }
     if self_published > 0 {
-        findings.push(Finding::new(
+        findings.push(Finding::new(crate::verdict::Code::SelfPublishedRatings,
             Severity::Info,
             format!("{self_published} rating(s) published on the company's own site are shown but not scored."),
             "Let customers rate you on independent platforms; self-published ratings do not persuade.",
@@ -138,6 +138,7 @@ fn nothing_counted(obs: &ReviewsObservation, mut scored: Scored) -> Scored {
     }
     scored.status = Status::NotApplicable;
     scored.findings.push(Finding::new(
+        crate::verdict::Code::NoRatingFound,
         Severity::Warn,
         "No rating of the company was found on the sources given.",
         "Claim the company's profile on a review platform and ask every customer for a review.",
@@ -195,11 +196,11 @@ fn platform_signals(scored: &mut Scored, source: &SourceResult, r: &Rating, mode
             Some(Unit::Ratio),
         ));
         if rate < 0.5 {
-            scored.findings.push(Finding::new(
+            scored.findings.push(Finding::new(crate::verdict::Code::UnansweredNegativeReviews,
                 if rate < 0.2 { Severity::Fail } else { Severity::Warn },
                 format!("On {} the company answered {:.0}% of negative reviews.", source.profile, rate * 100.0),
                 "Answer every negative review in public: prospects read the answers as much as the reviews.",
-            ));
+            ).about(source.profile.clone()));
         }
     }
     if let Some(stars) = r.distribution {
@@ -214,11 +215,11 @@ fn platform_signals(scored: &mut Scored, source: &SourceResult, r: &Rating, mode
                 Some(Unit::Ratio),
             ));
             if share > 0.25 {
-                scored.findings.push(Finding::new(
+                scored.findings.push(Finding::new(crate::verdict::Code::ManyOneStar,
                     Severity::Warn,
                     format!("On {} {:.0}% of reviews give one star.", source.profile, share * 100.0),
                     "One-star reviews usually name a broken promise: find the two or three that recur.",
-                ));
+                ).about(source.profile.clone()));
             }
         }
     }
@@ -230,14 +231,18 @@ fn platform_signals(scored: &mut Scored, source: &SourceResult, r: &Rating, mode
             Some(Unit::Days),
         ));
         if days * 86_400.0 > model.reply_curve.median {
-            scored.findings.push(Finding::new(
-                Severity::Warn,
-                format!(
-                    "On {} replies to reviews take {days:.1} days on average.",
-                    source.profile
-                ),
-                "Reply within a day or two, while the customer is still listening.",
-            ));
+            scored.findings.push(
+                Finding::new(
+                    crate::verdict::Code::SlowReviewReplies,
+                    Severity::Warn,
+                    format!(
+                        "On {} replies to reviews take {days:.1} days on average.",
+                        source.profile
+                    ),
+                    "Reply within a day or two, while the customer is still listening.",
+                )
+                .about(source.profile.clone()),
+            );
         }
     }
 }
@@ -252,6 +257,7 @@ fn summary_findings(
     let mut findings = Vec::new();
     if rating < 70.0 {
         findings.push(Finding::new(
+            crate::verdict::Code::LowRating,
             if rating < 50.0 {
                 Severity::Fail
             } else {
@@ -268,7 +274,7 @@ fn summary_findings(
     )]
     let total = total_votes as u64;
     if total < FEW_RATINGS {
-        findings.push(Finding::new(
+        findings.push(Finding::new(crate::verdict::Code::FewRatings,
             Severity::Warn,
             format!("Only {total} ratings in all: the score is pulled toward {:.0}/100 until there are more.", model.prior),
             "Ask every customer for a review after each purchase or resolved contact.",
@@ -283,14 +289,14 @@ fn summary_findings(
         };
         let age = (page.fetched_at.date_naive() - date).num_days();
         if age > STALE_DAYS {
-            findings.push(Finding::new(
+            findings.push(Finding::new(crate::verdict::Code::StaleReviews,
                 Severity::Warn,
                 format!(
                     "The newest review on {} is from {latest}, {age} days before this audit.",
                     source.profile
                 ),
                 "Ask recent customers for reviews: old ratings say little about today's service.",
-            ));
+            ).about(source.profile.clone()));
         }
     }
     let (low, high) = counted
@@ -299,6 +305,7 @@ fn summary_findings(
         .fold((f64::MAX, f64::MIN), |(l, h), v| (l.min(v), h.max(v)));
     if high - low > DISAGREEMENT {
         findings.push(Finding::new(
+            crate::verdict::Code::SourcesDisagree,
             Severity::Warn,
             format!("Sources disagree: ratings range from {low:.0} to {high:.0}/100."),
             "Find out what differs between the platforms' customers (channel, product, country).",

@@ -62,6 +62,15 @@ impl Kind for WebForm {
                   acknowledgement with a reference.",
         report_note: None,
         file_columns: &[],
+        findings: &[
+            &[
+                crate::verdict::Code::AutomaticConfirmationOnly,
+                crate::verdict::Code::NoConfirmation,
+                crate::verdict::Code::FormBehindChallenge,
+                crate::verdict::Code::FormRejected,
+            ],
+            crate::kind::REPLY_PROBE_CODES,
+        ],
     };
     type Params = Params;
     type Observation = FormAnswer;

@@ -34,13 +34,13 @@ pub fn score(obs: &FormObservation) -> Scored {
                     Some(Unit::Seconds),
                 ),
             ];
-            scored.findings.push(Finding::new(
+            scored.findings.push(Finding::new(crate::verdict::Code::AutomaticConfirmationOnly,
                 Severity::Info,
                 "The form's answer is the site's automatic confirmation: it shows the form works, not that a person answers.",
                 "Time a person's answer too: give the check `reply_via` (an e-mail check) and run `centricity probe send`.",
             ));
             if *confirmed == Some(false) {
-                scored.findings.push(Finding::new(
+                scored.findings.push(Finding::new(crate::verdict::Code::NoConfirmation,
                     Severity::Warn,
                     "The form was sent, but the page after it does not show the expected confirmation.",
                     "Confirm on screen that the message arrived, and when an answer will come.",
@@ -53,7 +53,7 @@ pub fn score(obs: &FormObservation) -> Scored {
         }
         FormOutcome::Captcha { kind } => {
             scored.status = Status::NotApplicable;
-            scored.findings.push(Finding::new(
+            scored.findings.push(Finding::new(crate::verdict::Code::FormBehindChallenge,
                 Severity::Warn,
                 format!("The contact form is behind a {kind} challenge; it was not submitted."),
                 "Submit it by hand and log the reply in the mystery-shopping log; consider a lighter spam filter.",
@@ -64,6 +64,7 @@ pub fn score(obs: &FormObservation) -> Scored {
             scored.score = Some(0.0);
             scored.status = Status::Fail;
             scored.findings.push(Finding::new(
+                crate::verdict::Code::FormRejected,
                 Severity::Fail,
                 format!("The contact form did not accept the message: {reason}."),
                 "Test the form as a customer would, after every site change.",

@@ -58,7 +58,7 @@ pub(super) fn segment_scores(
         ));
     }
     if hidden > 0 {
-        findings.push(Finding::new(
+        findings.push(Finding::new(crate::verdict::Code::SmallSegmentsHidden,
             Severity::Info,
             format!("{hidden} role(s) with fewer than {SEGMENT_MINIMUM} respondents are not shown separately (anonymity)."),
             "Invite more people from those roles if their view matters on its own.",
@@ -71,14 +71,18 @@ pub(super) fn segment_scores(
                 if let (Some(x), Some(y)) = (sa.mean_score, sb.mean_score)
                     && (x - y).abs() >= GAP * 100.0
                 {
-                    findings.push(Finding::new(
-                        Severity::Warn,
-                        format!(
-                            "{}: {} scores {x:.0}, {} scores {y:.0}.",
-                            sa.id, a.segment, b.segment,
-                        ),
-                        "Find out what one role has that the other lacks, and share it.",
-                    ));
+                    findings.push(
+                        Finding::new(
+                            crate::verdict::Code::SegmentsDisagree,
+                            Severity::Warn,
+                            format!(
+                                "{}: {} scores {x:.0}, {} scores {y:.0}.",
+                                sa.id, a.segment, b.segment,
+                            ),
+                            "Find out what one role has that the other lacks, and share it.",
+                        )
+                        .about(format!("{}/{}/{}", sa.id, a.segment, b.segment)),
+                    );
                 }
             }
         }

@@ -3,8 +3,12 @@
 //! observe ([`ErrorCode`]), and the bands a score falls in. A leaf: the kinds, the network
 //! layer and survey scoring speak it, and the report is built from it.
 
+mod code;
+
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
+
+pub use code::{Code, is_code};
 
 /// Why a check could not observe: a stable, closed set, written in kebab-case in the JSON
 /// report and in saved evidence, so dashboards can count causes without parsing messages.
@@ -307,6 +311,14 @@ impl Severity {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Finding {
+    /// What the finding is about ([`Code`], or a plug-in's own): empty only in reports
+    /// recorded before codes existed.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub code: String,
+    /// What of the check it is about, where one check raises the code more than once (a
+    /// platform, a channel, a question): with the code and the check id, an action's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
     pub severity: Severity,
     pub message: String,
     /// Every finding says what to do about it.
@@ -315,14 +327,31 @@ pub struct Finding {
 
 impl Finding {
     pub fn new(
+        code: Code,
         severity: Severity,
         message: impl Into<String>,
         recommendation: impl Into<String>,
     ) -> Self {
         Self {
+            code: code.id().to_string(),
+            subject: None,
             severity,
             message: message.into(),
             recommendation: recommendation.into(),
+        }
+    }
+
+    /// The same finding about one of several things the check measures.
+    pub fn about(mut self, subject: impl Into<String>) -> Self {
+        self.subject = Some(subject.into());
+        self
+    }
+
+    /// The finding's part of an action id: its code, then its subject where it has one.
+    pub fn key(&self) -> String {
+        match &self.subject {
+            Some(subject) => format!("{}/{subject}", self.code),
+            None => self.code.clone(),
         }
     }
 }
@@ -350,7 +379,7 @@ mod tests {
     #[test]
     fn every_error_code_is_named_alike_in_words_json_and_the_schema() {
         let schema: serde_json::Value =
-            serde_json::from_str(include_str!("../schema/report.v1.json")).unwrap();
+            serde_json::from_str(include_str!("../../schema/report.v1.json")).unwrap();
         let listed = &schema["properties"]["checks"]["items"]["properties"]["error_code"]["enum"];
         let names: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
         assert_eq!(
