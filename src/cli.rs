@@ -120,6 +120,33 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ExtractFormat::Table)]
         format: ExtractFormat,
     },
+    /// A stored run's action plan (its id, or `last`): one action per warning or failure, with
+    /// owner, due, status and notes to fill in; `--update` merges the run into a plan you keep.
+    Actions {
+        #[arg(value_parser = parse_run)]
+        run: RunRef,
+        #[arg(long, value_enum, default_value_t = crate::actions::PlanFormat::Csv)]
+        format: crate::actions::PlanFormat,
+        /// Write it to FILE (`-` is stdout), whole or not at all. [default: stdout]
+        #[arg(long, value_name = "FILE", conflicts_with = "update")]
+        output: Option<PathBuf>,
+        /// Merge the run into this plan and write it back: what people wrote is kept, the run's
+        /// new findings are added as open, findings no longer measured are marked gone, rows of
+        /// your own stay.
+        #[arg(long, value_name = "PLAN")]
+        update: Option<PathBuf>,
+        /// Exit 2 if an action of the plan the run was audited with is past due and still measured.
+        #[arg(long)]
+        fail_on_overdue: bool,
+        #[command(flatten)]
+        store: StoreArg,
+        /// The audit file whose store to read (its `.centricity/history.db`).
+        #[arg(long, value_name = "FILE")]
+        audit: Option<PathBuf>,
+        /// Start CSV with a UTF-8 byte-order mark; `--csv-bom=false` for tools that dislike it.
+        #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+        csv_bom: bool,
+    },
     /// Re-render a stored run: its id, or `last`.
     Report {
         #[arg(value_parser = parse_run)]
@@ -544,6 +571,10 @@ pub struct AuditArgs {
     /// With --baseline: exit 2 if the overall score, any category or any check dropped more than N points.
     #[arg(long, value_name = "N", requires = "baseline", value_parser = parse_score)]
     pub max_drop: Option<f64>,
+    /// Exit 2 if an action of the plan (`[audit] actions`) is past due and this run still
+    /// measures its finding.
+    #[arg(long)]
+    pub fail_on_overdue: bool,
     /// How many checks run at once.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,

@@ -8,6 +8,7 @@
 // through `str::get`, `split_once` or `text::prefix` (CI runs clippy with -D warnings).
 #![warn(clippy::string_slice)]
 
+pub mod actions;
 pub mod audit;
 pub mod benchmarks;
 pub mod budget;
@@ -171,6 +172,25 @@ where
             audit.as_deref(),
             *format == cli::ExtractFormat::Json,
         ),
+        Command::Actions {
+            run,
+            format,
+            output,
+            update,
+            fail_on_overdue,
+            store,
+            audit,
+            csv_bom,
+        } => commands::actions::run(&commands::actions::ActionsRequest {
+            run: *run,
+            store: store.store.as_deref(),
+            audit: audit.as_deref(),
+            format: *format,
+            output: output.as_deref(),
+            update: update.as_deref(),
+            fail_on_overdue: *fail_on_overdue,
+            csv_bom: *csv_bom,
+        }),
         Command::Report {
             run,
             format,

@@ -57,6 +57,8 @@ pub struct Audit {
     /// `[report]`: how the consultant's report looks and the notes it carries.
     pub presentation: crate::report::presentation::Presentation,
     pub checks: Vec<CheckSpec>,
+    /// `[audit] actions`: the action plan every run is read against.
+    pub actions: Option<crate::actions::Plan>,
 }
 
 impl Audit {
@@ -175,6 +177,9 @@ pub fn parse(text: &str, file: &Path) -> Result<Audit, InvalidInput> {
         let evidence = th.optional::<String>("evidence");
         let auditor = th.optional::<String>("auditor");
         ctx.times = local_times(th);
+        let actions = th
+            .optional_s::<String>("actions")
+            .and_then(|file| read_plan(th, &mut ctx, &file));
         let id =
             th.optional_s::<String>("id")
                 .and_then(|id| match validate_id("audit", &id.value) {
@@ -184,7 +189,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Audit, InvalidInput> {
                         None
                     }
                 });
-        (name, site, evidence, auditor, id)
+        (name, site, evidence, auditor, id, actions)
     });
     ctx.site = header.as_ref().and_then(|(_, site, ..)| site.clone());
     let scoring = take_table(&mut top, "scoring", &mut errors, parse_scoring).unwrap_or_default();
@@ -221,7 +226,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Audit, InvalidInput> {
     if !errors.errors.is_empty() || !ctx.referenced.is_empty() {
         return Err(located(errors, text, file, ctx));
     }
-    let Some((Some(name), site, evidence, auditor, id)) = header else {
+    let Some((Some(name), site, evidence, auditor, id, actions)) = header else {
         unreachable!("a missing [audit] name is reported above")
     };
     Ok(Audit {
@@ -236,7 +241,35 @@ pub fn parse(text: &str, file: &Path) -> Result<Audit, InvalidInput> {
         thresholds,
         presentation,
         checks,
+        actions,
     })
+}
+
+/// The plan `[audit] actions` names, read now so a bad row stops the audit before it runs.
+fn read_plan(
+    th: &mut TableHelper<'_>,
+    ctx: &mut LoadContext<'_>,
+    file: &Spanned<String>,
+) -> Option<crate::actions::Plan> {
+    let path = ctx.resolve(&file.value);
+    let bytes = match crate::input::read(&path, &crate::input::TABLE) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            let hint = "; write one with `centricity actions last --output` and the file's name";
+            th.errors.extend(at(format!("{err}{hint}"), file).errors);
+            return None;
+        }
+    };
+    match crate::actions::read(&bytes, &path) {
+        Ok(rows) => Some(crate::actions::Plan {
+            name: file.value.clone(),
+            rows,
+        }),
+        Err(err) => {
+            ctx.referenced.push(err);
+            None
+        }
+    }
 }
 
 /// `timezone` and `date_order`: how the files the audit points to wrote their local times.

@@ -1,5 +1,6 @@
 //! One module per subcommand; each returns the exit code it earned.
 
+pub mod actions;
 pub mod audit;
 pub mod checks;
 pub mod history;

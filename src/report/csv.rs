@@ -228,6 +228,41 @@ pub fn render(report: &Report, bom: bool) -> Vec<u8> {
             ..Row::default()
         }
     }));
+    // The plan read against the run: an action's status in `status`, this audit's verdict as
+    // its key figure, what to do as its recommendation.
+    rows.extend(
+        report
+            .actions
+            .iter()
+            .flat_map(|review| &review.items)
+            .map(|item| Row {
+                level: "plan",
+                id: item.id.clone(),
+                status: item.status.as_str().into(),
+                key_metric: "verdict".into(),
+                key_note: item.verdict.as_str().into(),
+                top_finding: Some(Finding {
+                    code: String::new(),
+                    subject: None,
+                    severity: if item.overdue {
+                        super::model::Severity::Fail
+                    } else {
+                        super::model::Severity::Info
+                    },
+                    message: [
+                        (!item.owner.is_empty()).then(|| format!("owner {}", item.owner)),
+                        item.due.map(|d| format!("due {d}")),
+                        item.overdue.then(|| "overdue".to_string()),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                    recommendation: item.recommendation.clone(),
+                }),
+                ..Row::default()
+            }),
+    );
     write(
         bom,
         COLUMNS.iter().map(|c| (*c).to_string()),

@@ -30,7 +30,7 @@ th{background:#f3f5f9}.num{text-align:right;white-space:nowrap}.muted{color:#5b6
 .cover dl{display:grid;grid-template-columns:8rem 1fr;gap:.2rem 1rem}.cover dt{color:#5b6478}
 .bar{background:#e9edf4;height:.7rem;width:12rem;display:inline-block;vertical-align:middle}
 .bar i{display:block;height:100%}.good{background:#2e8b57}.mid{background:#d9a400}.bad{background:#c0392b}
-.fail{color:#c0392b}.warn{color:#9a6b00}.info{color:#5b6478}.provisional{color:#c0392b;font-weight:bold}
+.fail{color:#c0392b}.pass{color:#1e7d32}.warn{color:#9a6b00}.info{color:#5b6478}.provisional{color:#c0392b;font-weight:bold}
 .excerpt{font-size:.9em;color:#384055;overflow-wrap:anywhere}
 @page{size:A4;margin:14mm 12mm}
 @media print{body{padding:0;max-width:none}a{color:inherit}}
@@ -57,6 +57,9 @@ pub fn render(report: &Report, history: &History<'_>) -> Vec<u8> {
     ));
     cover(&mut out, report, history.standing, look);
     summary(&mut out, report);
+    if let Some(review) = &report.actions {
+        action_plan(&mut out, review);
+    }
     over_time(&mut out, history.trend);
     for category in &report.categories {
         category_section(
@@ -233,6 +236,43 @@ fn summary(out: &mut String, report: &Report) {
         out.push_str("</ol>");
     }
     out.push_str("</section>\n");
+}
+
+/// The plan read against the run: confirmed, marked done but still measured (called out),
+/// overdue in red, new.
+fn action_plan(out: &mut String, review: &super::model::ActionsReview) {
+    use super::model::ActionVerdict;
+    let _ = write!(
+        out,
+        "<section id=\"action-plan\"><h2>Action plan</h2><p>{}</p>\
+         <table><tr><th>Action</th><th>Status</th><th>Owner</th><th>Due</th><th>This audit</th><th>What to do</th></tr>",
+        esc(&review.summary())
+    );
+    for item in &review.items {
+        let verdict_class = match item.verdict {
+            ActionVerdict::Confirmed => "pass",
+            ActionVerdict::NotConfirmed => "fail",
+            ActionVerdict::New => "warn",
+            _ => "muted",
+        };
+        let due = item.due.map(|d| d.to_string()).unwrap_or_default();
+        let due = if item.overdue {
+            format!("<span class=\"fail overdue\">{due} (overdue)</span>")
+        } else {
+            due
+        };
+        let _ = write!(
+            out,
+            "<tr class=\"action {}\"><td>{}</td><td>{}</td><td>{}</td><td>{due}</td><td class=\"{verdict_class}\">{}</td><td>{}</td></tr>",
+            item.verdict.as_str(),
+            esc(&item.id),
+            item.status.as_str(),
+            esc(&item.owner),
+            item.verdict.words(),
+            esc(&item.recommendation),
+        );
+    }
+    out.push_str("</table></section>\n");
 }
 
 /// The overall score of the stored runs, as a chart, when there are two or more.

@@ -107,6 +107,9 @@ fn about(report: &Report) -> String {
     );
     facts.push(format!("centricity {}", escape(&report.tool.version)));
     let mut out = format!("{}\n\n", facts.join(" · "));
+    if let Some(review) = &report.actions {
+        out.push_str(&action_plan(review));
+    }
     let actions = super::top_actions(report, 5);
     if !actions.is_empty() {
         out.push_str("### Top actions\n\n");
@@ -195,6 +198,35 @@ fn delta(now: Option<f64>, before: Option<f64>) -> String {
         (Some(_), None) => "new".into(),
         (None, _) => "—".into(),
     }
+}
+
+/// The plan read against the run: what was done and confirmed, what was marked done but is
+/// still measured (bold), what is overdue (bold), what is new.
+fn action_plan(review: &super::model::ActionsReview) -> String {
+    let mut out = format!(
+        "\n### Action plan\n\n{}\n\n| Action | Status | Owner | Due | This audit |\n|---|---|---|---|---|\n",
+        escape(&review.summary())
+    );
+    for item in &review.items {
+        let verdict = item.verdict.words();
+        let verdict = match item.verdict {
+            super::model::ActionVerdict::NotConfirmed => format!("**{verdict}**"),
+            _ => verdict.to_string(),
+        };
+        let due = item.due.map(|d| d.to_string()).unwrap_or_default();
+        let due = if item.overdue {
+            format!("**{due} overdue**")
+        } else {
+            due
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {due} | {verdict} |\n",
+            escape(&item.id),
+            item.status.as_str(),
+            escape(&item.owner),
+        ));
+    }
+    out
 }
 
 /// Escapes Markdown and HTML specials and folds line breaks, for text inside

@@ -2,6 +2,7 @@
 //! [`Report`] to bytes; one enum selects it, and one run can write several.
 
 mod csv;
+pub use markdown::escape as markdown_escape;
 pub use sheet::Sheet;
 pub mod html;
 mod json;

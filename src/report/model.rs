@@ -40,6 +40,136 @@ pub struct Report {
     #[serde(default)]
     pub top_actions: Vec<TopAction>,
     pub checks: Vec<CheckReport>,
+    /// The audit's action plan (`[audit] actions`) read against this run; absent without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<ActionsReview>,
+}
+
+/// What the people working on an action say of it (the plan's `status` column).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionStatus {
+    #[default]
+    Open,
+    InProgress,
+    Done,
+    WontDo,
+}
+
+impl ActionStatus {
+    pub const ALL: [ActionStatus; 4] = [Self::Open, Self::InProgress, Self::Done, Self::WontDo];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::InProgress => "in_progress",
+            Self::Done => "done",
+            Self::WontDo => "wont_do",
+        }
+    }
+}
+
+/// What this run's measurement says of an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionVerdict {
+    /// Marked done, and the finding is gone.
+    Confirmed,
+    /// Marked done, but the finding is still measured.
+    NotConfirmed,
+    /// The finding is gone, though the action is not marked done.
+    ResolvedUnmarked,
+    /// Not done, and the finding is still measured.
+    Open,
+    /// A finding the plan has no row for yet.
+    New,
+    /// Its check measured nothing this run (errored, pending, skipped, or no longer in the
+    /// audit), so whether the finding is gone is unknown: never counted as confirmed.
+    Unmeasured,
+}
+
+impl ActionVerdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Confirmed => "confirmed",
+            Self::NotConfirmed => "not_confirmed",
+            Self::ResolvedUnmarked => "resolved_unmarked",
+            Self::Open => "open",
+            Self::New => "new",
+            Self::Unmeasured => "unmeasured",
+        }
+    }
+
+    /// In words, for people.
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::Confirmed => "done, confirmed by this audit",
+            Self::NotConfirmed => "marked done, but still measured",
+            Self::ResolvedUnmarked => "gone, not marked done",
+            Self::Open => "still open",
+            Self::New => "new finding",
+            Self::Unmeasured => "not measured this run",
+        }
+    }
+}
+
+/// The action plan read against a run: the counts, then each action.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionsReview {
+    /// The plan file as the audit file names it.
+    pub plan: String,
+    pub total: usize,
+    pub open: usize,
+    pub in_progress: usize,
+    pub done: usize,
+    pub wont_do: usize,
+    /// Past due on the run's day, not done, and the finding still measured.
+    pub overdue: usize,
+    pub confirmed: usize,
+    pub not_confirmed: usize,
+    pub new: usize,
+    pub items: Vec<ActionItem>,
+}
+
+impl ActionsReview {
+    /// One line for every format: how many actions, how many done and whether the
+    /// measurement agrees, what is overdue, what is new.
+    pub fn summary(&self) -> String {
+        let mut parts = vec![format!(
+            "{} action{}, {} done ({} confirmed by this audit, {} not confirmed)",
+            self.total,
+            if self.total == 1 { "" } else { "s" },
+            self.done,
+            self.confirmed,
+            self.not_confirmed
+        )];
+        if self.overdue > 0 {
+            parts.push(format!("{} overdue", self.overdue));
+        }
+        if self.new > 0 {
+            parts.push(format!("{} new", self.new));
+        }
+        format!("Action plan ({}): {}", self.plan, parts.join(", "))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionItem {
+    /// `<check id>/<code>`, then `/<subject>` where the check raises the code for several things.
+    pub id: String,
+    pub status: ActionStatus,
+    pub owner: String,
+    /// ISO date, `null` when none was set.
+    pub due: Option<chrono::NaiveDate>,
+    pub notes: String,
+    /// Whether this run still raised the finding.
+    pub finding_present: bool,
+    pub verdict: ActionVerdict,
+    /// What to do, from the finding (or the plan's row when the finding is gone).
+    #[serde(default)]
+    pub recommendation: String,
+    #[serde(default)]
+    pub overdue: bool,
 }
 
 /// A check worth improving, and by how much: `points` is what the overall would gain with

@@ -112,6 +112,11 @@ pub fn render(report: &Report, decoration: Decoration) -> Vec<u8> {
         out.push_str(&notes.join("\n"));
         out.push('\n');
     }
+    if let Some(review) = &report.actions {
+        out.push('\n');
+        out.push_str(&wrap(&terminal(&review.summary()), width));
+        out.push('\n');
+    }
     let actions = super::top_actions(report, 5);
     if !actions.is_empty() {
         out.push_str("\nTop actions (what the overall gains with the check at 100):\n");

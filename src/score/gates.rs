@@ -15,6 +15,8 @@ pub struct Gates {
     pub thresholds: BTreeMap<ThresholdKey, f64>,
     /// The baseline run and its id, with the largest drop allowed.
     pub max_drop: Option<f64>,
+    /// `--fail-on-overdue`: no action past due whose finding this run still measures.
+    pub fail_on_overdue: bool,
 }
 
 /// Every failed gate, one line each; empty when all hold.
@@ -23,6 +25,36 @@ pub fn failed(judged: &[GateVerdict]) -> Vec<String> {
         .filter(|gate| !gate.held)
         .map(|gate| gate.message.clone())
         .collect()
+}
+
+/// Past-due actions whose finding is still measured; without a plan there is nothing to be
+/// late with, which the gate says rather than passing in silence.
+fn overdue_gate(report: &Report) -> GateVerdict {
+    let name = "fail-on-overdue".to_string();
+    let Some(review) = &report.actions else {
+        return GateVerdict {
+            name,
+            held: true,
+            message: "no action plan (`[audit] actions`), so no action is overdue".into(),
+        };
+    };
+    let late: Vec<&str> = (review.items.iter())
+        .filter(|i| i.overdue)
+        .map(|i| i.id.as_str())
+        .collect();
+    GateVerdict {
+        name,
+        held: late.is_empty(),
+        message: if late.is_empty() {
+            "no action is past due with its finding still measured".into()
+        } else {
+            format!(
+                "{} action(s) past due and still measured: {}",
+                late.len(),
+                late.join(", ")
+            )
+        },
+    }
 }
 
 /// Every gate set, held or failed, each with its figures: what JUnit shows as test cases.
@@ -79,6 +111,9 @@ pub fn judge(report: &Report, gates: &Gates, baseline: Option<(i64, &Report)>) -
             (*min, "its threshold"),
             unscored,
         );
+    }
+    if gates.fail_on_overdue {
+        judged.push(overdue_gate(report));
     }
     if let (Some(max), Some((id, before))) = (gates.max_drop, baseline) {
         let mut compare = |what: String, now: Option<f64>, then: Option<f64>| {
@@ -155,6 +190,7 @@ mod tests {
                 })
                 .collect(),
             top_actions: vec![],
+            actions: None,
             checks: checks
                 .iter()
                 .map(|(id, s)| CheckReport {
@@ -229,6 +265,7 @@ mod tests {
             ]
             .into(),
             max_drop: None,
+            fail_on_overdue: false,
         };
         assert_eq!(
             failed(&judge(&now, &gates, None)),

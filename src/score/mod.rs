@@ -74,7 +74,7 @@ pub fn score_run(
         score,
         coverage,
     } = headline;
-    Report {
+    let mut report = Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool::current(),
         audit: AuditInfo {
@@ -94,7 +94,13 @@ pub fn score_run(
         categories,
         top_actions,
         checks,
-    }
+        actions: None,
+    };
+    report.actions = audit
+        .actions
+        .as_ref()
+        .map(|plan| crate::actions::review(plan, &report));
+    report
 }
 
 /// What scoring reads of a check: enough to score its category again with the check changed.

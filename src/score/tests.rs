@@ -33,6 +33,7 @@ fn audit(checks: Vec<CheckSpec>) -> Audit {
         thresholds: Default::default(),
         presentation: Default::default(),
         checks,
+        actions: None,
     }
 }
 

@@ -24,6 +24,8 @@ const LAYERS: &[&[&str]] = &[
     &["score"],
     &["audit"],
     &["store"],
+    // The action plan: read by the audit file, reviewed against a run in the report's words.
+    &["actions"],
     &["report"],
     &["kinds"],
     &["kind"],

@@ -1,5 +1,6 @@
 //! Integration tests, one binary (faster to link than one per file).
 
+mod actions;
 mod budgets;
 mod cli;
 mod common;

@@ -108,6 +108,7 @@ pub fn run(
         fail_under: args.fail_under,
         thresholds: audit.thresholds.clone(),
         max_drop: args.max_drop,
+        fail_on_overdue: args.fail_on_overdue,
     };
     let judged = gates::judge(&report, &gates, baseline.as_ref().map(|(id, r)| (*id, r)));
     let context = ReportHistory {

@@ -200,6 +200,44 @@ pub fn compare(
     Exit::Ok
 }
 
+/// The store `--store`/`--audit` name, and the id of the run `run` names in it.
+fn open_run(
+    run: RunRef,
+    url: Option<&str>,
+    audit_file: Option<&Path>,
+) -> Result<(Reading, Box<dyn RunStore>, i64), Exit> {
+    let audit = audit_file.map(|f| f.to_string_lossy().into_owned());
+    let reading = Reading::locate(url, audit.as_deref())?;
+    let mut store = reading.open()?;
+    let run_id = match run {
+        RunRef::Id(id) => id,
+        RunRef::Last => match store.runs(reading.audit.as_deref()) {
+            Ok(runs) => match runs.last() {
+                Some(last) => last.id,
+                None => {
+                    eprintln!(
+                        "error: no run recorded yet in {}",
+                        store::redact(&reading.url)
+                    );
+                    return Err(Exit::InvalidInput);
+                }
+            },
+            Err(e) => return Err(store_error(&e)),
+        },
+    };
+    Ok((reading, store, run_id))
+}
+
+/// The report of the stored run `run` names (`actions`).
+pub fn stored_report(
+    run: RunRef,
+    url: Option<&str>,
+    audit_file: Option<&Path>,
+) -> Result<crate::report::Report, Exit> {
+    let (_, mut store, run_id) = open_run(run, url, audit_file)?;
+    store.report(run_id).map_err(|e| store_error(&e))
+}
+
 /// Renders a stored run in `format`, to `output` (stdout when `None` or `-`).
 pub fn report(
     run: RunRef,
@@ -217,30 +255,9 @@ pub fn report(
         eprintln!("error: {missing}");
         return Exit::Runtime;
     }
-    let audit = audit_file.map(|f| f.to_string_lossy().into_owned());
-    let reading = match Reading::locate(url, audit.as_deref()) {
-        Ok(r) => r,
+    let (reading, mut store, run_id) = match open_run(run, url, audit_file) {
+        Ok(found) => found,
         Err(exit) => return exit,
-    };
-    let mut store = match reading.open() {
-        Ok(s) => s,
-        Err(exit) => return exit,
-    };
-    let run_id = match run {
-        RunRef::Id(id) => id,
-        RunRef::Last => match store.runs(reading.audit.as_deref()) {
-            Ok(runs) => match runs.last() {
-                Some(last) => last.id,
-                None => {
-                    eprintln!(
-                        "error: no run recorded yet in {}",
-                        store::redact(&reading.url)
-                    );
-                    return Exit::InvalidInput;
-                }
-            },
-            Err(e) => return store_error(&e),
-        },
     };
     match store.report(run_id) {
         Ok(report) => {
