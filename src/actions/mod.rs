@@ -12,7 +12,8 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::NaiveDate;
 
 use crate::report::model::{
-    ActionItem, ActionStatus, ActionVerdict, ActionsReview, CheckReport, Report, Severity, Status,
+    ActionItem, ActionStatus, ActionVerdict, ActionsReview, CheckReport, ClosedSince, Report,
+    Severity, Status,
 };
 
 pub use file::{read, to_csv};
@@ -179,6 +180,38 @@ pub fn review(plan: &Plan, report: &Report) -> ActionsReview {
         not_confirmed: count(&|i| i.verdict == ActionVerdict::NotConfirmed),
         new: count(&|i| i.verdict == ActionVerdict::New),
         items,
+        since_last: None,
+    }
+}
+
+/// A stored run's review, or, for a run audited before the plan existed, its findings as the
+/// open actions they were then.
+pub fn as_reviewed(report: &Report) -> ActionsReview {
+    report.actions.clone().unwrap_or_else(|| {
+        let plan = Plan {
+            name: String::new(),
+            rows: of_run(report),
+        };
+        review(&plan, report)
+    })
+}
+
+/// Of the actions still to do at the last review (`before`), how many are done now and how
+/// many of those this run confirms.
+pub fn closed_since(before: &ActionsReview, now: &ActionsReview) -> ClosedSince {
+    let open_then: Vec<&str> = (before.items.iter())
+        .filter(|i| matches!(i.status, ActionStatus::Open | ActionStatus::InProgress))
+        .map(|i| i.id.as_str())
+        .collect();
+    let done_now: Vec<&ActionItem> = (now.items.iter())
+        .filter(|i| i.status == ActionStatus::Done && open_then.contains(&i.id.as_str()))
+        .collect();
+    ClosedSince {
+        closed: done_now.len(),
+        of: open_then.len(),
+        confirmed: (done_now.iter())
+            .filter(|i| i.verdict == ActionVerdict::Confirmed)
+            .count(),
     }
 }
 

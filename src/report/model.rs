@@ -129,6 +129,28 @@ pub struct ActionsReview {
     pub not_confirmed: usize,
     pub new: usize,
     pub items: Vec<ActionItem>,
+    /// Against the audit's previous stored run read with a plan: what was still to do then and
+    /// is done now. Absent on a first review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since_last: Option<ClosedSince>,
+}
+
+/// Actions open at the last audit (`of`), how many are marked done now (`closed`), and how
+/// many of those the measurement confirms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClosedSince {
+    pub closed: usize,
+    pub of: usize,
+    pub confirmed: usize,
+}
+
+impl ClosedSince {
+    pub fn words(&self) -> String {
+        format!(
+            "actions closed since the last audit: {} of {}, {} confirmed by measurement",
+            self.closed, self.of, self.confirmed
+        )
+    }
 }
 
 impl ActionsReview {
@@ -149,7 +171,10 @@ impl ActionsReview {
         if self.new > 0 {
             parts.push(format!("{} new", self.new));
         }
-        format!("Action plan ({}): {}", self.plan, parts.join(", "))
+        let since = self
+            .since_last
+            .map_or_else(String::new, |since| format!("; {}", since.words()));
+        format!("Action plan ({}): {}{since}", self.plan, parts.join(", "))
     }
 }
 

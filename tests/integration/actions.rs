@@ -142,6 +142,25 @@ fn the_next_audit_confirms_what_was_fixed_and_not_what_was_only_marked_done() {
     assert_eq!(review["in_progress"], 1);
     assert_eq!(review["overdue"], 1);
     assert_eq!(review["new"], 0, "{review}");
+    // Since the first audit (before any plan, so every finding was open then): two marked
+    // done, one of them confirmed.
+    assert_eq!(
+        review["since_last"],
+        serde_json::json!({"closed": 2, "of": first_ids.len(), "confirmed": 1})
+    );
+    let history = centricity()
+        .args(["history", "--store", &store(&scratch), "--audit"])
+        .arg(&audit)
+        .output()
+        .unwrap();
+    let history = String::from_utf8(history.stdout).unwrap();
+    assert!(
+        history.contains(&format!(
+            "actions closed since the last audit: 2 of {}, 1 confirmed by measurement",
+            first_ids.len()
+        )),
+        "{history}"
+    );
     // Nothing measures the client's own idea, so nothing claims to have confirmed it.
     assert!(
         review["items"]

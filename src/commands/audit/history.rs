@@ -99,6 +99,15 @@ impl History {
         Ok(found)
     }
 
+    /// This audit's latest stored run, quietly none without a store or a run.
+    pub(super) fn previous(&mut self, audit: &str) -> Option<Report> {
+        let Some(Ok(store)) = &mut self.store else {
+            return None;
+        };
+        let found = history::baseline(store.as_mut(), history::BaselineRef::Last, audit);
+        found.ok().flatten().map(|(_, report)| report)
+    }
+
     /// Records the run; `false` when it could not be (and says why).
     pub(super) fn record(&mut self, report: &Report) -> bool {
         match &mut self.store {

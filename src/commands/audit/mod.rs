@@ -84,7 +84,14 @@ pub fn run(
             eprintln!("warning: {}", crate::report::sanitize::terminal(warning));
         }
     }
-    let report = score::score_run(&audit, &outcome.runs, outcome.times, benchmarks::shipped());
+    let mut report = score::score_run(&audit, &outcome.runs, outcome.times, benchmarks::shipped());
+    // What the client closed since the last audit, as the measurement sees it.
+    if let Some(review) = report.actions.as_mut()
+        && let Some(before) = history.previous(audit.key())
+    {
+        let before = crate::actions::as_reviewed(&before);
+        review.since_last = Some(crate::actions::closed_since(&before, review));
+    }
     let baseline = match &args.baseline {
         Some(which) => match history.baseline(which, audit.key()) {
             Ok(found) => found,

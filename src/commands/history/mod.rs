@@ -107,6 +107,15 @@ fn list(store: &mut dyn RunStore, audit: Option<&str>, format: HistoryFormat) ->
         HistoryFormat::Json => views::Format::Json,
     };
     print(&views::history::render(&runs, &scores, format));
+    // One audit's table ends with where its action plan stands (one report read, the newest).
+    if format == views::Format::Table
+        && audit.is_some()
+        && let Some(last) = runs.last()
+        && let Ok(report) = store.report(last.id)
+        && let Some(review) = report.actions
+    {
+        println!("\n{}", crate::report::sanitize::terminal(&review.summary()));
+    }
     Exit::Ok
 }
 
