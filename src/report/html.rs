@@ -58,7 +58,7 @@ pub fn render(report: &Report, history: &History<'_>) -> Vec<u8> {
     cover(&mut out, report, history.standing, look);
     summary(&mut out, report);
     if let Some(review) = &report.actions {
-        action_plan(&mut out, review);
+        out.push_str(&action_plan(review));
     }
     over_time(&mut out, history.trend);
     for category in &report.categories {
@@ -239,9 +239,10 @@ fn summary(out: &mut String, report: &Report) {
 }
 
 /// The plan read against the run: confirmed, marked done but still measured (called out),
-/// overdue in red, new.
-fn action_plan(out: &mut String, review: &super::model::ActionsReview) {
+/// overdue in red, new. The dashboard's audit page shows the same section.
+pub fn action_plan(review: &super::model::ActionsReview) -> String {
     use super::model::ActionVerdict;
+    let mut out = String::new();
     let _ = write!(
         out,
         "<section id=\"action-plan\"><h2>Action plan</h2><p>{}</p>\
@@ -273,6 +274,7 @@ fn action_plan(out: &mut String, review: &super::model::ActionsReview) {
         );
     }
     out.push_str("</table></section>\n");
+    out
 }
 
 /// The overall score of the stored runs, as a chart, when there are two or more.

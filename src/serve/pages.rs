@@ -425,6 +425,9 @@ struct AuditView {
     baseline: Option<i64>,
     categories: Vec<String>,
     runs: Vec<AuditRun>,
+    /// The newest run's action plan as that audit read it; absent without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    actions: Option<crate::report::model::ActionsReview>,
 }
 
 #[derive(Debug, Serialize)]
@@ -479,10 +482,20 @@ pub async fn audit(
         .baseline
         .filter(|id| runs.iter().any(|r| r.id == *id))
         .or_else(|| runs.first().map(|r| r.id));
+    // One report read, the newest shown: where the plan stands beside the trend.
+    let newest = runs.last().map(|r| r.id);
+    let actions = match newest {
+        Some(id) => match app.pool.with(move |store| store.report(id)).await {
+            Ok(report) => report.actions,
+            Err(e) => return store_failed(&e),
+        },
+        None => None,
+    };
     let view = AuditView {
         audit: name,
         baseline,
         categories,
+        actions,
         runs: runs
             .into_iter()
             .map(|figures| AuditRun {
@@ -555,6 +568,9 @@ fn audit_html(view: &AuditView) -> String {
         h1 { (Text(&view.audit)) }
         @if let Some(chart) = crate::report::html::trend_chart(&points) {
             (PreEscaped(chart))
+        }
+        @if let Some(review) = &view.actions {
+            (PreEscaped(crate::report::html::action_plan(review)))
         }
         h2 { "Runs" }
         p.muted { "Δ is against the baseline run, marked; choose another with ?baseline=RUN." }
