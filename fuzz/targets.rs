@@ -27,6 +27,10 @@ pub const TARGETS: &[Target] = &[
         run: mystery_log,
     },
     Target {
+        name: "action-plan",
+        run: action_plan,
+    },
+    Target {
         name: "survey-import",
         run: survey_import,
     },
@@ -143,6 +147,13 @@ pub fn mystery_log(input: &[u8]) {
         order: centricity::local_time::DateOrder::DayFirst,
     };
     let _ = centricity::kinds::mystery_log::read_log(input, Path::new("fuzz.csv"), &times);
+}
+
+pub fn action_plan(input: &[u8]) {
+    // Whatever a spreadsheet saved, read without a panic, and what was read writes back.
+    if let Ok(rows) = centricity::actions::read(input, Path::new("fuzz.csv")) {
+        let _ = centricity::actions::to_csv(&rows, true);
+    }
 }
 
 fn questionnaires() -> &'static [Questionnaire] {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing (libFuzzer, through cargo-fuzz) of every parser of outside input
 # (fuzz/targets.rs), each for a bounded time: FUZZ_SECONDS per target (default 12: under three
-# minutes of fuzzing for 16 targets, plus the fuzz crate's release build). Each starts from a
+# minutes of fuzzing for 17 targets, plus the fuzz crate's release build). Each starts from a
 # scratch corpus of its seeds (fuzz/seeds.txt) and the inputs that once crashed it
 # (fixtures/fuzz/<target>/). A crash or a slow input is minimised and its path printed, and the
 # run exits 1: put it in fixtures/fuzz/<target>/ with the fix, and `cargo test` replays it.
