@@ -235,11 +235,10 @@ pub fn of_reviewed_run(report: &Report) -> Vec<PlanRow> {
 /// finding the run no longer raises is marked gone, one people added is kept as it is); the
 /// run's findings the plan lacks added as `open`; what the run says (finding, points) updated.
 pub fn merge(plan: &[PlanRow], report: &Report) -> Vec<PlanRow> {
-    let mut raised: BTreeMap<String, PlanRow> = of_run(report)
-        .into_iter()
-        .map(|r| (r.id.clone(), r))
-        .collect();
-    let order: Vec<String> = of_run(report).into_iter().map(|r| r.id).collect();
+    let fresh = of_run(report);
+    let order: Vec<String> = fresh.iter().map(|r| r.id.clone()).collect();
+    let mut raised: BTreeMap<String, PlanRow> =
+        fresh.into_iter().map(|r| (r.id.clone(), r)).collect();
     let measured_checks: HashSet<&str> = report
         .checks
         .iter()
