@@ -199,12 +199,13 @@ pub fn as_reviewed(report: &Report) -> ActionsReview {
 /// Of the actions still to do at the last review (`before`), how many are done now and how
 /// many of those this run confirms.
 pub fn closed_since(before: &ActionsReview, now: &ActionsReview) -> ClosedSince {
-    let open_then: Vec<&str> = (before.items.iter())
+    // A set: a plan of many thousand rows is compared in n log n, not n².
+    let open_then: std::collections::BTreeSet<&str> = (before.items.iter())
         .filter(|i| matches!(i.status, ActionStatus::Open | ActionStatus::InProgress))
         .map(|i| i.id.as_str())
         .collect();
     let done_now: Vec<&ActionItem> = (now.items.iter())
-        .filter(|i| i.status == ActionStatus::Done && open_then.contains(&i.id.as_str()))
+        .filter(|i| i.status == ActionStatus::Done && open_then.contains(i.id.as_str()))
         .collect();
     ClosedSince {
         closed: done_now.len(),
@@ -219,8 +220,10 @@ pub fn closed_since(before: &ActionsReview, now: &ActionsReview) -> ClosedSince 
 pub fn of_reviewed_run(report: &Report) -> Vec<PlanRow> {
     let mut rows = of_run(report);
     if let Some(review) = &report.actions {
+        let items: BTreeMap<&str, &ActionItem> =
+            review.items.iter().map(|i| (i.id.as_str(), i)).collect();
         for row in &mut rows {
-            if let Some(item) = review.items.iter().find(|i| i.id == row.id) {
+            if let Some(item) = items.get(row.id.as_str()) {
                 row.owner.clone_from(&item.owner);
                 row.due = item.due;
                 row.status = item.status;

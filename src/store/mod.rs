@@ -24,7 +24,7 @@ pub use sqlite::SqliteStore;
 pub use url::{StoreUrl, redact, scrub};
 
 /// The store schema this build writes. A store written by a newer build is refused, not damaged.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -102,6 +102,48 @@ pub struct RunSummary {
     pub complete: bool,
     #[serde(flatten)]
     pub context: RunContext,
+    /// Where the run's action plan stood; absent for a run audited without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<ActionCounts>,
+}
+
+/// A run's action plan in four figures, kept beside its score so `history` shows how the plan
+/// moved run by run without reading a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionCounts {
+    pub total: i64,
+    pub done: i64,
+    /// Marked done and no longer measured.
+    pub confirmed: i64,
+    pub overdue: i64,
+}
+
+impl ActionCounts {
+    /// The figures of the report's action review, when it was read against a plan.
+    pub fn of(report: &Report) -> Option<Self> {
+        let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        report.actions.as_ref().map(|review| ActionCounts {
+            total: count(review.total),
+            done: count(review.done),
+            confirmed: count(review.confirmed),
+            overdue: count(review.overdue),
+        })
+    }
+
+    /// The figures as their columns read back: a run without a plan has no row, so none.
+    fn from_columns(
+        total: Option<i64>,
+        done: Option<i64>,
+        confirmed: Option<i64>,
+        overdue: Option<i64>,
+    ) -> Option<Self> {
+        Some(ActionCounts {
+            total: total?,
+            done: done?,
+            confirmed: confirmed?,
+            overdue: overdue?,
+        })
+    }
 }
 
 /// A run as a dashboard lists it: its figures, stored when it was recorded, without its report.
@@ -281,6 +323,61 @@ pub(crate) const RUN_FIGURES_POSTGRES: &str = "
     CREATE INDEX runs_figures ON runs (audit, id, started_at, score, coverage, grade, complete, portfolio, sector, commit_sha, branch);
     CREATE INDEX runs_by_portfolio_audit ON runs (portfolio, audit, id);
 ";
+
+/// Schema 7 for both backends: each run's action figures, in a table of their own (a run
+/// without a plan has no row), filled from the reports already stored by the backend's
+/// `ACTION_FILL`. Its own table keeps `runs` lists reading no report: SQLite keeps columns added
+/// after `report` behind the report's overflow pages.
+macro_rules! action_counts {
+    ($fill:literal) => {
+        concat!(
+            "
+    CREATE TABLE run_actions (
+        run_id BIGINT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+        total BIGINT NOT NULL,
+        done BIGINT NOT NULL,
+        confirmed BIGINT NOT NULL,
+        overdue BIGINT NOT NULL
+    );
+",
+            $fill
+        )
+    };
+}
+pub(crate) const ACTION_COUNTS_SQLITE: &str = action_counts!(
+    "
+    INSERT INTO run_actions (run_id, total, done, confirmed, overdue)
+        SELECT id, json_extract(report, '$.actions.total'), json_extract(report, '$.actions.done'),
+            json_extract(report, '$.actions.confirmed'), json_extract(report, '$.actions.overdue')
+        FROM runs WHERE json_type(report, '$.actions') = 'object';
+"
+);
+pub(crate) const ACTION_COUNTS_POSTGRES: &str = action_counts!(
+    "
+    INSERT INTO run_actions (run_id, total, done, confirmed, overdue)
+        SELECT id, (a ->> 'total')::BIGINT, (a ->> 'done')::BIGINT, (a ->> 'confirmed')::BIGINT,
+            (a ->> 'overdue')::BIGINT
+        FROM (SELECT id, report::jsonb -> 'actions' AS a FROM runs) AS reviewed
+        WHERE jsonb_typeof(a) = 'object';
+"
+);
+
+/// The run list's query (both backends; SQLite reads `$1` as its first parameter): one audit's
+/// runs through its index (`$1 IS NULL OR audit = $1` would scan them all, one plan serving
+/// both), each with its action figures when it has them.
+macro_rules! runs_query {
+    ($filter:literal) => {
+        concat!(
+            "SELECT r.id, r.audit, r.started_at, r.finished_at, r.tool_version, r.score, r.complete,
+                r.commit_sha, r.branch, r.ci_url, a.total, a.done, a.confirmed, a.overdue
+             FROM runs r LEFT JOIN run_actions a ON a.run_id = r.id WHERE ",
+            $filter,
+            " ORDER BY r.id"
+        )
+    };
+}
+pub(crate) const AUDIT_RUNS_LIST: &str = runs_query!("r.audit = $1");
+pub(crate) const ALL_RUNS_LIST: &str = runs_query!("CAST($1 AS TEXT) IS NULL");
 
 /// A probe as its columns read back: the send time was stored by [`utc`].
 fn probe_from_row(

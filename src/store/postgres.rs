@@ -5,9 +5,9 @@
 use tokio_postgres::{Client, GenericClient, NoTls, Transaction};
 
 use super::{
-    ExportError, ExportedRun, ImportError, Imported, Probe, RunContext, RunFigures, RunStore,
-    RunSummary, SCHEMA_VERSION, ScoreRow, StoreError, probe_from_row, redact, report_json,
-    score_from_row, score_rows, utc,
+    ActionCounts, ExportError, ExportedRun, ImportError, Imported, Probe, RunContext, RunFigures,
+    RunStore, RunSummary, SCHEMA_VERSION, ScoreRow, StoreError, probe_from_row, redact,
+    report_json, score_from_row, score_rows, utc,
 };
 use crate::report::Report;
 
@@ -42,6 +42,7 @@ const MIGRATIONS: &[&str] = &[
     super::RUNS_BY_START,
     super::RUN_FIGURES_POSTGRES,
     super::dashboard::SUMMARY_TABLES_POSTGRES,
+    super::ACTION_COUNTS_POSTGRES,
 ];
 
 /// Any number: the lock only has to be the same for every centricity.
@@ -215,14 +216,10 @@ impl RunStore for PostgresStore {
             let rows = self
                 .client
                 .query(
-                    // One audit's runs through its index: `$1 IS NULL OR audit = $1` would
-                    // scan them all, as one plan serves both.
                     if audit.is_some() {
-                        "SELECT id, audit, started_at, finished_at, tool_version, score, complete, commit_sha, branch, ci_url
-                         FROM runs WHERE audit = $1 ORDER BY id"
+                        super::AUDIT_RUNS_LIST
                     } else {
-                        "SELECT id, audit, started_at, finished_at, tool_version, score, complete, commit_sha, branch, ci_url
-                         FROM runs WHERE $1::TEXT IS NULL ORDER BY id"
+                        super::ALL_RUNS_LIST
                     },
                     &[&audit],
                 )
@@ -238,7 +235,13 @@ impl RunStore for PostgresStore {
                     tool_version: r.get(4),
                     score: r.get(5),
                     complete: r.get(6),
-                    context: RunContext { commit: r.get(7), branch: r.get(8), ci_url: r.get(9), ..RunContext::default() },
+                    context: RunContext {
+                        commit: r.get(7),
+                        branch: r.get(8),
+                        ci_url: r.get(9),
+                        ..RunContext::default()
+                    },
+                    actions: ActionCounts::from_columns(r.get(10), r.get(11), r.get(12), r.get(13)),
                 })
                 .collect())
         })
@@ -495,6 +498,14 @@ async fn insert_run(
         tx.execute(&insert, &[&id, &level.as_str(), &key, &score])
             .await
             .map_err(|e| db(&e))?;
+    }
+    if let Some(a) = ActionCounts::of(report) {
+        tx.execute(
+            "INSERT INTO run_actions (run_id, total, done, confirmed, overdue) VALUES ($1, $2, $3, $4, $5)",
+            &[&id, &a.total, &a.done, &a.confirmed, &a.overdue],
+        )
+        .await
+        .map_err(|e| db(&e))?;
     }
     Ok(id)
 }

@@ -7,9 +7,9 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::{
-    ExportError, ExportedRun, ImportError, Imported, Probe, RunContext, RunFigures, RunStore,
-    RunSummary, SCHEMA_VERSION, ScoreRow, StoreError, probe_from_row, report_json, score_from_row,
-    score_rows, utc,
+    ActionCounts, ExportError, ExportedRun, ImportError, Imported, Probe, RunContext, RunFigures,
+    RunStore, RunSummary, SCHEMA_VERSION, ScoreRow, StoreError, probe_from_row, report_json,
+    score_from_row, score_rows, utc,
 };
 use crate::report::Report;
 
@@ -43,6 +43,7 @@ const MIGRATIONS: &[&str] = &[
     super::RUNS_BY_START,
     super::RUN_FIGURES_SQLITE,
     super::dashboard::SUMMARY_TABLES_SQLITE,
+    super::ACTION_COUNTS_SQLITE,
 ];
 
 /// How much of a store a reader maps into memory (address space, not memory used).
@@ -213,13 +214,10 @@ impl RunStore for SqliteStore {
     }
 
     fn runs(&mut self, audit: Option<&str>) -> Result<Vec<RunSummary>, StoreError> {
-        // One audit's runs through its index: `?1 IS NULL OR audit = ?1` would scan them all.
         let mut query = self.conn.prepare_cached(if audit.is_some() {
-            "SELECT id, audit, started_at, finished_at, tool_version, score, complete, commit_sha, branch, ci_url
-             FROM runs WHERE audit = ?1 ORDER BY id"
+            super::AUDIT_RUNS_LIST
         } else {
-            "SELECT id, audit, started_at, finished_at, tool_version, score, complete, commit_sha, branch, ci_url
-             FROM runs WHERE ?1 IS NULL ORDER BY id"
+            super::ALL_RUNS_LIST
         })?;
         let rows = query.query_map([audit], |r| {
             Ok(RunSummary {
@@ -236,6 +234,7 @@ impl RunStore for SqliteStore {
                     ci_url: r.get(9)?,
                     ..RunContext::default()
                 },
+                actions: ActionCounts::from_columns(r.get(10)?, r.get(11)?, r.get(12)?, r.get(13)?),
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -428,6 +427,12 @@ fn insert_run(conn: &Connection, report: &Report, context: &RunContext) -> Resul
         conn.prepare("INSERT INTO scores (run_id, level, key, score) VALUES (?1, ?2, ?3, ?4)")?;
     for (level, key, score) in score_rows(report) {
         insert.execute(params![id, level.as_str(), key, score])?;
+    }
+    if let Some(a) = ActionCounts::of(report) {
+        conn.execute(
+            "INSERT INTO run_actions (run_id, total, done, confirmed, overdue) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, a.total, a.done, a.confirmed, a.overdue],
+        )?;
     }
     Ok(id)
 }

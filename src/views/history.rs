@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::Format;
 use crate::report::Sheet;
 use crate::report::sanitize::{cell, terminal_lines};
-use crate::store::{RunSummary, ScoreLevel, ScoreRow};
+use crate::store::{ActionCounts, RunSummary, ScoreLevel, ScoreRow};
 use crate::text;
 
 /// The runs, oldest first, and every score row recorded for them.
@@ -104,23 +104,35 @@ fn table<'a>(
     if runs.is_empty() {
         return "no runs recorded yet: run `centricity audit` (it records each run unless --no-store)\n".into();
     }
-    let mut table = super::table(&["Run", "Audit", "Started", "Score", "Complete", "Commit"]);
     // The newest runs; all of them count in the trends below.
     let shown = &runs[runs.len().saturating_sub(SHOWN_RUNS)..];
+    // Columns that say nothing for every run listed are left out: a consultant's runs have no
+    // commit, a CI job's often no plan; so the table fits 80 columns.
+    let committed = shown.iter().any(|run| run.context.commit.is_some());
+    let planned = shown.iter().any(|run| run.actions.is_some());
+    let mut headers = vec!["Run", "Audit", "Started (UTC)", "Score", "Complete"];
+    headers.extend(committed.then_some("Commit"));
+    headers.extend(planned.then_some("Actions"));
+    let mut table = super::table(&headers);
     for run in shown {
-        table.add_row(vec![
+        let mut row = vec![
             Cell::new(run.id),
             cell(&run.audit),
-            Cell::new(&run.started_at),
+            // Stored as RFC 3339 in UTC; to the minute is what a reader compares.
+            cell(text::first_chars(&run.started_at.replacen('T', " ", 1), 16)),
             Cell::new(run.score.map_or_else(|| "—".into(), |s| format!("{s:.1}"))),
             Cell::new(if run.complete { "yes" } else { "no" }),
-            Cell::new(
-                run.context
-                    .commit
-                    .as_deref()
-                    .map_or("", |c| text::first_chars(c, 10)),
-            ),
-        ]);
+        ];
+        if committed {
+            let commit = run.context.commit.as_deref().unwrap_or_default();
+            row.push(cell(text::first_chars(commit, 10)));
+        }
+        if planned {
+            row.push(Cell::new(
+                run.actions.map_or_else(String::new, actions_done),
+            ));
+        }
+        table.add_row(row);
     }
     let mut trends = super::table(&["Category", "Trend", "First", "Last"]);
     for category in crate::category::Category::ALL {
@@ -149,14 +161,34 @@ fn table<'a>(
         ]);
     }
     let earlier = runs.len() - shown.len();
-    let note = if earlier > 0 {
-        format!("({earlier} earlier runs not listed; `--format csv` has them all)\n")
-    } else {
-        String::new()
-    };
+    let mut note = String::new();
+    if planned {
+        note.push_str(ACTIONS_LEGEND);
+    }
+    if earlier > 0 {
+        note.push_str(&format!(
+            "({earlier} earlier runs not listed; `--format csv` has them all)\n"
+        ));
+    }
     // Every cell may be outside text (a stored run may have been imported): the whole
     // table is shown, not obeyed, whichever cell a control came in.
     terminal_lines(&format!("{table}\n{note}\n{trends}\n")).into_owned()
+}
+
+/// What the Actions column's marks mean, under the table.
+const ACTIONS_LEGEND: &str =
+    "Actions: done of planned; ✓ confirmed by measurement; late: overdue and still measured\n";
+
+/// A run's plan in a few characters: `2/39 ✓1 late 1`.
+fn actions_done(counts: ActionCounts) -> String {
+    let mut said = format!("{}/{}", counts.done, counts.total);
+    if counts.confirmed > 0 {
+        said.push_str(&format!(" ✓{}", counts.confirmed));
+    }
+    if counts.overdue > 0 {
+        said.push_str(&format!(" late {}", counts.overdue));
+    }
+    said
 }
 
 /// One row per run × overall/category/check: the shape charting tools want.

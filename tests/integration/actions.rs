@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{Scratch, audit_json, centricity};
+use crate::common::{Scratch, audit_json, centricity, postgres};
 use crate::html::{browser, dump_dom};
 
 const FIXED: &str = "mystery-shopping/slow-channel/social";
@@ -18,14 +18,14 @@ fn store(scratch: &Scratch) -> String {
 }
 
 /// The example in a scratch folder with a store, audited once, and its plan written.
-fn audited_once(scratch: &Scratch) -> (PathBuf, PathBuf) {
+fn audited_once(scratch: &Scratch, store: &str) -> (PathBuf, PathBuf) {
     let dir = scratch.copy_fixture("fixtures/acme", "acme");
     let audit = dir.join("centricity.toml");
-    let (code, _, stderr) = audit_json(&audit, &["--offline", "--store", &store(scratch)]);
+    let (code, _, stderr) = audit_json(&audit, &["--offline", "--store", store]);
     assert_eq!(code, 0, "{stderr}");
     let plan = dir.join("actions.csv");
     centricity()
-        .args(["actions", "last", "--store", &store(scratch), "--audit"])
+        .args(["actions", "last", "--store", store, "--audit"])
         .arg(&audit)
         .arg("--output")
         .arg(&plan)
@@ -113,7 +113,17 @@ fn item<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
 #[test]
 fn the_next_audit_confirms_what_was_fixed_and_not_what_was_only_marked_done() {
     let scratch = Scratch::new();
-    let (audit, plan) = audited_once(&scratch);
+    the_loop(&scratch, &store(&scratch));
+}
+
+#[test]
+#[ignore = "needs PostgreSQL: eval \"$(bash scripts/postgres.sh start)\""]
+fn the_next_audit_confirms_what_was_fixed_and_not_what_was_only_marked_done_in_postgres() {
+    the_loop(&Scratch::new(), &postgres());
+}
+
+fn the_loop(scratch: &Scratch, store: &str) {
+    let (audit, plan) = audited_once(scratch, store);
     let (_, first) = rows(&plan);
     let first_ids: Vec<String> = first.iter().map(|r| r[0].to_string()).collect();
     for id in [FIXED, NOT_FIXED, LATE] {
@@ -126,7 +136,7 @@ fn the_next_audit_confirms_what_was_fixed_and_not_what_was_only_marked_done() {
     fix_social(audit.parent().unwrap());
     point_audit_at_plan(&audit);
 
-    let (code, report, stderr) = audit_json(&audit, &["--offline", "--store", &store(&scratch)]);
+    let (code, report, stderr) = audit_json(&audit, &["--offline", "--store", store]);
     assert_eq!(code, 0, "{stderr}");
     let review = &report["actions"];
     assert_eq!(review["plan"], "actions.csv");
@@ -149,7 +159,7 @@ fn the_next_audit_confirms_what_was_fixed_and_not_what_was_only_marked_done() {
         serde_json::json!({"closed": 2, "of": first_ids.len(), "confirmed": 1})
     );
     let history = centricity()
-        .args(["history", "--store", &store(&scratch), "--audit"])
+        .args(["history", "--store", store, "--audit"])
         .arg(&audit)
         .output()
         .unwrap();
@@ -161,6 +171,40 @@ fn the_next_audit_confirms_what_was_fixed_and_not_what_was_only_marked_done() {
         )),
         "{history}"
     );
+    // The store keeps each run's figures: the history lists how the plan moved.
+    let listed = centricity()
+        .args(["history", "--format", "json", "--store", store, "--audit"])
+        .arg(&audit)
+        .output()
+        .unwrap();
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(listed[0].get("actions"), None, "the first run had no plan");
+    assert_eq!(
+        listed[1]["actions"],
+        serde_json::json!({"total": review["total"], "done": 2, "confirmed": 1, "overdue": 1})
+    );
+    assert!(
+        history.contains(&format!("┆ 2/{} ✓1 late 1 ", review["total"])),
+        "{history}"
+    );
+    // A store of the schema before the figures had their table fills it from its reports.
+    let older = "DROP TABLE run_actions; DELETE FROM schema_version WHERE version = 7;";
+    if store.starts_with("postgres") {
+        crate::common::execute_on(store, older);
+    } else {
+        rusqlite::Connection::open(store)
+            .unwrap()
+            .execute_batch(older)
+            .unwrap();
+    }
+    let migrated = centricity()
+        .args(["history", "--format", "json", "--store", store, "--audit"])
+        .arg(&audit)
+        .output()
+        .unwrap();
+    let migrated: serde_json::Value = serde_json::from_slice(&migrated.stdout).unwrap();
+    assert_eq!(migrated, listed);
+
     // Nothing measures the client's own idea, so nothing claims to have confirmed it.
     assert!(
         review["items"]
@@ -243,7 +287,7 @@ fn the_next_audit_confirms_what_was_fixed_and_not_what_was_only_marked_done() {
 #[test]
 fn update_keeps_what_people_wrote_and_their_own_rows() {
     let scratch = Scratch::new();
-    let (audit, plan) = audited_once(&scratch);
+    let (audit, plan) = audited_once(&scratch, &store(&scratch));
     edit_plan(&plan);
     fix_social(audit.parent().unwrap());
     let (code, _, stderr) = audit_json(&audit, &["--offline", "--store", &store(&scratch)]);
@@ -301,7 +345,7 @@ fn update_keeps_what_people_wrote_and_their_own_rows() {
 #[test]
 fn a_malformed_plan_is_refused_at_its_row_and_column_and_nothing_runs() {
     let scratch = Scratch::new();
-    let (audit, plan) = audited_once(&scratch);
+    let (audit, plan) = audited_once(&scratch, &store(&scratch));
     let text = std::fs::read_to_string(&plan).unwrap();
     let mut lines: Vec<String> = text.lines().map(String::from).collect();
     lines[2] = lines[2].replacen(",,,open,", ",,2026-13-01,finished,", 1);
@@ -353,7 +397,7 @@ fn a_malformed_plan_is_refused_at_its_row_and_column_and_nothing_runs() {
 #[ignore = "needs Chromium: eval \"$(bash scripts/chromium.sh start)\""]
 fn the_action_plan_section_renders_in_a_browser() {
     let scratch = Scratch::new();
-    let (audit, plan) = audited_once(&scratch);
+    let (audit, plan) = audited_once(&scratch, &store(&scratch));
     edit_plan(&plan);
     fix_social(audit.parent().unwrap());
     point_audit_at_plan(&audit);
