@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Child, Stdio};
 use std::time::Duration;
 
-use crate::common::{Scratch, centricity, centricity_process, repo_path};
+use crate::common::{Scratch, audit_json, centricity, centricity_process, repo_path};
 
 const HOSTILE: &str = "<script>alert(1)</script> & Co";
 
@@ -806,4 +806,55 @@ fn the_server_connects_again_when_the_database_drops_it() {
         "{statuses:?}"
     );
     assert_eq!(statuses.last(), Some(&200), "{statuses:?}");
+}
+
+/// The audit page shows the newest run's action plan beside the trend, once a run was audited
+/// with one, and what the client wrote in it arrives as text.
+#[test]
+fn an_audit_page_shows_its_newest_runs_action_plan() {
+    let scratch = Scratch::new();
+    let store = scratch.path("history.db").to_string_lossy().into_owned();
+    let dir = scratch.copy_fixture("fixtures/acme", "acme");
+    let audit = dir.join("centricity.toml");
+    let plan = dir.join("actions.csv");
+    let (code, _, stderr) = audit_json(&audit, &["--offline", "--store", &store]);
+    assert_eq!(code, 0, "{stderr}");
+    let server = Server::start(&store, &[]);
+    let page = || server.page(&format!("/audit/{}", encoded("Acme Telecom")));
+    assert!(!page().contains("id=\"action-plan\""), "a plan before any");
+
+    centricity()
+        .args(["actions", "last", "--store", &store, "--audit"])
+        .arg(&audit)
+        .arg("--output")
+        .arg(&plan)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&plan).unwrap();
+    let (header, rest) = text.split_once('\n').unwrap();
+    let (first, others) = rest.split_once('\n').unwrap();
+    // The first action: marked done by someone whose name is markup.
+    let edited = first.replacen(",,,open,,", &format!(",\"{HOSTILE}\",2026-12-31,done,,"), 1);
+    assert_ne!(edited, first, "the plan's row changed shape: {first}");
+    std::fs::write(&plan, format!("{header}\n{edited}\n{others}")).unwrap();
+    let toml = std::fs::read_to_string(&audit).unwrap();
+    std::fs::write(
+        &audit,
+        toml.replacen("[audit]\n", "[audit]\nactions = \"actions.csv\"\n", 1),
+    )
+    .unwrap();
+    let (code, report, stderr) = audit_json(&audit, &["--offline", "--store", &store]);
+    assert_eq!(code, 0, "{stderr}");
+
+    let shown = page();
+    assert!(shown.contains("id=\"action-plan\""), "{shown}");
+    assert!(shown.contains("1 done"), "{shown}");
+    assert!(shown.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co"));
+    assert!(!shown.contains("<script>"), "an owner became markup");
+    let view = server.json(
+        &format!("/audit/{}?format=json", encoded("Acme Telecom")),
+        &[],
+    );
+    assert_eq!(view["actions"]["total"], report["actions"]["total"]);
+    assert_eq!(view["actions"]["done"], 1);
 }
