@@ -4,6 +4,9 @@
 //! are read the same way.
 
 use std::borrow::Cow;
+use std::path::Path;
+
+use crate::spanned::InputError;
 
 /// The file's text, whatever of those encodings it is in: UTF-8 borrowed, not copied.
 pub fn decode(bytes: &[u8]) -> Cow<'_, str> {
@@ -49,6 +52,28 @@ pub fn sniff_delimiter(text: &str) -> u8 {
             (w.iter().filter(|x| **x == first).count(), first)
         })
         .map_or(b',', |(d, _)| d)
+}
+
+/// A decoded spreadsheet read as the house reads CSV: its delimiter sniffed, every row as
+/// wide as the header, and the header's cells trimmed; an unreadable header is the file's error.
+pub fn csv_with_header<'a>(
+    text: &'a str,
+    path: &Path,
+) -> Result<(csv::Reader<&'a [u8]>, Vec<String>), InputError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .delimiter(sniff_delimiter(text))
+        .from_reader(text.as_bytes());
+    match reader.headers() {
+        Ok(h) => {
+            let headers = h.iter().map(|c| c.trim().to_string()).collect();
+            Ok((reader, headers))
+        }
+        Err(err) => Err(InputError::whole_file(
+            path,
+            format!("cannot read the CSV header: {err}"),
+        )),
+    }
 }
 
 #[cfg(test)]

@@ -58,19 +58,8 @@ pub fn to_csv(rows: &[PlanRow], bom: bool) -> Vec<u8> {
 /// any order, more of the consultant's own ignored); every bad cell is reported.
 pub fn read(bytes: &[u8], path: &Path) -> Result<Vec<PlanRow>, InputError> {
     let text = crate::spreadsheet::decode(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .delimiter(crate::spreadsheet::sniff_delimiter(&text))
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|c| c.trim().to_ascii_lowercase()).collect(),
-        Err(err) => {
-            return Err(InputError::whole_file(
-                path,
-                format!("cannot read the CSV header: {err}"),
-            ));
-        }
-    };
+    let (mut reader, mut headers) = crate::spreadsheet::csv_with_header(&text, path)?;
+    headers.iter_mut().for_each(|h| h.make_ascii_lowercase());
     let missing: Vec<&str> = ["id", "status"]
         .into_iter()
         .filter(|c| !headers.iter().any(|h| h == c))

@@ -32,23 +32,42 @@ pub fn render(rows: &[PlanRow], audit: &str, format: PlanFormat, bom: bool) -> V
     }
 }
 
+/// The columns a reader sees, and a row's cells in them, outside text made safe by `escape`.
+const HEADINGS: [&str; 7] = [
+    "Action",
+    "Finding",
+    "What to do",
+    "Points",
+    "Owner",
+    "Due",
+    "Status",
+];
+const POINTS_COLUMN: usize = 3;
+
+fn cells(row: &PlanRow, escape: fn(&str) -> String) -> [String; 7] {
+    [
+        escape(&row.id),
+        escape(&row.finding),
+        escape(&row.recommendation),
+        points(row),
+        escape(&row.owner),
+        row.due.map(|d| d.to_string()).unwrap_or_default(),
+        row.status.as_str().to_string(),
+    ]
+}
+
 fn markdown(rows: &[PlanRow], audit: &str) -> String {
+    let rule: Vec<&str> = (0..HEADINGS.len())
+        .map(|i| if i == POINTS_COLUMN { "---:" } else { "---" })
+        .collect();
     let mut out = format!(
-        "## Action plan: {}\n\n| Action | Finding | What to do | Points | Owner | Due | Status |\n|---|---|---|---:|---|---|---|\n",
-        md(audit)
+        "## Action plan: {}\n\n| {} |\n|{}|\n",
+        md(audit),
+        HEADINGS.join(" | "),
+        rule.join("|")
     );
     for row in rows {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {} | {} |",
-            md(&row.id),
-            md(&row.finding),
-            md(&row.recommendation),
-            points(row),
-            md(&row.owner),
-            row.due.map(|d| d.to_string()).unwrap_or_default(),
-            row.status.as_str()
-        );
+        let _ = writeln!(out, "| {} |", cells(row, |t| md(t).into()).join(" | "));
     }
     if rows.is_empty() {
         out.push_str("| nothing to do: no check warned or failed | | | | | | |\n");
@@ -60,27 +79,31 @@ fn html(rows: &[PlanRow], audit: &str) -> String {
     let mut out = page_start(&format!("Action plan: {}", esc(audit)), "");
     let _ = write!(
         out,
-        "<section><h1>Action plan: {}</h1><table><tr><th>Action</th><th>Finding</th><th>What to do</th>\
-         <th class=\"num\">Points</th><th>Owner</th><th>Due</th><th>Status</th></tr>",
+        "<section><h1>Action plan: {}</h1><table><tr>",
         esc(audit)
     );
+    for (i, heading) in HEADINGS.iter().enumerate() {
+        let class = if i == POINTS_COLUMN {
+            " class=\"num\""
+        } else {
+            ""
+        };
+        let _ = write!(out, "<th{class}>{heading}</th>");
+    }
+    out.push_str("</tr>");
     for row in rows {
-        let _ = write!(
-            out,
-            "<tr><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&row.id),
-            if row.severity == "fail" {
-                "fail"
-            } else {
-                "warn"
-            },
-            esc(&row.finding),
-            esc(&row.recommendation),
-            points(row),
-            esc(&row.owner),
-            row.due.map(|d| d.to_string()).unwrap_or_default(),
-            row.status.as_str()
-        );
+        out.push_str("<tr>");
+        for (i, cell) in cells(row, esc).iter().enumerate() {
+            // The finding is coloured by how bad it is.
+            let class = match i {
+                1 if row.severity == "fail" => " class=\"fail\"",
+                1 => " class=\"warn\"",
+                POINTS_COLUMN => " class=\"num\"",
+                _ => "",
+            };
+            let _ = write!(out, "<td{class}>{cell}</td>");
+        }
+        out.push_str("</tr>");
     }
     out.push_str("</table></section></body></html>\n");
     out

@@ -18,19 +18,7 @@ use std::path::Path;
 pub fn read_log(bytes: &[u8], path: &Path, times: &LocalTimes) -> Result<Vec<Contact>, InputError> {
     // Excel saves with `;` or tabs, in UTF-16 or Windows-1252, as often as plain CSV.
     let text = crate::spreadsheet::decode(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .delimiter(crate::spreadsheet::sniff_delimiter(&text))
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|c| c.trim().to_string()).collect(),
-        Err(err) => {
-            return Err(InputError::whole_file(
-                path,
-                format!("cannot read the CSV header: {err}"),
-            ));
-        }
-    };
+    let (mut reader, headers) = crate::spreadsheet::csv_with_header(&text, path)?;
     if headers.iter().all(String::is_empty) {
         return Err(InputError::whole_file(
             path,
