@@ -18,7 +18,7 @@ use crate::report::sanitize::html as esc;
 const STYLE: &str = "
 nav.top{display:flex;gap:1.2rem;align-items:baseline;border-bottom:1px solid #e3e7ef;padding-bottom:.5rem;margin-bottom:1rem}
 nav.top b{margin-right:auto}nav.top a{color:#1d2433}.formats{font-size:.85em;color:#5b6478}
-.baseline{background:#eef6f1}.bar{width:6rem}td{white-space:nowrap}td:first-child{white-space:normal}
+.baseline{background:#eef6f1}.bar{width:6rem}td{white-space:nowrap}td:first-child,#action-plan td{white-space:normal}
 th{white-space:normal;vertical-align:bottom;font-size:.9em}.wide{overflow-x:auto}
 .spark{font-family:'DejaVu Sans Mono',monospace;letter-spacing:-1px}
 ";

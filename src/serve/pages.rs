@@ -569,9 +569,6 @@ fn audit_html(view: &AuditView) -> String {
         @if let Some(chart) = crate::report::html::trend_chart(&points) {
             (PreEscaped(chart))
         }
-        @if let Some(review) = &view.actions {
-            (PreEscaped(crate::report::html::action_plan(review)))
-        }
         h2 { "Runs" }
         p.muted { "Δ is against the baseline run, marked; choose another with ?baseline=RUN." }
         div.wide { table {
@@ -599,6 +596,10 @@ fn audit_html(view: &AuditView) -> String {
                 }
             }
         } }
+        // Below the runs: a plan runs to dozens of rows, the runs table is what a reader scans.
+        @if let Some(review) = &view.actions {
+            (PreEscaped(crate::report::html::action_plan(review)))
+        }
     };
     layout::page(&format!("Audit: {}", view.audit), "", &path, body)
 }

@@ -30,18 +30,16 @@ const LAYERS: &[&[&str]] = &[
     &["kinds"],
     &["kind"],
     &["net", "extract", "survey"],
-    &["benchmarks", "category", "channel", "local_time"],
+    // Spreadsheet files as people save them, with errors at their rows and columns.
     &[
-        "budget",
-        "children",
-        "spanned",
-        "stats",
-        "secret",
+        "benchmarks",
+        "category",
+        "channel",
+        "local_time",
         "spreadsheet",
-        "output",
-        "exit",
-        "input",
-        "verdict",
+    ],
+    &[
+        "budget", "children", "spanned", "stats", "secret", "output", "exit", "input", "verdict",
     ],
     // Words about words (shortening, capitals, wrapping), which the leaves speak too.
     &["text"],
