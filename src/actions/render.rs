@@ -67,7 +67,7 @@ fn markdown(rows: &[PlanRow], audit: &str) -> String {
         rule.join("|")
     );
     for row in rows {
-        let _ = writeln!(out, "| {} |", cells(row, |t| md(t).into()).join(" | "));
+        let _ = writeln!(out, "| {} |", cells(row, md).join(" | "));
     }
     if rows.is_empty() {
         out.push_str("| nothing to do: no check warned or failed | | | | | | |\n");
