@@ -125,7 +125,8 @@ pub enum Command {
     Actions {
         #[arg(value_parser = parse_run)]
         run: RunRef,
-        #[arg(long, value_enum, default_value_t = crate::actions::PlanFormat::Csv)]
+        /// How the plan is written (`--update` writes the plan back as the CSV it is).
+        #[arg(long, value_enum, default_value_t = crate::actions::PlanFormat::Csv, conflicts_with = "update")]
         format: crate::actions::PlanFormat,
         /// Write it to FILE (`-` is stdout), whole or not at all. [default: stdout]
         #[arg(long, value_name = "FILE", conflicts_with = "update")]

@@ -76,9 +76,71 @@ pub fn csv_with_header<'a>(
     }
 }
 
+/// The spreadsheet row each record of a CSV stands in, as the person who saved it sees it:
+/// the csv reader skips blank lines, which are rows of the sheet, and a cell holding a line
+/// break is one row over several lines.
+#[derive(Debug)]
+pub struct SheetRows<'a> {
+    /// The text the records are read from: a record's position is where the reader started
+    /// on it, before the blank lines it skipped.
+    text: &'a [u8],
+    /// Line breaks inside the cells of the records read so far.
+    breaks_in_cells: u64,
+    /// The row last given; the header's before any.
+    last: usize,
+}
+
+impl<'a> SheetRows<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Self {
+            text: text.as_bytes(),
+            breaks_in_cells: 0,
+            last: 1,
+        }
+    }
+
+    /// The row of `record` (a readable one: it knows where it started), else the next row.
+    pub fn row_of(&mut self, record: Option<&csv::StringRecord>) -> usize {
+        let Some(position) = record.and_then(csv::StringRecord::position) else {
+            self.last += 1;
+            return self.last;
+        };
+        let skipped = (self
+            .text
+            .get(usize::try_from(position.byte()).unwrap_or(usize::MAX)..))
+        .unwrap_or_default()
+        .iter()
+        .take_while(|b| matches!(b, b'\r' | b'\n'))
+        .filter(|b| **b == b'\n')
+        .count() as u64;
+        let line = position.line() + skipped;
+        let row = usize::try_from(line.saturating_sub(self.breaks_in_cells)).unwrap_or(usize::MAX);
+        self.breaks_in_cells += record
+            .into_iter()
+            .flatten()
+            .map(|cell| cell.bytes().filter(|b| *b == b'\n').count() as u64)
+            .sum::<u64>();
+        self.last = row.max(self.last + 1);
+        self.last
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_are_the_sheets_past_blank_lines_and_cells_of_several_lines() {
+        let text = "id,notes\na,one\n\n\nb,\"two\nlines\"\nc,three\n";
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let mut rows = SheetRows::new(text);
+        let numbers: Vec<usize> = reader
+            .records()
+            .map(|r| rows.row_of(r.as_ref().ok()))
+            .collect();
+        // a is row 2; two blank rows; b is row 5 (over two lines); c is row 6.
+        assert_eq!(numbers, [2, 5, 6]);
+    }
 
     #[test]
     fn every_encoding_excel_writes_is_read() {

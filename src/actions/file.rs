@@ -77,8 +77,9 @@ pub fn read(bytes: &[u8], path: &Path) -> Result<Vec<PlanRow>, InputError> {
     let mut problems = Vec::new();
     let mut rows = Vec::new();
     let mut first_row_of: HashMap<String, usize> = HashMap::new();
-    for (index, record) in reader.records().enumerate() {
-        let number = index + 2;
+    let mut sheet_rows = crate::spreadsheet::SheetRows::new(&text);
+    for record in reader.records() {
+        let number = sheet_rows.row_of(record.as_ref().ok());
         let mut problem = |column: &str, message: String| {
             problems.push(Problem {
                 location: Location::Cell {
@@ -115,7 +116,13 @@ pub fn read(bytes: &[u8], path: &Path) -> Result<Vec<PlanRow>, InputError> {
             continue;
         }
         if let Some(first) = first_row_of.insert(id.clone(), number) {
-            problem("id", format!("`{id}` is already the id of row {first}"));
+            problem(
+                "id",
+                format!(
+                    "`{}` is already the id of row {first}",
+                    crate::report::sanitize::terminal(&id)
+                ),
+            );
         }
         let status = match parse_status(&cell("status")) {
             Ok(status) => status,
@@ -136,7 +143,8 @@ pub fn read(bytes: &[u8], path: &Path) -> Result<Vec<PlanRow>, InputError> {
         };
         let points = match cell("points") {
             text if text.is_empty() => None,
-            text => match text.parse::<f64>() {
+            // European Excel re-saves 9.2 as 9,2.
+            text => match text.replacen(',', ".", 1).parse::<f64>() {
                 Ok(p) if (0.0..=100.0).contains(&p) => Some(p),
                 _ => {
                     problem(

@@ -7,7 +7,7 @@
 mod file;
 mod render;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 
@@ -15,6 +15,7 @@ use crate::report::model::{
     ActionItem, ActionStatus, ActionVerdict, ActionsReview, CheckReport, ClosedSince, Report,
     Severity, Status,
 };
+use crate::verdict::Code;
 
 pub use file::{read, to_csv};
 pub use render::{PlanFormat, render};
@@ -49,27 +50,48 @@ pub struct PlanRow {
 }
 
 impl PlanRow {
-    /// A row people added: no check raised it, so no measurement confirms it.
-    pub fn is_manual(&self) -> bool {
+    /// A row people added: no check raised it, so no measurement confirms it. A row this tool
+    /// wrote has a severity; one whose severity a spreadsheet lost (or a plan of ids and
+    /// statuses only) is still a check's when it names a check of the run or a finding code
+    /// this tool gives.
+    pub fn is_manual(&self, report: &Report) -> bool {
         self.severity.is_empty()
+            && !names_a_finding(&self.id)
+            && !report.checks.iter().any(|c| c.id == self.check)
     }
+}
+
+/// Whether `id` is `<check>/<code>[/…]` with a code of this tool or a plug-in's `finding-N`.
+fn names_a_finding(id: &str) -> bool {
+    let code = id.split('/').nth(1).unwrap_or_default();
+    Code::ALL.iter().any(|c| c.id() == code)
+        || code
+            .strip_prefix("finding-")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The run's actions, one per warning or failure of a check (an information finding is a
 /// note, not something to do), failures first, then by the points at stake; a finding raised
-/// twice is one action.
+/// twice is one action, said as its worst.
 pub fn of_run(report: &Report) -> Vec<PlanRow> {
     let mut rows: Vec<PlanRow> = Vec::new();
-    let mut seen = HashSet::new();
+    let mut place_of: HashMap<String, usize> = HashMap::new();
     for check in &report.checks {
         for finding in &check.findings {
             if finding.severity == Severity::Info {
                 continue;
             }
             let id = action_id(check, &finding.key());
-            if !seen.insert(id.clone()) {
+            if let Some(&place) = place_of.get(&id) {
+                let kept = &mut rows[place];
+                if finding.severity == Severity::Fail && kept.severity != "fail" {
+                    kept.severity = "fail".into();
+                    kept.finding.clone_from(&finding.message);
+                    kept.recommendation.clone_from(&finding.recommendation);
+                }
                 continue;
             }
+            place_of.insert(id.clone(), rows.len());
             rows.push(PlanRow {
                 id,
                 check: check.id.clone(),
@@ -120,13 +142,12 @@ pub fn review(plan: &Plan, report: &Report) -> ActionsReview {
         report.checks.iter().map(|c| (c.id.as_str(), c)).collect();
     let mut items = Vec::new();
     let mut planned = HashSet::new();
-    for row in plan.rows.iter().filter(|r| !r.is_manual()) {
-        let Some(check) = checks.get(row.check.as_str()) else {
-            continue;
-        };
+    for row in plan.rows.iter().filter(|r| !r.is_manual(report)) {
+        // A check no longer in the audit measured nothing: nobody knows whether it is fixed.
+        let check = checks.get(row.check.as_str());
         planned.insert(row.id.as_str());
         let present = raised.contains_key(&row.id);
-        let verdict = if !present && !measured(check) {
+        let verdict = if !present && !check.is_some_and(|c| measured(c)) {
             ActionVerdict::Unmeasured
         } else {
             match (row.status, present) {
@@ -258,7 +279,7 @@ pub fn merge(plan: &[PlanRow], report: &Report) -> Vec<PlanRow> {
                 notes: row.notes.clone(),
                 ..fresh
             },
-            None if row.is_manual() => row.clone(),
+            None if row.is_manual(report) => row.clone(),
             None => PlanRow {
                 present: measured_checks
                     .contains(row.check.as_str())

@@ -144,8 +144,22 @@ pub fn load(file: &Path) -> Result<Audit, InvalidInput> {
     parse(&text, file)
 }
 
+/// The audit file as the history's readers need it (its identity, folder and `[report]`),
+/// without reading its action plan: a missing or broken plan must not stop the command that
+/// writes a new one (`centricity actions last --audit FILE --output PLAN`).
+pub fn load_for_history(file: &Path) -> Result<Audit, InvalidInput> {
+    let text = std::fs::read_to_string(file).map_err(|err| {
+        InputError::whole_file(file, format!("cannot read the audit file: {err}"))
+    })?;
+    parse_reading_plan(&text, file, false)
+}
+
 /// Validates an audit file's text; `file` names it in messages and anchors relative paths.
 pub fn parse(text: &str, file: &Path) -> Result<Audit, InvalidInput> {
+    parse_reading_plan(text, file, true)
+}
+
+fn parse_reading_plan(text: &str, file: &Path, with_plan: bool) -> Result<Audit, InvalidInput> {
     let mut root = parse_toml(text, file)?;
     let mut errors = DeserError { errors: Vec::new() };
     refuse_inline_secrets(&mut root, &mut errors);
@@ -179,6 +193,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Audit, InvalidInput> {
         ctx.times = local_times(th);
         let actions = th
             .optional_s::<String>("actions")
+            .filter(|_| with_plan)
             .and_then(|file| read_plan(th, &mut ctx, &file));
         let id =
             th.optional_s::<String>("id")

@@ -76,16 +76,11 @@ pub fn run(request: &ActionsRequest<'_>) -> Exit {
         }
     }
     if request.fail_on_overdue {
-        let late: Vec<&str> = (report.actions.iter())
-            .flat_map(|review| &review.items)
-            .filter(|item| item.overdue)
-            .map(|item| item.id.as_str())
-            .collect();
-        if !late.is_empty() {
+        let gate = crate::score::gates::overdue_gate(&report);
+        if !gate.held {
             eprintln!(
-                "threshold failed: {} action(s) past due and still measured: {}",
-                late.len(),
-                late.join(", ")
+                "threshold failed: {}",
+                crate::report::sanitize::terminal(&gate.message)
             );
             return Exit::Threshold;
         }

@@ -16,7 +16,11 @@ use crate::exit::Exit;
 
 /// Bad input from the user: said on stderr, exit 3.
 fn input_error(message: &str) -> Exit {
-    eprintln!("error: {message}");
+    // Errors quote the input they refuse: shown, never obeyed by the terminal.
+    eprintln!(
+        "error: {}",
+        crate::report::sanitize::terminal_lines(message)
+    );
     Exit::InvalidInput
 }
 

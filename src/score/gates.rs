@@ -29,7 +29,7 @@ pub fn failed(judged: &[GateVerdict]) -> Vec<String> {
 
 /// Past-due actions whose finding is still measured; without a plan there is nothing to be
 /// late with, which the gate says rather than passing in silence.
-fn overdue_gate(report: &Report) -> GateVerdict {
+pub fn overdue_gate(report: &Report) -> GateVerdict {
     let name = "fail-on-overdue".to_string();
     let Some(review) = &report.actions else {
         return GateVerdict {

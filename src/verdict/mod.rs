@@ -347,12 +347,41 @@ impl Finding {
         self
     }
 
-    /// The finding's part of an action id: its code, then its subject where it has one.
+    /// The finding's part of an action id: its code, then its subject where it has one, as
+    /// a slug ([`slug`]): the id must come back from a spreadsheet as it went in.
     pub fn key(&self) -> String {
         match &self.subject {
-            Some(subject) => format!("{}/{subject}", self.code),
+            Some(subject) => format!("{}/{}", self.code, slug(subject)),
             None => self.code.clone(),
         }
+    }
+}
+
+/// Most characters a subject may hold in an id.
+const SLUG_CHARS: usize = 64;
+
+/// `text` as an id's part: ASCII letters, digits, `_` and `.` kept (case too), every other run
+/// of characters one `-`, none at either end, at most 64 characters. Nothing in it is a
+/// spreadsheet's formula, a separator, a control or a character an 8-bit re-save loses, so the
+/// plan's CSV gives the id back unchanged. Two subjects may share a slug: their findings are
+/// then one action, as a finding raised twice is.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' || c == '.' {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+        if out.len() >= SLUG_CHARS {
+            break;
+        }
+    }
+    let kept = out.trim_end_matches('-');
+    if kept.is_empty() {
+        "-".into()
+    } else {
+        kept.to_string()
     }
 }
 

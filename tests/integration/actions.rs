@@ -424,3 +424,94 @@ fn the_action_plan_section_renders_in_a_browser() {
     assert!(dom.contains("<span class=\"fail overdue\">2026-01-31 (overdue)</span>"));
     assert!(dom.contains("=HYPERLINK(\"http://x\")") && !dom.contains("<a href=\"http://x\""));
 }
+
+/// A plug-in whose finding is about a phone line, in the words people write it.
+fn phone_line_audit(scratch: &Scratch) -> PathBuf {
+    scratch.plugin(
+        "line.sh",
+        r#"printf '%s' '{"score": 40, "findings": [{"code": "missing", "subject": "hotline, +33 1 23 45 67 89", "severity": "fail", "message": "No answer on the hotline", "recommendation": "Staff it"}]}'"#,
+    );
+    scratch.write(
+        "audit.toml",
+        "[audit]\nname = \"Line Co\"\nactions = \"plan.csv\"\n\n[[check]]\nid = \"line\"\nkind = \"exec\"\ncategory = \"feedback\"\ncommand = [\"sh\", \"line.sh\"]\n",
+    )
+}
+
+/// What a spreadsheet does to a plan (quotes, `+` after a comma, cleared cells, a removed
+/// check) never turns a finding still measured into a confirmed one.
+#[test]
+fn a_plan_through_a_spreadsheet_never_confirms_what_is_still_measured() {
+    let scratch = Scratch::new();
+    let audit = phone_line_audit(&scratch);
+    let plan = scratch.path("plan.csv");
+    let args = ["--offline", "--no-store", "--allow-incomplete"];
+    // Before the plan exists, the audit refuses it, but `actions` can still write one.
+    centricity()
+        .arg("audit")
+        .arg(&audit)
+        .args(args)
+        .assert()
+        .code(3);
+    let store = store(&scratch);
+    let (code, _, stderr) = audit_json(
+        &scratch.write(
+            "first.toml",
+            &std::fs::read_to_string(&audit)
+                .unwrap()
+                .replace("actions = \"plan.csv\"\n", ""),
+        ),
+        &["--offline", "--allow-incomplete", "--store", &store],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    centricity()
+        .args(["actions", "last", "--store", &store, "--audit"])
+        .arg(&audit)
+        .arg("--output")
+        .arg(&plan)
+        .assert()
+        .success();
+    let (headers, rows) = rows(&plan);
+    let id = cell(&headers, &rows[0], "id").to_string();
+    assert_eq!(id, "line/missing/hotline-33-1-23-45-67-89");
+
+    // Marked done, re-saved: the id comes back as it went, and the finding is still there.
+    let written = std::fs::read_to_string(&plan).unwrap();
+    std::fs::write(&plan, written.replacen(",open,", ",done,", 1)).unwrap();
+    let (code, report, stderr) = audit_json(&audit, &args);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(item(&report, &id)["verdict"], "not_confirmed");
+    assert_eq!(report["actions"]["confirmed"], 0);
+    assert_eq!(report["actions"]["new"], 0);
+
+    // A plan of ids and statuses only is still the checks' plan: its late action is late.
+    let late = "\u{1b}]0;pwned\u{7}";
+    std::fs::write(
+        &plan,
+        format!(
+            "id,status,due\n{id},in progress,2020-01-31\nline/missing/{late},open,2020-01-31\n"
+        ),
+    )
+    .unwrap();
+    let mut gate: Vec<&str> = args.to_vec();
+    gate.push("--fail-on-overdue");
+    let (code, report, stderr) = audit_json(&audit, &gate);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(item(&report, &id)["overdue"], true);
+    assert_eq!(report["actions"]["new"], 0, "{}", report["actions"]);
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "an escape reached the terminal: {stderr:?}"
+    );
+
+    // A check taken out of the audit measured nothing: its action (as the tool wrote it) is
+    // unmeasured, not dropped.
+    std::fs::write(&plan, written.replacen(",open,", ",done,", 1)).unwrap();
+    let without = scratch.write(
+        "without.toml",
+        "[audit]\nname = \"Line Co\"\nactions = \"plan.csv\"\n\n[[check]]\nid = \"other\"\nkind = \"exec\"\ncategory = \"reach\"\ncommand = [\"sh\", \"line.sh\"]\n",
+    );
+    let (code, report, stderr) = audit_json(&without, &args);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(item(&report, &id)["verdict"], "unmeasured");
+    assert_eq!(report["actions"]["confirmed"], 0);
+}

@@ -31,7 +31,8 @@ impl Reading {
         let file = audit.map(Path::new).filter(|p| p.is_file());
         let (dir, audit, presentation) = match file {
             Some(file) => {
-                let loaded = crate::audit::load(file).map_err(|e| input_error(&e.to_string()))?;
+                let loaded = crate::audit::load_for_history(file)
+                    .map_err(|e| input_error(&e.to_string()))?;
                 let key = Some(loaded.key().to_string());
                 (loaded.dir, key, Some(loaded.presentation))
             }
@@ -126,7 +127,7 @@ fn presentation_here(audit_key: &str) -> Option<Presentation> {
     if !file.is_file() {
         return None;
     }
-    match crate::audit::load(file) {
+    match crate::audit::load_for_history(file) {
         Ok(audit) if audit.key() == audit_key => Some(audit.presentation),
         Ok(_) => None,
         Err(e) => {

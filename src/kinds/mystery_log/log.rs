@@ -38,8 +38,9 @@ pub fn read_log(bytes: &[u8], path: &Path, times: &LocalTimes) -> Result<Vec<Con
     let channels = benchmarks::shipped().contact_channels();
     let mut contacts = Vec::new();
     let mut first_row_of: HashMap<String, usize> = HashMap::new();
-    for (index, record) in reader.records().enumerate() {
-        let number = index + 2;
+    let mut sheet_rows = crate::spreadsheet::SheetRows::new(&text);
+    for record in reader.records() {
+        let number = sheet_rows.row_of(record.as_ref().ok());
         let record = match record {
             Ok(r) => r,
             Err(err) => {
