@@ -280,11 +280,12 @@ pub fn merge(plan: &[PlanRow], report: &Report) -> Vec<PlanRow> {
                 ..fresh
             },
             None if row.is_manual(report) => row.clone(),
+            // Gone when its check measured and did not raise it; unknown (blank) when the
+            // check measured nothing this run, never a stale `yes`.
             None => PlanRow {
                 present: measured_checks
                     .contains(row.check.as_str())
-                    .then_some(false)
-                    .or(row.present),
+                    .then_some(false),
                 ..row.clone()
             },
         })
