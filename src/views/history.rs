@@ -107,7 +107,7 @@ fn table<'a>(
     // The newest runs; all of them count in the trends below.
     let shown = &runs[runs.len().saturating_sub(SHOWN_RUNS)..];
     // Columns that say nothing for every run listed are left out: a consultant's runs have no
-    // commit, a CI job's often no plan; so the table fits 80 columns.
+    // commit, a CI job's often no plan; so either fits 80 columns.
     let committed = shown.iter().any(|run| run.context.commit.is_some());
     let planned = shown.iter().any(|run| run.actions.is_some());
     let mut headers = vec!["Run", "Audit", "Started (UTC)", "Score", "Complete"];
