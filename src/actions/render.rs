@@ -42,6 +42,7 @@ const HEADINGS: [&str; 7] = [
     "Due",
     "Status",
 ];
+const FINDING_COLUMN: usize = 1;
 const POINTS_COLUMN: usize = 3;
 
 fn cells(row: &PlanRow, escape: fn(&str) -> String) -> [String; 7] {
@@ -96,8 +97,8 @@ fn html(rows: &[PlanRow], audit: &str) -> String {
         for (i, cell) in cells(row, esc).iter().enumerate() {
             // The finding is coloured by how bad it is.
             let class = match i {
-                1 if row.severity == "fail" => " class=\"fail\"",
-                1 => " class=\"warn\"",
+                FINDING_COLUMN if row.severity == "fail" => " class=\"fail\"",
+                FINDING_COLUMN => " class=\"warn\"",
                 POINTS_COLUMN => " class=\"num\"",
                 _ => "",
             };

@@ -138,20 +138,21 @@ impl From<InputError> for InvalidInput {
 
 /// Reads and validates an audit file.
 pub fn load(file: &Path) -> Result<Audit, InvalidInput> {
-    let text = std::fs::read_to_string(file).map_err(|err| {
-        InputError::whole_file(file, format!("cannot read the audit file: {err}"))
-    })?;
-    parse(&text, file)
+    load_reading_plan(file, true)
 }
 
 /// The audit file as the history's readers need it (its identity, folder and `[report]`),
 /// without reading its action plan: a missing or broken plan must not stop the command that
 /// writes a new one (`centricity actions last --audit FILE --output PLAN`).
 pub fn load_for_history(file: &Path) -> Result<Audit, InvalidInput> {
+    load_reading_plan(file, false)
+}
+
+fn load_reading_plan(file: &Path, with_plan: bool) -> Result<Audit, InvalidInput> {
     let text = std::fs::read_to_string(file).map_err(|err| {
         InputError::whole_file(file, format!("cannot read the audit file: {err}"))
     })?;
-    parse_reading_plan(&text, file, false)
+    parse_reading_plan(&text, file, with_plan)
 }
 
 /// Validates an audit file's text; `file` names it in messages and anchors relative paths.

@@ -78,10 +78,7 @@ pub fn run(request: &ActionsRequest<'_>) -> Exit {
     if request.fail_on_overdue {
         let gate = crate::score::gates::overdue_gate(&report);
         if !gate.held {
-            eprintln!(
-                "threshold failed: {}",
-                crate::report::sanitize::terminal(&gate.message)
-            );
+            super::threshold_failed(&gate.message);
             return Exit::Threshold;
         }
     }

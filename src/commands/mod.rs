@@ -15,6 +15,14 @@ pub mod survey;
 use crate::exit::Exit;
 
 /// Bad input from the user: said on stderr, exit 3.
+/// A gate that failed, on stderr: it names what failed, and a plan's ids are the client's text.
+fn threshold_failed(message: &str) {
+    eprintln!(
+        "threshold failed: {}",
+        crate::report::sanitize::terminal(message)
+    );
+}
+
 fn input_error(message: &str) -> Exit {
     // Errors quote the input they refuse: shown, never obeyed by the terminal.
     eprintln!(

@@ -362,6 +362,10 @@ pub(crate) const ACTION_COUNTS_POSTGRES: &str = action_counts!(
 "
 );
 
+/// A run's action figures as recorded (both backends; SQLite reads `$1` as its first parameter).
+pub(crate) const INSERT_ACTION_COUNTS: &str =
+    "INSERT INTO run_actions (run_id, total, done, confirmed, overdue) VALUES ($1, $2, $3, $4, $5)";
+
 /// The run list's query (both backends; SQLite reads `$1` as its first parameter): one audit's
 /// runs through its index (`$1 IS NULL OR audit = $1` would scan them all, one plan serving
 /// both), each with its action figures when it has them.

@@ -501,7 +501,7 @@ async fn insert_run(
     }
     if let Some(a) = ActionCounts::of(report) {
         tx.execute(
-            "INSERT INTO run_actions (run_id, total, done, confirmed, overdue) VALUES ($1, $2, $3, $4, $5)",
+            super::INSERT_ACTION_COUNTS,
             &[&id, &a.total, &a.done, &a.confirmed, &a.overdue],
         )
         .await

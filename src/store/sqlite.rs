@@ -430,7 +430,7 @@ fn insert_run(conn: &Connection, report: &Report, context: &RunContext) -> Resul
     }
     if let Some(a) = ActionCounts::of(report) {
         conn.execute(
-            "INSERT INTO run_actions (run_id, total, done, confirmed, overdue) VALUES (?1, ?2, ?3, ?4, ?5)",
+            super::INSERT_ACTION_COUNTS,
             params![id, a.total, a.done, a.confirmed, a.overdue],
         )?;
     }

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{Scratch, audit_json, centricity, postgres};
+use crate::common::{Scratch, audit_json, centricity, point_audit_at_plan, postgres, write_plan};
 use crate::html::{browser, dump_dom};
 
 const FIXED: &str = "mystery-shopping/slow-channel/social";
@@ -24,13 +24,7 @@ fn audited_once(scratch: &Scratch, store: &str) -> (PathBuf, PathBuf) {
     let (code, _, stderr) = audit_json(&audit, &["--offline", "--store", store]);
     assert_eq!(code, 0, "{stderr}");
     let plan = dir.join("actions.csv");
-    centricity()
-        .args(["actions", "last", "--store", store, "--audit"])
-        .arg(&audit)
-        .arg("--output")
-        .arg(&plan)
-        .assert()
-        .success();
+    write_plan(store, &audit, &plan);
     (audit, plan)
 }
 
@@ -93,12 +87,6 @@ fn fix_social(dir: &Path) {
         .replace("2026-11-16T13:40:00+01:00", "2026-11-16T10:05:00+01:00")
         .replace("2026-11-19T09:05:00+01:00", "2026-11-18T20:19:00+01:00");
     std::fs::write(log, text).unwrap();
-}
-
-fn point_audit_at_plan(audit: &Path) {
-    let text = std::fs::read_to_string(audit).unwrap();
-    let text = text.replacen("[audit]\n", "[audit]\nactions = \"actions.csv\"\n", 1);
-    std::fs::write(audit, text).unwrap();
 }
 
 fn item<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
@@ -463,13 +451,7 @@ fn a_plan_through_a_spreadsheet_never_confirms_what_is_still_measured() {
         &["--offline", "--allow-incomplete", "--store", &store],
     );
     assert_eq!(code, 0, "{stderr}");
-    centricity()
-        .args(["actions", "last", "--store", &store, "--audit"])
-        .arg(&audit)
-        .arg("--output")
-        .arg(&plan)
-        .assert()
-        .success();
+    write_plan(&store, &audit, &plan);
     let (headers, rows) = rows(&plan);
     let id = cell(&headers, &rows[0], "id").to_string();
     assert_eq!(id, "line/missing/hotline-33-1-23-45-67-89");

@@ -522,3 +522,21 @@ fn fresh_database(url: &str) -> String {
     parsed.set_path(&format!("/{name}"));
     parsed.to_string()
 }
+
+/// `centricity actions last` of the audit's newest run in `store`, written to `plan`.
+pub fn write_plan(store: &str, audit: &Path, plan: &Path) {
+    centricity()
+        .args(["actions", "last", "--store", store, "--audit"])
+        .arg(audit)
+        .arg("--output")
+        .arg(plan)
+        .assert()
+        .success();
+}
+
+/// Names `actions.csv` beside the audit file as its `[audit] actions` plan.
+pub fn point_audit_at_plan(audit: &Path) {
+    let text = std::fs::read_to_string(audit).unwrap();
+    let text = text.replacen("[audit]\n", "[audit]\nactions = \"actions.csv\"\n", 1);
+    std::fs::write(audit, text).unwrap();
+}

@@ -8,7 +8,9 @@ use std::path::Path;
 use std::process::{Child, Stdio};
 use std::time::Duration;
 
-use crate::common::{Scratch, audit_json, centricity, centricity_process, repo_path};
+use crate::common::{
+    Scratch, audit_json, centricity, centricity_process, point_audit_at_plan, repo_path, write_plan,
+};
 
 const HOSTILE: &str = "<script>alert(1)</script> & Co";
 
@@ -823,13 +825,7 @@ fn an_audit_page_shows_its_newest_runs_action_plan() {
     let page = || server.page(&format!("/audit/{}", encoded("Acme Telecom")));
     assert!(!page().contains("id=\"action-plan\""), "a plan before any");
 
-    centricity()
-        .args(["actions", "last", "--store", &store, "--audit"])
-        .arg(&audit)
-        .arg("--output")
-        .arg(&plan)
-        .assert()
-        .success();
+    write_plan(&store, &audit, &plan);
     let text = std::fs::read_to_string(&plan).unwrap();
     let (header, rest) = text.split_once('\n').unwrap();
     let (first, others) = rest.split_once('\n').unwrap();
@@ -837,12 +833,7 @@ fn an_audit_page_shows_its_newest_runs_action_plan() {
     let edited = first.replacen(",,,open,,", &format!(",\"{HOSTILE}\",2026-12-31,done,,"), 1);
     assert_ne!(edited, first, "the plan's row changed shape: {first}");
     std::fs::write(&plan, format!("{header}\n{edited}\n{others}")).unwrap();
-    let toml = std::fs::read_to_string(&audit).unwrap();
-    std::fs::write(
-        &audit,
-        toml.replacen("[audit]\n", "[audit]\nactions = \"actions.csv\"\n", 1),
-    )
-    .unwrap();
+    point_audit_at_plan(&audit);
     let (code, report, stderr) = audit_json(&audit, &["--offline", "--store", &store]);
     assert_eq!(code, 0, "{stderr}");
 

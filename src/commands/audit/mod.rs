@@ -144,11 +144,7 @@ fn verdict(
     quiet: bool,
 ) -> Exit {
     for line in failed {
-        // A gate names what failed, and a plan's ids are the client's text.
-        eprintln!(
-            "threshold failed: {}",
-            crate::report::sanitize::terminal(line)
-        );
+        super::threshold_failed(line);
     }
     if report.score.is_none() {
         eprintln!("error: nothing could be scored; see each check's error");
